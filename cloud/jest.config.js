@@ -1,0 +1,5 @@
+module.exports = {
+	...require( '../jest.preset' ),
+	rootDir: __dirname,
+	roots: [ '<rootDir>/test' ],
+};

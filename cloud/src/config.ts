@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once from the environment and validated. A bad
+ * value stops the process with one line that names the variable; it never
+ * reaches the code that would fail on it later with a stack trace.
+ */
+
+const emptyToUndefined = ( value: unknown ) =>
+	typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalUrl = ( protocols: string[], hint: string ) =>
+	z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.refine( ( value ) => {
+				try {
+					return protocols.includes( new URL( value ).protocol );
+				} catch {
+					return false;
+				}
+			}, hint )
+			.optional()
+	);
+
+const envSchema = z.object( {
+	NODE_ENV: z.preprocess(
+		emptyToUndefined,
+		z.enum( [ 'development', 'production', 'test' ] ).default( 'development' )
+	),
+	PORT: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.regex( /^\d+$/, 'must be a whole number from 0 to 65535' )
+			.transform( Number )
+			.refine( ( port ) => port <= 65535, 'must be a whole number from 0 to 65535' )
+			.default( 8000 )
+	),
+	HOST: z.preprocess( emptyToUndefined, z.string().default( '127.0.0.1' ) ),
+	DATABASE_URL: optionalUrl(
+		[ 'postgres:', 'postgresql:' ],
+		'must be a postgres:// or postgresql:// URL'
+	),
+	DATABASE_POOL_MAX: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 200 ).default( 10 )
+	),
+	REDIS_URL: optionalUrl( [ 'redis:', 'rediss:' ], 'must be a redis:// or rediss:// URL' ),
+	QUEUE_PREFIX: z.preprocess( emptyToUndefined, z.string().regex( /^[\w:.-]+$/ ).default( 'igny8' ) ),
+	QUEUE_CONCURRENCY: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 64 ).default( 2 )
+	),
+	IGNY8_DATA_DIR: z.preprocess( emptyToUndefined, z.string().optional() ),
+	OPENAI_API_KEY: z.preprocess( emptyToUndefined, z.string().optional() ),
+	OPENAI_BASE_URL: optionalUrl( [ 'http:', 'https:' ], 'must be an http:// or https:// URL' ),
+	JWT_SECRET: z.preprocess(
+		emptyToUndefined,
+		z.string().min( 32, 'must be at least 32 characters' ).optional()
+	),
+	LOG_LEVEL: z.preprocess(
+		emptyToUndefined,
+		z.enum( [ 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent' ] ).default( 'info' )
+	),
+	SHUTDOWN_TIMEOUT_MS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 0 ).default( 10_000 )
+	),
+} );
+
+export type Config = {
+	env: 'development' | 'production' | 'test';
+	port: number;
+	host: string;
+	/** Set: PostgreSQL. Unset: embedded PGlite under dataDir. */
+	databaseUrl?: string;
+	databasePoolMax: number;
+	/** Set: bee-queue on Redis. Unset: the inline in-process driver. */
+	redisUrl?: string;
+	queuePrefix: string;
+	queueConcurrency: number;
+	dataDir: string;
+	openaiApiKey?: string;
+	openaiBaseUrl?: string;
+	jwtSecret?: string;
+	logLevel: string;
+	shutdownTimeoutMs: number;
+};
+
+export class ConfigError extends Error {}
+
+/** The repository root's `.igny8/` folder: the embedded default's home. */
+function defaultDataDir(): string {
+	return path.resolve( __dirname, '..', '..', '.igny8' );
+}
+
+export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
+	const parsed = envSchema.safeParse( env );
+	if ( ! parsed.success ) {
+		const issue = parsed.error.issues[ 0 ];
+		const name = issue?.path.join( '.' ) ?? 'environment';
+		throw new ConfigError( `${ name } ${ issue?.message ?? 'is invalid' }` );
+	}
+	const e = parsed.data;
+	return {
+		env: e.NODE_ENV,
+		port: e.PORT,
+		host: e.HOST,
+		databaseUrl: e.DATABASE_URL,
+		databasePoolMax: e.DATABASE_POOL_MAX,
+		redisUrl: e.REDIS_URL,
+		queuePrefix: e.QUEUE_PREFIX,
+		queueConcurrency: e.QUEUE_CONCURRENCY,
+		dataDir: path.resolve( e.IGNY8_DATA_DIR ?? defaultDataDir() ),
+		openaiApiKey: e.OPENAI_API_KEY,
+		openaiBaseUrl: e.OPENAI_BASE_URL,
+		jwtSecret: e.JWT_SECRET,
+		logLevel: e.LOG_LEVEL,
+		shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+	};
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize } from 'sequelize';
+import type { Logger } from '../logger';
+
+export type DatabaseMode = 'postgres' | 'pglite';
+
+export type Database = {
+	sequelize: Sequelize;
+	mode: DatabaseMode;
+	/** True when the database answers a trivial query right now. */
+	ping(): Promise< boolean >;
+	close(): Promise< void >;
+};
+
+type Options = {
+	databaseUrl?: string;
+	dataDir: string;
+	poolMax: number;
+	logger: Logger;
+};
+
+/**
+ * Opens the database. With a URL: PostgreSQL through `pg`. Without one: an
+ * embedded PGlite persisted under the data folder, served on a loopback socket
+ * so the very same `pg` driver and SQL run in both modes.
+ */
+export async function openDatabase( options: Options ): Promise< Database > {
+	if ( options.databaseUrl ) {
+		const sequelize = connect( options.databaseUrl, options.poolMax, options.logger );
+		return wrap( sequelize, 'postgres', async () => undefined );
+	}
+	const embedded = await startEmbeddedPostgres( path.join( options.dataDir, 'pgdata' ) );
+	// PGlite is one session: a second pooled connection would interleave
+	// statements inside another connection's transaction.
+	const sequelize = connect( embedded.url, 1, options.logger );
+	return wrap( sequelize, 'pglite', embedded.stop );
+}
+
+function connect( url: string, poolMax: number, logger: Logger ): Sequelize {
+	return new Sequelize( url, {
+		dialect: 'postgres',
+		logging: ( sql ) => logger.trace( { sql }, 'sql' ),
+		pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+		define: { underscored: true },
+	} );
+}
+
+function wrap( sequelize: Sequelize, mode: DatabaseMode, stopEmbedded: () => Promise< void > ): Database {
+	let closed = false;
+	return {
+		sequelize,
+		mode,
+		async ping() {
+			try {
+				await sequelize.query( 'SELECT 1' );
+				return true;
+			} catch {
+				return false;
+			}
+		},
+		async close() {
+			if ( closed ) {
+				return;
+			}
+			closed = true;
+			await sequelize.close();
+			await stopEmbedded();
+		},
+	};
+}
+
+async function startEmbeddedPostgres( dir: string ): Promise< { url: string; stop: () => Promise< void > } > {
+	fs.mkdirSync( dir, { recursive: true } );
+	const { PGlite } = await import( '@electric-sql/pglite' );
+	const { PGLiteSocketServer } = await import( '@electric-sql/pglite-socket' );
+	const db = await PGlite.create( dir );
+	const server = new PGLiteSocketServer( { db, host: '127.0.0.1', port: 0 } );
+	await server.start();
+	const address = server.getServerConn();
+	return {
+		url: `postgres://postgres@${ address }/postgres?sslmode=disable`,
+		async stop() {
+			await server.stop();
+			await db.close();
+		},
+	};
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Machine-readable error codes carried in the error envelope's `code`, with the
+ * HTTP status each one is always rendered with.
+ */
+export const ERROR_STATUS = {
+	validation_error: 400,
+	bad_request: 400,
+	not_authenticated: 401,
+	authentication_failed: 401,
+	permission_denied: 403,
+	not_found: 404,
+	method_not_allowed: 405,
+	conflict: 409,
+	payload_too_large: 413,
+	unsupported_media_type: 415,
+	insufficient_credits: 402,
+	throttled: 429,
+	internal_error: 500,
+	service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const errorCodeSchema = z.enum(
+	Object.keys( ERROR_STATUS ) as [ ErrorCode, ...ErrorCode[] ]
+);
