@@ -1,0 +1,16 @@
+/** Every queue tunable in one place, with why it has the value it has. */
+export const QUEUE_DEFAULTS = {
+	/** Extra attempts after a failure, unless a job type says otherwise. */
+	retries: 2,
+	/** First retry delay; doubles per attempt. Long enough to ride out a blip. */
+	backoffMs: 1_000,
+	/** A job silent this long is presumed dead (worker crash) and is retried by bee-queue. */
+	stallIntervalMs: 5_000,
+	/** Per-run limit unless a job type says otherwise; AI calls set their own. */
+	timeoutMs: 10 * 60_000,
+	/** Finished jobs are dropped from Redis: outcomes live in the database. */
+	removeOnSuccess: true,
+	removeOnFailure: false,
+	/** Inline driver: how many finished job ids are remembered for de-duplication. */
+	inlineRememberIds: 10_000,
+} as const;
