@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Sequelize } from 'sequelize';
 import type { Logger } from '../logger';
 
@@ -72,8 +74,6 @@ function wrap( sequelize: Sequelize, mode: DatabaseMode, stopEmbedded: () => Pro
 
 async function startEmbeddedPostgres( dir: string ): Promise< { url: string; stop: () => Promise< void > } > {
 	fs.mkdirSync( dir, { recursive: true } );
-	const { PGlite } = await import( '@electric-sql/pglite' );
-	const { PGLiteSocketServer } = await import( '@electric-sql/pglite-socket' );
 	const db = await PGlite.create( dir );
 	const server = new PGLiteSocketServer( { db, host: '127.0.0.1', port: 0 } );
 	await server.start();

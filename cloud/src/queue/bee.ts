@@ -25,7 +25,6 @@ export class BeeJobQueue implements JobQueue {
 	private readonly queues = new Map< string, BeeQueue >();
 	private readonly listeners = new Set< ( event: JobEvent ) => void >();
 	private readonly stallTimers: NodeJS.Timeout[] = [];
-	private working = false;
 
 	constructor( private readonly options: Options ) {}
 
@@ -53,7 +52,6 @@ export class BeeJobQueue implements JobQueue {
 	}
 
 	async startWorkers(): Promise< void > {
-		this.working = true;
 		for ( const definition of this.definitions.values() ) {
 			const queue = await this.queueFor( definition.type );
 			queue.process( definition.concurrency ?? 1, ( job: BeeQueue.Job< any > ) => this.run( definition, job ) );
@@ -87,7 +85,6 @@ export class BeeJobQueue implements JobQueue {
 	}
 
 	async close( timeoutMs: number ): Promise< void > {
-		this.working = false;
 		for ( const timer of this.stallTimers ) {
 			clearInterval( timer );
 		}
@@ -115,12 +112,22 @@ export class BeeJobQueue implements JobQueue {
 				isWorker: true,
 				getEvents: false,
 				sendEvents: false,
+				// Retries wait out their backoff as delayed jobs; something must wake them.
+				activateDelayedJobs: true,
 				stallInterval: QUEUE_DEFAULTS.stallIntervalMs,
 				removeOnSuccess: QUEUE_DEFAULTS.removeOnSuccess,
 				removeOnFailure: QUEUE_DEFAULTS.removeOnFailure,
 			} );
 			queue.on( 'error', ( error: Error ) =>
 				this.options.logger.error( { err: error, type }, 'queue connection error' )
+			);
+			// Local events: outcomes of the jobs this process ran. bee-queue also
+			// emits 'failed' before each retry; 'failed:fatal' is the final failure.
+			queue.on( 'succeeded', ( job: BeeQueue.Job< unknown >, result: unknown ) =>
+				this.emit( { kind: 'succeeded', id: job.id, type, result } )
+			);
+			queue.on( 'failed:fatal' as 'failed', ( job: BeeQueue.Job< unknown >, error: Error ) =>
+				this.emit( { kind: 'failed', id: job.id, type, error: error.message } )
 			);
 			this.queues.set( type, queue );
 			await queue.ready();
@@ -129,27 +136,19 @@ export class BeeJobQueue implements JobQueue {
 	}
 
 	private async run( definition: JobDefinition< any, any >, job: BeeQueue.Job< any > ): Promise< unknown > {
-		const retries = ( job.options as { retries?: number } ).retries ?? 0;
-		const attempt = ( definition.retries ?? QUEUE_DEFAULTS.retries ) - retries + 1;
-		try {
-			const result = await definition.handler( {
+		const remaining = ( job.options as { retries?: number } ).retries ?? 0;
+		return withTimeout(
+			definition.handler( {
 				id: job.id,
 				type: definition.type,
 				data: job.data,
-				attempt,
+				attempt: ( definition.retries ?? QUEUE_DEFAULTS.retries ) - remaining + 1,
 				reportProgress: async ( progress ) => {
 					this.emit( { kind: 'progress', id: job.id, type: definition.type, progress } );
 				},
-			} );
-			this.emit( { kind: 'succeeded', id: job.id, type: definition.type, result } );
-			return result;
-		} catch ( error ) {
-			const message = error instanceof Error ? error.message : String( error );
-			if ( retries <= 0 || ! this.working ) {
-				this.emit( { kind: 'failed', id: job.id, type: definition.type, error: message } );
-			}
-			throw error;
-		}
+			} ),
+			definition.timeoutMs ?? QUEUE_DEFAULTS.timeoutMs
+		);
 	}
 
 	private emit( event: JobEvent ): void {

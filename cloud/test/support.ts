@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { createTestDatabase, createTestRedis } from '@igny8/test-harness';
+import { createApp } from '../src/app';
+import { boot, shutdown } from '../src/boot';
+import { loadConfig } from '../src/config';
+import type { AppContext } from '../src/context';
+import { createLogger } from '../src/logger';
+
+export type Modes = { db: 'postgres' | 'pglite'; queue: 'bee' | 'inline' };
+
+export const ALL_MODES: Modes[] = [
+	{ db: 'postgres', queue: 'bee' },
+	{ db: 'postgres', queue: 'inline' },
+	{ db: 'pglite', queue: 'inline' },
+	{ db: 'pglite', queue: 'bee' },
+];
+
+export type TestCloud = { context: AppContext; app: Express; stop(): Promise< void > };
+
+/**
+ * A real cloud for one test file: a fresh PostgreSQL database (or a PGlite in
+ * a temp folder) and a private Redis key prefix, migrated and with workers on.
+ */
+export async function startTestCloud( modes: Modes, env: NodeJS.ProcessEnv = {} ): Promise< TestCloud > {
+	const dataDir = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-cloud-test-' ) );
+	const database = modes.db === 'postgres' ? await createTestDatabase( 'cloud' ) : undefined;
+	const redis = modes.queue === 'bee' ? createTestRedis( 'cloud' ) : undefined;
+	const config = loadConfig( {
+		NODE_ENV: 'test',
+		IGNY8_DATA_DIR: dataDir,
+		DATABASE_URL: database?.url,
+		REDIS_URL: redis?.url,
+		QUEUE_PREFIX: redis?.prefix,
+		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+		SHUTDOWN_TIMEOUT_MS: '5000',
+		...env,
+	} );
+	const context = await boot( config, createLogger( config.logLevel ) );
+	await context.queue.startWorkers();
+	return {
+		context,
+		app: createApp( context ),
+		async stop() {
+			await shutdown( context );
+			await database?.drop();
+			await redis?.cleanup();
+			fs.rmSync( dataDir, { recursive: true, force: true } );
+		},
+	};
+}
+
+export async function waitFor< T >( probe: () => Promise< T | undefined > | T | undefined, timeoutMs = 10_000 ): Promise< T > {
+	const started = Date.now();
+	for ( ;; ) {
+		const value = await probe();
+		if ( value !== undefined ) {
+			return value;
+		}
+		if ( Date.now() - started > timeoutMs ) {
+			throw new Error( `Condition not met within ${ timeoutMs } ms` );
+		}
+		await new Promise( ( resolve ) => setTimeout( resolve, 20 ) );
+	}
+}

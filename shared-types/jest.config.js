@@ -1,5 +1,0 @@
-module.exports = {
-	...require( '../jest.preset' ),
-	rootDir: __dirname,
-	roots: [ '<rootDir>/src' ],
-};
