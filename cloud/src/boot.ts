@@ -10,7 +10,10 @@ import { createQueue } from './queue';
  * Opens the database (migrated) and the queue with every job type defined.
  * Shared by the API server, the worker and the CLI so all three agree.
  */
-export async function boot( config: Config, logger: Logger ): Promise< AppContext > {
+export async function boot(
+	config: Config,
+	logger: Logger
+): Promise< AppContext > {
 	const db = await openDatabase( {
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
@@ -18,7 +21,9 @@ export async function boot( config: Config, logger: Logger ): Promise< AppContex
 		logger,
 	} );
 	try {
-		const applied = await migrate( db.sequelize, logger, { lock: db.mode === 'postgres' } );
+		const applied = await migrate( db.sequelize, logger, {
+			lock: db.mode === 'postgres',
+		} );
 		if ( applied.length > 0 ) {
 			logger.info( { applied }, 'migrations applied' );
 		}
@@ -26,7 +31,11 @@ export async function boot( config: Config, logger: Logger ): Promise< AppContex
 		await db.close();
 		throw error;
 	}
-	const queue = createQueue( { redisUrl: config.redisUrl, prefix: config.queuePrefix, logger } );
+	const queue = createQueue( {
+		redisUrl: config.redisUrl,
+		prefix: config.queuePrefix,
+		logger,
+	} );
 	queue.define( heartbeatJob( db.sequelize, queue.driver ) );
 	return { config, logger, db, queue };
 }

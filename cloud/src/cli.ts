@@ -19,7 +19,11 @@ async function main( argv: string[] ): Promise< void > {
 	const { positionals, values } = parseArgs( {
 		args: argv,
 		allowPositionals: true,
-		options: { json: { type: 'boolean', default: false }, status: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+		options: {
+			json: { type: 'boolean', default: false },
+			status: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h' },
+		},
 	} );
 	const [ command ] = positionals;
 	if ( values.help || ! command ) {
@@ -30,18 +34,40 @@ async function main( argv: string[] ): Promise< void > {
 	const config = loadConfig();
 	const logger = createLogger( values.json ? 'silent' : 'warn' );
 	const print = ( human: string, data: unknown ) =>
-		process.stdout.write( values.json ? `${ JSON.stringify( data ) }\n` : `${ human }\n` );
+		process.stdout.write(
+			values.json ? `${ JSON.stringify( data ) }\n` : `${ human }\n`
+		);
 
 	switch ( command ) {
 		case 'migrate': {
-			const db = await openDatabase( { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2, logger } );
+			const db = await openDatabase( {
+				databaseUrl: config.databaseUrl,
+				dataDir: config.dataDir,
+				poolMax: 2,
+				logger,
+			} );
 			try {
 				if ( values.status ) {
-					const pending = await pendingMigrations( db.sequelize, logger );
-					print( pending.length ? `pending: ${ pending.join( ', ' ) }` : 'no pending migrations', { pending } );
+					const pending = await pendingMigrations(
+						db.sequelize,
+						logger
+					);
+					print(
+						pending.length
+							? `pending: ${ pending.join( ', ' ) }`
+							: 'no pending migrations',
+						{ pending }
+					);
 				} else {
-					const applied = await migrate( db.sequelize, logger, { lock: db.mode === 'postgres' } );
-					print( applied.length ? `applied: ${ applied.join( ', ' ) }` : 'database is up to date', { applied } );
+					const applied = await migrate( db.sequelize, logger, {
+						lock: db.mode === 'postgres',
+					} );
+					print(
+						applied.length
+							? `applied: ${ applied.join( ', ' ) }`
+							: 'database is up to date',
+						{ applied }
+					);
 				}
 			} finally {
 				await db.close();
@@ -49,7 +75,9 @@ async function main( argv: string[] ): Promise< void > {
 			return;
 		}
 		default:
-			process.stderr.write( `igny8-cloud: unknown command "${ command }"\n${ USAGE }\n` );
+			process.stderr.write(
+				`igny8-cloud: unknown command "${ command }"\n${ USAGE }\n`
+			);
 			process.exitCode = 2;
 	}
 }

@@ -28,7 +28,9 @@ const optionalUrl = ( protocols: string[], hint: string ) =>
 const envSchema = z.object( {
 	NODE_ENV: z.preprocess(
 		emptyToUndefined,
-		z.enum( [ 'development', 'production', 'test' ] ).default( 'development' )
+		z
+			.enum( [ 'development', 'production', 'test' ] )
+			.default( 'development' )
 	),
 	PORT: z.preprocess(
 		emptyToUndefined,
@@ -36,7 +38,10 @@ const envSchema = z.object( {
 			.string()
 			.regex( /^\d+$/, 'must be a whole number from 0 to 65535' )
 			.transform( Number )
-			.refine( ( port ) => port <= 65535, 'must be a whole number from 0 to 65535' )
+			.refine(
+				( port ) => port <= 65535,
+				'must be a whole number from 0 to 65535'
+			)
 			.default( 8000 )
 	),
 	HOST: z.preprocess( emptyToUndefined, z.string().default( '127.0.0.1' ) ),
@@ -48,22 +53,44 @@ const envSchema = z.object( {
 		emptyToUndefined,
 		z.coerce.number().int().min( 1 ).max( 200 ).default( 10 )
 	),
-	REDIS_URL: optionalUrl( [ 'redis:', 'rediss:' ], 'must be a redis:// or rediss:// URL' ),
-	QUEUE_PREFIX: z.preprocess( emptyToUndefined, z.string().regex( /^[\w:.-]+$/ ).default( 'igny8' ) ),
+	REDIS_URL: optionalUrl(
+		[ 'redis:', 'rediss:' ],
+		'must be a redis:// or rediss:// URL'
+	),
+	QUEUE_PREFIX: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.regex( /^[\w:.-]+$/ )
+			.default( 'igny8' )
+	),
 	QUEUE_CONCURRENCY: z.preprocess(
 		emptyToUndefined,
 		z.coerce.number().int().min( 1 ).max( 64 ).default( 2 )
 	),
 	IGNY8_DATA_DIR: z.preprocess( emptyToUndefined, z.string().optional() ),
 	OPENAI_API_KEY: z.preprocess( emptyToUndefined, z.string().optional() ),
-	OPENAI_BASE_URL: optionalUrl( [ 'http:', 'https:' ], 'must be an http:// or https:// URL' ),
+	OPENAI_BASE_URL: optionalUrl(
+		[ 'http:', 'https:' ],
+		'must be an http:// or https:// URL'
+	),
 	JWT_SECRET: z.preprocess(
 		emptyToUndefined,
 		z.string().min( 32, 'must be at least 32 characters' ).optional()
 	),
 	LOG_LEVEL: z.preprocess(
 		emptyToUndefined,
-		z.enum( [ 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent' ] ).default( 'info' )
+		z
+			.enum( [
+				'fatal',
+				'error',
+				'warn',
+				'info',
+				'debug',
+				'trace',
+				'silent',
+			] )
+			.default( 'info' )
 	),
 	SHUTDOWN_TIMEOUT_MS: z.preprocess(
 		emptyToUndefined,
@@ -102,7 +129,9 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 	if ( ! parsed.success ) {
 		const issue = parsed.error.issues[ 0 ];
 		const name = issue?.path.join( '.' ) ?? 'environment';
-		throw new ConfigError( `${ name } ${ issue?.message ?? 'is invalid' }` );
+		throw new ConfigError(
+			`${ name } ${ issue?.message ?? 'is invalid' }`
+		);
 	}
 	const e = parsed.data;
 	return {

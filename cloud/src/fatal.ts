@@ -17,7 +17,9 @@ export function describeStartupError( error: unknown ): string {
 	if ( cause?.code === 'EADDRINUSE' ) {
 		return `port already in use: ${ cause.message }`;
 	}
-	return err instanceof Error ? err.message.split( '\n' )[ 0 ] ?? 'unknown error' : String( error );
+	return err instanceof Error
+		? ( err.message.split( '\n' )[ 0 ] ?? 'unknown error' )
+		: String( error );
 }
 
 export function exitWith( error: unknown ): never {

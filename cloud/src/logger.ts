@@ -2,7 +2,10 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger( level: string, destination?: pino.DestinationStream ): Logger {
+export function createLogger(
+	level: string,
+	destination?: pino.DestinationStream
+): Logger {
 	return pino(
 		{
 			name: 'igny8-cloud',

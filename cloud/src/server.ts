@@ -24,7 +24,11 @@ async function main(): Promise< void > {
 	} );
 	const { port } = server.address() as AddressInfo;
 	logger.info(
-		{ url: `http://${ config.host }:${ port }`, db: context.db.mode, queue: context.queue.driver },
+		{
+			url: `http://${ config.host }:${ port }`,
+			db: context.db.mode,
+			queue: context.queue.driver,
+		},
 		'igny8 cloud listening'
 	);
 
@@ -41,7 +45,9 @@ async function main(): Promise< void > {
 		}, config.shutdownTimeoutMs + 5_000 );
 		force.unref();
 		// Stop accepting, let in-flight requests finish, drop idle keep-alives.
-		const closed = new Promise< void >( ( resolve ) => server.close( () => resolve() ) );
+		const closed = new Promise< void >( ( resolve ) =>
+			server.close( () => resolve() )
+		);
 		server.closeIdleConnections();
 		await closed;
 		await shutdown( context );

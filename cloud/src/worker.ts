@@ -7,7 +7,9 @@ import { createLogger } from './logger';
 async function main(): Promise< void > {
 	const config = loadConfig();
 	if ( ! config.redisUrl ) {
-		throw new Error( 'a separate worker needs REDIS_URL; without it the API process runs the jobs itself' );
+		throw new Error(
+			'a separate worker needs REDIS_URL; without it the API process runs the jobs itself'
+		);
 	}
 	const logger = createLogger( config.logLevel );
 	const context = await boot( config, logger );

@@ -18,16 +18,29 @@ export const ALL_MODES: Modes[] = [
 	{ db: 'pglite', queue: 'bee' },
 ];
 
-export type TestCloud = { context: AppContext; app: Express; stop(): Promise< void > };
+export type TestCloud = {
+	context: AppContext;
+	app: Express;
+	stop(): Promise< void >;
+};
 
 /**
  * A real cloud for one test file: a fresh PostgreSQL database (or a PGlite in
  * a temp folder) and a private Redis key prefix, migrated and with workers on.
  */
-export async function startTestCloud( modes: Modes, env: NodeJS.ProcessEnv = {} ): Promise< TestCloud > {
-	const dataDir = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-cloud-test-' ) );
-	const database = modes.db === 'postgres' ? await createTestDatabase( 'cloud' ) : undefined;
-	const redis = modes.queue === 'bee' ? createTestRedis( 'cloud' ) : undefined;
+export async function startTestCloud(
+	modes: Modes,
+	env: NodeJS.ProcessEnv = {}
+): Promise< TestCloud > {
+	const dataDir = fs.mkdtempSync(
+		path.join( os.tmpdir(), 'igny8-cloud-test-' )
+	);
+	const database =
+		modes.db === 'postgres'
+			? await createTestDatabase( 'cloud' )
+			: undefined;
+	const redis =
+		modes.queue === 'bee' ? createTestRedis( 'cloud' ) : undefined;
 	const config = loadConfig( {
 		NODE_ENV: 'test',
 		IGNY8_DATA_DIR: dataDir,
@@ -52,9 +65,12 @@ export async function startTestCloud( modes: Modes, env: NodeJS.ProcessEnv = {} 
 	};
 }
 
-export async function waitFor< T >( probe: () => Promise< T | undefined > | T | undefined, timeoutMs = 10_000 ): Promise< T > {
+export async function waitFor< T >(
+	probe: () => Promise< T | undefined > | T | undefined,
+	timeoutMs = 10_000
+): Promise< T > {
 	const started = Date.now();
-	for ( ;; ) {
+	for (;;) {
 		const value = await probe();
 		if ( value !== undefined ) {
 			return value;

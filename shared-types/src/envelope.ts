@@ -5,7 +5,7 @@ import { z } from 'zod';
  * these three shapes, and every client parses them with these schemas.
  */
 
-export const requestIdSchema = z.string().min(1).max(128);
+export const requestIdSchema = z.string().min( 1 ).max( 128 );
 
 export function successEnvelope< T extends z.ZodType >( data: T ) {
 	return z.object( {

@@ -29,10 +29,16 @@ type Options = {
  */
 export async function openDatabase( options: Options ): Promise< Database > {
 	if ( options.databaseUrl ) {
-		const sequelize = connect( options.databaseUrl, options.poolMax, options.logger );
+		const sequelize = connect(
+			options.databaseUrl,
+			options.poolMax,
+			options.logger
+		);
 		return wrap( sequelize, 'postgres', async () => undefined );
 	}
-	const embedded = await startEmbeddedPostgres( path.join( options.dataDir, 'pgdata' ) );
+	const embedded = await startEmbeddedPostgres(
+		path.join( options.dataDir, 'pgdata' )
+	);
 	// PGlite is one session: a second pooled connection would interleave
 	// statements inside another connection's transaction.
 	const sequelize = connect( embedded.url, 1, options.logger );
@@ -48,7 +54,11 @@ function connect( url: string, poolMax: number, logger: Logger ): Sequelize {
 	} );
 }
 
-function wrap( sequelize: Sequelize, mode: DatabaseMode, stopEmbedded: () => Promise< void > ): Database {
+function wrap(
+	sequelize: Sequelize,
+	mode: DatabaseMode,
+	stopEmbedded: () => Promise< void >
+): Database {
 	let closed = false;
 	return {
 		sequelize,
@@ -72,7 +82,9 @@ function wrap( sequelize: Sequelize, mode: DatabaseMode, stopEmbedded: () => Pro
 	};
 }
 
-async function startEmbeddedPostgres( dir: string ): Promise< { url: string; stop: () => Promise< void > } > {
+async function startEmbeddedPostgres(
+	dir: string
+): Promise< { url: string; stop: () => Promise< void > } > {
 	fs.mkdirSync( dir, { recursive: true } );
 	const db = await PGlite.create( dir );
 	const server = new PGLiteSocketServer( { db, host: '127.0.0.1', port: 0 } );

@@ -1,5 +1,10 @@
 import type { Request, Response } from 'express';
-import type { ErrorEnvelope, FieldErrors, ListEnvelope, SuccessEnvelope } from '@igny8/shared-types';
+import type {
+	ErrorEnvelope,
+	FieldErrors,
+	ListEnvelope,
+	SuccessEnvelope,
+} from '@igny8/shared-types';
 
 /** Renders the seed's unified response format; the only place that shapes a body. */
 
@@ -23,9 +28,18 @@ export function sendSuccess< T >(
 export function sendList< T >(
 	req: Request,
 	res: Response,
-	page: { count: number; next: string | null; previous: string | null; results: T[] }
+	page: {
+		count: number;
+		next: string | null;
+		previous: string | null;
+		results: T[];
+	}
 ): void {
-	const body: ListEnvelope< T > = { success: true, ...page, request_id: req.requestId };
+	const body: ListEnvelope< T > = {
+		success: true,
+		...page,
+		request_id: req.requestId,
+	};
 	res.status( 200 ).json( body );
 }
 

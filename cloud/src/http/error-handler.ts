@@ -4,17 +4,37 @@ import { ApiError } from './errors';
 import { sendError } from './envelope';
 
 /** What body-parser and friends attach to the errors they raise. */
-type HttpishError = Error & { status?: number; statusCode?: number; type?: string; expose?: boolean };
+type HttpishError = Error & {
+	status?: number;
+	statusCode?: number;
+	type?: string;
+	expose?: boolean;
+};
 
 const PARSER_ERRORS: Record< string, { code: string; message: string } > = {
-	'entity.parse.failed': { code: 'bad_request', message: 'Malformed JSON in request body.' },
-	'entity.too.large': { code: 'payload_too_large', message: 'Request body is too large.' },
-	'encoding.unsupported': { code: 'unsupported_media_type', message: 'Unsupported content encoding.' },
-	'charset.unsupported': { code: 'unsupported_media_type', message: 'Unsupported charset.' },
+	'entity.parse.failed': {
+		code: 'bad_request',
+		message: 'Malformed JSON in request body.',
+	},
+	'entity.too.large': {
+		code: 'payload_too_large',
+		message: 'Request body is too large.',
+	},
+	'encoding.unsupported': {
+		code: 'unsupported_media_type',
+		message: 'Unsupported content encoding.',
+	},
+	'charset.unsupported': {
+		code: 'unsupported_media_type',
+		message: 'Unsupported charset.',
+	},
 };
 
 export function notFoundHandler( req: Request, res: Response ): void {
-	sendError( req, res, 404, { code: 'not_found', message: `No route for ${ req.method } ${ req.path }.` } );
+	sendError( req, res, 404, {
+		code: 'not_found',
+		message: `No route for ${ req.method } ${ req.path }.`,
+	} );
 }
 
 /**
@@ -23,28 +43,45 @@ export function notFoundHandler( req: Request, res: Response ): void {
  * 500, so SQL and stack traces never reach a client.
  */
 export function errorHandler( logger: Logger ) {
-	return ( err: unknown, req: Request, res: Response, _next: NextFunction ): void => {
+	return (
+		err: unknown,
+		req: Request,
+		res: Response,
+		_next: NextFunction
+	): void => {
 		if ( res.headersSent ) {
 			req.socket.destroy();
 			return;
 		}
 		if ( err instanceof ApiError ) {
-			for ( const [ name, value ] of Object.entries( err.headers ?? {} ) ) {
+			for ( const [ name, value ] of Object.entries(
+				err.headers ?? {}
+			) ) {
 				res.setHeader( name, value );
 			}
-			sendError( req, res, err.status, { code: err.code, message: err.message, errors: err.errors } );
+			sendError( req, res, err.status, {
+				code: err.code,
+				message: err.message,
+				errors: err.errors,
+			} );
 			return;
 		}
 		const httpish = err as HttpishError;
-		const parserError = httpish?.type ? PARSER_ERRORS[ httpish.type ] : undefined;
+		const parserError = httpish?.type
+			? PARSER_ERRORS[ httpish.type ]
+			: undefined;
 		if ( parserError ) {
 			sendError( req, res, httpish.status ?? 400, parserError );
 			return;
 		}
-		logger.error( { err, request_id: req.requestId, path: req.path }, 'unhandled error' );
+		logger.error(
+			{ err, request_id: req.requestId, path: req.path },
+			'unhandled error'
+		);
 		sendError( req, res, 500, {
 			code: 'internal_error',
-			message: 'Internal server error. Quote the request id when reporting it.',
+			message:
+				'Internal server error. Quote the request id when reporting it.',
 		} );
 	};
 }

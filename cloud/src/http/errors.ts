@@ -1,4 +1,8 @@
-import { ERROR_STATUS, type ErrorCode, type FieldErrors } from '@igny8/shared-types';
+import {
+	ERROR_STATUS,
+	type ErrorCode,
+	type FieldErrors,
+} from '@igny8/shared-types';
 
 /**
  * Typed errors that code throws and one middleware renders. Each carries the
@@ -31,13 +35,17 @@ export class NotFoundError extends ApiError {
 }
 
 export class NotAuthenticatedError extends ApiError {
-	constructor( message = 'Authentication credentials were not provided or are invalid.' ) {
+	constructor(
+		message = 'Authentication credentials were not provided or are invalid.'
+	) {
 		super( 'not_authenticated', message );
 	}
 }
 
 export class PermissionDeniedError extends ApiError {
-	constructor( message = 'You do not have permission to perform this action.' ) {
+	constructor(
+		message = 'You do not have permission to perform this action.'
+	) {
 		super( 'permission_denied', message );
 	}
 }

@@ -10,7 +10,11 @@ declare module 'express-serve-static-core' {
 /** A caller's id is kept when it is a sane token, so logs join across systems. */
 const CALLER_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export function requestId( req: Request, res: Response, next: NextFunction ): void {
+export function requestId(
+	req: Request,
+	res: Response,
+	next: NextFunction
+): void {
 	const given = req.get( 'x-request-id' );
 	req.requestId = given && CALLER_ID.test( given ) ? given : randomUUID();
 	res.setHeader( 'X-Request-ID', req.requestId );

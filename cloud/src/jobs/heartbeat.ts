@@ -9,7 +9,10 @@ export type HeartbeatPayload = { requestedAt: string };
  * The queue's round trip: a worker records the job id once. The unique key
  * makes a redelivered job (after a worker crash) a no-op rather than a double.
  */
-export function heartbeatJob( sequelize: Sequelize, driver: QueueDriverName ): JobDefinition< HeartbeatPayload, { recorded: boolean } > {
+export function heartbeatJob(
+	sequelize: Sequelize,
+	driver: QueueDriverName
+): JobDefinition< HeartbeatPayload, { recorded: boolean } > {
 	return {
 		type: HEARTBEAT_JOB,
 		concurrency: 2,
@@ -21,7 +24,10 @@ export function heartbeatJob( sequelize: Sequelize, driver: QueueDriverName ): J
 				 VALUES (:jobId, :driver, NOW())
 				 ON CONFLICT (job_id) DO NOTHING
 				 RETURNING id`,
-				{ replacements: { jobId: job.id, driver }, type: QueryTypes.SELECT }
+				{
+					replacements: { jobId: job.id, driver },
+					type: QueryTypes.SELECT,
+				}
 			);
 			return { recorded: rows.length === 1 };
 		},

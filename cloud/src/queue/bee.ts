@@ -3,7 +3,12 @@ import BeeQueue from 'bee-queue';
 import type { Logger } from '../logger';
 import { QUEUE_DEFAULTS } from './defaults';
 import { withTimeout } from './inline';
-import type { EnqueueOptions, JobDefinition, JobEvent, JobQueue } from './types';
+import type {
+	EnqueueOptions,
+	JobDefinition,
+	JobEvent,
+	JobQueue,
+} from './types';
 
 type Options = {
 	redisUrl: string;
@@ -21,7 +26,10 @@ type Options = {
  */
 export class BeeJobQueue implements JobQueue {
 	readonly driver = 'bee' as const;
-	private readonly definitions = new Map< string, JobDefinition< any, any > >();
+	private readonly definitions = new Map<
+		string,
+		JobDefinition< any, any >
+	>();
 	private readonly queues = new Map< string, BeeQueue >();
 	private readonly listeners = new Set< ( event: JobEvent ) => void >();
 	private readonly stallTimers: NodeJS.Timeout[] = [];
@@ -29,10 +37,17 @@ export class BeeJobQueue implements JobQueue {
 	constructor( private readonly options: Options ) {}
 
 	define< T, R >( definition: JobDefinition< T, R > ): void {
-		this.definitions.set( definition.type, definition as JobDefinition< any, any > );
+		this.definitions.set(
+			definition.type,
+			definition as JobDefinition< any, any >
+		);
 	}
 
-	async enqueue< T >( type: string, data: T, options: EnqueueOptions = {} ): Promise< { id: string } > {
+	async enqueue< T >(
+		type: string,
+		data: T,
+		options: EnqueueOptions = {}
+	): Promise< { id: string } > {
 		const definition = this.definitions.get( type );
 		if ( ! definition ) {
 			throw new Error( `Unknown job type: ${ type }` );
@@ -54,12 +69,20 @@ export class BeeJobQueue implements JobQueue {
 	async startWorkers(): Promise< void > {
 		for ( const definition of this.definitions.values() ) {
 			const queue = await this.queueFor( definition.type );
-			queue.process( definition.concurrency ?? 1, ( job: BeeQueue.Job< any > ) => this.run( definition, job ) );
+			queue.process(
+				definition.concurrency ?? 1,
+				( job: BeeQueue.Job< any > ) => this.run( definition, job )
+			);
 			await queue.checkStalledJobs();
 			const timer = setInterval( () => {
-				queue.checkStalledJobs().catch( ( error: Error ) =>
-					this.options.logger.warn( { err: error, type: definition.type }, 'stalled-job check failed' )
-				);
+				queue
+					.checkStalledJobs()
+					.catch( ( error: Error ) =>
+						this.options.logger.warn(
+							{ err: error, type: definition.type },
+							'stalled-job check failed'
+						)
+					);
 			}, this.options.stallCheckMs ?? QUEUE_DEFAULTS.stallIntervalMs );
 			timer.unref();
 			this.stallTimers.push( timer );
@@ -72,7 +95,8 @@ export class BeeJobQueue implements JobQueue {
 	}
 
 	async ping(): Promise< boolean > {
-		const queue = this.queues.values().next().value ?? ( await this.anyQueue() );
+		const queue =
+			this.queues.values().next().value ?? ( await this.anyQueue() );
 		if ( ! queue ) {
 			return false;
 		}
@@ -90,9 +114,14 @@ export class BeeJobQueue implements JobQueue {
 		}
 		await Promise.all(
 			[ ...this.queues.values() ].map( ( queue ) =>
-				queue.close( timeoutMs ).catch( ( error: Error ) =>
-					this.options.logger.warn( { err: error }, 'queue did not close cleanly' )
-				)
+				queue
+					.close( timeoutMs )
+					.catch( ( error: Error ) =>
+						this.options.logger.warn(
+							{ err: error },
+							'queue did not close cleanly'
+						)
+					)
 			)
 		);
 		this.queues.clear();
@@ -119,15 +148,27 @@ export class BeeJobQueue implements JobQueue {
 				removeOnFailure: QUEUE_DEFAULTS.removeOnFailure,
 			} );
 			queue.on( 'error', ( error: Error ) =>
-				this.options.logger.error( { err: error, type }, 'queue connection error' )
+				this.options.logger.error(
+					{ err: error, type },
+					'queue connection error'
+				)
 			);
 			// Local events: outcomes of the jobs this process ran. bee-queue also
 			// emits 'failed' before each retry; 'failed:fatal' is the final failure.
-			queue.on( 'succeeded', ( job: BeeQueue.Job< unknown >, result: unknown ) =>
-				this.emit( { kind: 'succeeded', id: job.id, type, result } )
+			queue.on(
+				'succeeded',
+				( job: BeeQueue.Job< unknown >, result: unknown ) =>
+					this.emit( { kind: 'succeeded', id: job.id, type, result } )
 			);
-			queue.on( 'failed:fatal' as 'failed', ( job: BeeQueue.Job< unknown >, error: Error ) =>
-				this.emit( { kind: 'failed', id: job.id, type, error: error.message } )
+			queue.on(
+				'failed:fatal' as 'failed',
+				( job: BeeQueue.Job< unknown >, error: Error ) =>
+					this.emit( {
+						kind: 'failed',
+						id: job.id,
+						type,
+						error: error.message,
+					} )
 			);
 			this.queues.set( type, queue );
 			await queue.ready();
@@ -135,16 +176,27 @@ export class BeeJobQueue implements JobQueue {
 		return queue;
 	}
 
-	private async run( definition: JobDefinition< any, any >, job: BeeQueue.Job< any > ): Promise< unknown > {
+	private async run(
+		definition: JobDefinition< any, any >,
+		job: BeeQueue.Job< any >
+	): Promise< unknown > {
 		const remaining = ( job.options as { retries?: number } ).retries ?? 0;
 		return withTimeout(
 			definition.handler( {
 				id: job.id,
 				type: definition.type,
 				data: job.data,
-				attempt: ( definition.retries ?? QUEUE_DEFAULTS.retries ) - remaining + 1,
+				attempt:
+					( definition.retries ?? QUEUE_DEFAULTS.retries ) -
+					remaining +
+					1,
 				reportProgress: async ( progress ) => {
-					this.emit( { kind: 'progress', id: job.id, type: definition.type, progress } );
+					this.emit( {
+						kind: 'progress',
+						id: job.id,
+						type: definition.type,
+						progress,
+					} );
 				},
 			} ),
 			definition.timeoutMs ?? QUEUE_DEFAULTS.timeoutMs

@@ -5,8 +5,16 @@ import type { JobQueue } from './types';
 
 export * from './types';
 
-export function createQueue( options: { redisUrl?: string; prefix: string; logger: Logger } ): JobQueue {
+export function createQueue( options: {
+	redisUrl?: string;
+	prefix: string;
+	logger: Logger;
+} ): JobQueue {
 	return options.redisUrl
-		? new BeeJobQueue( { redisUrl: options.redisUrl, prefix: options.prefix, logger: options.logger } )
+		? new BeeJobQueue( {
+				redisUrl: options.redisUrl,
+				prefix: options.prefix,
+				logger: options.logger,
+			} )
 		: new InlineQueue( options.logger );
 }

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger';
 import { QUEUE_DEFAULTS } from './defaults';
-import type { EnqueueOptions, JobDefinition, JobEvent, JobQueue } from './types';
+import type {
+	EnqueueOptions,
+	JobDefinition,
+	JobEvent,
+	JobQueue,
+} from './types';
 
 type Pending = { id: string; type: string; data: unknown; attempt: number };
 
@@ -13,7 +18,10 @@ type Pending = { id: string; type: string; data: unknown; attempt: number };
  */
 export class InlineQueue implements JobQueue {
 	readonly driver = 'inline' as const;
-	private readonly definitions = new Map< string, JobDefinition< any, any > >();
+	private readonly definitions = new Map<
+		string,
+		JobDefinition< any, any >
+	>();
 	private readonly waiting = new Map< string, Pending[] >();
 	private readonly running = new Map< string, number >();
 	private readonly known = new Set< string >();
@@ -25,10 +33,17 @@ export class InlineQueue implements JobQueue {
 	constructor( private readonly logger: Logger ) {}
 
 	define< T, R >( definition: JobDefinition< T, R > ): void {
-		this.definitions.set( definition.type, definition as JobDefinition< any, any > );
+		this.definitions.set(
+			definition.type,
+			definition as JobDefinition< any, any >
+		);
 	}
 
-	async enqueue< T >( type: string, data: T, options: EnqueueOptions = {} ): Promise< { id: string } > {
+	async enqueue< T >(
+		type: string,
+		data: T,
+		options: EnqueueOptions = {}
+	): Promise< { id: string } > {
 		if ( ! this.definitions.has( type ) ) {
 			throw new Error( `Unknown job type: ${ type }` );
 		}
@@ -68,9 +83,15 @@ export class InlineQueue implements JobQueue {
 		this.closing = true;
 		this.working = false;
 		const drained = Promise.all( [ ...this.active ] ).then( () => true );
-		const finished = await Promise.race( [ drained, sleep( timeoutMs ).then( () => false ) ] );
+		const finished = await Promise.race( [
+			drained,
+			sleep( timeoutMs ).then( () => false ),
+		] );
 		if ( ! finished ) {
-			this.logger.warn( { running: this.active.size }, 'inline queue closed with jobs still running' );
+			this.logger.warn(
+				{ running: this.active.size },
+				'inline queue closed with jobs still running'
+			);
 		}
 	}
 
@@ -112,7 +133,10 @@ export class InlineQueue implements JobQueue {
 		}
 	}
 
-	private async run( definition: JobDefinition< any, any >, job: Pending ): Promise< void > {
+	private async run(
+		definition: JobDefinition< any, any >,
+		job: Pending
+	): Promise< void > {
 		const timeoutMs = definition.timeoutMs ?? QUEUE_DEFAULTS.timeoutMs;
 		const retries = definition.retries ?? QUEUE_DEFAULTS.retries;
 		try {
@@ -123,24 +147,55 @@ export class InlineQueue implements JobQueue {
 					data: job.data,
 					attempt: job.attempt,
 					reportProgress: async ( progress ) =>
-						this.emit( { kind: 'progress', id: job.id, type: job.type, progress } ),
+						this.emit( {
+							kind: 'progress',
+							id: job.id,
+							type: job.type,
+							progress,
+						} ),
 				} ),
 				timeoutMs
 			);
-			this.emit( { kind: 'succeeded', id: job.id, type: job.type, result } );
+			this.emit( {
+				kind: 'succeeded',
+				id: job.id,
+				type: job.type,
+				result,
+			} );
 		} catch ( error ) {
-			const message = error instanceof Error ? error.message : String( error );
+			const message =
+				error instanceof Error ? error.message : String( error );
 			if ( job.attempt <= retries && ! this.closing ) {
-				this.logger.warn( { job_id: job.id, type: job.type, attempt: job.attempt, error: message }, 'job failed, retrying' );
-				const delay = QUEUE_DEFAULTS.backoffMs * 2 ** ( job.attempt - 1 );
+				this.logger.warn(
+					{
+						job_id: job.id,
+						type: job.type,
+						attempt: job.attempt,
+						error: message,
+					},
+					'job failed, retrying'
+				);
+				const delay =
+					QUEUE_DEFAULTS.backoffMs * 2 ** ( job.attempt - 1 );
 				setTimeout( () => {
-					this.queueFor( job.type ).push( { ...job, attempt: job.attempt + 1 } );
+					this.queueFor( job.type ).push( {
+						...job,
+						attempt: job.attempt + 1,
+					} );
 					this.pump( job.type );
 				}, delay ).unref();
 				return;
 			}
-			this.logger.error( { job_id: job.id, type: job.type, error: message }, 'job failed' );
-			this.emit( { kind: 'failed', id: job.id, type: job.type, error: message } );
+			this.logger.error(
+				{ job_id: job.id, type: job.type, error: message },
+				'job failed'
+			);
+			this.emit( {
+				kind: 'failed',
+				id: job.id,
+				type: job.type,
+				error: message,
+			} );
 		}
 	}
 
@@ -151,10 +206,16 @@ export class InlineQueue implements JobQueue {
 	}
 }
 
-export async function withTimeout< T >( work: Promise< T >, ms: number ): Promise< T > {
+export async function withTimeout< T >(
+	work: Promise< T >,
+	ms: number
+): Promise< T > {
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise< never >( ( _, reject ) => {
-		timer = setTimeout( () => reject( new Error( `Job timed out after ${ ms } ms.` ) ), ms );
+		timer = setTimeout(
+			() => reject( new Error( `Job timed out after ${ ms } ms.` ) ),
+			ms
+		);
 	} );
 	try {
 		return await Promise.race( [ work, timeout ] );

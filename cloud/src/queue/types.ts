@@ -17,7 +17,9 @@ export type JobContext< T > = {
 	reportProgress( progress: JobProgress ): Promise< void >;
 };
 
-export type JobHandler< T = unknown, R = unknown > = ( job: JobContext< T > ) => Promise< R >;
+export type JobHandler< T = unknown, R = unknown > = (
+	job: JobContext< T >
+) => Promise< R >;
 
 export type JobDefinition< T = unknown, R = unknown > = {
 	type: string;
@@ -47,7 +49,11 @@ export interface JobQueue {
 	readonly driver: QueueDriverName;
 	/** Declares a job type; its handler runs only once `startWorkers()` was called. */
 	define< T, R >( definition: JobDefinition< T, R > ): void;
-	enqueue< T >( type: string, data: T, options?: EnqueueOptions ): Promise< { id: string } >;
+	enqueue< T >(
+		type: string,
+		data: T,
+		options?: EnqueueOptions
+	): Promise< { id: string } >;
 	/** Begins taking jobs of every defined type in this process. */
 	startWorkers(): Promise< void >;
 	/** Observes outcomes of jobs processed in this process. */

@@ -9,4 +9,5 @@ export const STATE_DIR = path.join( REPO_ROOT, '.igny8' );
 export const PLUGIN_DIR = path.join( REPO_ROOT, 'plugin' );
 
 /** Test artefacts CI keeps: screenshots, logs. */
-export const TEST_OUTPUT_DIR = process.env.IGNY8_TEST_OUTPUT ?? path.join( REPO_ROOT, 'test-output' );
+export const TEST_OUTPUT_DIR =
+	process.env.IGNY8_TEST_OUTPUT ?? path.join( REPO_ROOT, 'test-output' );

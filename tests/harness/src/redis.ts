@@ -5,13 +5,22 @@ import { createClient } from 'redis';
  * Redis per test file: the shared local server, isolated by a unique key
  * prefix; `cleanup()` deletes every key under it.
  */
-export const TEST_REDIS_URL = process.env.IGNY8_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+export const TEST_REDIS_URL =
+	process.env.IGNY8_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
-export type TestRedis = { url: string; prefix: string; cleanup(): Promise< void > };
+export type TestRedis = {
+	url: string;
+	prefix: string;
+	cleanup(): Promise< void >;
+};
 
 export function createTestRedis( label = 'test' ): TestRedis {
 	const prefix = `igny8-test:${ label }:${ randomBytes( 5 ).toString( 'hex' ) }`;
-	return { url: TEST_REDIS_URL, prefix, cleanup: () => deleteKeys( `${ prefix }:*` ) };
+	return {
+		url: TEST_REDIS_URL,
+		prefix,
+		cleanup: () => deleteKeys( `${ prefix }:*` ),
+	};
 }
 
 export async function countKeys( pattern: string ): Promise< number > {
@@ -23,7 +32,14 @@ async function deleteKeys( pattern: string ): Promise< void > {
 	if ( keys.length === 0 ) {
 		return;
 	}
-	await withClient( ( client ) => new Promise< void >( ( resolve, reject ) => client.del( keys, ( error ) => ( error ? reject( error ) : resolve() ) ) ) );
+	await withClient(
+		( client ) =>
+			new Promise< void >( ( resolve, reject ) =>
+				client.del( keys, ( error ) =>
+					error ? reject( error ) : resolve()
+				)
+			)
+	);
 }
 
 async function scan( pattern: string ): Promise< string[] > {
@@ -31,8 +47,17 @@ async function scan( pattern: string ): Promise< string[] > {
 		const found: string[] = [];
 		let cursor = '0';
 		do {
-			const [ next, keys ] = await new Promise< [ string, string[] ] >( ( resolve, reject ) =>
-				client.scan( cursor, 'MATCH', pattern, 'COUNT', '500', ( error, reply ) => ( error ? reject( error ) : resolve( reply ) ) )
+			const [ next, keys ] = await new Promise< [ string, string[] ] >(
+				( resolve, reject ) =>
+					client.scan(
+						cursor,
+						'MATCH',
+						pattern,
+						'COUNT',
+						'500',
+						( error, reply ) =>
+							error ? reject( error ) : resolve( reply )
+					)
 			);
 			cursor = next;
 			found.push( ...keys );
@@ -41,7 +66,9 @@ async function scan( pattern: string ): Promise< string[] > {
 	} );
 }
 
-async function withClient< T >( work: ( client: ReturnType< typeof createClient > ) => Promise< T > ): Promise< T > {
+async function withClient< T >(
+	work: ( client: ReturnType< typeof createClient > ) => Promise< T >
+): Promise< T > {
 	const client = createClient( { url: TEST_REDIS_URL } );
 	try {
 		return await work( client );

@@ -5,7 +5,9 @@ import type { AppContext } from '../../context';
 import { HEARTBEAT_JOB } from '../../jobs/heartbeat';
 import { VERSION } from '../../version';
 
-export type HealthReport = Health & { queue: Health[ 'queue' ] & { round_trip_ms?: number } };
+export type HealthReport = Health & {
+	queue: Health[ 'queue' ] & { round_trip_ms?: number };
+};
 
 /** Liveness of the API and its two dependencies; a queue round trip on request. */
 export class HealthService {
@@ -13,7 +15,10 @@ export class HealthService {
 
 	async report( options: { roundTrip: boolean } ): Promise< HealthReport > {
 		const { db, queue } = this.context;
-		const [ dbUp, queueUp ] = await Promise.all( [ db.ping(), queue.ping() ] );
+		const [ dbUp, queueUp ] = await Promise.all( [
+			db.ping(),
+			queue.ping(),
+		] );
 		const report: HealthReport = {
 			status: dbUp && queueUp ? 'ok' : 'degraded',
 			db: { state: dbUp ? 'ok' : 'down', mode: db.mode },
@@ -33,14 +38,21 @@ export class HealthService {
 	}
 
 	/** Enqueues a heartbeat and waits for a worker to commit it; null on timeout. */
-	private async queueRoundTrip( timeoutMs: number ): Promise< number | null > {
+	private async queueRoundTrip(
+		timeoutMs: number
+	): Promise< number | null > {
 		const started = Date.now();
-		const { id } = await this.context.queue.enqueue( HEARTBEAT_JOB, { requestedAt: new Date().toISOString() } );
+		const { id } = await this.context.queue.enqueue( HEARTBEAT_JOB, {
+			requestedAt: new Date().toISOString(),
+		} );
 		while ( Date.now() - started < timeoutMs ) {
-			const rows = await this.context.db.sequelize.query( 'SELECT 1 FROM system_heartbeats WHERE job_id = :id', {
-				replacements: { id },
-				type: QueryTypes.SELECT,
-			} );
+			const rows = await this.context.db.sequelize.query(
+				'SELECT 1 FROM system_heartbeats WHERE job_id = :id',
+				{
+					replacements: { id },
+					type: QueryTypes.SELECT,
+				}
+			);
 			if ( rows.length > 0 ) {
 				return Date.now() - started;
 			}

@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * `npm test`: every suite in the repository, in order of speed, each in its
+ * own process. A failing suite does not hide the ones after it; the run ends
+ * with one summary line and fails if anything failed.
+ *
+ *   npm test               everything
+ *   npm test -- cloud e2e  only the named suites
+ */
+const ROOT = path.resolve( __dirname, '..' );
+const REPORTS = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-test-' ) );
+const JEST = path.join( ROOT, 'node_modules', 'jest', 'bin', 'jest.js' );
+const VM_MODULES =
+	'--experimental-vm-modules --disable-warning=ExperimentalWarning';
+
+type Counts = { passed: number; failed: number; skipped: number };
+type Suite = {
+	name: string;
+	run(): { status: number | null; counts: Counts | null };
+};
+
+function jestSuite(
+	name: string,
+	config: string,
+	extraEnv: Record< string, string > = {}
+): Suite {
+	return {
+		name,
+		run() {
+			const report = path.join( REPORTS, `${ name }.json` );
+			const result = spawnSync(
+				process.execPath,
+				[ JEST, '-c', config, '--json', `--outputFile=${ report }` ],
+				{
+					cwd: ROOT,
+					stdio: 'inherit',
+					env: { ...process.env, ...extraEnv },
+				}
+			);
+			let counts: Counts | null = null;
+			if ( fs.existsSync( report ) ) {
+				const json = JSON.parse(
+					fs.readFileSync( report, 'utf8' )
+				) as {
+					numPassedTests: number;
+					numFailedTests: number;
+					numPendingTests: number;
+					numTotalTestSuites: number;
+					numFailedTestSuites: number;
+				};
+				// A suite that crashes before its tests run counts as one failure.
+				counts = {
+					passed: json.numPassedTests,
+					failed:
+						json.numFailedTests +
+						( json.numFailedTests === 0
+							? json.numFailedTestSuites
+							: 0 ),
+					skipped: json.numPendingTests,
+				};
+			}
+			return { status: result.status, counts };
+		},
+	};
+}
+
+function commandSuite(
+	name: string,
+	command: string,
+	args: string[],
+	junit?: string
+): Suite {
+	return {
+		name,
+		run() {
+			const result = spawnSync( command, args, {
+				cwd: ROOT,
+				stdio: 'inherit',
+			} );
+			let counts: Counts | null = null;
+			if ( junit && fs.existsSync( junit ) ) {
+				const xml = fs.readFileSync( junit, 'utf8' );
+				const top =
+					/<testsuite[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"[^>]*\berrors="(\d+)"[^>]*\bskipped="(\d+)"/.exec(
+						xml
+					);
+				if ( top ) {
+					const [ tests, failures, errors, skipped ] = top
+						.slice( 1 )
+						.map( Number ) as [ number, number, number, number ];
+					counts = {
+						passed: tests - failures - errors - skipped,
+						failed: failures + errors,
+						skipped,
+					};
+				}
+			}
+			return { status: result.status, counts };
+		},
+	};
+}
+
+const phpunitReport = path.join( REPORTS, 'phpunit.xml' );
+const SUITES: Suite[] = [
+	jestSuite( 'cloud', 'cloud/jest.config.js', { NODE_OPTIONS: VM_MODULES } ),
+	jestSuite( 'plugin-ui', 'plugin-ui/jest.config.js' ),
+	commandSuite( 'wp-prepare', process.execPath, [
+		'--import',
+		'tsx',
+		'tests/harness/src/wordpress/prepare-cli.ts',
+	] ),
+	commandSuite(
+		'phpunit',
+		'phpunit',
+		[ '-c', 'plugin/phpunit.xml.dist', '--log-junit', phpunitReport ],
+		phpunitReport
+	),
+	jestSuite( 'e2e', 'tests/e2e/jest.config.js', {
+		NODE_OPTIONS: VM_MODULES,
+	} ),
+];
+
+const wanted = process.argv.slice( 2 );
+const selected = SUITES.filter(
+	( suite ) =>
+		wanted.length === 0 ||
+		wanted.includes( suite.name ) ||
+		( suite.name === 'wp-prepare' && wanted.includes( 'phpunit' ) )
+);
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const broken: string[] = [];
+
+for ( const suite of selected ) {
+	process.stdout.write( `\n=== ${ suite.name } ===\n` );
+	const { status, counts } = suite.run();
+	if ( counts ) {
+		total.passed += counts.passed;
+		total.failed += counts.failed;
+		total.skipped += counts.skipped;
+	}
+	if ( status !== 0 ) {
+		broken.push( suite.name );
+		if ( ! counts || counts.failed === 0 ) {
+			total.failed += 1;
+		}
+	}
+}
+
+fs.rmSync( REPORTS, { recursive: true, force: true } );
+process.stdout.write(
+	`\n${ broken.length ? `failed suites: ${ broken.join( ', ' ) }\n` : '' }`
+);
+process.stdout.write(
+	`tests: ${ total.passed } passed, ${ total.failed } failed, ${ total.skipped } skipped\n`
+);
+process.exit( broken.length > 0 ? 1 : 0 );
