@@ -1,0 +1,196 @@
+/**
+ * External dependencies
+ */
+import { act } from 'react';
+
+/**
+ * WordPress dependencies
+ */
+import apiFetch from '@wordpress/api-fetch';
+import { createRoot } from '@wordpress/element';
+
+/**
+ * Internal dependencies
+ */
+import type { Connection } from '../../api/connection';
+import { App } from '../app';
+
+jest.mock( '@wordpress/api-fetch', () => ( {
+	__esModule: true,
+	default: jest.fn(),
+} ) );
+
+const mockedApiFetch = apiFetch as unknown as jest.Mock;
+
+declare global {
+	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
+}
+
+const NOT_CONFIGURED: Connection = {
+	configured: false,
+	cloud_url: null,
+	api_key_set: false,
+	reachable: null,
+	cloud: null,
+	error: null,
+};
+
+const REACHABLE: Connection = {
+	configured: true,
+	cloud_url: 'http://127.0.0.1:8000',
+	api_key_set: true,
+	reachable: true,
+	cloud: {
+		status: 'ok',
+		version: '0.1.0',
+		db_mode: 'embedded',
+		queue_driver: 'inline',
+	},
+	error: null,
+};
+
+const UNREACHABLE: Connection = {
+	configured: true,
+	cloud_url: 'http://127.0.0.1:8000',
+	api_key_set: true,
+	reachable: false,
+	cloud: null,
+	error: 'Could not reach the IGNY8 cloud: cURL error 7: Failed to connect',
+};
+
+let container: HTMLDivElement;
+let root: ReturnType< typeof createRoot >;
+
+async function renderApp(): Promise< void > {
+	await act( async () => {
+		root.render( <App /> );
+	} );
+}
+
+function text(): string {
+	return container.textContent ?? '';
+}
+
+function checkAgainButton(): HTMLButtonElement {
+	const button = Array.from( container.querySelectorAll( 'button' ) ).find(
+		( candidate ) => candidate.textContent === 'Check again'
+	);
+	if ( ! button ) {
+		throw new Error( 'No "Check again" button' );
+	}
+	return button;
+}
+
+beforeAll( () => {
+	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+} );
+
+beforeEach( () => {
+	mockedApiFetch.mockReset();
+	container = document.createElement( 'div' );
+	document.body.appendChild( container );
+	root = createRoot( container );
+} );
+
+afterEach( () => {
+	act( () => root.unmount() );
+	container.remove();
+} );
+
+describe( 'Cloud connection screen', () => {
+	it( 'asks the plugin REST route for the connection', async () => {
+		mockedApiFetch.mockResolvedValue( NOT_CONFIGURED );
+		await renderApp();
+		expect( mockedApiFetch ).toHaveBeenCalledTimes( 1 );
+		expect( mockedApiFetch ).toHaveBeenCalledWith( {
+			path: '/igny8/v1/connection',
+		} );
+	} );
+
+	it( 'shows a spinner while the check runs', async () => {
+		mockedApiFetch.mockReturnValue( new Promise( () => undefined ) );
+		await renderApp();
+		expect( text() ).toContain( 'Checking the connection' );
+		expect( checkAgainButton().getAttribute( 'aria-disabled' ) ).toBe(
+			'true'
+		);
+	} );
+
+	it( 'explains what to do when the site is not configured', async () => {
+		mockedApiFetch.mockResolvedValue( NOT_CONFIGURED );
+		await renderApp();
+		expect( text() ).toContain( 'Cloud connection' );
+		expect( text() ).toContain( 'IGNY8 is not configured yet.' );
+		expect( text() ).toContain( 'the IGNY8 cloud URL' );
+		expect( text() ).toContain( "this site's API key" );
+		expect( text() ).not.toContain( 'Checking the connection' );
+	} );
+
+	it( 'lists only what is missing', async () => {
+		mockedApiFetch.mockResolvedValue( {
+			...NOT_CONFIGURED,
+			cloud_url: 'http://127.0.0.1:8000',
+		} );
+		await renderApp();
+		expect( text() ).not.toContain( 'the IGNY8 cloud URL' );
+		expect( text() ).toContain( "this site's API key" );
+	} );
+
+	it( 'shows the cloud version, database mode and queue driver when reachable', async () => {
+		mockedApiFetch.mockResolvedValue( REACHABLE );
+		await renderApp();
+		expect( text() ).toContain(
+			'Connected: the IGNY8 cloud is reachable.'
+		);
+		const details = Array.from( container.querySelectorAll( 'dt' ) ).map(
+			( term ) => [
+				term.textContent,
+				term.nextElementSibling?.textContent,
+			]
+		);
+		expect( details ).toEqual( [
+			[ 'Cloud URL', 'http://127.0.0.1:8000' ],
+			[ 'Cloud version', '0.1.0' ],
+			[ 'Status', 'ok' ],
+			[ 'Database mode', 'embedded' ],
+			[ 'Queue driver', 'inline' ],
+		] );
+	} );
+
+	it( 'shows the error when the cloud is configured but unreachable', async () => {
+		mockedApiFetch.mockResolvedValue( UNREACHABLE );
+		await renderApp();
+		expect( text() ).toContain( 'The IGNY8 cloud could not be reached.' );
+		expect( text() ).toContain( 'cURL error 7: Failed to connect' );
+		expect( text() ).not.toContain( 'Connected' );
+	} );
+
+	it( 'shows why the status could not be loaded', async () => {
+		mockedApiFetch.mockRejectedValue( {
+			code: 'rest_forbidden',
+			message: 'Sorry, you are not allowed to view the IGNY8 connection.',
+		} );
+		await renderApp();
+		expect( text() ).toContain(
+			'Sorry, you are not allowed to view the IGNY8 connection.'
+		);
+	} );
+
+	it( 'checks again on request and shows the new answer', async () => {
+		mockedApiFetch
+			.mockResolvedValueOnce( UNREACHABLE )
+			.mockResolvedValueOnce( REACHABLE );
+		await renderApp();
+		expect( text() ).toContain( 'could not be reached' );
+
+		await act( async () => {
+			checkAgainButton().click();
+		} );
+
+		expect( mockedApiFetch ).toHaveBeenCalledTimes( 2 );
+		expect( text() ).toContain(
+			'Connected: the IGNY8 cloud is reachable.'
+		);
+		expect( text() ).not.toContain( 'could not be reached' );
+	} );
+} );

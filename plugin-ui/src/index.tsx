@@ -1,0 +1,18 @@
+/**
+ * WordPress dependencies
+ */
+import { createRoot } from '@wordpress/element';
+
+/**
+ * Internal dependencies
+ */
+import { App } from './components/app';
+import './index.scss';
+
+const ROOT_ID = 'igny8-root';
+
+// The plugin enqueues this bundle in the footer, after the page printed the root element.
+const container = document.getElementById( ROOT_ID );
+if ( container ) {
+	createRoot( container ).render( <App /> );
+}

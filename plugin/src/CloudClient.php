@@ -1,0 +1,143 @@
+<?php
+/**
+ * HTTP client for the IGNY8 cloud API.
+ *
+ * @package IGNY8\Bridge
+ */
+
+declare( strict_types=1 );
+
+namespace IGNY8\Bridge;
+
+use WP_Error;
+
+/**
+ * Talks to the cloud through the WordPress HTTP API and unwraps its response
+ * envelope `{success, data, message, request_id}`.
+ */
+final class CloudClient {
+
+	public const HEALTH_PATH     = '/api/v1/health/';
+	public const DEFAULT_TIMEOUT = 5;
+	public const API_KEY_HEADER  = 'X-IGNY8-API-Key';
+
+	/**
+	 * Where the cloud URL and key come from.
+	 *
+	 * @var Options
+	 */
+	private $options;
+
+	/**
+	 * @param Options $options The plugin's settings.
+	 */
+	public function __construct( Options $options ) {
+		$this->options = $options;
+	}
+
+	/**
+	 * Asks the cloud for its health.
+	 *
+	 * @return array{status: string, version: string, db: array<string, mixed>|null, queue: array<string, mixed>|null}|WP_Error
+	 *         The health data, or an error with a message fit to show an editor.
+	 */
+	public function health() {
+		$data = $this->get( self::HEALTH_PATH );
+		if ( is_wp_error( $data ) ) {
+			return $data;
+		}
+		if ( ! isset( $data['status'] ) || ! is_string( $data['status'] ) ) {
+			return new WP_Error(
+				'igny8_bad_response',
+				__( 'The IGNY8 cloud answered, but not with a health report. Check the cloud URL.', 'igny8-bridge' )
+			);
+		}
+		return array(
+			'status'  => $data['status'],
+			'version' => isset( $data['version'] ) && is_string( $data['version'] ) ? $data['version'] : '',
+			'db'      => isset( $data['db'] ) && is_array( $data['db'] ) ? $data['db'] : null,
+			'queue'   => isset( $data['queue'] ) && is_array( $data['queue'] ) ? $data['queue'] : null,
+		);
+	}
+
+	/**
+	 * Sends a GET request to the cloud and returns the envelope's `data`.
+	 *
+	 * @param string $path Path under the cloud URL, starting with a slash.
+	 * @return array<string, mixed>|WP_Error
+	 */
+	public function get( string $path ) {
+		$base = $this->options->cloud_url();
+		if ( null === $base ) {
+			return new WP_Error( 'igny8_not_configured', __( 'The IGNY8 cloud URL is not set.', 'igny8-bridge' ) );
+		}
+
+		$headers = array( 'Accept' => 'application/json' );
+		$key     = $this->options->api_key();
+		if ( null !== $key ) {
+			$headers[ self::API_KEY_HEADER ] = $key;
+		}
+
+		$response = wp_remote_get(
+			$base . $path,
+			array(
+				'timeout'     => self::DEFAULT_TIMEOUT,
+				'redirection' => 0,
+				'headers'     => $headers,
+			)
+		);
+
+		return $this->parse_response( $response );
+	}
+
+	/**
+	 * Turns a WordPress HTTP API response into the envelope's `data` or an error.
+	 *
+	 * @param array<string, mixed>|WP_Error $response What `wp_remote_request()` returned.
+	 * @return array<string, mixed>|WP_Error
+	 */
+	private function parse_response( $response ) {
+		if ( is_wp_error( $response ) ) {
+			return new WP_Error(
+				'igny8_unreachable',
+				sprintf(
+					/* translators: %s: the transport error, e.g. "cURL error 7: Failed to connect". */
+					__( 'Could not reach the IGNY8 cloud: %s', 'igny8-bridge' ),
+					$response->get_error_message()
+				)
+			);
+		}
+
+		$code = (int) wp_remote_retrieve_response_code( $response );
+		$body = json_decode( (string) wp_remote_retrieve_body( $response ), true );
+
+		if ( $code < 200 || $code >= 300 ) {
+			$detail = is_array( $body ) && isset( $body['error'] ) && is_string( $body['error'] ) ? $body['error'] : '';
+			return new WP_Error(
+				'igny8_http_error',
+				'' === $detail
+					? sprintf(
+						/* translators: %d: HTTP status code, e.g. 502. */
+						__( 'The IGNY8 cloud answered with HTTP %d.', 'igny8-bridge' ),
+						$code
+					)
+					: sprintf(
+						/* translators: 1: HTTP status code, e.g. 502. 2: the cloud's error message. */
+						__( 'The IGNY8 cloud answered with HTTP %1$d: %2$s', 'igny8-bridge' ),
+						$code,
+						$detail
+					),
+				array( 'status' => $code )
+			);
+		}
+
+		if ( ! is_array( $body ) || true !== ( $body['success'] ?? null ) || ! isset( $body['data'] ) || ! is_array( $body['data'] ) ) {
+			return new WP_Error(
+				'igny8_bad_response',
+				__( 'The IGNY8 cloud sent a response this plugin does not understand. Check the cloud URL.', 'igny8-bridge' )
+			);
+		}
+
+		return $body['data'];
+	}
+}
