@@ -1,0 +1,138 @@
+<?php
+/**
+ * Base class for tests that run inside WordPress.
+ *
+ * @package IGNY8\Bridge\Tests
+ */
+
+declare( strict_types=1 );
+
+namespace IGNY8\Bridge\Tests;
+
+use PHPUnit\Framework\TestCase as PHPUnitTestCase;
+use WP_REST_Request;
+use WP_REST_Response;
+
+/**
+ * Runs every test in a database transaction that is rolled back afterwards
+ * (the tables are InnoDB), and undoes the hooks a test added.
+ */
+abstract class TestCase extends PHPUnitTestCase {
+
+	/**
+	 * Filters added through add_test_filter(), removed after each test.
+	 *
+	 * @var array<int, array{0: string, 1: callable, 2: int}>
+	 */
+	private $test_filters = array();
+
+	protected function setUp(): void {
+		parent::setUp();
+		global $wpdb;
+		$wpdb->query( 'SET autocommit = 0' );
+		$wpdb->query( 'START TRANSACTION' );
+		wp_cache_flush();
+		wp_set_current_user( 0 );
+	}
+
+	protected function tearDown(): void {
+		global $wpdb;
+		foreach ( $this->test_filters as $filter ) {
+			remove_filter( $filter[0], $filter[1], $filter[2] );
+		}
+		$this->test_filters = array();
+		$wpdb->query( 'ROLLBACK' );
+		$wpdb->query( 'SET autocommit = 1' );
+		wp_cache_flush();
+		wp_set_current_user( 0 );
+		parent::tearDown();
+	}
+
+	/**
+	 * Adds a filter for the current test only.
+	 *
+	 * @param string   $hook     The filter.
+	 * @param callable $callback The callback.
+	 * @param int      $priority The priority.
+	 * @param int      $args     How many arguments the callback takes.
+	 */
+	protected function add_test_filter( string $hook, callable $callback, int $priority = 10, int $args = 1 ): void {
+		add_filter( $hook, $callback, $priority, $args );
+		$this->test_filters[] = array( $hook, $callback, $priority );
+	}
+
+	/**
+	 * Creates a user with a role and returns its id.
+	 *
+	 * @param string $role A WordPress role.
+	 */
+	protected function create_user( string $role ): int {
+		$login = $role . '_' . wp_generate_password( 8, false );
+		$id    = wp_insert_user(
+			array(
+				'user_login' => $login,
+				'user_pass'  => wp_generate_password(),
+				'user_email' => $login . '@example.test',
+				'role'       => $role,
+			)
+		);
+		$this->assertIsInt( $id, 'wp_insert_user failed' );
+		return $id;
+	}
+
+	/**
+	 * Dispatches a REST request as the current user.
+	 *
+	 * @param string $method HTTP method.
+	 * @param string $route  Route, e.g. `/igny8/v1/connection`.
+	 */
+	protected function rest( string $method, string $route ): WP_REST_Response {
+		$response = rest_do_request( new WP_REST_Request( $method, $route ) );
+		$this->assertInstanceOf( WP_REST_Response::class, $response );
+		return $response;
+	}
+
+	/**
+	 * Answers every outbound HTTP request with `$respond( $url, $args )` and
+	 * records the requests. The one fake these tests allow.
+	 *
+	 * @param callable $respond Returns a response array or a WP_Error.
+	 * @return \ArrayObject<int, array{url: string, args: array<string, mixed>}> The recorded requests.
+	 */
+	protected function intercept_http( callable $respond ): \ArrayObject {
+		$requests = new \ArrayObject();
+		$this->add_test_filter(
+			'pre_http_request',
+			static function ( $preempt, $args, $url ) use ( $respond, $requests ) {
+				$requests[] = array(
+					'url'  => $url,
+					'args' => $args,
+				);
+				return $respond( $url, $args );
+			},
+			10,
+			3
+		);
+		return $requests;
+	}
+
+	/**
+	 * A response array as the WordPress HTTP API returns it.
+	 *
+	 * @param int    $code HTTP status.
+	 * @param string $body Body.
+	 * @return array<string, mixed>
+	 */
+	protected static function http_response( int $code, string $body ): array {
+		return array(
+			'headers'  => array( 'content-type' => 'application/json' ),
+			'body'     => $body,
+			'response' => array(
+				'code'    => $code,
+				'message' => get_status_header_desc( $code ),
+			),
+			'cookies'  => array(),
+			'filename' => null,
+		);
+	}
+}
