@@ -2,3 +2,8 @@ export * from './paths';
 export * from './postgres';
 export * from './redis';
 export * from './wordpress/core';
+export * from './wordpress/site';
+export * from './wordpress/http';
+export * from './wordpress/database';
+export * from './wordpress/prepare';
+export * from './browser';

@@ -1,0 +1,458 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PLUGIN_DIR, REPO_ROOT, STATE_DIR } from '../paths';
+import { wpConfig } from './config';
+import { ensureWordPressCore } from './core';
+import {
+	dropDatabase,
+	mysqlSettings,
+	recreateDatabase,
+	uniqueDatabaseName,
+} from './database';
+import { loginRestClient, WpRestClient, type WpUser } from './http';
+import { freePort, PHP_PROBLEM, phpBinary, runPhpCli } from './php';
+import { linkTree } from './tree';
+
+export type { WpUser } from './http';
+
+/** The plugin as WordPress sees it. */
+export const PLUGIN_SLUG = 'igny8-bridge';
+export const PLUGIN_FILE = `${ PLUGIN_SLUG }/igny8-bridge.php`;
+
+// PHP helpers stay in src/ (tsc does not copy them), found from the repo root in src/ and dist/ alike.
+const PHP_HELPERS = path.join(
+	REPO_ROOT,
+	'tests',
+	'harness',
+	'src',
+	'wordpress',
+	'php'
+);
+const INSTALL_SCRIPT = path.join( PHP_HELPERS, 'install.php' );
+const MU_PLUGIN = path.join( PHP_HELPERS, 'test-site-mu-plugin.php' );
+
+/** Where one site lives on disk. */
+export interface SiteLayout {
+	/** The site's folder: holds `wordpress/` and the logs. */
+	dir: string;
+	/** ABSPATH: the WordPress tree with this site's wp-config.php. */
+	wpDir: string;
+	debugLogFile: string;
+}
+
+export interface BuildSiteOptions {
+	dir: string;
+	database: string;
+	url: string;
+	/** Activate IGNY8 Bridge after installing (default true). */
+	activatePlugin?: boolean;
+	/** Extra wp-config.php constants. */
+	constants?: Record< string, string | number | boolean >;
+}
+
+export interface BuiltSite extends SiteLayout {
+	admin: WpUser;
+}
+
+function phpLiteral( value: unknown ): string {
+	// JSON inside base64 inside a PHP string: no quoting bugs, no injection.
+	return `json_decode( base64_decode( '${ Buffer.from( JSON.stringify( value ) ).toString( 'base64' ) }' ), true )`;
+}
+
+function wordpressPrelude( wpDir: string, url: string ): string {
+	const { hostname, port } = new URL( url );
+	const host = port ? `${ hostname }:${ port }` : hostname;
+	return [
+		'<?php',
+		`$_SERVER['HTTP_HOST'] = ${ phpLiteral( host ) };`,
+		`$_SERVER['SERVER_NAME'] = ${ phpLiteral( hostname ) };`,
+		`$_SERVER['SERVER_PORT'] = ${ phpLiteral( port || '80' ) };`,
+		"$_SERVER['REQUEST_URI'] = '/';",
+		`require ${ phpLiteral( path.join( wpDir, 'wp-load.php' ) ) };`,
+		'',
+	].join( '\n' );
+}
+
+/**
+ * Runs PHP code with WordPress loaded (php CLI + wp-load.php) and returns its
+ * stdout. Throws, with the output, when PHP exits non-zero.
+ */
+export async function runWordPressPhp(
+	layout: SiteLayout,
+	url: string,
+	code: string
+): Promise< string > {
+	const scripts = path.join( layout.dir, 'scripts' );
+	fs.mkdirSync( scripts, { recursive: true } );
+	const file = path.join(
+		scripts,
+		`run-${ process.pid }-${ crypto.randomBytes( 4 ).toString( 'hex' ) }.php`
+	);
+	fs.writeFileSync(
+		file,
+		wordpressPrelude( layout.wpDir, url ) + code.replace( /^\s*<\?php/, '' )
+	);
+	try {
+		const result = await runPhpCli( [ file ], { cwd: layout.wpDir } );
+		if ( result.code !== 0 ) {
+			throw new Error(
+				`PHP exited with ${ result.code }.\n--- stdout\n${ result.stdout }\n--- stderr\n${ result.stderr }`
+			);
+		}
+		return result.stdout;
+	} finally {
+		fs.rmSync( file, { force: true } );
+	}
+}
+
+/**
+ * Builds and installs a WordPress site in `dir` (no web server): core hard-linked
+ * from the shared offline build, its own wp-config.php and wp-content, the repo's
+ * plugin/ symlinked in as wp-content/plugins/igny8-bridge, a fresh database,
+ * permalinks `/%postname%/`, and the plugin activated.
+ */
+export async function buildSite(
+	options: BuildSiteOptions
+): Promise< BuiltSite > {
+	const core = ensureWordPressCore();
+	const dir = options.dir;
+	const wpDir = path.join( dir, 'wordpress' );
+	const debugLogFile = path.join( dir, 'debug.log' );
+
+	fs.rmSync( dir, { recursive: true, force: true } );
+	linkTree( core, wpDir );
+	fs.rmSync( path.join( wpDir, '.igny8-core-complete' ), { force: true } );
+
+	const plugins = path.join( wpDir, 'wp-content', 'plugins' );
+	fs.symlinkSync( PLUGIN_DIR, path.join( plugins, PLUGIN_SLUG ), 'dir' );
+	const muPlugins = path.join( wpDir, 'wp-content', 'mu-plugins' );
+	fs.mkdirSync( muPlugins, { recursive: true } );
+	fs.copyFileSync( MU_PLUGIN, path.join( muPlugins, 'igny8-test-site.php' ) );
+
+	const mysql = mysqlSettings();
+	fs.writeFileSync(
+		path.join( wpDir, 'wp-config.php' ),
+		wpConfig( {
+			database: options.database,
+			mysql,
+			url: options.url,
+			debugLog: debugLogFile,
+			constants: options.constants,
+		} )
+	);
+	await recreateDatabase( options.database );
+
+	const admin: WpUser = {
+		id: 1,
+		login: 'admin',
+		password: crypto.randomBytes( 12 ).toString( 'base64url' ),
+		email: 'admin@example.test',
+		role: 'administrator',
+	};
+	const install = await runPhpCli(
+		[
+			INSTALL_SCRIPT,
+			wpDir,
+			JSON.stringify( {
+				url: options.url,
+				title: 'IGNY8 test site',
+				adminUser: admin.login,
+				adminPassword: admin.password,
+				adminEmail: admin.email,
+				permalinks: '/%postname%/',
+			} ),
+		],
+		{ cwd: wpDir }
+	);
+	if ( install.code !== 0 || ! install.stdout.includes( '"ok":true' ) ) {
+		throw new Error(
+			`Installing WordPress failed.\n${ install.stdout }\n${ install.stderr }`
+		);
+	}
+
+	const layout: SiteLayout = { dir, wpDir, debugLogFile };
+	if ( options.activatePlugin ?? true ) {
+		const out = await runWordPressPhp(
+			layout,
+			options.url,
+			`require_once ABSPATH . 'wp-admin/includes/plugin.php';
+$result = activate_plugin( ${ phpLiteral( PLUGIN_FILE ) } );
+echo is_wp_error( $result ) ? 'ERROR ' . $result->get_error_message() : 'ACTIVE';`
+		);
+		if ( out.trim() !== 'ACTIVE' ) {
+			throw new Error( `Activating ${ PLUGIN_FILE } failed: ${ out }` );
+		}
+	}
+	return { ...layout, admin };
+}
+
+export interface StartWordPressOptions {
+	/** Activate IGNY8 Bridge (default true). */
+	activatePlugin?: boolean;
+	/** Extra wp-config.php constants. */
+	constants?: Record< string, string | number | boolean >;
+	/** `PHP_CLI_SERVER_WORKERS` (default 4: one worker deadlocks on WP → cloud → WP calls). */
+	workers?: number;
+	/** Keep the folder and database after stop() (default: env `IGNY8_KEEP_SITES=1`). */
+	keep?: boolean;
+}
+
+export interface CreateUserOptions {
+	role: string;
+	login?: string;
+	password?: string;
+	email?: string;
+}
+
+export interface WordPressSite {
+	url: string;
+	adminUrl: string;
+	/** The site's folder (logs, scripts); WordPress itself is in `wpDir`. */
+	dir: string;
+	wpDir: string;
+	database: string;
+	debugLogFile: string;
+	/** The administrator created at install. */
+	admin: WpUser;
+	createUser( options: CreateUserOptions ): Promise< WpUser >;
+	/** Logs in through wp-login.php; the client sends the cookie and a `wp_rest` nonce. */
+	login( user: WpUser ): Promise< WpRestClient >;
+	anonymous(): WpRestClient;
+	/** Runs PHP with WordPress loaded; returns stdout. `<?php` is optional. */
+	php( code: string ): Promise< string >;
+	readDebugLog(): string[];
+	/** Server stderr lines (access log lines excluded). */
+	serverLog(): string[];
+	/** PHP notices, warnings, deprecations and errors from the debug log and the server. */
+	phpErrors(): string[];
+	stop(): Promise< void >;
+}
+
+const running = new Set< ChildProcess >();
+let exitHookInstalled = false;
+
+function killGroup( child: ChildProcess, signal: NodeJS.Signals ): void {
+	if (
+		child.pid === undefined ||
+		child.exitCode !== null ||
+		child.signalCode !== null
+	) {
+		return;
+	}
+	try {
+		// The server was spawned detached, so it leads its own group: its workers go with it.
+		process.kill( -child.pid, signal );
+	} catch {
+		// Already gone.
+	}
+}
+
+function installExitHook(): void {
+	if ( exitHookInstalled ) {
+		return;
+	}
+	exitHookInstalled = true;
+	process.on( 'exit', () => {
+		for ( const child of running ) {
+			killGroup( child, 'SIGKILL' );
+		}
+	} );
+}
+
+async function waitUntilServing(
+	url: string,
+	server: ChildProcess,
+	stderr: () => string
+): Promise< void > {
+	const deadline = Date.now() + 20_000;
+	while ( Date.now() < deadline ) {
+		if ( server.exitCode !== null ) {
+			throw new Error(
+				`php -S exited with ${ server.exitCode }:\n${ stderr() }`
+			);
+		}
+		try {
+			const response = await fetch( `${ url }/wp-login.php`, {
+				redirect: 'manual',
+			} );
+			await response.arrayBuffer();
+			if ( response.status === 200 ) {
+				return;
+			}
+		} catch {
+			// Not listening yet.
+		}
+		await new Promise( ( resolve ) => setTimeout( resolve, 100 ) );
+	}
+	throw new Error(
+		`WordPress at ${ url } did not answer within 20 s:\n${ stderr() }`
+	);
+}
+
+const ACCESS_LINE =
+	/^(\[\d+\] )?\[[^\]]+\] (127\.0\.0\.1:\d+ (Accepted|Closing|\[\d{3}\]: )|PHP [\d.]+ Development Server )/;
+
+/**
+ * Starts a fresh WordPress site on native `php -S` with its own MariaDB
+ * database, WP_DEBUG on, and IGNY8 Bridge activated.
+ */
+export async function startWordPress(
+	options: StartWordPressOptions = {}
+): Promise< WordPressSite > {
+	const id = crypto.randomBytes( 4 ).toString( 'hex' );
+	const database = uniqueDatabaseName();
+	const port = await freePort();
+	const url = `http://127.0.0.1:${ port }`;
+	const dir = path.join( STATE_DIR, 'sites', `${ database }` );
+	const keep = options.keep ?? process.env.IGNY8_KEEP_SITES === '1';
+
+	let built: BuiltSite;
+	try {
+		built = await buildSite( {
+			dir,
+			database,
+			url,
+			activatePlugin: options.activatePlugin,
+			constants: options.constants,
+		} );
+	} catch ( error ) {
+		if ( ! keep ) {
+			fs.rmSync( dir, { recursive: true, force: true } );
+			await dropDatabase( database ).catch( () => undefined );
+		}
+		throw error;
+	}
+
+	installExitHook();
+	const serverLogFile = path.join( dir, 'server.log' );
+	const serverLog = fs.openSync( serverLogFile, 'a' );
+	const server = spawn(
+		phpBinary(),
+		[ '-S', `127.0.0.1:${ port }`, '-t', built.wpDir ],
+		{
+			cwd: built.wpDir,
+			env: {
+				...process.env,
+				PHP_CLI_SERVER_WORKERS: String( options.workers ?? 4 ),
+			},
+			stdio: [ 'ignore', serverLog, serverLog ],
+			detached: true,
+		}
+	);
+	fs.closeSync( serverLog );
+	running.add( server );
+	server.once( 'exit', () => running.delete( server ) );
+
+	const readServerLog = (): string[] =>
+		fs.existsSync( serverLogFile )
+			? fs
+					.readFileSync( serverLogFile, 'utf8' )
+					.split( '\n' )
+					.filter(
+						( line ) =>
+							line.trim() !== '' && ! ACCESS_LINE.test( line )
+					)
+			: [];
+	const readDebugLog = (): string[] =>
+		fs.existsSync( built.debugLogFile )
+			? fs
+					.readFileSync( built.debugLogFile, 'utf8' )
+					.split( '\n' )
+					.filter( ( line ) => line.trim() !== '' )
+			: [];
+
+	let stopped = false;
+	const stop = async (): Promise< void > => {
+		if ( stopped ) {
+			return;
+		}
+		stopped = true;
+		if ( server.exitCode === null && server.signalCode === null ) {
+			const exited = new Promise( ( resolve ) =>
+				server.once( 'exit', resolve )
+			);
+			killGroup( server, 'SIGTERM' );
+			const timer = setTimeout(
+				() => killGroup( server, 'SIGKILL' ),
+				3_000
+			);
+			await exited;
+			clearTimeout( timer );
+		}
+		if ( ! keep ) {
+			await dropDatabase( database );
+			fs.rmSync( dir, { recursive: true, force: true } );
+		}
+	};
+
+	try {
+		await waitUntilServing( url, server, () =>
+			readServerLog().join( '\n' )
+		);
+	} catch ( error ) {
+		await stop();
+		throw error;
+	}
+
+	const php = ( code: string ): Promise< string > =>
+		runWordPressPhp( built, url, code );
+
+	return {
+		url,
+		adminUrl: `${ url }/wp-admin/`,
+		dir,
+		wpDir: built.wpDir,
+		database,
+		debugLogFile: built.debugLogFile,
+		admin: built.admin,
+		async createUser( userOptions: CreateUserOptions ): Promise< WpUser > {
+			const login =
+				userOptions.login ??
+				`${ userOptions.role }_${ id }_${ crypto.randomBytes( 3 ).toString( 'hex' ) }`;
+			const user = {
+				login,
+				password:
+					userOptions.password ??
+					crypto.randomBytes( 12 ).toString( 'base64url' ),
+				email: userOptions.email ?? `${ login }@example.test`,
+				role: userOptions.role,
+			};
+			const out = await php( `
+$data = ${ phpLiteral( user ) };
+if ( null === get_role( $data['role'] ) ) {
+	echo json_encode( array( 'error' => 'No such role: ' . $data['role'] ) );
+	return;
+}
+$id = wp_insert_user( array(
+	'user_login' => $data['login'],
+	'user_pass'  => $data['password'],
+	'user_email' => $data['email'],
+	'role'       => $data['role'],
+) );
+echo json_encode( is_wp_error( $id ) ? array( 'error' => $id->get_error_message() ) : array( 'id' => $id ) );
+` );
+			const result = JSON.parse( out.trim() ) as {
+				id?: number;
+				error?: string;
+			};
+			if ( ! result.id ) {
+				throw new Error(
+					`Creating user ${ login } failed: ${ result.error ?? out }`
+				);
+			}
+			return { id: result.id, ...user };
+		},
+		login: ( user: WpUser ) => loginRestClient( url, user ),
+		anonymous: () => new WpRestClient( url, null ),
+		php,
+		readDebugLog,
+		serverLog: readServerLog,
+		phpErrors: () =>
+			[ ...readDebugLog(), ...readServerLog() ].filter( ( line ) =>
+				PHP_PROBLEM.test( line )
+			),
+		stop,
+	};
+}
