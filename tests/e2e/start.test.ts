@@ -1,0 +1,388 @@
+/**
+ * README command 1: `npm start` brings up the cloud and WordPress (Playground),
+ * prints their URLs, stops cleanly on Ctrl-C and finds its data again on the
+ * next start. Runs the real script (offline WordPress, temporary data folder).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const REPO_ROOT = path.resolve( __dirname, '..', '..' );
+const TSX_CLI = path.join(
+	path.dirname(
+		require.resolve( 'tsx/package.json', { paths: [ REPO_ROOT ] } )
+	),
+	'dist',
+	'cli.mjs'
+);
+
+/** First start: maybe a wp-admin bundle build, a WordPress install under WebAssembly. */
+const FIRST_START_MS = 8 * 60_000;
+const NEXT_START_MS = 4 * 60_000;
+const STOP_MS = 45_000;
+
+interface Running {
+	process: ChildProcess;
+	output: () => string;
+	exited: Promise< { code: number | null; signal: NodeJS.Signals | null } >;
+	cloudUrl: string;
+	wpUrl: string;
+}
+
+function start(
+	dataDir: string,
+	timeoutMs: number,
+	ports: { IGNY8_CLOUD_PORT?: string } = {}
+): Promise< Running > {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		IGNY8_WP_OFFLINE: '1',
+		IGNY8_DATA_DIR: dataDir,
+	};
+	delete env.IGNY8_CLOUD_PORT;
+	delete env.IGNY8_WP_PORT;
+	Object.assign( env, ports );
+	// Its own process group, so a signal to the group is what Ctrl-C at a terminal sends.
+	const child = spawn( process.execPath, [ TSX_CLI, 'scripts/start.ts' ], {
+		cwd: REPO_ROOT,
+		env,
+		detached: true,
+		stdio: [ 'ignore', 'pipe', 'pipe' ],
+	} );
+	let text = '';
+	child.stdout!.on(
+		'data',
+		( chunk: Buffer ) => ( text += chunk.toString() )
+	);
+	child.stderr!.on(
+		'data',
+		( chunk: Buffer ) => ( text += chunk.toString() )
+	);
+	const exited = new Promise< {
+		code: number | null;
+		signal: NodeJS.Signals | null;
+	} >( ( resolve ) =>
+		child.once( 'exit', ( code, signal ) => resolve( { code, signal } ) )
+	);
+	started.push( child );
+
+	return new Promise( ( resolve, reject ) => {
+		const timer = setTimeout( () => {
+			finish();
+			reject(
+				new Error(
+					`npm start printed no URLs within ${ timeoutMs / 1000 } s. Output:\n${ text }${ logs( dataDir ) }`
+				)
+			);
+		}, timeoutMs );
+		const poll = setInterval( () => {
+			const cloud = /^IGNY8 cloud: (http:\/\/\S+)$/m.exec( text );
+			const wp =
+				/^WordPress admin: (http:\/\/\S+)\/wp-admin\/ \(user admin \/ password password\)$/m.exec(
+					text
+				);
+			if ( cloud && wp && /Ctrl-C/.test( text ) ) {
+				finish();
+				resolve( {
+					process: child,
+					output: () => text,
+					exited,
+					cloudUrl: cloud[ 1 ]!,
+					wpUrl: wp[ 1 ]!,
+				} );
+			}
+		}, 200 );
+		void exited.then( ( info ) => {
+			finish();
+			reject(
+				new Error(
+					`npm start exited (${ JSON.stringify( info ) }) before it was ready. Output:\n${ text }${ logs( dataDir ) }`
+				)
+			);
+		} );
+		function finish() {
+			clearTimeout( timer );
+			clearInterval( poll );
+		}
+	} );
+}
+
+function logs( dataDir: string ): string {
+	const dir = path.join( dataDir, 'logs' );
+	return [ 'start.log', 'cloud.log', 'wordpress.log' ]
+		.map( ( name ) => {
+			const file = path.join( dir, name );
+			const body = fs.existsSync( file )
+				? fs
+						.readFileSync( file, 'utf8' )
+						.split( '\n' )
+						.slice( -25 )
+						.join( '\n' )
+				: '(none)';
+			return `\n--- ${ name } ---\n${ body }`;
+		} )
+		.join( '' );
+}
+
+/** Sends SIGINT to the whole group (a terminal's Ctrl-C) and waits for the exit. */
+async function interrupt( running: Running ): Promise< {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	ms: number;
+} > {
+	const began = Date.now();
+	process.kill( -running.process.pid!, 'SIGINT' );
+	let timer: NodeJS.Timeout | undefined;
+	const result = await Promise.race( [
+		running.exited.finally( () => clearTimeout( timer ) ),
+		new Promise< never >( ( _, reject ) => {
+			timer = setTimeout(
+				() =>
+					reject(
+						new Error(
+							`still running ${ STOP_MS / 1000 } s after SIGINT`
+						)
+					),
+				STOP_MS
+			);
+		} ),
+	] );
+	return { ...result, ms: Date.now() - began };
+}
+
+function freePort(): Promise< number > {
+	return new Promise( ( resolve, reject ) => {
+		const server = net.createServer();
+		server.once( 'error', reject );
+		server.listen( { port: 0, host: '127.0.0.1' }, () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close( () => resolve( port ) );
+		} );
+	} );
+}
+
+function portIsFree( url: string ): Promise< boolean > {
+	const port = Number( new URL( url ).port );
+	return new Promise( ( resolve ) => {
+		const server = net.createServer();
+		server.once( 'error', () => resolve( false ) );
+		server.listen( { port, host: '127.0.0.1', exclusive: true }, () =>
+			server.close( () => resolve( true ) )
+		);
+	} );
+}
+
+/** A WordPress session for the printed credentials: cookies plus a REST nonce. */
+async function logIn(
+	wpUrl: string
+): Promise< { cookie: string; nonce: string } > {
+	const jar = new Map< string, string >( [
+		[ 'wordpress_test_cookie', 'WP%20Cookie%20check' ],
+	] );
+	const header = () =>
+		[ ...jar ]
+			.map( ( [ name, value ] ) => `${ name }=${ value }` )
+			.join( '; ' );
+	const remember = ( response: Response ) => {
+		for ( const line of response.headers.getSetCookie() ) {
+			const [ pair = '' ] = line.split( ';' );
+			const at = pair.indexOf( '=' );
+			jar.set( pair.slice( 0, at ), pair.slice( at + 1 ) );
+		}
+	};
+	const login = await fetch( `${ wpUrl }/wp-login.php`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			cookie: header(),
+		},
+		body: new URLSearchParams( {
+			log: 'admin',
+			pwd: 'password',
+			testcookie: '1',
+			'wp-submit': 'Log In',
+		} ),
+	} );
+	remember( login );
+	expect( login.status ).toBe( 302 );
+	expect(
+		[ ...jar.keys() ].some( ( name ) =>
+			name.startsWith( 'wordpress_logged_in_' )
+		)
+	).toBe( true );
+	const nonce = await fetch(
+		`${ wpUrl }/wp-admin/admin-ajax.php?action=rest-nonce`,
+		{ headers: { cookie: header() } }
+	);
+	remember( nonce );
+	const text = ( await nonce.text() ).trim();
+	expect( text ).toMatch( /^[0-9a-f]{10}$/ );
+	return { cookie: header(), nonce: text };
+}
+
+const started: ChildProcess[] = [];
+let dataDir: string;
+
+beforeAll( () => {
+	dataDir = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-start-' ) );
+} );
+
+afterAll( () => {
+	for ( const child of started ) {
+		if ( child.exitCode === null && child.signalCode === null ) {
+			try {
+				process.kill( -child.pid!, 'SIGKILL' );
+			} catch {
+				// Gone.
+			}
+		}
+	}
+	fs.rmSync( dataDir, { recursive: true, force: true } );
+} );
+
+describe( 'npm start', () => {
+	let first: Running;
+	const marker = `igny8-start-marker-${ Date.now() }`;
+
+	test(
+		'prints the cloud and WordPress admin URLs and nothing much else',
+		async () => {
+			first = await start( dataDir, FIRST_START_MS );
+			const lines = first.output().trim().split( '\n' );
+			expect( lines.length ).toBeLessThanOrEqual( 5 );
+			expect( first.cloudUrl ).toMatch( /^http:\/\/127\.0\.0\.1:\d+$/ );
+			expect( first.wpUrl ).toMatch( /^http:\/\/127\.0\.0\.1:\d+$/ );
+			expect(
+				fs.existsSync( path.join( dataDir, 'logs', 'cloud.log' ) )
+			).toBe( true );
+			expect(
+				fs.existsSync( path.join( dataDir, 'logs', 'wordpress.log' ) )
+			).toBe( true );
+		},
+		FIRST_START_MS + 10_000
+	);
+
+	test( 'the cloud answers its health check in the API envelope', async () => {
+		const response = await fetch( `${ first.cloudUrl }/api/v1/health/` );
+		expect( response.status ).toBe( 200 );
+		const body = ( await response.json() ) as {
+			success: boolean;
+			data: { status: string };
+			request_id: string;
+		};
+		expect( body.success ).toBe( true );
+		expect( typeof body.data.status ).toBe( 'string' );
+		expect( body.request_id ).toMatch( /\S{8,}/ );
+	} );
+
+	test( 'WordPress answers with the plugin active and pointed at the cloud', async () => {
+		const index = await fetch( `${ first.wpUrl }/wp-json/` );
+		expect( index.status ).toBe( 200 );
+		const { namespaces } = ( await index.json() ) as {
+			namespaces: string[];
+		};
+		expect( namespaces ).toContain( 'igny8/v1' );
+
+		const session = await logIn( first.wpUrl );
+		const connection = await fetch(
+			`${ first.wpUrl }/wp-json/igny8/v1/connection`,
+			{
+				headers: {
+					cookie: session.cookie,
+					'x-wp-nonce': session.nonce,
+				},
+			}
+		);
+		expect( connection.status ).toBe( 200 );
+		expect(
+			( ( await connection.json() ) as { cloud_url: string } ).cloud_url
+		).toBe( first.cloudUrl );
+
+		const created = await fetch( `${ first.wpUrl }/wp-json/wp/v2/posts`, {
+			method: 'POST',
+			headers: {
+				cookie: session.cookie,
+				'x-wp-nonce': session.nonce,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify( { title: marker, status: 'publish' } ),
+		} );
+		expect( created.status ).toBe( 201 );
+	} );
+
+	test(
+		'Ctrl-C stops both children and exits 0',
+		async () => {
+			const stopped = await interrupt( first );
+			expect( stopped ).toMatchObject( { code: 0, signal: null } );
+			expect( stopped.ms ).toBeLessThan( STOP_MS );
+			expect( await portIsFree( first.cloudUrl ) ).toBe( true );
+			expect( await portIsFree( first.wpUrl ) ).toBe( true );
+			expect( fs.existsSync( path.join( dataDir, 'start.pid' ) ) ).toBe(
+				false
+			);
+		},
+		STOP_MS + 10_000
+	);
+
+	test(
+		'a second start finds the first one’s data',
+		async () => {
+			// Another cloud port this time: WordPress must follow it.
+			const cloudPort = String( await freePort() );
+			const second = await start( dataDir, NEXT_START_MS, {
+				IGNY8_CLOUD_PORT: cloudPort,
+			} );
+			try {
+				const found = await fetch(
+					`${ second.wpUrl }/wp-json/wp/v2/posts?search=${ marker }`
+				);
+				expect( found.status ).toBe( 200 );
+				const posts = ( await found.json() ) as {
+					title: { rendered: string };
+				}[];
+				expect(
+					posts.map( ( post ) => post.title.rendered )
+				).toContain( marker );
+
+				const health = await fetch(
+					`${ second.cloudUrl }/api/v1/health/`
+				);
+				expect( health.status ).toBe( 200 );
+				// The embedded database was reopened, not created again.
+				const cloudLog = fs.readFileSync(
+					path.join( dataDir, 'logs', 'cloud.log' ),
+					'utf8'
+				);
+				expect( cloudLog ).not.toMatch( /"event":"migrated"/ );
+
+				expect( second.cloudUrl ).toBe(
+					`http://127.0.0.1:${ cloudPort }`
+				);
+				// The same WordPress port as last time (it was free), the new cloud URL.
+				expect( second.wpUrl ).toBe( first.wpUrl );
+				const session = await logIn( second.wpUrl );
+				const connection = await fetch(
+					`${ second.wpUrl }/wp-json/igny8/v1/connection`,
+					{
+						headers: {
+							cookie: session.cookie,
+							'x-wp-nonce': session.nonce,
+						},
+					}
+				);
+				expect(
+					( ( await connection.json() ) as { cloud_url: string } )
+						.cloud_url
+				).toBe( second.cloudUrl );
+			} finally {
+				const stopped = await interrupt( second );
+				expect( stopped ).toMatchObject( { code: 0, signal: null } );
+			}
+		},
+		NEXT_START_MS + STOP_MS + 10_000
+	);
+} );
