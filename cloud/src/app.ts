@@ -1,10 +1,30 @@
+import path from 'node:path';
+import cors from 'cors';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
+import { docsPage } from './http/docs';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { buildOpenApiDocument } from './http/openapi';
 import { requestId } from './http/request-id';
+import { mountRoutes, type AnyRoute } from './http/route';
+import { createGate } from './modules/auth/gate';
+import { authRoutes } from './modules/auth/routes';
 import { HealthService } from './modules/system/health';
 import { healthRoutes } from './modules/system/routes';
+import { tenancyRoutes } from './modules/tenancy/routes';
+import { VERSION } from './version';
+
+/** Every declared API route, in the order the OpenAPI document lists them. */
+export function apiRoutes( context: AppContext ): AnyRoute[] {
+	const { services, models } = context;
+	return [
+		...healthRoutes( new HealthService( context ) ),
+		...authRoutes( services.auth ),
+		...tenancyRoutes( { models, ...services } ),
+	];
+}
 
 /**
  * Builds the HTTP app from an assembled context. Nothing here opens a socket
@@ -14,14 +34,36 @@ export function createApp( context: AppContext ): Express {
 	const app = express();
 	app.disable( 'x-powered-by' );
 	app.set( 'trust proxy', 'loopback' );
-	// Express 5 matches with or without a trailing slash by default ("strict
-	// routing" off), so the seed's `/path/` form and `/path` both work.
 	app.use( requestId );
 	app.use( accessLog( context.logger ) );
+	app.use( helmet() );
+	app.use(
+		cors( {
+			origin: ( origin, callback ) =>
+				callback(
+					null,
+					! origin || context.config.corsOrigins.includes( origin )
+				),
+			allowedHeaders: [
+				'Authorization',
+				'Content-Type',
+				'X-IGNY8-API-Key',
+				'X-Request-ID',
+			],
+			exposedHeaders: [ 'X-Request-ID', 'Retry-After' ],
+			maxAge: 600,
+		} )
+	);
 	app.use( express.json( { limit: '1mb' } ) );
 
+	const routes = apiRoutes( context );
+	const document = buildOpenApiDocument( routes, VERSION );
+	// Express 5 matches with or without a trailing slash by default ("strict
+	// routing" off), so the seed's `/path/` form and `/path` both work.
 	const api = express.Router();
-	api.use( healthRoutes( new HealthService( context ) ) );
+	api.get( '/schema/', ( _req, res ) => void res.json( document ) );
+	api.use( '/docs', docsPage( path.join( '/api/v1', 'schema/' ) ) );
+	mountRoutes( api, routes, createGate( context.services ) );
 	app.use( '/api/v1', api );
 
 	app.use( notFoundHandler );

@@ -2,18 +2,22 @@ import type { Config } from './config';
 import type { AppContext } from './context';
 import { openDatabase } from './db/connection';
 import { migrate } from './db/migrate';
+import { defineModels } from './db/models';
 import { heartbeatJob } from './jobs/heartbeat';
 import type { Logger } from './logger';
+import { loadSecrets } from './modules/auth/secrets';
 import { createQueue } from './queue';
+import { closeServices, createServices } from './services';
 
 /**
- * Opens the database (migrated) and the queue with every job type defined.
- * Shared by the API server, the worker and the CLI so all three agree.
+ * Opens the database (migrated), the queue with every job type defined, and
+ * the services. Shared by the API server, the worker and the CLI.
  */
 export async function boot(
 	config: Config,
 	logger: Logger
 ): Promise< AppContext > {
+	const secrets = loadSecrets( config );
 	const db = await openDatabase( {
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
@@ -31,16 +35,19 @@ export async function boot(
 		await db.close();
 		throw error;
 	}
+	const models = defineModels( db.sequelize );
 	const queue = createQueue( {
 		redisUrl: config.redisUrl,
 		prefix: config.queuePrefix,
 		logger,
 	} );
 	queue.define( heartbeatJob( db.sequelize, queue.driver ) );
-	return { config, logger, db, queue };
+	const services = createServices( { config, logger, db, models, secrets } );
+	return { config, logger, db, models, secrets, queue, services };
 }
 
 export async function shutdown( context: AppContext ): Promise< void > {
 	await context.queue.close( context.config.shutdownTimeoutMs );
+	await closeServices( context.services );
 	await context.db.close();
 }

@@ -78,6 +78,43 @@ const envSchema = z.object( {
 		emptyToUndefined,
 		z.string().min( 32, 'must be at least 32 characters' ).optional()
 	),
+	IGNY8_ENCRYPTION_KEY: z.preprocess(
+		emptyToUndefined,
+		z.string().optional()
+	),
+	CORS_ORIGINS: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.default( '' )
+			.transform( ( value ) =>
+				value
+					.split( ',' )
+					.map( ( o ) => o.trim() )
+					.filter( Boolean )
+			)
+			.refine(
+				( origins ) =>
+					origins.every( ( o ) => /^https?:\/\/[^/\s]+$/.test( o ) ),
+				'must be a comma-separated list of origins like https://example.com'
+			)
+	),
+	THROTTLE_USER_PER_MINUTE: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).default( 600 )
+	),
+	THROTTLE_ANON_PER_MINUTE: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).default( 120 )
+	),
+	LOGIN_MAX_FAILURES: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).default( 10 )
+	),
+	LOGIN_BLOCK_SECONDS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).default( 900 )
+	),
 	LOG_LEVEL: z.preprocess(
 		emptyToUndefined,
 		z
@@ -113,6 +150,15 @@ export type Config = {
 	openaiApiKey?: string;
 	openaiBaseUrl?: string;
 	jwtSecret?: string;
+	/** base64 of 32 bytes; encrypts secrets stored in the database. */
+	encryptionKey?: string;
+	corsOrigins: string[];
+	throttle: {
+		userPerMinute: number;
+		anonPerMinute: number;
+		loginMaxFailures: number;
+		loginBlockSeconds: number;
+	};
 	logLevel: string;
 	shutdownTimeoutMs: number;
 };
@@ -147,6 +193,14 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		openaiApiKey: e.OPENAI_API_KEY,
 		openaiBaseUrl: e.OPENAI_BASE_URL,
 		jwtSecret: e.JWT_SECRET,
+		encryptionKey: e.IGNY8_ENCRYPTION_KEY,
+		corsOrigins: e.CORS_ORIGINS,
+		throttle: {
+			userPerMinute: e.THROTTLE_USER_PER_MINUTE,
+			anonPerMinute: e.THROTTLE_ANON_PER_MINUTE,
+			loginMaxFailures: e.LOGIN_MAX_FAILURES,
+			loginBlockSeconds: e.LOGIN_BLOCK_SECONDS,
+		},
 		logLevel: e.LOG_LEVEL,
 		shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
 	};

@@ -1,6 +1,9 @@
 import type { Config } from './config';
 import type { Database } from './db/connection';
+import type { Models } from './db/models';
 import type { Logger } from './logger';
+import type { Secrets } from './modules/auth/secrets';
+import type { Services } from './services';
 import type { JobQueue } from './queue';
 
 /** What the app's modules are built from, assembled once at boot. */
@@ -8,5 +11,8 @@ export type AppContext = {
 	config: Config;
 	logger: Logger;
 	db: Database;
+	models: Models;
+	secrets: Secrets;
 	queue: JobQueue;
+	services: Services;
 };

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
 	not_authenticated: 401,
 	authentication_failed: 401,
 	permission_denied: 403,
+	plan_limit_reached: 403,
 	not_found: 404,
 	method_not_allowed: 405,
 	conflict: 409,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import type { Logger } from '../logger';
 
@@ -14,6 +15,23 @@ export type Database = {
 	ping(): Promise< boolean >;
 	close(): Promise< void >;
 };
+
+/**
+ * BIGINT (int8) arrives from pg as a string by default. Every int8 here is an
+ * id or a counter far below 2^53, so read them as numbers, and refuse loudly
+ * rather than round silently if one ever is not.
+ */
+function readInt8AsNumbers(): void {
+	pg.types.setTypeParser( pg.types.builtins.INT8, ( value: string ) => {
+		const parsed = Number( value );
+		if ( ! Number.isSafeInteger( parsed ) ) {
+			throw new RangeError(
+				`int8 value ${ value } exceeds the safe integer range`
+			);
+		}
+		return parsed;
+	} );
+}
 
 type Options = {
 	databaseUrl?: string;
@@ -28,6 +46,7 @@ type Options = {
  * so the very same `pg` driver and SQL run in both modes.
  */
 export async function openDatabase( options: Options ): Promise< Database > {
+	readInt8AsNumbers();
 	if ( options.databaseUrl ) {
 		const sequelize = connect(
 			options.databaseUrl,

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { ForeignKeyConstraintError, UniqueConstraintError } from 'sequelize';
 import type { Logger } from '../logger';
 import { ApiError } from './errors';
 import { sendError } from './envelope';
@@ -63,6 +64,21 @@ export function errorHandler( logger: Logger ) {
 				code: err.code,
 				message: err.message,
 				errors: err.errors,
+			} );
+			return;
+		}
+		// Races the services' own checks lost: answer as those checks would have.
+		if ( err instanceof UniqueConstraintError ) {
+			sendError( req, res, 409, {
+				code: 'conflict',
+				message: 'A record with these values already exists.',
+			} );
+			return;
+		}
+		if ( err instanceof ForeignKeyConstraintError ) {
+			sendError( req, res, 400, {
+				code: 'bad_request',
+				message: 'A referenced record does not exist.',
 			} );
 			return;
 		}

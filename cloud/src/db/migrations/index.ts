@@ -1,5 +1,11 @@
 import type { Migration } from '../migrate';
 import { migration as systemHeartbeats } from './0001-system-heartbeats';
+import { migration as tenancy } from './0002-tenancy';
+import { migration as referenceData } from './0003-reference-data';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
-export const MIGRATIONS: Migration[] = [ systemHeartbeats ];
+export const MIGRATIONS: Migration[] = [
+	systemHeartbeats,
+	tenancy,
+	referenceData,
+];

@@ -1,0 +1,107 @@
+import type { Request } from 'express';
+import {
+	Op,
+	type FindOptions,
+	type Model,
+	type ModelStatic,
+	type Order,
+	type WhereOptions,
+} from 'sequelize';
+import type { ListQuery } from '@igny8/shared-types';
+import { ValidationError } from './errors';
+
+export type ListPage< T > = {
+	count: number;
+	next: string | null;
+	previous: string | null;
+	results: T[];
+};
+
+export type ListOptions = {
+	/** Fields `ordering` may name (with `-` for descending). */
+	orderingFields: readonly string[];
+	/** Fields `search` looks in (case-insensitive substring). */
+	searchFields: readonly string[];
+	defaultOrdering: string;
+};
+
+export function parseOrdering(
+	ordering: string | undefined,
+	options: ListOptions
+): Order {
+	const terms = ( ordering ?? options.defaultOrdering )
+		.split( ',' )
+		.map( ( t ) => t.trim() )
+		.filter( Boolean );
+	const order: [ string, 'ASC' | 'DESC' ][] = [];
+	for ( const term of terms ) {
+		const field = term.replace( /^-/, '' );
+		if ( ! options.orderingFields.includes( field ) ) {
+			throw new ValidationError( 'Invalid query.', {
+				ordering: [
+					`cannot order by "${ field }"; choose from: ${ options.orderingFields.join( ', ' ) }`,
+				],
+			} );
+		}
+		order.push( [ field, term.startsWith( '-' ) ? 'DESC' : 'ASC' ] );
+	}
+	// A unique tiebreaker keeps pages stable when the ordered field repeats.
+	if ( ! order.some( ( [ field ] ) => field === 'id' ) ) {
+		order.push( [ 'id', 'ASC' ] );
+	}
+	return order;
+}
+
+export function searchWhere(
+	search: string | undefined,
+	fields: readonly string[]
+): WhereOptions | undefined {
+	if ( ! search ) {
+		return undefined;
+	}
+	const pattern = `%${ search.replace( /[\\%_]/g, ( c ) => `\\${ c }` ) }%`;
+	return {
+		[ Op.or ]: fields.map( ( field ) => ( {
+			[ field ]: { [ Op.iLike ]: pattern },
+		} ) ),
+	};
+}
+
+/** One page of a model's rows in the seed's list shape, with absolute next/previous links. */
+export async function paginate< M extends Model, T >(
+	req: Request,
+	model: ModelStatic< M >,
+	query: ListQuery,
+	where: WhereOptions,
+	options: ListOptions,
+	serialize: ( row: M ) => T,
+	extra: Omit< FindOptions, 'where' | 'order' | 'limit' | 'offset' > = {}
+): Promise< ListPage< T > > {
+	const search = searchWhere( query.search, options.searchFields );
+	const { rows, count } = await model.findAndCountAll( {
+		...extra,
+		where: search ? { [ Op.and ]: [ where, search ] } : where,
+		order: parseOrdering( query.ordering, options ),
+		limit: query.page_size,
+		offset: ( query.page - 1 ) * query.page_size,
+		distinct: true,
+	} );
+	return {
+		count,
+		next:
+			query.page * query.page_size < count
+				? pageUrl( req, query.page + 1 )
+				: null,
+		previous: query.page > 1 ? pageUrl( req, query.page - 1 ) : null,
+		results: rows.map( serialize ),
+	};
+}
+
+export function pageUrl( req: Request, page: number ): string {
+	const url = new URL(
+		req.originalUrl,
+		`${ req.protocol }://${ req.get( 'host' ) ?? 'localhost' }`
+	);
+	url.searchParams.set( 'page', String( page ) );
+	return url.toString();
+}
