@@ -56,9 +56,11 @@ export async function startTestCloud(
 	return {
 		context,
 		app: createApp( context ),
-		async stop() {
+		async stop( options = {} ) {
 			await shutdown( context );
-			await database?.drop();
+			if ( ! options.keepDatabase ) {
+				await database?.drop();
+			}
 			await redis?.cleanup();
 			fs.rmSync( dataDir, { recursive: true, force: true } );
 		},

@@ -1,7 +1,11 @@
 import type { Request } from 'express';
 import {
+	DataTypes,
 	Op,
+	col,
+	fn,
 	type FindOptions,
+	type OrderItem,
 	type Model,
 	type ModelStatic,
 	type Order,
@@ -25,15 +29,21 @@ export type ListOptions = {
 	defaultOrdering: string;
 };
 
+/**
+ * `ordering=name,-created_at` → ORDER BY. Text columns sort case-insensitively
+ * (people expect "alpha" before "Bravo"), and `id` always breaks ties.
+ */
 export function parseOrdering(
 	ordering: string | undefined,
-	options: ListOptions
+	options: ListOptions,
+	isText: ( field: string ) => boolean = () => false
 ): Order {
 	const terms = ( ordering ?? options.defaultOrdering )
 		.split( ',' )
 		.map( ( t ) => t.trim() )
 		.filter( Boolean );
-	const order: [ string, 'ASC' | 'DESC' ][] = [];
+	const order: OrderItem[] = [];
+	const fields: string[] = [];
 	for ( const term of terms ) {
 		const field = term.replace( /^-/, '' );
 		if ( ! options.orderingFields.includes( field ) ) {
@@ -43,10 +53,16 @@ export function parseOrdering(
 				],
 			} );
 		}
-		order.push( [ field, term.startsWith( '-' ) ? 'DESC' : 'ASC' ] );
+		const direction = term.startsWith( '-' ) ? 'DESC' : 'ASC';
+		order.push(
+			isText( field )
+				? [ fn( 'lower', col( field ) ), direction ]
+				: [ field, direction ]
+		);
+		fields.push( field );
 	}
 	// A unique tiebreaker keeps pages stable when the ordered field repeats.
-	if ( ! order.some( ( [ field ] ) => field === 'id' ) ) {
+	if ( ! fields.includes( 'id' ) ) {
 		order.push( [ 'id', 'ASC' ] );
 	}
 	return order;
@@ -81,7 +97,15 @@ export async function paginate< M extends Model, T >(
 	const { rows, count } = await model.findAndCountAll( {
 		...extra,
 		where: search ? { [ Op.and ]: [ where, search ] } : where,
-		order: parseOrdering( query.ordering, options ),
+		order: parseOrdering( query.ordering, options, ( field ) => {
+			const type =
+				model.getAttributes()[ field as keyof M[ '_attributes' ] ]
+					?.type;
+			return (
+				type instanceof DataTypes.STRING ||
+				type instanceof DataTypes.TEXT
+			);
+		} ),
 		limit: query.page_size,
 		offset: ( query.page - 1 ) * query.page_size,
 		distinct: true,

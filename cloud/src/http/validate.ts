@@ -36,7 +36,10 @@ export function parseInput< S extends z.ZodType >(
 }
 
 function humanize( issue: z.core.$ZodIssue ): string {
-	if ( issue.code === 'invalid_type' && issue.input === undefined ) {
+	if (
+		issue.code === 'invalid_type' &&
+		issue.message.endsWith( 'received undefined' )
+	) {
 		return 'this field is required';
 	}
 	if ( issue.code === 'too_big' && issue.origin === 'string' ) {

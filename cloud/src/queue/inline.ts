@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger';
 import { QUEUE_DEFAULTS } from './defaults';
 import type {
@@ -82,11 +81,13 @@ export class InlineQueue implements JobQueue {
 	async close( timeoutMs: number ): Promise< void > {
 		this.closing = true;
 		this.working = false;
-		const drained = Promise.all( [ ...this.active ] ).then( () => true );
-		const finished = await Promise.race( [
-			drained,
-			sleep( timeoutMs ).then( () => false ),
-		] );
+		const finished = await withTimeout(
+			Promise.all( [ ...this.active ] ),
+			timeoutMs
+		).then(
+			() => true,
+			() => false
+		);
 		if ( ! finished ) {
 			this.logger.warn(
 				{ running: this.active.size },

@@ -1,4 +1,10 @@
-import type { Model, ModelStatic, Transaction, WhereOptions } from 'sequelize';
+import {
+	Op,
+	type Model,
+	type ModelStatic,
+	type Transaction,
+	type WhereOptions,
+} from 'sequelize';
 import { z } from 'zod';
 import { listQuerySchema } from '@igny8/shared-types';
 import { NotFoundError, PermissionDeniedError } from '../../http/errors';
@@ -43,10 +49,10 @@ export async function findOwned< M extends Model >(
 	} = {}
 ): Promise< M > {
 	const row = await model.findOne( {
+		// AND, not a merge: a caller's narrowing (a site key's own site id)
+		// must never be overwritten by the id asked for.
 		where: {
-			...( options.where as object ),
-			id,
-			account_id: accountId,
+			[ Op.and ]: [ { id, account_id: accountId }, options.where ?? {} ],
 		} as WhereOptions,
 		transaction: options.transaction,
 		lock:

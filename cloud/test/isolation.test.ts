@@ -1,0 +1,287 @@
+import request from 'supertest';
+import { apiRoutes } from '../src/app';
+import type { AnyRoute } from '../src/http/route';
+import { addTenant, bearer, type Tenant } from './fixtures';
+import { startTestCloud, type TestCloud } from './support';
+
+/**
+ * Tenant isolation over every declared route that takes an id: account A's
+ * owner (the most powerful role) aims each one at account B's objects and
+ * must get 404 — indistinguishable from an id that does not exist.
+ */
+describe( 'tenant isolation', () => {
+	let cloud: TestCloud;
+	let a: Tenant;
+	let b: Tenant;
+	let idRoutes: AnyRoute[];
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		a = await addTenant( cloud, 'Alpha' );
+		b = await addTenant( cloud, 'Bravo' );
+		idRoutes = apiRoutes( cloud.context ).filter(
+			( spec ) =>
+				spec.path.includes( ':id' ) &&
+				! spec.path.startsWith( '/auth/industries/' )
+		);
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+	} );
+
+	/** B's object for a route's `:id`, by what the path addresses. */
+	function targetOf(
+		path: string,
+		tenant: Tenant
+	): Record< string, number > {
+		if ( path.startsWith( '/auth/sites/:id/api-keys/:keyId' ) ) {
+			return { id: tenant.siteId, keyId: tenant.keyId };
+		}
+		const byResource: Record< string, number > = {
+			'/auth/sites/': tenant.siteId,
+			'/auth/sectors/': tenant.sectorId,
+			'/auth/users/': tenant.owner.id,
+			'/auth/accounts/': tenant.accountId,
+		};
+		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
+			path.startsWith( prefix )
+		);
+		if ( ! entry ) {
+			throw new Error(
+				`No fixture for ${ path }: add one so the new route is covered.`
+			);
+		}
+		return { id: entry[ 1 ] };
+	}
+
+	const fill = ( path: string, ids: Record< string, number > ) =>
+		`/api/v1${ path.replace( /:(\w+)/g, ( _m, name: string ) => String( ids[ name ] ) ) }`;
+
+	/** A body that would pass validation, so only scoping can refuse the request. */
+	function validBody( spec: AnyRoute ): object | undefined {
+		const bodies: Record< string, object > = {
+			'put /auth/sites/:id/': { name: 'Hijacked' },
+			'patch /auth/sites/:id/': { name: 'Hijacked' },
+			'patch /auth/sectors/:id/': { name: 'Hijacked' },
+			'patch /auth/users/:id/': { username: 'hijacked-user' },
+			'patch /auth/accounts/:id/': { name: 'Hijacked' },
+			'post /auth/sites/:id/api-keys/': { name: 'Hijacked' },
+		};
+		return bodies[ `${ spec.method } ${ spec.path }` ];
+	}
+
+	it( 'covers every id route the API declares', () => {
+		expect( idRoutes.length ).toBeGreaterThanOrEqual( 14 );
+		for ( const spec of idRoutes ) {
+			expect( () => targetOf( spec.path, b ) ).not.toThrow();
+			if ( [ 'post', 'put', 'patch' ].includes( spec.method ) ) {
+				expect( validBody( spec ) ).toBeDefined();
+			}
+		}
+	} );
+
+	it( 'answers 404 to every read, update and delete aimed at another account, and changes nothing', async () => {
+		const before = await snapshot();
+		const outcomes: string[] = [];
+		for ( const spec of idRoutes ) {
+			const url = fill( spec.path, targetOf( spec.path, b ) );
+			const response = await request( cloud.app )
+				[ spec.method ]( url )
+				.set( bearer( a.owner ) )
+				.send( validBody( spec ) );
+			outcomes.push(
+				`${ spec.method.toUpperCase() } ${ spec.path } → ${ response.status } ${ response.body?.code ?? '' }`
+			);
+		}
+		expect( outcomes ).toEqual(
+			idRoutes.map(
+				( spec ) =>
+					`${ spec.method.toUpperCase() } ${ spec.path } → 404 not_found`
+			)
+		);
+		expect( await snapshot() ).toEqual( before );
+	} );
+
+	it( 'answers the same 404 for another account’s id as for an id that does not exist', async () => {
+		const theirs = await request( cloud.app )
+			.get( `/api/v1/auth/sites/${ b.siteId }/` )
+			.set( bearer( a.owner ) );
+		const missing = await request( cloud.app )
+			.get( '/api/v1/auth/sites/987654321/' )
+			.set( bearer( a.owner ) );
+		expect( { status: theirs.status, error: theirs.body.error } ).toEqual( {
+			status: missing.status,
+			error: missing.body.error,
+		} );
+	} );
+
+	it.each( [ 'sites', 'sectors', 'users', 'accounts' ] )(
+		'never lists another account’s %s',
+		async ( resource ) => {
+			const response = await request( cloud.app )
+				.get( `/api/v1/auth/${ resource }/?page_size=100` )
+				.set( bearer( a.owner ) )
+				.expect( 200 );
+			const accountIds = response.body.results.map(
+				( row: { account_id?: number; id: number } ) =>
+					row.account_id ?? row.id
+			);
+			expect( accountIds.length ).toBeGreaterThan( 0 );
+			expect( new Set( accountIds ) ).toEqual(
+				new Set( [ a.accountId ] )
+			);
+		}
+	);
+
+	it( 'refuses to let a non-support user peek into another account by account_id', async () => {
+		const response = await request( cloud.app )
+			.get( `/api/v1/auth/sites/?account_id=${ b.accountId }` )
+			.set( bearer( a.owner ) )
+			.expect( 403 );
+		expect( response.body.code ).toBe( 'permission_denied' );
+	} );
+
+	it( 'refuses a sector on another account’s site', async () => {
+		const response = await request( cloud.app )
+			.post( '/api/v1/auth/sectors/' )
+			.set( bearer( a.owner ) )
+			.send( { site_id: b.siteId, name: 'Sneaky' } )
+			.expect( 400 );
+		expect( response.body.errors ).toEqual( {
+			site_id: [ `site ${ b.siteId } does not exist` ],
+		} );
+	} );
+
+	describe( 'a site API key', () => {
+		const key = ( tenant: Tenant ) => ( {
+			'X-IGNY8-API-Key': tenant.apiKey,
+		} );
+
+		it( 'reads its own site and sectors', async () => {
+			const sites = await request( cloud.app )
+				.get( '/api/v1/auth/sites/' )
+				.set( key( a ) )
+				.expect( 200 );
+			expect(
+				sites.body.results.map( ( s: { id: number } ) => s.id )
+			).toEqual( [ a.siteId ] );
+			await request( cloud.app )
+				.get( `/api/v1/auth/sites/${ a.siteId }/` )
+				.set( key( a ) )
+				.expect( 200 );
+			const sectors = await request( cloud.app )
+				.get( '/api/v1/auth/sectors/' )
+				.set( key( a ) )
+				.expect( 200 );
+			expect(
+				sectors.body.results.map( ( s: { id: number } ) => s.id )
+			).toEqual( [ a.sectorId ] );
+		} );
+
+		it( 'cannot touch account B', async () => {
+			await request( cloud.app )
+				.get( `/api/v1/auth/sites/${ b.siteId }/` )
+				.set( key( a ) )
+				.expect( 404 );
+			await request( cloud.app )
+				.get( `/api/v1/auth/sectors/${ b.sectorId }/` )
+				.set( key( a ) )
+				.expect( 404 );
+			const listed = await request( cloud.app )
+				.get( `/api/v1/auth/sectors/?site_id=${ b.siteId }` )
+				.set( key( a ) )
+				.expect( 200 );
+			expect( listed.body.results ).toEqual( [] );
+		} );
+
+		it( 'cannot see another site of its own account', async () => {
+			const second = await request( cloud.app )
+				.post( '/api/v1/auth/sites/' )
+				.set( bearer( a.owner ) )
+				.send( { name: 'Alpha second site' } )
+				.expect( 201 );
+			await request( cloud.app )
+				.get( `/api/v1/auth/sites/${ second.body.data.id }/` )
+				.set( key( a ) )
+				.expect( 404 );
+		} );
+
+		it( 'cannot write, nor reach routes meant for people', async () => {
+			await request( cloud.app )
+				.patch( `/api/v1/auth/sites/${ a.siteId }/` )
+				.set( key( a ) )
+				.send( { name: 'x' } )
+				.expect( 401 );
+			await request( cloud.app )
+				.get( '/api/v1/auth/users/' )
+				.set( key( a ) )
+				.expect( 401 );
+			await request( cloud.app )
+				.get( '/api/v1/auth/me/' )
+				.set( key( a ) )
+				.expect( 401 );
+		} );
+
+		it( 'stops working once revoked', async () => {
+			const created = await request( cloud.app )
+				.post( `/api/v1/auth/sites/${ a.siteId }/api-keys/` )
+				.set( bearer( a.owner ) )
+				.send( { name: 'temporary' } )
+				.expect( 201 );
+			const temporary = { 'X-IGNY8-API-Key': created.body.data.key };
+			await request( cloud.app )
+				.get( '/api/v1/auth/sites/' )
+				.set( temporary )
+				.expect( 200 );
+			await request( cloud.app )
+				.delete(
+					`/api/v1/auth/sites/${ a.siteId }/api-keys/${ created.body.data.id }/`
+				)
+				.set( bearer( a.owner ) )
+				.expect( 204 );
+			await request( cloud.app )
+				.get( '/api/v1/auth/sites/' )
+				.set( temporary )
+				.expect( 401 );
+		} );
+
+		it( 'is stored hashed with only its prefix visible, and shown in full only once', async () => {
+			const row = await cloud.context.models.SiteApiKey.findByPk(
+				a.keyId
+			);
+			expect( row!.key_hash ).toMatch( /^[0-9a-f]{64}$/ );
+			expect( row!.key_hash ).not.toContain( a.apiKey );
+			expect( a.apiKey.startsWith( row!.prefix ) ).toBe( true );
+			const listed = await request( cloud.app )
+				.get( `/api/v1/auth/sites/${ a.siteId }/api-keys/` )
+				.set( bearer( a.owner ) )
+				.expect( 200 );
+			expect( JSON.stringify( listed.body ) ).not.toContain( a.apiKey );
+			expect(
+				listed.body.results.find(
+					( k: { id: number } ) => k.id === a.keyId
+				)
+			).toMatchObject( { prefix: row!.prefix } );
+		} );
+	} );
+
+	async function snapshot(): Promise< unknown > {
+		const { models } = cloud.context;
+		const [ sites, sectors, users, accounts, keys ] = await Promise.all( [
+			models.Site.findAll( { order: [ [ 'id', 'ASC' ] ], raw: true } ),
+			models.Sector.findAll( { order: [ [ 'id', 'ASC' ] ], raw: true } ),
+			models.User.findAll( {
+				order: [ [ 'id', 'ASC' ] ],
+				raw: true,
+				attributes: { exclude: [ 'last_login' ] },
+			} ),
+			models.Account.findAll( { order: [ [ 'id', 'ASC' ] ], raw: true } ),
+			models.SiteApiKey.findAll( {
+				order: [ [ 'id', 'ASC' ] ],
+				raw: true,
+				attributes: { exclude: [ 'last_used_at' ] },
+			} ),
+		] );
+		return { sites, sectors, users, accounts, keys };
+	}
+} );

@@ -1,0 +1,272 @@
+import request from 'supertest';
+import { ROLES, type Role } from '@igny8/shared-types';
+import { apiRoutes } from '../src/app';
+import {
+	addTenant,
+	addUser,
+	bearer,
+	PASSWORD,
+	type Actor,
+	type Tenant,
+} from './fixtures';
+import { startTestCloud, type TestCloud } from './support';
+
+/**
+ * The role matrix as the README documents it, written out by hand (not read
+ * from the code under test): which roles may call each write route.
+ */
+const MANAGERS: Role[] = [ 'owner', 'admin' ];
+const EXPECTED: Record< string, Role[] > = {
+	'PATCH /auth/accounts/:id/': [ 'owner' ],
+	'POST /auth/users/': MANAGERS,
+	'PATCH /auth/users/:id/': MANAGERS,
+	'DELETE /auth/users/:id/': MANAGERS,
+	'POST /auth/sites/': MANAGERS,
+	'PUT /auth/sites/:id/': MANAGERS,
+	'PATCH /auth/sites/:id/': MANAGERS,
+	'DELETE /auth/sites/:id/': MANAGERS,
+	'POST /auth/sites/:id/api-keys/': MANAGERS,
+	'DELETE /auth/sites/:id/api-keys/:keyId/': MANAGERS,
+	'POST /auth/sectors/': MANAGERS,
+	'PATCH /auth/sectors/:id/': MANAGERS,
+	'DELETE /auth/sectors/:id/': MANAGERS,
+	'POST /auth/change-password/': [ ...ROLES ],
+};
+/** Open to anyone by design: they are how one gets a token at all. */
+const PUBLIC_WRITES = [
+	'POST /auth/register/',
+	'POST /auth/login/',
+	'POST /auth/refresh/',
+	'POST /auth/logout/',
+];
+
+describe( 'the role matrix', () => {
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	const actors = new Map< Role, Actor >();
+	let n = 0;
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		tenant = await addTenant( cloud, 'Matrix Co' );
+		for ( const role of ROLES ) {
+			actors.set(
+				role,
+				role === 'owner'
+					? tenant.owner
+					: await addUser( cloud, tenant.accountId, role )
+			);
+		}
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+	} );
+
+	it( 'names an expectation for every write route the API declares', () => {
+		const writes = apiRoutes( cloud.context )
+			.filter( ( spec ) => spec.method !== 'get' )
+			.map( ( spec ) => `${ spec.method.toUpperCase() } ${ spec.path }` )
+			.filter( ( key ) => ! PUBLIC_WRITES.includes( key ) );
+		expect( writes.sort() ).toEqual( Object.keys( EXPECTED ).sort() );
+	} );
+
+	/** A fresh target per case, so an allowed delete does not starve the next case. */
+	async function target(
+		route: string
+	): Promise< { url: string; body?: object } > {
+		const { models } = cloud.context;
+		n += 1;
+		const site = await models.Site.create( {
+			account_id: tenant.accountId,
+			name: `Target ${ n }`,
+			slug: `target-${ n }`,
+			domain: null,
+			industry_id: null,
+			wordpress_url: null,
+			wordpress_username: null,
+			wordpress_password_encrypted: null,
+		} );
+		const sector = await models.Sector.create( {
+			account_id: tenant.accountId,
+			site_id: site.id,
+			name: `Sector ${ n }`,
+			industry_sector_id: null,
+		} );
+		const key = await models.SiteApiKey.create( {
+			account_id: tenant.accountId,
+			site_id: site.id,
+			name: 'k',
+			prefix: 'ig8_test',
+			key_hash: `${ n }`.padStart( 64, '0' ),
+			created_by: null,
+			last_used_at: null,
+			revoked_at: null,
+		} );
+		const person = await addUser(
+			cloud,
+			tenant.accountId,
+			'viewer',
+			`target-${ n }`
+		);
+		const table: Record< string, { url: string; body?: object } > = {
+			'PATCH /auth/accounts/:id/': {
+				url: `/auth/accounts/${ tenant.accountId }/`,
+				body: { name: `Matrix Co ${ n }` },
+			},
+			'POST /auth/users/': {
+				url: '/auth/users/',
+				body: {
+					email: `new-${ n }@example.test`,
+					username: `new-${ n }`,
+					password: PASSWORD,
+					role: 'editor',
+				},
+			},
+			'PATCH /auth/users/:id/': {
+				url: `/auth/users/${ person.id }/`,
+				body: { role: 'editor' },
+			},
+			'DELETE /auth/users/:id/': { url: `/auth/users/${ person.id }/` },
+			'POST /auth/sites/': {
+				url: '/auth/sites/',
+				body: { name: `New site ${ n }` },
+			},
+			'PUT /auth/sites/:id/': {
+				url: `/auth/sites/${ site.id }/`,
+				body: { name: `Renamed ${ n }` },
+			},
+			'PATCH /auth/sites/:id/': {
+				url: `/auth/sites/${ site.id }/`,
+				body: { name: `Renamed ${ n }` },
+			},
+			'DELETE /auth/sites/:id/': { url: `/auth/sites/${ site.id }/` },
+			'POST /auth/sites/:id/api-keys/': {
+				url: `/auth/sites/${ site.id }/api-keys/`,
+				body: { name: 'k2' },
+			},
+			'DELETE /auth/sites/:id/api-keys/:keyId/': {
+				url: `/auth/sites/${ site.id }/api-keys/${ key.id }/`,
+			},
+			'POST /auth/sectors/': {
+				url: '/auth/sectors/',
+				body: { site_id: site.id, name: 'Another' },
+			},
+			'PATCH /auth/sectors/:id/': {
+				url: `/auth/sectors/${ sector.id }/`,
+				body: { name: 'Renamed' },
+			},
+			'DELETE /auth/sectors/:id/': {
+				url: `/auth/sectors/${ sector.id }/`,
+			},
+			// Each actor changes their own password back and forth.
+			'POST /auth/change-password/': {
+				url: '/auth/change-password/',
+				body: { current_password: PASSWORD, new_password: PASSWORD },
+			},
+		};
+		return table[ route ]!;
+	}
+
+	const cases = Object.entries( EXPECTED ).flatMap( ( [ route, allowed ] ) =>
+		ROLES.map(
+			( role ) => [ route, role, allowed.includes( role ) ] as const
+		)
+	);
+
+	it.each( cases )(
+		'%s as %s → allowed: %s',
+		async ( route, role, allowed ) => {
+			const { url, body } = await target( route );
+			const method = route.split( ' ' )[ 0 ]!.toLowerCase() as
+				'post' | 'put' | 'patch' | 'delete';
+			const before =
+				( await cloud.context.models.Site.count() ) +
+				( await cloud.context.models.User.count( {
+					where: { is_active: true },
+				} ) );
+			const response = await request( cloud.app )
+				[ method ]( `/api/v1${ url }` )
+				.set( bearer( actors.get( role )! ) )
+				.send( body );
+			if ( allowed ) {
+				expect( [ 200, 201, 204 ] ).toContain( response.status );
+			} else {
+				expect( {
+					status: response.status,
+					code: response.body.code,
+				} ).toEqual( { status: 403, code: 'permission_denied' } );
+				expect( response.body.error ).toMatch(
+					new RegExp( `\\(${ role }\\)` )
+				);
+				const after =
+					( await cloud.context.models.Site.count() ) +
+					( await cloud.context.models.User.count( {
+						where: { is_active: true },
+					} ) );
+				expect( after ).toBe( before );
+			}
+		}
+	);
+
+	it( 'lets an admin manage people up to admin, but not owners', async () => {
+		const admin = actors.get( 'admin' )!;
+		const promote = await request( cloud.app )
+			.post( '/api/v1/auth/users/' )
+			.set( bearer( admin ) )
+			.send( {
+				email: 'would-be-owner@example.test',
+				username: 'would-be-owner',
+				password: PASSWORD,
+				role: 'owner',
+			} )
+			.expect( 403 );
+		expect( promote.body.error ).toBe(
+			'Your role (admin) cannot manage users with the owner role.'
+		);
+		await request( cloud.app )
+			.patch( `/api/v1/auth/users/${ tenant.owner.id }/` )
+			.set( bearer( admin ) )
+			.send( { is_active: false } )
+			.expect( 403 );
+	} );
+
+	it( 'never leaves an account without an active owner, and nobody locks themselves out', async () => {
+		const owner = tenant.owner;
+		const self = await request( cloud.app )
+			.patch( `/api/v1/auth/users/${ owner.id }/` )
+			.set( bearer( owner ) )
+			.send( { is_active: false } )
+			.expect( 403 );
+		expect( self.body.error ).toBe( 'You cannot deactivate yourself.' );
+		await request( cloud.app )
+			.patch( `/api/v1/auth/users/${ owner.id }/` )
+			.set( bearer( owner ) )
+			.send( { role: 'viewer' } )
+			.expect( 403 );
+	} );
+
+	it( 'lets support staff read any account but write nothing', async () => {
+		const staff = await addTenant( cloud, 'IGNY8 Support' );
+		const developer = await addUser( cloud, staff.accountId, 'developer' );
+		const sites = await request( cloud.app )
+			.get( `/api/v1/auth/sites/?account_id=${ tenant.accountId }` )
+			.set( bearer( developer ) )
+			.expect( 200 );
+		expect( sites.body.count ).toBeGreaterThan( 0 );
+		expect(
+			sites.body.results.every(
+				( s: { account_id: number } ) =>
+					s.account_id === tenant.accountId
+			)
+		).toBe( true );
+		await request( cloud.app )
+			.get( `/api/v1/auth/accounts/${ tenant.accountId }/` )
+			.set( bearer( developer ) )
+			.expect( 200 );
+		await request( cloud.app )
+			.patch( `/api/v1/auth/sites/${ tenant.siteId }/` )
+			.set( bearer( developer ) )
+			.send( { name: 'x' } )
+			.expect( 403 );
+	} );
+} );
