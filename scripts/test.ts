@@ -84,18 +84,20 @@ function commandSuite(
 			let counts: Counts | null = null;
 			if ( junit && fs.existsSync( junit ) ) {
 				const xml = fs.readFileSync( junit, 'utf8' );
-				const top =
-					/<testsuite[^>]*\btests="(\d+)"[^>]*\bfailures="(\d+)"[^>]*\berrors="(\d+)"[^>]*\bskipped="(\d+)"/.exec(
-						xml
+				// The first <testsuite> is the whole run; attribute order varies by version.
+				const top = /<testsuite\b[^>]*>/.exec( xml )?.[ 0 ] ?? '';
+				const attr = ( name: string ) =>
+					Number(
+						new RegExp( `\\b${ name }="(\\d+)"` ).exec(
+							top
+						)?.[ 1 ] ?? 0
 					);
 				if ( top ) {
-					const [ tests, failures, errors, skipped ] = top
-						.slice( 1 )
-						.map( Number ) as [ number, number, number, number ];
+					const failed = attr( 'failures' ) + attr( 'errors' );
 					counts = {
-						passed: tests - failures - errors - skipped,
-						failed: failures + errors,
-						skipped,
+						passed: attr( 'tests' ) - failed - attr( 'skipped' ),
+						failed,
+						skipped: attr( 'skipped' ),
 					};
 				}
 			}
