@@ -33,7 +33,10 @@ import { StartupError } from './lib/wait';
 import {
 	ADMIN_PASSWORD,
 	ADMIN_USER,
+	checkLatestRelease,
 	ensureWordPressTree,
+	setOfflineShim,
+	writeAutoLogin,
 	startWordPress,
 	waitForWordPress,
 	writeBlueprint,
@@ -49,6 +52,18 @@ interface SavedState {
 
 const paths = resolvePaths();
 ensureDir( paths.dataDir );
+{
+	// Before anything else touches the data folder (or rotates its logs).
+	const owner = acquireLock( paths.lockFile );
+	if ( owner !== undefined ) {
+		process.stderr.write(
+			`IGNY8 is already running from this data folder (${ displayPath(
+				paths.dataDir
+			) }, pid ${ owner }). Stop it first, or set IGNY8_DATA_DIR to start another one.\n`
+		);
+		process.exit( 1 );
+	}
+}
 const log = new StartLog( paths.logDir );
 
 let stopping: Promise< never > | undefined;
@@ -148,18 +163,15 @@ function watchForCrash( child: LoggedChild, what: string ): void {
 }
 
 async function main(): Promise< void > {
-	const owner = acquireLock( paths.lockFile );
-	if ( owner !== undefined ) {
-		await fail(
-			`IGNY8 is already running from this data folder (${ displayPath( paths.dataDir ) }, pid ${ owner }). Stop it first, or set IGNY8_DATA_DIR to start another one.`
-		);
-	}
 	const offline = /^(1|true|yes)$/i.test(
 		process.env.IGNY8_WP_OFFLINE ?? ''
 	);
 	const startedAt = Date.now();
+	const firstStart = ! fs.existsSync( paths.wordpressDir );
 	log.say(
-		`Starting IGNY8 (the first start takes a few minutes). Logs: ${ displayPath( paths.logDir ) }${ path.sep }`
+		`Starting IGNY8${
+			firstStart ? ' (the first start takes a few minutes)' : ''
+		}. Logs: ${ displayPath( paths.logDir ) }${ path.sep }`
 	);
 	log.note(
 		`data folder ${ paths.dataDir }; offline WordPress: ${ offline }`
@@ -194,6 +206,16 @@ async function main(): Promise< void > {
 	const cloudUrl = `http://127.0.0.1:${ cloudPort }`;
 	const wpUrl = `http://127.0.0.1:${ wpPort }`;
 
+	// Is wordpress.org reachable, and what is its newest release? Asked while
+	// the build runs; never asked when IGNY8_WP_OFFLINE=1.
+	const note = ( message: string ) => log.note( message );
+	if ( offline ) {
+		note( 'IGNY8_WP_OFFLINE=1: WordPress.org is not contacted' );
+	}
+	const latestRelease = offline
+		? Promise.resolve( undefined )
+		: checkLatestRelease( note );
+
 	// Build.
 	const buildLog = log.fresh( 'build.log' );
 	await buildAll( {
@@ -208,14 +230,17 @@ async function main(): Promise< void > {
 	}
 	log.note( `builds done after ${ Date.now() - startedAt } ms` );
 
+	const latest = await latestRelease;
 	// The WordPress tree (a download happens here, at most once per data folder),
 	// prepared before the cloud starts so the two boots do not compete for long.
 	const tree = await ensureWordPressTree( {
 		wordpressDir: paths.wordpressDir,
 		playgroundDir: paths.playgroundDir,
-		offline,
-		note: ( message ) => log.note( message ),
+		latest,
+		note,
 	} );
+	setOfflineShim( tree.dir, latest === undefined );
+	writeAutoLogin( tree.dir );
 	log.note(
 		`WordPress ${ tree.version } (${ tree.source })${ tree.created ? ', installing on this start' : '' }`
 	);

@@ -32,97 +32,20 @@ export interface WordPressTree {
 
 type Note = ( message: string ) => void;
 
-/**
- * The persistent WordPress tree: core files, wp-config.php and the SQLite
- * database, all under the data folder so a restart finds the same site. It is
- * created once: from the newest release when it can be downloaded (never when
- * IGNY8_WP_OFFLINE=1), else from the offline 6.6-RC3 build in node_modules.
- */
-export async function ensureWordPressTree( options: {
-	wordpressDir: string;
-	playgroundDir: string;
-	offline: boolean;
-	note: Note;
-} ): Promise< WordPressTree > {
-	const { wordpressDir, playgroundDir, note } = options;
-	const marker = path.join( wordpressDir, MARKER );
-	if ( fs.existsSync( marker ) ) {
-		const recorded = JSON.parse( fs.readFileSync( marker, 'utf8' ) ) as {
-			version: string;
-			source: 'download' | 'offline';
-		};
-		return { dir: wordpressDir, ...recorded, created: false };
-	}
-	fs.mkdirSync( playgroundDir, { recursive: true } );
-	// A tree without the marker is a half-made one from an interrupted first start.
-	fs.rmSync( wordpressDir, { recursive: true, force: true } );
-
-	const scratch = fs.mkdtempSync( path.join( playgroundDir, '.assemble-' ) );
-	try {
-		let tree: string | undefined;
-		let version = OFFLINE_VERSION;
-		let source: WordPressTree[ 'source' ] = 'offline';
-		if ( options.offline ) {
-			note(
-				'IGNY8_WP_OFFLINE=1: using the offline WordPress build, no download attempted'
-			);
-		} else {
-			const downloaded = await downloadLatestWordPress(
-				path.join( playgroundDir, 'downloads' ),
-				note
-			);
-			if ( downloaded ) {
-				extractZip( downloaded.zip, path.join( scratch, 'download' ) );
-				const candidate = path.join( scratch, 'download', 'wordpress' );
-				if (
-					fs.existsSync(
-						path.join( candidate, 'wp-includes', 'version.php' )
-					)
-				) {
-					tree = candidate;
-					version = downloaded.version;
-					source = 'download';
-				} else {
-					note(
-						`the downloaded archive ${ downloaded.zip } holds no wordpress/ tree; using the offline build`
-					);
-				}
-			}
-		}
-		if ( ! tree ) {
-			tree = ensureWordPressCore( path.join( scratch, 'offline' ) );
-		}
-		fs.writeFileSync(
-			path.join( tree, MARKER ),
-			JSON.stringify( { version, source } ) + '\n'
-		);
-		fs.renameSync( tree, wordpressDir );
-		note(
-			`WordPress ${ version } (${ source }) laid out in ${ wordpressDir }`
-		);
-		return { dir: wordpressDir, version, source, created: true };
-	} finally {
-		fs.rmSync( scratch, { recursive: true, force: true } );
-	}
-}
-
-function atLeastMinimum( version: string ): boolean {
-	const [ major = 0, minor = 0 ] = version
-		.split( '.' )
-		.map( ( part ) => parseInt( part, 10 ) || 0 );
-	const [ minMajor = 0, minMinor = 0 ] = MIN_VERSION;
-	return major > minMajor || ( major === minMajor && minor >= minMinor );
+/** The newest WordPress release, as api.wordpress.org describes it. */
+export interface Release {
+	version: string;
+	url: string;
 }
 
 /**
- * The newest WordPress release zip, cached under `cacheDir`. Any failure
- * (offline, DNS, slow, unexpected answer) returns undefined within seconds:
- * asking costs at most 4 s, and a download that stalls for 10 s is dropped.
+ * Asks api.wordpress.org for the newest release. Doubles as the check whether
+ * wordpress.org is reachable at all: any failure (offline, DNS, slow,
+ * unexpected answer) resolves undefined within 4 s.
  */
-export async function downloadLatestWordPress(
-	cacheDir: string,
+export async function checkLatestRelease(
 	note: Note
-): Promise< { version: string; zip: string } | undefined > {
+): Promise< Release | undefined > {
 	try {
 		const check = await fetch( VERSION_CHECK_URL, {
 			signal: AbortSignal.timeout( 4_000 ),
@@ -155,23 +78,177 @@ export async function downloadLatestWordPress(
 				`unexpected version check answer: ${ JSON.stringify( offer ) }`
 			);
 		}
-		const zip = path.join( cacheDir, `wordpress-${ version }.zip` );
-		if ( fs.existsSync( zip ) ) {
-			note( `WordPress ${ version }: using the cached ${ zip }` );
-			return { version, zip };
+		note(
+			`wordpress.org is reachable; the newest WordPress is ${ version }`
+		);
+		return { version, url };
+	} catch ( error ) {
+		note( `wordpress.org is not reachable (${ describeError( error ) })` );
+		return undefined;
+	}
+}
+
+/**
+ * The persistent WordPress tree: core files, wp-config.php and the SQLite
+ * database, all under the data folder so a restart finds the same site. It is
+ * created once: from the newest release when one was found and downloads
+ * (never when IGNY8_WP_OFFLINE=1), else from the offline 6.6-RC3 build in
+ * node_modules.
+ */
+export async function ensureWordPressTree( options: {
+	wordpressDir: string;
+	playgroundDir: string;
+	latest: Release | undefined;
+	note: Note;
+} ): Promise< WordPressTree > {
+	const { wordpressDir, playgroundDir, note } = options;
+	const marker = path.join( wordpressDir, MARKER );
+	if ( fs.existsSync( marker ) ) {
+		const recorded = JSON.parse( fs.readFileSync( marker, 'utf8' ) ) as {
+			version: string;
+			source: 'download' | 'offline';
+		};
+		return { dir: wordpressDir, ...recorded, created: false };
+	}
+	fs.mkdirSync( playgroundDir, { recursive: true } );
+	// A tree without the marker is a half-made one from an interrupted first start.
+	fs.rmSync( wordpressDir, { recursive: true, force: true } );
+
+	const scratch = fs.mkdtempSync( path.join( playgroundDir, '.assemble-' ) );
+	try {
+		let tree: string | undefined;
+		let version = OFFLINE_VERSION;
+		let source: WordPressTree[ 'source' ] = 'offline';
+		const zip = options.latest
+			? await downloadRelease(
+					options.latest,
+					path.join( playgroundDir, 'downloads' ),
+					note
+				)
+			: undefined;
+		if ( zip && options.latest ) {
+			extractZip( zip, path.join( scratch, 'download' ) );
+			const candidate = path.join( scratch, 'download', 'wordpress' );
+			if (
+				fs.existsSync(
+					path.join( candidate, 'wp-includes', 'version.php' )
+				)
+			) {
+				tree = candidate;
+				version = options.latest.version;
+				source = 'download';
+			} else {
+				note(
+					`the downloaded archive ${ zip } holds no wordpress/ tree; using the offline build`
+				);
+			}
 		}
-		note( `downloading WordPress ${ version } from ${ url }` );
-		fs.mkdirSync( cacheDir, { recursive: true } );
-		const partial = `${ zip }.partial-${ process.pid }`;
-		await downloadFile( url, partial );
+		if ( ! tree ) {
+			tree = ensureWordPressCore( path.join( scratch, 'offline' ) );
+		}
+		fs.writeFileSync(
+			path.join( tree, MARKER ),
+			JSON.stringify( { version, source } ) + '\n'
+		);
+		fs.renameSync( tree, wordpressDir );
+		note(
+			`WordPress ${ version } (${ source }) laid out in ${ wordpressDir }`
+		);
+		return { dir: wordpressDir, version, source, created: true };
+	} finally {
+		fs.rmSync( scratch, { recursive: true, force: true } );
+	}
+}
+
+function atLeastMinimum( version: string ): boolean {
+	const [ major = 0, minor = 0 ] = version
+		.split( '.' )
+		.map( ( part ) => parseInt( part, 10 ) || 0 );
+	const [ minMajor = 0, minMinor = 0 ] = MIN_VERSION;
+	return major > minMajor || ( major === minMajor && minor >= minMinor );
+}
+
+/**
+ * The release zip, cached under `cacheDir`; undefined when the download fails
+ * (no answer within 5 s, a 10 s stall, over 3 minutes in all).
+ */
+export async function downloadRelease(
+	release: Release,
+	cacheDir: string,
+	note: Note
+): Promise< string | undefined > {
+	const zip = path.join( cacheDir, `wordpress-${ release.version }.zip` );
+	if ( fs.existsSync( zip ) ) {
+		note( `WordPress ${ release.version }: using the cached ${ zip }` );
+		return zip;
+	}
+	note( `downloading WordPress ${ release.version } from ${ release.url }` );
+	fs.mkdirSync( cacheDir, { recursive: true } );
+	const partial = `${ zip }.partial-${ process.pid }`;
+	try {
+		await downloadFile( release.url, partial );
 		fs.renameSync( partial, zip );
-		return { version, zip };
+		return zip;
 	} catch ( error ) {
 		note(
-			`could not download the newest WordPress (${ ( error as Error ).message }); using the offline ${ OFFLINE_VERSION } build`
+			`could not download WordPress ${ release.version } (${ describeError(
+				error
+			) }); using the offline ${ OFFLINE_VERSION } build`
 		);
 		return undefined;
 	}
+}
+
+const OFFLINE_SHIM = 'igny8-npm-start-offline.php';
+
+/**
+ * Without wordpress.org, each of WordPress's calls to it (update checks, the
+ * dashboard's PHP and browser checks) waits for a timeout: 5 s per dashboard
+ * view under Playground. When this start found wordpress.org unreachable, a
+ * must-use plugin makes those calls fail at once; a start that reaches it
+ * removes the plugin again. Other hosts (the cloud) are never touched.
+ */
+export function setOfflineShim( wordpressDir: string, offline: boolean ): void {
+	const dir = path.join( wordpressDir, 'wp-content', 'mu-plugins' );
+	const file = path.join( dir, OFFLINE_SHIM );
+	if ( ! offline ) {
+		fs.rmSync( file, { force: true } );
+		return;
+	}
+	fs.mkdirSync( dir, { recursive: true } );
+	fs.writeFileSync(
+		file,
+		`<?php
+/**
+ * Written by \`npm start\` (scripts/lib/wordpress.ts): wordpress.org was not
+ * reachable when this start began, so requests to it fail at once instead of
+ * waiting for a timeout. Removed by the next start that can reach it.
+ */
+add_filter(
+	'pre_http_request',
+	static function ( $preempt, $args, $url ) {
+		$host = strtolower( (string) wp_parse_url( $url, PHP_URL_HOST ) );
+		if ( preg_match( '/(^|\\.)(wordpress\\.org|w\\.org|wordpress\\.com|gravatar\\.com)$/', $host ) ) {
+			return new WP_Error( 'http_request_failed', 'wordpress.org is not reachable from this machine.' );
+		}
+		return $preempt;
+	},
+	10,
+	3
+);
+`
+	);
+}
+
+/** fetch says only "fetch failed"; the reason (ENOTFOUND, ECONNREFUSED…) is its cause. */
+function describeError( error: unknown ): string {
+	const message = error instanceof Error ? error.message : String( error );
+	const cause =
+		error instanceof Error
+			? ( error.cause as { code?: string; message?: string } | undefined )
+			: undefined;
+	const detail = cause?.code ?? cause?.message;
+	return detail ? `${ message }: ${ detail }` : message;
 }
 
 async function downloadFile( url: string, file: string ): Promise< void > {
@@ -223,7 +300,7 @@ async function downloadFile( url: string, file: string ): Promise< void > {
 /**
  * Steps Playground runs after every boot: activate the plugin (a no-op when
  * it is active) and point it at this start's cloud URL, whose port may have
- * changed since the last start.
+ * changed since the last start. (Logging in is `writeAutoLogin`'s job.)
  */
 export function writeBlueprint( file: string, cloudUrl: string ): string {
 	const blueprint = {
@@ -240,6 +317,56 @@ export function writeBlueprint( file: string, cloudUrl: string ): string {
 	fs.mkdirSync( path.dirname( file ), { recursive: true } );
 	fs.writeFileSync( file, JSON.stringify( blueprint, null, '\t' ) + '\n' );
 	return file;
+}
+
+const AUTO_LOGIN = 'igny8-npm-start-login.php';
+
+/**
+ * A browser opening wp-admin is logged in as admin, once (logging out
+ * sticks). Playground's own `--login` / `login` step is not used: it logs in
+ * every request that lacks its cookie, REST calls included, so a cookie-less
+ * client (the cloud calling the plugin's routes, curl, a test checking that
+ * anonymous calls are refused) would get a 302 and an admin session instead
+ * of WordPress's real answer. This one acts only on page navigations to
+ * wp-admin that a person started (typed URL, bookmark, a link on the site).
+ */
+export function writeAutoLogin( wordpressDir: string ): void {
+	const dir = path.join( wordpressDir, 'wp-content', 'mu-plugins' );
+	fs.mkdirSync( dir, { recursive: true } );
+	fs.writeFileSync(
+		path.join( dir, AUTO_LOGIN ),
+		`<?php
+/**
+ * Written by \`npm start\` (scripts/lib/wordpress.ts) on every start: logs a
+ * browser that opens wp-admin in as "${ ADMIN_USER }", once per browser.
+ */
+add_action(
+	'init',
+	static function () {
+		if ( is_user_logged_in() || wp_doing_ajax() || wp_doing_cron() || defined( 'REST_REQUEST' ) || isset( $_COOKIE['igny8_auto_login_done'] ) ) {
+			return;
+		}
+		$uri = isset( $_SERVER['REQUEST_URI'] ) ? (string) $_SERVER['REQUEST_URI'] : '';
+		$mode = isset( $_SERVER['HTTP_SEC_FETCH_MODE'] ) ? (string) $_SERVER['HTTP_SEC_FETCH_MODE'] : '';
+		$site = isset( $_SERVER['HTTP_SEC_FETCH_SITE'] ) ? (string) $_SERVER['HTTP_SEC_FETCH_SITE'] : '';
+		// A browser's own navigation to wp-admin; never another site's link, never a script.
+		if ( 0 !== strpos( $uri, '/wp-admin' ) || 'navigate' !== $mode || ! in_array( $site, array( 'none', 'same-origin' ), true ) ) {
+			return;
+		}
+		$user = get_user_by( 'login', '${ ADMIN_USER }' );
+		if ( ! $user ) {
+			return;
+		}
+		wp_set_auth_cookie( $user->ID, true );
+		setcookie( 'igny8_auto_login_done', '1', 0, COOKIEPATH ? COOKIEPATH : '/' );
+		nocache_headers();
+		header( 'Location: ' . $uri, true, 302 );
+		exit;
+	},
+	1
+);
+`
+	);
 }
 
 export function playgroundArgs( options: {
@@ -266,7 +393,6 @@ export function playgroundArgs( options: {
 		options.pluginDir,
 		`/wordpress/wp-content/plugins/${ PLUGIN_SLUG }`,
 		`--blueprint=${ options.blueprint }`,
-		'--login',
 		// Application passwords over plain HTTP (integrators, scripts).
 		'--define',
 		'WP_ENVIRONMENT_TYPE',

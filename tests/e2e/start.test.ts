@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,6 +175,34 @@ function portIsFree( url: string ): Promise< boolean > {
 	} );
 }
 
+/** A browser's top-level navigation to a URL typed by its user. */
+function navigate(
+	url: string
+): Promise< { status: number; cookies: string[] } > {
+	return new Promise( ( resolve, reject ) => {
+		http.get(
+			url,
+			{
+				headers: {
+					accept: 'text/html',
+					'sec-fetch-mode': 'navigate',
+					'sec-fetch-site': 'none',
+					'sec-fetch-dest': 'document',
+				},
+			},
+			( response ) => {
+				response.resume();
+				response.on( 'end', () =>
+					resolve( {
+						status: response.statusCode ?? 0,
+						cookies: response.headers[ 'set-cookie' ] ?? [],
+					} )
+				);
+			}
+		).on( 'error', reject );
+	} );
+}
+
 /** A WordPress session for the printed credentials: cookies plus a REST nonce. */
 async function logIn(
 	wpUrl: string
@@ -285,6 +314,27 @@ describe( 'npm start', () => {
 			namespaces: string[];
 		};
 		expect( namespaces ).toContain( 'igny8/v1' );
+
+		// A script is not logged in: wp-admin sends it to the login page.
+		const anonymous = await fetch( `${ first.wpUrl }/wp-admin/`, {
+			redirect: 'manual',
+		} );
+		expect( anonymous.status ).toBe( 302 );
+		expect( anonymous.headers.get( 'location' ) ).toContain(
+			'/wp-login.php'
+		);
+		const loginPage = await fetch( `${ first.wpUrl }/wp-login.php` );
+		expect( loginPage.status ).toBe( 200 );
+		expect( await loginPage.text() ).toContain( 'user_login' );
+		// A person opening the printed URL in a browser is logged in as admin.
+		// (node:http, because fetch sends its own Sec-Fetch-Mode.)
+		const browser = await navigate( `${ first.wpUrl }/wp-admin/` );
+		expect( browser.status ).toBe( 302 );
+		expect(
+			browser.cookies.some( ( cookie ) =>
+				cookie.startsWith( 'wordpress_logged_in_' )
+			)
+		).toBe( true );
 
 		const session = await logIn( first.wpUrl );
 		const connection = await fetch(
