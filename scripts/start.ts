@@ -115,8 +115,11 @@ for ( const signal of [ 'SIGINT', 'SIGTERM', 'SIGHUP' ] as const ) {
 			}
 			// A second Ctrl-C, later: do not wait any longer.
 			for ( const child of runningChildren() ) {
+				const pid = child.process.pid;
 				try {
-					process.kill( -( child.process.pid ?? 0 ), 'SIGKILL' );
+					if ( pid !== undefined && pid > 0 ) {
+						process.kill( -pid, 'SIGKILL' );
+					}
 				} catch {
 					// Gone.
 				}
