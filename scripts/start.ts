@@ -25,6 +25,7 @@ import {
 	type LoggedChild,
 } from './lib/child';
 import { CLOUD_ENTRY, startCloud, waitForCloud } from './lib/cloud';
+import { ensureLocalConnection } from './lib/connect';
 import { acquireLock } from './lib/lock';
 import { StartLog, tailLines } from './lib/log';
 import { displayPath, ensureDir, resolvePaths } from './lib/paths';
@@ -260,10 +261,19 @@ async function main(): Promise< void > {
 		`cloud healthy at ${ cloudUrl } after ${ Date.now() - startedAt } ms`
 	);
 
+	// The plugin starts connected: the local tenant's site key goes into WordPress.
+	const connection = await ensureLocalConnection( {
+		cloudUrl,
+		wordpressUrl: wpUrl,
+		file: path.join( paths.dataDir, 'local-connection.json' ),
+		note,
+	} );
+
 	// WordPress.
 	const blueprint = writeBlueprint(
 		path.join( paths.playgroundDir, 'blueprint.json' ),
-		cloudUrl
+		cloudUrl,
+		connection.apiKey
 	);
 	const wordpress = startWordPress( {
 		port: wpPort,

@@ -22,11 +22,12 @@ export async function boot(
 		databaseUrl: config.databaseUrl,
 		dataDir: config.dataDir,
 		poolMax: config.databasePoolMax,
+		acquireTimeoutMs: config.databaseAcquireTimeoutMs,
 		logger,
 	} );
 	try {
 		const applied = await migrate( db.sequelize, logger, {
-			lock: db.mode === 'postgres',
+			lockUrl: config.databaseUrl,
 		} );
 		if ( applied.length > 0 ) {
 			logger.info( { applied }, 'migrations applied' );

@@ -254,7 +254,7 @@ async function main( argv: string[] ): Promise< void > {
 				} );
 			} else {
 				const applied = await migrate( db.sequelize, logger, {
-					lock: db.mode === 'postgres',
+					lockUrl: config.databaseUrl,
 				} );
 				print( {
 					human: applied.length

@@ -53,6 +53,10 @@ const envSchema = z.object( {
 		emptyToUndefined,
 		z.coerce.number().int().min( 1 ).max( 200 ).default( 10 )
 	),
+	DATABASE_ACQUIRE_TIMEOUT_MS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 100 ).default( 30_000 )
+	),
 	REDIS_URL: optionalUrl(
 		[ 'redis:', 'rediss:' ],
 		'must be a redis:// or rediss:// URL'
@@ -142,6 +146,8 @@ export type Config = {
 	/** Set: PostgreSQL. Unset: embedded PGlite under dataDir. */
 	databaseUrl?: string;
 	databasePoolMax: number;
+	/** How long a query waits for a pooled connection before failing. */
+	databaseAcquireTimeoutMs: number;
 	/** Set: bee-queue on Redis. Unset: the inline in-process driver. */
 	redisUrl?: string;
 	queuePrefix: string;
@@ -186,6 +192,7 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		host: e.HOST,
 		databaseUrl: e.DATABASE_URL,
 		databasePoolMax: e.DATABASE_POOL_MAX,
+		databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
 		redisUrl: e.REDIS_URL,
 		queuePrefix: e.QUEUE_PREFIX,
 		queueConcurrency: e.QUEUE_CONCURRENCY,

@@ -48,6 +48,10 @@ export async function startTestCloud(
 		REDIS_URL: redis?.url,
 		QUEUE_PREFIX: redis?.prefix,
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+		// One connection, as in the embedded (PGlite) mode: a query that escapes
+		// its transaction then deadlocks here, in a test, not in a user's run.
+		DATABASE_POOL_MAX: '1',
+		DATABASE_ACQUIRE_TIMEOUT_MS: '10000',
 		SHUTDOWN_TIMEOUT_MS: '5000',
 		...env,
 	} );

@@ -285,7 +285,11 @@ describe( 'plan limits', () => {
 	let cloud: TestCloud;
 
 	beforeAll( async () => {
-		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		// Several connections, so racing requests really run side by side.
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'inline' },
+			{ DATABASE_POOL_MAX: '10' }
+		);
 	} );
 	afterAll( async () => {
 		await cloud?.stop();

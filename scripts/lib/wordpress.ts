@@ -302,7 +302,14 @@ async function downloadFile( url: string, file: string ): Promise< void > {
  * it is active) and point it at this start's cloud URL, whose port may have
  * changed since the last start. (Logging in is `writeAutoLogin`'s job.)
  */
-export function writeBlueprint( file: string, cloudUrl: string ): string {
+export function writeBlueprint(
+	file: string,
+	cloudUrl: string,
+	apiKey: string
+): string {
+	if ( ! /^[A-Za-z0-9_-]+$/.test( apiKey ) ) {
+		throw new Error( 'Unexpected characters in the site API key.' );
+	}
 	const blueprint = {
 		$schema: 'https://playground.wordpress.net/blueprint-schema.json',
 		steps: [
@@ -312,6 +319,11 @@ export function writeBlueprint( file: string, cloudUrl: string ): string {
 				pluginName: 'IGNY8 Bridge',
 			},
 			{ step: 'setSiteOptions', options: { igny8_cloud_url: cloudUrl } },
+			// The key is a secret: stored without autoload, as the plugin itself stores it.
+			{
+				step: 'runPHP',
+				code: `<?php require '/wordpress/wp-load.php'; update_option( 'igny8_api_key', '${ apiKey }', false );`,
+			},
 		],
 	};
 	fs.mkdirSync( path.dirname( file ), { recursive: true } );

@@ -347,9 +347,14 @@ describe( 'npm start', () => {
 			}
 		);
 		expect( connection.status ).toBe( 200 );
-		expect(
-			( ( await connection.json() ) as { cloud_url: string } ).cloud_url
-		).toBe( first.cloudUrl );
+		// Connected out of the box: the plugin holds a working site key and reaches the cloud.
+		expect( await connection.json() ).toMatchObject( {
+			cloud_url: first.cloudUrl,
+			configured: true,
+			api_key_set: true,
+			reachable: true,
+			cloud: { status: 'ok', db_mode: 'pglite', queue_driver: 'inline' },
+		} );
 
 		const created = await fetch( `${ first.wpUrl }/wp-json/wp/v2/posts`, {
 			method: 'POST',
@@ -424,10 +429,11 @@ describe( 'npm start', () => {
 						},
 					}
 				);
-				expect(
-					( ( await connection.json() ) as { cloud_url: string } )
-						.cloud_url
-				).toBe( second.cloudUrl );
+				expect( await connection.json() ).toMatchObject( {
+					cloud_url: second.cloudUrl,
+					configured: true,
+					reachable: true,
+				} );
 			} finally {
 				const stopped = await interrupt( second );
 				expect( stopped ).toMatchObject( { code: 0, signal: null } );

@@ -37,6 +37,7 @@ type Options = {
 	databaseUrl?: string;
 	dataDir: string;
 	poolMax: number;
+	acquireTimeoutMs?: number;
 	logger: Logger;
 };
 
@@ -48,11 +49,7 @@ type Options = {
 export async function openDatabase( options: Options ): Promise< Database > {
 	readInt8AsNumbers();
 	if ( options.databaseUrl ) {
-		const sequelize = connect(
-			options.databaseUrl,
-			options.poolMax,
-			options.logger
-		);
+		const sequelize = connect( options.databaseUrl, { ...options } );
 		return wrap( sequelize, 'postgres', async () => undefined );
 	}
 	const embedded = await startEmbeddedPostgres(
@@ -60,15 +57,18 @@ export async function openDatabase( options: Options ): Promise< Database > {
 	);
 	// PGlite is one session: a second pooled connection would interleave
 	// statements inside another connection's transaction.
-	const sequelize = connect( embedded.url, 1, options.logger );
+	const sequelize = connect( embedded.url, { ...options, poolMax: 1 } );
 	return wrap( sequelize, 'pglite', embedded.stop );
 }
 
-function connect( url: string, poolMax: number, logger: Logger ): Sequelize {
+function connect(
+	url: string,
+	{ poolMax, acquireTimeoutMs = 30_000, logger }: Options
+): Sequelize {
 	return new Sequelize( url, {
 		dialect: 'postgres',
 		logging: ( sql ) => logger.trace( { sql }, 'sql' ),
-		pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+		pool: { max: poolMax, min: 0, idle: 10_000, acquire: acquireTimeoutMs },
 		define: { underscored: true },
 	} );
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug, type RunnableMigration } from 'umzug';
 import type { Logger } from '../logger';
@@ -29,38 +30,32 @@ function migrator( sequelize: Sequelize, logger: Logger ) {
 
 /**
  * Applies pending migrations. Several API replicas and workers may start at
- * once: a session advisory lock, held on one pooled connection, lets exactly
- * one of them migrate while the others wait and then find nothing to do.
+ * once: a session advisory lock, held on a connection of its own (outside the
+ * pool, which may be a single connection), lets exactly one of them migrate
+ * while the others wait and then find nothing to do. PGlite is one process's
+ * database, so it needs no lock (and could not serve a second connection).
  */
 export async function migrate(
 	sequelize: Sequelize,
 	logger: Logger,
-	options: { lock: boolean }
+	options: { lockUrl?: string }
 ): Promise< string[] > {
-	if ( ! options.lock ) {
-		return ( await migrator( sequelize, logger ).up() ).map(
-			( m ) => m.name
-		);
+	const run = async () =>
+		( await migrator( sequelize, logger ).up() ).map( ( m ) => m.name );
+	if ( ! options.lockUrl ) {
+		return run();
 	}
-	const pool = sequelize.connectionManager as unknown as {
-		getConnection(): Promise< {
-			query( sql: string, values?: unknown[] ): Promise< unknown >;
-		} >;
-		releaseConnection( connection: unknown ): Promise< void >;
-	};
-	const connection = await pool.getConnection();
+	const lock = new pg.Client( { connectionString: options.lockUrl } );
+	await lock.connect();
 	try {
-		await connection.query( 'SELECT pg_advisory_lock($1)', [
-			MIGRATION_LOCK,
-		] );
-		return ( await migrator( sequelize, logger ).up() ).map(
-			( m ) => m.name
-		);
+		await lock.query( 'SELECT pg_advisory_lock($1)', [ MIGRATION_LOCK ] );
+		return await run();
 	} finally {
-		await connection
+		// Ending the session releases the lock too; unlocking first is just tidy.
+		await lock
 			.query( 'SELECT pg_advisory_unlock($1)', [ MIGRATION_LOCK ] )
 			.catch( () => undefined );
-		await pool.releaseConnection( connection );
+		await lock.end();
 	}
 }
 

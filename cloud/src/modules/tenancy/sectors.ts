@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type {
 	sectorCreateSchema,
@@ -60,7 +60,12 @@ export class SectorService {
 					`Your ${ plan.name } plan allows ${ plan.max_sectors_per_site } sector${ plan.max_sectors_per_site === 1 ? '' : 's' } per site; upgrade to add more.`
 				);
 			}
-			await this.assertNameFree( site.id, input.name, undefined );
+			await this.assertNameFree(
+				site.id,
+				input.name,
+				undefined,
+				transaction
+			);
 			return this.models.Sector.create(
 				{
 					account_id: accountId,
@@ -109,9 +114,11 @@ export class SectorService {
 	private async assertNameFree(
 		siteId: number,
 		name: string,
-		exceptId: number | undefined
+		exceptId: number | undefined,
+		transaction?: Transaction
 	): Promise< void > {
 		const clash = await this.models.Sector.findOne( {
+			transaction,
 			where: {
 				site_id: siteId,
 				name: {

@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { siteCreateSchema, siteUpdateSchema } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
@@ -55,7 +56,12 @@ export class SiteService {
 					{ account_id: accountId },
 					transaction
 				) );
-			await this.assertSlugFree( accountId, slug, undefined );
+			await this.assertSlugFree(
+				accountId,
+				slug,
+				undefined,
+				transaction
+			);
 			return this.models.Site.create(
 				{
 					account_id: accountId,
@@ -122,9 +128,11 @@ export class SiteService {
 	private async assertSlugFree(
 		accountId: number,
 		slug: string,
-		exceptId: number | undefined
+		exceptId: number | undefined,
+		transaction?: Transaction
 	): Promise< void > {
 		const clash = await this.models.Site.findOne( {
+			transaction,
 			where: { account_id: accountId, slug: slugify( slug ) },
 		} );
 		if ( clash && clash.id !== exceptId ) {
