@@ -3,3 +3,6 @@ export * from './common';
 export * from './envelope';
 export * from './errors';
 export * from './health';
+export * from './planner';
+export * from './transitions';
+export * from './writer';

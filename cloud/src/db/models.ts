@@ -8,6 +8,7 @@ import {
 	type Sequelize,
 } from 'sequelize';
 import type { Role } from '@igny8/shared-types';
+import { defineContentModels, type ContentModels } from './content-models';
 
 /**
  * Sequelize models over the tables the migrations create. Defined per
@@ -151,7 +152,7 @@ export interface SiteApiKeyRow extends Model<
 	created_at: Ts;
 }
 
-export type Models = {
+export type Models = ContentModels & {
 	Plan: Row< PlanRow >;
 	Account: Row< AccountRow >;
 	User: Row< UserRow >;
@@ -369,6 +370,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 		options( 'site_api_keys', false )
 	);
 	return {
+		...defineContentModels( sequelize ),
 		Plan,
 		Account,
 		User,
