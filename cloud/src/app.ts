@@ -11,6 +11,7 @@ import { requestId } from './http/request-id';
 import { mountRoutes, type AnyRoute } from './http/route';
 import { createGate } from './modules/auth/gate';
 import { authRoutes } from './modules/auth/routes';
+import { plannerRoutes } from './modules/planner/routes';
 import { HealthService } from './modules/system/health';
 import { healthRoutes } from './modules/system/routes';
 import { tenancyRoutes } from './modules/tenancy/routes';
@@ -23,6 +24,7 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...healthRoutes( new HealthService( context ) ),
 		...authRoutes( services.auth ),
 		...tenancyRoutes( { models, ...services } ),
+		...plannerRoutes( { db: context.db, models, ...services } ),
 	];
 }
 

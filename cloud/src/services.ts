@@ -7,6 +7,9 @@ import { RequestTracker } from './modules/auth/request-tracker';
 import type { Secrets } from './modules/auth/secrets';
 import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
+import { ClusterService } from './modules/planner/clusters';
+import { IdeaService } from './modules/planner/ideas';
+import { KeywordService } from './modules/planner/keywords';
 import { SectorService } from './modules/tenancy/sectors';
 import { SiteService } from './modules/tenancy/sites';
 import { UserService } from './modules/tenancy/users';
@@ -20,6 +23,9 @@ export type Services = {
 	sites: SiteService;
 	sectors: SectorService;
 	users: UserService;
+	keywords: KeywordService;
+	clusters: ClusterService;
+	ideas: IdeaService;
 };
 
 export function createServices( deps: {
@@ -42,6 +48,9 @@ export function createServices( deps: {
 		sites: new SiteService( db, models, secrets ),
 		sectors: new SectorService( db, models ),
 		users: new UserService( db, models, auth ),
+		keywords: new KeywordService( db, models ),
+		clusters: new ClusterService( db, models ),
+		ideas: new IdeaService( db, models ),
 	};
 }
 

@@ -14,14 +14,27 @@ import {
  */
 
 type Ts = CreationOptional< Date >;
-type Scoped = { id: CreationOptional< number >; account_id: number; site_id: number; sector_id: number; created_at: Ts; updated_at: Ts };
 
-export interface KeywordRow extends Model< InferAttributes< KeywordRow >, InferCreationAttributes< KeywordRow > >, Scoped {
+export interface KeywordRow extends Model<
+	InferAttributes< KeywordRow >,
+	InferCreationAttributes< KeywordRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	keyword: string;
 	normalized: string;
 	search_volume: CreationOptional< number >;
 	difficulty: number | null;
-	intent: 'informational' | 'commercial' | 'transactional' | 'navigational' | null;
+	intent:
+		| 'informational'
+		| 'commercial'
+		| 'transactional'
+		| 'navigational'
+		| null;
 	status: CreationOptional< 'active' | 'inactive' | 'used' >;
 	source: CreationOptional< 'manual' | 'csv_import' | 'api_import' >;
 	/** NUMERIC arrives as a string; serializers turn it into a number. */
@@ -29,39 +42,82 @@ export interface KeywordRow extends Model< InferAttributes< KeywordRow >, InferC
 	extra: CreationOptional< Record< string, unknown > >;
 }
 
-export interface ClusterRow extends Model< InferAttributes< ClusterRow >, InferCreationAttributes< ClusterRow > >, Scoped {
+export interface ClusterRow extends Model<
+	InferAttributes< ClusterRow >,
+	InferCreationAttributes< ClusterRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	name: string;
 	description: CreationOptional< string >;
 	status: CreationOptional< 'active' | 'archived' >;
 }
 
-export interface ClusterKeywordRow extends Model< InferAttributes< ClusterKeywordRow >, InferCreationAttributes< ClusterKeywordRow > > {
+export interface ClusterKeywordRow extends Model<
+	InferAttributes< ClusterKeywordRow >,
+	InferCreationAttributes< ClusterKeywordRow >
+> {
 	cluster_id: number;
 	keyword_id: number;
 }
 
-export interface IdeaRow extends Model< InferAttributes< IdeaRow >, InferCreationAttributes< IdeaRow > >, Scoped {
+export interface IdeaRow extends Model<
+	InferAttributes< IdeaRow >,
+	InferCreationAttributes< IdeaRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	cluster_id: number | null;
 	title: string;
 	description: CreationOptional< string >;
 	suggested_keywords: CreationOptional< string[] >;
-	status: CreationOptional< 'draft' | 'approved' | 'in_progress' | 'completed' >;
+	status: CreationOptional<
+		'draft' | 'approved' | 'in_progress' | 'completed'
+	>;
 	content_type: CreationOptional< 'post' | 'page' | 'product' | 'service' >;
 	target_word_count: number | null;
 }
 
-export interface TaskRow extends Model< InferAttributes< TaskRow >, InferCreationAttributes< TaskRow > >, Scoped {
+export interface TaskRow extends Model<
+	InferAttributes< TaskRow >,
+	InferCreationAttributes< TaskRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	content_idea_id: number | null;
 	cluster_id: number | null;
 	title: string;
 	brief: CreationOptional< string >;
 	target_keywords: CreationOptional< string[] >;
-	status: CreationOptional< 'pending' | 'in_progress' | 'completed' | 'published' >;
+	status: CreationOptional<
+		'pending' | 'in_progress' | 'completed' | 'published'
+	>;
 	assigned_post_id: number | null;
 	post_url: string | null;
 }
 
-export interface ContentRow extends Model< InferAttributes< ContentRow >, InferCreationAttributes< ContentRow > >, Scoped {
+export interface ContentRow extends Model<
+	InferAttributes< ContentRow >,
+	InferCreationAttributes< ContentRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	task_id: number | null;
 	title: string;
 	content_html: CreationOptional< string >;
@@ -71,13 +127,24 @@ export interface ContentRow extends Model< InferAttributes< ContentRow >, InferC
 	entity_type: CreationOptional< 'post' | 'page' | 'product' | 'service' >;
 	external_id: string | null;
 	external_type: string | null;
-	sync_status: CreationOptional< 'draft' | 'imported' | 'synced' | 'published' >;
+	sync_status: CreationOptional<
+		'draft' | 'imported' | 'synced' | 'published'
+	>;
 	taxonomies: CreationOptional< Record< string, string[] > >;
 	attributes: CreationOptional< Record< string, unknown > >;
 	word_count: CreationOptional< number >;
 }
 
-export interface ImageRow extends Model< InferAttributes< ImageRow >, InferCreationAttributes< ImageRow > >, Scoped {
+export interface ImageRow extends Model<
+	InferAttributes< ImageRow >,
+	InferCreationAttributes< ImageRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	task_id: number | null;
 	content_id: number | null;
 	image_url: string | null;
@@ -89,7 +156,16 @@ export interface ImageRow extends Model< InferAttributes< ImageRow >, InferCreat
 	caption: CreationOptional< string >;
 }
 
-export interface KeywordImportRow extends Model< InferAttributes< KeywordImportRow >, InferCreationAttributes< KeywordImportRow > >, Scoped {
+export interface KeywordImportRow extends Model<
+	InferAttributes< KeywordImportRow >,
+	InferCreationAttributes< KeywordImportRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+	created_at: Ts;
+	updated_at: Ts;
 	created_by: number | null;
 	status: CreationOptional< 'queued' | 'running' | 'succeeded' | 'failed' >;
 	filename: string;
@@ -122,14 +198,40 @@ const scoped = {
 	account_id: { type: DataTypes.BIGINT, allowNull: false },
 	site_id: { type: DataTypes.BIGINT, allowNull: false },
 	sector_id: { type: DataTypes.BIGINT, allowNull: false },
-	created_at: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
-	updated_at: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+	created_at: {
+		type: DataTypes.DATE,
+		allowNull: false,
+		defaultValue: DataTypes.NOW,
+	},
+	updated_at: {
+		type: DataTypes.DATE,
+		allowNull: false,
+		defaultValue: DataTypes.NOW,
+	},
 };
-const options = ( tableName: string ) => ( { tableName, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at', underscored: true } );
+const options = ( tableName: string ) => ( {
+	tableName,
+	timestamps: true,
+	createdAt: 'created_at',
+	updatedAt: 'updated_at',
+	underscored: true,
+} );
 const fk = { type: DataTypes.BIGINT, allowNull: true };
-const text = ( defaultValue = '' ) => ( { type: DataTypes.TEXT, allowNull: false, defaultValue } );
-const json = ( defaultValue: unknown ) => ( { type: DataTypes.JSONB, allowNull: false, defaultValue } );
-const str = ( length: number, allowNull = false, defaultValue?: string ) => ( { type: DataTypes.STRING( length ), allowNull, ...( defaultValue === undefined ? {} : { defaultValue } ) } );
+const text = ( defaultValue = '' ) => ( {
+	type: DataTypes.TEXT,
+	allowNull: false,
+	defaultValue,
+} );
+const json = ( defaultValue: unknown ) => ( {
+	type: DataTypes.JSONB,
+	allowNull: false,
+	defaultValue,
+} );
+const str = ( length: number, allowNull = false, defaultValue?: string ) => ( {
+	type: DataTypes.STRING( length ),
+	allowNull,
+	...( defaultValue === undefined ? {} : { defaultValue } ),
+} );
 
 export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Keyword = sequelize.define< KeywordRow >(
@@ -138,7 +240,11 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			...scoped,
 			keyword: str( 255 ),
 			normalized: str( 255 ),
-			search_volume: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+			search_volume: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
 			difficulty: { type: DataTypes.SMALLINT, allowNull: true },
 			intent: str( 16, true ),
 			status: str( 16, false, 'active' ),
@@ -150,14 +256,27 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	);
 	const Cluster = sequelize.define< ClusterRow >(
 		'Cluster',
-		{ ...scoped, name: str( 255 ), description: text(), status: str( 16, false, 'active' ) },
+		{
+			...scoped,
+			name: str( 255 ),
+			description: text(),
+			status: str( 16, false, 'active' ),
+		},
 		options( 'clusters' )
 	);
 	const ClusterKeyword = sequelize.define< ClusterKeywordRow >(
 		'ClusterKeyword',
 		{
-			cluster_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
-			keyword_id: { type: DataTypes.BIGINT, allowNull: false, primaryKey: true },
+			cluster_id: {
+				type: DataTypes.BIGINT,
+				allowNull: false,
+				primaryKey: true,
+			},
+			keyword_id: {
+				type: DataTypes.BIGINT,
+				allowNull: false,
+				primaryKey: true,
+			},
 		},
 		{ tableName: 'cluster_keywords', timestamps: false }
 	);
@@ -206,7 +325,11 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			sync_status: str( 16, false, 'draft' ),
 			taxonomies: json( {} ),
 			attributes: json( {} ),
-			word_count: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+			word_count: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
 		},
 		options( 'content' )
 	);
@@ -219,8 +342,16 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			image_url: str( 2000, true ),
 			storage_path: str( 500, true ),
 			prompt: text(),
-			is_featured: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-			position: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+			is_featured: {
+				type: DataTypes.BOOLEAN,
+				allowNull: false,
+				defaultValue: false,
+			},
+			position: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
 			alt_text: str( 500, false, '' ),
 			caption: text(),
 		},
@@ -236,16 +367,45 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			storage_path: str( 500 ),
 			format: str( 32 ),
 			mapping: json( {} ),
-			total_rows: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-			imported: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-			duplicates: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-			invalid: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-			progress: { type: DataTypes.SMALLINT, allowNull: false, defaultValue: 0 },
+			total_rows: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
+			imported: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
+			duplicates: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
+			invalid: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 0,
+			},
+			progress: {
+				type: DataTypes.SMALLINT,
+				allowNull: false,
+				defaultValue: 0,
+			},
 			error: { type: DataTypes.TEXT, allowNull: true },
 			started_at: { type: DataTypes.DATE, allowNull: true },
 			finished_at: { type: DataTypes.DATE, allowNull: true },
 		},
 		options( 'keyword_imports' )
 	);
-	return { Keyword, Cluster, ClusterKeyword, Idea, Task, Content, Image, KeywordImport };
+	return {
+		Keyword,
+		Cluster,
+		ClusterKeyword,
+		Idea,
+		Task,
+		Content,
+		Image,
+		KeywordImport,
+	};
 }

@@ -3,7 +3,10 @@
  * "Best  Running Shoes " and "best running shoes" are the same keyword.
  */
 export function cleanKeyword( raw: string ): string {
-	return raw.normalize( 'NFKC' ).replace( /[\s\u200b\ufeff]+/g, ' ' ).trim();
+	return raw
+		.normalize( 'NFKC' )
+		.replace( /[\s\u200b\ufeff]+/g, ' ' )
+		.trim();
 }
 
 /** The de-duplication key: the cleaned text, lower-cased. */

@@ -7,11 +7,21 @@ import type { Models } from '../../db/models';
 
 const iso = ( date: Date ) => date.toISOString();
 
-export async function serializeKeywords( models: Models, rows: KeywordRow[] ): Promise< Keyword[] > {
+export async function serializeKeywords(
+	models: Models,
+	rows: KeywordRow[]
+): Promise< Keyword[] > {
 	const memberships = rows.length
-		? await models.ClusterKeyword.findAll( { where: { keyword_id: { [ Op.in ]: rows.map( ( r ) => r.id ) } } } )
+		? await models.ClusterKeyword.findAll( {
+				where: { keyword_id: { [ Op.in ]: rows.map( ( r ) => r.id ) } },
+			} )
 		: [];
-	const clusterOf = new Map( memberships.map( ( m ) => [ Number( m.keyword_id ), Number( m.cluster_id ) ] ) );
+	const clusterOf = new Map(
+		memberships.map( ( m ) => [
+			Number( m.keyword_id ),
+			Number( m.cluster_id ),
+		] )
+	);
 	return rows.map( ( row ) => ( {
 		id: row.id,
 		account_id: row.account_id,
@@ -31,16 +41,28 @@ export async function serializeKeywords( models: Models, rows: KeywordRow[] ): P
 	} ) );
 }
 
-export async function serializeClusters( sequelize: Sequelize, rows: ClusterRow[] ): Promise< Cluster[] > {
+export async function serializeClusters(
+	sequelize: Sequelize,
+	rows: ClusterRow[]
+): Promise< Cluster[] > {
 	const stats = rows.length
-		? await sequelize.query< { cluster_id: number; keyword_count: number; total_volume: number } >(
+		? await sequelize.query< {
+				cluster_id: number;
+				keyword_count: number;
+				total_volume: number;
+			} >(
 				`SELECT ck.cluster_id, COUNT(*)::int AS keyword_count, COALESCE(SUM(k.search_volume), 0)::bigint AS total_volume
 				 FROM cluster_keywords ck JOIN keywords k ON k.id = ck.keyword_id
 				 WHERE ck.cluster_id IN (:ids) GROUP BY ck.cluster_id`,
-				{ replacements: { ids: rows.map( ( r ) => r.id ) }, type: QueryTypes.SELECT }
-		  )
+				{
+					replacements: { ids: rows.map( ( r ) => r.id ) },
+					type: QueryTypes.SELECT,
+				}
+			)
 		: [];
-	const byCluster = new Map( stats.map( ( s ) => [ Number( s.cluster_id ), s ] ) );
+	const byCluster = new Map(
+		stats.map( ( s ) => [ Number( s.cluster_id ), s ] )
+	);
 	return rows.map( ( row ) => ( {
 		id: row.id,
 		account_id: row.account_id,
@@ -56,11 +78,21 @@ export async function serializeClusters( sequelize: Sequelize, rows: ClusterRow[
 	} ) );
 }
 
-export async function serializeIdeas( models: Models, rows: IdeaRow[] ): Promise< ContentIdea[] > {
+export async function serializeIdeas(
+	models: Models,
+	rows: IdeaRow[]
+): Promise< ContentIdea[] > {
 	const tasks = rows.length
-		? await models.Task.findAll( { attributes: [ 'id', 'content_idea_id' ], where: { content_idea_id: { [ Op.in ]: rows.map( ( r ) => r.id ) } } } )
+		? await models.Task.findAll( {
+				attributes: [ 'id', 'content_idea_id' ],
+				where: {
+					content_idea_id: { [ Op.in ]: rows.map( ( r ) => r.id ) },
+				},
+			} )
 		: [];
-	const taskOf = new Map( tasks.map( ( t ) => [ Number( t.content_idea_id ), t.id ] ) );
+	const taskOf = new Map(
+		tasks.map( ( t ) => [ Number( t.content_idea_id ), t.id ] )
+	);
 	return rows.map( ( row ) => ( {
 		id: row.id,
 		account_id: row.account_id,

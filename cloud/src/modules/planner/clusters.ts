@@ -1,0 +1,82 @@
+import { Op } from 'sequelize';
+import type { z } from 'zod';
+import type {
+	clusterCreateSchema,
+	clusterUpdateSchema,
+} from '@igny8/shared-types';
+import type { Database } from '../../db/connection';
+import type { ClusterRow } from '../../db/content-models';
+import type { Models } from '../../db/models';
+import { ValidationError } from '../../http/errors';
+import { assertTransition, type SectorScope } from '../content/scope';
+
+type ClusterCreate = z.infer< typeof clusterCreateSchema >;
+type ClusterUpdate = z.infer< typeof clusterUpdateSchema >;
+
+/** Topic clusters of a sector; a keyword belongs to at most one. */
+export class ClusterService {
+	constructor(
+		private readonly db: Database,
+		private readonly models: Models
+	) {}
+
+	async create(
+		scope: SectorScope,
+		input: ClusterCreate
+	): Promise< ClusterRow > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const cluster = await this.models.Cluster.create(
+				{
+					...scope,
+					name: input.name,
+					description: input.description ?? '',
+					status: input.status ?? 'active',
+				},
+				{ transaction }
+			);
+			const keywordIds = [ ...new Set( input.keyword_ids ?? [] ) ];
+			if ( keywordIds.length ) {
+				const found = await this.models.Keyword.findAll( {
+					attributes: [ 'id' ],
+					where: {
+						id: { [ Op.in ]: keywordIds },
+						sector_id: scope.sector_id,
+					},
+					transaction,
+				} );
+				const missing = keywordIds.filter(
+					( id ) => ! found.some( ( k ) => k.id === id )
+				);
+				if ( missing.length ) {
+					throw new ValidationError( 'Invalid body.', {
+						keyword_ids: [
+							`keywords ${ missing.join( ', ' ) } are not in this sector`,
+						],
+					} );
+				}
+				// A keyword moves: leaving its old cluster, if any, for this one.
+				await this.models.ClusterKeyword.destroy( {
+					where: { keyword_id: { [ Op.in ]: keywordIds } },
+					transaction,
+				} );
+				await this.models.ClusterKeyword.bulkCreate(
+					keywordIds.map( ( keyword_id ) => ( {
+						cluster_id: cluster.id,
+						keyword_id,
+					} ) ),
+					{ transaction }
+				);
+			}
+			return cluster;
+		} );
+	}
+
+	async update(
+		row: ClusterRow,
+		input: ClusterUpdate
+	): Promise< ClusterRow > {
+		assertTransition( 'cluster', row.status, input.status );
+		await row.update( input );
+		return row;
+	}
+}

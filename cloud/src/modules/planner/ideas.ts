@@ -1,0 +1,134 @@
+import type { Transaction } from 'sequelize';
+import type { z } from 'zod';
+import type { ideaCreateSchema, ideaUpdateSchema } from '@igny8/shared-types';
+import type { Database } from '../../db/connection';
+import type { IdeaRow, TaskRow } from '../../db/content-models';
+import type { Models } from '../../db/models';
+import { ValidationError } from '../../http/errors';
+import type { Principal } from '../auth/principal';
+import {
+	assertTransition,
+	idsInScope,
+	type SectorScope,
+} from '../content/scope';
+
+type IdeaCreate = z.infer< typeof ideaCreateSchema >;
+type IdeaUpdate = z.infer< typeof ideaUpdateSchema >;
+
+/** Content ideas, and their conversion into writer tasks (one task per idea, ever). */
+export class IdeaService {
+	constructor(
+		private readonly db: Database,
+		private readonly models: Models
+	) {}
+
+	async create( scope: SectorScope, input: IdeaCreate ): Promise< IdeaRow > {
+		await this.assertCluster( scope.sector_id, input.cluster_id );
+		return this.models.Idea.create( {
+			...scope,
+			cluster_id: input.cluster_id ?? null,
+			title: input.title,
+			description: input.description ?? '',
+			suggested_keywords: input.suggested_keywords ?? [],
+			status: input.status ?? 'draft',
+			content_type: input.content_type ?? 'post',
+			target_word_count: input.target_word_count ?? null,
+		} );
+	}
+
+	async update( row: IdeaRow, input: IdeaUpdate ): Promise< IdeaRow > {
+		assertTransition( 'idea', row.status, input.status );
+		await this.assertCluster( row.sector_id, input.cluster_id );
+		await row.update( input );
+		return row;
+	}
+
+	/**
+	 * Approved (or draft) ideas become tasks that carry their title, brief and
+	 * keywords; the idea moves to in_progress. An idea that already has a task
+	 * keeps it (the unique index on tasks.content_idea_id is the backstop), so
+	 * converting twice — or two racing requests — never makes a second task.
+	 */
+	async toTasks(
+		principal: Principal,
+		ids: number[]
+	): Promise< { tasks: TaskRow[]; not_found: number[] } > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const ideas = await this.models.Idea.findAll( {
+				where: idsInScope( principal, ids ),
+				order: [ [ 'id', 'ASC' ] ],
+				transaction,
+				lock: transaction.LOCK.UPDATE,
+			} );
+			const refused = ideas.filter(
+				( idea ) => idea.status === 'completed'
+			);
+			if ( refused.length ) {
+				throw new ValidationError( 'Invalid body.', {
+					ids: [
+						`ideas ${ refused.map( ( i ) => i.id ).join( ', ' ) } are completed`,
+					],
+				} );
+			}
+			const tasks: TaskRow[] = [];
+			for ( const idea of ideas ) {
+				tasks.push( await this.taskFor( idea, transaction ) );
+			}
+			const found = ideas.map( ( i ) => i.id );
+			return {
+				tasks,
+				not_found: ids.filter( ( id ) => ! found.includes( id ) ),
+			};
+		} );
+	}
+
+	private async taskFor(
+		idea: IdeaRow,
+		transaction: Transaction
+	): Promise< TaskRow > {
+		const existing = await this.models.Task.findOne( {
+			where: { content_idea_id: idea.id },
+			transaction,
+		} );
+		if ( existing ) {
+			return existing;
+		}
+		const task = await this.models.Task.create(
+			{
+				account_id: idea.account_id,
+				site_id: idea.site_id,
+				sector_id: idea.sector_id,
+				content_idea_id: idea.id,
+				cluster_id: idea.cluster_id,
+				title: idea.title,
+				brief: idea.description,
+				target_keywords: idea.suggested_keywords,
+				status: 'pending',
+				assigned_post_id: null,
+				post_url: null,
+			},
+			{ transaction }
+		);
+		if ( idea.status === 'draft' || idea.status === 'approved' ) {
+			await idea.update( { status: 'in_progress' }, { transaction } );
+		}
+		return task;
+	}
+
+	private async assertCluster(
+		sectorId: number,
+		clusterId: number | null | undefined
+	): Promise< void > {
+		if ( ! clusterId ) {
+			return;
+		}
+		const cluster = await this.models.Cluster.findByPk( clusterId );
+		if ( ! cluster || cluster.sector_id !== sectorId ) {
+			throw new ValidationError( 'Invalid body.', {
+				cluster_id: [
+					`cluster ${ clusterId } does not exist in this sector`,
+				],
+			} );
+		}
+	}
+}
