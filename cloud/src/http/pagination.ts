@@ -93,7 +93,15 @@ export async function paginate< M extends Model, T >(
 	serialize: ( row: M ) => T,
 	extra: Omit< FindOptions, 'where' | 'order' | 'limit' | 'offset' > = {}
 ): Promise< ListPage< T > > {
-	return paginateWith( req, model, query, where, options, async ( rows ) => rows.map( serialize ), extra );
+	return paginateWith(
+		req,
+		model,
+		query,
+		where,
+		options,
+		async ( rows ) => rows.map( serialize ),
+		extra
+	);
 }
 
 /** `paginate`, for serializers that load related data for the whole page at once. */
@@ -111,8 +119,13 @@ export async function paginateWith< M extends Model, T >(
 		...extra,
 		where: search ? { [ Op.and ]: [ where, search ] } : where,
 		order: parseOrdering( query.ordering, options, ( field ) => {
-			const type = model.getAttributes()[ field as keyof M[ '_attributes' ] ]?.type;
-			return type instanceof DataTypes.STRING || type instanceof DataTypes.TEXT;
+			const type =
+				model.getAttributes()[ field as keyof M[ '_attributes' ] ]
+					?.type;
+			return (
+				type instanceof DataTypes.STRING ||
+				type instanceof DataTypes.TEXT
+			);
 		} ),
 		limit: query.page_size,
 		offset: ( query.page - 1 ) * query.page_size,
@@ -120,7 +133,10 @@ export async function paginateWith< M extends Model, T >(
 	} );
 	return {
 		count,
-		next: query.page * query.page_size < count ? pageUrl( req, query.page + 1 ) : null,
+		next:
+			query.page * query.page_size < count
+				? pageUrl( req, query.page + 1 )
+				: null,
 		previous: query.page > 1 ? pageUrl( req, query.page - 1 ) : null,
 		results: await serializeAll( rows ),
 	};

@@ -14,7 +14,12 @@ import { listScope, resolveSector, type SectorScope } from './scope';
  * replace/update, delete), declared once from a description. Reads need
  * `read` (site keys included, within their site); writes need `write_content`.
  */
-export type ScopedResource< Row extends Model, Q extends z.ZodType, C extends z.ZodType, U extends z.ZodType > = {
+export type ScopedResource<
+	Row extends Model,
+	Q extends z.ZodType,
+	C extends z.ZodType,
+	U extends z.ZodType,
+> = {
 	/** `/planner/keywords/` */
 	base: string;
 	tag: string;
@@ -30,16 +35,31 @@ export type ScopedResource< Row extends Model, Q extends z.ZodType, C extends z.
 	filters?: ( query: z.infer< Q > ) => WhereOptions[];
 	/** Rows → API shapes, a page at a time (related data loads in one query). */
 	serialize: ( rows: Row[] ) => Promise< unknown[] >;
-	create: ( scope: SectorScope, body: z.infer< C >, principal: Principal ) => Promise< Row >;
-	update: ( row: Row, body: z.infer< U >, principal: Principal ) => Promise< Row >;
+	create: (
+		scope: SectorScope,
+		body: z.infer< C >,
+		principal: Principal
+	) => Promise< Row >;
+	update: (
+		row: Row,
+		body: z.infer< U >,
+		principal: Principal
+	) => Promise< Row >;
 };
 
-export async function findScoped< Row extends Model >( model: ModelStatic< Row >, principal: Principal, id: number, noun: string ): Promise< Row > {
+export async function findScoped< Row extends Model >(
+	model: ModelStatic< Row >,
+	principal: Principal,
+	id: number,
+	noun: string
+): Promise< Row > {
 	const row = await model.findOne( {
 		where: {
 			[ Op.and ]: [
 				{ id, account_id: principal.account.id },
-				principal.kind === 'site_key' ? { site_id: principal.site.id } : {},
+				principal.kind === 'site_key'
+					? { site_id: principal.site.id }
+					: {},
 			],
 		} as WhereOptions,
 	} );
@@ -49,10 +69,12 @@ export async function findScoped< Row extends Model >( model: ModelStatic< Row >
 	return row;
 }
 
-export function scopedResourceRoutes< Row extends Model, Q extends z.ZodType, C extends z.ZodType, U extends z.ZodType >(
-	models: Models,
-	spec: ScopedResource< Row, Q, C, U >
-): AnyRoute[] {
+export function scopedResourceRoutes<
+	Row extends Model,
+	Q extends z.ZodType,
+	C extends z.ZodType,
+	U extends z.ZodType,
+>( models: Models, spec: ScopedResource< Row, Q, C, U > ): AnyRoute[] {
 	const one = async ( row: Row ) => ( await spec.serialize( [ row ] ) )[ 0 ];
 	const item = `${ spec.base }:id/`;
 	return [
@@ -65,9 +87,27 @@ export function scopedResourceRoutes< Row extends Model, Q extends z.ZodType, C 
 			query: spec.listQuery,
 			response: { list: spec.output },
 			handler: async ( { query, principal, req } ) => {
-				const scope = await listScope( models, principal, query as { site_id?: number; sector_id?: number } );
-				const where = { [ Op.and ]: [ scope, ...( spec.filters?.( query as z.infer< Q > ) ?? [] ) ] } as WhereOptions;
-				return { list: await paginateWith( req, spec.model, query as ListQuery, where, spec.list, spec.serialize ) };
+				const scope = await listScope(
+					models,
+					principal,
+					query as { site_id?: number; sector_id?: number }
+				);
+				const where = {
+					[ Op.and ]: [
+						scope,
+						...( spec.filters?.( query as z.infer< Q > ) ?? [] ),
+					],
+				} as WhereOptions;
+				return {
+					list: await paginateWith(
+						req,
+						spec.model,
+						query as ListQuery,
+						where,
+						spec.list,
+						spec.serialize
+					),
+				};
 			},
 		} ),
 		route( {
@@ -80,8 +120,20 @@ export function scopedResourceRoutes< Row extends Model, Q extends z.ZodType, C 
 			body: spec.createBody,
 			response: { status: 201, data: spec.output },
 			handler: async ( { body, principal } ) => {
-				const sector = await resolveSector( models, principal, ( body as { sector_id: number } ).sector_id );
-				const row = await spec.create( { account_id: sector.account_id, site_id: sector.site_id, sector_id: sector.id }, body as z.infer< C >, principal );
+				const sector = await resolveSector(
+					models,
+					principal,
+					( body as { sector_id: number } ).sector_id
+				);
+				const row = await spec.create(
+					{
+						account_id: sector.account_id,
+						site_id: sector.site_id,
+						sector_id: sector.id,
+					},
+					body as z.infer< C >,
+					principal
+				);
 				return { status: 201, data: await one( row ) };
 			},
 		} ),
@@ -93,7 +145,16 @@ export function scopedResourceRoutes< Row extends Model, Q extends z.ZodType, C 
 			auth: 'user_or_site_key',
 			params: idPathSchema,
 			response: { data: spec.output },
-			handler: async ( { params, principal } ) => ( { data: await one( await findScoped( spec.model, principal, params.id, spec.noun ) ) } ),
+			handler: async ( { params, principal } ) => ( {
+				data: await one(
+					await findScoped(
+						spec.model,
+						principal,
+						params.id,
+						spec.noun
+					)
+				),
+			} ),
 		} ),
 		...( [ 'put', 'patch' ] as const ).map( ( method ) =>
 			route( {
@@ -107,8 +168,21 @@ export function scopedResourceRoutes< Row extends Model, Q extends z.ZodType, C 
 				body: spec.updateBody,
 				response: { data: spec.output },
 				handler: async ( { params, body, principal } ) => {
-					const row = await findScoped( spec.model, principal, params.id, spec.noun );
-					return { data: await one( await spec.update( row, body as z.infer< U >, principal ) ) };
+					const row = await findScoped(
+						spec.model,
+						principal,
+						params.id,
+						spec.noun
+					);
+					return {
+						data: await one(
+							await spec.update(
+								row,
+								body as z.infer< U >,
+								principal
+							)
+						),
+					};
 				},
 			} )
 		),
@@ -122,7 +196,14 @@ export function scopedResourceRoutes< Row extends Model, Q extends z.ZodType, C 
 			params: idPathSchema,
 			response: { status: 204 },
 			handler: async ( { params, principal } ) => {
-				await ( await findScoped( spec.model, principal, params.id, spec.noun ) ).destroy();
+				await (
+					await findScoped(
+						spec.model,
+						principal,
+						params.id,
+						spec.noun
+					)
+				).destroy();
 				return { status: 204 };
 			},
 		} ),

@@ -10,7 +10,11 @@ import type { Principal } from '../auth/principal';
  * writes name a sector that must be the caller's (a site key: of its site).
  */
 
-export type SectorScope = { account_id: number; site_id: number; sector_id: number };
+export type SectorScope = {
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+};
 
 /** The caller's sector with this id, or a 400 naming the field (another account's looks missing). */
 export async function resolveSector(
@@ -23,12 +27,18 @@ export async function resolveSector(
 		where: {
 			id: sectorId,
 			account_id: principal.account.id,
-			...( principal.kind === 'site_key' ? { site_id: principal.site.id } : {} ),
+			...( principal.kind === 'site_key'
+				? { site_id: principal.site.id }
+				: {} ),
 		},
 		transaction: options.transaction,
 	} );
 	if ( ! sector ) {
-		throw new ValidationError( 'Invalid body.', { [ options.field ?? 'sector_id' ]: [ `sector ${ sectorId } does not exist` ] } );
+		throw new ValidationError( 'Invalid body.', {
+			[ options.field ?? 'sector_id' ]: [
+				`sector ${ sectorId } does not exist`,
+			],
+		} );
 	}
 	return sector;
 }
@@ -49,27 +59,44 @@ export async function listScope(
 	principal: Principal,
 	query: { site_id?: number; sector_id?: number }
 ): Promise< WhereOptions > {
-	const where: Record< string, unknown > = { account_id: principal.account.id };
+	const where: Record< string, unknown > = {
+		account_id: principal.account.id,
+	};
 	if ( principal.kind === 'site_key' ) {
-		if ( query.site_id !== undefined && query.site_id !== principal.site.id ) {
-			throw new ValidationError( 'Invalid query.', { site_id: [ `site ${ query.site_id } does not exist` ] } );
+		if (
+			query.site_id !== undefined &&
+			query.site_id !== principal.site.id
+		) {
+			throw new ValidationError( 'Invalid query.', {
+				site_id: [ `site ${ query.site_id } does not exist` ],
+			} );
 		}
 		where.site_id = principal.site.id;
 	} else if ( query.site_id !== undefined ) {
-		const site = await models.Site.findOne( { where: { id: query.site_id, account_id: principal.account.id } } );
+		const site = await models.Site.findOne( {
+			where: { id: query.site_id, account_id: principal.account.id },
+		} );
 		if ( ! site ) {
-			throw new ValidationError( 'Invalid query.', { site_id: [ `site ${ query.site_id } does not exist` ] } );
+			throw new ValidationError( 'Invalid query.', {
+				site_id: [ `site ${ query.site_id } does not exist` ],
+			} );
 		}
 		where.site_id = site.id;
 	}
 	if ( query.sector_id !== undefined ) {
-		const sector = await models.Sector.findOne( { where: { id: query.sector_id, account_id: principal.account.id } } );
+		const sector = await models.Sector.findOne( {
+			where: { id: query.sector_id, account_id: principal.account.id },
+		} );
 		if ( ! sector ) {
-			throw new ValidationError( 'Invalid query.', { sector_id: [ `sector ${ query.sector_id } does not exist` ] } );
+			throw new ValidationError( 'Invalid query.', {
+				sector_id: [ `sector ${ query.sector_id } does not exist` ],
+			} );
 		}
 		if ( where.site_id !== undefined && sector.site_id !== where.site_id ) {
 			throw new ValidationError( 'Invalid query.', {
-				sector_id: [ `sector ${ sector.id } does not belong to site ${ String( where.site_id ) }` ],
+				sector_id: [
+					`sector ${ sector.id } does not belong to site ${ String( where.site_id ) }`,
+				],
 			} );
 		}
 		where.sector_id = sector.id;
@@ -78,16 +105,25 @@ export async function listScope(
 }
 
 /** Rows of `ids` inside the caller's scope, as a WHERE (for bulk actions). */
-export function idsInScope( principal: Principal, ids: number[] ): WhereOptions {
+export function idsInScope(
+	principal: Principal,
+	ids: number[]
+): WhereOptions {
 	return {
 		id: { [ Op.in ]: ids },
 		account_id: principal.account.id,
-		...( principal.kind === 'site_key' ? { site_id: principal.site.id } : {} ),
+		...( principal.kind === 'site_key'
+			? { site_id: principal.site.id }
+			: {} ),
 	};
 }
 
 /** Refuses a status change the transition table does not allow, naming the allowed ones. */
-export function assertTransition( resource: keyof TransitionTable, from: string, to: string | undefined ): void {
+export function assertTransition(
+	resource: keyof TransitionTable,
+	from: string,
+	to: string | undefined
+): void {
 	if ( to === undefined || to === from ) {
 		return;
 	}
