@@ -16,6 +16,7 @@ import { startTestCloud, type TestCloud } from './support';
  * from the code under test): which roles may call each write route.
  */
 const MANAGERS: Role[] = [ 'owner', 'admin' ];
+const WRITERS: Role[] = [ 'owner', 'admin', 'editor', 'system_bot' ];
 const EXPECTED: Record< string, Role[] > = {
 	'PATCH /auth/accounts/:id/': [ 'owner' ],
 	'POST /auth/users/': MANAGERS,
@@ -31,6 +32,28 @@ const EXPECTED: Record< string, Role[] > = {
 	'PATCH /auth/sectors/:id/': MANAGERS,
 	'DELETE /auth/sectors/:id/': MANAGERS,
 	'POST /auth/change-password/': [ ...ROLES ],
+	...Object.fromEntries(
+		[
+			'POST /planner/keywords/',
+			'PUT /planner/keywords/:id/',
+			'PATCH /planner/keywords/:id/',
+			'DELETE /planner/keywords/:id/',
+			'POST /planner/keywords/bulk_create/',
+			'POST /planner/keywords/bulk_delete/',
+			'POST /planner/keywords/bulk_update_status/',
+			'POST /planner/keywords/bulk_assign_cluster/',
+			'POST /planner/clusters/',
+			'PUT /planner/clusters/:id/',
+			'PATCH /planner/clusters/:id/',
+			'DELETE /planner/clusters/:id/',
+			'POST /planner/ideas/',
+			'PUT /planner/ideas/:id/',
+			'PATCH /planner/ideas/:id/',
+			'DELETE /planner/ideas/:id/',
+			'POST /planner/ideas/:id/to_task/',
+			'POST /planner/ideas/bulk_to_tasks/',
+		].map( ( key ) => [ key, WRITERS ] )
+	),
 };
 /** Open to anyone by design: they are how one gets a token at all. */
 const PUBLIC_WRITES = [
@@ -108,7 +131,29 @@ describe( 'the role matrix', () => {
 			'viewer',
 			`target-${ n }`
 		);
+		const scope = { account_id: tenant.accountId, site_id: site.id, sector_id: sector.id };
+		const keyword = await models.Keyword.create( { ...scope, keyword: `kw ${ n }`, normalized: `kw ${ n }`, difficulty: null, intent: null, cpc: null } );
+		const cluster = await models.Cluster.create( { ...scope, name: `Cluster ${ n }` } );
+		const idea = await models.Idea.create( { ...scope, cluster_id: cluster.id, title: `Idea ${ n }`, target_word_count: null } );
 		const table: Record< string, { url: string; body?: object } > = {
+			'POST /planner/keywords/': { url: '/planner/keywords/', body: { sector_id: sector.id, keyword: `new keyword ${ n }` } },
+			'PUT /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/`, body: { search_volume: 10 } },
+			'PATCH /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/`, body: { search_volume: 20 } },
+			'DELETE /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/` },
+			'POST /planner/keywords/bulk_create/': { url: '/planner/keywords/bulk_create/', body: { sector_id: sector.id, keywords: [ { keyword: `bulk ${ n }` } ] } },
+			'POST /planner/keywords/bulk_delete/': { url: '/planner/keywords/bulk_delete/', body: { ids: [ keyword.id ] } },
+			'POST /planner/keywords/bulk_update_status/': { url: '/planner/keywords/bulk_update_status/', body: { ids: [ keyword.id ], status: 'inactive' } },
+			'POST /planner/keywords/bulk_assign_cluster/': { url: '/planner/keywords/bulk_assign_cluster/', body: { ids: [ keyword.id ], cluster_id: cluster.id } },
+			'POST /planner/clusters/': { url: '/planner/clusters/', body: { sector_id: sector.id, name: `New cluster ${ n }` } },
+			'PUT /planner/clusters/:id/': { url: `/planner/clusters/${ cluster.id }/`, body: { name: 'Renamed' } },
+			'PATCH /planner/clusters/:id/': { url: `/planner/clusters/${ cluster.id }/`, body: { description: 'Changed' } },
+			'DELETE /planner/clusters/:id/': { url: `/planner/clusters/${ cluster.id }/` },
+			'POST /planner/ideas/': { url: '/planner/ideas/', body: { sector_id: sector.id, title: `New idea ${ n }` } },
+			'PUT /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/`, body: { title: 'Renamed' } },
+			'PATCH /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/`, body: { status: 'approved' } },
+			'DELETE /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/` },
+			'POST /planner/ideas/:id/to_task/': { url: `/planner/ideas/${ idea.id }/to_task/` },
+			'POST /planner/ideas/bulk_to_tasks/': { url: '/planner/ideas/bulk_to_tasks/', body: { ids: [ idea.id ] } },
 			'PATCH /auth/accounts/:id/': {
 				url: `/auth/accounts/${ tenant.accountId }/`,
 				body: { name: `Matrix Co ${ n }` },

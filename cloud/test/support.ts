@@ -52,6 +52,9 @@ export async function startTestCloud(
 		// its transaction then deadlocks here, in a test, not in a user's run.
 		DATABASE_POOL_MAX: '1',
 		DATABASE_ACQUIRE_TIMEOUT_MS: '10000',
+		// Fixtures sign many users in from one address; the throttle tests set their own budgets.
+		THROTTLE_ANON_PER_MINUTE: '100000',
+		THROTTLE_USER_PER_MINUTE: '100000',
 		SHUTDOWN_TIMEOUT_MS: '5000',
 		...env,
 	} );
