@@ -193,7 +193,10 @@ export type ContentModels = {
 	KeywordImport: ModelStatic< KeywordImportRow >;
 };
 
-const scoped = {
+// Factories, not shared objects: Sequelize writes into each attribute's
+// definition (its column name among others), so two attributes must never
+// share one object.
+const scoped = () => ( {
 	id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
 	account_id: { type: DataTypes.BIGINT, allowNull: false },
 	site_id: { type: DataTypes.BIGINT, allowNull: false },
@@ -208,7 +211,7 @@ const scoped = {
 		allowNull: false,
 		defaultValue: DataTypes.NOW,
 	},
-};
+} );
 const options = ( tableName: string ) => ( {
 	tableName,
 	timestamps: true,
@@ -216,7 +219,7 @@ const options = ( tableName: string ) => ( {
 	updatedAt: 'updated_at',
 	underscored: true,
 } );
-const fk = { type: DataTypes.BIGINT, allowNull: true };
+const fk = () => ( { type: DataTypes.BIGINT, allowNull: true } );
 const text = ( defaultValue = '' ) => ( {
 	type: DataTypes.TEXT,
 	allowNull: false,
@@ -237,7 +240,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Keyword = sequelize.define< KeywordRow >(
 		'Keyword',
 		{
-			...scoped,
+			...scoped(),
 			keyword: str( 255 ),
 			normalized: str( 255 ),
 			search_volume: {
@@ -257,7 +260,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Cluster = sequelize.define< ClusterRow >(
 		'Cluster',
 		{
-			...scoped,
+			...scoped(),
 			name: str( 255 ),
 			description: text(),
 			status: str( 16, false, 'active' ),
@@ -283,8 +286,8 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Idea = sequelize.define< IdeaRow >(
 		'ContentIdea',
 		{
-			...scoped,
-			cluster_id: fk,
+			...scoped(),
+			cluster_id: fk(),
 			title: str( 500 ),
 			description: text(),
 			suggested_keywords: json( [] ),
@@ -297,14 +300,14 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Task = sequelize.define< TaskRow >(
 		'Task',
 		{
-			...scoped,
-			content_idea_id: fk,
-			cluster_id: fk,
+			...scoped(),
+			content_idea_id: fk(),
+			cluster_id: fk(),
 			title: str( 500 ),
 			brief: text(),
 			target_keywords: json( [] ),
 			status: str( 16, false, 'pending' ),
-			assigned_post_id: fk,
+			assigned_post_id: fk(),
 			post_url: str( 2000, true ),
 		},
 		options( 'tasks' )
@@ -312,8 +315,8 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Content = sequelize.define< ContentRow >(
 		'Content',
 		{
-			...scoped,
-			task_id: fk,
+			...scoped(),
+			task_id: fk(),
 			title: str( 500 ),
 			content_html: text(),
 			content_plain: text(),
@@ -336,9 +339,9 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const Image = sequelize.define< ImageRow >(
 		'Image',
 		{
-			...scoped,
-			task_id: fk,
-			content_id: fk,
+			...scoped(),
+			task_id: fk(),
+			content_id: fk(),
 			image_url: str( 2000, true ),
 			storage_path: str( 500, true ),
 			prompt: text(),
@@ -360,8 +363,8 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 	const KeywordImport = sequelize.define< KeywordImportRow >(
 		'KeywordImport',
 		{
-			...scoped,
-			created_by: fk,
+			...scoped(),
+			created_by: fk(),
 			status: str( 16, false, 'queued' ),
 			filename: str( 255 ),
 			storage_path: str( 500 ),

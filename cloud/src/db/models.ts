@@ -164,12 +164,17 @@ export type Models = ContentModels & {
 	SiteApiKey: Row< SiteApiKeyRow >;
 };
 
-const id = { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true };
+// Factories, not shared objects: Sequelize writes into attribute definitions.
+const id = () => ( {
+	type: DataTypes.BIGINT,
+	autoIncrement: true,
+	primaryKey: true,
+} );
 const bigint = ( allowNull = false ) => ( {
 	type: DataTypes.BIGINT,
 	allowNull,
 } );
-const timestamps = {
+const timestamps = () => ( {
 	created_at: {
 		type: DataTypes.DATE,
 		allowNull: false,
@@ -180,7 +185,7 @@ const timestamps = {
 		allowNull: false,
 		defaultValue: DataTypes.NOW,
 	},
-};
+} );
 const options = (
 	tableName: string,
 	updatedAt: string | false = 'updated_at'
@@ -196,7 +201,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 	const Plan = sequelize.define< PlanRow >(
 		'Plan',
 		{
-			id,
+			id: id(),
 			name: { type: DataTypes.STRING( 100 ), allowNull: false },
 			slug: {
 				type: DataTypes.STRING( 100 ),
@@ -216,14 +221,14 @@ export function defineModels( sequelize: Sequelize ): Models {
 				allowNull: false,
 				defaultValue: true,
 			},
-			...timestamps,
+			...timestamps(),
 		},
 		options( 'plans' )
 	);
 	const Account = sequelize.define< AccountRow >(
 		'Account',
 		{
-			id,
+			id: id(),
 			name: { type: DataTypes.STRING( 255 ), allowNull: false },
 			slug: { type: DataTypes.STRING( 120 ), allowNull: false },
 			owner_id: bigint( true ),
@@ -238,14 +243,14 @@ export function defineModels( sequelize: Sequelize ): Models {
 				allowNull: false,
 				defaultValue: 'active',
 			},
-			...timestamps,
+			...timestamps(),
 		},
 		options( 'accounts' )
 	);
 	const User = sequelize.define< UserRow >(
 		'User',
 		{
-			id,
+			id: id(),
 			email: { type: DataTypes.STRING( 254 ), allowNull: false },
 			username: { type: DataTypes.STRING( 150 ), allowNull: false },
 			password_hash: { type: DataTypes.STRING( 255 ), allowNull: false },
@@ -267,14 +272,14 @@ export function defineModels( sequelize: Sequelize ): Models {
 				defaultValue: false,
 			},
 			last_login: { type: DataTypes.DATE, allowNull: true },
-			...timestamps,
+			...timestamps(),
 		},
 		options( 'users' )
 	);
 	const Industry = sequelize.define< IndustryRow >(
 		'Industry',
 		{
-			id,
+			id: id(),
 			name: { type: DataTypes.STRING( 255 ), allowNull: false },
 			slug: { type: DataTypes.STRING( 100 ), allowNull: false },
 			description: {
@@ -288,7 +293,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 	const IndustrySector = sequelize.define< IndustrySectorRow >(
 		'IndustrySector',
 		{
-			id,
+			id: id(),
 			industry_id: bigint(),
 			name: { type: DataTypes.STRING( 255 ), allowNull: false },
 			slug: { type: DataTypes.STRING( 100 ), allowNull: false },
@@ -298,7 +303,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 	const Site = sequelize.define< SiteRow >(
 		'Site',
 		{
-			id,
+			id: id(),
 			account_id: bigint(),
 			name: { type: DataTypes.STRING( 255 ), allowNull: false },
 			slug: { type: DataTypes.STRING( 100 ), allowNull: false },
@@ -318,14 +323,14 @@ export function defineModels( sequelize: Sequelize ): Models {
 				allowNull: false,
 				defaultValue: 'active',
 			},
-			...timestamps,
+			...timestamps(),
 		},
 		options( 'sites' )
 	);
 	const Sector = sequelize.define< SectorRow >(
 		'Sector',
 		{
-			id,
+			id: id(),
 			account_id: bigint(),
 			site_id: bigint(),
 			name: { type: DataTypes.STRING( 255 ), allowNull: false },
@@ -335,28 +340,28 @@ export function defineModels( sequelize: Sequelize ): Models {
 				allowNull: false,
 				defaultValue: 'active',
 			},
-			...timestamps,
+			...timestamps(),
 		},
 		options( 'sectors' )
 	);
 	const RefreshToken = sequelize.define< RefreshTokenRow >(
 		'RefreshToken',
 		{
-			id,
+			id: id(),
 			user_id: bigint(),
 			family_id: { type: DataTypes.UUID, allowNull: false },
 			token_hash: { type: DataTypes.CHAR( 64 ), allowNull: false },
 			expires_at: { type: DataTypes.DATE, allowNull: false },
 			used_at: { type: DataTypes.DATE, allowNull: true },
 			revoked_at: { type: DataTypes.DATE, allowNull: true },
-			created_at: timestamps.created_at,
+			created_at: timestamps().created_at,
 		},
 		options( 'refresh_tokens', false )
 	);
 	const SiteApiKey = sequelize.define< SiteApiKeyRow >(
 		'SiteApiKey',
 		{
-			id,
+			id: id(),
 			account_id: bigint(),
 			site_id: bigint(),
 			name: { type: DataTypes.STRING( 255 ), allowNull: false },
@@ -365,7 +370,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 			created_by: bigint( true ),
 			last_used_at: { type: DataTypes.DATE, allowNull: true },
 			revoked_at: { type: DataTypes.DATE, allowNull: true },
-			created_at: timestamps.created_at,
+			created_at: timestamps().created_at,
 		},
 		options( 'site_api_keys', false )
 	);

@@ -117,14 +117,46 @@ export class KeywordService {
 				},
 			} );
 		} );
-		const created = await this.models.Keyword.bulkCreate(
-			fresh.map( ( f ) => f.row ),
-			{ ignoreDuplicates: true, returning: true }
+		// Sequelize's bulkCreate cannot tell which rows ON CONFLICT skipped, so
+		// insert with plain SQL and read back exactly the rows that went in.
+		const rows = fresh.map( ( f ) => f.row );
+		const inserted = rows.length
+			? await this.db.sequelize.query< { id: number } >(
+					`INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, search_volume, difficulty, intent, status, source, cpc, extra)
+					 SELECT :account_id, :site_id, :sector_id, k, n, v, d, i, s, 'api_import', c, e::jsonb
+					 FROM unnest(ARRAY[:keyword]::text[], ARRAY[:normalized]::text[], ARRAY[:volume]::int[], ARRAY[:difficulty]::smallint[],
+					             ARRAY[:intent]::text[], ARRAY[:status]::text[], ARRAY[:cpc]::numeric[], ARRAY[:extra]::text[]) AS t(k, n, v, d, i, s, c, e)
+					 ON CONFLICT (sector_id, normalized) DO NOTHING
+					 RETURNING id`,
+					{
+						type: QueryTypes.SELECT,
+						replacements: {
+							...scope,
+							keyword: rows.map( ( r ) => r.keyword ),
+							normalized: rows.map( ( r ) => r.normalized ),
+							volume: rows.map( ( r ) => r.search_volume ?? 0 ),
+							difficulty: rows.map( ( r ) => r.difficulty ),
+							intent: rows.map( ( r ) => r.intent ),
+							status: rows.map( ( r ) => r.status ?? 'active' ),
+							cpc: rows.map( ( r ) => r.cpc ),
+							extra: rows.map( ( r ) =>
+								JSON.stringify( r.extra ?? {} )
+							),
+						},
+					}
+				)
+			: [];
+		const created = inserted.length
+			? await this.models.Keyword.findAll( {
+					where: { id: { [ Op.in ]: inserted.map( ( r ) => r.id ) } },
+					order: [ [ 'id', 'ASC' ] ],
+				} )
+			: [];
+		const createdNormalized = new Set(
+			created.map( ( row ) => row.normalized )
 		);
-		// ON CONFLICT DO NOTHING returns only the inserted rows: the rest already existed.
-		const inserted = new Set( created.map( ( row ) => row.normalized ) );
 		for ( const { index, row } of fresh ) {
-			if ( ! inserted.has( row.normalized ) ) {
+			if ( ! createdNormalized.has( row.normalized ) ) {
 				duplicates.push( { index, keyword: row.keyword } );
 			}
 		}
