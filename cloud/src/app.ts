@@ -11,10 +11,13 @@ import { requestId } from './http/request-id';
 import { mountRoutes, type AnyRoute } from './http/route';
 import { createGate } from './modules/auth/gate';
 import { authRoutes } from './modules/auth/routes';
+import { keywordImportRoutes } from './modules/planner/import';
 import { plannerRoutes } from './modules/planner/routes';
 import { HealthService } from './modules/system/health';
 import { healthRoutes } from './modules/system/routes';
 import { tenancyRoutes } from './modules/tenancy/routes';
+import { writerRoutes } from './modules/writer/routes';
+import { WriterService } from './modules/writer/service';
 import { VERSION } from './version';
 
 /** Every declared API route, in the order the OpenAPI document lists them. */
@@ -24,6 +27,9 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...healthRoutes( new HealthService( context ) ),
 		...authRoutes( services.auth ),
 		...tenancyRoutes( { models, ...services } ),
+		...writerRoutes( new WriterService( context.db, models ), models ),
+		// Before the planner's `:id` routes: `/planner/keywords/export/` is not keyword "export".
+		...keywordImportRoutes( context ),
 		...plannerRoutes( { db: context.db, models, ...services } ),
 	];
 }
