@@ -4,6 +4,7 @@ import { openDatabase } from './db/connection';
 import { migrate } from './db/migrate';
 import { defineModels } from './db/models';
 import { heartbeatJob } from './jobs/heartbeat';
+import { keywordImportJob } from './modules/planner/import';
 import type { Logger } from './logger';
 import { loadSecrets } from './modules/auth/secrets';
 import { createQueue } from './queue';
@@ -43,6 +44,7 @@ export async function boot(
 		logger,
 	} );
 	queue.define( heartbeatJob( db.sequelize, queue.driver ) );
+	queue.define( keywordImportJob( { config, db, models, queue, logger } ) );
 	const services = createServices( { config, logger, db, models, secrets } );
 	return { config, logger, db, models, secrets, queue, services };
 }

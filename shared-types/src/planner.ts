@@ -193,7 +193,23 @@ export const importPreviewSchema = z.object( {
 	columns: z.array( z.string() ),
 	mapping: importMappingSchema,
 	rows: z.array( z.array( z.string() ) ),
+	/** What the user should know before importing (e.g. no keyword column recognised). */
+	warnings: z.array( z.string() ),
 } );
+
+/** Form fields of the multipart keyword upload (the file goes in a part named `file`). */
+export const keywordImportUploadSchema = z.object( {
+	sector_id: idParam,
+	/** JSON of `importMappingSchema`; overrides the detected mapping. */
+	mapping: z.string().optional(),
+} );
+export const keywordImportListQuerySchema = scopedListQuerySchema.extend( { status: importStatusSchema.optional() } );
+export const keywordExportQuerySchema = z.object( {
+	sector_id: idParam,
+	status: keywordStatusSchema.optional(),
+	intent: keywordIntentSchema.optional(),
+} );
+export const clusterExportQuerySchema = z.object( { sector_id: idParam, status: clusterStatusSchema.optional() } );
 
 export type Keyword = z.infer< typeof keywordSchema >;
 export type Cluster = z.infer< typeof clusterSchema >;

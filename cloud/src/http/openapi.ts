@@ -82,6 +82,17 @@ function successResponse( spec: AnyRoute ): [ string, unknown ] {
 			},
 		];
 	}
+	if ( 'file' in response ) {
+		return [
+			'200',
+			{
+				description: response.description ?? 'A file',
+				content: {
+					[ response.file ]: { schema: { type: 'string' } },
+				},
+			},
+		];
+	}
 	if ( ! ( 'data' in response ) ) {
 		return [
 			'204',
@@ -102,6 +113,25 @@ function successResponse( spec: AnyRoute ): [ string, unknown ] {
 			},
 		},
 	];
+}
+
+/** A multipart form: its text fields plus the binary `file` part. */
+function uploadSchema( fields: z.ZodType ): Record< string, unknown > {
+	const json = jsonSchema( fields, 'input' ) as {
+		properties?: Record< string, unknown >;
+		required?: string[];
+	};
+	return {
+		type: 'object',
+		properties: {
+			file: {
+				type: 'string',
+				contentMediaType: 'application/octet-stream',
+			},
+			...json.properties,
+		},
+		required: [ 'file', ...( json.required ?? [] ) ],
+	};
 }
 
 export function buildOpenApiDocument(
@@ -151,6 +181,18 @@ export function buildOpenApiDocument(
 							content: {
 								'application/json': {
 									schema: jsonSchema( spec.body, 'input' ),
+								},
+							},
+						},
+					}
+				: {} ),
+			...( spec.upload
+				? {
+						requestBody: {
+							required: true,
+							content: {
+								'multipart/form-data': {
+									schema: uploadSchema( spec.upload ),
 								},
 							},
 						},

@@ -27,7 +27,9 @@ type Out< S > = S extends z.ZodType ? z.infer< S > : undefined;
 export type ResponseSpec =
 	| { status?: number; data: Schema; description?: string }
 	| { list: Schema; description?: string }
-	| { status: 204; description?: string };
+	| { status: 204; description?: string }
+	/** Not the envelope: a file (e.g. `text/csv`) the handler streams itself. */
+	| { file: string; description?: string };
 
 export type HandlerInput< P, Q, B, A extends AuthMode > = {
 	params: Out< P >;
@@ -45,7 +47,9 @@ export type HandlerInput< P, Q, B, A extends AuthMode > = {
 export type HandlerResult =
 	| { status?: number; data: unknown; message?: string }
 	| { list: ListPage< unknown > }
-	| { status: 204 };
+	| { status: 204 }
+	/** The handler has written the response itself (a streamed file). */
+	| { sent: true };
 
 export type RouteSpec<
 	P extends Schema | undefined = Schema | undefined,
@@ -66,6 +70,11 @@ export type RouteSpec<
 	params?: P;
 	query?: Q;
 	body?: B;
+	/**
+	 * A multipart/form-data upload: the form's text fields (the file part is
+	 * `file`). Documented only; the handler reads the request stream itself.
+	 */
+	upload?: Schema;
 	response: ResponseSpec;
 	handler( input: HandlerInput< P, Q, B, A > ): Promise< HandlerResult >;
 };
@@ -114,6 +123,9 @@ export function mountRoutes(
 					req,
 					res,
 				} );
+				if ( 'sent' in result ) {
+					return;
+				}
 				if ( 'list' in result ) {
 					sendList( req, res, result.list );
 				} else if ( result.status === 204 ) {

@@ -24,7 +24,8 @@ import { cleanKeyword, normalizeKeyword } from '../normalize';
  * → the first one.
  */
 
-export type KeywordIntent = 'informational' | 'commercial' | 'transactional' | 'navigational';
+export type KeywordIntent =
+	'informational' | 'commercial' | 'transactional' | 'navigational';
 
 export type ParsedKeyword = {
 	keyword: string;
@@ -35,11 +36,22 @@ export type ParsedKeyword = {
 	cpc: number | null;
 };
 
-export type RowOutcome = { ok: true; value: ParsedKeyword } | { ok: false; reason: string };
+export type RowOutcome =
+	{ ok: true; value: ParsedKeyword } | { ok: false; reason: string };
 
 const MAX_VOLUME = 1_000_000_000;
 const MAX_CPC = 100_000;
-const EMPTY = new Set( [ '', '-', '–', '—', 'n/a', 'na', 'null', 'none', '--' ] );
+const EMPTY = new Set( [
+	'',
+	'-',
+	'–',
+	'—',
+	'n/a',
+	'na',
+	'null',
+	'none',
+	'--',
+] );
 const SUFFIX: Record< string, number > = { k: 1e3, m: 1e6, b: 1e9 };
 
 /** A plain number with optional separators and suffix; NaN when it is not one. */
@@ -55,9 +67,14 @@ function parseSingle( raw: string ): number {
 	const lastComma = text.lastIndexOf( ',' );
 	if ( lastDot >= 0 && lastComma >= 0 ) {
 		// Both present: the later one is the decimal separator.
-		text = lastDot > lastComma ? text.replace( /,/g, '' ) : text.replace( /\./g, '' ).replace( ',', '.' );
+		text =
+			lastDot > lastComma
+				? text.replace( /,/g, '' )
+				: text.replace( /\./g, '' ).replace( ',', '.' );
 	} else if ( lastComma >= 0 ) {
-		text = /^\d{1,3}(,\d{3})+$/.test( text ) ? text.replace( /,/g, '' ) : text.replace( ',', '.' );
+		text = /^\d{1,3}(,\d{3})+$/.test( text )
+			? text.replace( /,/g, '' )
+			: text.replace( ',', '.' );
 	}
 	if ( ! /^\d+(\.\d+)?$|^\.\d+$/.test( text ) ) {
 		return NaN;
@@ -104,43 +121,71 @@ const INTENT_CODES: Record< string, KeywordIntent > = {
 };
 
 /** Intent text → one of the four intents; null for empty, undefined for unknown. */
-export function parseIntent( raw: string | undefined ): KeywordIntent | null | undefined {
+export function parseIntent(
+	raw: string | undefined
+): KeywordIntent | null | undefined {
 	const text = ( raw ?? '' ).trim().toLowerCase();
 	if ( EMPTY.has( text ) ) {
 		return null;
 	}
-	const first = text.split( /[,;/|+]|\s+and\s+|\s+/ ).map( ( part ) => part.trim() ).find( Boolean ) ?? '';
+	const first =
+		text
+			.split( /[,;/|+]|\s+and\s+|\s+/ )
+			.map( ( part ) => part.trim() )
+			.find( Boolean ) ?? '';
 	return INTENT_CODES[ first ];
 }
 
 const cell = ( fields: string[], index: number | null | undefined ) =>
 	index === null || index === undefined ? undefined : fields[ index ];
 
-const quote = ( text: string ) => `"${ text.length > 40 ? `${ text.slice( 0, 40 ) }…` : text }"`;
+const quote = ( text: string ) =>
+	`"${ text.length > 40 ? `${ text.slice( 0, 40 ) }…` : text }"`;
 
 /** Maps and validates one record; `reason` names the field and the value. */
-export function parseRow( fields: string[], mapping: ImportMapping ): RowOutcome {
+export function parseRow(
+	fields: string[],
+	mapping: ImportMapping
+): RowOutcome {
 	const keyword = cleanKeyword( cell( fields, mapping.keyword ) ?? '' );
 	if ( ! keyword ) {
 		return { ok: false, reason: 'keyword: is blank' };
 	}
 	if ( keyword.length > 255 ) {
-		return { ok: false, reason: `keyword: is ${ keyword.length } characters long; at most 255 allowed` };
+		return {
+			ok: false,
+			reason: `keyword: is ${ keyword.length } characters long; at most 255 allowed`,
+		};
 	}
 	const volumeText = cell( fields, mapping.search_volume );
 	const volume = parseLenientNumber( volumeText );
-	if ( volume !== null && ( Number.isNaN( volume ) || volume > MAX_VOLUME ) ) {
-		return { ok: false, reason: `search_volume: ${ quote( volumeText ?? '' ) } is not a number from 0 to ${ MAX_VOLUME }` };
+	if (
+		volume !== null &&
+		( Number.isNaN( volume ) || volume > MAX_VOLUME )
+	) {
+		return {
+			ok: false,
+			reason: `search_volume: ${ quote( volumeText ?? '' ) } is not a number from 0 to ${ MAX_VOLUME }`,
+		};
 	}
 	const difficultyText = cell( fields, mapping.difficulty );
 	const difficulty = parseLenientNumber( difficultyText );
-	if ( difficulty !== null && ( Number.isNaN( difficulty ) || difficulty > 100 ) ) {
-		return { ok: false, reason: `difficulty: ${ quote( difficultyText ?? '' ) } is not a number from 0 to 100` };
+	if (
+		difficulty !== null &&
+		( Number.isNaN( difficulty ) || difficulty > 100 )
+	) {
+		return {
+			ok: false,
+			reason: `difficulty: ${ quote( difficultyText ?? '' ) } is not a number from 0 to 100`,
+		};
 	}
 	const cpcText = cell( fields, mapping.cpc );
 	const cpc = parseLenientNumber( cpcText );
 	if ( cpc !== null && ( Number.isNaN( cpc ) || cpc > MAX_CPC ) ) {
-		return { ok: false, reason: `cpc: ${ quote( cpcText ?? '' ) } is not an amount from 0 to ${ MAX_CPC }` };
+		return {
+			ok: false,
+			reason: `cpc: ${ quote( cpcText ?? '' ) } is not an amount from 0 to ${ MAX_CPC }`,
+		};
 	}
 	const intentText = cell( fields, mapping.intent );
 	const intent = parseIntent( intentText );

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * Where uploaded files live. Callers see keys, never paths, so a local folder
+ * today and object storage later are the same to them. Writes are streamed
+ * and land under their key only when complete (a crash leaves no half file).
+ */
+export interface FileStorage {
+	/** Streams `source` to a new key under `prefix`; resolves with the key and size. */
+	write(
+		prefix: string,
+		source: Readable,
+		extension?: string
+	): Promise< { key: string; size: number } >;
+	/** A stream of the stored bytes, optionally a range `[start, end]` (inclusive). */
+	read( key: string, range?: { start?: number; end?: number } ): Readable;
+	size( key: string ): Promise< number >;
+	remove( key: string ): Promise< void >;
+}
+
+/** Files in a folder (`<dataDir>/uploads`). */
+export class LocalFileStorage implements FileStorage {
+	constructor( private readonly root: string ) {}
+
+	async write(
+		prefix: string,
+		source: Readable,
+		extension = ''
+	): Promise< { key: string; size: number } > {
+		const key = path.posix.join(
+			...prefix.split( '/' ).filter( Boolean ),
+			`${ randomUUID() }${ extension }`
+		);
+		const target = this.pathOf( key );
+		await fs.promises.mkdir( path.dirname( target ), { recursive: true } );
+		const partial = `${ target }.partial`;
+		try {
+			await pipeline( source, fs.createWriteStream( partial ) );
+			await fs.promises.rename( partial, target );
+		} catch ( error ) {
+			await fs.promises.rm( partial, { force: true } );
+			throw error;
+		}
+		return { key, size: ( await fs.promises.stat( target ) ).size };
+	}
+
+	read(
+		key: string,
+		range: { start?: number; end?: number } = {}
+	): Readable {
+		return fs.createReadStream( this.pathOf( key ), range );
+	}
+
+	async size( key: string ): Promise< number > {
+		return ( await fs.promises.stat( this.pathOf( key ) ) ).size;
+	}
+
+	async remove( key: string ): Promise< void > {
+		await fs.promises.rm( this.pathOf( key ), { force: true } );
+	}
+
+	private pathOf( key: string ): string {
+		const resolved = path.resolve( this.root, key );
+		if ( ! resolved.startsWith( path.resolve( this.root ) + path.sep ) ) {
+			throw new Error( `Storage key escapes the storage root: ${ key }` );
+		}
+		return resolved;
+	}
+}

@@ -1,0 +1,1035 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { QueryTypes } from 'sequelize';
+import request from 'supertest';
+import {
+	KEYWORD_IMPORT_JOB,
+	keywordImportService,
+} from '../src/modules/planner/import';
+import type { JobEvent } from '../src/queue';
+import { LocalFileStorage } from '../src/storage/file-storage';
+import { addTenant, addUser, bearer, type Tenant } from './fixtures';
+import { startTestCloud, waitFor, type TestCloud } from './support';
+
+const FIXTURES = path.join( __dirname, 'fixtures', 'imports' );
+const fixture = ( name: string ) =>
+	fs.readFileSync( path.join( FIXTURES, name ) );
+
+type StoredKeyword = {
+	keyword: string;
+	search_volume: number;
+	difficulty: number | null;
+	intent: string | null;
+	cpc: string | null;
+	source: string;
+};
+
+function helpers( get: () => { cloud: TestCloud; tenant: Tenant } ) {
+	const api = () => request( get().cloud.app );
+	const sql = < T extends object >(
+		query: string,
+		replacements: Record< string, unknown > = {}
+	) =>
+		get().cloud.context.db.sequelize.query< T >( query, {
+			replacements,
+			type: QueryTypes.SELECT,
+		} );
+	return {
+		api,
+		sql,
+		/** A fresh sector of the tenant's site (straight in the database: plan limits are not under test). */
+		async newSector( name: string ): Promise< number > {
+			const { cloud, tenant } = get();
+			const sector = await cloud.context.models.Sector.create( {
+				account_id: tenant.accountId,
+				site_id: tenant.siteId,
+				name,
+				industry_sector_id: null,
+			} );
+			return sector.id;
+		},
+		upload(
+			file: Buffer | string,
+			filename: string,
+			fields: Record< string, string >,
+			url = '/api/v1/planner/keywords/import/'
+		) {
+			let req = api().post( url ).set( bearer( get().tenant.owner ) );
+			for ( const [ name, value ] of Object.entries( fields ) ) {
+				req = req.field( name, value );
+			}
+			return typeof file === 'string'
+				? req.attach( 'file', file, { filename } )
+				: req.attach( 'file', file, {
+						filename,
+						contentType: 'text/csv',
+					} );
+		},
+		async finished( id: number, timeoutMs = 20_000 ) {
+			return waitFor( async () => {
+				const res = await api()
+					.get( `/api/v1/planner/keywords/imports/${ id }/` )
+					.set( bearer( get().tenant.owner ) )
+					.expect( 200 );
+				return [ 'succeeded', 'failed' ].includes(
+					res.body.data.status
+				)
+					? res.body.data
+					: undefined;
+			}, timeoutMs );
+		},
+		async keywords(
+			sectorId: number
+		): Promise< Map< string, StoredKeyword > > {
+			const rows = await sql< StoredKeyword & { normalized: string } >(
+				'SELECT keyword, normalized, search_volume, difficulty, intent, cpc, source FROM keywords WHERE sector_id = :sectorId ORDER BY id',
+				{ sectorId }
+			);
+			return new Map(
+				rows.map( ( { normalized, ...row } ) => [ normalized, row ] )
+			);
+		},
+	};
+}
+
+describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	let other: Tenant;
+	const h = helpers( () => ( { cloud, tenant } ) );
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'bee' } );
+		tenant = await addTenant( cloud, 'Import Co' );
+		other = await addTenant( cloud, 'Other Co' );
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+	} );
+
+	it( 'previews a Google Keyword Planner export: UTF-16 LE, tabs, preamble, ranges', async () => {
+		const res = await h
+			.upload(
+				fixture( 'google-keyword-planner.csv' ),
+				'Keyword Stats.csv',
+				{ sector_id: String( tenant.sectorId ) },
+				'/api/v1/planner/keywords/import/preview/'
+			)
+			.expect( 200 );
+		const preview = res.body.data;
+		expect( preview ).toMatchObject( {
+			format: 'google_keyword_planner',
+			encoding: 'utf-16le',
+			delimiter: '\t',
+			header_line: 3,
+			mapping: { keyword: 0, search_volume: 2, difficulty: 6, cpc: 8 },
+			warnings: [],
+		} );
+		expect( preview.columns.slice( 0, 3 ) ).toEqual( [
+			'Keyword',
+			'Currency',
+			'Avg. monthly searches',
+		] );
+		expect( preview.rows ).toHaveLength( 6 );
+		expect( preview.rows[ 0 ].slice( 0, 3 ) ).toEqual( [
+			'running shoes',
+			'USD',
+			'100K – 1M',
+		] );
+		// A preview stores nothing.
+		expect( await cloud.context.models.KeywordImport.count() ).toBe( 0 );
+	} );
+
+	it( 'previews a plain list as one column without a header, and warns when no keyword column is recognised', async () => {
+		const plain = await h
+			.upload(
+				fixture( 'plain-list.txt' ),
+				'list.txt',
+				{ sector_id: String( tenant.sectorId ) },
+				'/api/v1/planner/keywords/import/preview/'
+			)
+			.expect( 200 );
+		expect( plain.body.data ).toMatchObject( {
+			format: 'plain',
+			delimiter: '',
+			header_line: 0,
+			columns: [ 'Column 1' ],
+			mapping: { keyword: 0 },
+		} );
+		expect( plain.body.data.rows[ 1 ] ).toEqual( [
+			'Trail Running Shoes',
+		] );
+		const generic = await h
+			.upload(
+				fixture( 'generic-semicolon.csv' ),
+				'de.csv',
+				{ sector_id: String( tenant.sectorId ) },
+				'/api/v1/planner/keywords/import/preview/'
+			)
+			.expect( 200 );
+		expect( generic.body.data ).toMatchObject( {
+			format: 'csv',
+			delimiter: ';',
+			header_line: 1,
+			columns: [
+				'Begriff',
+				'Region',
+				'Suchvolumen',
+				'Schwierigkeit',
+				'Absicht',
+			],
+		} );
+		expect( generic.body.data.warnings[ 0 ] ).toMatch(
+			/No keyword column was recognised/
+		);
+	} );
+
+	it.each( [
+		[
+			'google-keyword-planner.csv',
+			'google_keyword_planner',
+			{},
+			{
+				'running shoes': {
+					search_volume: 550000,
+					difficulty: 100,
+					intent: null,
+					cpc: '2.43',
+				},
+				'best running shoes for flat feet': {
+					search_volume: 5500,
+					difficulty: 52,
+					cpc: '1.37',
+				},
+				'zapatillas de running': {
+					search_volume: 550,
+					difficulty: 12,
+					cpc: '0.95',
+				},
+				'how to clean running shoes': {
+					search_volume: 55,
+					difficulty: 3,
+					cpc: null,
+				},
+			},
+			6,
+		],
+		[
+			'semrush.csv',
+			'semrush',
+			{},
+			{
+				'running shoes': {
+					search_volume: 201000,
+					difficulty: 100,
+					intent: 'commercial',
+					cpc: '1.12',
+				},
+				'how to lace running shoes': {
+					search_volume: 2400,
+					difficulty: 31,
+					intent: 'informational',
+					cpc: '0.00',
+				},
+				'nike running shoes': {
+					search_volume: 49500,
+					difficulty: 94,
+					intent: 'navigational',
+					cpc: '1.38',
+				},
+				'buy running shoes online': {
+					search_volume: 1900,
+					difficulty: 67,
+					intent: 'transactional',
+					cpc: '2.05',
+				},
+			},
+			5,
+		],
+		[
+			'ahrefs.csv',
+			'ahrefs',
+			{},
+			{
+				'trail running shoes': {
+					keyword: 'trail running shoes',
+					search_volume: 43000,
+					difficulty: 44,
+					cpc: '1.60',
+				},
+				'trail running shoes women': {
+					search_volume: 2100,
+					difficulty: 29,
+					cpc: '1.40',
+				},
+				'are trail running shoes good for hiking': {
+					search_volume: 700,
+					difficulty: 3,
+					cpc: null,
+				},
+			},
+			4,
+		],
+		[
+			'plain-list.txt',
+			'plain',
+			{},
+			{
+				'running shoes': {
+					keyword: 'running shoes',
+					search_volume: 0,
+					difficulty: null,
+					intent: null,
+				},
+				'trail running shoes': { keyword: 'Trail Running Shoes' },
+				'half marathon pace chart': {
+					keyword: 'half marathon pace chart',
+				},
+			},
+			4,
+		],
+		[
+			'generic-semicolon.csv',
+			'csv',
+			{
+				mapping: JSON.stringify( {
+					keyword: 0,
+					search_volume: 2,
+					difficulty: 3,
+					intent: 4,
+				} ),
+			},
+			{
+				laufschuhe: {
+					search_volume: 74000,
+					difficulty: 88,
+					intent: 'commercial',
+					cpc: null,
+				},
+				'laufschuhe damen': {
+					search_volume: 27100,
+					difficulty: 71,
+					intent: 'transactional',
+				},
+				'laufschuhe test': {
+					search_volume: 6600,
+					difficulty: 45,
+					intent: 'informational',
+				},
+			},
+			3,
+		],
+	] )(
+		'imports %s (%s) with the right values',
+		async ( file, format, fields, expected, count ) => {
+			const sectorId = await h.newSector( `Format ${ file }` );
+			const res = await h
+				.upload( fixture( file ), file, {
+					sector_id: String( sectorId ),
+					...fields,
+				} )
+				.expect( 202 );
+			expect( res.body.data ).toMatchObject( {
+				status: 'queued',
+				format,
+				filename: file,
+				sector_id: sectorId,
+			} );
+			const done = await h.finished( res.body.data.id );
+			expect( done ).toMatchObject( {
+				status: 'succeeded',
+				progress: 100,
+				imported: count,
+				invalid: 0,
+				error: null,
+			} );
+			const stored = await h.keywords( sectorId );
+			expect( stored.size ).toBe( count );
+			for ( const [ normalized, values ] of Object.entries( expected ) ) {
+				expect( stored.get( normalized ) ).toMatchObject( {
+					source: 'csv_import',
+					...values,
+				} );
+			}
+		}
+	);
+
+	it( 'reports the plain list duplicate ("running  shoes" is "running shoes") as a duplicate, not an import', async () => {
+		const sectorId = await h.newSector( 'Plain duplicates' );
+		const res = await h
+			.upload( fixture( 'plain-list.txt' ), 'list.txt', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 202 );
+		expect( await h.finished( res.body.data.id ) ).toMatchObject( {
+			total_rows: 5,
+			imported: 4,
+			duplicates: 1,
+			invalid: 0,
+		} );
+	} );
+
+	it( 'refuses a file without a recognised keyword column unless a mapping names one', async () => {
+		const sectorId = await h.newSector( 'No mapping' );
+		const res = await h
+			.upload( fixture( 'generic-semicolon.csv' ), 'de.csv', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 400 );
+		expect( res.body.error ).toBe(
+			'No keyword column was recognised in the file.'
+		);
+		expect( res.body.errors.mapping[ 0 ] ).toMatch(
+			/no keyword column among: "Begriff", "Region"/
+		);
+		const bad = await h
+			.upload( fixture( 'generic-semicolon.csv' ), 'de.csv', {
+				sector_id: String( sectorId ),
+				mapping: '{"keyword": 9}',
+			} )
+			.expect( 400 );
+		expect( bad.body.errors.mapping ).toEqual( [
+			'keyword: column 9 does not exist; the file has 5 column(s), numbered from 0',
+		] );
+		const notJson = await h
+			.upload( fixture( 'generic-semicolon.csv' ), 'de.csv', {
+				sector_id: String( sectorId ),
+				mapping: 'keyword=0',
+			} )
+			.expect( 400 );
+		expect( notJson.body.errors.mapping[ 0 ] ).toMatch( /must be JSON/ );
+		expect(
+			await cloud.context.models.KeywordImport.count( {
+				where: { sector_id: sectorId },
+			} )
+		).toBe( 0 );
+	} );
+
+	it( 'keeps the good rows of a file with bad ones and reports each bad line with its reason', async () => {
+		const sectorId = await h.newSector( 'Bad rows' );
+		const res = await h
+			.upload( fixture( 'with-bad-rows.csv' ), 'bad.csv', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 202 );
+		const done = await h.finished( res.body.data.id );
+		expect( done ).toMatchObject( {
+			status: 'succeeded',
+			total_rows: 9,
+			imported: 4,
+			duplicates: 1,
+			invalid: 4,
+		} );
+		const stored = await h.keywords( sectorId );
+		expect( [ ...stored.keys() ] ).toEqual( [
+			'good one',
+			'second good',
+			'third good',
+			'fourth good',
+		] );
+		expect( stored.get( 'second good' ) ).toMatchObject( {
+			search_volume: 1200,
+			intent: 'commercial',
+			cpc: '1.10',
+		} );
+		expect( stored.get( 'third good' ) ).toMatchObject( {
+			search_volume: 1200,
+			intent: 'transactional',
+			cpc: null,
+		} );
+		expect( stored.get( 'fourth good' ) ).toMatchObject( {
+			search_volume: 5,
+			difficulty: 0,
+			intent: 'navigational',
+		} );
+		const problems = await h
+			.api()
+			.get( `/api/v1/planner/keywords/imports/${ done.id }/problems/` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect( problems.body.count ).toBe( 4 );
+		expect( problems.body.results ).toEqual( [
+			{ line: 3, reason: 'keyword: is blank' },
+			{
+				line: 6,
+				reason: 'search_volume: "lots" is not a number from 0 to 1000000000',
+			},
+			{
+				line: 7,
+				reason: 'difficulty: "150" is not a number from 0 to 100',
+			},
+			{
+				line: 8,
+				reason: 'intent: "curious" is not one of informational, commercial, transactional, navigational (or I, C, T, N)',
+			},
+		] );
+		const paged = await h
+			.api()
+			.get(
+				`/api/v1/planner/keywords/imports/${ done.id }/problems/?page_size=2&page=2`
+			)
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect(
+			paged.body.results.map( ( p: { line: number } ) => p.line )
+		).toEqual( [ 7, 8 ] );
+		expect( paged.body.next ).toBeNull();
+		expect( paged.body.previous ).toContain( 'page=1' );
+	} );
+
+	it( 'adds nothing when the same file is imported twice', async () => {
+		const sectorId = await h.newSector( 'Twice' );
+		const first = await h
+			.upload( fixture( 'semrush.csv' ), 'semrush.csv', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 202 );
+		expect( await h.finished( first.body.data.id ) ).toMatchObject( {
+			imported: 5,
+			duplicates: 0,
+		} );
+		const before = await h.keywords( sectorId );
+		const second = await h
+			.upload( fixture( 'semrush.csv' ), 'semrush.csv', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 202 );
+		expect( await h.finished( second.body.data.id ) ).toMatchObject( {
+			status: 'succeeded',
+			total_rows: 5,
+			imported: 0,
+			duplicates: 5,
+			invalid: 0,
+		} );
+		expect( await h.keywords( sectorId ) ).toEqual( before );
+	} );
+
+	describe( 'refuses unusable files with a clear 400 and creates nothing', () => {
+		const header = 'Keyword,Volume,Keyword Difficulty\r\n';
+		const png = Buffer.concat( [
+			Buffer.from( [ 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a ] ),
+			Buffer.alloc( 200, 7 ),
+		] );
+		const nuls = Buffer.from(
+			'keyword\nabc\u0000\u0000\u0001def\nmore\u0000\n',
+			'latin1'
+		);
+		it.each( [
+			[ 'an empty file', Buffer.alloc( 0 ), 'The file is empty.' ],
+			[
+				'a file of blank lines',
+				Buffer.from( '\r\n \r\n\t\r\n' ),
+				'The file is empty.',
+			],
+			[
+				'a PNG image',
+				png,
+				'The file is a PNG image, not a CSV or text file.',
+			],
+			[
+				'bytes with NULs',
+				nuls,
+				'The file is binary (it contains NUL bytes), not a CSV or text file.',
+			],
+			[
+				'a header without rows',
+				Buffer.from( header ),
+				'The file has a header row but no keyword rows.',
+			],
+		] )( '%s', async ( _label, bytes, message ) => {
+			const before = {
+				imports: await cloud.context.models.KeywordImport.count(),
+				keywords: await cloud.context.models.Keyword.count(),
+			};
+			const res = await h
+				.upload( bytes, 'upload.csv', {
+					sector_id: String( tenant.sectorId ),
+				} )
+				.expect( 400 );
+			expect( res.body ).toMatchObject( {
+				success: false,
+				error: message,
+				errors: { file: [ expect.any( String ) ] },
+			} );
+			expect( {
+				imports: await cloud.context.models.KeywordImport.count(),
+				keywords: await cloud.context.models.Keyword.count(),
+			} ).toEqual( before );
+			// The upload was stored while it streamed in; a refusal deletes it.
+			const uploads = path.join(
+				cloud.context.config.dataDir,
+				'uploads',
+				'keyword-imports',
+				String( tenant.accountId )
+			);
+			const stored = fs.existsSync( uploads )
+				? fs.readdirSync( uploads )
+				: [];
+			const recorded = (
+				await cloud.context.models.KeywordImport.findAll( {
+					where: { account_id: tenant.accountId },
+				} )
+			).map( ( r ) => path.basename( r.storage_path ) );
+			expect(
+				stored.filter( ( f ) => ! recorded.includes( f ) )
+			).toEqual( [] );
+		} );
+
+		it( 'a request that is not multipart, or has no file', async () => {
+			const json = await h
+				.api()
+				.post( '/api/v1/planner/keywords/import/' )
+				.set( bearer( tenant.owner ) )
+				.send( { sector_id: tenant.sectorId } )
+				.expect( 415 );
+			expect( json.body.error ).toBe(
+				'Send the file as multipart/form-data, in a part named "file".'
+			);
+			const noFile = await h
+				.api()
+				.post( '/api/v1/planner/keywords/import/' )
+				.set( bearer( tenant.owner ) )
+				.field( 'sector_id', String( tenant.sectorId ) )
+				.expect( 400 );
+			expect( noFile.body.errors.file[ 0 ] ).toMatch(
+				/this field is required/
+			);
+		} );
+	} );
+
+	it( 'imports 100,000 rows completely, reporting increasing progress', async () => {
+		const sectorId = await h.newSector( 'Big' );
+		const dir = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-import-' ) );
+		const file = path.join( dir, 'big.csv' );
+		const intents = [ 'I', 'C', 'T', 'N' ];
+		const lines = [ 'Keyword,Intent,Volume,Keyword Difficulty,CPC (USD)' ];
+		for ( let i = 0; i < 100_000; i++ ) {
+			lines.push(
+				`keyword number ${ i },${ intents[ i % 4 ] },${ i * 3 },${ i % 101 },${ ( i % 500 ) / 100 }`
+			);
+		}
+		fs.writeFileSync( file, lines.join( '\n' ) + '\n' );
+		const events: JobEvent[] = [];
+		const unsubscribe = cloud.context.queue.onEvent(
+			( event ) =>
+				event.type === KEYWORD_IMPORT_JOB && events.push( event )
+		);
+		const started = Date.now();
+		try {
+			const res = await h
+				.upload( file, 'big.csv', { sector_id: String( sectorId ) } )
+				.expect( 202 );
+			const done = await h.finished( res.body.data.id, 60_000 );
+			expect( done ).toMatchObject( {
+				status: 'succeeded',
+				progress: 100,
+				total_rows: 100_000,
+				imported: 100_000,
+				duplicates: 0,
+				invalid: 0,
+			} );
+			expect( Date.now() - started ).toBeLessThan( 60_000 );
+			const [ { n } ] = await h.sql< { n: number } >(
+				'SELECT COUNT(*)::int AS n FROM keywords WHERE sector_id = :sectorId',
+				{ sectorId }
+			);
+			expect( n ).toBe( 100_000 );
+			const sample = await h.sql< StoredKeyword >(
+				`SELECT keyword, search_volume, difficulty, intent, cpc, source FROM keywords WHERE sector_id = :sectorId AND keyword IN ('keyword number 0', 'keyword number 54321', 'keyword number 99999') ORDER BY search_volume`,
+				{ sectorId }
+			);
+			expect( sample ).toEqual( [
+				{
+					keyword: 'keyword number 0',
+					search_volume: 0,
+					difficulty: 0,
+					intent: 'informational',
+					cpc: '0.00',
+					source: 'csv_import',
+				},
+				{
+					keyword: 'keyword number 54321',
+					search_volume: 162963,
+					difficulty: 54321 % 101,
+					intent: 'commercial',
+					cpc: '3.21',
+					source: 'csv_import',
+				},
+				{
+					keyword: 'keyword number 99999',
+					search_volume: 299997,
+					difficulty: 99999 % 101,
+					intent: 'navigational',
+					cpc: '4.99',
+					source: 'csv_import',
+				},
+			] );
+			const percents = events
+				.filter(
+					( e ) =>
+						e.kind === 'progress' &&
+						e.id === `keyword-import-${ res.body.data.id }`
+				)
+				.map( ( e ) =>
+					e.kind === 'progress' ? e.progress.percent : -1
+				);
+			expect( percents.length ).toBeGreaterThan( 5 );
+			expect( percents[ percents.length - 1 ] ).toBe( 100 );
+			expect( percents ).toEqual(
+				[ ...percents ].sort( ( a, b ) => a - b )
+			);
+			expect( new Set( percents ).size ).toBe( percents.length );
+		} finally {
+			unsubscribe();
+			fs.rmSync( dir, { recursive: true, force: true } );
+		}
+	}, 90_000 );
+
+	it( 'leaves correct counters and no duplicates when the job dies mid-run and runs again', async () => {
+		const sectorId = await h.newSector( 'Crash' );
+		const service = keywordImportService( cloud.context );
+		const storage = new LocalFileStorage(
+			path.join( cloud.context.config.dataDir, 'uploads' )
+		);
+		const lines = [ 'Keyword,Volume' ];
+		for ( let i = 0; i < 12_000; i++ ) {
+			lines.push( `crash keyword ${ i % 11_000 },${ i }` );
+		}
+		lines.push( ',5' );
+		const { key } = await storage.write(
+			'test',
+			Readable.from( [ lines.join( '\n' ) ] ),
+			'.csv'
+		);
+		// Recorded but not queued: this test plays the worker.
+		const row = await cloud.context.models.KeywordImport.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: sectorId,
+			created_by: tenant.owner.id,
+			filename: 'crash.csv',
+			storage_path: key,
+			format: 'csv',
+			mapping: { keyword: 0, search_volume: 1 },
+			error: null,
+			started_at: null,
+			finished_at: null,
+		} );
+		let calls = 0;
+		const dying = service.run( {
+			data: { importId: row.id },
+			reportProgress: async () => {
+				calls++;
+				// The worker dies after the first batch was committed.
+				throw new Error( 'worker died' );
+			},
+		} );
+		await expect( dying ).rejects.toThrow( 'worker died' );
+		expect( calls ).toBe( 1 );
+		const [ { n: partial } ] = await h.sql< { n: number } >(
+			'SELECT COUNT(*)::int AS n FROM keywords WHERE sector_id = :sectorId',
+			{ sectorId }
+		);
+		expect( partial ).toBe( 5_000 );
+		await row.reload();
+		expect( row.status ).toBe( 'failed' );
+
+		const expected = {
+			total_rows: 12_001,
+			imported: 11_000,
+			duplicates: 1_000,
+			invalid: 1,
+		};
+		const noop = {
+			data: { importId: row.id },
+			reportProgress: async () => undefined,
+		};
+		expect( await service.run( noop ) ).toEqual( expected );
+		// And a redelivery after success changes nothing either.
+		expect( await service.run( noop ) ).toEqual( expected );
+		await row.reload();
+		expect( row ).toMatchObject( {
+			status: 'succeeded',
+			progress: 100,
+			error: null,
+			...expected,
+		} );
+		const [ counts ] = await h.sql< { n: number; distinct_n: number } >(
+			'SELECT COUNT(*)::int AS n, COUNT(DISTINCT normalized)::int AS distinct_n FROM keywords WHERE sector_id = :sectorId',
+			{ sectorId }
+		);
+		expect( counts ).toEqual( { n: 11_000, distinct_n: 11_000 } );
+		const problems = await h.sql< { line: number; reason: string } >(
+			'SELECT line, reason FROM keyword_import_problems WHERE import_id = :id',
+			{ id: row.id }
+		);
+		expect( problems ).toEqual( [
+			{ line: 12_002, reason: 'keyword: is blank' },
+		] );
+	} );
+
+	it( 'scopes everything to the caller’s account', async () => {
+		const sectorId = await h.newSector( 'Scoped' );
+		const res = await h
+			.upload( fixture( 'semrush.csv' ), 'semrush.csv', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 202 );
+		const id = res.body.data.id;
+		await h.finished( id );
+		const foreign = await request( cloud.app )
+			.post( '/api/v1/planner/keywords/import/' )
+			.set( bearer( other.owner ) )
+			.field( 'sector_id', String( sectorId ) )
+			.attach( 'file', fixture( 'semrush.csv' ), 'semrush.csv' )
+			.expect( 400 );
+		expect( foreign.body.errors ).toEqual( {
+			sector_id: [ `sector ${ sectorId } does not exist` ],
+		} );
+		await request( cloud.app )
+			.get( `/api/v1/planner/keywords/imports/${ id }/` )
+			.set( bearer( other.owner ) )
+			.expect( 404 );
+		await request( cloud.app )
+			.get( `/api/v1/planner/keywords/imports/${ id }/problems/` )
+			.set( bearer( other.owner ) )
+			.expect( 404 );
+		const theirs = await request( cloud.app )
+			.get( '/api/v1/planner/keywords/imports/' )
+			.set( bearer( other.owner ) )
+			.expect( 200 );
+		expect( theirs.body.count ).toBe( 0 );
+		const mine = await h
+			.api()
+			.get( `/api/v1/planner/keywords/imports/?sector_id=${ sectorId }` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect(
+			mine.body.results.map( ( r: { id: number } ) => r.id )
+		).toEqual( [ id ] );
+		const export400 = await request( cloud.app )
+			.get( `/api/v1/planner/keywords/export/?sector_id=${ sectorId }` )
+			.set( bearer( other.owner ) )
+			.expect( 400 );
+		expect( export400.body.errors ).toEqual( {
+			sector_id: [ `sector ${ sectorId } does not exist` ],
+		} );
+		await request( cloud.app )
+			.get( `/api/v1/planner/clusters/export/?sector_id=${ sectorId }` )
+			.set( bearer( other.owner ) )
+			.expect( 400 );
+	} );
+
+	it( 'lets a viewer read imports but not preview or import; site keys cannot import', async () => {
+		const viewer = await addUser( cloud, tenant.accountId, 'viewer' );
+		await request( cloud.app )
+			.post( '/api/v1/planner/keywords/import/' )
+			.set( bearer( viewer ) )
+			.field( 'sector_id', String( tenant.sectorId ) )
+			.attach( 'file', fixture( 'semrush.csv' ), 'semrush.csv' )
+			.expect( 403 );
+		await request( cloud.app )
+			.post( '/api/v1/planner/keywords/import/preview/' )
+			.set( bearer( viewer ) )
+			.field( 'sector_id', String( tenant.sectorId ) )
+			.attach( 'file', fixture( 'semrush.csv' ), 'semrush.csv' )
+			.expect( 403 );
+		await request( cloud.app )
+			.get( '/api/v1/planner/keywords/imports/' )
+			.set( bearer( viewer ) )
+			.expect( 200 );
+		await request( cloud.app )
+			.get(
+				`/api/v1/planner/keywords/export/?sector_id=${ tenant.sectorId }`
+			)
+			.set( bearer( viewer ) )
+			.expect( 200 );
+		await request( cloud.app )
+			.post( '/api/v1/planner/keywords/import/' )
+			.set( 'X-IGNY8-API-Key', tenant.apiKey )
+			.field( 'sector_id', String( tenant.sectorId ) )
+			.attach( 'file', fixture( 'semrush.csv' ), 'semrush.csv' )
+			.expect( 401 );
+		await request( cloud.app )
+			.get(
+				`/api/v1/planner/keywords/export/?sector_id=${ tenant.sectorId }`
+			)
+			.expect( 401 );
+	} );
+
+	it( 'exports a sector’s keywords and clusters as CSV, with filters', async () => {
+		const sectorId = await h.newSector( 'Export' );
+		const res = await h
+			.upload( fixture( 'semrush.csv' ), 'semrush.csv', {
+				sector_id: String( sectorId ),
+			} )
+			.expect( 202 );
+		await h.finished( res.body.data.id );
+		await h.sql(
+			`INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, search_volume, status) VALUES (:a, :s, :sector, '=HYPERLINK("x")', '=hyperlink("x")', 10, 'inactive')`,
+			{
+				a: tenant.accountId,
+				s: tenant.siteId,
+				sector: sectorId,
+			}
+		);
+		const { models } = cloud.context;
+		const cluster = await models.Cluster.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: sectorId,
+			name: 'Buying shoes',
+			description: 'Commercial, "ready to buy"',
+		} );
+		await models.Cluster.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: sectorId,
+			name: 'Empty',
+			status: 'archived',
+		} );
+		const ids = await h.sql< { id: number } >(
+			`SELECT id FROM keywords WHERE sector_id = :sectorId AND normalized IN ('running shoes', 'buy running shoes online')`,
+			{ sectorId }
+		);
+		await models.ClusterKeyword.bulkCreate(
+			ids.map( ( { id } ) => ( {
+				cluster_id: cluster.id,
+				keyword_id: id,
+			} ) )
+		);
+
+		const all = await h
+			.api()
+			.get( `/api/v1/planner/keywords/export/?sector_id=${ sectorId }` )
+			.set( bearer( tenant.owner ) )
+			.buffer( true )
+			.expect( 200 );
+		expect( all.headers[ 'content-type' ] ).toBe(
+			'text/csv; charset=utf-8'
+		);
+		expect( all.headers[ 'content-disposition' ] ).toMatch(
+			new RegExp(
+				`^attachment; filename="keywords-sector-${ sectorId }-\\d{4}-\\d{2}-\\d{2}\\.csv"$`
+			)
+		);
+		const lines = all.text.trim().split( '\n' );
+		expect( lines[ 0 ] ).toBe(
+			'keyword,search_volume,difficulty,intent,cpc,status,source,cluster,created_at'
+		);
+		expect( lines ).toHaveLength( 7 );
+		expect( lines[ 1 ] ).toMatch(
+			/^running shoes,201000,100,commercial,1\.12,active,csv_import,Buying shoes,\d{4}-/
+		);
+		// A formula-looking cell is neutralised for spreadsheet apps.
+		expect( lines[ 6 ] ).toMatch(
+			/^"'=HYPERLINK\(""x""\)",10,,,,inactive,manual,,/
+		);
+
+		const commercial = await h
+			.api()
+			.get(
+				`/api/v1/planner/keywords/export/?sector_id=${ sectorId }&intent=commercial&status=active`
+			)
+			.set( bearer( tenant.owner ) )
+			.buffer( true )
+			.expect( 200 );
+		expect(
+			commercial.text
+				.trim()
+				.split( '\n' )
+				.slice( 1 )
+				.map( ( l ) => l.split( ',' )[ 0 ] )
+		).toEqual( [ 'running shoes', 'best running shoes' ] );
+		await h
+			.api()
+			.get(
+				`/api/v1/planner/keywords/export/?sector_id=${ sectorId }&intent=curious`
+			)
+			.set( bearer( tenant.owner ) )
+			.expect( 400 );
+
+		const clusters = await h
+			.api()
+			.get( `/api/v1/planner/clusters/export/?sector_id=${ sectorId }` )
+			.set( bearer( tenant.owner ) )
+			.buffer( true )
+			.expect( 200 );
+		expect( clusters.headers[ 'content-type' ] ).toBe(
+			'text/csv; charset=utf-8'
+		);
+		expect( clusters.headers[ 'content-disposition' ] ).toMatch(
+			/^attachment; filename="clusters-sector-\d+-/
+		);
+		expect( clusters.text.trim().split( '\n' ) ).toEqual( [
+			'cluster,description,status,keyword_count,total_volume,keywords',
+			'Buying shoes,"Commercial, ""ready to buy""",active,2,202900,running shoes; buy running shoes online',
+			'Empty,,archived,0,0,',
+		] );
+		const archived = await h
+			.api()
+			.get(
+				`/api/v1/planner/clusters/export/?sector_id=${ sectorId }&status=archived`
+			)
+			.set( bearer( tenant.owner ) )
+			.buffer( true )
+			.expect( 200 );
+		expect( archived.text.trim().split( '\n' ) ).toHaveLength( 2 );
+	} );
+
+	it( 'documents the upload and CSV routes in the OpenAPI document', async () => {
+		const res = await h.api().get( '/api/v1/schema/' ).expect( 200 );
+		const upload =
+			res.body.paths[ '/api/v1/planner/keywords/import/' ].post;
+		expect( Object.keys( upload.requestBody.content ) ).toEqual( [
+			'multipart/form-data',
+		] );
+		expect(
+			upload.requestBody.content[ 'multipart/form-data' ].schema.required
+		).toEqual( [ 'file', 'sector_id' ] );
+		expect( upload.responses[ '202' ] ).toBeDefined();
+		const csv = res.body.paths[ '/api/v1/planner/keywords/export/' ].get;
+		expect( Object.keys( csv.responses[ '200' ].content ) ).toEqual( [
+			'text/csv',
+		] );
+	} );
+} );
+
+describe( 'keyword import on the inline queue driver', () => {
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	const h = helpers( () => ( { cloud, tenant } ) );
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		tenant = await addTenant( cloud, 'Inline Co' );
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+	} );
+
+	it( 'imports a Google Keyword Planner export end to end', async () => {
+		const res = await h
+			.upload( fixture( 'google-keyword-planner.csv' ), 'gkp.csv', {
+				sector_id: String( tenant.sectorId ),
+			} )
+			.expect( 202 );
+		expect( await h.finished( res.body.data.id ) ).toMatchObject( {
+			status: 'succeeded',
+			total_rows: 6,
+			imported: 6,
+			duplicates: 0,
+			invalid: 0,
+			progress: 100,
+		} );
+		const stored = await h.keywords( tenant.sectorId );
+		expect( stored.get( 'trail running shoes' ) ).toMatchObject( {
+			search_volume: 55000,
+			difficulty: 87,
+			cpc: '2.10',
+			source: 'csv_import',
+		} );
+	} );
+} );
