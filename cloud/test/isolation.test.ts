@@ -3,6 +3,7 @@ import { apiRoutes } from '../src/app';
 import type { AnyRoute } from '../src/http/route';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, type TestCloud } from './support';
+import { addWriterContent, type WriterFixtures } from './writer-fixtures';
 
 /**
  * Tenant isolation over every declared route that takes an id: account A's
@@ -14,11 +15,13 @@ describe( 'tenant isolation', () => {
 	let a: Tenant;
 	let b: Tenant;
 	let idRoutes: AnyRoute[];
+	let bWriter: WriterFixtures;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
 		a = await addTenant( cloud, 'Alpha' );
 		b = await addTenant( cloud, 'Bravo' );
+		bWriter = await addWriterContent( cloud, b );
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -42,6 +45,9 @@ describe( 'tenant isolation', () => {
 			'/auth/sectors/': tenant.sectorId,
 			'/auth/users/': tenant.owner.id,
 			'/auth/accounts/': tenant.accountId,
+			'/writer/tasks/': bWriter.taskId,
+			'/writer/content/': bWriter.contentId,
+			'/writer/images/': bWriter.imageId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -66,6 +72,12 @@ describe( 'tenant isolation', () => {
 			'patch /auth/users/:id/': { username: 'hijacked-user' },
 			'patch /auth/accounts/:id/': { name: 'Hijacked' },
 			'post /auth/sites/:id/api-keys/': { name: 'Hijacked' },
+			'put /writer/tasks/:id/': { title: 'Hijacked' },
+			'patch /writer/tasks/:id/': { status: 'in_progress' },
+			'put /writer/content/:id/': { title: 'Hijacked' },
+			'patch /writer/content/:id/': { content_html: '<p>Hijacked</p>' },
+			'put /writer/images/:id/': { alt_text: 'Hijacked' },
+			'patch /writer/images/:id/': { is_featured: true },
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}

@@ -53,6 +53,13 @@ const EXPECTED: Record< string, Role[] > = {
 			'POST /planner/ideas/:id/to_task/',
 			'POST /planner/ideas/bulk_to_tasks/',
 		].map( ( key ) => [ key, WRITERS ] )
+	),	...Object.fromEntries(
+		[ 'tasks', 'content', 'images' ].flatMap( ( resource ) => [
+			`POST /writer/${ resource }/`,
+			`PUT /writer/${ resource }/:id/`,
+			`PATCH /writer/${ resource }/:id/`,
+			`DELETE /writer/${ resource }/:id/`,
+		] ).map( ( key ) => [ key, WRITERS ] )
 	),
 };
 /** Open to anyone by design: they are how one gets a token at all. */
@@ -135,6 +142,9 @@ describe( 'the role matrix', () => {
 		const keyword = await models.Keyword.create( { ...scope, keyword: `kw ${ n }`, normalized: `kw ${ n }`, difficulty: null, intent: null, cpc: null } );
 		const cluster = await models.Cluster.create( { ...scope, name: `Cluster ${ n }` } );
 		const idea = await models.Idea.create( { ...scope, cluster_id: cluster.id, title: `Idea ${ n }`, target_word_count: null } );
+		const task = await models.Task.create( { ...scope, content_idea_id: null, cluster_id: null, title: `Task ${ n }`, assigned_post_id: null, post_url: null } );
+		const content = await models.Content.create( { ...scope, task_id: task.id, title: `Content ${ n }`, external_id: null, external_type: null } );
+		const image = await models.Image.create( { ...scope, task_id: task.id, content_id: content.id, image_url: 'https://cdn.example.test/a.png', storage_path: null } );
 		const table: Record< string, { url: string; body?: object } > = {
 			'POST /planner/keywords/': { url: '/planner/keywords/', body: { sector_id: sector.id, keyword: `new keyword ${ n }` } },
 			'PUT /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/`, body: { search_volume: 10 } },
@@ -154,6 +164,18 @@ describe( 'the role matrix', () => {
 			'DELETE /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/` },
 			'POST /planner/ideas/:id/to_task/': { url: `/planner/ideas/${ idea.id }/to_task/` },
 			'POST /planner/ideas/bulk_to_tasks/': { url: '/planner/ideas/bulk_to_tasks/', body: { ids: [ idea.id ] } },
+			'POST /writer/tasks/': { url: '/writer/tasks/', body: { sector_id: sector.id, title: `New task ${ n }` } },
+			'PUT /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/`, body: { title: 'Renamed' } },
+			'PATCH /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/`, body: { status: 'in_progress' } },
+			'DELETE /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/` },
+			'POST /writer/content/': { url: '/writer/content/', body: { sector_id: sector.id, title: `New content ${ n }`, content_html: '<p>Hello</p>' } },
+			'PUT /writer/content/:id/': { url: `/writer/content/${ content.id }/`, body: { title: 'Renamed' } },
+			'PATCH /writer/content/:id/': { url: `/writer/content/${ content.id }/`, body: { content_html: '<p>Changed</p>' } },
+			'DELETE /writer/content/:id/': { url: `/writer/content/${ content.id }/` },
+			'POST /writer/images/': { url: '/writer/images/', body: { sector_id: sector.id, content_id: content.id, image_url: 'https://cdn.example.test/b.png' } },
+			'PUT /writer/images/:id/': { url: `/writer/images/${ image.id }/`, body: { alt_text: 'Renamed' } },
+			'PATCH /writer/images/:id/': { url: `/writer/images/${ image.id }/`, body: { is_featured: true } },
+			'DELETE /writer/images/:id/': { url: `/writer/images/${ image.id }/` },
 			'PATCH /auth/accounts/:id/': {
 				url: `/auth/accounts/${ tenant.accountId }/`,
 				body: { name: `Matrix Co ${ n }` },
