@@ -12,6 +12,7 @@ import { mountRoutes, type AnyRoute } from './http/route';
 import { createGate } from './modules/auth/gate';
 import { authRoutes } from './modules/auth/routes';
 import { keywordImportRoutes } from './modules/planner/import';
+import { billingRoutes } from './modules/billing/routes';
 import { plannerRoutes } from './modules/planner/routes';
 import { HealthService } from './modules/system/health';
 import { healthRoutes } from './modules/system/routes';
@@ -31,6 +32,7 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		// Before the planner's `:id` routes: `/planner/keywords/export/` is not keyword "export".
 		...keywordImportRoutes( context ),
 		...plannerRoutes( { db: context.db, models, ...services } ),
+		...billingRoutes( { db: context.db, models } ),
 	];
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import {
@@ -37,6 +38,8 @@ Commands:
   create-site --account SLUG --name N --url URL
                                             a site in an account (plan limits apply)
   create-api-key --site ID [--name N]       a site API key; the full key is printed once
+  top-up --account SLUG --credits N [--note TEXT] [--key KEY]
+                                            add credits to an account (--key makes a retry a no-op)
 
 Options:
   --json                                    machine-readable output`;
@@ -55,6 +58,8 @@ const OPTIONS = {
 	role: { type: 'string' },
 	url: { type: 'string' },
 	site: { type: 'string' },
+	note: { type: 'string' },
+	key: { type: 'string' },
 } as const;
 
 type Values = ReturnType<
@@ -85,6 +90,13 @@ const siteInput = z.object( {
 const keyInput = z.object( {
 	site: z.coerce.number().int().positive(),
 	name: nameSchema.default( 'WordPress' ),
+} );
+
+const topUpInput = z.object( {
+	account: z.string().min( 1 ),
+	credits: z.coerce.number().int().min( 1 ).max( 100_000_000 ),
+	note: z.string().max( 400 ).default( 'Top-up by an administrator' ),
+	key: z.string().min( 1 ).max( 120 ).optional(),
 } );
 
 const COMMANDS: Record<
@@ -204,6 +216,22 @@ const COMMANDS: Record<
 			data: { api_key: key },
 		};
 	},
+};
+
+COMMANDS[ 'top-up' ] = async ( context, values ) => {
+	const input = parseInput( topUpInput, values, 'body' );
+	const account = await accountBySlug( context, input.account );
+	const entry = await context.services.credits.add(
+		account.id,
+		input.credits,
+		'topup',
+		input.note,
+		input.key ?? `cli-topup-${ randomUUID() }`
+	);
+	return {
+		human: `${ account.slug }: +${ input.credits } credits, balance ${ entry.balance_after }`,
+		data: { transaction: entry },
+	};
 };
 
 async function accountBySlug( context: AppContext, slug: string ) {

@@ -7,6 +7,7 @@ import { RequestTracker } from './modules/auth/request-tracker';
 import type { Secrets } from './modules/auth/secrets';
 import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
+import { CreditService } from './modules/billing/credits';
 import { ClusterService } from './modules/planner/clusters';
 import { IdeaService } from './modules/planner/ideas';
 import { KeywordService } from './modules/planner/keywords';
@@ -26,6 +27,7 @@ export type Services = {
 	keywords: KeywordService;
 	clusters: ClusterService;
 	ideas: IdeaService;
+	credits: CreditService;
 };
 
 export function createServices( deps: {
@@ -51,6 +53,7 @@ export function createServices( deps: {
 		keywords: new KeywordService( db, models ),
 		clusters: new ClusterService( db, models ),
 		ideas: new IdeaService( db, models ),
+		credits: new CreditService( db ),
 	};
 }
 

@@ -126,6 +126,38 @@ describe( 'the admin CLI', () => {
 		}
 	} );
 
+	it( 'tops up an account once per key', () => {
+		const first = cli(
+			'top-up',
+			'--account',
+			'cli-agency',
+			'--credits',
+			'75',
+			'--key',
+			'invoice-42',
+			'--json'
+		).json();
+		expect( first.transaction ).toMatchObject( {
+			type: 'topup',
+			amount: 75,
+			balance_after: 325,
+		} );
+		const again = cli(
+			'top-up',
+			'--account',
+			'cli-agency',
+			'--credits',
+			'75',
+			'--key',
+			'invoice-42',
+			'--json'
+		).json();
+		expect( again.transaction.id ).toBe( first.transaction.id );
+		expect(
+			cli( 'top-up', '--account', 'cli-agency', '--credits', '0' ).stderr
+		).toContain( '--credits' );
+	} );
+
 	it( 'refuses bad options with a clear message and writes nothing', () => {
 		const result = cli(
 			'create-account',

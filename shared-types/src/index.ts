@@ -6,3 +6,4 @@ export * from './health';
 export * from './planner';
 export * from './transitions';
 export * from './writer';
+export * from './billing';

@@ -152,7 +152,27 @@ export interface SiteApiKeyRow extends Model<
 	created_at: Ts;
 }
 
+export interface CreditTransactionRow extends Model<
+	InferAttributes< CreditTransactionRow >,
+	InferCreationAttributes< CreditTransactionRow >
+> {
+	id: CreationOptional< number >;
+	account_id: number;
+	type: 'grant' | 'topup' | 'reserve' | 'settle' | 'refund' | 'adjustment';
+	amount: number;
+	balance_after: number;
+	job_id: string | null;
+	idempotency_key: string | null;
+	site_id: number | null;
+	function_name: string | null;
+	description: string;
+	created_by: number | null;
+	created_at: CreationOptional< Date >;
+}
+
 export type Models = ContentModels & {
+	/** Read-only here: CreditService writes the ledger. */
+	CreditTransaction: Row< CreditTransactionRow >;
 	Plan: Row< PlanRow >;
 	Account: Row< AccountRow >;
 	User: Row< UserRow >;
@@ -374,8 +394,27 @@ export function defineModels( sequelize: Sequelize ): Models {
 		},
 		options( 'site_api_keys', false )
 	);
+	const CreditTransaction = sequelize.define< CreditTransactionRow >(
+		'CreditTransaction',
+		{
+			id: id(),
+			account_id: bigint(),
+			type: { type: DataTypes.STRING( 16 ), allowNull: false },
+			amount: { type: DataTypes.INTEGER, allowNull: false },
+			balance_after: { type: DataTypes.INTEGER, allowNull: false },
+			job_id: { type: DataTypes.STRING( 128 ), allowNull: true },
+			idempotency_key: { type: DataTypes.STRING( 128 ), allowNull: true },
+			site_id: bigint( true ),
+			function_name: { type: DataTypes.STRING( 64 ), allowNull: true },
+			description: { type: DataTypes.STRING( 500 ), allowNull: false },
+			created_by: bigint( true ),
+			created_at: timestamps().created_at,
+		},
+		options( 'credit_transactions', false )
+	);
 	return {
 		...defineContentModels( sequelize ),
+		CreditTransaction,
 		Plan,
 		Account,
 		User,

@@ -3,6 +3,7 @@ import { migration as systemHeartbeats } from './0001-system-heartbeats';
 import { migration as tenancy } from './0002-tenancy';
 import { migration as referenceData } from './0003-reference-data';
 import { migration as plannerWriter } from './0004-planner-writer';
+import { migration as creditLedger } from './0005-credit-ledger';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: Migration[] = [
 	tenancy,
 	referenceData,
 	plannerWriter,
+	creditLedger,
 ];

@@ -1,0 +1,320 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Database } from '../../db/connection';
+import { ApiError } from '../../http/errors';
+
+export type CreditTransactionType =
+	'grant' | 'topup' | 'reserve' | 'settle' | 'refund' | 'adjustment';
+
+export type CreditTransaction = {
+	id: number;
+	account_id: number;
+	type: CreditTransactionType;
+	amount: number;
+	balance_after: number;
+	job_id: string | null;
+	site_id: number | null;
+	function_name: string | null;
+	description: string;
+	created_at: Date;
+};
+
+export class InsufficientCreditsError extends ApiError {
+	constructor(
+		readonly needed: number,
+		readonly available: number
+	) {
+		super(
+			'insufficient_credits',
+			`Not enough credits: this needs ${ needed }, the account has ${ available }. Top up or lower the amount of work.`
+		);
+	}
+}
+
+type Reservation = {
+	accountId: number;
+	jobId: string;
+	amount: number;
+	siteId?: number | null;
+	functionName?: string | null;
+	description: string;
+};
+
+/**
+ * Moves credits, one ledger row per movement, each in a transaction with the
+ * balance change. A job reserves its estimate before it runs (refused with
+ * 402 when the balance cannot cover it), then settles its actual cost — the
+ * unused part goes back — or is refunded in full if it fails or is cancelled.
+ * Each step is idempotent per job: a retried job never pays twice.
+ */
+export class CreditService {
+	constructor( private readonly db: Database ) {}
+
+	async balance( accountId: number ): Promise< number > {
+		const [ row ] = await this.db.sequelize.query< { credits: number } >(
+			'SELECT credits FROM accounts WHERE id = :accountId',
+			{
+				replacements: { accountId },
+				type: QueryTypes.SELECT,
+			}
+		);
+		if ( ! row ) {
+			throw new Error( `Account ${ accountId } not found.` );
+		}
+		return row.credits;
+	}
+
+	async reserve( reservation: Reservation ): Promise< CreditTransaction > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const existing = await this.jobEntry(
+				reservation.jobId,
+				'reserve',
+				transaction
+			);
+			if ( existing ) {
+				return existing;
+			}
+			// One statement checks and debits, so concurrent reservations can never overdraw.
+			const [ debited ] = await this.db.sequelize.query< {
+				credits: number;
+			} >(
+				'UPDATE accounts SET credits = credits - :amount, updated_at = NOW() WHERE id = :accountId AND credits >= :amount RETURNING credits',
+				{
+					replacements: {
+						amount: reservation.amount,
+						accountId: reservation.accountId,
+					},
+					type: QueryTypes.SELECT,
+					transaction,
+				}
+			);
+			if ( ! debited ) {
+				throw new InsufficientCreditsError(
+					reservation.amount,
+					await this.balanceIn( reservation.accountId, transaction )
+				);
+			}
+			return this.record(
+				{
+					account_id: reservation.accountId,
+					type: 'reserve',
+					amount: -reservation.amount,
+					balance_after: debited.credits,
+					job_id: reservation.jobId,
+					site_id: reservation.siteId ?? null,
+					function_name: reservation.functionName ?? null,
+					description: reservation.description,
+				},
+				transaction
+			);
+		} );
+	}
+
+	/**
+	 * Settles a job at its actual cost. The reservation is the most a job can
+	 * cost: an actual cost above it is capped (the estimate is the price the
+	 * user agreed to), and the unused part is returned.
+	 */
+	async settle(
+		jobId: string,
+		actual: number,
+		description = 'Settled'
+	): Promise< CreditTransaction | null > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const reserve = await this.jobEntry(
+				jobId,
+				'reserve',
+				transaction
+			);
+			if ( ! reserve ) {
+				return null;
+			}
+			const closed =
+				( await this.jobEntry( jobId, 'settle', transaction ) ) ??
+				( await this.jobEntry( jobId, 'refund', transaction ) );
+			if ( closed ) {
+				return closed;
+			}
+			const reserved = -reserve.amount;
+			const returned =
+				reserved - Math.max( 0, Math.min( actual, reserved ) );
+			const credits = await this.credit(
+				reserve.account_id,
+				returned,
+				transaction
+			);
+			return this.record(
+				{
+					...this.carry( reserve ),
+					type: 'settle',
+					amount: returned,
+					balance_after: credits,
+					description: `${ description } (${ reserved - returned } of ${ reserved } reserved)`,
+				},
+				transaction
+			);
+		} );
+	}
+
+	/** Returns a job's whole reservation (failed or cancelled). A no-op once settled or refunded. */
+	async refund(
+		jobId: string,
+		description = 'Refunded'
+	): Promise< CreditTransaction | null > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const reserve = await this.jobEntry(
+				jobId,
+				'reserve',
+				transaction
+			);
+			if ( ! reserve ) {
+				return null;
+			}
+			const closed =
+				( await this.jobEntry( jobId, 'settle', transaction ) ) ??
+				( await this.jobEntry( jobId, 'refund', transaction ) );
+			if ( closed ) {
+				return closed;
+			}
+			const credits = await this.credit(
+				reserve.account_id,
+				-reserve.amount,
+				transaction
+			);
+			return this.record(
+				{
+					...this.carry( reserve ),
+					type: 'refund',
+					amount: -reserve.amount,
+					balance_after: credits,
+					description,
+				},
+				transaction
+			);
+		} );
+	}
+
+	/** Adds credits (a plan's monthly grant, a top-up). `key` makes it happen once. */
+	async add(
+		accountId: number,
+		amount: number,
+		type: 'grant' | 'topup' | 'adjustment',
+		description: string,
+		key: string,
+		createdBy: number | null = null
+	): Promise< CreditTransaction > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const [ existing ] =
+				await this.db.sequelize.query< CreditTransaction >(
+					'SELECT * FROM credit_transactions WHERE account_id = :accountId AND idempotency_key = :key',
+					{
+						replacements: { accountId, key },
+						type: QueryTypes.SELECT,
+						transaction,
+					}
+				);
+			if ( existing ) {
+				return existing;
+			}
+			const credits = await this.credit( accountId, amount, transaction );
+			return this.record(
+				{
+					account_id: accountId,
+					type,
+					amount,
+					balance_after: credits,
+					job_id: null,
+					site_id: null,
+					function_name: null,
+					description,
+					idempotency_key: key,
+					created_by: createdBy,
+				},
+				transaction
+			);
+		} );
+	}
+
+	private carry( reserve: CreditTransaction ) {
+		return {
+			account_id: reserve.account_id,
+			job_id: reserve.job_id,
+			site_id: reserve.site_id,
+			function_name: reserve.function_name,
+		};
+	}
+
+	private async credit(
+		accountId: number,
+		amount: number,
+		transaction: Transaction
+	): Promise< number > {
+		const [ row ] = await this.db.sequelize.query< { credits: number } >(
+			'UPDATE accounts SET credits = credits + :amount, updated_at = NOW() WHERE id = :accountId RETURNING credits',
+			{
+				replacements: { amount, accountId },
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		if ( ! row ) {
+			throw new Error( `Account ${ accountId } not found.` );
+		}
+		return row.credits;
+	}
+
+	private async balanceIn(
+		accountId: number,
+		transaction: Transaction
+	): Promise< number > {
+		const [ row ] = await this.db.sequelize.query< { credits: number } >(
+			'SELECT credits FROM accounts WHERE id = :accountId',
+			{
+				replacements: { accountId },
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		return row?.credits ?? 0;
+	}
+
+	private async jobEntry(
+		jobId: string,
+		type: CreditTransactionType,
+		transaction: Transaction
+	): Promise< CreditTransaction | null > {
+		const [ row ] = await this.db.sequelize.query< CreditTransaction >(
+			'SELECT * FROM credit_transactions WHERE job_id = :jobId AND type = :type',
+			{
+				replacements: { jobId, type },
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		return row ?? null;
+	}
+
+	private async record(
+		entry: Omit< CreditTransaction, 'id' | 'created_at' > & {
+			idempotency_key?: string;
+			created_by?: number | null;
+		},
+		transaction: Transaction
+	): Promise< CreditTransaction > {
+		const [ row ] = await this.db.sequelize.query< CreditTransaction >(
+			`INSERT INTO credit_transactions (account_id, type, amount, balance_after, job_id, idempotency_key, site_id, function_name, description, created_by)
+			 VALUES (:account_id, :type, :amount, :balance_after, :job_id, :idempotency_key, :site_id, :function_name, :description, :created_by)
+			 RETURNING *`,
+			{
+				replacements: {
+					idempotency_key: null,
+					created_by: null,
+					...entry,
+					description: entry.description.slice( 0, 500 ),
+				},
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		return row as CreditTransaction;
+	}
+}

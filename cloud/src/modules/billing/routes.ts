@@ -1,0 +1,154 @@
+import { QueryTypes } from 'sequelize';
+import {
+	balanceSchema,
+	creditTransactionSchema,
+	transactionListQuerySchema,
+	usageQuerySchema,
+	usageSchema,
+} from '@igny8/shared-types';
+import type { Database } from '../../db/connection';
+import type { CreditTransactionRow, Models } from '../../db/models';
+import { ValidationError } from '../../http/errors';
+import { paginate } from '../../http/pagination';
+import { route, type AnyRoute } from '../../http/route';
+
+const serializeTransaction = ( row: CreditTransactionRow ) => ( {
+	id: row.id,
+	type: row.type,
+	amount: row.amount,
+	balance_after: row.balance_after,
+	job_id: row.job_id,
+	site_id: row.site_id,
+	function_name: row.function_name,
+	description: row.description,
+	created_at: row.created_at.toISOString(),
+} );
+
+const DAY_MS = 86_400_000;
+
+/** The seed's Billing module: balance, the ledger, and usage over time. Everyone in the account may read them. */
+export function billingRoutes( {
+	db,
+	models,
+}: {
+	db: Database;
+	models: Models;
+} ): AnyRoute[] {
+	return [
+		route( {
+			method: 'get',
+			path: '/billing/balance/',
+			summary: 'Your account’s credit balance and plan',
+			tag: 'billing',
+			auth: 'user',
+			response: { data: balanceSchema },
+			handler: async ( { principal } ) => {
+				const account = await models.Account.findByPk(
+					principal.account.id
+				);
+				const plan = await models.Plan.findByPk( account!.plan_id );
+				return {
+					data: {
+						account_id: account!.id,
+						credits: account!.credits,
+						plan: {
+							name: plan!.name,
+							slug: plan!.slug,
+							monthly_credits: plan!.monthly_credits,
+						},
+					},
+				};
+			},
+		} ),
+		route( {
+			method: 'get',
+			path: '/billing/transactions/',
+			summary: 'Every credit movement of your account, newest first',
+			tag: 'billing',
+			auth: 'user',
+			query: transactionListQuerySchema,
+			response: { list: creditTransactionSchema },
+			handler: async ( { query, principal, req } ) => ( {
+				list: await paginate(
+					req,
+					models.CreditTransaction,
+					query,
+					{
+						account_id: principal.account.id,
+						...( query.type ? { type: query.type } : {} ),
+						...( query.site_id ? { site_id: query.site_id } : {} ),
+					},
+					{
+						orderingFields: [ 'id', 'created_at', 'amount' ],
+						searchFields: [ 'description', 'function_name' ],
+						defaultOrdering: '-id',
+					},
+					serializeTransaction
+				),
+			} ),
+		} ),
+		route( {
+			method: 'get',
+			path: '/billing/usage/',
+			summary:
+				'Credits spent per day, function and site (a job counts on the day it started)',
+			tag: 'billing',
+			auth: 'user',
+			query: usageQuerySchema,
+			response: { data: usageSchema },
+			handler: async ( { query, principal } ) => {
+				const to = query.to ?? new Date().toISOString().slice( 0, 10 );
+				const from =
+					query.from ??
+					new Date( Date.parse( to ) - 30 * DAY_MS )
+						.toISOString()
+						.slice( 0, 10 );
+				if ( from > to ) {
+					throw new ValidationError( 'Invalid query.', {
+						from: [ 'must not be after "to"' ],
+					} );
+				}
+				// A job's net cost: its reserve (negative) plus what settle or refund gave back.
+				const rows = await db.sequelize.query< {
+					day: string;
+					function_name: string | null;
+					site_id: number | null;
+					jobs: number;
+					credits: number;
+				} >(
+					`WITH jobs AS (
+						SELECT job_id, MIN(created_at) AS started, MAX(function_name) AS function_name, MAX(site_id) AS site_id, -SUM(amount) AS credits
+						FROM credit_transactions
+						WHERE account_id = :accountId AND job_id IS NOT NULL AND type IN ('reserve', 'settle', 'refund')
+						GROUP BY job_id
+					)
+					SELECT to_char(started AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, function_name, site_id, COUNT(*)::int AS jobs, SUM(credits)::int AS credits
+					FROM jobs
+					WHERE started >= CAST(:from AS date) AND started < CAST(:to AS date) + 1 ${ query.site_id ? 'AND site_id = :siteId' : '' }
+					GROUP BY 1, 2, 3
+					ORDER BY 1, 2, 3`,
+					{
+						replacements: {
+							accountId: principal.account.id,
+							from,
+							to,
+							siteId: query.site_id ?? null,
+						},
+						type: QueryTypes.SELECT,
+					}
+				);
+				return {
+					data: {
+						from,
+						to,
+						total_credits: rows.reduce(
+							( sum, r ) => sum + r.credits,
+							0
+						),
+						rows,
+					},
+				};
+			},
+		} ),
+	];
+}

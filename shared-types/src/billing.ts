@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { idParam, idSchema, listQuerySchema, timestampSchema } from './common';
+
+export const creditTransactionTypeSchema = z.enum( [
+	'grant',
+	'topup',
+	'reserve',
+	'settle',
+	'refund',
+	'adjustment',
+] );
+
+export const balanceSchema = z.object( {
+	account_id: idSchema,
+	credits: z.number().int(),
+	plan: z.object( {
+		name: z.string(),
+		slug: z.string(),
+		monthly_credits: z.number().int(),
+	} ),
+} );
+
+export const creditTransactionSchema = z.object( {
+	id: idSchema,
+	type: creditTransactionTypeSchema,
+	/** Signed: negative takes credits, positive gives them back or adds them. */
+	amount: z.number().int(),
+	balance_after: z.number().int(),
+	job_id: z.string().nullable(),
+	site_id: idSchema.nullable(),
+	function_name: z.string().nullable(),
+	description: z.string(),
+	created_at: timestampSchema,
+} );
+
+export const transactionListQuerySchema = listQuerySchema.extend( {
+	type: creditTransactionTypeSchema.optional(),
+	site_id: idParam.optional(),
+} );
+
+export const usageQuerySchema = z.object( {
+	/** Inclusive, YYYY-MM-DD (UTC). Default: 30 days ago. */
+	from: z.iso.date().optional(),
+	/** Inclusive, YYYY-MM-DD (UTC). Default: today. */
+	to: z.iso.date().optional(),
+	site_id: idParam.optional(),
+} );
+
+export const usageSchema = z.object( {
+	from: z.string(),
+	to: z.string(),
+	total_credits: z.number().int(),
+	rows: z.array(
+		z.object( {
+			day: z.string(),
+			function_name: z.string().nullable(),
+			site_id: idSchema.nullable(),
+			jobs: z.number().int(),
+			credits: z.number().int(),
+		} )
+	),
+} );
+
+export type Balance = z.infer< typeof balanceSchema >;
+export type CreditTransactionOut = z.infer< typeof creditTransactionSchema >;
+export type Usage = z.infer< typeof usageSchema >;
