@@ -24,7 +24,7 @@ import {
 	UnreadableFileError,
 	type Detection,
 } from './detect';
-import { readRecords } from './reader';
+import { readRecordBatches } from './reader';
 import { receiveUpload } from './upload';
 import { parseRow, type ParsedKeyword } from './values';
 
@@ -296,6 +296,8 @@ export class KeywordImportService {
 				`Keyword import ${ job.data.importId } does not exist`
 			);
 		}
+		// A run that started before may have committed keywords: look for them.
+		const rerun = row.started_at !== null;
 		const counters: KeywordImportSummary = {
 			total_rows: 0,
 			imported: 0,
@@ -315,7 +317,7 @@ export class KeywordImportService {
 			...counters,
 		} );
 		try {
-			await this.importFile( row, counters, job.reportProgress );
+			await this.importFile( row, rerun, counters, job.reportProgress );
 		} catch ( error ) {
 			await row.update( {
 				status: 'failed',
@@ -337,8 +339,13 @@ export class KeywordImportService {
 		return counters;
 	}
 
+	/**
+	 * Reads and validates the next rows while the previous batch is being
+	 * inserted (one batch in flight), so parsing and the database overlap.
+	 */
 	private async importFile(
 		row: KeywordImportRow,
+		rerun: boolean,
 		counters: KeywordImportSummary,
 		reportProgress: JobContext< unknown >[ 'reportProgress' ]
 	): Promise< void > {
@@ -354,23 +361,21 @@ export class KeywordImportService {
 		let batch: ParsedKeyword[] = [];
 		let problems: { line: number; reason: string }[] = [];
 		let lastPercent = -1;
+		let inFlight: Promise< void > = Promise.resolve();
 
-		const flush = async () => {
-			if ( problems.length ) {
-				await this.insertProblems( row.id, problems );
-				problems = [];
+		const write = async (
+			keywords: ParsedKeyword[],
+			bad: typeof problems,
+			percent: number
+		) => {
+			if ( bad.length ) {
+				await this.insertProblems( row.id, bad );
 			}
-			if ( batch.length ) {
-				const mine = await this.insertKeywords( row, batch );
+			if ( keywords.length ) {
+				const mine = await this.insertKeywords( row, keywords, rerun );
 				counters.imported += mine;
-				counters.duplicates += batch.length - mine;
-				batch = [];
+				counters.duplicates += keywords.length - mine;
 			}
-			// Below 100 until the row says succeeded.
-			const percent = Math.min(
-				99,
-				size ? Math.floor( ( bytesRead / size ) * 100 ) : 99
-			);
 			await row.update( { progress: percent, ...counters } );
 			if ( percent !== lastPercent ) {
 				lastPercent = percent;
@@ -381,49 +386,67 @@ export class KeywordImportService {
 				} );
 			}
 		};
+		const flush = async () => {
+			await inFlight;
+			// Below 100 until the row says succeeded.
+			const percent = Math.min(
+				99,
+				size ? Math.floor( ( bytesRead / size ) * 100 ) : 99
+			);
+			inFlight = write( batch, problems, percent );
+			// Awaited at the next flush; never an unhandled rejection meanwhile.
+			inFlight.catch( () => undefined );
+			batch = [];
+			problems = [];
+		};
 
-		for await ( const record of readRecords( source, {
+		for await ( const records of readRecordBatches( source, {
 			encoding: detection.encoding,
 			bomBytes: detection.bomBytes,
 			delimiter: detection.delimiter,
 			fromLine: detection.firstDataLine,
 		} ) ) {
-			counters.total_rows++;
-			const outcome = parseRow( record.fields, mapping );
-			if ( ! outcome.ok ) {
-				counters.invalid++;
-				problems.push( {
-					line: record.line,
-					reason: outcome.reason.slice(
-						0,
-						IMPORT_DEFAULTS.maxReason
-					),
-				} );
-			} else if ( seen.has( outcome.value.normalized ) ) {
-				counters.duplicates++;
-			} else {
-				seen.add( outcome.value.normalized );
-				batch.push( outcome.value );
-			}
-			if (
-				batch.length >= IMPORT_DEFAULTS.batchSize ||
-				problems.length >= IMPORT_DEFAULTS.problemBatch
-			) {
-				await flush();
+			for ( const record of records ) {
+				counters.total_rows++;
+				const outcome = parseRow( record.fields, mapping );
+				if ( ! outcome.ok ) {
+					counters.invalid++;
+					problems.push( {
+						line: record.line,
+						reason: outcome.reason.slice(
+							0,
+							IMPORT_DEFAULTS.maxReason
+						),
+					} );
+				} else if ( seen.has( outcome.value.normalized ) ) {
+					counters.duplicates++;
+				} else {
+					seen.add( outcome.value.normalized );
+					batch.push( outcome.value );
+				}
+				if (
+					batch.length >= IMPORT_DEFAULTS.batchSize ||
+					problems.length >= IMPORT_DEFAULTS.problemBatch
+				) {
+					await flush();
+				}
 			}
 		}
 		await flush();
+		await inFlight;
 	}
 
 	/**
 	 * One multi-row INSERT from arrays (`unnest`), skipping keywords the
-	 * sector already has. Returns how many of the batch belong to this import:
-	 * inserted now, or inserted by an earlier run of it (all sub-statements
-	 * see the snapshot from before the INSERT, so the two never overlap).
+	 * sector already has; returns how many of the batch belong to this import.
+	 * On a re-run that also counts the rows an earlier run of the same import
+	 * inserted (they carry `extra.import_id`); all sub-statements see the
+	 * snapshot from before the INSERT, so the two counts never overlap.
 	 */
 	private async insertKeywords(
 		row: KeywordImportRow,
-		batch: ParsedKeyword[]
+		batch: ParsedKeyword[],
+		rerun: boolean
 	): Promise< number > {
 		const [ result ] = await this.deps.sequelize.query< {
 			inserted: number;
@@ -440,8 +463,12 @@ export class KeywordImportService {
 				RETURNING 1
 			)
 			SELECT (SELECT COUNT(*) FROM inserted)::int AS inserted,
-				(SELECT COUNT(*) FROM keywords k JOIN input i ON k.sector_id = $9 AND k.normalized = i.normalized
-				 WHERE k.extra->>'import_id' = $11)::int AS earlier`,
+				${
+					rerun
+						? `(SELECT COUNT(*) FROM keywords k JOIN input i ON k.sector_id = $9 AND k.normalized = i.normalized
+				 WHERE k.extra->>'import_id' = $10::jsonb->>'import_id')::int`
+						: '0'
+				} AS earlier`,
 			{
 				bind: [
 					batch.map( ( k ) => k.keyword ),
@@ -454,7 +481,6 @@ export class KeywordImportService {
 					row.site_id,
 					row.sector_id,
 					JSON.stringify( { import_id: row.id } ),
-					String( row.id ),
 				],
 				type: QueryTypes.SELECT,
 			}
