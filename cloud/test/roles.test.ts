@@ -53,7 +53,8 @@ const EXPECTED: Record< string, Role[] > = {
 			'POST /planner/ideas/:id/to_task/',
 			'POST /planner/ideas/bulk_to_tasks/',
 		].map( ( key ) => [ key, WRITERS ] )
-	),	...Object.fromEntries(
+	),
+	...Object.fromEntries(
 		[ 'tasks', 'content', 'images' ].flatMap( ( resource ) => [
 			`POST /writer/${ resource }/`,
 			`PUT /writer/${ resource }/:id/`,
