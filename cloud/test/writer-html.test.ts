@@ -1,36 +1,160 @@
-import { countWords, deriveContent, plainTextOf, sanitizeContentHtml } from '../src/modules/writer/html';
+import {
+	countWords,
+	deriveContent,
+	plainTextOf,
+	sanitizeContentHtml,
+} from '../src/modules/writer/html';
 
 /** Markers of anything that could run: none may survive sanitizing. */
-const HOSTILE = [ /<script/i, /<iframe/i, /<svg/i, /<math/i, /<object/i, /<embed/i, /<style/i, /\son\w+\s*=/i, /javascript:/i, /vbscript:/i, /data:/i, /style=/i, /<form/i, /<input/i ];
+const HOSTILE = [
+	/<script/i,
+	/<iframe/i,
+	/<svg/i,
+	/<math/i,
+	/<object/i,
+	/<embed/i,
+	/<style/i,
+	/\son\w+\s*=/i,
+	/javascript:/i,
+	/vbscript:/i,
+	/data:/i,
+	/style=/i,
+	/<form/i,
+	/<input/i,
+];
 
 describe( 'article HTML sanitizing', () => {
 	it.each( [
-		[ 'a script element, with its content', '<p>Hi<script>alert(1)</script></p>', '<p>Hi</p>' ],
-		[ 'a script in mixed case', '<p>a</p><ScRiPt>alert(1)</sCrIpT><p>b</p>', '<p>a</p><p>b</p>' ],
-		[ 'an img onerror handler', '<img src="https://cdn.test/a.png" onerror="alert(1)">', '<img src="https://cdn.test/a.png" />' ],
-		[ 'an img with an unquoted broken src', '<img src=x onerror=alert(1)>', '<img src="x" />' ],
-		[ 'a javascript: link', '<a href="javascript:alert(1)">click</a>', '<a>click</a>' ],
-		[ 'a javascript: link hidden by entities', '<a href="jav&#x61;script&colon;alert(1)">click</a>', '<a>click</a>' ],
-		[ 'a javascript: link hidden by case and spaces', '<a href="  JaVaScRiPt:alert(1)">click</a>', '<a>click</a>' ],
-		[ 'a javascript: link split by a tab', '<a href="java\tscript:alert(1)">click</a>', '<a>click</a>' ],
-		[ 'a vbscript: link', '<a href="vbscript:msgbox(1)">click</a>', '<a>click</a>' ],
-		[ 'a data: link', '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>', '<a>click</a>' ],
-		[ 'a protocol-relative link', '<a href="//evil.test/x">click</a>', '<a>click</a>' ],
-		[ 'an iframe, with its content', '<iframe src="https://evil.test"><p>fallback</p></iframe><p>after</p>', '<p>after</p>' ],
-		[ 'an svg onload', '<svg onload="alert(1)"><text>hi</text></svg><p>ok</p>', '<p>ok</p>' ],
-		[ 'an svg image carrying script', '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">', '' ],
-		[ 'a style attribute', '<p style="background:url(javascript:alert(1))">text</p>', '<p>text</p>' ],
-		[ 'a style element', '<style>body{display:none}</style><p>text</p>', '<p>text</p>' ],
-		[ 'a tag nested inside its own name', '<scr<script>ipt>alert(1)</script>', 'ipt&gt;alert(1)' ],
-		[ 'a doubled opening bracket', '<<script>script>alert(1)<</script>/script>', '&lt;/script&gt;' ],
-		[ 'markup hidden in a noscript attribute', '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', '' ],
-		[ 'a math element with an xlink', '<math><mi xlink:href="javascript:alert(1)">x</mi></math>', '' ],
-		[ 'forms and inputs', '<form action="https://evil.test"><input name="q" value="v"><button formaction="javascript:alert(1)">Go</button></form>', 'Go' ],
-		[ 'event handlers on allowed tags', '<table><tr><td colspan="2" onclick="x()">c</td></tr></table>', '<table><tr><td colspan="2">c</td></tr></table>' ],
-		[ 'a javascript: blockquote cite', '<blockquote cite="javascript:alert(1)">q</blockquote>', '<blockquote>q</blockquote>' ],
-		[ 'an object and an embed', '<object data="x.swf"></object><embed src="x.swf"><p>ok</p>', '<p>ok</p>' ],
-		[ 'class and id attributes', '<p class="x" id="wpApiSettings">t</p>', '<p>t</p>' ],
-		[ 'a meta refresh', '<meta http-equiv="refresh" content="0;url=javascript:alert(1)"><p>t</p>', '<p>t</p>' ],
+		[
+			'a script element, with its content',
+			'<p>Hi<script>alert(1)</script></p>',
+			'<p>Hi</p>',
+		],
+		[
+			'a script in mixed case',
+			'<p>a</p><ScRiPt>alert(1)</sCrIpT><p>b</p>',
+			'<p>a</p><p>b</p>',
+		],
+		[
+			'an img onerror handler',
+			'<img src="https://cdn.test/a.png" onerror="alert(1)">',
+			'<img src="https://cdn.test/a.png" />',
+		],
+		[
+			'an img with an unquoted broken src',
+			'<img src=x onerror=alert(1)>',
+			'<img src="x" />',
+		],
+		[
+			'a javascript: link',
+			'<a href="javascript:alert(1)">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'a javascript: link hidden by entities',
+			'<a href="jav&#x61;script&colon;alert(1)">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'a javascript: link hidden by case and spaces',
+			'<a href="  JaVaScRiPt:alert(1)">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'a javascript: link split by a tab',
+			'<a href="java\tscript:alert(1)">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'a vbscript: link',
+			'<a href="vbscript:msgbox(1)">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'a data: link',
+			'<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'a protocol-relative link',
+			'<a href="//evil.test/x">click</a>',
+			'<a>click</a>',
+		],
+		[
+			'an iframe, with its content',
+			'<iframe src="https://evil.test"><p>fallback</p></iframe><p>after</p>',
+			'<p>after</p>',
+		],
+		[
+			'an svg onload',
+			'<svg onload="alert(1)"><text>hi</text></svg><p>ok</p>',
+			'<p>ok</p>',
+		],
+		[
+			'an svg image carrying script',
+			'<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+			'',
+		],
+		[
+			'a style attribute',
+			'<p style="background:url(javascript:alert(1))">text</p>',
+			'<p>text</p>',
+		],
+		[
+			'a style element',
+			'<style>body{display:none}</style><p>text</p>',
+			'<p>text</p>',
+		],
+		[
+			'a tag nested inside its own name',
+			'<scr<script>ipt>alert(1)</script>',
+			'ipt&gt;alert(1)',
+		],
+		[
+			'a doubled opening bracket',
+			'<<script>script>alert(1)<</script>/script>',
+			'&lt;/script&gt;',
+		],
+		[
+			'markup hidden in a noscript attribute',
+			'<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+			'',
+		],
+		[
+			'a math element with an xlink',
+			'<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+			'',
+		],
+		[
+			'forms and inputs',
+			'<form action="https://evil.test"><input name="q" value="v"><button formaction="javascript:alert(1)">Go</button></form>',
+			'Go',
+		],
+		[
+			'event handlers on allowed tags',
+			'<table><tr><td colspan="2" onclick="x()">c</td></tr></table>',
+			'<table><tr><td colspan="2">c</td></tr></table>',
+		],
+		[
+			'a javascript: blockquote cite',
+			'<blockquote cite="javascript:alert(1)">q</blockquote>',
+			'<blockquote>q</blockquote>',
+		],
+		[
+			'an object and an embed',
+			'<object data="x.swf"></object><embed src="x.swf"><p>ok</p>',
+			'<p>ok</p>',
+		],
+		[
+			'class and id attributes',
+			'<p class="x" id="wpApiSettings">t</p>',
+			'<p>t</p>',
+		],
+		[
+			'a meta refresh',
+			'<meta http-equiv="refresh" content="0;url=javascript:alert(1)"><p>t</p>',
+			'<p>t</p>',
+		],
 	] )( 'removes %s', ( _label, input, expected ) => {
 		const output = sanitizeContentHtml( input );
 		expect( output ).toBe( expected );
@@ -54,24 +178,46 @@ describe( 'article HTML sanitizing', () => {
 	} );
 
 	it( 'makes new-tab links safe and drops other targets', () => {
-		expect( sanitizeContentHtml( '<a href="https://x.test" target="_blank">x</a>' ) ).toBe(
+		expect(
+			sanitizeContentHtml(
+				'<a href="https://x.test" target="_blank">x</a>'
+			)
+		).toBe(
 			'<a href="https://x.test" rel="noopener noreferrer" target="_blank">x</a>'
 		);
-		expect( sanitizeContentHtml( '<a href="https://x.test" target="_blank" rel="nofollow">x</a>' ) ).toBe(
+		expect(
+			sanitizeContentHtml(
+				'<a href="https://x.test" target="_blank" rel="nofollow">x</a>'
+			)
+		).toBe(
 			'<a href="https://x.test" rel="nofollow noopener noreferrer" target="_blank">x</a>'
 		);
-		expect( sanitizeContentHtml( '<a href="https://x.test" target="evil-frame">x</a>' ) ).toBe( '<a href="https://x.test">x</a>' );
+		expect(
+			sanitizeContentHtml(
+				'<a href="https://x.test" target="evil-frame">x</a>'
+			)
+		).toBe( '<a href="https://x.test">x</a>' );
 	} );
 
 	it( 'keeps image sizes only as whole pixels, and images only from http(s)', () => {
-		expect( sanitizeContentHtml( '<img src="https://cdn.test/a.png" width="100%" height="expression(alert(1))">' ) ).toBe(
-			'<img src="https://cdn.test/a.png" />'
-		);
-		expect( sanitizeContentHtml( '<img src="ftp://cdn.test/a.png"><img src="data:image/png;base64,iVBORw0KGgo=">' ) ).toBe( '' );
+		expect(
+			sanitizeContentHtml(
+				'<img src="https://cdn.test/a.png" width="100%" height="expression(alert(1))">'
+			)
+		).toBe( '<img src="https://cdn.test/a.png" />' );
+		expect(
+			sanitizeContentHtml(
+				'<img src="ftp://cdn.test/a.png"><img src="data:image/png;base64,iVBORw0KGgo=">'
+			)
+		).toBe( '' );
 	} );
 
 	it( 'unwraps unknown tags but keeps their text', () => {
-		expect( sanitizeContentHtml( '<div class="wp-block"><span>Kept</span> <mark>text</mark></div>' ) ).toBe( 'Kept text' );
+		expect(
+			sanitizeContentHtml(
+				'<div class="wp-block"><span>Kept</span> <mark>text</mark></div>'
+			)
+		).toBe( 'Kept text' );
 	} );
 
 	it( 'is idempotent: sanitizing its own output changes nothing', () => {
@@ -89,12 +235,32 @@ describe( 'article HTML sanitizing', () => {
 
 describe( 'plain text of article HTML', () => {
 	it.each( [
-		[ 'one line per block', '<h2>Heading</h2><p>First para.</p><ul><li>one</li><li>two</li></ul>', 'Heading\nFirst para.\none\ntwo' ],
-		[ 'collapsed whitespace inside a line', '<p>  lots \n\t of   space&nbsp;&nbsp;here </p>', 'lots of space here' ],
-		[ 'decoded entities', '<p>Fish &amp; chips &lt;3 &quot;q&quot; caf&eacute; &#8211; &#x2014;</p>', 'Fish & chips <3 "q" café – —' ],
-		[ 'inline markup joined without extra spaces', '<p>un<strong>break</strong>able</p>', 'unbreakable' ],
+		[
+			'one line per block',
+			'<h2>Heading</h2><p>First para.</p><ul><li>one</li><li>two</li></ul>',
+			'Heading\nFirst para.\none\ntwo',
+		],
+		[
+			'collapsed whitespace inside a line',
+			'<p>  lots \n\t of   space&nbsp;&nbsp;here </p>',
+			'lots of space here',
+		],
+		[
+			'decoded entities',
+			'<p>Fish &amp; chips &lt;3 &quot;q&quot; caf&eacute; &#8211; &#x2014;</p>',
+			'Fish & chips <3 "q" café – —',
+		],
+		[
+			'inline markup joined without extra spaces',
+			'<p>un<strong>break</strong>able</p>',
+			'unbreakable',
+		],
 		[ 'line breaks as new lines', '<p>one<br>two</p>', 'one\ntwo' ],
-		[ 'table cells on their own lines', '<table><tr><td>a</td><td>b</td></tr></table>', 'a\nb' ],
+		[
+			'table cells on their own lines',
+			'<table><tr><td>a</td><td>b</td></tr></table>',
+			'a\nb',
+		],
 		[ 'no script text', '<p>a</p><script>var x = "secret";</script>', 'a' ],
 		[ 'empty input', '', '' ],
 	] )( 'has %s', ( _label, html, expected ) => {
@@ -104,8 +270,16 @@ describe( 'plain text of article HTML', () => {
 
 describe( 'word counting', () => {
 	it.each( [
-		[ 'English with punctuation and contractions', "Don't stop: it's 2024, isn't it?", 6 ],
-		[ 'hyphenated compounds and numbers', 'A well-known 3.5-inch drive costs $40 - or less.', 8 ],
+		[
+			'English with punctuation and contractions',
+			"Don't stop: it's 2024, isn't it?",
+			6,
+		],
+		[
+			'hyphenated compounds and numbers',
+			'A well-known 3.5-inch drive costs $40 - or less.',
+			8,
+		],
 		[ 'accented Latin text', 'Crème brûlée à la française', 5 ],
 		[ 'German compounds', 'Die Donaudampfschifffahrt ist lang.', 4 ],
 		[ 'Cyrillic', 'Привет, как дела?', 3 ],
@@ -121,14 +295,23 @@ describe( 'word counting', () => {
 	} );
 
 	it( 'counts entities as the characters they stand for, and never markup', () => {
-		expect( deriveContent( '<p>Fish&nbsp;&amp;&nbsp;chips</p><p title="not counted">caf&eacute; au lait</p><script>one two three</script>' ) ).toEqual( {
-			content_html: '<p>Fish\u00a0&amp;\u00a0chips</p><p>café au lait</p>',
+		expect(
+			deriveContent(
+				'<p>Fish&nbsp;&amp;&nbsp;chips</p><p title="not counted">caf&eacute; au lait</p><script>one two three</script>'
+			)
+		).toEqual( {
+			content_html:
+				'<p>Fish\u00a0&amp;\u00a0chips</p><p>café au lait</p>',
 			content_plain: 'Fish & chips\ncafé au lait',
 			word_count: 5,
 		} );
 	} );
 
 	it( 'does not run words of adjacent blocks together', () => {
-		expect( deriveContent( '<h2>Title</h2><p>Body</p><ul><li>a</li><li>b</li></ul>' ).word_count ).toBe( 4 );
+		expect(
+			deriveContent(
+				'<h2>Title</h2><p>Body</p><ul><li>a</li><li>b</li></ul>'
+			).word_count
+		).toBe( 4 );
 	} );
 } );

@@ -248,7 +248,10 @@ export function countWords( text: string ): number {
 			}
 			previous = 'word';
 		} else {
-			previous = previous === 'word' && HYPHENS.has( segment ) ? 'hyphen-after-word' : 'other';
+			previous =
+				previous === 'word' && HYPHENS.has( segment )
+					? 'hyphen-after-word'
+					: 'other';
 		}
 	}
 	return count;

@@ -16,7 +16,11 @@ import {
 import type { Models } from '../../db/models';
 import type { AnyRoute } from '../../http/route';
 import { scopedResourceRoutes } from '../content/crud';
-import { serializeContent, serializeImages, serializeTasks } from './serializers';
+import {
+	serializeContent,
+	serializeImages,
+	serializeTasks,
+} from './serializers';
 import type { WriterService } from './service';
 
 /** `{ field: value }` terms for the list filters that were given. */
@@ -26,7 +30,10 @@ const equal = ( terms: Record< string, unknown > ): WhereOptions[] =>
 		.map( ( [ field, value ] ) => ( { [ field ]: value } ) );
 
 /** The seed's Writer module: tasks, content and images under `/writer/`. */
-export function writerRoutes( writer: WriterService, models: Models ): AnyRoute[] {
+export function writerRoutes(
+	writer: WriterService,
+	models: Models
+): AnyRoute[] {
 	return [
 		...scopedResourceRoutes( models, {
 			base: '/writer/tasks/',
@@ -38,11 +45,18 @@ export function writerRoutes( writer: WriterService, models: Models ): AnyRoute[
 			createBody: taskCreateSchema,
 			updateBody: taskUpdateSchema,
 			list: {
-				orderingFields: [ 'id', 'created_at', 'updated_at', 'title', 'status' ],
+				orderingFields: [
+					'id',
+					'created_at',
+					'updated_at',
+					'title',
+					'status',
+				],
 				searchFields: [ 'title' ],
 				defaultOrdering: '-created_at',
 			},
-			filters: ( query ) => equal( { status: query.status, cluster_id: query.cluster_id } ),
+			filters: ( query ) =>
+				equal( { status: query.status, cluster_id: query.cluster_id } ),
 			serialize: ( rows ) => serializeTasks( models, rows ),
 			create: ( scope, body ) => writer.createTask( scope, body ),
 			update: ( row, body ) => writer.updateTask( row, body ),
@@ -57,12 +71,23 @@ export function writerRoutes( writer: WriterService, models: Models ): AnyRoute[
 			createBody: contentCreateSchema,
 			updateBody: contentUpdateSchema,
 			list: {
-				orderingFields: [ 'id', 'created_at', 'updated_at', 'title', 'word_count', 'sync_status' ],
+				orderingFields: [
+					'id',
+					'created_at',
+					'updated_at',
+					'title',
+					'word_count',
+					'sync_status',
+				],
 				searchFields: [ 'title' ],
 				defaultOrdering: '-created_at',
 			},
 			filters: ( query ) =>
-				equal( { sync_status: query.sync_status, entity_type: query.entity_type, task_id: query.task_id } ),
+				equal( {
+					sync_status: query.sync_status,
+					entity_type: query.entity_type,
+					task_id: query.task_id,
+				} ),
 			serialize: serializeContent,
 			create: ( scope, body ) => writer.createContent( scope, body ),
 			update: ( row, body ) => writer.updateContent( row, body ),
@@ -77,7 +102,12 @@ export function writerRoutes( writer: WriterService, models: Models ): AnyRoute[
 			createBody: imageCreateSchema,
 			updateBody: imageUpdateSchema,
 			list: {
-				orderingFields: [ 'id', 'position', 'created_at', 'updated_at' ],
+				orderingFields: [
+					'id',
+					'position',
+					'created_at',
+					'updated_at',
+				],
 				searchFields: [ 'alt_text', 'caption', 'prompt' ],
 				defaultOrdering: 'position',
 			},
@@ -85,7 +115,10 @@ export function writerRoutes( writer: WriterService, models: Models ): AnyRoute[
 				equal( {
 					task_id: query.task_id,
 					content_id: query.content_id,
-					is_featured: query.is_featured === undefined ? undefined : query.is_featured === 'true',
+					is_featured:
+						query.is_featured === undefined
+							? undefined
+							: query.is_featured === 'true',
 				} ),
 			serialize: serializeImages,
 			create: ( scope, body ) => writer.createImage( scope, body ),

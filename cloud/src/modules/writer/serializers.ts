@@ -7,9 +7,15 @@ import type { Models } from '../../db/models';
 
 const iso = ( date: Date ) => date.toISOString();
 
-export async function serializeTasks( models: Models, rows: TaskRow[] ): Promise< Task[] > {
+export async function serializeTasks(
+	models: Models,
+	rows: TaskRow[]
+): Promise< Task[] > {
 	const content = rows.length
-		? await models.Content.findAll( { attributes: [ 'id', 'task_id' ], where: { task_id: { [ Op.in ]: rows.map( ( r ) => r.id ) } } } )
+		? await models.Content.findAll( {
+				attributes: [ 'id', 'task_id' ],
+				where: { task_id: { [ Op.in ]: rows.map( ( r ) => r.id ) } },
+			} )
 		: [];
 	const contentOf = new Map( content.map( ( c ) => [ c.task_id, c.id ] ) );
 	return rows.map( ( row ) => ( {
@@ -31,7 +37,9 @@ export async function serializeTasks( models: Models, rows: TaskRow[] ): Promise
 	} ) );
 }
 
-export async function serializeContent( rows: ContentRow[] ): Promise< Content[] > {
+export async function serializeContent(
+	rows: ContentRow[]
+): Promise< Content[] > {
 	return rows.map( ( row ) => ( {
 		id: row.id,
 		account_id: row.account_id,

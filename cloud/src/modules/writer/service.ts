@@ -30,7 +30,12 @@ type ContentUpdate = z.infer< typeof contentUpdateSchema >;
 type ImageCreate = z.infer< typeof imageCreateSchema >;
 type ImageUpdate = z.infer< typeof imageUpdateSchema >;
 
-type SectorRowLike = Model & { id: number; account_id: number; site_id: number; sector_id: number };
+type SectorRowLike = Model & {
+	id: number;
+	account_id: number;
+	site_id: number;
+	sector_id: number;
+};
 
 /** Per-field problems collected over a whole body, thrown together. */
 class Problems {
@@ -47,7 +52,8 @@ class Problems {
 	}
 }
 
-const invalid = ( field: string, message: string ) => new ValidationError( 'Invalid body.', { [ field ]: [ message ] } );
+const invalid = ( field: string, message: string ) =>
+	new ValidationError( 'Invalid body.', { [ field ]: [ message ] } );
 
 const scopeOfRow = ( row: SectorRowLike ): SectorScope => ( {
 	account_id: row.account_id,
@@ -56,7 +62,10 @@ const scopeOfRow = ( row: SectorRowLike ): SectorScope => ( {
 } );
 
 /** Turns a unique-index race the checks could not see into the same 400 the checks give. */
-function onUnique< T >( field: string, message: string | undefined ): ( error: unknown ) => T {
+function onUnique< T >(
+	field: string,
+	message: string | undefined
+): ( error: unknown ) => T {
 	return ( error: unknown ) => {
 		if ( error instanceof UniqueConstraintError && message !== undefined ) {
 			throw invalid( field, message );
@@ -90,36 +99,69 @@ export class WriterService {
 
 	// ----- tasks -----
 
-	async createTask( scope: SectorScope, body: TaskCreate ): Promise< TaskRow > {
+	async createTask(
+		scope: SectorScope,
+		body: TaskCreate
+	): Promise< TaskRow > {
 		const { sector_id: _sector, ...fields } = body;
 		return this.db.sequelize
 			.transaction( async ( transaction ) => {
-				const links = await this.taskLinks( scope, fields, null, transaction );
+				const links = await this.taskLinks(
+					scope,
+					fields,
+					null,
+					transaction
+				);
 				return this.models.Task.create(
 					{
 						...scope,
 						...fields,
 						content_idea_id: fields.content_idea_id ?? null,
-						cluster_id: links.cluster_id !== undefined ? links.cluster_id : fields.cluster_id ?? null,
+						cluster_id:
+							links.cluster_id !== undefined
+								? links.cluster_id
+								: ( fields.cluster_id ?? null ),
 						assigned_post_id: fields.assigned_post_id ?? null,
 						post_url: fields.post_url ?? null,
 					},
 					{ transaction }
 				);
 			} )
-			.catch( onUnique( 'content_idea_id', fields.content_idea_id ? `idea ${ fields.content_idea_id } already has a task` : undefined ) );
+			.catch(
+				onUnique(
+					'content_idea_id',
+					fields.content_idea_id
+						? `idea ${ fields.content_idea_id } already has a task`
+						: undefined
+				)
+			);
 	}
 
 	async updateTask( row: TaskRow, body: TaskUpdate ): Promise< TaskRow > {
 		return this.db.sequelize
 			.transaction( async ( transaction ) => {
 				// Re-read under a lock: two concurrent status changes apply one after the other.
-				await row.reload( { transaction, lock: transaction.LOCK.UPDATE } );
+				await row.reload( {
+					transaction,
+					lock: transaction.LOCK.UPDATE,
+				} );
 				assertTransition( 'task', row.status, body.status );
-				const links = await this.taskLinks( scopeOfRow( row ), body, row, transaction );
+				const links = await this.taskLinks(
+					scopeOfRow( row ),
+					body,
+					row,
+					transaction
+				);
 				return row.update( { ...body, ...links }, { transaction } );
 			} )
-			.catch( onUnique( 'content_idea_id', body.content_idea_id ? `idea ${ body.content_idea_id } already has a task` : undefined ) );
+			.catch(
+				onUnique(
+					'content_idea_id',
+					body.content_idea_id
+						? `idea ${ body.content_idea_id } already has a task`
+						: undefined
+				)
+			);
 	}
 
 	/**
@@ -137,15 +179,30 @@ export class WriterService {
 		const ideaId = body.content_idea_id;
 		if ( ideaId && ideaId !== current?.content_idea_id ) {
 			// The idea row lock serializes two tasks racing for the same idea.
-			const idea = await this.reference( this.models.Idea, ideaId, scope, 'content_idea_id', 'idea', problems, transaction, true );
+			const idea = await this.reference(
+				this.models.Idea,
+				ideaId,
+				scope,
+				'content_idea_id',
+				'idea',
+				problems,
+				transaction,
+				true
+			);
 			if ( idea ) {
 				const taken = await this.models.Task.findOne( {
 					attributes: [ 'id' ],
-					where: { content_idea_id: ideaId, ...( current ? { id: { [ Op.ne ]: current.id } } : {} ) },
+					where: {
+						content_idea_id: ideaId,
+						...( current ? { id: { [ Op.ne ]: current.id } } : {} ),
+					},
 					transaction,
 				} );
 				if ( taken ) {
-					problems.add( 'content_idea_id', `idea ${ ideaId } already has task ${ taken.id }` );
+					problems.add(
+						'content_idea_id',
+						`idea ${ ideaId } already has task ${ taken.id }`
+					);
 				} else if ( ! current && body.cluster_id === undefined ) {
 					links.cluster_id = idea.cluster_id;
 				}
@@ -153,7 +210,15 @@ export class WriterService {
 		}
 		const clusterId = body.cluster_id;
 		if ( clusterId && clusterId !== current?.cluster_id ) {
-			await this.reference( this.models.Cluster, clusterId, scope, 'cluster_id', 'cluster', problems, transaction );
+			await this.reference(
+				this.models.Cluster,
+				clusterId,
+				scope,
+				'cluster_id',
+				'cluster',
+				problems,
+				transaction
+			);
 		}
 		problems.throwIfAny();
 		return links;
@@ -161,18 +226,29 @@ export class WriterService {
 
 	// ----- content -----
 
-	async createContent( scope: SectorScope, body: ContentCreate ): Promise< ContentRow > {
+	async createContent(
+		scope: SectorScope,
+		body: ContentCreate
+	): Promise< ContentRow > {
 		const { sector_id: _sector, ...fields } = body;
 		return this.db.sequelize
 			.transaction( async ( transaction ) => {
 				if ( fields.task_id ) {
-					await this.claimTask( scope, fields.task_id, null, transaction );
+					await this.claimTask(
+						scope,
+						fields.task_id,
+						null,
+						transaction
+					);
 				}
 				return this.models.Content.create(
 					{
 						...scope,
 						...fields,
-						...this.contentText( fields, fields.content_html ?? '' ),
+						...this.contentText(
+							fields,
+							fields.content_html ?? ''
+						),
 						task_id: fields.task_id ?? null,
 						external_id: fields.external_id ?? null,
 						external_type: fields.external_type ?? null,
@@ -180,39 +256,95 @@ export class WriterService {
 					{ transaction }
 				);
 			} )
-			.catch( onUnique( 'task_id', fields.task_id ? `task ${ fields.task_id } already has content` : undefined ) );
+			.catch(
+				onUnique(
+					'task_id',
+					fields.task_id
+						? `task ${ fields.task_id } already has content`
+						: undefined
+				)
+			);
 	}
 
-	async updateContent( row: ContentRow, body: ContentUpdate ): Promise< ContentRow > {
+	async updateContent(
+		row: ContentRow,
+		body: ContentUpdate
+	): Promise< ContentRow > {
 		return this.db.sequelize
 			.transaction( async ( transaction ) => {
 				if ( body.task_id && body.task_id !== row.task_id ) {
-					await this.claimTask( scopeOfRow( row ), body.task_id, row.id, transaction );
+					await this.claimTask(
+						scopeOfRow( row ),
+						body.task_id,
+						row.id,
+						transaction
+					);
 				}
-				return row.update( { ...body, ...this.contentText( body, body.content_html ?? row.content_html ) }, { transaction } );
+				return row.update(
+					{
+						...body,
+						...this.contentText(
+							body,
+							body.content_html ?? row.content_html
+						),
+					},
+					{ transaction }
+				);
 			} )
-			.catch( onUnique( 'task_id', body.task_id ? `task ${ body.task_id } already has content` : undefined ) );
+			.catch(
+				onUnique(
+					'task_id',
+					body.task_id
+						? `task ${ body.task_id } already has content`
+						: undefined
+				)
+			);
 	}
 
 	/** The stored text fields: sanitized HTML and what is derived from it. */
 	private contentText( body: ContentUpdate, html: string ) {
 		return {
 			...deriveContent( html ),
-			...( body.excerpt === undefined ? {} : { excerpt: sanitizeContentHtml( body.excerpt ) } ),
+			...( body.excerpt === undefined
+				? {}
+				: { excerpt: sanitizeContentHtml( body.excerpt ) } ),
 			...( body.meta_description === undefined
 				? {}
-				: { meta_description: plainTextOf( body.meta_description ).replace( /\n/g, ' ' ) } ),
+				: {
+						meta_description: plainTextOf(
+							body.meta_description
+						).replace( /\n/g, ' ' ),
+					} ),
 		};
 	}
 
 	/** A task content may attach to: the caller's, same sector, without other content (row-locked). */
-	private async claimTask( scope: SectorScope, taskId: number, contentId: number | null, transaction: Transaction ): Promise< void > {
+	private async claimTask(
+		scope: SectorScope,
+		taskId: number,
+		contentId: number | null,
+		transaction: Transaction
+	): Promise< void > {
 		const problems = new Problems();
-		const task = await this.reference( this.models.Task, taskId, scope, 'task_id', 'task', problems, transaction, true );
+		const task = await this.reference(
+			this.models.Task,
+			taskId,
+			scope,
+			'task_id',
+			'task',
+			problems,
+			transaction,
+			true
+		);
 		problems.throwIfAny();
 		const other = await this.models.Content.findOne( {
 			attributes: [ 'id' ],
-			where: { task_id: task!.id, ...( contentId === null ? {} : { id: { [ Op.ne ]: contentId } } ) },
+			where: {
+				task_id: task!.id,
+				...( contentId === null
+					? {}
+					: { id: { [ Op.ne ]: contentId } } ),
+			},
 			transaction,
 		} );
 		if ( other ) {
@@ -222,22 +354,43 @@ export class WriterService {
 
 	// ----- images -----
 
-	async createImage( scope: SectorScope, body: ImageCreate ): Promise< ImageRow > {
+	async createImage(
+		scope: SectorScope,
+		body: ImageCreate
+	): Promise< ImageRow > {
 		const { sector_id: _sector, ...fields } = body;
 		return this.db.sequelize.transaction( async ( transaction ) => {
-			const links = await this.imageLinks( scope, fields, null, transaction );
+			const links = await this.imageLinks(
+				scope,
+				fields,
+				null,
+				transaction
+			);
 			if ( fields.is_featured ) {
 				await this.unfeatureOthers( scope, links, null, transaction );
 			}
-			return this.models.Image.create( { ...scope, ...fields, ...links, storage_path: null }, { transaction } );
+			return this.models.Image.create(
+				{ ...scope, ...fields, ...links, storage_path: null },
+				{ transaction }
+			);
 		} );
 	}
 
 	async updateImage( row: ImageRow, body: ImageUpdate ): Promise< ImageRow > {
 		return this.db.sequelize.transaction( async ( transaction ) => {
-			const links = await this.imageLinks( scopeOfRow( row ), body, row, transaction );
+			const links = await this.imageLinks(
+				scopeOfRow( row ),
+				body,
+				row,
+				transaction
+			);
 			if ( body.is_featured ?? row.is_featured ) {
-				await this.unfeatureOthers( scopeOfRow( row ), links, row.id, transaction );
+				await this.unfeatureOthers(
+					scopeOfRow( row ),
+					links,
+					row.id,
+					transaction
+				);
 			}
 			return row.update( { ...body, ...links }, { transaction } );
 		} );
@@ -255,18 +408,43 @@ export class WriterService {
 		transaction: Transaction
 	): Promise< { task_id: number | null; content_id: number | null } > {
 		const problems = new Problems();
-		const contentId = body.content_id === undefined ? current?.content_id ?? null : body.content_id;
-		let taskId = body.task_id === undefined ? current?.task_id ?? null : body.task_id;
+		const contentId =
+			body.content_id === undefined
+				? ( current?.content_id ?? null )
+				: body.content_id;
+		let taskId =
+			body.task_id === undefined
+				? ( current?.task_id ?? null )
+				: body.task_id;
 		if ( taskId && taskId !== current?.task_id ) {
-			await this.reference( this.models.Task, taskId, scope, 'task_id', 'task', problems, transaction );
+			await this.reference(
+				this.models.Task,
+				taskId,
+				scope,
+				'task_id',
+				'task',
+				problems,
+				transaction
+			);
 		}
 		if ( contentId && contentId !== current?.content_id ) {
-			const content = await this.reference( this.models.Content, contentId, scope, 'content_id', 'content', problems, transaction );
+			const content = await this.reference(
+				this.models.Content,
+				contentId,
+				scope,
+				'content_id',
+				'content',
+				problems,
+				transaction
+			);
 			if ( content && content.task_id !== null ) {
 				if ( body.task_id === undefined ) {
 					taskId = content.task_id;
 				} else if ( taskId !== null && taskId !== content.task_id ) {
-					problems.add( 'content_id', `content ${ contentId } belongs to task ${ content.task_id }, not task ${ taskId }` );
+					problems.add(
+						'content_id',
+						`content ${ contentId } belongs to task ${ content.task_id }, not task ${ taskId }`
+					);
 				}
 			}
 		}
@@ -288,10 +466,18 @@ export class WriterService {
 	): Promise< void > {
 		let group: WhereOptions;
 		if ( links.content_id !== null ) {
-			await this.models.Content.findByPk( links.content_id, { attributes: [ 'id' ], transaction, lock: transaction.LOCK.UPDATE } );
+			await this.models.Content.findByPk( links.content_id, {
+				attributes: [ 'id' ],
+				transaction,
+				lock: transaction.LOCK.UPDATE,
+			} );
 			group = { content_id: links.content_id };
 		} else if ( links.task_id !== null ) {
-			await this.models.Task.findByPk( links.task_id, { attributes: [ 'id' ], transaction, lock: transaction.LOCK.UPDATE } );
+			await this.models.Task.findByPk( links.task_id, {
+				attributes: [ 'id' ],
+				transaction,
+				lock: transaction.LOCK.UPDATE,
+			} );
 			group = { task_id: links.task_id, content_id: null };
 		} else {
 			return;
