@@ -2,6 +2,7 @@ import path from 'node:path';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { aiRoutes } from './ai/routes';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
 import { docsPage } from './http/docs';
@@ -31,6 +32,8 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...writerRoutes( new WriterService( context.db, models ), models ),
 		// Before the planner's `:id` routes: `/planner/keywords/export/` is not keyword "export".
 		...keywordImportRoutes( context ),
+		// Before the planner's `:id` routes, like the import's.
+		...aiRoutes( services.ai, models ),
 		...plannerRoutes( { db: context.db, models, ...services } ),
 		...billingRoutes( { db: context.db, models } ),
 	];

@@ -45,7 +45,15 @@ export async function boot(
 	} );
 	queue.define( heartbeatJob( db.sequelize, queue.driver ) );
 	queue.define( keywordImportJob( { config, db, models, queue, logger } ) );
-	const services = createServices( { config, logger, db, models, secrets } );
+	const services = createServices( {
+		config,
+		logger,
+		db,
+		models,
+		secrets,
+		queue,
+	} );
+	queue.define( services.ai.job() );
 	return { config, logger, db, models, secrets, queue, services };
 }
 

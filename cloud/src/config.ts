@@ -78,6 +78,30 @@ const envSchema = z.object( {
 		[ 'http:', 'https:' ],
 		'must be an http:// or https:// URL'
 	),
+	AI_MODEL: z.preprocess(
+		emptyToUndefined,
+		z.string().default( 'gpt-4o-mini' )
+	),
+	AI_REQUEST_TIMEOUT_MS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 100 ).default( 60_000 )
+	),
+	AI_MAX_ATTEMPTS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 10 ).default( 4 )
+	),
+	AI_RETRY_BASE_MS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).default( 1_000 )
+	),
+	AI_RUN_TIMEOUT_MS: z.preprocess(
+		emptyToUndefined,
+		z.coerce
+			.number()
+			.int()
+			.min( 1_000 )
+			.default( 10 * 60_000 )
+	),
 	JWT_SECRET: z.preprocess(
 		emptyToUndefined,
 		z.string().min( 32, 'must be at least 32 characters' ).optional()
@@ -155,6 +179,18 @@ export type Config = {
 	dataDir: string;
 	openaiApiKey?: string;
 	openaiBaseUrl?: string;
+	ai: {
+		/** Chat model unless a call names another. */
+		model: string;
+		/** One provider request; a slower one is abandoned and retried. */
+		requestTimeoutMs: number;
+		/** Tries per provider request (429, 5xx, timeouts), the first included. */
+		maxAttempts: number;
+		/** First retry delay; doubles per attempt, with jitter. */
+		retryBaseMs: number;
+		/** A whole AI run; a slower one fails and its credits are refunded. */
+		runTimeoutMs: number;
+	};
 	jwtSecret?: string;
 	/** base64 of 32 bytes; encrypts secrets stored in the database. */
 	encryptionKey?: string;
@@ -199,6 +235,13 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		dataDir: path.resolve( e.IGNY8_DATA_DIR ?? defaultDataDir() ),
 		openaiApiKey: e.OPENAI_API_KEY,
 		openaiBaseUrl: e.OPENAI_BASE_URL,
+		ai: {
+			model: e.AI_MODEL,
+			requestTimeoutMs: e.AI_REQUEST_TIMEOUT_MS,
+			maxAttempts: e.AI_MAX_ATTEMPTS,
+			retryBaseMs: e.AI_RETRY_BASE_MS,
+			runTimeoutMs: e.AI_RUN_TIMEOUT_MS,
+		},
 		jwtSecret: e.JWT_SECRET,
 		encryptionKey: e.IGNY8_ENCRYPTION_KEY,
 		corsOrigins: e.CORS_ORIGINS,

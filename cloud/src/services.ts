@@ -1,3 +1,4 @@
+import { AiEngine } from './ai/engine';
 import type { Config } from './config';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
@@ -14,6 +15,7 @@ import { KeywordService } from './modules/planner/keywords';
 import { SectorService } from './modules/tenancy/sectors';
 import { SiteService } from './modules/tenancy/sites';
 import { UserService } from './modules/tenancy/users';
+import type { JobQueue } from './queue';
 
 /** Every domain service, wired in one place from the boot-time dependencies. */
 export type Services = {
@@ -28,6 +30,7 @@ export type Services = {
 	clusters: ClusterService;
 	ideas: IdeaService;
 	credits: CreditService;
+	ai: AiEngine;
 };
 
 export function createServices( deps: {
@@ -36,12 +39,14 @@ export function createServices( deps: {
 	db: Database;
 	models: Models;
 	secrets: Secrets;
+	queue: JobQueue;
 } ): Services {
-	const { config, logger, db, models, secrets } = deps;
+	const { config, logger, db, models, secrets, queue } = deps;
 	const throttle = Throttle.create( config );
 	const auth = new AuthService( db, models, secrets, throttle );
 	const tracker = new RequestTracker( db.sequelize, logger );
 	tracker.start();
+	const credits = new CreditService( db );
 	return {
 		auth,
 		apiKeys: new SiteApiKeyService( models ),
@@ -53,7 +58,8 @@ export function createServices( deps: {
 		keywords: new KeywordService( db, models ),
 		clusters: new ClusterService( db, models ),
 		ideas: new IdeaService( db, models ),
-		credits: new CreditService( db ),
+		credits,
+		ai: new AiEngine( { config, logger, db, models, queue, credits } ),
 	};
 }
 

@@ -16,12 +16,27 @@ describe( 'tenant isolation', () => {
 	let b: Tenant;
 	let idRoutes: AnyRoute[];
 	let bWriter: WriterFixtures;
+	let bRunId: number;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
 		a = await addTenant( cloud, 'Alpha' );
 		b = await addTenant( cloud, 'Bravo' );
 		bWriter = await addWriterContent( cloud, b );
+		bRunId = (
+			await cloud.context.models.AiTaskRun.create( {
+				account_id: b.accountId,
+				site_id: b.siteId,
+				sector_id: b.sectorId,
+				function_name: 'generate_ideas',
+				input: {},
+				output_summary: null,
+				error: null,
+				created_by: null,
+				started_at: null,
+				finished_at: null,
+			} )
+		).id;
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -48,6 +63,7 @@ describe( 'tenant isolation', () => {
 			'/writer/tasks/': bWriter.taskId,
 			'/writer/content/': bWriter.contentId,
 			'/writer/images/': bWriter.imageId,
+			'/system/ai-runs/': bRunId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -78,6 +94,7 @@ describe( 'tenant isolation', () => {
 			'patch /writer/content/:id/': { content_html: '<p>Hijacked</p>' },
 			'put /writer/images/:id/': { alt_text: 'Hijacked' },
 			'patch /writer/images/:id/': { is_featured: true },
+			'post /system/ai-runs/:id/cancel/': {},
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { ROLES, type Role } from '@igny8/shared-types';
+import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
 import { apiRoutes } from '../src/app';
 import {
 	addTenant,
@@ -52,6 +53,8 @@ const EXPECTED: Record< string, Role[] > = {
 			'DELETE /planner/ideas/:id/',
 			'POST /planner/ideas/:id/to_task/',
 			'POST /planner/ideas/bulk_to_tasks/',
+			'POST /planner/clusters/generate_ideas/',
+			'POST /system/ai-runs/:id/cancel/',
 		].map( ( key ) => [ key, WRITERS ] )
 	),
 	...Object.fromEntries(
@@ -74,11 +77,20 @@ const PUBLIC_WRITES = [
 describe( 'the role matrix', () => {
 	let cloud: TestCloud;
 	let tenant: Tenant;
+	let openai: FakeOpenAI;
 	const actors = new Map< Role, Actor >();
 	let n = 0;
 
 	beforeAll( async () => {
-		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		// AI actions run for real against the fake provider (never the internet).
+		openai = await startFakeOpenAI();
+		openai.fallback( 'chat', {
+			content: { ideas: [ { title: 'Matrix idea' } ] },
+		} );
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'inline' },
+			{ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.url }
+		);
 		tenant = await addTenant( cloud, 'Matrix Co' );
 		for ( const role of ROLES ) {
 			actors.set(
@@ -91,6 +103,7 @@ describe( 'the role matrix', () => {
 	} );
 	afterAll( async () => {
 		await cloud?.stop();
+		await openai?.close();
 	} );
 
 	it( 'names an expectation for every write route the API declares', () => {
@@ -146,6 +159,8 @@ describe( 'the role matrix', () => {
 		const task = await models.Task.create( { ...scope, content_idea_id: null, cluster_id: null, title: `Task ${ n }`, assigned_post_id: null, post_url: null } );
 		const content = await models.Content.create( { ...scope, task_id: task.id, title: `Content ${ n }`, external_id: null, external_type: null } );
 		const image = await models.Image.create( { ...scope, task_id: task.id, content_id: content.id, image_url: 'https://cdn.example.test/a.png', storage_path: null } );
+		await cloud.context.services.credits.add( tenant.accountId, 1, 'grant', 'Matrix', `matrix-${ n }` );
+		const run = await models.AiTaskRun.create( { ...scope, function_name: 'generate_ideas', input: {}, output_summary: null, error: null, created_by: null, started_at: null, finished_at: null } );
 		const table: Record< string, { url: string; body?: object } > = {
 			'POST /planner/keywords/': { url: '/planner/keywords/', body: { sector_id: sector.id, keyword: `new keyword ${ n }` } },
 			'PUT /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/`, body: { search_volume: 10 } },
@@ -165,6 +180,8 @@ describe( 'the role matrix', () => {
 			'DELETE /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/` },
 			'POST /planner/ideas/:id/to_task/': { url: `/planner/ideas/${ idea.id }/to_task/` },
 			'POST /planner/ideas/bulk_to_tasks/': { url: '/planner/ideas/bulk_to_tasks/', body: { ids: [ idea.id ] } },
+			'POST /planner/clusters/generate_ideas/': { url: '/planner/clusters/generate_ideas/', body: { ids: [ cluster.id ], ideas_per_cluster: 1 } },
+			'POST /system/ai-runs/:id/cancel/': { url: `/system/ai-runs/${ run.id }/cancel/` },
 			'POST /writer/tasks/': { url: '/writer/tasks/', body: { sector_id: sector.id, title: `New task ${ n }` } },
 			'PUT /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/`, body: { title: 'Renamed' } },
 			'PATCH /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/`, body: { status: 'in_progress' } },
@@ -257,7 +274,7 @@ describe( 'the role matrix', () => {
 				.set( bearer( actors.get( role )! ) )
 				.send( body );
 			if ( allowed ) {
-				expect( [ 200, 201, 204 ] ).toContain( response.status );
+				expect( [ 200, 201, 202, 204 ] ).toContain( response.status );
 			} else {
 				expect( {
 					status: response.status,

@@ -7,3 +7,4 @@ export * from './planner';
 export * from './transitions';
 export * from './writer';
 export * from './billing';
+export * from './ai';

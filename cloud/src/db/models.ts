@@ -8,6 +8,7 @@ import {
 	type Sequelize,
 } from 'sequelize';
 import type { Role } from '@igny8/shared-types';
+import { defineAiModels, type AiModels } from '../ai/run-model';
 import { defineContentModels, type ContentModels } from './content-models';
 
 /**
@@ -170,19 +171,20 @@ export interface CreditTransactionRow extends Model<
 	created_at: CreationOptional< Date >;
 }
 
-export type Models = ContentModels & {
-	/** Read-only here: CreditService writes the ledger. */
-	CreditTransaction: Row< CreditTransactionRow >;
-	Plan: Row< PlanRow >;
-	Account: Row< AccountRow >;
-	User: Row< UserRow >;
-	Industry: Row< IndustryRow >;
-	IndustrySector: Row< IndustrySectorRow >;
-	Site: Row< SiteRow >;
-	Sector: Row< SectorRow >;
-	RefreshToken: Row< RefreshTokenRow >;
-	SiteApiKey: Row< SiteApiKeyRow >;
-};
+export type Models = ContentModels &
+	AiModels & {
+		/** Read-only here: CreditService writes the ledger. */
+		CreditTransaction: Row< CreditTransactionRow >;
+		Plan: Row< PlanRow >;
+		Account: Row< AccountRow >;
+		User: Row< UserRow >;
+		Industry: Row< IndustryRow >;
+		IndustrySector: Row< IndustrySectorRow >;
+		Site: Row< SiteRow >;
+		Sector: Row< SectorRow >;
+		RefreshToken: Row< RefreshTokenRow >;
+		SiteApiKey: Row< SiteApiKeyRow >;
+	};
 
 // Factories, not shared objects: Sequelize writes into attribute definitions.
 const id = () => ( {
@@ -414,6 +416,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 	);
 	return {
 		...defineContentModels( sequelize ),
+		...defineAiModels( sequelize ),
 		CreditTransaction,
 		Plan,
 		Account,

@@ -8,3 +8,4 @@ export * from './wordpress/php';
 export * from './wordpress/database';
 export * from './wordpress/prepare';
 export * from './browser';
+export * from './fake-openai';

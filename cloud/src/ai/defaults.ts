@@ -1,0 +1,32 @@
+/** AI tunables that are not per-deployment settings (those live in config). */
+export const AI_DEFAULTS = {
+	/** A provider asking us to wait longer than this is waited out this long, then retried. */
+	maxRetryAfterMs: 30_000,
+	/** How often a running run re-reads its own row to notice a cancel from another process. */
+	cancelPollMs: 250,
+	/** How often an event stream re-reads a run it cannot hear in process (worker elsewhere). */
+	streamPollMs: 500,
+	/** Keeps idle event streams open through proxies. */
+	streamHeartbeatMs: 15_000,
+	/** Queue-level backstop above the run's own timeout. */
+	jobTimeoutSlackMs: 30_000,
+	/** Runs of one type a worker process executes at once. */
+	concurrency: 2,
+} as const;
+
+/** US dollars per million tokens (input, output); unknown models cost 0 here. */
+export const MODEL_PRICES: Record< string, { input: number; output: number } > =
+	{
+		'gpt-4o-mini': { input: 0.15, output: 0.6 },
+		'gpt-4o': { input: 2.5, output: 10 },
+		'gpt-4.1': { input: 2, output: 8 },
+		'gpt-4.1-mini': { input: 0.4, output: 1.6 },
+	};
+
+export function costOf( model: string, tokensIn: number, tokensOut: number ) {
+	const price = MODEL_PRICES[ model ];
+	if ( ! price ) {
+		return 0;
+	}
+	return ( tokensIn * price.input + tokensOut * price.output ) / 1_000_000;
+}

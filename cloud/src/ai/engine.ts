@@ -1,0 +1,571 @@
+import { EventEmitter } from 'node:events';
+import {
+	Op,
+	QueryTypes,
+	type InferAttributes,
+	type WhereOptions,
+} from 'sequelize';
+import { AI_RUN_FINAL, type AiRunStatus } from '@igny8/shared-types';
+import type { Config } from '../config';
+import type { Database } from '../db/connection';
+import type { Models } from '../db/models';
+import { ApiError, NotFoundError } from '../http/errors';
+import type { Logger } from '../logger';
+import type { Principal } from '../modules/auth/principal';
+import type { CreditService } from '../modules/billing/credits';
+import type { JobDefinition, JobQueue } from '../queue';
+import { AI_DEFAULTS, costOf } from './defaults';
+import { AiAbortedError, AiProvider, providerSettings } from './provider';
+import { defaultRegistry, type AiRegistry } from './registry';
+import type { AiTaskRunRow } from './run-model';
+import type { AiDeps, AiFunction, ExecuteContext, RunProvider } from './types';
+
+/**
+ * The AI engine (the seed's AIEngine + run_ai_task). `runAiTask` validates,
+ * prices, records a queued run, reserves its credits and enqueues one
+ * `ai.run` job. The job drives the function's steps, writing progress to the
+ * run row (the truth any process can read) and telling listeners in this
+ * process at once. A run ends exactly once: succeeded (credits settled),
+ * failed or cancelled (credits refunded).
+ */
+
+export const AI_RUN_JOB = 'ai.run';
+export type AiRunJob = { run_id: number };
+
+export const jobIdOf = ( runId: number ) => `ai-run-${ runId }`;
+
+/** A plain copy of a run row, as listeners and serializers get it. */
+export type RunSnapshot = InferAttributes< AiTaskRunRow >;
+
+class RunStopped extends Error {
+	constructor( readonly outcome: 'cancelled' | 'timeout' ) {
+		super(
+			outcome === 'cancelled' ? 'The run was cancelled.' : 'Timed out.'
+		);
+	}
+}
+
+type Deps = {
+	config: Config;
+	logger: Logger;
+	db: Database;
+	models: Models;
+	queue: JobQueue;
+	credits: CreditService;
+	registry?: AiRegistry;
+	provider?: AiProvider;
+};
+
+export class AiEngine {
+	readonly provider: AiProvider;
+	readonly registry: AiRegistry;
+	private readonly events = new EventEmitter();
+	/** Runs executing in this process, so a cancel here stops them at once. */
+	private readonly running = new Map< number, AbortController >();
+
+	constructor( private readonly deps: Deps ) {
+		this.provider =
+			deps.provider ?? new AiProvider( providerSettings( deps.config ) );
+		this.registry = deps.registry ?? defaultRegistry();
+		this.events.setMaxListeners( 0 );
+	}
+
+	private get fnDeps(): AiDeps {
+		return { db: this.deps.db, models: this.deps.models };
+	}
+
+	/**
+	 * The seed's `run_ai_task`: refuses bad input (400), an unconfigured
+	 * provider (503) and a short balance (402) before any provider call.
+	 */
+	async runAiTask(
+		functionName: string,
+		rawInput: unknown,
+		principal: Principal
+	): Promise< AiTaskRunRow > {
+		const fn = this.registry.get( functionName );
+		const input = fn.input.parse( rawInput );
+		const scope = await fn.validate( input, principal, this.fnDeps );
+		if ( ! this.provider.configured ) {
+			throw new ApiError(
+				'service_unavailable',
+				'AI is not configured on this server (OPENAI_API_KEY is not set).'
+			);
+		}
+		const credits = fn.estimate( input );
+		const run = await this.deps.models.AiTaskRun.create( {
+			account_id: principal.account.id,
+			site_id: scope.site_id,
+			sector_id: scope.sector_id,
+			function_name: fn.name,
+			input: input as Record< string, unknown >,
+			output_summary: null,
+			error: null,
+			credits_reserved: credits,
+			created_by: principal.kind === 'user' ? principal.user.id : null,
+			started_at: null,
+			finished_at: null,
+		} );
+		const jobId = jobIdOf( run.id );
+		try {
+			await this.deps.credits.reserve( {
+				accountId: principal.account.id,
+				jobId,
+				amount: credits,
+				siteId: scope.site_id,
+				functionName: fn.name,
+				description: `${ fn.name } (run ${ run.id })`,
+			} );
+		} catch ( error ) {
+			await this.finish( run.id, 'failed', {
+				error: ( error as Error ).message,
+				stage: 'refused',
+			} );
+			throw error;
+		}
+		try {
+			await this.deps.queue.enqueue< AiRunJob >(
+				AI_RUN_JOB,
+				{ run_id: run.id },
+				{ jobId }
+			);
+		} catch ( error ) {
+			await this.finish( run.id, 'failed', {
+				error: 'The run could not be queued.',
+				stage: 'refused',
+			} );
+			await this.deps.credits.refund( jobId, 'Not queued' );
+			throw error;
+		}
+		return run;
+	}
+
+	/** A run of the caller's account (a site key: of its site), or 404. */
+	async find( principal: Principal, id: number ): Promise< AiTaskRunRow > {
+		const run = await this.deps.models.AiTaskRun.findOne( {
+			where: { id, ...this.scopeOf( principal ) },
+		} );
+		if ( ! run ) {
+			throw new NotFoundError( 'AI run not found.' );
+		}
+		return run;
+	}
+
+	scopeOf( principal: Principal ): WhereOptions {
+		return {
+			account_id: principal.account.id,
+			...( principal.kind === 'site_key'
+				? { site_id: principal.site.id }
+				: {} ),
+		};
+	}
+
+	/**
+	 * Cancels a queued or running run and refunds it. One conditional UPDATE
+	 * decides the race with the run's own save: whichever commits first wins,
+	 * so a cancelled run never saves and a saved run is never cancelled.
+	 */
+	async cancel( principal: Principal, id: number ): Promise< AiTaskRunRow > {
+		const run = await this.find( principal, id );
+		const changed = await this.finish( run.id, 'cancelled', {
+			stage: 'cancelled',
+			message: 'Cancelled',
+		} );
+		if ( ! changed ) {
+			await run.reload();
+			if ( run.status === 'cancelled' ) {
+				return run;
+			}
+			throw new ApiError(
+				'conflict',
+				`The run has already ${ run.status === 'succeeded' ? 'succeeded' : 'failed' } and can no longer be cancelled.`
+			);
+		}
+		this.running.get( run.id )?.abort( new RunStopped( 'cancelled' ) );
+		await this.deps.credits.refund( jobIdOf( run.id ), 'Cancelled' );
+		return run.reload();
+	}
+
+	/** Hears every change of a run made in this process. */
+	watch( runId: number, listener: ( run: RunSnapshot ) => void ): () => void {
+		const name = `run:${ runId }`;
+		this.events.on( name, listener );
+		return () => this.events.off( name, listener );
+	}
+
+	async load( runId: number ): Promise< RunSnapshot | null > {
+		const run = await this.deps.models.AiTaskRun.findByPk( runId );
+		return run ? ( run.get( { plain: true } ) as RunSnapshot ) : null;
+	}
+
+	job(): JobDefinition< AiRunJob, unknown > {
+		return {
+			type: AI_RUN_JOB,
+			concurrency: AI_DEFAULTS.concurrency,
+			// Run failures end the run (refunded); only infrastructure errors
+			// before a run is claimed reach the queue and are retried.
+			retries: 2,
+			timeoutMs:
+				this.deps.config.ai.runTimeoutMs +
+				AI_DEFAULTS.jobTimeoutSlackMs,
+			handler: ( job ) => this.execute( job.data.run_id ),
+		};
+	}
+
+	/** Runs (or, on redelivery, re-settles) one run. Safe to call any number of times. */
+	async execute( runId: number ): Promise< unknown > {
+		const { models, credits, logger } = this.deps;
+		const jobId = jobIdOf( runId );
+		const existing = await models.AiTaskRun.findByPk( runId );
+		if ( ! existing ) {
+			return { skipped: 'missing' };
+		}
+		if ( existing.status === 'succeeded' ) {
+			// Redelivered after success: make sure the charge happened, once.
+			await credits.settle( jobId, existing.credits_charged );
+			return { skipped: 'succeeded' };
+		}
+		if ( existing.status === 'failed' || existing.status === 'cancelled' ) {
+			await credits.refund( jobId );
+			return { skipped: existing.status };
+		}
+		const claimed = await this.claim( runId );
+		if ( ! claimed ) {
+			return this.execute( runId );
+		}
+		const fn = this.registry.get( claimed.function_name );
+		const controller = new AbortController();
+		this.running.set( runId, controller );
+		const runTimeout = setTimeout(
+			() => controller.abort( new RunStopped( 'timeout' ) ),
+			this.deps.config.ai.runTimeoutMs
+		);
+		const watcher = setInterval( () => {
+			void this.statusOf( runId ).then(
+				( status ) => {
+					if ( status === 'cancelled' ) {
+						controller.abort( new RunStopped( 'cancelled' ) );
+					}
+				},
+				() => undefined
+			);
+		}, AI_DEFAULTS.cancelPollMs );
+		const usage = { tokensIn: 0, tokensOut: 0, cost: 0 };
+		try {
+			const result = await this.steps(
+				fn,
+				claimed,
+				controller.signal,
+				usage
+			);
+			clearInterval( watcher );
+			const charged = await this.commit( fn, claimed, result, usage );
+			await credits.settle( jobId, charged, 'Charged' );
+			return { run_id: runId, charged };
+		} catch ( error ) {
+			clearInterval( watcher );
+			const stopped = stopReason( error, controller.signal );
+			if ( stopped === 'cancelled' ) {
+				await this.finish( runId, 'cancelled', {
+					stage: 'cancelled',
+					message: 'Cancelled',
+					usage,
+				} );
+				await this.recordUsage( runId, usage );
+				await credits.refund( jobId, 'Cancelled' );
+				return { run_id: runId, cancelled: true };
+			}
+			const message =
+				stopped === 'timeout'
+					? `The run took longer than ${ Math.round( this.deps.config.ai.runTimeoutMs / 1000 ) } s and was stopped.`
+					: ( error as Error ).message;
+			logger.warn(
+				{ run_id: runId, function: fn.name, error: message },
+				'AI run failed'
+			);
+			await this.finish( runId, 'failed', {
+				stage: 'failed',
+				error: message,
+				usage,
+			} );
+			await credits.refund( jobId, 'Failed' );
+			return { run_id: runId, failed: message };
+		} finally {
+			clearTimeout( runTimeout );
+			clearInterval( watcher );
+			this.running.delete( runId );
+		}
+	}
+
+	private async steps(
+		fn: AiFunction,
+		run: AiTaskRunRow,
+		signal: AbortSignal,
+		usage: { tokensIn: number; tokensOut: number; cost: number }
+	): Promise< unknown > {
+		const checkpoint = () => {
+			if ( signal.aborted ) {
+				throw signal.reason instanceof Error
+					? signal.reason
+					: new RunStopped( 'cancelled' );
+			}
+		};
+		const count = (
+			model: string,
+			tokensIn: number,
+			tokensOut: number
+		) => {
+			usage.tokensIn += tokensIn;
+			usage.tokensOut += tokensOut;
+			usage.cost += costOf( model, tokensIn, tokensOut );
+		};
+		const ai: RunProvider = {
+			chat: async ( messages, options = {} ) => {
+				checkpoint();
+				const answer = await this.provider.chat( messages, {
+					...options,
+					signal,
+				} );
+				count( answer.model, answer.tokensIn, answer.tokensOut );
+				return answer;
+			},
+			structured: async ( schema, messages, options = {} ) => {
+				checkpoint();
+				const answer = await this.provider.structured(
+					schema,
+					messages,
+					{ ...options, signal }
+				);
+				count( answer.model, answer.tokensIn, answer.tokensOut );
+				return answer.value;
+			},
+		};
+		const context: ExecuteContext = {
+			ai,
+			signal,
+			checkpoint,
+			progress: async ( stage, percent, message ) => {
+				checkpoint();
+				await this.progress( run.id, stage, percent, message );
+			},
+		};
+		const input = fn.input.parse( run.input );
+		await context.progress( 'preparing', 5, 'Loading records' );
+		const prepared = await fn.prepare( input, run, this.fnDeps );
+		checkpoint();
+		const result = await fn.execute( prepared, input, context );
+		await context.progress( 'saving', 95, 'Saving results' );
+		return { prepared, result };
+	}
+
+	/** Saves and marks the run succeeded in one transaction; nothing if it was cancelled meanwhile. */
+	private async commit(
+		fn: AiFunction,
+		run: AiTaskRunRow,
+		outcome: unknown,
+		usage: { tokensIn: number; tokensOut: number; cost: number }
+	): Promise< number > {
+		const { prepared, result } = outcome as {
+			prepared: unknown;
+			result: unknown;
+		};
+		const { sequelize } = this.deps.db;
+		const saved = await sequelize.transaction( async ( transaction ) => {
+			const [ row ] = await sequelize.query< { status: AiRunStatus } >(
+				'SELECT status FROM ai_task_runs WHERE id = :id FOR UPDATE',
+				{
+					replacements: { id: run.id },
+					type: QueryTypes.SELECT,
+					transaction,
+				}
+			);
+			if ( row?.status !== 'running' ) {
+				throw new RunStopped( 'cancelled' );
+			}
+			const done = await fn.save( result, prepared, run, {
+				...this.fnDeps,
+				transaction,
+			} );
+			const charged = Math.max(
+				0,
+				Math.min( done.credits, run.credits_reserved )
+			);
+			const [ updated ] = await sequelize.query< RunSnapshot >(
+				`UPDATE ai_task_runs SET status = 'succeeded', output_summary = :summary::jsonb,
+				   tokens_in = :tokensIn, tokens_out = :tokensOut, cost = :cost, credits_charged = :charged,
+				   finished_at = NOW(), updated_at = NOW(),
+				   progress = jsonb_build_object('stage', 'done', 'percent', 100, 'message', 'Done', 'seq', (progress->>'seq')::int + 1)
+				 WHERE id = :id RETURNING *`,
+				{
+					replacements: {
+						id: run.id,
+						summary: JSON.stringify( done.summary ),
+						tokensIn: usage.tokensIn,
+						tokensOut: usage.tokensOut,
+						cost: usage.cost.toFixed( 6 ),
+						charged,
+					},
+					type: QueryTypes.SELECT,
+					transaction,
+				}
+			);
+			return { charged, updated };
+		} );
+		if ( saved.updated ) {
+			this.publish( saved.updated );
+		}
+		return saved.charged;
+	}
+
+	/** queued → running (or running again, after a crashed worker); null if it is no longer live. */
+	private async claim( runId: number ): Promise< AiTaskRunRow | null > {
+		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
+			`UPDATE ai_task_runs SET status = 'running', attempts = attempts + 1,
+			   started_at = COALESCE(started_at, NOW()), updated_at = NOW(),
+			   progress = jsonb_build_object('stage', 'started', 'percent', 1, 'message', 'Started', 'seq', (progress->>'seq')::int + 1)
+			 WHERE id = :runId AND status IN ('queued', 'running') RETURNING *`,
+			{ replacements: { runId }, type: QueryTypes.SELECT }
+		);
+		if ( ! row ) {
+			return null;
+		}
+		this.publish( row );
+		return this.deps.models.AiTaskRun.build( row, {
+			isNewRecord: false,
+			raw: true,
+		} );
+	}
+
+	private async progress(
+		runId: number,
+		stage: string,
+		percent: number,
+		message?: string
+	): Promise< void > {
+		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
+			`UPDATE ai_task_runs SET updated_at = NOW(),
+			   progress = jsonb_build_object('stage', :stage::text, 'percent', :percent::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
+			 WHERE id = :runId AND status = 'running' RETURNING *`,
+			{
+				replacements: {
+					runId,
+					stage,
+					percent: Math.max(
+						0,
+						Math.min( 100, Math.round( percent ) )
+					),
+					message: message ?? '',
+				},
+				type: QueryTypes.SELECT,
+			}
+		);
+		if ( row ) {
+			this.publish( row );
+		}
+	}
+
+	/** Moves a live run to a final status; false when it had already ended. */
+	private async finish(
+		runId: number,
+		status: 'failed' | 'cancelled',
+		details: {
+			stage: string;
+			message?: string;
+			error?: string;
+			usage?: { tokensIn: number; tokensOut: number; cost: number };
+		}
+	): Promise< boolean > {
+		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
+			`UPDATE ai_task_runs SET status = :status, error = :error, finished_at = NOW(), updated_at = NOW(),
+			   tokens_in = tokens_in + :tokensIn, tokens_out = tokens_out + :tokensOut, cost = cost + :cost,
+			   progress = jsonb_build_object('stage', :stage::text, 'percent', (progress->>'percent')::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
+			 WHERE id = :runId AND status IN ('queued', 'running') RETURNING *`,
+			{
+				replacements: {
+					runId,
+					status,
+					stage: details.stage,
+					error: details.error ?? null,
+					message: details.message ?? details.error ?? '',
+					tokensIn: details.usage?.tokensIn ?? 0,
+					tokensOut: details.usage?.tokensOut ?? 0,
+					cost: ( details.usage?.cost ?? 0 ).toFixed( 6 ),
+				},
+				type: QueryTypes.SELECT,
+			}
+		);
+		if ( row ) {
+			this.publish( row );
+		}
+		return Boolean( row );
+	}
+
+	/** Tokens spent by a run that someone else already ended (a cancel from the API). */
+	private async recordUsage(
+		runId: number,
+		usage: { tokensIn: number; tokensOut: number; cost: number }
+	): Promise< void > {
+		if ( usage.tokensIn === 0 && usage.tokensOut === 0 ) {
+			return;
+		}
+		await this.deps.db.sequelize.query(
+			`UPDATE ai_task_runs SET tokens_in = GREATEST(tokens_in, :tokensIn), tokens_out = GREATEST(tokens_out, :tokensOut),
+			   cost = GREATEST(cost, :cost), updated_at = NOW() WHERE id = :runId`,
+			{
+				replacements: {
+					runId,
+					tokensIn: usage.tokensIn,
+					tokensOut: usage.tokensOut,
+					cost: usage.cost.toFixed( 6 ),
+				},
+			}
+		);
+	}
+
+	private async statusOf(
+		runId: number
+	): Promise< AiRunStatus | undefined > {
+		const run = await this.deps.models.AiTaskRun.findByPk( runId, {
+			attributes: [ 'status' ],
+		} );
+		return run?.status;
+	}
+
+	private publish( row: RunSnapshot ): void {
+		this.events.emit( `run:${ Number( row.id ) }`, row );
+	}
+
+	/** Runs a list query: the caller's runs, newest first. */
+	listWhere(
+		principal: Principal,
+		query: { site_id?: number; status?: string; function_name?: string }
+	): WhereOptions {
+		return {
+			[ Op.and ]: [
+				this.scopeOf( principal ),
+				...( query.site_id ? [ { site_id: query.site_id } ] : [] ),
+				...( query.status ? [ { status: query.status } ] : [] ),
+				...( query.function_name
+					? [ { function_name: query.function_name } ]
+					: [] ),
+			],
+		};
+	}
+}
+
+export const isFinal = ( status: string ) =>
+	( AI_RUN_FINAL as readonly string[] ).includes( status );
+
+function stopReason(
+	error: unknown,
+	signal: AbortSignal
+): 'cancelled' | 'timeout' | null {
+	if ( error instanceof RunStopped ) {
+		return error.outcome;
+	}
+	if ( error instanceof AiAbortedError || signal.aborted ) {
+		const reason = signal.reason;
+		return reason instanceof RunStopped ? reason.outcome : 'cancelled';
+	}
+	return null;
+}

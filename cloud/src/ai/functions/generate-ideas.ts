@@ -1,0 +1,226 @@
+import { Op, QueryTypes } from 'sequelize';
+import { z } from 'zod';
+import type { ClusterRow } from '../../db/content-models';
+import { ValidationError } from '../../http/errors';
+import type { ChatMessage } from '../provider';
+import type { AiFunction } from '../types';
+
+/**
+ * generate_ideas: clusters → content ideas. One structured request per
+ * cluster (its name, description and keywords in the prompt); the ideas of
+ * every cluster are written together at the end, each linked to its cluster
+ * and in the cluster's sector. Priced at one credit per idea saved.
+ */
+
+const inputSchema = z.object( {
+	cluster_ids: z.array( z.number().int().positive() ).min( 1 ),
+	ideas_per_cluster: z.number().int().min( 1 ).max( 10 ),
+} );
+export type GenerateIdeasInput = z.infer< typeof inputSchema >;
+
+/** What the model must answer, per cluster. */
+export const ideasAnswerSchema = z.object( {
+	ideas: z
+		.array(
+			z.object( {
+				title: z.string().trim().min( 1 ).max( 500 ),
+				description: z.string().max( 5000 ).default( '' ),
+				content_type: z
+					.enum( [ 'post', 'page', 'product', 'service' ] )
+					.default( 'post' ),
+				target_word_count: z
+					.number()
+					.int()
+					.min( 100 )
+					.max( 20000 )
+					.nullable()
+					.default( null ),
+				suggested_keywords: z
+					.array( z.string().trim().min( 1 ).max( 255 ) )
+					.max( 20 )
+					.default( [] ),
+			} )
+		)
+		.min( 1, 'give at least one idea' ),
+} );
+type Answer = z.infer< typeof ideasAnswerSchema >;
+
+type ClusterBrief = {
+	cluster: ClusterRow;
+	keywords: {
+		keyword: string;
+		search_volume: number;
+		intent: string | null;
+	}[];
+};
+type Result = { cluster: ClusterRow; ideas: Answer[ 'ideas' ] }[];
+
+/** Keywords per cluster that go into the prompt, biggest search volume first. */
+const PROMPT_KEYWORDS = 50;
+
+export function ideasPrompt(
+	brief: ClusterBrief,
+	count: number
+): ChatMessage[] {
+	const { cluster, keywords } = brief;
+	const lines = keywords.map(
+		( k ) =>
+			`- ${ k.keyword } (volume ${ k.search_volume }${ k.intent ? `, ${ k.intent }` : '' })`
+	);
+	return [
+		{
+			role: 'system',
+			content:
+				'You are an SEO content strategist. You propose distinct, specific articles that together cover a topic cluster and target its keywords.',
+		},
+		{
+			role: 'user',
+			content: [
+				`Propose ${ count } content ideas for this topic cluster.`,
+				`Cluster: ${ cluster.name }`,
+				`Description: ${ cluster.description || '(none)' }`,
+				`Keywords:`,
+				...( lines.length ? lines : [ '(none yet)' ] ),
+				'',
+				'For each idea give a title, a short description of the angle, the content_type (post, page, product or service), a target_word_count and the suggested_keywords it targets.',
+			].join( '\n' ),
+		},
+	];
+}
+
+export const generateIdeas: AiFunction<
+	GenerateIdeasInput,
+	ClusterBrief[],
+	Result
+> = {
+	name: 'generate_ideas',
+	input: inputSchema,
+
+	async validate( input, principal, { models } ) {
+		const clusters = await models.Cluster.findAll( {
+			where: {
+				id: { [ Op.in ]: input.cluster_ids },
+				account_id: principal.account.id,
+				...( principal.kind === 'site_key'
+					? { site_id: principal.site.id }
+					: {} ),
+			},
+		} );
+		const found = new Set( clusters.map( ( c ) => Number( c.id ) ) );
+		const missing = input.cluster_ids.filter( ( id ) => ! found.has( id ) );
+		if ( missing.length ) {
+			throw new ValidationError( 'Invalid body.', {
+				ids: missing.map( ( id ) => `cluster ${ id } does not exist` ),
+			} );
+		}
+		const sites = new Set( clusters.map( ( c ) => Number( c.site_id ) ) );
+		if ( sites.size > 1 ) {
+			throw new ValidationError( 'Invalid body.', {
+				ids: [ 'the clusters of one run must belong to one site' ],
+			} );
+		}
+		const sectors = new Set(
+			clusters.map( ( c ) => Number( c.sector_id ) )
+		);
+		return {
+			site_id: Number( clusters[ 0 ]!.site_id ),
+			sector_id: sectors.size === 1 ? [ ...sectors ][ 0 ]! : null,
+		};
+	},
+
+	estimate: ( input ) =>
+		new Set( input.cluster_ids ).size * input.ideas_per_cluster,
+
+	async prepare( input, run, { db, models } ) {
+		const clusters = await models.Cluster.findAll( {
+			where: {
+				id: { [ Op.in ]: input.cluster_ids },
+				account_id: run.account_id,
+				site_id: run.site_id,
+			},
+			order: [ [ 'id', 'ASC' ] ],
+		} );
+		if ( clusters.length === 0 ) {
+			throw new Error( 'None of the clusters exist any more.' );
+		}
+		const keywords = await db.sequelize.query< {
+			cluster_id: string | number;
+			keyword: string;
+			search_volume: number;
+			intent: string | null;
+		} >(
+			`SELECT ck.cluster_id, k.keyword, k.search_volume, k.intent
+			 FROM cluster_keywords ck JOIN keywords k ON k.id = ck.keyword_id
+			 WHERE ck.cluster_id IN (:ids)
+			 ORDER BY k.search_volume DESC, k.id ASC`,
+			{
+				replacements: { ids: clusters.map( ( c ) => c.id ) },
+				type: QueryTypes.SELECT,
+			}
+		);
+		return clusters.map( ( cluster ) => ( {
+			cluster,
+			keywords: keywords
+				.filter(
+					( k ) => Number( k.cluster_id ) === Number( cluster.id )
+				)
+				.slice( 0, PROMPT_KEYWORDS )
+				.map( ( { keyword, search_volume, intent } ) => ( {
+					keyword,
+					search_volume,
+					intent,
+				} ) ),
+		} ) );
+	},
+
+	async execute( briefs, input, { ai, progress, checkpoint } ) {
+		const result: Result = [];
+		for ( const [ index, brief ] of briefs.entries() ) {
+			checkpoint();
+			await progress(
+				'generating',
+				10 + Math.round( ( 80 * index ) / briefs.length ),
+				`Ideas for "${ brief.cluster.name }" (${ index + 1 } of ${ briefs.length })`
+			);
+			const answer = await ai.structured(
+				ideasAnswerSchema,
+				ideasPrompt( brief, input.ideas_per_cluster )
+			);
+			result.push( {
+				cluster: brief.cluster,
+				ideas: answer.ideas.slice( 0, input.ideas_per_cluster ),
+			} );
+		}
+		return result;
+	},
+
+	async save( result, _briefs, _run, { models, transaction } ) {
+		const created: { cluster_id: number; idea_ids: number[] }[] = [];
+		for ( const { cluster, ideas } of result ) {
+			const rows = await models.Idea.bulkCreate(
+				ideas.map( ( idea ) => ( {
+					account_id: cluster.account_id,
+					site_id: cluster.site_id,
+					sector_id: cluster.sector_id,
+					cluster_id: cluster.id,
+					title: idea.title,
+					description: idea.description,
+					suggested_keywords: idea.suggested_keywords,
+					content_type: idea.content_type,
+					target_word_count: idea.target_word_count,
+					status: 'draft' as const,
+				} ) ),
+				{ transaction, returning: true }
+			);
+			created.push( {
+				cluster_id: Number( cluster.id ),
+				idea_ids: rows.map( ( r ) => Number( r.id ) ),
+			} );
+		}
+		const total = created.reduce( ( n, c ) => n + c.idea_ids.length, 0 );
+		return {
+			summary: { ideas_created: total, clusters: created },
+			credits: total,
+		};
+	},
+};

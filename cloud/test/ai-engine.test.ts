@@ -1,0 +1,608 @@
+import request from 'supertest';
+import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import type { JobEvent } from '../src/queue';
+import { addTenant, bearer, type Tenant } from './fixtures';
+import { startTestCloud, waitFor, type TestCloud } from './support';
+
+/**
+ * The AI engine end to end: real PostgreSQL, real queue drivers, the real
+ * `openai` client, and a fake OpenAI-compatible server as the only stand-in.
+ */
+
+const AI_ENV = ( openai: FakeOpenAI ) => ( {
+	OPENAI_API_KEY: 'sk-test',
+	OPENAI_BASE_URL: openai.url,
+	AI_MAX_ATTEMPTS: '3',
+	AI_RETRY_BASE_MS: '10',
+	AI_REQUEST_TIMEOUT_MS: '5000',
+} );
+
+type SseEvent = { event: string; id: string; data: any };
+
+/** Reads a run's event stream to its end. */
+function readEvents(
+	cloud: TestCloud,
+	tenant: Tenant,
+	runId: number
+): Promise< SseEvent[] > {
+	return new Promise( ( resolve, reject ) => {
+		request( cloud.app )
+			.get( `/api/v1/system/ai-runs/${ runId }/events/` )
+			.set( bearer( tenant.owner ) )
+			.buffer( true )
+			.parse( ( res, callback ) => {
+				let text = '';
+				res.setEncoding( 'utf8' );
+				res.on( 'data', ( chunk: string ) => ( text += chunk ) );
+				res.on( 'end', () => callback( null, text ) );
+			} )
+			.expect( 200 )
+			.expect( 'Content-Type', /text\/event-stream/ )
+			.then( ( response ) => {
+				const blocks = ( response.body as string )
+					.split( '\n\n' )
+					.filter( ( block ) => block.startsWith( 'id:' ) );
+				resolve(
+					blocks.map( ( block ) => {
+						const field = ( name: string ) =>
+							block
+								.split( '\n' )
+								.find( ( line ) =>
+									line.startsWith( `${ name }: ` )
+								)
+								?.slice( name.length + 2 ) ?? '';
+						return {
+							id: field( 'id' ),
+							event: field( 'event' ),
+							data: JSON.parse( field( 'data' ) ),
+						};
+					} )
+				);
+			}, reject );
+	} );
+}
+
+async function addCluster(
+	cloud: TestCloud,
+	tenant: Tenant,
+	name: string,
+	description: string,
+	keywords: [ string, number ][]
+): Promise< number > {
+	const auth = bearer( tenant.owner );
+	const ids: number[] = [];
+	for ( const [ keyword, volume ] of keywords ) {
+		const response = await request( cloud.app )
+			.post( '/api/v1/planner/keywords/' )
+			.set( auth )
+			.send( {
+				sector_id: tenant.sectorId,
+				keyword,
+				search_volume: volume,
+				intent: 'informational',
+			} )
+			.expect( 201 );
+		ids.push( response.body.data.id );
+	}
+	const cluster = await request( cloud.app )
+		.post( '/api/v1/planner/clusters/' )
+		.set( auth )
+		.send( {
+			sector_id: tenant.sectorId,
+			name,
+			description,
+			keyword_ids: ids,
+		} )
+		.expect( 201 );
+	return cluster.body.data.id;
+}
+
+const ideasAnswer = ( ...titles: string[] ) => ( {
+	ideas: titles.map( ( title ) => ( {
+		title,
+		description: `Why ${ title.toLowerCase() } matters`,
+		content_type: 'post',
+		target_word_count: 1500,
+		suggested_keywords: [ 'trail shoes' ],
+	} ) ),
+} );
+
+const promptOf = ( body: { messages: { role: string; content: string }[] } ) =>
+	body.messages.map( ( m ) => m.content ).join( '\n' );
+
+async function ledgerOf( cloud: TestCloud, runId: number ) {
+	const rows = await cloud.context.models.CreditTransaction.findAll( {
+		where: { job_id: `ai-run-${ runId }` },
+		order: [ [ 'id', 'ASC' ] ],
+	} );
+	return rows.map( ( r ) => [ r.type, r.amount ] );
+}
+
+async function balance( cloud: TestCloud, tenant: Tenant ) {
+	return cloud.context.services.credits.balance( tenant.accountId );
+}
+
+async function finished( cloud: TestCloud, tenant: Tenant, runId: number ) {
+	return waitFor( async () => {
+		const response = await request( cloud.app )
+			.get( `/api/v1/system/ai-runs/${ runId }/` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		const run = response.body.data;
+		return [ 'succeeded', 'failed', 'cancelled' ].includes( run.status )
+			? run
+			: undefined;
+	}, 20_000 );
+}
+
+describe.each( [ 'bee', 'inline' ] as const )(
+	'AI runs on the %s queue',
+	( queue ) => {
+		let openai: FakeOpenAI;
+		let cloud: TestCloud;
+		let tenant: Tenant;
+		let trail: number;
+		let road: number;
+
+		beforeAll( async () => {
+			openai = await startFakeOpenAI();
+			cloud = await startTestCloud(
+				{ db: 'postgres', queue },
+				AI_ENV( openai )
+			);
+			tenant = await addTenant( cloud, `AI ${ queue }` );
+			await cloud.context.services.credits.add(
+				tenant.accountId,
+				100,
+				'grant',
+				'Test credits',
+				'test-grant'
+			);
+			trail = await addCluster(
+				cloud,
+				tenant,
+				'Trail running',
+				'Running off-road: shoes, technique, races',
+				[
+					[ 'trail running shoes', 9000 ],
+					[ 'trail running for beginners', 2400 ],
+				]
+			);
+			road = await addCluster(
+				cloud,
+				tenant,
+				'Road racing',
+				'Marathons and 10k races',
+				[ [ 'marathon training plan', 12000 ] ]
+			);
+		} );
+		beforeEach( () => openai.reset() );
+		afterAll( async () => {
+			await cloud?.stop();
+			await openai?.close();
+		} );
+
+		it( 'generates ideas from clusters end to end, streaming progress in order', async () => {
+			// The answer depends on the prompt, so each cluster gets its own ideas.
+			openai.fallback( 'chat', ( req ) => ( {
+				latencyMs: 400,
+				content: promptOf( req.body ).includes(
+					'Cluster: Trail running'
+				)
+					? ideasAnswer(
+							'How to choose trail running shoes',
+							'Your first trail race'
+						)
+					: ideasAnswer( 'A 16-week marathon plan', 'Pacing a 10k' ),
+			} ) );
+			const before = await balance( cloud, tenant );
+			const started = await request( cloud.app )
+				.post( '/api/v1/planner/clusters/generate_ideas/' )
+				.set( bearer( tenant.owner ) )
+				.send( { ids: [ trail, road ], ideas_per_cluster: 2 } )
+				.expect( 202 );
+			const runId: number = started.body.data.run_id;
+			const events = await readEvents( cloud, tenant, runId );
+
+			// The stream: where the run is, every change in order, the final state, the end.
+			expect( events[ 0 ]!.event ).toBe( 'state' );
+			expect( events.at( -1 )!.event ).toBe( 'done' );
+			expect( events.at( -1 )!.data.status ).toBe( 'succeeded' );
+			expect(
+				events.slice( 1, -1 ).every( ( e ) => e.event === 'progress' )
+			).toBe( true );
+			const seqs = events.map( ( e ) => e.data.progress.seq );
+			expect( seqs ).toEqual( [ ...seqs ].sort( ( a, b ) => a - b ) );
+			expect( new Set( seqs ).size ).toBe( seqs.length );
+			const percents = events.map( ( e ) => e.data.progress.percent );
+			expect( percents ).toEqual(
+				[ ...percents ].sort( ( a, b ) => a - b )
+			);
+			const stages = events.map( ( e ) => e.data.progress.stage );
+			expect( stages ).toContain( 'generating' );
+			expect( stages.indexOf( 'saving' ) ).toBeGreaterThan(
+				stages.lastIndexOf( 'generating' )
+			);
+			expect( stages.at( -1 ) ).toBe( 'done' );
+			expect(
+				events
+					.filter( ( e ) => e.data.progress.stage === 'generating' )
+					.map( ( e ) => e.data.progress.message )
+			).toContain( 'Ideas for "Road racing" (2 of 2)' );
+
+			// What the provider was asked: the cluster's name, description and keywords, as JSON.
+			const chats = openai.received( 'chat' );
+			expect( chats ).toHaveLength( 2 );
+			const first = promptOf( chats[ 0 ]!.body );
+			expect( first ).toContain( 'Cluster: Trail running' );
+			expect( first ).toContain(
+				'Description: Running off-road: shoes, technique, races'
+			);
+			expect( first ).toContain(
+				'- trail running shoes (volume 9000, informational)'
+			);
+			expect( first ).toContain( 'Propose 2 content ideas' );
+			expect( chats[ 0 ]!.body.response_format ).toEqual( {
+				type: 'json_object',
+			} );
+			expect( chats[ 0 ]!.headers.authorization ).toBe(
+				'Bearer sk-test'
+			);
+
+			// The ideas, saved and linked to their clusters.
+			const ideas = await request( cloud.app )
+				.get(
+					`/api/v1/planner/ideas/?cluster_id=${ trail }&ordering=id`
+				)
+				.set( bearer( tenant.owner ) )
+				.expect( 200 );
+			expect(
+				ideas.body.results.map( ( i: { title: string } ) => i.title )
+			).toEqual( [
+				'How to choose trail running shoes',
+				'Your first trail race',
+			] );
+			expect( ideas.body.results[ 0 ] ).toMatchObject( {
+				cluster_id: trail,
+				sector_id: tenant.sectorId,
+				status: 'draft',
+				content_type: 'post',
+				target_word_count: 1500,
+			} );
+			const roadIdeas = await cloud.context.models.Idea.findAll( {
+				where: { cluster_id: road },
+				order: [ [ 'id', 'ASC' ] ],
+			} );
+			expect( roadIdeas.map( ( i ) => i.title ) ).toEqual( [
+				'A 16-week marathon plan',
+				'Pacing a 10k',
+			] );
+
+			// The run's record and its one charge: 4 ideas = 4 credits.
+			const run = await finished( cloud, tenant, runId );
+			expect( run ).toMatchObject( {
+				status: 'succeeded',
+				function_name: 'generate_ideas',
+				site_id: tenant.siteId,
+				sector_id: tenant.sectorId,
+				credits_reserved: 4,
+				credits_charged: 4,
+				attempts: 1,
+				error: null,
+				output_summary: { ideas_created: 4 },
+			} );
+			expect( run.tokens_in ).toBeGreaterThan( 0 );
+			expect( run.tokens_out ).toBeGreaterThan( 0 );
+			expect( run.cost ).toBeGreaterThan( 0 );
+			expect( await ledgerOf( cloud, runId ) ).toEqual( [
+				[ 'reserve', -4 ],
+				[ 'settle', 0 ],
+			] );
+			expect( await balance( cloud, tenant ) ).toBe( before - 4 );
+
+			const list = await request( cloud.app )
+				.get( '/api/v1/system/ai-runs/?status=succeeded' )
+				.set( bearer( tenant.owner ) )
+				.expect( 200 );
+			expect(
+				list.body.results.map( ( r: { id: number } ) => r.id )
+			).toContain( runId );
+
+			// A stream opened after the end gives the final state and closes.
+			const late = await readEvents( cloud, tenant, runId );
+			expect( late.map( ( e ) => e.event ) ).toEqual( [
+				'state',
+				'done',
+			] );
+
+			// Redelivery of a finished run neither re-runs nor re-charges it.
+			await cloud.context.services.ai.execute( runId );
+			expect( openai.received( 'chat' ) ).toHaveLength( 2 );
+			expect( await ledgerOf( cloud, runId ) ).toHaveLength( 2 );
+			expect(
+				await cloud.context.models.Idea.count( {
+					where: { cluster_id: trail },
+				} )
+			).toBe( 2 );
+		} );
+
+		it( 'cancels a run mid-call: nothing is saved and the credits come back', async () => {
+			openai.fallback( 'chat', {
+				latencyMs: 10_000,
+				content: ideasAnswer( 'Never saved' ),
+			} );
+			const before = await balance( cloud, tenant );
+			const ideasBefore = await cloud.context.models.Idea.count();
+			const outcomes: JobEvent[] = [];
+			const off = cloud.context.queue.onEvent( ( e ) =>
+				outcomes.push( e )
+			);
+			const started = await request( cloud.app )
+				.post( '/api/v1/planner/clusters/generate_ideas/' )
+				.set( bearer( tenant.owner ) )
+				.send( { ids: [ trail ] } )
+				.expect( 202 );
+			const runId: number = started.body.data.run_id;
+			const stream = readEvents( cloud, tenant, runId );
+			await waitFor( () =>
+				openai.received( 'chat' ).length === 1 ? true : undefined
+			);
+			expect( await balance( cloud, tenant ) ).toBe( before - 3 );
+
+			const cancelledAt = Date.now();
+			const cancelled = await request( cloud.app )
+				.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
+				.set( bearer( tenant.owner ) )
+				.expect( 200 );
+			expect( cancelled.body.data.status ).toBe( 'cancelled' );
+
+			const events = await stream;
+			expect( events.at( -1 ) ).toMatchObject( {
+				event: 'done',
+				data: { status: 'cancelled' },
+			} );
+			const run = await finished( cloud, tenant, runId );
+			expect( run ).toMatchObject( {
+				status: 'cancelled',
+				credits_charged: 0,
+				output_summary: null,
+			} );
+			// The engine let go of the call at once (no 10 s wait) and saved nothing.
+			await waitFor(
+				() =>
+					outcomes.some(
+						( e ) =>
+							e.id === `ai-run-${ runId }` &&
+							e.kind !== 'progress'
+					)
+						? true
+						: undefined,
+				5_000
+			);
+			expect( Date.now() - cancelledAt ).toBeLessThan( 5_000 );
+			off();
+			expect( await cloud.context.models.Idea.count() ).toBe(
+				ideasBefore
+			);
+			expect( await ledgerOf( cloud, runId ) ).toEqual( [
+				[ 'reserve', -3 ],
+				[ 'refund', 3 ],
+			] );
+			expect( await balance( cloud, tenant ) ).toBe( before );
+
+			// A finished run cannot be cancelled again into something else.
+			const again = await request( cloud.app )
+				.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
+				.set( bearer( tenant.owner ) )
+				.expect( 200 );
+			expect( again.body.data.status ).toBe( 'cancelled' );
+		} );
+	}
+);
+
+describe( 'AI runs when the provider misbehaves (bee queue)', () => {
+	let openai: FakeOpenAI;
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	let cluster: number;
+
+	beforeAll( async () => {
+		openai = await startFakeOpenAI();
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'bee' },
+			AI_ENV( openai )
+		);
+		tenant = await addTenant( cloud, 'Flaky' );
+		await cloud.context.services.credits.add(
+			tenant.accountId,
+			50,
+			'grant',
+			'Test credits',
+			'test-grant'
+		);
+		cluster = await addCluster(
+			cloud,
+			tenant,
+			'Trail running',
+			'Running off-road',
+			[ [ 'trail running shoes', 9000 ] ]
+		);
+	} );
+	beforeEach( () => openai.reset() );
+	afterAll( async () => {
+		await cloud?.stop();
+		await openai?.close();
+	} );
+
+	async function start( body: object = { ids: [ cluster ] } ) {
+		const response = await request( cloud.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.send( body );
+		return response;
+	}
+
+	it( 'rides out a 429 (honouring Retry-After) and charges once', async () => {
+		openai.script(
+			'chat',
+			{ status: 429, retryAfterMs: '50', message: 'Slow down' },
+			{ content: ideasAnswer( 'After the rate limit' ) }
+		);
+		const before = await balance( cloud, tenant );
+		const started = await start( {
+			ids: [ cluster ],
+			ideas_per_cluster: 2,
+		} );
+		expect( started.status ).toBe( 202 );
+		const runId = started.body.data.run_id;
+		const run = await finished( cloud, tenant, runId );
+		expect( run ).toMatchObject( {
+			status: 'succeeded',
+			credits_reserved: 2,
+			credits_charged: 1,
+		} );
+		const chats = openai.received( 'chat' );
+		expect( chats ).toHaveLength( 2 );
+		expect( chats[ 1 ]!.at - chats[ 0 ]!.at ).toBeGreaterThanOrEqual( 45 );
+		// One reservation, one settlement returning the unused credit: one charge.
+		expect( await ledgerOf( cloud, runId ) ).toEqual( [
+			[ 'reserve', -2 ],
+			[ 'settle', 1 ],
+		] );
+		expect( await balance( cloud, tenant ) ).toBe( before - 1 );
+		const titles = (
+			await cloud.context.models.Idea.findAll( {
+				where: { cluster_id: cluster },
+			} )
+		).map( ( i ) => i.title );
+		expect( titles ).toContain( 'After the rate limit' );
+	} );
+
+	it( 'fails after repeated 500s and refunds every credit', async () => {
+		openai.fallback( 'chat', { status: 500, message: 'Upstream broke' } );
+		const before = await balance( cloud, tenant );
+		const ideasBefore = await cloud.context.models.Idea.count();
+		const started = await start();
+		expect( started.status ).toBe( 202 );
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'failed' );
+		expect( run.error ).toMatch( /answered 500.*after 3 attempts/ );
+		expect( run.credits_charged ).toBe( 0 );
+		expect( openai.received( 'chat' ) ).toHaveLength( 3 );
+		expect( await ledgerOf( cloud, run.id ) ).toEqual( [
+			[ 'reserve', -3 ],
+			[ 'refund', 3 ],
+		] );
+		expect( await balance( cloud, tenant ) ).toBe( before );
+		expect( await cloud.context.models.Idea.count() ).toBe( ideasBefore );
+	} );
+
+	it( 'sends an invalid answer back once with the validation error, then accepts the repair', async () => {
+		openai.script(
+			'chat',
+			{ content: { ideas: 'none today' } },
+			{ content: ideasAnswer( 'Repaired idea' ) }
+		);
+		const started = await start( {
+			ids: [ cluster ],
+			ideas_per_cluster: 1,
+		} );
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'succeeded' );
+		const chats = openai.received( 'chat' );
+		expect( chats ).toHaveLength( 2 );
+		const repair = chats[ 1 ]!.body.messages as {
+			role: string;
+			content: string;
+		}[];
+		expect( repair.at( -2 ) ).toEqual( {
+			role: 'assistant',
+			content: '{"ideas":"none today"}',
+		} );
+		expect( repair.at( -1 )!.role ).toBe( 'user' );
+		expect( repair.at( -1 )!.content ).toMatch(
+			/^That answer is invalid: ideas: Invalid input: expected array, received string\./
+		);
+		expect(
+			await cloud.context.models.Idea.count( {
+				where: { title: 'Repaired idea' },
+			} )
+		).toBe( 1 );
+	} );
+
+	it( 'fails with a clear message when the repair is invalid too (exactly one repair)', async () => {
+		openai.fallback( 'chat', { content: 'not json at all' } );
+		const before = await balance( cloud, tenant );
+		const started = await start();
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'failed' );
+		expect( run.error ).toMatch(
+			/^The AI answer did not match the expected format, even after one correction: it is not valid JSON/
+		);
+		expect( openai.received( 'chat' ) ).toHaveLength( 2 );
+		expect( await balance( cloud, tenant ) ).toBe( before );
+	} );
+
+	it( 'refuses with 402 before any provider call when credits are short', async () => {
+		const poor = await addTenant( cloud, 'Poor' );
+		const poorCluster = await addCluster( cloud, poor, 'Budget', '', [
+			[ 'cheap shoes', 10 ],
+		] );
+		const response = await request( cloud.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( poor.owner ) )
+			.send( { ids: [ poorCluster ], ideas_per_cluster: 5 } )
+			.expect( 402 );
+		expect( response.body ).toMatchObject( {
+			success: false,
+			code: 'insufficient_credits',
+		} );
+		expect( response.body.error ).toMatch( /needs 5, the account has 0/ );
+		await new Promise( ( resolve ) => setTimeout( resolve, 300 ) );
+		expect( openai.requests ).toHaveLength( 0 );
+		const runs = await cloud.context.models.AiTaskRun.findAll( {
+			where: { account_id: poor.accountId },
+		} );
+		expect( runs.map( ( r ) => [ r.status, r.credits_charged ] ) ).toEqual(
+			[ [ 'failed', 0 ] ]
+		);
+	} );
+
+	it( 'refuses clusters the caller cannot see, and functions not built yet', async () => {
+		const other = await addTenant( cloud, 'Other' );
+		const response = await request( cloud.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( other.owner ) )
+			.send( { ids: [ cluster ] } )
+			.expect( 400 );
+		expect( response.body.errors ).toEqual( {
+			ids: [ `cluster ${ cluster } does not exist` ],
+		} );
+		const { models, services } = cloud.context;
+		const user = await models.User.findByPk( tenant.owner.id );
+		const account = await models.Account.findByPk( tenant.accountId );
+		for ( const name of [
+			'auto_cluster',
+			'generate_content',
+			'generate_image_prompts',
+			'generate_images',
+		] ) {
+			await expect(
+				services.ai.runAiTask(
+					name,
+					{},
+					{
+						kind: 'user',
+						user: user!,
+						account: account!,
+						role: 'owner',
+					}
+				)
+			).rejects.toMatchObject( {
+				status: 400,
+				message: `The AI function "${ name }" is not available yet.`,
+			} );
+		}
+		expect( openai.requests ).toHaveLength( 0 );
+	} );
+} );
