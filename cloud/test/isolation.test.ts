@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { apiRoutes } from '../src/app';
 import type { AnyRoute } from '../src/http/route';
-import { addTenant, bearer, type Tenant } from './fixtures';
+import { addContent, addTenant, bearer, type ContentFixtures, type Tenant } from './fixtures';
 import { startTestCloud, type TestCloud } from './support';
 import { addWriterContent, type WriterFixtures } from './writer-fixtures';
 
@@ -17,6 +17,7 @@ describe( 'tenant isolation', () => {
 	let idRoutes: AnyRoute[];
 	let bWriter: WriterFixtures;
 	let bRunId: number;
+	let bContent: ContentFixtures;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
@@ -37,6 +38,7 @@ describe( 'tenant isolation', () => {
 				finished_at: null,
 			} )
 		).id;
+		bContent = await addContent( cloud, b );
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -64,6 +66,9 @@ describe( 'tenant isolation', () => {
 			'/writer/content/': bWriter.contentId,
 			'/writer/images/': bWriter.imageId,
 			'/system/ai-runs/': bRunId,
+			'/planner/keywords/': bContent.keywordId,
+			'/planner/clusters/': bContent.clusterId,
+			'/planner/ideas/': bContent.ideaId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -95,6 +100,13 @@ describe( 'tenant isolation', () => {
 			'put /writer/images/:id/': { alt_text: 'Hijacked' },
 			'patch /writer/images/:id/': { is_featured: true },
 			'post /system/ai-runs/:id/cancel/': {},
+			'put /planner/keywords/:id/': { search_volume: 1 },
+			'patch /planner/keywords/:id/': { search_volume: 1 },
+			'put /planner/clusters/:id/': { name: 'Hijacked' },
+			'patch /planner/clusters/:id/': { name: 'Hijacked' },
+			'put /planner/ideas/:id/': { title: 'Hijacked' },
+			'patch /planner/ideas/:id/': { title: 'Hijacked' },
+			'post /planner/ideas/:id/to_task/': {},
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}
@@ -311,6 +323,14 @@ describe( 'tenant isolation', () => {
 				attributes: { exclude: [ 'last_used_at' ] },
 			} ),
 		] );
-		return { sites, sectors, users, accounts, keys };
+		const content = Object.fromEntries(
+			await Promise.all(
+				( [ 'Keyword', 'Cluster', 'ClusterKeyword', 'Idea', 'Task', 'Content', 'Image' ] as const ).map( async ( name ) => [
+					name,
+					await ( models[ name ] as typeof models.Keyword ).findAll( { raw: true } ),
+				] )
+			)
+		);
+		return { sites, sectors, users, accounts, keys, content };
 	}
 } );

@@ -1,13 +1,38 @@
 import { z } from 'zod';
-import { idParam, idSchema, listQuerySchema, nameSchema, timestampSchema } from './common';
+import {
+	idParam,
+	idSchema,
+	listQuerySchema,
+	nameSchema,
+	timestampSchema,
+} from './common';
 
-export const KEYWORD_INTENTS = [ 'informational', 'commercial', 'transactional', 'navigational' ] as const;
+export const KEYWORD_INTENTS = [
+	'informational',
+	'commercial',
+	'transactional',
+	'navigational',
+] as const;
 export const keywordIntentSchema = z.enum( KEYWORD_INTENTS );
 export const keywordStatusSchema = z.enum( [ 'active', 'inactive', 'used' ] );
-export const keywordSourceSchema = z.enum( [ 'manual', 'csv_import', 'api_import' ] );
+export const keywordSourceSchema = z.enum( [
+	'manual',
+	'csv_import',
+	'api_import',
+] );
 export const clusterStatusSchema = z.enum( [ 'active', 'archived' ] );
-export const ideaStatusSchema = z.enum( [ 'draft', 'approved', 'in_progress', 'completed' ] );
-export const contentTypeSchema = z.enum( [ 'post', 'page', 'product', 'service' ] );
+export const ideaStatusSchema = z.enum( [
+	'draft',
+	'approved',
+	'in_progress',
+	'completed',
+] );
+export const contentTypeSchema = z.enum( [
+	'post',
+	'page',
+	'product',
+	'service',
+] );
 
 /** Site/sector-scoped list filters every planner and writer list accepts. */
 export const scopedListQuerySchema = listQuerySchema.extend( {
@@ -49,10 +74,16 @@ const keywordFields = {
 	extra: extra.optional(),
 };
 
-export const keywordCreateSchema = z.strictObject( { sector_id: idSchema, ...keywordFields } );
+export const keywordCreateSchema = z.strictObject( {
+	sector_id: idSchema,
+	...keywordFields,
+} );
 export const keywordUpdateSchema = z
 	.strictObject( { ...keywordFields, keyword: keywordText.optional() } )
-	.refine( ( body ) => Object.keys( body ).length > 0, 'send at least one field to change' );
+	.refine(
+		( body ) => Object.keys( body ).length > 0,
+		'send at least one field to change'
+	);
 
 export const keywordListQuerySchema = scopedListQuerySchema.extend( {
 	status: keywordStatusSchema.optional(),
@@ -67,15 +98,27 @@ export const keywordListQuerySchema = scopedListQuerySchema.extend( {
 } );
 
 export const MAX_BULK = 1000;
-const ids = z.array( idSchema ).min( 1, 'send at least one id' ).max( MAX_BULK );
+const ids = z
+	.array( idSchema )
+	.min( 1, 'send at least one id' )
+	.max( MAX_BULK );
 
 export const keywordBulkCreateSchema = z.strictObject( {
 	sector_id: idSchema,
-	keywords: z.array( z.strictObject( keywordFields ) ).min( 1 ).max( MAX_BULK ),
+	keywords: z
+		.array( z.strictObject( keywordFields ) )
+		.min( 1 )
+		.max( MAX_BULK ),
 } );
 export const bulkIdsSchema = z.strictObject( { ids } );
-export const keywordBulkStatusSchema = z.strictObject( { ids, status: keywordStatusSchema } );
-export const keywordBulkAssignSchema = z.strictObject( { ids, cluster_id: idSchema.nullable() } );
+export const keywordBulkStatusSchema = z.strictObject( {
+	ids,
+	status: keywordStatusSchema,
+} );
+export const keywordBulkAssignSchema = z.strictObject( {
+	ids,
+	cluster_id: idSchema.nullable(),
+} );
 
 export const bulkResultSchema = z.object( {
 	/** Rows the action changed (created, updated or deleted). */
@@ -87,7 +130,9 @@ export const bulkResultSchema = z.object( {
 export const keywordBulkCreateResultSchema = z.object( {
 	created: z.array( keywordSchema ),
 	/** Keywords that already existed in the sector (normalized), by position in the request. */
-	duplicates: z.array( z.object( { index: z.number().int(), keyword: z.string() } ) ),
+	duplicates: z.array(
+		z.object( { index: z.number().int(), keyword: z.string() } )
+	),
 } );
 
 export const clusterSchema = z.object( {
@@ -112,9 +157,18 @@ export const clusterCreateSchema = z.strictObject( {
 	keyword_ids: z.array( idSchema ).max( MAX_BULK ).optional(),
 } );
 export const clusterUpdateSchema = z
-	.strictObject( { name: nameSchema.optional(), description: z.string().max( 5000 ).optional(), status: clusterStatusSchema.optional() } )
-	.refine( ( body ) => Object.keys( body ).length > 0, 'send at least one field to change' );
-export const clusterListQuerySchema = scopedListQuerySchema.extend( { status: clusterStatusSchema.optional() } );
+	.strictObject( {
+		name: nameSchema.optional(),
+		description: z.string().max( 5000 ).optional(),
+		status: clusterStatusSchema.optional(),
+	} )
+	.refine(
+		( body ) => Object.keys( body ).length > 0,
+		'send at least one field to change'
+	);
+export const clusterListQuerySchema = scopedListQuerySchema.extend( {
+	status: clusterStatusSchema.optional(),
+} );
 
 export const ideaSchema = z.object( {
 	id: idSchema,
@@ -140,20 +194,43 @@ const ideaFields = {
 	suggested_keywords: z.array( keywordText ).max( 100 ).optional(),
 	status: ideaStatusSchema.optional(),
 	content_type: contentTypeSchema.optional(),
-	target_word_count: z.number().int().min( 100 ).max( 20_000 ).nullable().optional(),
+	target_word_count: z
+		.number()
+		.int()
+		.min( 100 )
+		.max( 20_000 )
+		.nullable()
+		.optional(),
 };
-export const ideaCreateSchema = z.strictObject( { sector_id: idSchema, ...ideaFields } );
+export const ideaCreateSchema = z.strictObject( {
+	sector_id: idSchema,
+	...ideaFields,
+} );
 export const ideaUpdateSchema = z
 	.strictObject( { ...ideaFields, title: ideaFields.title.optional() } )
-	.refine( ( body ) => Object.keys( body ).length > 0, 'send at least one field to change' );
+	.refine(
+		( body ) => Object.keys( body ).length > 0,
+		'send at least one field to change'
+	);
 export const ideaListQuerySchema = scopedListQuerySchema.extend( {
 	status: ideaStatusSchema.optional(),
 	cluster_id: idParam.optional(),
 	content_type: contentTypeSchema.optional(),
 } );
 
-export const importStatusSchema = z.enum( [ 'queued', 'running', 'succeeded', 'failed' ] );
-export const importColumnSchema = z.enum( [ 'keyword', 'search_volume', 'difficulty', 'intent', 'cpc' ] );
+export const importStatusSchema = z.enum( [
+	'queued',
+	'running',
+	'succeeded',
+	'failed',
+] );
+export const importColumnSchema = z.enum( [
+	'keyword',
+	'search_volume',
+	'difficulty',
+	'intent',
+	'cpc',
+] );
 /** Which source column (0-based) feeds each keyword field; only `keyword` is required. */
 export const importMappingSchema = z.strictObject( {
 	keyword: z.number().int().min( 0 ),
@@ -182,7 +259,10 @@ export const keywordImportSchema = z.object( {
 	finished_at: timestampSchema.nullable(),
 } );
 
-export const importProblemSchema = z.object( { line: z.number().int(), reason: z.string() } );
+export const importProblemSchema = z.object( {
+	line: z.number().int(),
+	reason: z.string(),
+} );
 
 export const importPreviewSchema = z.object( {
 	format: z.string(),
@@ -203,13 +283,18 @@ export const keywordImportUploadSchema = z.object( {
 	/** JSON of `importMappingSchema`; overrides the detected mapping. */
 	mapping: z.string().optional(),
 } );
-export const keywordImportListQuerySchema = scopedListQuerySchema.extend( { status: importStatusSchema.optional() } );
+export const keywordImportListQuerySchema = scopedListQuerySchema.extend( {
+	status: importStatusSchema.optional(),
+} );
 export const keywordExportQuerySchema = z.object( {
 	sector_id: idParam,
 	status: keywordStatusSchema.optional(),
 	intent: keywordIntentSchema.optional(),
 } );
-export const clusterExportQuerySchema = z.object( { sector_id: idParam, status: clusterStatusSchema.optional() } );
+export const clusterExportQuerySchema = z.object( {
+	sector_id: idParam,
+	status: clusterStatusSchema.optional(),
+} );
 
 export type Keyword = z.infer< typeof keywordSchema >;
 export type Cluster = z.infer< typeof clusterSchema >;

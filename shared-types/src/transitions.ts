@@ -28,9 +28,16 @@ export const TRANSITIONS = {
 } as const;
 
 export type TransitionTable = typeof TRANSITIONS;
-export type StatusOf< R extends keyof TransitionTable > = keyof TransitionTable[ R ] & string;
+export type StatusOf< R extends keyof TransitionTable > =
+	keyof TransitionTable[ R ] & string;
 
-export function allowedNext< R extends keyof TransitionTable >( resource: R, from: string ): readonly string[] {
-	const table = TRANSITIONS[ resource ] as Record< string, readonly string[] >;
+export function allowedNext< R extends keyof TransitionTable >(
+	resource: R,
+	from: string
+): readonly string[] {
+	const table = TRANSITIONS[ resource ] as Record<
+		string,
+		readonly string[]
+	>;
 	return table[ from ] ?? [];
 }

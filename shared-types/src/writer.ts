@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { idSchema, timestampSchema, urlSchema } from './common';
 import { contentTypeSchema, scopedListQuerySchema } from './planner';
 
-export const taskStatusSchema = z.enum( [ 'pending', 'in_progress', 'completed', 'published' ] );
-export const syncStatusSchema = z.enum( [ 'draft', 'imported', 'synced', 'published' ] );
+export const taskStatusSchema = z.enum( [
+	'pending',
+	'in_progress',
+	'completed',
+	'published',
+] );
+export const syncStatusSchema = z.enum( [
+	'draft',
+	'imported',
+	'synced',
+	'published',
+] );
 
 const title = z.string().trim().min( 1, 'may not be blank' ).max( 500 );
 const keywordList = z.array( z.string().trim().min( 1 ).max( 255 ) ).max( 100 );
@@ -36,10 +46,16 @@ const taskFields = {
 	assigned_post_id: z.number().int().positive().nullable().optional(),
 	post_url: urlSchema.nullable().optional(),
 };
-export const taskCreateSchema = z.strictObject( { sector_id: idSchema, ...taskFields } );
+export const taskCreateSchema = z.strictObject( {
+	sector_id: idSchema,
+	...taskFields,
+} );
 export const taskUpdateSchema = z
 	.strictObject( { ...taskFields, title: title.optional() } )
-	.refine( ( body ) => Object.keys( body ).length > 0, 'send at least one field to change' );
+	.refine(
+		( body ) => Object.keys( body ).length > 0,
+		'send at least one field to change'
+	);
 export const taskListQuerySchema = scopedListQuerySchema.extend( {
 	status: taskStatusSchema.optional(),
 	cluster_id: z.coerce.number().int().positive().optional(),
@@ -78,13 +94,24 @@ const contentFields = {
 	external_id: z.string().max( 64 ).nullable().optional(),
 	external_type: z.string().max( 32 ).nullable().optional(),
 	sync_status: syncStatusSchema.optional(),
-	taxonomies: z.record( z.string().max( 64 ), z.array( z.string().trim().min( 1 ).max( 200 ) ).max( 100 ) ).optional(),
+	taxonomies: z
+		.record(
+			z.string().max( 64 ),
+			z.array( z.string().trim().min( 1 ).max( 200 ) ).max( 100 )
+		)
+		.optional(),
 	attributes: z.record( z.string(), z.unknown() ).optional(),
 };
-export const contentCreateSchema = z.strictObject( { sector_id: idSchema, ...contentFields } );
+export const contentCreateSchema = z.strictObject( {
+	sector_id: idSchema,
+	...contentFields,
+} );
 export const contentUpdateSchema = z
 	.strictObject( { ...contentFields, title: title.optional() } )
-	.refine( ( body ) => Object.keys( body ).length > 0, 'send at least one field to change' );
+	.refine(
+		( body ) => Object.keys( body ).length > 0,
+		'send at least one field to change'
+	);
 export const contentListQuerySchema = scopedListQuerySchema.extend( {
 	sync_status: syncStatusSchema.optional(),
 	entity_type: contentTypeSchema.optional(),
@@ -118,10 +145,17 @@ const imageFields = {
 	alt_text: z.string().max( 500 ).optional(),
 	caption: z.string().max( 2000 ).optional(),
 };
-export const imageCreateSchema = z.strictObject( { sector_id: idSchema, ...imageFields, image_url: urlSchema } );
+export const imageCreateSchema = z.strictObject( {
+	sector_id: idSchema,
+	...imageFields,
+	image_url: urlSchema,
+} );
 export const imageUpdateSchema = z
 	.strictObject( imageFields )
-	.refine( ( body ) => Object.keys( body ).length > 0, 'send at least one field to change' );
+	.refine(
+		( body ) => Object.keys( body ).length > 0,
+		'send at least one field to change'
+	);
 export const imageListQuerySchema = scopedListQuerySchema.extend( {
 	task_id: z.coerce.number().int().positive().optional(),
 	content_id: z.coerce.number().int().positive().optional(),
