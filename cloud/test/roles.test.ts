@@ -53,17 +53,21 @@ const EXPECTED: Record< string, Role[] > = {
 			'DELETE /planner/ideas/:id/',
 			'POST /planner/ideas/:id/to_task/',
 			'POST /planner/ideas/bulk_to_tasks/',
+			'POST /planner/keywords/import/',
+			'POST /planner/keywords/import/preview/',
 			'POST /planner/clusters/generate_ideas/',
 			'POST /system/ai-runs/:id/cancel/',
 		].map( ( key ) => [ key, WRITERS ] )
 	),
 	...Object.fromEntries(
-		[ 'tasks', 'content', 'images' ].flatMap( ( resource ) => [
-			`POST /writer/${ resource }/`,
-			`PUT /writer/${ resource }/:id/`,
-			`PATCH /writer/${ resource }/:id/`,
-			`DELETE /writer/${ resource }/:id/`,
-		] ).map( ( key ) => [ key, WRITERS ] )
+		[ 'tasks', 'content', 'images' ]
+			.flatMap( ( resource ) => [
+				`POST /writer/${ resource }/`,
+				`PUT /writer/${ resource }/:id/`,
+				`PATCH /writer/${ resource }/:id/`,
+				`DELETE /writer/${ resource }/:id/`,
+			] )
+			.map( ( key ) => [ key, WRITERS ] )
 	),
 };
 /** Open to anyone by design: they are how one gets a token at all. */
@@ -117,7 +121,11 @@ describe( 'the role matrix', () => {
 	/** A fresh target per case, so an allowed delete does not starve the next case. */
 	async function target(
 		route: string
-	): Promise< { url: string; body?: object } > {
+	): Promise< {
+		url: string;
+		body?: object;
+		upload?: { sectorId: number };
+	} > {
 		const { models } = cloud.context;
 		n += 1;
 		const site = await models.Site.create( {
@@ -152,48 +160,209 @@ describe( 'the role matrix', () => {
 			'viewer',
 			`target-${ n }`
 		);
-		const scope = { account_id: tenant.accountId, site_id: site.id, sector_id: sector.id };
-		const keyword = await models.Keyword.create( { ...scope, keyword: `kw ${ n }`, normalized: `kw ${ n }`, difficulty: null, intent: null, cpc: null } );
-		const cluster = await models.Cluster.create( { ...scope, name: `Cluster ${ n }` } );
-		const idea = await models.Idea.create( { ...scope, cluster_id: cluster.id, title: `Idea ${ n }`, target_word_count: null } );
-		const task = await models.Task.create( { ...scope, content_idea_id: null, cluster_id: null, title: `Task ${ n }`, assigned_post_id: null, post_url: null } );
-		const content = await models.Content.create( { ...scope, task_id: task.id, title: `Content ${ n }`, external_id: null, external_type: null } );
-		const image = await models.Image.create( { ...scope, task_id: task.id, content_id: content.id, image_url: 'https://cdn.example.test/a.png', storage_path: null } );
-		await cloud.context.services.credits.add( tenant.accountId, 1, 'grant', 'Matrix', `matrix-${ n }` );
-		const run = await models.AiTaskRun.create( { ...scope, function_name: 'generate_ideas', input: {}, output_summary: null, error: null, created_by: null, started_at: null, finished_at: null } );
-		const table: Record< string, { url: string; body?: object } > = {
-			'POST /planner/keywords/': { url: '/planner/keywords/', body: { sector_id: sector.id, keyword: `new keyword ${ n }` } },
-			'PUT /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/`, body: { search_volume: 10 } },
-			'PATCH /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/`, body: { search_volume: 20 } },
-			'DELETE /planner/keywords/:id/': { url: `/planner/keywords/${ keyword.id }/` },
-			'POST /planner/keywords/bulk_create/': { url: '/planner/keywords/bulk_create/', body: { sector_id: sector.id, keywords: [ { keyword: `bulk ${ n }` } ] } },
-			'POST /planner/keywords/bulk_delete/': { url: '/planner/keywords/bulk_delete/', body: { ids: [ keyword.id ] } },
-			'POST /planner/keywords/bulk_update_status/': { url: '/planner/keywords/bulk_update_status/', body: { ids: [ keyword.id ], status: 'inactive' } },
-			'POST /planner/keywords/bulk_assign_cluster/': { url: '/planner/keywords/bulk_assign_cluster/', body: { ids: [ keyword.id ], cluster_id: cluster.id } },
-			'POST /planner/clusters/': { url: '/planner/clusters/', body: { sector_id: sector.id, name: `New cluster ${ n }` } },
-			'PUT /planner/clusters/:id/': { url: `/planner/clusters/${ cluster.id }/`, body: { name: 'Renamed' } },
-			'PATCH /planner/clusters/:id/': { url: `/planner/clusters/${ cluster.id }/`, body: { description: 'Changed' } },
-			'DELETE /planner/clusters/:id/': { url: `/planner/clusters/${ cluster.id }/` },
-			'POST /planner/ideas/': { url: '/planner/ideas/', body: { sector_id: sector.id, title: `New idea ${ n }` } },
-			'PUT /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/`, body: { title: 'Renamed' } },
-			'PATCH /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/`, body: { status: 'approved' } },
-			'DELETE /planner/ideas/:id/': { url: `/planner/ideas/${ idea.id }/` },
-			'POST /planner/ideas/:id/to_task/': { url: `/planner/ideas/${ idea.id }/to_task/` },
-			'POST /planner/ideas/bulk_to_tasks/': { url: '/planner/ideas/bulk_to_tasks/', body: { ids: [ idea.id ] } },
-			'POST /planner/clusters/generate_ideas/': { url: '/planner/clusters/generate_ideas/', body: { ids: [ cluster.id ], ideas_per_cluster: 1 } },
-			'POST /system/ai-runs/:id/cancel/': { url: `/system/ai-runs/${ run.id }/cancel/` },
-			'POST /writer/tasks/': { url: '/writer/tasks/', body: { sector_id: sector.id, title: `New task ${ n }` } },
-			'PUT /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/`, body: { title: 'Renamed' } },
-			'PATCH /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/`, body: { status: 'in_progress' } },
+		const scope = {
+			account_id: tenant.accountId,
+			site_id: site.id,
+			sector_id: sector.id,
+		};
+		const keyword = await models.Keyword.create( {
+			...scope,
+			keyword: `kw ${ n }`,
+			normalized: `kw ${ n }`,
+			difficulty: null,
+			intent: null,
+			cpc: null,
+		} );
+		const cluster = await models.Cluster.create( {
+			...scope,
+			name: `Cluster ${ n }`,
+		} );
+		const idea = await models.Idea.create( {
+			...scope,
+			cluster_id: cluster.id,
+			title: `Idea ${ n }`,
+			target_word_count: null,
+		} );
+		const task = await models.Task.create( {
+			...scope,
+			content_idea_id: null,
+			cluster_id: null,
+			title: `Task ${ n }`,
+			assigned_post_id: null,
+			post_url: null,
+		} );
+		const content = await models.Content.create( {
+			...scope,
+			task_id: task.id,
+			title: `Content ${ n }`,
+			external_id: null,
+			external_type: null,
+		} );
+		const image = await models.Image.create( {
+			...scope,
+			task_id: task.id,
+			content_id: content.id,
+			image_url: 'https://cdn.example.test/a.png',
+			storage_path: null,
+		} );
+		await cloud.context.services.credits.add(
+			tenant.accountId,
+			1,
+			'grant',
+			'Matrix',
+			`matrix-${ n }`
+		);
+		const run = await models.AiTaskRun.create( {
+			...scope,
+			function_name: 'generate_ideas',
+			input: {},
+			output_summary: null,
+			error: null,
+			created_by: null,
+			started_at: null,
+			finished_at: null,
+		} );
+		const table: Record<
+			string,
+			{ url: string; body?: object; upload?: { sectorId: number } }
+		> = {
+			'POST /planner/keywords/import/': {
+				url: '/planner/keywords/import/',
+				upload: { sectorId: sector.id },
+			},
+			'POST /planner/keywords/import/preview/': {
+				url: '/planner/keywords/import/preview/',
+				upload: { sectorId: sector.id },
+			},
+			'POST /planner/keywords/': {
+				url: '/planner/keywords/',
+				body: { sector_id: sector.id, keyword: `new keyword ${ n }` },
+			},
+			'PUT /planner/keywords/:id/': {
+				url: `/planner/keywords/${ keyword.id }/`,
+				body: { search_volume: 10 },
+			},
+			'PATCH /planner/keywords/:id/': {
+				url: `/planner/keywords/${ keyword.id }/`,
+				body: { search_volume: 20 },
+			},
+			'DELETE /planner/keywords/:id/': {
+				url: `/planner/keywords/${ keyword.id }/`,
+			},
+			'POST /planner/keywords/bulk_create/': {
+				url: '/planner/keywords/bulk_create/',
+				body: {
+					sector_id: sector.id,
+					keywords: [ { keyword: `bulk ${ n }` } ],
+				},
+			},
+			'POST /planner/keywords/bulk_delete/': {
+				url: '/planner/keywords/bulk_delete/',
+				body: { ids: [ keyword.id ] },
+			},
+			'POST /planner/keywords/bulk_update_status/': {
+				url: '/planner/keywords/bulk_update_status/',
+				body: { ids: [ keyword.id ], status: 'inactive' },
+			},
+			'POST /planner/keywords/bulk_assign_cluster/': {
+				url: '/planner/keywords/bulk_assign_cluster/',
+				body: { ids: [ keyword.id ], cluster_id: cluster.id },
+			},
+			'POST /planner/clusters/': {
+				url: '/planner/clusters/',
+				body: { sector_id: sector.id, name: `New cluster ${ n }` },
+			},
+			'PUT /planner/clusters/:id/': {
+				url: `/planner/clusters/${ cluster.id }/`,
+				body: { name: 'Renamed' },
+			},
+			'PATCH /planner/clusters/:id/': {
+				url: `/planner/clusters/${ cluster.id }/`,
+				body: { description: 'Changed' },
+			},
+			'DELETE /planner/clusters/:id/': {
+				url: `/planner/clusters/${ cluster.id }/`,
+			},
+			'POST /planner/ideas/': {
+				url: '/planner/ideas/',
+				body: { sector_id: sector.id, title: `New idea ${ n }` },
+			},
+			'PUT /planner/ideas/:id/': {
+				url: `/planner/ideas/${ idea.id }/`,
+				body: { title: 'Renamed' },
+			},
+			'PATCH /planner/ideas/:id/': {
+				url: `/planner/ideas/${ idea.id }/`,
+				body: { status: 'approved' },
+			},
+			'DELETE /planner/ideas/:id/': {
+				url: `/planner/ideas/${ idea.id }/`,
+			},
+			'POST /planner/ideas/:id/to_task/': {
+				url: `/planner/ideas/${ idea.id }/to_task/`,
+			},
+			'POST /planner/ideas/bulk_to_tasks/': {
+				url: '/planner/ideas/bulk_to_tasks/',
+				body: { ids: [ idea.id ] },
+			},
+			'POST /planner/clusters/generate_ideas/': {
+				url: '/planner/clusters/generate_ideas/',
+				body: { ids: [ cluster.id ], ideas_per_cluster: 1 },
+			},
+			'POST /system/ai-runs/:id/cancel/': {
+				url: `/system/ai-runs/${ run.id }/cancel/`,
+			},
+			'POST /writer/tasks/': {
+				url: '/writer/tasks/',
+				body: { sector_id: sector.id, title: `New task ${ n }` },
+			},
+			'PUT /writer/tasks/:id/': {
+				url: `/writer/tasks/${ task.id }/`,
+				body: { title: 'Renamed' },
+			},
+			'PATCH /writer/tasks/:id/': {
+				url: `/writer/tasks/${ task.id }/`,
+				body: { status: 'in_progress' },
+			},
 			'DELETE /writer/tasks/:id/': { url: `/writer/tasks/${ task.id }/` },
-			'POST /writer/content/': { url: '/writer/content/', body: { sector_id: sector.id, title: `New content ${ n }`, content_html: '<p>Hello</p>' } },
-			'PUT /writer/content/:id/': { url: `/writer/content/${ content.id }/`, body: { title: 'Renamed' } },
-			'PATCH /writer/content/:id/': { url: `/writer/content/${ content.id }/`, body: { content_html: '<p>Changed</p>' } },
-			'DELETE /writer/content/:id/': { url: `/writer/content/${ content.id }/` },
-			'POST /writer/images/': { url: '/writer/images/', body: { sector_id: sector.id, content_id: content.id, image_url: 'https://cdn.example.test/b.png' } },
-			'PUT /writer/images/:id/': { url: `/writer/images/${ image.id }/`, body: { alt_text: 'Renamed' } },
-			'PATCH /writer/images/:id/': { url: `/writer/images/${ image.id }/`, body: { is_featured: true } },
-			'DELETE /writer/images/:id/': { url: `/writer/images/${ image.id }/` },
+			'POST /writer/content/': {
+				url: '/writer/content/',
+				body: {
+					sector_id: sector.id,
+					title: `New content ${ n }`,
+					content_html: '<p>Hello</p>',
+				},
+			},
+			'PUT /writer/content/:id/': {
+				url: `/writer/content/${ content.id }/`,
+				body: { title: 'Renamed' },
+			},
+			'PATCH /writer/content/:id/': {
+				url: `/writer/content/${ content.id }/`,
+				body: { content_html: '<p>Changed</p>' },
+			},
+			'DELETE /writer/content/:id/': {
+				url: `/writer/content/${ content.id }/`,
+			},
+			'POST /writer/images/': {
+				url: '/writer/images/',
+				body: {
+					sector_id: sector.id,
+					content_id: content.id,
+					image_url: 'https://cdn.example.test/b.png',
+				},
+			},
+			'PUT /writer/images/:id/': {
+				url: `/writer/images/${ image.id }/`,
+				body: { alt_text: 'Renamed' },
+			},
+			'PATCH /writer/images/:id/': {
+				url: `/writer/images/${ image.id }/`,
+				body: { is_featured: true },
+			},
+			'DELETE /writer/images/:id/': {
+				url: `/writer/images/${ image.id }/`,
+			},
 			'PATCH /auth/accounts/:id/': {
 				url: `/auth/accounts/${ tenant.accountId }/`,
 				body: { name: `Matrix Co ${ n }` },
@@ -261,7 +430,7 @@ describe( 'the role matrix', () => {
 	it.each( cases )(
 		'%s as %s → allowed: %s',
 		async ( route, role, allowed ) => {
-			const { url, body } = await target( route );
+			const { url, body, upload } = await target( route );
 			const method = route.split( ' ' )[ 0 ]!.toLowerCase() as
 				'post' | 'put' | 'patch' | 'delete';
 			const before =
@@ -269,10 +438,18 @@ describe( 'the role matrix', () => {
 				( await cloud.context.models.User.count( {
 					where: { is_active: true },
 				} ) );
-			const response = await request( cloud.app )
+			const call = request( cloud.app )
 				[ method ]( `/api/v1${ url }` )
-				.set( bearer( actors.get( role )! ) )
-				.send( body );
+				.set( bearer( actors.get( role )! ) );
+			const response = upload
+				? await call
+						.field( 'sector_id', String( upload.sectorId ) )
+						.attach(
+							'file',
+							Buffer.from( 'Keyword\nrunning shoes\n' ),
+							'keywords.csv'
+						)
+				: await call.send( body );
 			if ( allowed ) {
 				expect( [ 200, 201, 202, 204 ] ).toContain( response.status );
 			} else {
