@@ -1,5 +1,9 @@
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import { createApp } from '../src/app';
+import { boot, shutdown } from '../src/boot';
+import type { AppContext } from '../src/context';
+import { createLogger } from '../src/logger';
 import type { JobEvent } from '../src/queue';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
@@ -116,6 +120,14 @@ async function ledgerOf( cloud: TestCloud, runId: number ) {
 		order: [ [ 'id', 'ASC' ] ],
 	} );
 	return rows.map( ( r ) => [ r.type, r.amount ] );
+}
+
+/** A run's ledger once closed: its final status comes first, the settle or refund right after. */
+async function closedLedger( cloud: TestCloud, runId: number ) {
+	return waitFor( async () => {
+		const rows = await ledgerOf( cloud, runId );
+		return rows.length >= 2 ? rows : undefined;
+	} );
 }
 
 async function balance( cloud: TestCloud, tenant: Tenant ) {
@@ -294,7 +306,7 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			expect( run.tokens_in ).toBeGreaterThan( 0 );
 			expect( run.tokens_out ).toBeGreaterThan( 0 );
 			expect( run.cost ).toBeGreaterThan( 0 );
-			expect( await ledgerOf( cloud, runId ) ).toEqual( [
+			expect( await closedLedger( cloud, runId ) ).toEqual( [
 				[ 'reserve', -4 ],
 				[ 'settle', 0 ],
 			] );
@@ -318,7 +330,7 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			// Redelivery of a finished run neither re-runs nor re-charges it.
 			await cloud.context.services.ai.execute( runId );
 			expect( openai.received( 'chat' ) ).toHaveLength( 2 );
-			expect( await ledgerOf( cloud, runId ) ).toHaveLength( 2 );
+			expect( await closedLedger( cloud, runId ) ).toHaveLength( 2 );
 			expect(
 				await cloud.context.models.Idea.count( {
 					where: { cluster_id: trail },
@@ -380,11 +392,12 @@ describe.each( [ 'bee', 'inline' ] as const )(
 				5_000
 			);
 			expect( Date.now() - cancelledAt ).toBeLessThan( 5_000 );
+			expect( openai.received( 'chat' )[ 0 ]!.abandonedAt ).toBeDefined();
 			off();
 			expect( await cloud.context.models.Idea.count() ).toBe(
 				ideasBefore
 			);
-			expect( await ledgerOf( cloud, runId ) ).toEqual( [
+			expect( await closedLedger( cloud, runId ) ).toEqual( [
 				[ 'reserve', -3 ],
 				[ 'refund', 3 ],
 			] );
@@ -465,7 +478,7 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		expect( chats ).toHaveLength( 2 );
 		expect( chats[ 1 ]!.at - chats[ 0 ]!.at ).toBeGreaterThanOrEqual( 45 );
 		// One reservation, one settlement returning the unused credit: one charge.
-		expect( await ledgerOf( cloud, runId ) ).toEqual( [
+		expect( await closedLedger( cloud, runId ) ).toEqual( [
 			[ 'reserve', -2 ],
 			[ 'settle', 1 ],
 		] );
@@ -489,7 +502,7 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		expect( run.error ).toMatch( /answered 500.*after 3 attempts/ );
 		expect( run.credits_charged ).toBe( 0 );
 		expect( openai.received( 'chat' ) ).toHaveLength( 3 );
-		expect( await ledgerOf( cloud, run.id ) ).toEqual( [
+		expect( await closedLedger( cloud, run.id ) ).toEqual( [
 			[ 'reserve', -3 ],
 			[ 'refund', 3 ],
 		] );
@@ -539,6 +552,7 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		expect( run.error ).toMatch(
 			/^The AI answer did not match the expected format, even after one correction: it is not valid JSON/
 		);
+		await closedLedger( cloud, run.id );
 		expect( openai.received( 'chat' ) ).toHaveLength( 2 );
 		expect( await balance( cloud, tenant ) ).toBe( before );
 	} );
@@ -604,5 +618,223 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 			} );
 		}
 		expect( openai.requests ).toHaveLength( 0 );
+	} );
+} );
+
+describe( 'AI runs with the worker in another process (bee queue)', () => {
+	let openai: FakeOpenAI;
+	/** Runs the workers; its in-process listeners are out of the API's reach. */
+	let worker: TestCloud;
+	/** API only: never takes a job, hears runs only through the database. */
+	let api: AppContext;
+	let apiApp: TestCloud;
+	let tenant: Tenant;
+	let trail: number;
+	let road: number;
+
+	beforeAll( async () => {
+		openai = await startFakeOpenAI();
+		worker = await startTestCloud(
+			{ db: 'postgres', queue: 'bee' },
+			{ ...AI_ENV( openai ), AI_RUN_TIMEOUT_MS: '3000' }
+		);
+		api = await boot(
+			worker.context.config,
+			createLogger( worker.context.config.logLevel )
+		);
+		apiApp = { context: api, app: createApp( api ), stop: async () => {} };
+		tenant = await addTenant( apiApp, 'Remote' );
+		await api.services.credits.add(
+			tenant.accountId,
+			100,
+			'grant',
+			'Test credits',
+			'test-grant'
+		);
+		trail = await addCluster( apiApp, tenant, 'Trail running', 'Off-road', [
+			[ 'trail running shoes', 9000 ],
+		] );
+		road = await addCluster( apiApp, tenant, 'Road racing', 'Marathons', [
+			[ 'marathon training plan', 12000 ],
+		] );
+	} );
+	beforeEach( () => openai.reset() );
+	afterAll( async () => {
+		if ( api ) {
+			await shutdown( api );
+		}
+		await worker?.stop();
+		await openai?.close();
+	} );
+
+	it( 'streams progress read from the run row, in order, to the end', async () => {
+		openai.fallback( 'chat', {
+			latencyMs: 700,
+			content: ideasAnswer( 'Remote idea' ),
+		} );
+		const started = await request( apiApp.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ trail, road ], ideas_per_cluster: 1 } )
+			.expect( 202 );
+		const events = await readEvents(
+			apiApp,
+			tenant,
+			started.body.data.run_id
+		);
+		expect( events[ 0 ]!.event ).toBe( 'state' );
+		expect( events.at( -1 ) ).toMatchObject( {
+			event: 'done',
+			data: { status: 'succeeded', credits_charged: 2 },
+		} );
+		const seqs = events.map( ( e ) => e.data.progress.seq );
+		expect( seqs ).toEqual( [ ...seqs ].sort( ( a, b ) => a - b ) );
+		expect( new Set( seqs ).size ).toBe( seqs.length );
+		expect(
+			events.filter( ( e ) => e.event === 'progress' ).length
+		).toBeGreaterThanOrEqual( 1 );
+		expect( events.map( ( e ) => e.data.progress.stage ) ).toContain(
+			'generating'
+		);
+	} );
+
+	it( 'cancels from the API process: the worker notices and saves nothing', async () => {
+		openai.fallback( 'chat', {
+			latencyMs: 2_500,
+			content: ideasAnswer( 'Never saved remotely' ),
+		} );
+		const started = await request( apiApp.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ trail ] } )
+			.expect( 202 );
+		const runId = started.body.data.run_id;
+		await waitFor( () =>
+			openai.received( 'chat' ).length === 1 ? true : undefined
+		);
+		await request( apiApp.app )
+			.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		// The worker hears of it through the run row and hangs up on the provider.
+		const call = openai.received( 'chat' )[ 0 ]!;
+		await waitFor( () => call.abandonedAt, 2_000 );
+		expect( call.abandonedAt! - call.at ).toBeLessThan( 2_500 );
+		expect(
+			await api.models.Idea.count( {
+				where: { title: 'Never saved remotely' },
+			} )
+		).toBe( 0 );
+		const run = await finished( apiApp, tenant, runId );
+		expect( run.status ).toBe( 'cancelled' );
+		expect( await closedLedger( apiApp, runId ) ).toEqual( [
+			[ 'reserve', -3 ],
+			[ 'refund', 3 ],
+		] );
+	} );
+
+	it( 'stops a run that outlives its timeout, and refunds it', async () => {
+		openai.fallback( 'chat', { hang: true } );
+		const before = await balance( apiApp, tenant );
+		const started = await request( apiApp.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ trail ] } )
+			.expect( 202 );
+		const run = await finished( apiApp, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'failed' );
+		expect( run.error ).toBe(
+			'The run took longer than 3 s and was stopped.'
+		);
+		expect( await closedLedger( apiApp, run.id ) ).toEqual( [
+			[ 'reserve', -3 ],
+			[ 'refund', 3 ],
+		] );
+		expect( await balance( apiApp, tenant ) ).toBe( before );
+	} );
+
+	it( 'saves and charges once when two deliveries of one job race', async () => {
+		openai.fallback( 'chat', {
+			latencyMs: 200,
+			content: ideasAnswer( 'Raced idea' ),
+		} );
+		const run = await api.models.AiTaskRun.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: tenant.sectorId,
+			function_name: 'generate_ideas',
+			input: { cluster_ids: [ trail ], ideas_per_cluster: 1 },
+			credits_reserved: 1,
+			output_summary: null,
+			error: null,
+			created_by: null,
+			started_at: null,
+			finished_at: null,
+		} );
+		await api.services.credits.reserve( {
+			accountId: tenant.accountId,
+			jobId: `ai-run-${ run.id }`,
+			amount: 1,
+			description: 'test',
+		} );
+		const { ai } = worker.context.services;
+		await Promise.all( [ ai.execute( run.id ), ai.execute( run.id ) ] );
+		await run.reload();
+		expect( run ).toMatchObject( {
+			status: 'succeeded',
+			credits_charged: 1,
+		} );
+		expect(
+			await api.models.Idea.count( { where: { title: 'Raced idea' } } )
+		).toBe( 1 );
+		expect( await closedLedger( apiApp, run.id ) ).toEqual( [
+			[ 'reserve', -1 ],
+			[ 'settle', 0 ],
+		] );
+	} );
+
+	it( 're-runs a run whose worker died mid-run, and charges it once', async () => {
+		// As a crashed worker leaves it: running, reserved, nothing saved.
+		openai.fallback( 'chat', { content: ideasAnswer( 'Second attempt' ) } );
+		const run = await api.models.AiTaskRun.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: tenant.sectorId,
+			function_name: 'generate_ideas',
+			status: 'running',
+			attempts: 1,
+			input: { cluster_ids: [ road ], ideas_per_cluster: 2 },
+			credits_reserved: 2,
+			output_summary: null,
+			error: null,
+			created_by: null,
+			started_at: new Date(),
+			finished_at: null,
+		} );
+		await api.services.credits.reserve( {
+			accountId: tenant.accountId,
+			jobId: `ai-run-${ run.id }`,
+			amount: 2,
+			description: 'test',
+		} );
+		// What bee-queue's stalled-job check does: deliver the job again.
+		await worker.context.services.ai.execute( run.id );
+		await worker.context.services.ai.execute( run.id );
+		await run.reload();
+		expect( run ).toMatchObject( {
+			status: 'succeeded',
+			attempts: 2,
+			credits_charged: 1,
+		} );
+		expect( openai.received( 'chat' ) ).toHaveLength( 1 );
+		expect(
+			await api.models.Idea.count( {
+				where: { title: 'Second attempt' },
+			} )
+		).toBe( 1 );
+		expect( await closedLedger( apiApp, run.id ) ).toEqual( [
+			[ 'reserve', -2 ],
+			[ 'settle', 1 ],
+		] );
 	} );
 } );

@@ -9,7 +9,7 @@ import { AI_RUN_FINAL, type AiRunStatus } from '@igny8/shared-types';
 import type { Config } from '../config';
 import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
-import { ApiError, NotFoundError } from '../http/errors';
+import { ApiError, NotFoundError, ValidationError } from '../http/errors';
 import type { Logger } from '../logger';
 import type { Principal } from '../modules/auth/principal';
 import type { CreditService } from '../modules/billing/credits';
@@ -84,7 +84,16 @@ export class AiEngine {
 		principal: Principal
 	): Promise< AiTaskRunRow > {
 		const fn = this.registry.get( functionName );
-		const input = fn.input.parse( rawInput );
+		const parsed = fn.input.safeParse( rawInput );
+		if ( ! parsed.success ) {
+			throw new ValidationError( 'Invalid input.', {
+				input: parsed.error.issues.map(
+					( issue ) =>
+						`${ issue.path.join( '.' ) || '(root)' }: ${ issue.message }`
+				),
+			} );
+		}
+		const input = parsed.data;
 		const scope = await fn.validate( input, principal, this.fnDeps );
 		if ( ! this.provider.configured ) {
 			throw new ApiError(
@@ -220,13 +229,9 @@ export class AiEngine {
 		if ( ! existing ) {
 			return { skipped: 'missing' };
 		}
-		if ( existing.status === 'succeeded' ) {
-			// Redelivered after success: make sure the charge happened, once.
-			await credits.settle( jobId, existing.credits_charged );
-			return { skipped: 'succeeded' };
-		}
-		if ( existing.status === 'failed' || existing.status === 'cancelled' ) {
-			await credits.refund( jobId );
+		if ( isFinal( existing.status ) ) {
+			// Redelivered after the end: make sure the credits were closed, once.
+			await this.closeCredits( runId );
 			return { skipped: existing.status };
 		}
 		const claimed = await this.claim( runId );
@@ -272,7 +277,8 @@ export class AiEngine {
 					usage,
 				} );
 				await this.recordUsage( runId, usage );
-				await credits.refund( jobId, 'Cancelled' );
+				// Usually a refund; a settle if a parallel delivery of this job won the save.
+				await this.closeCredits( runId );
 				return { run_id: runId, cancelled: true };
 			}
 			const message =
@@ -288,7 +294,7 @@ export class AiEngine {
 				error: message,
 				usage,
 			} );
-			await credits.refund( jobId, 'Failed' );
+			await this.closeCredits( runId );
 			return { run_id: runId, failed: message };
 		} finally {
 			clearTimeout( runTimeout );
@@ -498,6 +504,31 @@ export class AiEngine {
 			this.publish( row );
 		}
 		return Boolean( row );
+	}
+
+	/**
+	 * Closes a finished run's reservation by what the row says: settled at
+	 * the charged price if it succeeded, refunded otherwise. Both are
+	 * idempotent per job, and a run's row only ever reaches one final status,
+	 * so racing deliveries of one job can never refund a run that succeeded.
+	 */
+	private async closeCredits( runId: number ): Promise< void > {
+		const run = await this.deps.models.AiTaskRun.findByPk( runId, {
+			attributes: [ 'status', 'credits_charged' ],
+		} );
+		const jobId = jobIdOf( runId );
+		if ( run?.status === 'succeeded' ) {
+			await this.deps.credits.settle(
+				jobId,
+				run.credits_charged,
+				'Charged'
+			);
+		} else {
+			await this.deps.credits.refund(
+				jobId,
+				run?.status === 'cancelled' ? 'Cancelled' : 'Failed'
+			);
+		}
 	}
 
 	/** Tokens spent by a run that someone else already ended (a cancel from the API). */

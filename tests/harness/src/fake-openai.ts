@@ -18,6 +18,8 @@ export type FakeRequest = {
 	headers: http.IncomingHttpHeaders;
 	body: any;
 	at: number;
+	/** Set when the client hung up before the answer (its timeout, or an abort). */
+	abandonedAt?: number;
 };
 
 export type FakeAnswer =
@@ -97,6 +99,11 @@ export async function startFakeOpenAI(): Promise< FakeOpenAI > {
 				at: Date.now(),
 			};
 			requests.push( logged );
+			res.on( 'close', () => {
+				if ( ! res.writableFinished ) {
+					logged.abandonedAt = Date.now();
+				}
+			} );
 			const entry =
 				scripts.get( endpoint )?.shift() ??
 				fallbacks.get( endpoint ) ??
