@@ -147,271 +147,254 @@ async function finished( cloud: TestCloud, tenant: Tenant, runId: number ) {
 	}, 20_000 );
 }
 
-describe.each( [ 'bee', 'inline' ] as const )(
-	'AI runs on the %s queue',
-	( queue ) => {
-		let openai: FakeOpenAI;
-		let cloud: TestCloud;
-		let tenant: Tenant;
-		let trail: number;
-		let road: number;
+describe.each( [
+	{ db: 'postgres', queue: 'bee' },
+	{ db: 'postgres', queue: 'inline' },
+	// The embedded default: one PGlite connection shared by API, worker and streams.
+	{ db: 'pglite', queue: 'inline' },
+] as const )( 'AI runs on $db with the $queue queue', ( { db, queue } ) => {
+	let openai: FakeOpenAI;
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	let trail: number;
+	let road: number;
 
-		beforeAll( async () => {
-			openai = await startFakeOpenAI();
-			cloud = await startTestCloud(
-				{ db: 'postgres', queue },
-				AI_ENV( openai )
-			);
-			tenant = await addTenant( cloud, `AI ${ queue }` );
-			await cloud.context.services.credits.add(
-				tenant.accountId,
-				100,
-				'grant',
-				'Test credits',
-				'test-grant'
-			);
-			trail = await addCluster(
-				cloud,
-				tenant,
-				'Trail running',
-				'Running off-road: shoes, technique, races',
-				[
-					[ 'trail running shoes', 9000 ],
-					[ 'trail running for beginners', 2400 ],
-				]
-			);
-			road = await addCluster(
-				cloud,
-				tenant,
-				'Road racing',
-				'Marathons and 10k races',
-				[ [ 'marathon training plan', 12000 ] ]
-			);
-		} );
-		beforeEach( () => openai.reset() );
-		afterAll( async () => {
-			await cloud?.stop();
-			await openai?.close();
-		} );
+	beforeAll( async () => {
+		openai = await startFakeOpenAI();
+		cloud = await startTestCloud( { db, queue }, AI_ENV( openai ) );
+		tenant = await addTenant( cloud, `AI ${ db } ${ queue }` );
+		await cloud.context.services.credits.add(
+			tenant.accountId,
+			100,
+			'grant',
+			'Test credits',
+			'test-grant'
+		);
+		trail = await addCluster(
+			cloud,
+			tenant,
+			'Trail running',
+			'Running off-road: shoes, technique, races',
+			[
+				[ 'trail running shoes', 9000 ],
+				[ 'trail running for beginners', 2400 ],
+			]
+		);
+		road = await addCluster(
+			cloud,
+			tenant,
+			'Road racing',
+			'Marathons and 10k races',
+			[ [ 'marathon training plan', 12000 ] ]
+		);
+	} );
+	beforeEach( () => openai.reset() );
+	afterAll( async () => {
+		await cloud?.stop();
+		await openai?.close();
+	} );
 
-		it( 'generates ideas from clusters end to end, streaming progress in order', async () => {
-			// The answer depends on the prompt, so each cluster gets its own ideas.
-			openai.fallback( 'chat', ( req ) => ( {
-				latencyMs: 400,
-				content: promptOf( req.body ).includes(
-					'Cluster: Trail running'
-				)
-					? ideasAnswer(
-							'How to choose trail running shoes',
-							'Your first trail race'
-						)
-					: ideasAnswer( 'A 16-week marathon plan', 'Pacing a 10k' ),
-			} ) );
-			const before = await balance( cloud, tenant );
-			const started = await request( cloud.app )
-				.post( '/api/v1/planner/clusters/generate_ideas/' )
-				.set( bearer( tenant.owner ) )
-				.send( { ids: [ trail, road ], ideas_per_cluster: 2 } )
-				.expect( 202 );
-			const runId: number = started.body.data.run_id;
-			const events = await readEvents( cloud, tenant, runId );
-
-			// The stream: where the run is, every change in order, the final state, the end.
-			expect( events[ 0 ]!.event ).toBe( 'state' );
-			expect( events.at( -1 )!.event ).toBe( 'done' );
-			expect( events.at( -1 )!.data.status ).toBe( 'succeeded' );
-			expect(
-				events.slice( 1, -1 ).every( ( e ) => e.event === 'progress' )
-			).toBe( true );
-			const seqs = events.map( ( e ) => e.data.progress.seq );
-			expect( seqs ).toEqual( [ ...seqs ].sort( ( a, b ) => a - b ) );
-			expect( new Set( seqs ).size ).toBe( seqs.length );
-			const percents = events.map( ( e ) => e.data.progress.percent );
-			expect( percents ).toEqual(
-				[ ...percents ].sort( ( a, b ) => a - b )
-			);
-			const stages = events.map( ( e ) => e.data.progress.stage );
-			expect( stages ).toContain( 'generating' );
-			expect( stages.indexOf( 'saving' ) ).toBeGreaterThan(
-				stages.lastIndexOf( 'generating' )
-			);
-			expect( stages.at( -1 ) ).toBe( 'done' );
-			expect(
-				events
-					.filter( ( e ) => e.data.progress.stage === 'generating' )
-					.map( ( e ) => e.data.progress.message )
-			).toContain( 'Ideas for "Road racing" (2 of 2)' );
-
-			// What the provider was asked: the cluster's name, description and keywords, as JSON.
-			const chats = openai.received( 'chat' );
-			expect( chats ).toHaveLength( 2 );
-			const first = promptOf( chats[ 0 ]!.body );
-			expect( first ).toContain( 'Cluster: Trail running' );
-			expect( first ).toContain(
-				'Description: Running off-road: shoes, technique, races'
-			);
-			expect( first ).toContain(
-				'- trail running shoes (volume 9000, informational)'
-			);
-			expect( first ).toContain( 'Propose 2 content ideas' );
-			expect( chats[ 0 ]!.body.response_format ).toEqual( {
-				type: 'json_object',
-			} );
-			expect( chats[ 0 ]!.headers.authorization ).toBe(
-				'Bearer sk-test'
-			);
-
-			// The ideas, saved and linked to their clusters.
-			const ideas = await request( cloud.app )
-				.get(
-					`/api/v1/planner/ideas/?cluster_id=${ trail }&ordering=id`
-				)
-				.set( bearer( tenant.owner ) )
-				.expect( 200 );
-			expect(
-				ideas.body.results.map( ( i: { title: string } ) => i.title )
-			).toEqual( [
-				'How to choose trail running shoes',
-				'Your first trail race',
-			] );
-			expect( ideas.body.results[ 0 ] ).toMatchObject( {
-				cluster_id: trail,
-				sector_id: tenant.sectorId,
-				status: 'draft',
-				content_type: 'post',
-				target_word_count: 1500,
-			} );
-			const roadIdeas = await cloud.context.models.Idea.findAll( {
-				where: { cluster_id: road },
-				order: [ [ 'id', 'ASC' ] ],
-			} );
-			expect( roadIdeas.map( ( i ) => i.title ) ).toEqual( [
-				'A 16-week marathon plan',
-				'Pacing a 10k',
-			] );
-
-			// The run's record and its one charge: 4 ideas = 4 credits.
-			const run = await finished( cloud, tenant, runId );
-			expect( run ).toMatchObject( {
-				status: 'succeeded',
-				function_name: 'generate_ideas',
-				site_id: tenant.siteId,
-				sector_id: tenant.sectorId,
-				credits_reserved: 4,
-				credits_charged: 4,
-				attempts: 1,
-				error: null,
-				output_summary: { ideas_created: 4 },
-			} );
-			expect( run.tokens_in ).toBeGreaterThan( 0 );
-			expect( run.tokens_out ).toBeGreaterThan( 0 );
-			expect( run.cost ).toBeGreaterThan( 0 );
-			expect( await closedLedger( cloud, runId ) ).toEqual( [
-				[ 'reserve', -4 ],
-				[ 'settle', 0 ],
-			] );
-			expect( await balance( cloud, tenant ) ).toBe( before - 4 );
-
-			const list = await request( cloud.app )
-				.get( '/api/v1/system/ai-runs/?status=succeeded' )
-				.set( bearer( tenant.owner ) )
-				.expect( 200 );
-			expect(
-				list.body.results.map( ( r: { id: number } ) => r.id )
-			).toContain( runId );
-
-			// A stream opened after the end gives the final state and closes.
-			const late = await readEvents( cloud, tenant, runId );
-			expect( late.map( ( e ) => e.event ) ).toEqual( [
-				'state',
-				'done',
-			] );
-
-			// Redelivery of a finished run neither re-runs nor re-charges it.
-			await cloud.context.services.ai.execute( runId );
-			expect( openai.received( 'chat' ) ).toHaveLength( 2 );
-			expect( await closedLedger( cloud, runId ) ).toHaveLength( 2 );
-			expect(
-				await cloud.context.models.Idea.count( {
-					where: { cluster_id: trail },
-				} )
-			).toBe( 2 );
-		} );
-
-		it( 'cancels a run mid-call: nothing is saved and the credits come back', async () => {
-			openai.fallback( 'chat', {
-				latencyMs: 10_000,
-				content: ideasAnswer( 'Never saved' ),
-			} );
-			const before = await balance( cloud, tenant );
-			const ideasBefore = await cloud.context.models.Idea.count();
-			const outcomes: JobEvent[] = [];
-			const off = cloud.context.queue.onEvent( ( e ) =>
-				outcomes.push( e )
-			);
-			const started = await request( cloud.app )
-				.post( '/api/v1/planner/clusters/generate_ideas/' )
-				.set( bearer( tenant.owner ) )
-				.send( { ids: [ trail ] } )
-				.expect( 202 );
-			const runId: number = started.body.data.run_id;
-			const stream = readEvents( cloud, tenant, runId );
-			await waitFor( () =>
-				openai.received( 'chat' ).length === 1 ? true : undefined
-			);
-			expect( await balance( cloud, tenant ) ).toBe( before - 3 );
-
-			const cancelledAt = Date.now();
-			const cancelled = await request( cloud.app )
-				.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
-				.set( bearer( tenant.owner ) )
-				.expect( 200 );
-			expect( cancelled.body.data.status ).toBe( 'cancelled' );
-
-			const events = await stream;
-			expect( events.at( -1 ) ).toMatchObject( {
-				event: 'done',
-				data: { status: 'cancelled' },
-			} );
-			const run = await finished( cloud, tenant, runId );
-			expect( run ).toMatchObject( {
-				status: 'cancelled',
-				credits_charged: 0,
-				output_summary: null,
-			} );
-			// The engine let go of the call at once (no 10 s wait) and saved nothing.
-			await waitFor(
-				() =>
-					outcomes.some(
-						( e ) =>
-							e.id === `ai-run-${ runId }` &&
-							e.kind !== 'progress'
+	it( 'generates ideas from clusters end to end, streaming progress in order', async () => {
+		// The answer depends on the prompt, so each cluster gets its own ideas.
+		openai.fallback( 'chat', ( req ) => ( {
+			latencyMs: 400,
+			content: promptOf( req.body ).includes( 'Cluster: Trail running' )
+				? ideasAnswer(
+						'How to choose trail running shoes',
+						'Your first trail race'
 					)
-						? true
-						: undefined,
-				5_000
-			);
-			expect( Date.now() - cancelledAt ).toBeLessThan( 5_000 );
-			expect( openai.received( 'chat' )[ 0 ]!.abandonedAt ).toBeDefined();
-			off();
-			expect( await cloud.context.models.Idea.count() ).toBe(
-				ideasBefore
-			);
-			expect( await closedLedger( cloud, runId ) ).toEqual( [
-				[ 'reserve', -3 ],
-				[ 'refund', 3 ],
-			] );
-			expect( await balance( cloud, tenant ) ).toBe( before );
+				: ideasAnswer( 'A 16-week marathon plan', 'Pacing a 10k' ),
+		} ) );
+		const before = await balance( cloud, tenant );
+		const started = await request( cloud.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ trail, road ], ideas_per_cluster: 2 } )
+			.expect( 202 );
+		const runId: number = started.body.data.run_id;
+		const events = await readEvents( cloud, tenant, runId );
 
-			// A finished run cannot be cancelled again into something else.
-			const again = await request( cloud.app )
-				.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
-				.set( bearer( tenant.owner ) )
-				.expect( 200 );
-			expect( again.body.data.status ).toBe( 'cancelled' );
+		// The stream: where the run is, every change in order, the final state, the end.
+		expect( events[ 0 ]!.event ).toBe( 'state' );
+		expect( events.at( -1 )!.event ).toBe( 'done' );
+		expect( events.at( -1 )!.data.status ).toBe( 'succeeded' );
+		expect(
+			events.slice( 1, -1 ).every( ( e ) => e.event === 'progress' )
+		).toBe( true );
+		const seqs = events.map( ( e ) => e.data.progress.seq );
+		expect( seqs ).toEqual( [ ...seqs ].sort( ( a, b ) => a - b ) );
+		expect( new Set( seqs ).size ).toBe( seqs.length );
+		const percents = events.map( ( e ) => e.data.progress.percent );
+		expect( percents ).toEqual( [ ...percents ].sort( ( a, b ) => a - b ) );
+		const stages = events.map( ( e ) => e.data.progress.stage );
+		expect( stages ).toContain( 'generating' );
+		expect( stages.indexOf( 'saving' ) ).toBeGreaterThan(
+			stages.lastIndexOf( 'generating' )
+		);
+		expect( stages.at( -1 ) ).toBe( 'done' );
+		expect(
+			events
+				.filter( ( e ) => e.data.progress.stage === 'generating' )
+				.map( ( e ) => e.data.progress.message )
+		).toContain( 'Ideas for "Road racing" (2 of 2)' );
+
+		// What the provider was asked: the cluster's name, description and keywords, as JSON.
+		const chats = openai.received( 'chat' );
+		expect( chats ).toHaveLength( 2 );
+		const first = promptOf( chats[ 0 ]!.body );
+		expect( first ).toContain( 'Cluster: Trail running' );
+		expect( first ).toContain(
+			'Description: Running off-road: shoes, technique, races'
+		);
+		expect( first ).toContain(
+			'- trail running shoes (volume 9000, informational)'
+		);
+		expect( first ).toContain( 'Propose 2 content ideas' );
+		expect( chats[ 0 ]!.body.response_format ).toEqual( {
+			type: 'json_object',
 		} );
-	}
-);
+		expect( chats[ 0 ]!.headers.authorization ).toBe( 'Bearer sk-test' );
+
+		// The ideas, saved and linked to their clusters.
+		const ideas = await request( cloud.app )
+			.get( `/api/v1/planner/ideas/?cluster_id=${ trail }&ordering=id` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect(
+			ideas.body.results.map( ( i: { title: string } ) => i.title )
+		).toEqual( [
+			'How to choose trail running shoes',
+			'Your first trail race',
+		] );
+		expect( ideas.body.results[ 0 ] ).toMatchObject( {
+			cluster_id: trail,
+			sector_id: tenant.sectorId,
+			status: 'draft',
+			content_type: 'post',
+			target_word_count: 1500,
+		} );
+		const roadIdeas = await cloud.context.models.Idea.findAll( {
+			where: { cluster_id: road },
+			order: [ [ 'id', 'ASC' ] ],
+		} );
+		expect( roadIdeas.map( ( i ) => i.title ) ).toEqual( [
+			'A 16-week marathon plan',
+			'Pacing a 10k',
+		] );
+
+		// The run's record and its one charge: 4 ideas = 4 credits.
+		const run = await finished( cloud, tenant, runId );
+		expect( run ).toMatchObject( {
+			status: 'succeeded',
+			function_name: 'generate_ideas',
+			site_id: tenant.siteId,
+			sector_id: tenant.sectorId,
+			credits_reserved: 4,
+			credits_charged: 4,
+			attempts: 1,
+			error: null,
+			output_summary: { ideas_created: 4 },
+		} );
+		expect( run.tokens_in ).toBeGreaterThan( 0 );
+		expect( run.tokens_out ).toBeGreaterThan( 0 );
+		expect( run.cost ).toBeGreaterThan( 0 );
+		expect( await closedLedger( cloud, runId ) ).toEqual( [
+			[ 'reserve', -4 ],
+			[ 'settle', 0 ],
+		] );
+		expect( await balance( cloud, tenant ) ).toBe( before - 4 );
+
+		const list = await request( cloud.app )
+			.get( '/api/v1/system/ai-runs/?status=succeeded' )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect(
+			list.body.results.map( ( r: { id: number } ) => r.id )
+		).toContain( runId );
+
+		// A stream opened after the end gives the final state and closes.
+		const late = await readEvents( cloud, tenant, runId );
+		expect( late.map( ( e ) => e.event ) ).toEqual( [ 'state', 'done' ] );
+
+		// Redelivery of a finished run neither re-runs nor re-charges it.
+		await cloud.context.services.ai.execute( runId );
+		expect( openai.received( 'chat' ) ).toHaveLength( 2 );
+		expect( await closedLedger( cloud, runId ) ).toHaveLength( 2 );
+		expect(
+			await cloud.context.models.Idea.count( {
+				where: { cluster_id: trail },
+			} )
+		).toBe( 2 );
+	} );
+
+	it( 'cancels a run mid-call: nothing is saved and the credits come back', async () => {
+		openai.fallback( 'chat', {
+			latencyMs: 10_000,
+			content: ideasAnswer( 'Never saved' ),
+		} );
+		const before = await balance( cloud, tenant );
+		const ideasBefore = await cloud.context.models.Idea.count();
+		const outcomes: JobEvent[] = [];
+		const off = cloud.context.queue.onEvent( ( e ) => outcomes.push( e ) );
+		const started = await request( cloud.app )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ trail ] } )
+			.expect( 202 );
+		const runId: number = started.body.data.run_id;
+		const stream = readEvents( cloud, tenant, runId );
+		await waitFor( () =>
+			openai.received( 'chat' ).length === 1 ? true : undefined
+		);
+		expect( await balance( cloud, tenant ) ).toBe( before - 3 );
+
+		const cancelledAt = Date.now();
+		const cancelled = await request( cloud.app )
+			.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect( cancelled.body.data.status ).toBe( 'cancelled' );
+
+		const events = await stream;
+		expect( events.at( -1 ) ).toMatchObject( {
+			event: 'done',
+			data: { status: 'cancelled' },
+		} );
+		const run = await finished( cloud, tenant, runId );
+		expect( run ).toMatchObject( {
+			status: 'cancelled',
+			credits_charged: 0,
+			output_summary: null,
+		} );
+		// The engine let go of the call at once (no 10 s wait) and saved nothing.
+		await waitFor(
+			() =>
+				outcomes.some(
+					( e ) =>
+						e.id === `ai-run-${ runId }` && e.kind !== 'progress'
+				)
+					? true
+					: undefined,
+			5_000
+		);
+		expect( Date.now() - cancelledAt ).toBeLessThan( 5_000 );
+		expect( openai.received( 'chat' )[ 0 ]!.abandonedAt ).toBeDefined();
+		off();
+		expect( await cloud.context.models.Idea.count() ).toBe( ideasBefore );
+		expect( await closedLedger( cloud, runId ) ).toEqual( [
+			[ 'reserve', -3 ],
+			[ 'refund', 3 ],
+		] );
+		expect( await balance( cloud, tenant ) ).toBe( before );
+
+		// A finished run cannot be cancelled again into something else.
+		const again = await request( cloud.app )
+			.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect( again.body.data.status ).toBe( 'cancelled' );
+	} );
+} );
 
 describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 	let openai: FakeOpenAI;
