@@ -472,6 +472,27 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 			} )
 		).map( ( i ) => i.title );
 		expect( titles ).toContain( 'After the rate limit' );
+
+		// The same job delivered again through bee-queue: skipped, not re-run or re-charged.
+		const outcomes: JobEvent[] = [];
+		const off = cloud.context.queue.onEvent( ( e ) => outcomes.push( e ) );
+		await cloud.context.queue.enqueue(
+			'ai.run',
+			{ run_id: runId },
+			{ jobId: `ai-run-${ runId }` }
+		);
+		const redelivered = await waitFor( () =>
+			outcomes.find(
+				( e ) => e.id === `ai-run-${ runId }` && e.kind === 'succeeded'
+			)
+		);
+		off();
+		expect( redelivered ).toMatchObject( {
+			result: { skipped: 'succeeded' },
+		} );
+		expect( openai.received( 'chat' ) ).toHaveLength( 2 );
+		expect( await ledgerOf( cloud, runId ) ).toHaveLength( 2 );
+		expect( await balance( cloud, tenant ) ).toBe( before - 1 );
 	} );
 
 	it( 'fails after repeated 500s and refunds every credit', async () => {
@@ -575,6 +596,22 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		expect( response.body.errors ).toEqual( {
 			ids: [ `cluster ${ cluster } does not exist` ],
 		} );
+		const theirs = await request( cloud.app )
+			.get( '/api/v1/system/ai-runs/' )
+			.set( bearer( other.owner ) )
+			.expect( 200 );
+		expect( theirs.body.count ).toBe( 0 );
+		const ours = await request( cloud.app )
+			.get( '/api/v1/system/ai-runs/?function_name=generate_ideas' )
+			.set( bearer( tenant.owner ) )
+			.expect( 200 );
+		expect( ours.body.count ).toBeGreaterThan( 0 );
+		expect(
+			ours.body.results.every(
+				( r: { account_id: number } ) =>
+					r.account_id === tenant.accountId
+			)
+		).toBe( true );
 		const { models, services } = cloud.context;
 		const user = await models.User.findByPk( tenant.owner.id );
 		const account = await models.Account.findByPk( tenant.accountId );
