@@ -1,15 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, createTestRedis } from '@igny8/test-harness';
-import { createApp } from '../src/app';
-import { boot, shutdown } from '../src/boot';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { hashPassword } from '../src/modules/auth/passwords';
-import { listen, report } from './support';
+import { benchOwner, report, runBench, startBenchCloud } from './support';
 
 /**
  * A 100,000-row keyword CSV end to end — multipart upload over HTTP, stored,
@@ -20,46 +12,14 @@ import { listen, report } from './support';
  */
 const ROWS = Number( process.env.BENCH_IMPORT_ROWS ?? 100_000 );
 
-async function main(): Promise< void > {
-	const database = await createTestDatabase( 'bench' );
-	const redis = createTestRedis( 'bench' );
-	const dataDir = fs.mkdtempSync(
-		path.join( os.tmpdir(), 'igny8-bench-import-' )
-	);
-	const config = loadConfig( {
-		DATABASE_URL: database.url,
-		REDIS_URL: redis.url,
-		QUEUE_PREFIX: redis.prefix,
-		IGNY8_DATA_DIR: dataDir,
-		LOG_LEVEL: 'silent',
-		THROTTLE_USER_PER_MINUTE: '100000000',
-	} );
-	const context = await boot( config, createLogger( 'silent' ) );
-	await context.queue.startWorkers();
-	const server = http.createServer( createApp( context ) );
-	const url = await listen( server );
+runBench( async () => {
+	const cloud = await startBenchCloud( { workers: true } );
 	try {
+		const { context, url, dataDir } = cloud;
 		const { models } = context;
-		const plan = await models.Plan.findOne( { where: { slug: 'agency' } } );
-		const account = await models.Account.create( {
-			name: 'Bench Import',
-			slug: 'bench-import',
-			owner_id: null,
-			plan_id: plan!.id,
-		} );
-		await models.User.create( {
-			email: 'bench@example.test',
-			username: 'bench',
-			password_hash: await hashPassword( 'bench password 123' ),
-			account_id: account.id,
-			role: 'owner',
-			last_login: null,
-		} );
-		const site = await context.services.sites.create( account.id, {
-			name: 'Bench site',
-			wordpress_url: 'https://bench.example',
-		} );
-		const siteId = ( site as { id: number } ).id;
+		const owner = await benchOwner( cloud, 'Bench Import' );
+		const account = { id: owner.accountId };
+		const siteId = owner.siteId;
 		const sector = await models.Sector.create( {
 			account_id: account.id,
 			site_id: siteId,
@@ -107,22 +67,12 @@ async function main(): Promise< void > {
 		fs.writeFileSync( csvFile, csv.join( '\n' ) + '\n' );
 		fs.writeFileSync( tsvFile, tsv.join( '\n' ) + '\n' );
 
-		const login = await fetch( `${ url }/api/v1/auth/login/`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify( {
-				email: 'bench@example.test',
-				password: 'bench password 123',
-			} ),
-		} ).then(
-			( r ) => r.json() as Promise< { data: { access: string } } >
-		);
-		const auth = { authorization: `Bearer ${ login.data.access }` };
+		const auth = owner.auth;
 
 		// The baseline: psql's client-side COPY of the same rows (a process start included, as an upload's request is).
 		const copyStarted = process.hrtime.bigint();
 		execFileSync( 'psql', [
-			database.url,
+			cloud.databaseUrl,
 			'-v',
 			'ON_ERROR_STOP=1',
 			'-c',
@@ -188,17 +138,6 @@ async function main(): Promise< void > {
 			baseline_value: Number( copySeconds.toFixed( 3 ) ),
 		} );
 	} finally {
-		server.close();
-		await shutdown( context );
-		await database.drop();
-		await redis.cleanup();
-		fs.rmSync( dataDir, { recursive: true, force: true } );
+		await cloud.stop();
 	}
-}
-
-main().catch( ( error ) => {
-	process.stderr.write(
-		`${ error instanceof Error ? error.stack : String( error ) }\n`
-	);
-	process.exit( 1 );
 } );

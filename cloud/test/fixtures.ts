@@ -114,13 +114,48 @@ export const bearer = ( actor: { token: string } ) => ( {
 	Authorization: `Bearer ${ actor.token }`,
 } );
 
-export type ContentFixtures = { keywordId: number; clusterId: number; ideaId: number };
+export type ContentFixtures = {
+	keywordId: number;
+	clusterId: number;
+	ideaId: number;
+};
 
 /** One of each planner object in the tenant's sector, made through the API. */
-export async function addContent( cloud: TestCloud, tenant: Tenant ): Promise< ContentFixtures > {
+export async function addContent(
+	cloud: TestCloud,
+	tenant: Tenant
+): Promise< ContentFixtures > {
 	const auth = bearer( tenant.owner );
-	const keyword = await request( cloud.app ).post( '/api/v1/planner/keywords/' ).set( auth ).send( { sector_id: tenant.sectorId, keyword: 'running shoes', search_volume: 1000 } ).expect( 201 );
-	const cluster = await request( cloud.app ).post( '/api/v1/planner/clusters/' ).set( auth ).send( { sector_id: tenant.sectorId, name: 'Shoes', keyword_ids: [ keyword.body.data.id ] } ).expect( 201 );
-	const idea = await request( cloud.app ).post( '/api/v1/planner/ideas/' ).set( auth ).send( { sector_id: tenant.sectorId, cluster_id: cluster.body.data.id, title: 'Best running shoes' } ).expect( 201 );
-	return { keywordId: keyword.body.data.id, clusterId: cluster.body.data.id, ideaId: idea.body.data.id };
+	const keyword = await request( cloud.app )
+		.post( '/api/v1/planner/keywords/' )
+		.set( auth )
+		.send( {
+			sector_id: tenant.sectorId,
+			keyword: 'running shoes',
+			search_volume: 1000,
+		} )
+		.expect( 201 );
+	const cluster = await request( cloud.app )
+		.post( '/api/v1/planner/clusters/' )
+		.set( auth )
+		.send( {
+			sector_id: tenant.sectorId,
+			name: 'Shoes',
+			keyword_ids: [ keyword.body.data.id ],
+		} )
+		.expect( 201 );
+	const idea = await request( cloud.app )
+		.post( '/api/v1/planner/ideas/' )
+		.set( auth )
+		.send( {
+			sector_id: tenant.sectorId,
+			cluster_id: cluster.body.data.id,
+			title: 'Best running shoes',
+		} )
+		.expect( 201 );
+	return {
+		keywordId: keyword.body.data.id,
+		clusterId: cluster.body.data.id,
+		ideaId: idea.body.data.id,
+	};
 }

@@ -1,7 +1,13 @@
 import request from 'supertest';
 import { apiRoutes } from '../src/app';
 import type { AnyRoute } from '../src/http/route';
-import { addContent, addTenant, bearer, type ContentFixtures, type Tenant } from './fixtures';
+import {
+	addContent,
+	addTenant,
+	bearer,
+	type ContentFixtures,
+	type Tenant,
+} from './fixtures';
 import { startTestCloud, type TestCloud } from './support';
 import { addWriterContent, type WriterFixtures } from './writer-fixtures';
 
@@ -325,9 +331,21 @@ describe( 'tenant isolation', () => {
 		] );
 		const content = Object.fromEntries(
 			await Promise.all(
-				( [ 'Keyword', 'Cluster', 'ClusterKeyword', 'Idea', 'Task', 'Content', 'Image' ] as const ).map( async ( name ) => [
+				(
+					[
+						'Keyword',
+						'Cluster',
+						'ClusterKeyword',
+						'Idea',
+						'Task',
+						'Content',
+						'Image',
+					] as const
+				 ).map( async ( name ) => [
 					name,
-					await ( models[ name ] as typeof models.Keyword ).findAll( { raw: true } ),
+					await ( models[ name ] as typeof models.Keyword ).findAll( {
+						raw: true,
+					} ),
 				] )
 			)
 		);

@@ -119,9 +119,7 @@ describe( 'the role matrix', () => {
 	} );
 
 	/** A fresh target per case, so an allowed delete does not starve the next case. */
-	async function target(
-		route: string
-	): Promise< {
+	async function target( route: string ): Promise< {
 		url: string;
 		body?: object;
 		upload?: { sectorId: number };
