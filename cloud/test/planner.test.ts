@@ -516,9 +516,11 @@ describe( 'the planner', () => {
 		} );
 
 		it( 'converts in bulk and reports unknown ids', async () => {
-			const ideas = await Promise.all(
-				[ 'A', 'B' ].map( ( t ) =>
-					api()
+			// One after the other, so the ids (and the answer's order) are known.
+			const ideas = [];
+			for ( const t of [ 'A', 'B' ] ) {
+				ideas.push(
+					await api()
 						.post( '/api/v1/planner/ideas/' )
 						.set( auth() )
 						.send( {
@@ -526,8 +528,8 @@ describe( 'the planner', () => {
 							title: `Bulk idea ${ t }`,
 							status: 'approved',
 						} )
-				)
-			);
+				);
+			}
 			const response = await api()
 				.post( '/api/v1/planner/ideas/bulk_to_tasks/' )
 				.set( auth() )

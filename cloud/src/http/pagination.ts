@@ -129,7 +129,6 @@ export async function paginateWith< M extends Model, T >(
 		} ),
 		limit: query.page_size,
 		offset: ( query.page - 1 ) * query.page_size,
-		distinct: true,
 	} );
 	return {
 		count,

@@ -99,7 +99,10 @@ export async function listScope(
 				],
 			} );
 		}
-		where.sector_id = sector.id;
+		// The sector was just checked to be the caller's (and on the named site),
+		// so it alone scopes the rows; leaving account and site out of the WHERE
+		// lets counts on large sectors run as index-only scans.
+		return { sector_id: sector.id };
 	}
 	return where;
 }
