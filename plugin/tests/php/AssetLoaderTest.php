@@ -144,11 +144,11 @@ final class AssetLoaderTest extends TestCase {
 	}
 
 	public function test_the_plugin_loads_plugin_build_through_the_plugins_url(): void {
+		// The real build is part of the tests' setup (npm run build); without it this must fail, not pass quietly.
+		$this->assertFileIsReadable( IGNY8_BRIDGE_DIR . 'build/index.js', 'plugin/build is missing: run `npm run build -w plugin-ui`.' );
 		$plugin = Plugin::instance();
-		$this->assertTrue( $plugin->assets()->enqueue() || ! is_readable( IGNY8_BRIDGE_DIR . 'build/index.js' ) );
-		if ( ! wp_script_is( AssetLoader::HANDLE, 'registered' ) ) {
-			$this->markTestSkipped( 'plugin/build is missing: run `npm run build -w plugin-ui`.' );
-		}
+		$this->assertTrue( $plugin->assets()->enqueue() );
+		$this->assertTrue( wp_script_is( AssetLoader::HANDLE, 'registered' ) );
 		$this->assertSame(
 			content_url( 'plugins/igny8-bridge/build/index.js' ),
 			wp_scripts()->registered[ AssetLoader::HANDLE ]->src
