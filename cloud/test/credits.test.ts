@@ -139,6 +139,35 @@ describe( 'the credit ledger', () => {
 		expect( await credits().balance( tenant.accountId ) ).toBe( 40 );
 	} );
 
+	it( 'lets only one of a racing settle and refund close a job', async () => {
+		await setBalance( tenant.accountId, 100 );
+		for ( let i = 0; i < 10; i++ ) {
+			await credits().reserve( {
+				accountId: tenant.accountId,
+				jobId: `race-close-${ i }`,
+				amount: 10,
+				description: 'x',
+			} );
+			await Promise.all( [
+				credits().settle( `race-close-${ i }`, 4 ),
+				credits().refund( `race-close-${ i }` ),
+			] );
+			const closers = await cloud.context.models.CreditTransaction.count(
+				{
+					where: {
+						job_id: `race-close-${ i }`,
+						type: [ 'settle', 'refund' ],
+					},
+				}
+			);
+			expect( closers ).toBe( 1 );
+		}
+		// Each job cost either 4 (settled) or 0 (refunded); never a double return.
+		const balance = await credits().balance( tenant.accountId );
+		expect( balance ).toBeLessThanOrEqual( 100 );
+		expect( ( 100 - balance ) % 4 ).toBe( 0 );
+	} );
+
 	it( 'refuses a reservation the balance cannot cover with a 402-class error that says how much is missing', async () => {
 		await setBalance( tenant.accountId, 5 );
 		const attempt = credits().reserve( {

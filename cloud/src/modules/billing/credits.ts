@@ -119,11 +119,43 @@ export class CreditService {
 		actual: number,
 		description = 'Settled'
 	): Promise< CreditTransaction | null > {
+		return this.close(
+			jobId,
+			'settle',
+			( reserved ) =>
+				reserved - Math.max( 0, Math.min( actual, reserved ) ),
+			( reserved, returned ) =>
+				`${ description } (${ reserved - returned } of ${ reserved } reserved)`
+		);
+	}
+
+	/** Returns a job's whole reservation (failed or cancelled). A no-op once settled or refunded. */
+	async refund(
+		jobId: string,
+		description = 'Refunded'
+	): Promise< CreditTransaction | null > {
+		return this.close(
+			jobId,
+			'refund',
+			( reserved ) => reserved,
+			() => description
+		);
+	}
+
+	/** Ends a job's reservation once: whichever of settle and refund comes first wins. */
+	private async close(
+		jobId: string,
+		type: 'settle' | 'refund',
+		returnedOf: ( reserved: number ) => number,
+		describe: ( reserved: number, returned: number ) => string
+	): Promise< CreditTransaction | null > {
 		return this.db.sequelize.transaction( async ( transaction ) => {
+			// Locking the reservation serializes a settle racing a refund of the same job.
 			const reserve = await this.jobEntry(
 				jobId,
 				'reserve',
-				transaction
+				transaction,
+				{ lock: true }
 			);
 			if ( ! reserve ) {
 				return null;
@@ -135,8 +167,7 @@ export class CreditService {
 				return closed;
 			}
 			const reserved = -reserve.amount;
-			const returned =
-				reserved - Math.max( 0, Math.min( actual, reserved ) );
+			const returned = returnedOf( reserved );
 			const credits = await this.credit(
 				reserve.account_id,
 				returned,
@@ -145,48 +176,10 @@ export class CreditService {
 			return this.record(
 				{
 					...this.carry( reserve ),
-					type: 'settle',
+					type,
 					amount: returned,
 					balance_after: credits,
-					description: `${ description } (${ reserved - returned } of ${ reserved } reserved)`,
-				},
-				transaction
-			);
-		} );
-	}
-
-	/** Returns a job's whole reservation (failed or cancelled). A no-op once settled or refunded. */
-	async refund(
-		jobId: string,
-		description = 'Refunded'
-	): Promise< CreditTransaction | null > {
-		return this.db.sequelize.transaction( async ( transaction ) => {
-			const reserve = await this.jobEntry(
-				jobId,
-				'reserve',
-				transaction
-			);
-			if ( ! reserve ) {
-				return null;
-			}
-			const closed =
-				( await this.jobEntry( jobId, 'settle', transaction ) ) ??
-				( await this.jobEntry( jobId, 'refund', transaction ) );
-			if ( closed ) {
-				return closed;
-			}
-			const credits = await this.credit(
-				reserve.account_id,
-				-reserve.amount,
-				transaction
-			);
-			return this.record(
-				{
-					...this.carry( reserve ),
-					type: 'refund',
-					amount: -reserve.amount,
-					balance_after: credits,
-					description,
+					description: describe( reserved, returned ),
 				},
 				transaction
 			);
@@ -280,10 +273,11 @@ export class CreditService {
 	private async jobEntry(
 		jobId: string,
 		type: CreditTransactionType,
-		transaction: Transaction
+		transaction: Transaction,
+		options: { lock?: boolean } = {}
 	): Promise< CreditTransaction | null > {
 		const [ row ] = await this.db.sequelize.query< CreditTransaction >(
-			'SELECT * FROM credit_transactions WHERE job_id = :jobId AND type = :type',
+			`SELECT * FROM credit_transactions WHERE job_id = :jobId AND type = :type${ options.lock ? ' FOR UPDATE' : '' }`,
 			{
 				replacements: { jobId, type },
 				type: QueryTypes.SELECT,
