@@ -7,6 +7,7 @@ import {
 	type ModelStatic,
 	type Sequelize,
 } from 'sequelize';
+import { tableOptions, timestamps } from '../db/attributes';
 import type { AiProgress, AiRunStatus } from '@igny8/shared-types';
 
 /** One AI task run (table `ai_task_runs`, migration 0006). */
@@ -94,24 +95,9 @@ export function defineAiModels( sequelize: Sequelize ): AiModels {
 			created_by: { type: DataTypes.BIGINT, allowNull: true },
 			started_at: { type: DataTypes.DATE, allowNull: true },
 			finished_at: { type: DataTypes.DATE, allowNull: true },
-			created_at: {
-				type: DataTypes.DATE,
-				allowNull: false,
-				defaultValue: DataTypes.NOW,
-			},
-			updated_at: {
-				type: DataTypes.DATE,
-				allowNull: false,
-				defaultValue: DataTypes.NOW,
-			},
+			...timestamps(),
 		},
-		{
-			tableName: 'ai_task_runs',
-			timestamps: true,
-			createdAt: 'created_at',
-			updatedAt: 'updated_at',
-			underscored: true,
-		}
+		tableOptions( 'ai_task_runs' )
 	);
 	return { AiTaskRun };
 }

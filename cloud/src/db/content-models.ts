@@ -7,6 +7,7 @@ import {
 	type ModelStatic,
 	type Sequelize,
 } from 'sequelize';
+import { bigint, id, tableOptions, timestamps } from './attributes';
 
 /**
  * Planner and Writer models: everything an editor works on, each row scoped
@@ -193,33 +194,14 @@ export type ContentModels = {
 	KeywordImport: ModelStatic< KeywordImportRow >;
 };
 
-// Factories, not shared objects: Sequelize writes into each attribute's
-// definition (its column name among others), so two attributes must never
-// share one object.
 const scoped = () => ( {
-	id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
-	account_id: { type: DataTypes.BIGINT, allowNull: false },
-	site_id: { type: DataTypes.BIGINT, allowNull: false },
-	sector_id: { type: DataTypes.BIGINT, allowNull: false },
-	created_at: {
-		type: DataTypes.DATE,
-		allowNull: false,
-		defaultValue: DataTypes.NOW,
-	},
-	updated_at: {
-		type: DataTypes.DATE,
-		allowNull: false,
-		defaultValue: DataTypes.NOW,
-	},
+	id: id(),
+	account_id: bigint(),
+	site_id: bigint(),
+	sector_id: bigint(),
+	...timestamps(),
 } );
-const options = ( tableName: string ) => ( {
-	tableName,
-	timestamps: true,
-	createdAt: 'created_at',
-	updatedAt: 'updated_at',
-	underscored: true,
-} );
-const fk = () => ( { type: DataTypes.BIGINT, allowNull: true } );
+const fk = () => bigint( true );
 const text = ( defaultValue = '' ) => ( {
 	type: DataTypes.TEXT,
 	allowNull: false,
@@ -255,7 +237,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			cpc: { type: DataTypes.DECIMAL( 10, 2 ), allowNull: true },
 			extra: json( {} ),
 		},
-		options( 'keywords' )
+		tableOptions( 'keywords' )
 	);
 	const Cluster = sequelize.define< ClusterRow >(
 		'Cluster',
@@ -265,7 +247,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			description: text(),
 			status: str( 16, false, 'active' ),
 		},
-		options( 'clusters' )
+		tableOptions( 'clusters' )
 	);
 	const ClusterKeyword = sequelize.define< ClusterKeywordRow >(
 		'ClusterKeyword',
@@ -295,7 +277,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			content_type: str( 16, false, 'post' ),
 			target_word_count: { type: DataTypes.INTEGER, allowNull: true },
 		},
-		options( 'content_ideas' )
+		tableOptions( 'content_ideas' )
 	);
 	const Task = sequelize.define< TaskRow >(
 		'Task',
@@ -310,7 +292,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			assigned_post_id: fk(),
 			post_url: str( 2000, true ),
 		},
-		options( 'tasks' )
+		tableOptions( 'tasks' )
 	);
 	const Content = sequelize.define< ContentRow >(
 		'Content',
@@ -334,7 +316,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 				defaultValue: 0,
 			},
 		},
-		options( 'content' )
+		tableOptions( 'content' )
 	);
 	const Image = sequelize.define< ImageRow >(
 		'Image',
@@ -358,7 +340,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			alt_text: str( 500, false, '' ),
 			caption: text(),
 		},
-		options( 'images' )
+		tableOptions( 'images' )
 	);
 	const KeywordImport = sequelize.define< KeywordImportRow >(
 		'KeywordImport',
@@ -399,7 +381,7 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			started_at: { type: DataTypes.DATE, allowNull: true },
 			finished_at: { type: DataTypes.DATE, allowNull: true },
 		},
-		options( 'keyword_imports' )
+		tableOptions( 'keyword_imports' )
 	);
 	return {
 		Keyword,

@@ -9,6 +9,7 @@ import {
 } from 'sequelize';
 import type { Role } from '@igny8/shared-types';
 import { defineAiModels, type AiModels } from '../ai/run-model';
+import { bigint, id, tableOptions, timestamp, timestamps } from './attributes';
 import { defineContentModels, type ContentModels } from './content-models';
 
 /**
@@ -186,39 +187,6 @@ export type Models = ContentModels &
 		SiteApiKey: Row< SiteApiKeyRow >;
 	};
 
-// Factories, not shared objects: Sequelize writes into attribute definitions.
-const id = () => ( {
-	type: DataTypes.BIGINT,
-	autoIncrement: true,
-	primaryKey: true,
-} );
-const bigint = ( allowNull = false ) => ( {
-	type: DataTypes.BIGINT,
-	allowNull,
-} );
-const timestamps = () => ( {
-	created_at: {
-		type: DataTypes.DATE,
-		allowNull: false,
-		defaultValue: DataTypes.NOW,
-	},
-	updated_at: {
-		type: DataTypes.DATE,
-		allowNull: false,
-		defaultValue: DataTypes.NOW,
-	},
-} );
-const options = (
-	tableName: string,
-	updatedAt: string | false = 'updated_at'
-) => ( {
-	tableName,
-	timestamps: true,
-	createdAt: 'created_at',
-	updatedAt,
-	underscored: true,
-} );
-
 export function defineModels( sequelize: Sequelize ): Models {
 	const Plan = sequelize.define< PlanRow >(
 		'Plan',
@@ -245,7 +213,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 			},
 			...timestamps(),
 		},
-		options( 'plans' )
+		tableOptions( 'plans' )
 	);
 	const Account = sequelize.define< AccountRow >(
 		'Account',
@@ -267,7 +235,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 			},
 			...timestamps(),
 		},
-		options( 'accounts' )
+		tableOptions( 'accounts' )
 	);
 	const User = sequelize.define< UserRow >(
 		'User',
@@ -296,7 +264,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 			last_login: { type: DataTypes.DATE, allowNull: true },
 			...timestamps(),
 		},
-		options( 'users' )
+		tableOptions( 'users' )
 	);
 	const Industry = sequelize.define< IndustryRow >(
 		'Industry',
@@ -347,7 +315,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 			},
 			...timestamps(),
 		},
-		options( 'sites' )
+		tableOptions( 'sites' )
 	);
 	const Sector = sequelize.define< SectorRow >(
 		'Sector',
@@ -364,7 +332,7 @@ export function defineModels( sequelize: Sequelize ): Models {
 			},
 			...timestamps(),
 		},
-		options( 'sectors' )
+		tableOptions( 'sectors' )
 	);
 	const RefreshToken = sequelize.define< RefreshTokenRow >(
 		'RefreshToken',
@@ -376,9 +344,9 @@ export function defineModels( sequelize: Sequelize ): Models {
 			expires_at: { type: DataTypes.DATE, allowNull: false },
 			used_at: { type: DataTypes.DATE, allowNull: true },
 			revoked_at: { type: DataTypes.DATE, allowNull: true },
-			created_at: timestamps().created_at,
+			created_at: timestamp(),
 		},
-		options( 'refresh_tokens', false )
+		tableOptions( 'refresh_tokens', false )
 	);
 	const SiteApiKey = sequelize.define< SiteApiKeyRow >(
 		'SiteApiKey',
@@ -392,9 +360,9 @@ export function defineModels( sequelize: Sequelize ): Models {
 			created_by: bigint( true ),
 			last_used_at: { type: DataTypes.DATE, allowNull: true },
 			revoked_at: { type: DataTypes.DATE, allowNull: true },
-			created_at: timestamps().created_at,
+			created_at: timestamp(),
 		},
-		options( 'site_api_keys', false )
+		tableOptions( 'site_api_keys', false )
 	);
 	const CreditTransaction = sequelize.define< CreditTransactionRow >(
 		'CreditTransaction',
@@ -410,9 +378,9 @@ export function defineModels( sequelize: Sequelize ): Models {
 			function_name: { type: DataTypes.STRING( 64 ), allowNull: true },
 			description: { type: DataTypes.STRING( 500 ), allowNull: false },
 			created_by: bigint( true ),
-			created_at: timestamps().created_at,
+			created_at: timestamp(),
 		},
-		options( 'credit_transactions', false )
+		tableOptions( 'credit_transactions', false )
 	);
 	return {
 		...defineContentModels( sequelize ),
