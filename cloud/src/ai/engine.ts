@@ -16,6 +16,7 @@ import type { CreditService } from '../modules/billing/credits';
 import type { JobDefinition, JobQueue } from '../queue';
 import { AI_DEFAULTS, costOf } from './defaults';
 import { AiAbortedError, AiProvider, providerSettings } from './provider';
+import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
 import type { AiTaskRunRow } from './run-model';
 import type { AiDeps, AiFunction, ExecuteContext, RunProvider } from './types';
@@ -54,6 +55,7 @@ type Deps = {
 	credits: CreditService;
 	registry?: AiRegistry;
 	provider?: AiProvider;
+	prompts?: PromptSource;
 };
 
 export class AiEngine {
@@ -346,10 +348,18 @@ export class AiEngine {
 				return answer.value;
 			},
 		};
+		const overrides = await (
+			this.deps.prompts ?? NO_OVERRIDES
+		).overridesFor( run.account_id );
 		const context: ExecuteContext = {
 			ai,
 			signal,
 			checkpoint,
+			prompt: ( definition, values ) =>
+				renderPrompt(
+					overrides.get( definition.key ) ?? definition.template,
+					values
+				),
 			progress: async ( stage, percent, message ) => {
 				checkpoint();
 				await this.progress( run.id, stage, percent, message );

@@ -4,6 +4,7 @@ import type { AiFunctionName } from '@igny8/shared-types';
 import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
 import type { Principal } from '../modules/auth/principal';
+import type { PromptDefinition } from './prompts';
 import type { CallOptions, ChatMessage, ChatResult } from './provider';
 import type { AiTaskRunRow } from './run-model';
 
@@ -43,6 +44,11 @@ export type ExecuteContext = {
 	/** Throws when the run was cancelled or timed out; call between steps. */
 	checkpoint(): void;
 	signal: AbortSignal;
+	/** The prompt's messages: the account's override when it has one, else the default. */
+	prompt(
+		definition: PromptDefinition,
+		values: Readonly< Record< string, string | number > >
+	): ChatMessage[];
 };
 
 export type SaveOutcome = {

@@ -2,7 +2,7 @@ import { Op, QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import type { ClusterRow } from '../../db/content-models';
 import { ValidationError } from '../../http/errors';
-import type { ChatMessage } from '../provider';
+import { definePrompt } from '../prompts';
 import type { AiFunction } from '../types';
 
 /**
@@ -58,34 +58,46 @@ type Result = { cluster: ClusterRow; ideas: Answer[ 'ideas' ] }[];
 /** Keywords per cluster that go into the prompt, biggest search volume first. */
 const PROMPT_KEYWORDS = 50;
 
-export function ideasPrompt(
+export const ideasPromptDefinition = definePrompt( {
+	key: 'generate_ideas',
+	function: 'generate_ideas',
+	description: 'Content ideas for one topic cluster',
+	variables: {
+		count: 'How many ideas to propose',
+		cluster_name: "The cluster's name",
+		cluster_description: 'The cluster\'s description, or "(none)"',
+		keywords:
+			"The cluster's keywords, one per line with volume and intent, biggest volume first",
+	},
+	template: {
+		system: 'You are an SEO content strategist. You propose distinct, specific articles that together cover a topic cluster and target its keywords.',
+		user: [
+			'Propose {{count}} content ideas for this topic cluster.',
+			'Cluster: {{cluster_name}}',
+			'Description: {{cluster_description}}',
+			'Keywords:',
+			'{{keywords}}',
+			'',
+			'For each idea give a title, a short description of the angle, the content_type (post, page, product or service), a target_word_count and the suggested_keywords it targets.',
+		].join( '\n' ),
+	},
+} );
+
+export function ideasPromptValues(
 	brief: ClusterBrief,
 	count: number
-): ChatMessage[] {
+): Record< string, string | number > {
 	const { cluster, keywords } = brief;
 	const lines = keywords.map(
 		( k ) =>
 			`- ${ k.keyword } (volume ${ k.search_volume }${ k.intent ? `, ${ k.intent }` : '' })`
 	);
-	return [
-		{
-			role: 'system',
-			content:
-				'You are an SEO content strategist. You propose distinct, specific articles that together cover a topic cluster and target its keywords.',
-		},
-		{
-			role: 'user',
-			content: [
-				`Propose ${ count } content ideas for this topic cluster.`,
-				`Cluster: ${ cluster.name }`,
-				`Description: ${ cluster.description || '(none)' }`,
-				`Keywords:`,
-				...( lines.length ? lines : [ '(none yet)' ] ),
-				'',
-				'For each idea give a title, a short description of the angle, the content_type (post, page, product or service), a target_word_count and the suggested_keywords it targets.',
-			].join( '\n' ),
-		},
-	];
+	return {
+		count,
+		cluster_name: cluster.name,
+		cluster_description: cluster.description || '(none)',
+		keywords: lines.length ? lines.join( '\n' ) : '(none yet)',
+	};
 }
 
 export const generateIdeas: AiFunction<
@@ -173,7 +185,7 @@ export const generateIdeas: AiFunction<
 		} ) );
 	},
 
-	async execute( briefs, input, { ai, progress, checkpoint } ) {
+	async execute( briefs, input, { ai, progress, checkpoint, prompt } ) {
 		const result: Result = [];
 		for ( const [ index, brief ] of briefs.entries() ) {
 			checkpoint();
@@ -184,7 +196,10 @@ export const generateIdeas: AiFunction<
 			);
 			const answer = await ai.structured(
 				ideasAnswerSchema,
-				ideasPrompt( brief, input.ideas_per_cluster )
+				prompt(
+					ideasPromptDefinition,
+					ideasPromptValues( brief, input.ideas_per_cluster )
+				)
 			);
 			result.push( {
 				cluster: brief.cluster,
