@@ -26,11 +26,13 @@ export type TestCloud = {
 
 /**
  * A real cloud for one test file: a fresh PostgreSQL database (or a PGlite in
- * a temp folder) and a private Redis key prefix, migrated and with workers on.
+ * a temp folder) and a private Redis key prefix, migrated and with workers on
+ * unless told otherwise.
  */
 export async function startTestCloud(
 	modes: Modes,
-	env: NodeJS.ProcessEnv = {}
+	env: NodeJS.ProcessEnv = {},
+	options: { workers?: boolean } = {}
 ): Promise< TestCloud > {
 	const dataDir = fs.mkdtempSync(
 		path.join( os.tmpdir(), 'igny8-cloud-test-' )
@@ -59,7 +61,10 @@ export async function startTestCloud(
 		...env,
 	} );
 	const context = await boot( config, createLogger( config.logLevel ) );
-	await context.queue.startWorkers();
+	// `workers: false` is an API-only process: separate worker processes take the jobs.
+	if ( options.workers !== false ) {
+		await context.queue.startWorkers();
+	}
 	return {
 		context,
 		app: createApp( context ),

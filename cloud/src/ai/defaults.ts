@@ -10,6 +10,13 @@ export const AI_DEFAULTS = {
 	streamHeartbeatMs: 15_000,
 	/** Queue-level backstop above the run's own timeout. */
 	jobTimeoutSlackMs: 30_000,
+	/**
+	 * Starts of one run before it is failed: a run that keeps killing its
+	 * worker (out of memory, a native crash) must not take every worker down
+	 * in turn. Stalled-job recovery restarts a run without counting a retry,
+	 * so the run row counts its own starts.
+	 */
+	maxStarts: 3,
 	/** Runs of one type a worker process executes at once. */
 	concurrency: 2,
 } as const;

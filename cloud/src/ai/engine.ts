@@ -240,6 +240,16 @@ export class AiEngine {
 		if ( ! claimed ) {
 			return this.execute( runId );
 		}
+		if ( claimed.attempts > AI_DEFAULTS.maxStarts ) {
+			const message = `The run was started ${ AI_DEFAULTS.maxStarts } times and each time its worker stopped before it finished; it was given up.`;
+			logger.error( { run_id: runId }, message );
+			await this.finish( runId, 'failed', {
+				stage: 'failed',
+				error: message,
+			} );
+			await this.closeCredits( runId );
+			return { run_id: runId, failed: message };
+		}
 		const fn = this.registry.get( claimed.function_name );
 		const controller = new AbortController();
 		this.running.set( runId, controller );
