@@ -70,7 +70,7 @@ export type BenchCloud = {
 };
 
 export async function startBenchCloud(
-	options: { workers?: boolean } = {}
+	options: { workers?: boolean; env?: Record< string, string > } = {}
 ): Promise< BenchCloud > {
 	const database = await createTestDatabase( 'bench' );
 	const redis = createTestRedis( 'bench' );
@@ -84,6 +84,7 @@ export async function startBenchCloud(
 		// One client hammers the API from one address: the throttles are not what is measured.
 		THROTTLE_USER_PER_MINUTE: '100000000',
 		THROTTLE_ANON_PER_MINUTE: '100000000',
+		...options.env,
 	} );
 	const context = await boot( config, createLogger( 'silent' ) );
 	if ( options.workers ) {
