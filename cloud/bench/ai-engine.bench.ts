@@ -22,10 +22,11 @@ const noop: AiFunction = {
 	name: 'bench_noop' as AiFunction[ 'name' ],
 	input: z.object( {} ),
 	validate: async () => ( { site_id: benchSiteId, sector_id: null } ),
-	estimate: () => 1,
+	estimate: () => ( { items: 1 } ),
+	needsProvider: () => false,
 	prepare: async () => null,
 	execute: async () => null,
-	save: async () => ( { summary: {}, credits: 1 } ),
+	save: async () => ( { summary: {}, items: 1 } ),
 };
 let benchSiteId = 0;
 
@@ -51,11 +52,6 @@ function median( values: number[] ): number {
 runBench( async () => {
 	const cloud = await startBenchCloud( {
 		workers: true,
-		// A key so the engine accepts runs; the no-op function never calls the provider.
-		env: {
-			OPENAI_API_KEY: 'sk-bench-unused',
-			OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
-		},
 	} );
 	const { models, services, config } = cloud.context;
 	const owner = await benchOwner( cloud, 'AI engine bench' );
@@ -68,6 +64,11 @@ runBench( async () => {
 		'bench-grant'
 	);
 	services.ai.registry.register( noop );
+	await cloud.context.db.sequelize.query(
+		`INSERT INTO ai_function_prices (plan_id, function_name, credits_per_item, min_credits)
+		 VALUES (NULL, :name, 1, 0)`,
+		{ replacements: { name: noop.name } }
+	);
 	const principal: UserPrincipal = {
 		kind: 'user',
 		user: ( await models.User.findOne( {

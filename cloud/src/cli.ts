@@ -40,6 +40,8 @@ Commands:
   create-api-key --site ID [--name N]       a site API key; the full key is printed once
   top-up --account SLUG --credits N [--note TEXT] [--key KEY]
                                             add credits to an account (--key makes a retry a no-op)
+  grant-monthly [--month YYYY-MM]           give every active account its plan's monthly credits for the
+                                            month (default: this one, UTC); once per account and month
 
 Options:
   --json                                    machine-readable output`;
@@ -60,6 +62,7 @@ const OPTIONS = {
 	site: { type: 'string' },
 	note: { type: 'string' },
 	key: { type: 'string' },
+	month: { type: 'string' },
 } as const;
 
 type Values = ReturnType<
@@ -231,6 +234,14 @@ COMMANDS[ 'top-up' ] = async ( context, values ) => {
 	return {
 		human: `${ account.slug }: +${ input.credits } credits, balance ${ entry.balance_after }`,
 		data: { transaction: entry },
+	};
+};
+
+COMMANDS[ 'grant-monthly' ] = async ( context, values ) => {
+	const report = await context.services.grants.grantMonth( values.month );
+	return {
+		human: `${ report.month }: ${ report.granted } account(s) granted ${ report.credits } credits; ${ report.already } already had this month's grant; ${ report.skipped } skipped (inactive, or a plan without monthly credits)`,
+		data: report,
 	};
 };
 

@@ -102,6 +102,29 @@ const envSchema = z.object( {
 			.min( 1_000 )
 			.default( 10 * 60_000 )
 	),
+	/** Image provider unless an account chooses another: `openai` (images API) or `runware`. */
+	IMAGE_PROVIDER: z.preprocess(
+		emptyToUndefined,
+		z.enum( [ 'openai', 'runware' ] ).default( 'openai' )
+	),
+	AI_IMAGE_MODEL: z.preprocess(
+		emptyToUndefined,
+		z.string().default( 'dall-e-3' )
+	),
+	RUNWARE_API_KEY: z.preprocess( emptyToUndefined, z.string().optional() ),
+	RUNWARE_BASE_URL: optionalUrl(
+		[ 'http:', 'https:' ],
+		'must be an http:// or https:// URL'
+	),
+	RUNWARE_MODEL: z.preprocess(
+		emptyToUndefined,
+		z.string().default( 'runware:101@1' )
+	),
+	/** Where WordPress sites reach this cloud (generated image URLs); default http://HOST:PORT. */
+	PUBLIC_URL: optionalUrl(
+		[ 'http:', 'https:' ],
+		'must be an http:// or https:// URL'
+	),
 	JWT_SECRET: z.preprocess(
 		emptyToUndefined,
 		z.string().min( 32, 'must be at least 32 characters' ).optional()
@@ -191,6 +214,16 @@ export type Config = {
 		/** A whole AI run; a slower one fails and its credits are refunded. */
 		runTimeoutMs: number;
 	};
+	images: {
+		provider: 'openai' | 'runware';
+		/** OpenAI images API model. */
+		model: string;
+		runwareApiKey?: string;
+		runwareBaseUrl: string;
+		runwareModel: string;
+	};
+	/** Base URL WordPress sites use to fetch what the cloud serves (no trailing slash). */
+	publicUrl: string;
 	jwtSecret?: string;
 	/** base64 of 32 bytes; encrypts secrets stored in the database. */
 	encryptionKey?: string;
@@ -242,6 +275,17 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 			retryBaseMs: e.AI_RETRY_BASE_MS,
 			runTimeoutMs: e.AI_RUN_TIMEOUT_MS,
 		},
+		images: {
+			provider: e.IMAGE_PROVIDER,
+			model: e.AI_IMAGE_MODEL,
+			runwareApiKey: e.RUNWARE_API_KEY,
+			runwareBaseUrl: e.RUNWARE_BASE_URL ?? 'https://api.runware.ai/v1',
+			runwareModel: e.RUNWARE_MODEL,
+		},
+		publicUrl: ( e.PUBLIC_URL ?? `http://${ e.HOST }:${ e.PORT }` ).replace(
+			/\/+$/,
+			''
+		),
 		jwtSecret: e.JWT_SECRET,
 		encryptionKey: e.IGNY8_ENCRYPTION_KEY,
 		corsOrigins: e.CORS_ORIGINS,

@@ -15,6 +15,8 @@ async function main(): Promise< void > {
 	const context = await boot( config, logger );
 	if ( process.env.RUN_WORKERS !== 'false' ) {
 		await context.queue.startWorkers();
+		// Where jobs run, monthly plan grants are scheduled (idempotent per account and month).
+		context.services.grants.schedule();
 	}
 	const app = createApp( context );
 	const server = app.listen( config.port, config.host );

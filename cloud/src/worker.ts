@@ -14,6 +14,8 @@ async function main(): Promise< void > {
 	const logger = createLogger( config.logLevel );
 	const context = await boot( config, logger );
 	await context.queue.startWorkers();
+	// Every worker enqueues the same hourly job id, so N workers make one grants job per hour.
+	context.services.grants.schedule();
 	logger.info( { queue: context.queue.driver }, 'igny8 worker started' );
 	let stopping = false;
 	const stop = async () => {

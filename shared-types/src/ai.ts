@@ -78,6 +78,75 @@ export const generateIdeasRequestSchema = z.strictObject( {
 	ideas_per_cluster: z.number().int().min( 1 ).max( 10 ).default( 3 ),
 } );
 
+/** How auto_cluster groups keywords: `lexical` needs no AI key. */
+export const CLUSTER_METHODS = [ 'lexical', 'embeddings', 'llm' ] as const;
+export const clusterMethodSchema = z.enum( CLUSTER_METHODS );
+export type ClusterMethod = z.infer< typeof clusterMethodSchema >;
+
+/**
+ * Cluster the named keywords (`ids`, all in one sector; ones already in a
+ * cluster are re-clustered), or every keyword of `sector_id` not yet in a
+ * cluster. `method` defaults to `embeddings` when an AI key is configured,
+ * else `lexical`. Groups smaller than `min_cluster_size` stay unclustered.
+ */
+export const autoClusterRequestSchema = z
+	.strictObject( {
+		ids: z
+			.array( idSchema )
+			.min( 1, 'name at least one keyword' )
+			.max( 100_000, 'at most 100,000 keywords per run' )
+			.optional(),
+		sector_id: idSchema.optional(),
+		method: clusterMethodSchema.optional(),
+		min_cluster_size: z.number().int().min( 1 ).max( 100 ).default( 2 ),
+	} )
+	.refine(
+		( body ) => body.ids !== undefined || body.sector_id !== undefined,
+		{
+			message: 'name the keywords (ids) or a sector (sector_id)',
+			path: [ 'ids' ],
+		}
+	);
+
+/** The writer's AI actions name tasks, as the seed's `writer/tasks/generate_*` do. */
+const taskIds = z
+	.array( idSchema )
+	.min( 1, 'name at least one task' )
+	.max( 20, 'at most 20 tasks per run' );
+
+export const generateContentRequestSchema = z.strictObject( {
+	ids: taskIds,
+	/** The voice to write in; the account's default profile when omitted. */
+	author_profile_id: idSchema.optional(),
+	strategy_id: idSchema.optional(),
+} );
+
+export const generateImagePromptsRequestSchema = z.strictObject( {
+	ids: taskIds,
+	/** Besides the featured image. */
+	in_article_images: z.number().int().min( 0 ).max( 6 ).default( 2 ),
+} );
+
+export const generateImagesRequestSchema = z.strictObject( {
+	/** Every image prompt of these tasks still without a picture is drawn. */
+	ids: taskIds,
+	size: z
+		.enum( [ '1024x1024', '1792x1024', '1024x1792' ] )
+		.default( '1024x1024' ),
+	/** Overrides the account's image provider for this run. */
+	provider: z.enum( [ 'openai', 'runware' ] ).optional(),
+} );
+
 export type AiRun = z.infer< typeof aiRunSchema >;
 export type AiProgress = z.infer< typeof aiProgressSchema >;
 export type GenerateIdeasRequest = z.infer< typeof generateIdeasRequestSchema >;
+export type AutoClusterRequest = z.infer< typeof autoClusterRequestSchema >;
+export type GenerateContentRequest = z.infer<
+	typeof generateContentRequestSchema
+>;
+export type GenerateImagePromptsRequest = z.infer<
+	typeof generateImagePromptsRequestSchema
+>;
+export type GenerateImagesRequest = z.infer<
+	typeof generateImagesRequestSchema
+>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiFunctionSchema } from './ai';
 import { idParam, idSchema, listQuerySchema, timestampSchema } from './common';
 
 export const creditTransactionTypeSchema = z.enum( [
@@ -64,3 +65,20 @@ export const usageSchema = z.object( {
 export type Balance = z.infer< typeof balanceSchema >;
 export type CreditTransactionOut = z.infer< typeof creditTransactionSchema >;
 export type Usage = z.infer< typeof usageSchema >;
+
+/** POST /billing/estimate/: what starting an AI function with this input would reserve. */
+export const estimateRequestSchema = z.object( {
+	function: aiFunctionSchema,
+	/** The function's own input, as its endpoint passes it to the engine. */
+	input: z.record( z.string(), z.unknown() ),
+} );
+
+export const estimateSchema = z.object( {
+	function: z.string(),
+	/** Credits the run would reserve: the most it can cost. */
+	credits: z.number().int(),
+	balance: z.number().int(),
+	sufficient: z.boolean(),
+} );
+
+export type Estimate = z.infer< typeof estimateSchema >;

@@ -17,6 +17,8 @@ export const AI_DEFAULTS = {
 	 * so the run row counts its own starts.
 	 */
 	maxStarts: 3,
+	/** Embeddings model for clustering unless a call names another. */
+	embeddingModel: 'text-embedding-3-small',
 	/** Runs of one type a worker process executes at once. */
 	concurrency: 2,
 } as const;
@@ -29,6 +31,18 @@ export const MODEL_PRICES: Record< string, { input: number; output: number } > =
 		'gpt-4.1': { input: 2, output: 8 },
 		'gpt-4.1-mini': { input: 0.4, output: 1.6 },
 	};
+
+/** US dollars per generated image at 1024×1024 (larger sizes cost about double). */
+export const IMAGE_PRICES: Record< string, number > = {
+	'dall-e-3': 0.04,
+	'dall-e-2': 0.02,
+	'gpt-image-1': 0.042,
+};
+
+export function imageCostOf( model: string, size?: string ): number {
+	const price = IMAGE_PRICES[ model ] ?? 0;
+	return size && size !== '1024x1024' ? price * 2 : price;
+}
 
 export function costOf( model: string, tokensIn: number, tokensOut: number ) {
 	const price = MODEL_PRICES[ model ];

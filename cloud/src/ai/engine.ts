@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import {
 	Op,
 	QueryTypes,
@@ -11,15 +12,30 @@ import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
 import { ApiError, NotFoundError, ValidationError } from '../http/errors';
 import type { Logger } from '../logger';
-import type { Principal } from '../modules/auth/principal';
+import { siteFilter, type Principal } from '../modules/auth/principal';
 import type { CreditService } from '../modules/billing/credits';
+import { creditsFor, type PriceBook } from '../modules/billing/prices';
 import type { JobDefinition, JobQueue } from '../queue';
+import { LocalFileStorage } from '../storage/file-storage';
+import { ImageStore } from '../storage/image-store';
+import { RunwareImages } from './image-providers/runware';
+import type {
+	ImageGenerator,
+	ImageProviderName,
+} from './image-providers/types';
+import { serverAiSettings, type AiSettingsSource } from './account-settings';
 import { AI_DEFAULTS, costOf } from './defaults';
 import { AiAbortedError, AiProvider, providerSettings } from './provider';
 import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
 import type { AiTaskRunRow } from './run-model';
-import type { AiDeps, AiFunction, ExecuteContext, RunProvider } from './types';
+import type {
+	AiDeps,
+	AiFunction,
+	ExecuteContext,
+	RunProvider,
+	RunScope,
+} from './types';
 
 /**
  * The AI engine (the seed's AIEngine + run_ai_task). `runAiTask` validates,
@@ -56,11 +72,22 @@ type Deps = {
 	registry?: AiRegistry;
 	provider?: AiProvider;
 	prompts?: PromptSource;
+	/** Prices each function per the account's plan (reservation and charge). */
+	prices: PriceBook;
+	/** The account's provider and model settings; default: the server's for everyone. */
+	aiSettings?: AiSettingsSource;
+	/** Generated images; default a folder under the data dir. */
+	files?: ImageStore;
+	/** Image services by name; default OpenAI's images API (the provider) and Runware. */
+	imageGenerators?: Partial< Record< ImageProviderName, ImageGenerator > >;
 };
 
 export class AiEngine {
 	readonly provider: AiProvider;
 	readonly registry: AiRegistry;
+	readonly aiSettings: AiSettingsSource;
+	readonly files: ImageStore;
+	readonly imageGenerators: Record< ImageProviderName, ImageGenerator >;
 	private readonly events = new EventEmitter();
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
@@ -69,6 +96,28 @@ export class AiEngine {
 		this.provider =
 			deps.provider ?? new AiProvider( providerSettings( deps.config ) );
 		this.registry = deps.registry ?? defaultRegistry();
+		this.aiSettings =
+			deps.aiSettings ?? serverAiSettings( deps.config, this.provider );
+		const { config } = deps;
+		this.files =
+			deps.files ??
+			new ImageStore(
+				new LocalFileStorage( path.join( config.dataDir, 'files' ) ),
+				config.publicUrl
+			);
+		this.imageGenerators = {
+			openai: this.provider,
+			runware: new RunwareImages( {
+				apiKey: config.images.runwareApiKey,
+				baseUrl: config.images.runwareBaseUrl,
+				model: config.images.runwareModel,
+				requestTimeoutMs: config.ai.requestTimeoutMs,
+				maxAttempts: config.ai.maxAttempts,
+				retryBaseMs: config.ai.retryBaseMs,
+				maxRetryAfterMs: AI_DEFAULTS.maxRetryAfterMs,
+			} ),
+			...deps.imageGenerators,
+		};
 		this.events.setMaxListeners( 0 );
 	}
 
@@ -85,25 +134,24 @@ export class AiEngine {
 		rawInput: unknown,
 		principal: Principal
 	): Promise< AiTaskRunRow > {
-		const fn = this.registry.get( functionName );
-		const parsed = fn.input.safeParse( rawInput );
-		if ( ! parsed.success ) {
-			throw new ValidationError( 'Invalid input.', {
-				input: parsed.error.issues.map(
-					( issue ) =>
-						`${ issue.path.join( '.' ) || '(root)' }: ${ issue.message }`
-				),
-			} );
-		}
-		const input = parsed.data;
-		const scope = await fn.validate( input, principal, this.fnDeps );
-		if ( ! this.provider.configured ) {
+		const { fn, input, scope, credits } = await this.quote(
+			functionName,
+			rawInput,
+			principal
+		);
+		const { provider } = await this.aiSettings.forAccount(
+			principal.account.id
+		);
+		// Some inputs never reach the provider (lexical clustering): no key needed.
+		if (
+			( fn.needsProvider?.( input ) ?? true ) &&
+			! provider.configured
+		) {
 			throw new ApiError(
 				'service_unavailable',
-				'AI is not configured on this server (OPENAI_API_KEY is not set).'
+				'AI is not configured: the server has no OPENAI_API_KEY and your account has no API key of its own (System → AI settings).'
 			);
 		}
-		const credits = fn.estimate( input );
 		const run = await this.deps.models.AiTaskRun.create( {
 			account_id: principal.account.id,
 			site_id: scope.site_id,
@@ -151,6 +199,42 @@ export class AiEngine {
 		return run;
 	}
 
+	/**
+	 * Checks and prices a run without starting it: the input (400), what the
+	 * caller may touch (the function's validate) and the credits it would
+	 * reserve at the account's plan price. runAiTask and the estimate
+	 * endpoint both go through here, so the estimate is what gets reserved.
+	 */
+	async quote(
+		functionName: string,
+		rawInput: unknown,
+		principal: Principal
+	): Promise< {
+		fn: AiFunction;
+		input: unknown;
+		scope: RunScope;
+		credits: number;
+	} > {
+		const fn = this.registry.get( functionName );
+		const parsed = fn.input.safeParse( rawInput );
+		if ( ! parsed.success ) {
+			throw new ValidationError( 'Invalid input.', {
+				input: parsed.error.issues.map(
+					( issue ) =>
+						`${ issue.path.join( '.' ) || '(root)' }: ${ issue.message }`
+				),
+			} );
+		}
+		const input = parsed.data;
+		const scope = await fn.validate( input, principal, this.fnDeps );
+		const credits = await this.deps.prices.estimate(
+			principal.account.id,
+			fn.name,
+			fn.estimate( input, scope )
+		);
+		return { fn, input, scope, credits };
+	}
+
 	/** A run of the caller's account (a site key: of its site), or 404. */
 	async find( principal: Principal, id: number ): Promise< AiTaskRunRow > {
 		const run = await this.deps.models.AiTaskRun.findOne( {
@@ -165,9 +249,7 @@ export class AiEngine {
 	scopeOf( principal: Principal ): WhereOptions {
 		return {
 			account_id: principal.account.id,
-			...( principal.kind === 'site_key'
-				? { site_id: principal.site.id }
-				: {} ),
+			...siteFilter( principal ),
 		};
 	}
 
@@ -225,20 +307,18 @@ export class AiEngine {
 
 	/** Runs (or, on redelivery, re-settles) one run. Safe to call any number of times. */
 	async execute( runId: number ): Promise< unknown > {
-		const { models, credits, logger } = this.deps;
-		const jobId = jobIdOf( runId );
-		const existing = await models.AiTaskRun.findByPk( runId );
-		if ( ! existing ) {
-			return { skipped: 'missing' };
-		}
-		if ( isFinal( existing.status ) ) {
+		const { models, logger } = this.deps;
+		const claimed = await this.claim( runId );
+		if ( ! claimed ) {
+			const existing = await models.AiTaskRun.findByPk( runId, {
+				attributes: [ 'status' ],
+			} );
+			if ( ! existing ) {
+				return { skipped: 'missing' };
+			}
 			// Redelivered after the end: make sure the credits were closed, once.
 			await this.closeCredits( runId );
 			return { skipped: existing.status };
-		}
-		const claimed = await this.claim( runId );
-		if ( ! claimed ) {
-			return this.execute( runId );
 		}
 		if ( claimed.attempts > AI_DEFAULTS.maxStarts ) {
 			const message = `The run was started ${ AI_DEFAULTS.maxStarts } times and each time its worker stopped before it finished; it was given up.`;
@@ -277,7 +357,6 @@ export class AiEngine {
 			);
 			clearInterval( watcher );
 			const charged = await this.commit( fn, claimed, result, usage );
-			await credits.settle( jobId, charged, 'Charged' );
 			return { run_id: runId, charged };
 		} catch ( error ) {
 			clearInterval( watcher );
@@ -337,10 +416,23 @@ export class AiEngine {
 			usage.tokensOut += tokensOut;
 			usage.cost += costOf( model, tokensIn, tokensOut );
 		};
+		const account = await this.aiSettings.forAccount( run.account_id );
+		const { provider, settings } = account;
+		// The account's settings are defaults: a function naming its own model or temperature wins.
+		const tuned = {
+			model: settings.textModel,
+			...( settings.temperature !== null
+				? { temperature: settings.temperature }
+				: {} ),
+			...( settings.maxTokens !== null
+				? { maxTokens: settings.maxTokens }
+				: {} ),
+		};
 		const ai: RunProvider = {
 			chat: async ( messages, options = {} ) => {
 				checkpoint();
-				const answer = await this.provider.chat( messages, {
+				const answer = await provider.chat( messages, {
+					...tuned,
 					...options,
 					signal,
 				} );
@@ -349,13 +441,40 @@ export class AiEngine {
 			},
 			structured: async ( schema, messages, options = {} ) => {
 				checkpoint();
-				const answer = await this.provider.structured(
-					schema,
-					messages,
-					{ ...options, signal }
-				);
+				const answer = await provider.structured( schema, messages, {
+					...tuned,
+					...options,
+					signal,
+				} );
 				count( answer.model, answer.tokensIn, answer.tokensOut );
 				return answer.value;
+			},
+			images: async ( prompt, options = {} ) => {
+				checkpoint();
+				const name = options.provider ?? settings.imageProvider;
+				// An account's own OpenAI key draws its images too.
+				const generator =
+					name === 'openai' && account.ownKey
+						? provider
+						: this.imageGenerators[ name ];
+				const image = await generator.generate( prompt, {
+					...( name === settings.imageProvider
+						? { model: settings.imageModel }
+						: {} ),
+					...options,
+					signal,
+				} );
+				usage.cost += image.cost;
+				return image;
+			},
+			embeddings: async ( texts, options = {} ) => {
+				checkpoint();
+				const answer = await provider.embeddings( texts, {
+					...options,
+					signal,
+				} );
+				count( answer.model, answer.tokensIn, 0 );
+				return answer.vectors;
 			},
 		};
 		const overrides = await (
@@ -365,6 +484,8 @@ export class AiEngine {
 			ai,
 			signal,
 			checkpoint,
+			settings,
+			files: this.files,
 			prompt: ( definition, values ) =>
 				renderPrompt(
 					overrides.get( definition.key ) ?? definition.template,
@@ -396,6 +517,8 @@ export class AiEngine {
 			result: unknown;
 		};
 		const { sequelize } = this.deps.db;
+		// Read before the transaction: its connection is the only one a test pool has.
+		const price = await this.deps.prices.price( run.account_id, fn.name );
 		const saved = await sequelize.transaction( async ( transaction ) => {
 			const [ row ] = await sequelize.query< { status: AiRunStatus } >(
 				'SELECT status FROM ai_task_runs WHERE id = :id FOR UPDATE',
@@ -412,9 +535,13 @@ export class AiEngine {
 				...this.fnDeps,
 				transaction,
 			} );
-			const charged = Math.max(
-				0,
-				Math.min( done.credits, run.credits_reserved )
+			// Priced on what was made and the tokens spent; the reservation is the most it costs.
+			const charged = Math.min(
+				creditsFor( price, {
+					items: done.items,
+					tokens: usage.tokensIn + usage.tokensOut,
+				} ),
+				run.credits_reserved
 			);
 			const [ updated ] = await sequelize.query< RunSnapshot >(
 				`UPDATE ai_task_runs SET status = 'succeeded', output_summary = :summary::jsonb,
@@ -434,6 +561,12 @@ export class AiEngine {
 					type: QueryTypes.SELECT,
 					transaction,
 				}
+			);
+			await this.deps.credits.settle(
+				jobIdOf( run.id ),
+				charged,
+				'Charged',
+				transaction
 			);
 			return { charged, updated };
 		} );

@@ -6,7 +6,13 @@ import OpenAI, {
 } from 'openai';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { AI_DEFAULTS } from './defaults';
+import { AI_DEFAULTS, imageCostOf } from './defaults';
+import {
+	imageMimeOf,
+	type GeneratedImage,
+	type ImageGenerator,
+	type ImageOptions,
+} from './image-providers/types';
 
 /**
  * The one door to the AI provider (any OpenAI-compatible API). The client's
@@ -29,8 +35,22 @@ export type CallOptions = {
 	timeoutMs?: number;
 	maxAttempts?: number;
 	temperature?: number;
+	/** Sent as `max_completion_tokens` (the current OpenAI name; `max_tokens` is deprecated). */
+	maxTokens?: number;
 	/** Aborts the request in flight and any wait between attempts. */
 	signal?: AbortSignal;
+};
+
+export type EmbeddingOptions = CallOptions & {
+	/** Shorter vectors where the model supports it (text-embedding-3-*). */
+	dimensions?: number;
+};
+
+export type EmbeddingsResult = {
+	vectors: number[][];
+	model: string;
+	tokensIn: number;
+	attempts: number;
 };
 
 export type ChatResult = TokenUsage & {
@@ -56,6 +76,8 @@ export type ProviderSettings = {
 	retryBaseMs: number;
 	/** Longest `Retry-After` we wait out; a longer one waits this long. */
 	maxRetryAfterMs: number;
+	/** Images API model unless a call names another. */
+	imageModel?: string;
 };
 
 /** The provider failed for good (after retries, or not retryable). */
@@ -94,10 +116,12 @@ export function providerSettings( config: Config ): ProviderSettings {
 		maxAttempts: config.ai.maxAttempts,
 		retryBaseMs: config.ai.retryBaseMs,
 		maxRetryAfterMs: AI_DEFAULTS.maxRetryAfterMs,
+		imageModel: config.images.model,
 	};
 }
 
-export class AiProvider {
+export class AiProvider implements ImageGenerator {
+	readonly name = 'openai' as const;
 	private readonly clients = new Map< string, OpenAI >();
 
 	constructor( readonly settings: ProviderSettings ) {}
@@ -120,6 +144,9 @@ export class AiProvider {
 					messages,
 					...( options.temperature !== undefined
 						? { temperature: options.temperature }
+						: {} ),
+					...( options.maxTokens !== undefined
+						? { max_completion_tokens: options.maxTokens }
 						: {} ),
 					...( options.json
 						? { response_format: { type: 'json_object' as const } }
@@ -190,6 +217,103 @@ export class AiProvider {
 				}
 			);
 		}
+	}
+
+	/**
+	 * One image through the images API, as bytes: base64 is asked for where
+	 * the model accepts the parameter (GPT image models always answer base64
+	 * and refuse it); a URL answer is downloaded at once, since it expires.
+	 */
+	async generate(
+		prompt: string,
+		options: ImageOptions & Pick< CallOptions, 'apiKey' | 'baseUrl' > = {}
+	): Promise< GeneratedImage > {
+		const model = options.model ?? this.settings.imageModel ?? 'dall-e-3';
+		const client = this.client( options );
+		const timeout = options.timeoutMs ?? this.settings.requestTimeoutMs;
+		const { result, attempts } = await this.withRetries( options, () =>
+			client.images.generate(
+				{
+					model,
+					prompt,
+					n: 1,
+					...( options.size ? { size: options.size } : {} ),
+					...( model.startsWith( 'gpt-image' )
+						? {}
+						: { response_format: 'b64_json' as const } ),
+				},
+				{ timeout, signal: options.signal }
+			)
+		);
+		const item = result.data?.[ 0 ];
+		let bytes: Buffer;
+		if ( item?.b64_json ) {
+			bytes = Buffer.from( item.b64_json, 'base64' );
+		} else if ( item?.url ) {
+			bytes = await downloadImage( item.url, timeout, options.signal );
+		} else {
+			throw new AiProviderError(
+				'The image provider answered without an image.'
+			);
+		}
+		const mime = imageMimeOf( bytes );
+		if ( ! mime ) {
+			throw new AiProviderError(
+				'The image provider answered with bytes that are not a PNG, JPEG or WebP image.'
+			);
+		}
+		return {
+			bytes,
+			mime,
+			model,
+			cost: imageCostOf( model, options.size ),
+			attempts,
+		};
+	}
+
+	/**
+	 * Embedding vectors for `texts`, in their order, in one request (with the
+	 * same retries as chat). The caller batches: the API caps inputs per call.
+	 */
+	async embeddings(
+		texts: string[],
+		options: EmbeddingOptions = {}
+	): Promise< EmbeddingsResult > {
+		const model = options.model ?? AI_DEFAULTS.embeddingModel;
+		const client = this.client( options );
+		const { result, attempts } = await this.withRetries( options, () =>
+			client.embeddings.create(
+				{
+					model,
+					input: texts,
+					...( options.dimensions
+						? { dimensions: options.dimensions }
+						: {} ),
+				},
+				{
+					timeout:
+						options.timeoutMs ?? this.settings.requestTimeoutMs,
+					signal: options.signal,
+				}
+			)
+		);
+		const vectors = new Array< number[] >( texts.length );
+		for ( const item of result.data ) {
+			vectors[ item.index ] = item.embedding;
+		}
+		// `some` skips the holes of a sparse array; count the filled slots instead.
+		const filled = vectors.filter( Boolean ).length;
+		if ( result.data.length !== texts.length || filled !== texts.length ) {
+			throw new AiProviderError(
+				`The embeddings answer has ${ result.data.length } vectors for ${ texts.length } texts.`
+			);
+		}
+		return {
+			vectors,
+			model: result.model ?? model,
+			tokensIn: result.usage?.prompt_tokens ?? 0,
+			attempts,
+		};
 	}
 
 	private client( options: CallOptions ): OpenAI {
@@ -340,7 +464,38 @@ function checkJson< T >(
 	};
 }
 
-function sleep( ms: number, signal?: AbortSignal ): Promise< void > {
+/** Fetches an image a provider answered with as a link. */
+export async function downloadImage(
+	url: string,
+	timeoutMs: number,
+	signal?: AbortSignal
+): Promise< Buffer > {
+	const signals = [ AbortSignal.timeout( timeoutMs ) ];
+	if ( signal ) {
+		signals.push( signal );
+	}
+	let response: Response;
+	try {
+		response = await fetch( url, { signal: AbortSignal.any( signals ) } );
+	} catch ( error ) {
+		if ( signal?.aborted ) {
+			throw new AiAbortedError( signal.reason );
+		}
+		throw new AiProviderError(
+			`The generated image could not be downloaded: ${ ( error as Error ).message }`
+		);
+	}
+	if ( ! response.ok ) {
+		throw new AiProviderError(
+			`The generated image could not be downloaded (HTTP ${ response.status }).`,
+			response.status
+		);
+	}
+	return Buffer.from( await response.arrayBuffer() );
+}
+
+/** Waits, unless the signal aborts first (then rejects with AiAbortedError). */
+export function sleep( ms: number, signal?: AbortSignal ): Promise< void > {
 	return new Promise( ( resolve, reject ) => {
 		if ( signal?.aborted ) {
 			return reject( new AiAbortedError( signal.reason ) );

@@ -1,7 +1,10 @@
 import type { AiFunctionName } from '@igny8/shared-types';
 import { ValidationError } from '../http/errors';
+import { autoCluster } from './functions/auto-cluster';
+import { generateContent } from './functions/generate-content';
 import { generateIdeas } from './functions/generate-ideas';
-import { unavailable } from './functions/unavailable';
+import { generateImagePrompts } from './functions/generate-image-prompts';
+import { generateImages } from './functions/generate-images';
 import type { AiFunction } from './types';
 
 /** Every AI function by name (the seed's registry). */
@@ -29,8 +32,8 @@ export class AiRegistry {
 export function defaultRegistry(): AiRegistry {
 	return new AiRegistry()
 		.register( generateIdeas )
-		.register( unavailable( 'auto_cluster' ) )
-		.register( unavailable( 'generate_content' ) )
-		.register( unavailable( 'generate_image_prompts' ) )
-		.register( unavailable( 'generate_images' ) );
+		.register( autoCluster )
+		.register( generateContent )
+		.register( generateImagePrompts )
+		.register( generateImages );
 }

@@ -1,14 +1,24 @@
+import { pipeline } from 'node:stream/promises';
 import {
 	aiRunListQuerySchema,
 	aiRunSchema,
 	aiRunStartedSchema,
+	autoClusterRequestSchema,
+	generateContentRequestSchema,
 	generateIdeasRequestSchema,
+	generateImagePromptsRequestSchema,
+	generateImagesRequestSchema,
 	idPathSchema,
 } from '@igny8/shared-types';
+import { z } from 'zod';
 import type { Models } from '../db/models';
+import { NotFoundError } from '../http/errors';
 import { paginate } from '../http/pagination';
 import { route, type AnyRoute } from '../http/route';
+import { IMAGE_FILE_PATH } from '../storage/image-store';
 import type { AiEngine } from './engine';
+import { defaultClusterMethod } from './functions/auto-cluster';
+import { pendingImagesOf } from './functions/generate-images';
 import { serializeRun } from './serialize';
 import { streamRun } from './stream';
 
@@ -19,6 +29,51 @@ import { streamRun } from './stream';
  */
 export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 	return [
+		route( {
+			method: 'post',
+			path: '/planner/keywords/auto_cluster/',
+			summary:
+				"Cluster keywords (the named ones, or a sector's unclustered ones) by lexical, embeddings or llm (202: follow the run at /system/ai-runs/{run_id}/events/)",
+			tag: 'planner',
+			auth: 'user',
+			permission: 'write_content',
+			body: autoClusterRequestSchema,
+			response: {
+				status: 202,
+				data: aiRunStartedSchema,
+				description: 'The run is queued and its credits reserved',
+			},
+			handler: async ( { body, principal } ) => {
+				const method =
+					body.method ??
+					defaultClusterMethod(
+						(
+							await engine.aiSettings.forAccount(
+								principal.account.id
+							)
+						).provider.configured
+					);
+				const run = await engine.runAiTask(
+					'auto_cluster',
+					{
+						...( body.ids
+							? { keyword_ids: [ ...new Set( body.ids ) ] }
+							: {} ),
+						...( body.sector_id !== undefined
+							? { sector_id: body.sector_id }
+							: {} ),
+						method,
+						min_cluster_size: body.min_cluster_size,
+					},
+					principal
+				);
+				return {
+					status: 202,
+					data: { run_id: Number( run.id ) },
+					message: `Clustering keywords (${ method }).`,
+				};
+			},
+		} ),
 		route( {
 			method: 'post',
 			path: '/planner/clusters/generate_ideas/',
@@ -47,6 +102,146 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 					data: { run_id: Number( run.id ) },
 					message: 'Generating ideas.',
 				};
+			},
+		} ),
+		route( {
+			method: 'post',
+			path: '/writer/tasks/generate_content/',
+			summary:
+				'Write the article of each task with AI: one content per task, rewritten in place when it exists; the task becomes completed (202: follow the run)',
+			tag: 'writer',
+			auth: 'user',
+			permission: 'write_content',
+			body: generateContentRequestSchema,
+			response: {
+				status: 202,
+				data: aiRunStartedSchema,
+				description: 'The run is queued and its credits reserved',
+			},
+			handler: async ( { body, principal } ) => {
+				const run = await engine.runAiTask(
+					'generate_content',
+					{
+						task_ids: [ ...new Set( body.ids ) ],
+						author_profile_id: body.author_profile_id ?? null,
+						strategy_id: body.strategy_id ?? null,
+					},
+					principal
+				);
+				return {
+					status: 202,
+					data: { run_id: Number( run.id ) },
+					message: 'Writing content.',
+				};
+			},
+		} ),
+		route( {
+			method: 'post',
+			path: '/writer/tasks/generate_image_prompts/',
+			summary:
+				"Describe a featured and N in-article images for each task's content with AI, replacing its prompts not yet drawn (202: follow the run)",
+			tag: 'writer',
+			auth: 'user',
+			permission: 'write_content',
+			body: generateImagePromptsRequestSchema,
+			response: {
+				status: 202,
+				data: aiRunStartedSchema,
+				description: 'The run is queued and its credits reserved',
+			},
+			handler: async ( { body, principal } ) => {
+				const run = await engine.runAiTask(
+					'generate_image_prompts',
+					{
+						task_ids: [ ...new Set( body.ids ) ],
+						in_article_images: body.in_article_images,
+					},
+					principal
+				);
+				return {
+					status: 202,
+					data: { run_id: Number( run.id ) },
+					message: 'Writing image prompts.',
+				};
+			},
+		} ),
+		route( {
+			method: 'post',
+			path: '/writer/tasks/generate_images/',
+			summary:
+				"Draw every image prompt of the tasks that has no picture yet; the cloud stores the files and serves them at each image's image_url (202: follow the run)",
+			tag: 'writer',
+			auth: 'user',
+			permission: 'write_content',
+			body: generateImagesRequestSchema,
+			response: {
+				status: 202,
+				data: aiRunStartedSchema,
+				description: 'The run is queued and its credits reserved',
+			},
+			handler: async ( { body, principal } ) => {
+				const imageIds = await pendingImagesOf( models, principal, [
+					...new Set( body.ids ),
+				] );
+				const run = await engine.runAiTask(
+					'generate_images',
+					{
+						image_ids: imageIds,
+						size: body.size,
+						provider: body.provider ?? null,
+					},
+					principal
+				);
+				return {
+					status: 202,
+					data: { run_id: Number( run.id ) },
+					message: 'Generating images.',
+				};
+			},
+		} ),
+		route( {
+			method: 'get',
+			path: `${ IMAGE_FILE_PATH }:file`,
+			summary:
+				'A generated image file. No credentials: the unguessable file name is the key, so WordPress can sideload it by URL',
+			tag: 'writer',
+			auth: 'public',
+			// A site sideloads every image of a bulk publish from one address;
+			// a 122-bit random name cannot be guessed, so the throttle guards nothing here.
+			throttled: false,
+			params: z.object( { file: z.string().max( 64 ) } ),
+			response: {
+				file: 'image/png',
+				description: 'The image bytes (PNG, JPEG or WebP)',
+			},
+			handler: async ( { params, res } ) => {
+				const key = engine.files.keyOf( params.file );
+				// Only files a live image row points at are served.
+				const image = key
+					? await models.Image.findOne( {
+							attributes: [ 'id' ],
+							where: { storage_path: key },
+						} )
+					: null;
+				if ( ! key || ! image ) {
+					throw new NotFoundError( 'Image not found.' );
+				}
+				const size = await engine.files.size( key ).catch( () => null );
+				if ( size === null ) {
+					throw new NotFoundError( 'Image not found.' );
+				}
+				res.status( 200 );
+				res.setHeader( 'Content-Type', engine.files.mimeOf( key ) );
+				res.setHeader( 'Content-Length', String( size ) );
+				// Files never change under a key: cache for good.
+				res.setHeader(
+					'Cache-Control',
+					'public, max-age=31536000, immutable'
+				);
+				// Loadable from the plugin's screens on the site's own origin.
+				res.setHeader( 'Cross-Origin-Resource-Policy', 'cross-origin' );
+				await pipeline( engine.files.open( key ), res );
+				return { sent: true };
 			},
 		} ),
 		route( {

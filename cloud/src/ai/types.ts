@@ -4,8 +4,15 @@ import type { AiFunctionName } from '@igny8/shared-types';
 import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
 import type { Principal } from '../modules/auth/principal';
+import type { ImageStore } from '../storage/image-store';
+import type { GeneratedImage, ImageOptions } from './image-providers/types';
 import type { PromptDefinition } from './prompts';
-import type { CallOptions, ChatMessage, ChatResult } from './provider';
+import type {
+	CallOptions,
+	ChatMessage,
+	ChatResult,
+	EmbeddingOptions,
+} from './provider';
 import type { AiTaskRunRow } from './run-model';
 
 /**
@@ -16,7 +23,12 @@ import type { AiTaskRunRow } from './run-model';
  */
 
 /** Where a run's work lives: every run belongs to one site. */
-export type RunScope = { site_id: number; sector_id: number | null };
+export type RunScope = {
+	site_id: number;
+	sector_id: number | null;
+	/** How many records the run covers, when validate counted them (its estimate may use it). */
+	items?: number;
+};
 
 export type AiDeps = { db: Database; models: Models };
 
@@ -31,6 +43,13 @@ export type RunProvider = {
 		messages: ChatMessage[],
 		options?: CallOptions
 	): Promise< T >;
+	/** One image as bytes, from the chosen (or the account's) image provider. */
+	images( prompt: string, options?: ImageOptions ): Promise< GeneratedImage >;
+	/** One embedding vector per text, in order (one request; the caller batches). */
+	embeddings(
+		texts: string[],
+		options?: EmbeddingOptions
+	): Promise< number[][] >;
 };
 
 export type ExecuteContext = {
@@ -44,6 +63,10 @@ export type ExecuteContext = {
 	/** Throws when the run was cancelled or timed out; call between steps. */
 	checkpoint(): void;
 	signal: AbortSignal;
+	/** Where generated files go; a run that fails removes what it wrote. */
+	files: ImageStore;
+	/** The account's models and sampling settings (already applied to `ai` calls). */
+	settings: RunSettings;
 	/** The prompt's messages: the account's override when it has one, else the default. */
 	prompt(
 		definition: PromptDefinition,
@@ -51,11 +74,33 @@ export type ExecuteContext = {
 	): ChatMessage[];
 };
 
+/**
+ * What a run is priced on. Functions never compute credits: they count their
+ * own unit of work ("items": ideas, articles, images, keywords…) and the
+ * engine prices it with the account's plan price table (PriceBook):
+ * `max(min_credits, ceil(items × credits_per_item + tokens / 1000 ×
+ * credits_per_1k_tokens))`. So a price change per plan needs no code change.
+ */
+export type Metered = {
+	items: number;
+	/** Only for functions priced per token: the most the run may use. */
+	tokens?: number;
+};
+
 export type SaveOutcome = {
 	/** Stored on the run as `output_summary`. */
 	summary: Record< string, unknown >;
-	/** The actual price; the reservation caps it. */
-	credits: number;
+	/** Items actually made; priced with the tokens the engine counted, capped by the reservation. */
+	items: number;
+};
+
+/** The account's AI settings over the server defaults, as a run sees them. */
+export type RunSettings = {
+	textModel: string;
+	imageModel: string;
+	imageProvider: 'openai' | 'runware';
+	temperature: number | null;
+	maxTokens: number | null;
 };
 
 export interface AiFunction< Input = any, Prepared = any, Result = any > {
@@ -68,8 +113,13 @@ export interface AiFunction< Input = any, Prepared = any, Result = any > {
 		principal: Principal,
 		deps: AiDeps
 	): Promise< RunScope >;
-	/** Credits reserved before any provider call: the most the run may cost. */
-	estimate( input: Input ): number;
+	/** The most work the run may do; priced and reserved before any provider call. */
+	estimate( input: Input, scope: RunScope ): Metered;
+	/**
+	 * Whether this input calls the AI provider at all; when false the run is
+	 * accepted without an API key (e.g. lexical clustering). Default: true.
+	 */
+	needsProvider?( input: Input ): boolean;
 	/** Loads the records the run works on (worker side). */
 	prepare(
 		input: Input,

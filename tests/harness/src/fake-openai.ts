@@ -26,6 +26,12 @@ export type FakeAnswer =
 	/** A successful answer. `content` is the chat message (objects are sent as JSON). */
 	| {
 			content?: string | object;
+			/**
+			 * Embeddings only: the vector of each input, in order (a script
+			 * function can derive them from `request.body.input`); default a
+			 * deterministic pseudo-random unit vector per text.
+			 */
+			vectors?: number[][];
 			usage?: { prompt_tokens: number; completion_tokens: number };
 			latencyMs?: number;
 	  }
@@ -210,7 +216,9 @@ function success(
 			object: 'list',
 			model: body.model,
 			data: inputs.map( ( text, index ) => {
-				const vector = vectorOf( String( text ), dimensions );
+				const vector =
+					answer.vectors?.[ index ] ??
+					vectorOf( String( text ), dimensions );
 				return {
 					object: 'embedding',
 					index,

@@ -4,12 +4,13 @@ import type { ClusterRow } from '../../db/content-models';
 import { ValidationError } from '../../http/errors';
 import { definePrompt } from '../prompts';
 import type { AiFunction } from '../types';
+import { siteFilter } from '../../modules/auth/principal';
 
 /**
  * generate_ideas: clusters → content ideas. One structured request per
  * cluster (its name, description and keywords in the prompt); the ideas of
  * every cluster are written together at the end, each linked to its cluster
- * and in the cluster's sector. Priced at one credit per idea saved.
+ * and in the cluster's sector. Priced per idea saved (an item: one idea).
  */
 
 const inputSchema = z.object( {
@@ -113,9 +114,7 @@ export const generateIdeas: AiFunction<
 			where: {
 				id: { [ Op.in ]: input.cluster_ids },
 				account_id: principal.account.id,
-				...( principal.kind === 'site_key'
-					? { site_id: principal.site.id }
-					: {} ),
+				...siteFilter( principal ),
 			},
 		} );
 		const found = new Set( clusters.map( ( c ) => Number( c.id ) ) );
@@ -140,8 +139,9 @@ export const generateIdeas: AiFunction<
 		};
 	},
 
-	estimate: ( input ) =>
-		new Set( input.cluster_ids ).size * input.ideas_per_cluster,
+	estimate: ( input ) => ( {
+		items: new Set( input.cluster_ids ).size * input.ideas_per_cluster,
+	} ),
 
 	async prepare( input, run, { db, models } ) {
 		const clusters = await models.Cluster.findAll( {
@@ -235,7 +235,7 @@ export const generateIdeas: AiFunction<
 		const total = created.reduce( ( n, c ) => n + c.idea_ids.length, 0 );
 		return {
 			summary: { ideas_created: total, clusters: created },
-			credits: total,
+			items: total,
 		};
 	},
 };

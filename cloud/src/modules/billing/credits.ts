@@ -117,7 +117,8 @@ export class CreditService {
 	async settle(
 		jobId: string,
 		actual: number,
-		description = 'Settled'
+		description = 'Settled',
+		transaction?: Transaction
 	): Promise< CreditTransaction | null > {
 		return this.close(
 			jobId,
@@ -125,7 +126,8 @@ export class CreditService {
 			( reserved ) =>
 				reserved - Math.max( 0, Math.min( actual, reserved ) ),
 			( reserved, returned ) =>
-				`${ description } (${ reserved - returned } of ${ reserved } reserved)`
+				`${ description } (${ reserved - returned } of ${ reserved } reserved)`,
+			transaction
 		);
 	}
 
@@ -142,14 +144,19 @@ export class CreditService {
 		);
 	}
 
-	/** Ends a job's reservation once: whichever of settle and refund comes first wins. */
+	/**
+	 * Ends a job's reservation once: whichever of settle and refund comes
+	 * first wins. Inside a caller's transaction (a run saving its results)
+	 * the charge commits or rolls back with what it paid for.
+	 */
 	private async close(
 		jobId: string,
 		type: 'settle' | 'refund',
 		returnedOf: ( reserved: number ) => number,
-		describe: ( reserved: number, returned: number ) => string
+		describe: ( reserved: number, returned: number ) => string,
+		outer?: Transaction
 	): Promise< CreditTransaction | null > {
-		return this.db.sequelize.transaction( async ( transaction ) => {
+		const work = async ( transaction: Transaction ) => {
 			// Locking the reservation serializes a settle racing a refund of the same job.
 			const reserve = await this.jobEntry(
 				jobId,
@@ -160,9 +167,15 @@ export class CreditService {
 			if ( ! reserve ) {
 				return null;
 			}
-			const closed =
-				( await this.jobEntry( jobId, 'settle', transaction ) ) ??
-				( await this.jobEntry( jobId, 'refund', transaction ) );
+			const [ closed ] =
+				await this.db.sequelize.query< CreditTransaction >(
+					`SELECT * FROM credit_transactions WHERE job_id = :jobId AND type IN ('settle', 'refund') LIMIT 1`,
+					{
+						replacements: { jobId },
+						type: QueryTypes.SELECT,
+						transaction,
+					}
+				);
 			if ( closed ) {
 				return closed;
 			}
@@ -183,7 +196,8 @@ export class CreditService {
 				},
 				transaction
 			);
-		} );
+		};
+		return outer ? work( outer ) : this.db.sequelize.transaction( work );
 	}
 
 	/** Adds credits (a plan's monthly grant, a top-up). `key` makes it happen once. */

@@ -1,0 +1,248 @@
+import { Op } from 'sequelize';
+import { z } from 'zod';
+import type { ContentRow } from '../../db/content-models';
+import { ValidationError } from '../../http/errors';
+import { definePrompt } from '../prompts';
+import type { AiFunction, Metered } from '../types';
+import { validateTasks } from './generate-content';
+
+/**
+ * generate_image_prompts: the content of writing tasks → image prompts, one
+ * featured image and N in the article, each with alt text and its position
+ * (0 = featured, then 1…N in reading order). One structured request per
+ * content. Saved as image rows with a prompt and no picture yet, which
+ * generate_images fills in.
+ *
+ * Saving replaces the content's earlier prompts that were never turned into
+ * pictures; images already generated (or added by hand) stay, but stop being
+ * featured when the new set brings a featured one (one featured image per
+ * content, as the writer's rule). Priced per prompt saved.
+ */
+
+const MAX_IN_ARTICLE = 6;
+
+const inputSchema = z.object( {
+	task_ids: z.array( z.number().int().positive() ).min( 1 ).max( 20 ),
+	in_article_images: z.number().int().min( 0 ).max( MAX_IN_ARTICLE ),
+} );
+export type GenerateImagePromptsInput = z.infer< typeof inputSchema >;
+
+const promptItem = z.object( {
+	prompt: z.string().trim().min( 10 ).max( 2000 ),
+	alt_text: z.string().trim().min( 1 ).max( 500 ),
+} );
+export const imagePromptsAnswerSchema = z.object( {
+	featured: promptItem,
+	in_article: z.array( promptItem ).max( MAX_IN_ARTICLE ).default( [] ),
+} );
+type Answer = z.infer< typeof imagePromptsAnswerSchema >;
+
+export const imagePromptsDefinition = definePrompt( {
+	key: 'generate_image_prompts',
+	function: 'generate_image_prompts',
+	description: 'Image prompts (featured + in-article) for one article',
+	variables: {
+		title: "The article's title",
+		excerpt: 'Its excerpt, or "(none)"',
+		headings: 'Its section headings, one per line, or "(none)"',
+		text: 'The start of its plain text',
+		count: 'How many in-article images to propose',
+	},
+	template: {
+		system: "You are an art director for a content website. You describe photographs and illustrations that an image model can draw: concrete subjects, setting, composition, light and style; never text, logos or real people's likenesses.",
+		user: [
+			'Article: {{title}}',
+			'Excerpt: {{excerpt}}',
+			'Sections:',
+			'{{headings}}',
+			'',
+			'Beginning of the article:',
+			'{{text}}',
+			'',
+			'Propose one featured image for the whole article and {{count}} in-article images, in reading order (one per major section). For each give the prompt for the image model and a short alt_text describing the picture for screen readers.',
+		].join( '\n' ),
+	},
+} );
+
+/** Characters of article text that go into the prompt. */
+const TEXT_CHARS = 4000;
+
+type Prepared = ContentRow[];
+type Result = { content: ContentRow; answer: Answer }[];
+
+/** The most the run makes: one featured + N in-article prompts per task. */
+export function estimateImagePrompts(
+	input: GenerateImagePromptsInput
+): Metered {
+	return {
+		items: new Set( input.task_ids ).size * ( 1 + input.in_article_images ),
+	};
+}
+
+export function imagePromptValues(
+	content: ContentRow,
+	count: number
+): Record< string, string | number > {
+	const headings = [
+		...content.content_html.matchAll(
+			/<h[2-4][^>]*>([\s\S]*?)<\/h[2-4]>/gi
+		),
+	]
+		.map( ( m ) => `- ${ m[ 1 ]!.replace( /<[^>]+>/g, '' ).trim() }` )
+		.filter( ( line ) => line.length > 2 );
+	return {
+		title: content.title,
+		excerpt: content.excerpt.replace( /<[^>]+>/g, '' ).trim() || '(none)',
+		headings: headings.length ? headings.join( '\n' ) : '(none)',
+		text: content.content_plain.slice( 0, TEXT_CHARS ),
+		count,
+	};
+}
+
+export const generateImagePrompts: AiFunction<
+	GenerateImagePromptsInput,
+	Prepared,
+	Result
+> = {
+	name: 'generate_image_prompts',
+	input: inputSchema,
+
+	async validate( input, principal, { models } ) {
+		const { scope, tasks } = await validateTasks(
+			input.task_ids,
+			principal,
+			models
+		);
+		const contents = await models.Content.findAll( {
+			attributes: [ 'task_id' ],
+			where: {
+				task_id: { [ Op.in ]: tasks.map( ( t ) => t.id ) },
+				account_id: principal.account.id,
+			},
+		} );
+		const withContent = new Set(
+			contents.map( ( c ) => Number( c.task_id ) )
+		);
+		const missing = input.task_ids.filter(
+			( id ) => ! withContent.has( id )
+		);
+		if ( missing.length ) {
+			throw new ValidationError( 'Invalid body.', {
+				ids: missing.map(
+					( id ) =>
+						`task ${ id } has no content yet: generate its content first`
+				),
+			} );
+		}
+		return scope;
+	},
+
+	estimate: estimateImagePrompts,
+
+	async prepare( input, run, { models } ) {
+		const contents = await models.Content.findAll( {
+			where: {
+				task_id: { [ Op.in ]: input.task_ids },
+				account_id: run.account_id,
+				site_id: run.site_id,
+			},
+			order: [ [ 'id', 'ASC' ] ],
+		} );
+		if ( contents.length === 0 ) {
+			throw new Error( 'None of the tasks has content any more.' );
+		}
+		return contents;
+	},
+
+	async execute( contents, input, { ai, progress, checkpoint, prompt } ) {
+		const result: Result = [];
+		for ( const [ index, content ] of contents.entries() ) {
+			checkpoint();
+			await progress(
+				'describing',
+				10 + Math.round( ( 80 * index ) / contents.length ),
+				`Image ideas for "${ content.title }" (${ index + 1 } of ${ contents.length })`
+			);
+			const answer = await ai.structured(
+				imagePromptsAnswerSchema,
+				prompt(
+					imagePromptsDefinition,
+					imagePromptValues( content, input.in_article_images )
+				)
+			);
+			result.push( {
+				content,
+				answer: {
+					featured: answer.featured,
+					in_article: answer.in_article.slice(
+						0,
+						input.in_article_images
+					),
+				},
+			} );
+		}
+		return result;
+	},
+
+	async save( result, _contents, run, { models, transaction } ) {
+		const saved: { content_id: number; image_ids: number[] }[] = [];
+		for ( const { content, answer } of result ) {
+			// The content row lock orders this save against writer edits of its images.
+			const current = await models.Content.findOne( {
+				where: { id: content.id, account_id: run.account_id },
+				lock: transaction.LOCK.UPDATE,
+				transaction,
+			} );
+			if ( ! current ) {
+				continue;
+			}
+			await models.Image.destroy( {
+				where: {
+					content_id: current.id,
+					account_id: run.account_id,
+					image_url: null,
+					storage_path: null,
+				},
+				transaction,
+			} );
+			await models.Image.update(
+				{ is_featured: false },
+				{
+					where: {
+						content_id: current.id,
+						account_id: run.account_id,
+						is_featured: true,
+					},
+					transaction,
+				}
+			);
+			const rows = await models.Image.bulkCreate(
+				[ answer.featured, ...answer.in_article ].map(
+					( item, position ) => ( {
+						account_id: current.account_id,
+						site_id: current.site_id,
+						sector_id: current.sector_id,
+						task_id: current.task_id,
+						content_id: current.id,
+						prompt: item.prompt,
+						alt_text: item.alt_text,
+						is_featured: position === 0,
+						position,
+						image_url: null,
+						storage_path: null,
+					} )
+				),
+				{ transaction, returning: true }
+			);
+			saved.push( {
+				content_id: Number( current.id ),
+				image_ids: rows.map( ( r ) => Number( r.id ) ),
+			} );
+		}
+		const total = saved.reduce( ( n, s ) => n + s.image_ids.length, 0 );
+		return {
+			summary: { prompts_created: total, content: saved },
+			items: total,
+		};
+	},
+};

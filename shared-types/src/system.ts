@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { aiFunctionSchema } from './ai';
+import { idParam, idSchema, listQuerySchema, timestampSchema } from './common';
+
+/**
+ * The System module: the prompt registry (defaults in code, per-account
+ * overrides), author profiles and content strategies (the voice and brief of
+ * generated content), and the account's AI settings.
+ */
+
+// --- prompts -------------------------------------------------------------------
+
+export const promptKeySchema = z
+	.string()
+	.trim()
+	.min( 1 )
+	.max( 100 )
+	.regex( /^[a-z0-9_.-]+$/, 'must be a prompt key like generate_ideas' );
+
+export const promptKeyPathSchema = z.object( { key: promptKeySchema } );
+
+const templateText = ( part: string ) =>
+	z
+		.string()
+		.max( 20_000, `the ${ part } template may be at most 20000 characters` )
+		.refine(
+			( value ) => value.trim().length > 0,
+			`the ${ part } template may not be blank`
+		);
+
+export const promptTemplateSchema = z.object( {
+	system: templateText( 'system' ),
+	user: templateText( 'user' ),
+} );
+
+/** PUT /system/prompts/{key}/ */
+export const promptOverrideSchema = promptTemplateSchema;
+/** POST /system/prompts/: the same, naming the prompt in the body. */
+export const promptOverrideCreateSchema = promptTemplateSchema.extend( {
+	key: promptKeySchema,
+} );
+
+export const promptSchema = z.object( {
+	key: z.string(),
+	function: aiFunctionSchema,
+	description: z.string(),
+	/** Variable name → what the function fills in. Templates may use `{{name}}` for these only. */
+	variables: z.record( z.string(), z.string() ),
+	default: promptTemplateSchema,
+	/** The account's replacement, or null when it uses the default. */
+	override: promptTemplateSchema
+		.extend( { updated_at: timestampSchema } )
+		.nullable(),
+	is_customized: z.boolean(),
+} );
+
+// --- author profiles and strategies ------------------------------------------------
+
+const shortText = ( max: number ) => z.string().trim().max( max );
+
+export const authorProfileCreateSchema = z.object( {
+	name: z.string().trim().min( 1, 'may not be blank' ).max( 255 ),
+	description: shortText( 5000 ).default( '' ),
+	tone: shortText( 255 ).default( '' ),
+	audience: shortText( 500 ).default( '' ),
+	style: shortText( 5000 ).default( '' ),
+	language: z
+		.string()
+		.trim()
+		.regex(
+			/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+			'must be a language tag like en or pt-BR'
+		)
+		.max( 35 )
+		.default( 'en' ),
+	/** Setting it un-defaults the account's other profiles. */
+	is_default: z.boolean().default( false ),
+} );
+export const authorProfileUpdateSchema = z
+	.object( {
+		name: authorProfileCreateSchema.shape.name,
+		description: shortText( 5000 ),
+		tone: shortText( 255 ),
+		audience: shortText( 500 ),
+		style: shortText( 5000 ),
+		language: authorProfileCreateSchema.shape.language.unwrap(),
+		is_default: z.boolean(),
+	} )
+	.partial();
+
+export const authorProfileSchema = z.object( {
+	id: idSchema,
+	name: z.string(),
+	description: z.string(),
+	tone: z.string(),
+	audience: z.string(),
+	style: z.string(),
+	language: z.string(),
+	is_default: z.boolean(),
+	created_at: timestampSchema,
+	updated_at: timestampSchema,
+} );
+
+export const strategyCreateSchema = z.object( {
+	name: z.string().trim().min( 1, 'may not be blank' ).max( 255 ),
+	description: shortText( 5000 ).default( '' ),
+	/** What generate_content is told to follow, in the writer's words. */
+	instructions: shortText( 20_000 ).default( '' ),
+	/** Optional: the sector the strategy is meant for. */
+	sector_id: idSchema.nullable().default( null ),
+} );
+export const strategyUpdateSchema = z
+	.object( {
+		name: strategyCreateSchema.shape.name,
+		description: shortText( 5000 ),
+		instructions: shortText( 20_000 ),
+		sector_id: idSchema.nullable(),
+	} )
+	.partial();
+
+export const strategySchema = z.object( {
+	id: idSchema,
+	name: z.string(),
+	description: z.string(),
+	instructions: z.string(),
+	sector_id: idSchema.nullable(),
+	created_at: timestampSchema,
+	updated_at: timestampSchema,
+} );
+
+export const systemListQuerySchema = listQuerySchema;
+export const strategyListQuerySchema = listQuerySchema.extend( {
+	sector_id: idParam.optional(),
+} );
+
+// --- AI settings ---------------------------------------------------------------------
+
+export const imageProviderSchema = z.enum( [ 'openai', 'runware' ] );
+
+const modelName = z
+	.string()
+	.trim()
+	.min( 1, 'may not be blank' )
+	.max( 100 )
+	.regex( /^[\w.:@/-]+$/, 'must be a model name like gpt-4o-mini' );
+
+/** PUT: each field given replaces the stored one; null goes back to the server default. */
+export const aiSettingsUpdateSchema = z
+	.object( {
+		text_model: modelName.nullable(),
+		image_model: modelName.nullable(),
+		image_provider: imageProviderSchema.nullable(),
+		temperature: z.number().min( 0 ).max( 2 ).nullable(),
+		max_tokens: z.number().int().min( 1 ).max( 1_000_000 ).nullable(),
+		/** Stored encrypted and never returned; null removes it. */
+		api_key: z
+			.string()
+			.trim()
+			.min( 8, 'is too short to be an API key' )
+			.max( 500 )
+			.regex( /^\S+$/, 'may not contain spaces' )
+			.nullable(),
+		/** An OpenAI-compatible endpoint for the account's own key; null: the server's. */
+		base_url: z
+			.string()
+			.trim()
+			.max( 2000 )
+			.url( 'must be a valid http(s) URL' )
+			.refine(
+				( value ) => /^https?:\/\//i.test( value ),
+				'must be a valid http(s) URL'
+			)
+			.nullable(),
+	} )
+	.partial()
+	.strict();
+
+const effectiveSettings = z.object( {
+	text_model: z.string(),
+	image_model: z.string(),
+	image_provider: imageProviderSchema,
+	temperature: z.number().nullable(),
+	max_tokens: z.number().int().nullable(),
+} );
+
+export const aiSettingsSchema = z.object( {
+	/** The account's own choices; null: the server default applies. */
+	text_model: z.string().nullable(),
+	image_model: z.string().nullable(),
+	image_provider: imageProviderSchema.nullable(),
+	temperature: z.number().nullable(),
+	max_tokens: z.number().int().nullable(),
+	base_url: z.string().nullable(),
+	has_api_key: z.boolean(),
+	/** The last 4 characters of the stored key, to recognise it. */
+	api_key_last4: z.string().nullable(),
+	/** What runs use: the account's choices over the server defaults. */
+	effective: effectiveSettings,
+	/** True when AI work can run: the account's own key or the server's. */
+	configured: z.boolean(),
+	updated_at: timestampSchema.nullable(),
+} );
+
+export type PromptOut = z.infer< typeof promptSchema >;
+export type AuthorProfileOut = z.infer< typeof authorProfileSchema >;
+export type StrategyOut = z.infer< typeof strategySchema >;
+export type AiSettingsOut = z.infer< typeof aiSettingsSchema >;
+export type AiSettingsUpdate = z.infer< typeof aiSettingsUpdateSchema >;
