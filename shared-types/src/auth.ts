@@ -149,7 +149,31 @@ export const tokenPairSchema = z.object( {
 	user: userSchema,
 } );
 
+/**
+ * A WordPress user's session on the cloud, minted through their site's key:
+ * a short-lived token restricted to that one site. The plugin maps the role
+ * from WordPress capabilities (README → Roles).
+ */
+export const SITE_SESSION_ROLES = [ 'admin', 'editor', 'viewer' ] as const;
+
+export const siteSessionSchema = z.object( {
+	access: z.string(),
+	expires_at: timestampSchema,
+	site_id: z.number().int(),
+	role: z.enum( SITE_SESSION_ROLES ),
+} );
+
 // --- requests ----------------------------------------------------------------
+
+export const siteSessionRequestSchema = z.strictObject( {
+	wp_user: z.strictObject( {
+		id: z.number().int().positive(),
+		login: z.string().trim().min( 1 ).max( 60 ),
+		email: z.string().trim().max( 254 ).optional(),
+		display_name: z.string().trim().max( 250 ).default( '' ),
+	} ),
+	role: z.enum( SITE_SESSION_ROLES ),
+} );
 
 export const loginRequestSchema = z.strictObject( {
 	email: z.string().trim().toLowerCase().min( 1 ).max( 254 ),
@@ -254,5 +278,7 @@ export type Sector = z.infer< typeof sectorSchema >;
 export type SiteApiKey = z.infer< typeof siteApiKeySchema >;
 export type CreatedSiteApiKey = z.infer< typeof createdSiteApiKeySchema >;
 export type TokenPair = z.infer< typeof tokenPairSchema >;
+export type SiteSession = z.infer< typeof siteSessionSchema >;
+export type SiteSessionRequest = z.infer< typeof siteSessionRequestSchema >;
 export type LoginRequest = z.infer< typeof loginRequestSchema >;
 export type RegisterRequest = z.infer< typeof registerRequestSchema >;

@@ -167,7 +167,7 @@ export function buildOpenApiDocument(
 			security:
 				spec.auth === 'public'
 					? []
-					: spec.auth === 'user'
+					: spec.auth === 'user' || spec.auth === 'account_user'
 						? [ { bearer: [] } ]
 						: [ { bearer: [] }, { siteKey: [] } ],
 			...( spec.permission

@@ -1,7 +1,11 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { Permission } from '../modules/auth/policy';
-import type { Principal, UserPrincipal } from '../modules/auth/principal';
+import type {
+	Principal,
+	SiteUserPrincipal,
+	UserPrincipal,
+} from '../modules/auth/principal';
 import { sendList, sendSuccess } from './envelope';
 import type { ListPage } from './pagination';
 import { parseInput } from './validate';
@@ -16,8 +20,10 @@ import { parseInput } from './validate';
 export type AuthMode =
 	/** Anyone; throttled per IP. */
 	| 'public'
-	/** A person with a JWT. */
+	/** A person with a JWT: an account user, or a WordPress user through a site session. */
 	| 'user'
+	/** An account user only (their own profile, the account's people and sites). */
+	| 'account_user'
 	/** A person, or a WordPress site with its `X-IGNY8-API-Key`. */
 	| 'user_or_site_key';
 
@@ -37,9 +43,11 @@ export type HandlerInput< P, Q, B, A extends AuthMode > = {
 	body: Out< B >;
 	principal: A extends 'public'
 		? Principal | undefined
-		: A extends 'user'
+		: A extends 'account_user'
 			? UserPrincipal
-			: Principal;
+			: A extends 'user'
+				? UserPrincipal | SiteUserPrincipal
+				: Principal;
 	req: Request;
 	res: Response;
 };

@@ -1,5 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import { NotAuthenticatedError } from '../../http/errors';
+import {
+	NotAuthenticatedError,
+	PermissionDeniedError,
+} from '../../http/errors';
 import type { AnyRoute, Gate } from '../../http/route';
 import type { SiteApiKeyService } from './api-keys';
 import { assertCan } from './policy';
@@ -40,6 +43,11 @@ export function createGate( deps: {
 			);
 		}
 		const principal = req.principal;
+		if ( spec.auth === 'account_user' && principal?.kind === 'site_user' ) {
+			throw new PermissionDeniedError(
+				'This is managed in the IGNY8 console, not from WordPress.'
+			);
+		}
 		if ( spec.throttled === false ) {
 			return;
 		}

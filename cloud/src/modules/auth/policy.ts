@@ -13,7 +13,9 @@ export type Permission =
 	| 'manage_sites'
 	| 'manage_users'
 	| 'manage_account'
-	| 'billing';
+	| 'billing'
+	/** A WordPress site pushing its own state (test-connection, outbox events): site keys only. */
+	| 'site_sync';
 
 export const ROLE_PERMISSIONS: Record< Role, readonly Permission[] > = {
 	owner: [
@@ -31,10 +33,19 @@ export const ROLE_PERMISSIONS: Record< Role, readonly Permission[] > = {
 	developer: [ 'read' ],
 };
 
+/** What a WordPress user may do through a site session, at most: the account is not theirs to run. */
+const SITE_USER_CEILING: readonly Permission[] = [ 'read', 'write_content' ];
+
 export function can( principal: Principal, permission: Permission ): boolean {
 	if ( principal.kind === 'site_key' ) {
-		// A site key reads its own site; routes that take keys narrow it further.
-		return permission === 'read';
+		// A site key reads its own site and reports its own state; routes narrow it further.
+		return permission === 'read' || permission === 'site_sync';
+	}
+	if (
+		principal.kind === 'site_user' &&
+		! SITE_USER_CEILING.includes( permission )
+	) {
+		return false;
 	}
 	return ROLE_PERMISSIONS[ principal.role ].includes( permission );
 }
@@ -45,9 +56,9 @@ export function assertCan(
 ): void {
 	if ( ! can( principal, permission ) ) {
 		throw new PermissionDeniedError(
-			principal.kind === 'user'
-				? `Your role (${ principal.role }) does not allow this action.`
-				: 'A site API key does not allow this action.'
+			principal.kind === 'site_key'
+				? 'A site API key does not allow this action.'
+				: `Your role (${ principal.role }) does not allow this action${ principal.kind === 'site_user' ? ' from WordPress' : '' }.`
 		);
 	}
 }

@@ -19,7 +19,33 @@ export type SiteKeyPrincipal = {
 	site: SiteRow;
 	account: AccountRow;
 };
-export type Principal = UserPrincipal | SiteKeyPrincipal;
+/**
+ * A WordPress user working in wp-admin, through a token their site's plugin
+ * obtained: confined to that site, with a role mapped from WordPress.
+ */
+export type SiteUserPrincipal = {
+	kind: 'site_user';
+	site: SiteRow;
+	account: AccountRow;
+	role: Role;
+	wpUser: { id: number; login: string; display_name: string };
+};
+export type Principal = UserPrincipal | SiteKeyPrincipal | SiteUserPrincipal;
+
+/** The one site a principal is confined to (site keys and WordPress users), or null for account users. */
+export function confinedSiteId( principal: Principal ): number | null {
+	return principal.kind === 'user' ? null : principal.site.id;
+}
+
+/** The `where` that keeps a confined principal inside its site; nothing for account users. */
+export function siteFilter( principal: Principal ): { site_id?: number } {
+	return principal.kind === 'user' ? {} : { site_id: principal.site.id };
+}
+
+/** The account user acting, for `created_by` columns; null for sites and WordPress users. */
+export function actingUserId( principal: Principal ): number | null {
+	return principal.kind === 'user' ? principal.user.id : null;
+}
 
 declare module 'express-serve-static-core' {
 	interface Request {

@@ -4,10 +4,13 @@ import {
 	loginRequestSchema,
 	refreshRequestSchema,
 	registerRequestSchema,
+	siteSessionRequestSchema,
+	siteSessionSchema,
 	tokenPairSchema,
 	userSchema,
 	accountSchema,
 } from '@igny8/shared-types';
+import { PermissionDeniedError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
 import { serializeAccount, serializeUser } from '../tenancy/serializers';
 import type { AuthService } from './service';
@@ -73,11 +76,30 @@ export function authRoutes( auth: AuthService ): AnyRoute[] {
 			},
 		} ),
 		route( {
+			method: 'post',
+			path: '/auth/site-session/',
+			summary:
+				"A WordPress user's short-lived token for this site (site API key only; the plugin maps the role from WordPress capabilities)",
+			tag: 'auth',
+			auth: 'user_or_site_key',
+			permission: 'site_sync',
+			body: siteSessionRequestSchema,
+			response: { data: siteSessionSchema },
+			handler: async ( { body, principal } ) => {
+				if ( principal.kind !== 'site_key' ) {
+					throw new PermissionDeniedError(
+						'Only a site API key can open a site session.'
+					);
+				}
+				return { data: auth.issueSiteSession( principal, body ) };
+			},
+		} ),
+		route( {
 			method: 'get',
 			path: '/auth/me/',
 			summary: 'The signed-in user and their account',
 			tag: 'auth',
-			auth: 'user',
+			auth: 'account_user',
 			response: { data: meSchema },
 			handler: async ( { principal } ) => {
 				return {
@@ -93,7 +115,7 @@ export function authRoutes( auth: AuthService ): AnyRoute[] {
 			path: '/auth/change-password/',
 			summary: 'Change your password (signs out your other sessions)',
 			tag: 'auth',
-			auth: 'user',
+			auth: 'account_user',
 			body: changePasswordRequestSchema,
 			response: { status: 204 },
 			handler: async ( { body, principal } ) => {

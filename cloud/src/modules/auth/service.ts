@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
-import type { RegisterRequest, TokenPair } from '@igny8/shared-types';
+import type {
+	RegisterRequest,
+	SiteSession,
+	SiteSessionRequest,
+	TokenPair,
+} from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
 import type { AccountRow, Models, UserRow } from '../../db/models';
 import {
@@ -12,7 +17,12 @@ import { serializeUser } from '../tenancy/serializers';
 import { uniqueSlug } from '../tenancy/slugs';
 import { randomToken, sha256 } from './crypto';
 import { hashPassword, verifyPassword } from './passwords';
-import type { UserPrincipal } from './principal';
+import type {
+	Principal,
+	SiteKeyPrincipal,
+	SiteUserPrincipal,
+	UserPrincipal,
+} from './principal';
 import type { Secrets } from './secrets';
 import type { Throttle } from './throttle';
 import {
@@ -193,12 +203,48 @@ export class AuthService {
 		);
 	}
 
+	/**
+	 * A site-scoped session for the WordPress user the plugin vouches for.
+	 * The site key proves the site; the plugin's capability check proves the
+	 * role. No refresh token: the plugin asks again before expiry.
+	 */
+	issueSiteSession(
+		site: SiteKeyPrincipal,
+		request: SiteSessionRequest
+	): SiteSession {
+		const { token, expiresAt } = signAccessToken( this.secrets.jwtSecret, {
+			sub: `wp:${ site.site.id }:${ request.wp_user.id }`,
+			account_id: site.account.id,
+			role: request.role,
+			site_id: site.site.id,
+			wp_user: {
+				id: request.wp_user.id,
+				login: request.wp_user.login,
+				display_name: request.wp_user.display_name,
+			},
+		} );
+		return {
+			access: token,
+			expires_at: expiresAt.toISOString(),
+			site_id: site.site.id,
+			role: request.role,
+		};
+	}
+
 	/** The person behind an access token, refused at once if deactivated or suspended since it was issued. */
-	async principalFromAccessToken( token: string ): Promise< UserPrincipal > {
+	async principalFromAccessToken( token: string ): Promise< Principal > {
 		const claims = verifyAccessToken( this.secrets.jwtSecret, token );
 		if ( ! claims ) {
 			throw new NotAuthenticatedError(
 				'Access token is invalid or expired.'
+			);
+		}
+		if ( claims.site_id !== undefined && claims.wp_user ) {
+			return this.siteUserPrincipal(
+				claims.site_id,
+				claims.account_id,
+				claims.role,
+				claims.wp_user
 			);
 		}
 		const user = await this.models.User.findByPk( Number( claims.sub ) );
@@ -207,6 +253,32 @@ export class AuthService {
 		}
 		const account = await this.activeAccountOf( user );
 		return { kind: 'user', user, account, role: user.role };
+	}
+
+	/** A WordPress user's token stops working as soon as its site or account is switched off. */
+	private async siteUserPrincipal(
+		siteId: number,
+		accountId: number,
+		role: SiteUserPrincipal[ 'role' ],
+		wpUser: SiteUserPrincipal[ 'wpUser' ]
+	): Promise< SiteUserPrincipal > {
+		const [ site, account ] = await Promise.all( [
+			this.models.Site.findOne( {
+				where: { id: siteId, account_id: accountId },
+			} ),
+			this.models.Account.findByPk( accountId ),
+		] );
+		if (
+			! site ||
+			site.status !== 'active' ||
+			! account ||
+			REFUSED_ACCOUNT_STATUSES.includes( account.status )
+		) {
+			throw new NotAuthenticatedError(
+				'This site session is no longer valid.'
+			);
+		}
+		return { kind: 'site_user', site, account, role, wpUser };
 	}
 
 	async assertIdentityFree(

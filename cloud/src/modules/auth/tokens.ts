@@ -14,6 +14,8 @@ export type AccessClaims = {
 	role: Role;
 	/** Present on site-scoped tokens (issued to a WordPress user through the plugin). */
 	site_id?: number;
+	/** The WordPress user a site-scoped token speaks for. */
+	wp_user?: { id: number; login: string; display_name: string };
 };
 
 export function signAccessToken(

@@ -6,7 +6,7 @@ import type { Models } from '../../db/models';
 import { NotFoundError } from '../../http/errors';
 import { paginateWith, type ListOptions } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
-import type { Principal } from '../auth/principal';
+import { siteFilter, type Principal } from '../auth/principal';
 import { listScope, resolveSector, type SectorScope } from './scope';
 
 /**
@@ -57,9 +57,7 @@ export async function findScoped< Row extends Model >(
 		where: {
 			[ Op.and ]: [
 				{ id, account_id: principal.account.id },
-				principal.kind === 'site_key'
-					? { site_id: principal.site.id }
-					: {},
+				siteFilter( principal ),
 			],
 		} as WhereOptions,
 	} );

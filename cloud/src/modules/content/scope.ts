@@ -2,7 +2,7 @@ import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { allowedNext, type TransitionTable } from '@igny8/shared-types';
 import type { Models, SectorRow } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import type { Principal } from '../auth/principal';
+import { siteFilter, type Principal } from '../auth/principal';
 
 /**
  * The seed's SiteSectorModelViewSet semantics: content rows belong to an
@@ -27,9 +27,7 @@ export async function resolveSector(
 		where: {
 			id: sectorId,
 			account_id: principal.account.id,
-			...( principal.kind === 'site_key'
-				? { site_id: principal.site.id }
-				: {} ),
+			...siteFilter( principal ),
 		},
 		transaction: options.transaction,
 	} );
@@ -62,7 +60,7 @@ export async function listScope(
 	const where: Record< string, unknown > = {
 		account_id: principal.account.id,
 	};
-	if ( principal.kind === 'site_key' ) {
+	if ( principal.kind !== 'user' ) {
 		if (
 			query.site_id !== undefined &&
 			query.site_id !== principal.site.id
@@ -115,9 +113,7 @@ export function idsInScope(
 	return {
 		id: { [ Op.in ]: ids },
 		account_id: principal.account.id,
-		...( principal.kind === 'site_key'
-			? { site_id: principal.site.id }
-			: {} ),
+		...siteFilter( principal ),
 	};
 }
 

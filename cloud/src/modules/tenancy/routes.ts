@@ -24,7 +24,7 @@ import { NotFoundError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import type { SiteApiKeyService } from '../auth/api-keys';
-import type { Principal } from '../auth/principal';
+import { siteFilter, type Principal } from '../auth/principal';
 import { accountListQuerySchema, findOwned, scopedAccountId } from './scope';
 import type { SectorService } from './sectors';
 import {
@@ -52,9 +52,9 @@ const sectorListQuerySchema = accountListQuerySchema.extend( {
 } );
 const apiKeyPathSchema = z.object( { id: idParam, keyId: idParam } );
 
-/** A site key sees only its own site: everything else of its account is "not found". */
+/** A site key or a WordPress user sees only its own site: everything else of its account is "not found". */
 function siteRestriction( principal: Principal ): { id?: number } {
-	return principal.kind === 'site_key' ? { id: principal.site.id } : {};
+	return principal.kind !== 'user' ? { id: principal.site.id } : {};
 }
 
 export function tenancyRoutes( {
@@ -71,7 +71,7 @@ export function tenancyRoutes( {
 			path: '/auth/accounts/',
 			summary: 'Your account (support staff: any account, by account_id)',
 			tag: 'accounts',
-			auth: 'user',
+			auth: 'account_user',
 			query: accountListQuerySchema,
 			response: { list: accountSchema },
 			handler: async ( { query, principal, req } ) => {
@@ -106,7 +106,7 @@ export function tenancyRoutes( {
 			path: '/auth/accounts/:id/',
 			summary: 'One account',
 			tag: 'accounts',
-			auth: 'user',
+			auth: 'account_user',
 			params: idPathSchema,
 			response: { data: accountSchema },
 			handler: async ( { params, principal } ) => {
@@ -127,7 +127,7 @@ export function tenancyRoutes( {
 			path: '/auth/accounts/:id/',
 			summary: 'Rename your account',
 			tag: 'accounts',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_account',
 			params: idPathSchema,
 			body: accountUpdateSchema,
@@ -147,7 +147,7 @@ export function tenancyRoutes( {
 			path: '/auth/users/',
 			summary: 'People of your account',
 			tag: 'users',
-			auth: 'user',
+			auth: 'account_user',
 			query: accountListQuerySchema.extend( {
 				role: z.string().optional(),
 				is_active: z.enum( [ 'true', 'false' ] ).optional(),
@@ -188,7 +188,7 @@ export function tenancyRoutes( {
 			path: '/auth/users/',
 			summary: 'Add a person to your account',
 			tag: 'users',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_users',
 			body: userCreateSchema,
 			response: { status: 201, data: userSchema },
@@ -202,7 +202,7 @@ export function tenancyRoutes( {
 			path: '/auth/users/:id/',
 			summary: 'One person of your account',
 			tag: 'users',
-			auth: 'user',
+			auth: 'account_user',
 			params: idPathSchema,
 			response: { data: userSchema },
 			handler: async ( { params, principal } ) => ( {
@@ -220,7 +220,7 @@ export function tenancyRoutes( {
 			path: '/auth/users/:id/',
 			summary: 'Change a person’s role, username or active state',
 			tag: 'users',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_users',
 			params: idPathSchema,
 			body: userUpdateSchema,
@@ -237,7 +237,7 @@ export function tenancyRoutes( {
 			summary:
 				'Deactivate a person (their sessions end; their work stays)',
 			tag: 'users',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_users',
 			params: idPathSchema,
 			response: { status: 204 },
@@ -300,7 +300,7 @@ export function tenancyRoutes( {
 			path: '/auth/sites/',
 			summary: 'Add a site (within your plan’s site limit)',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			body: siteCreateSchema,
 			response: { status: 201, data: siteSchema },
@@ -335,7 +335,7 @@ export function tenancyRoutes( {
 			path: '/auth/sites/:id/',
 			summary: 'Replace a site’s settings',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: siteCreateSchema,
@@ -351,7 +351,7 @@ export function tenancyRoutes( {
 			path: '/auth/sites/:id/',
 			summary: 'Change some of a site’s settings',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: siteUpdateSchema,
@@ -367,7 +367,7 @@ export function tenancyRoutes( {
 			path: '/auth/sites/:id/',
 			summary: 'Delete a site with its sectors and keys',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
@@ -383,7 +383,7 @@ export function tenancyRoutes( {
 			path: '/auth/sites/:id/api-keys/',
 			summary: 'API keys of a site (prefixes only)',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			query: accountListQuerySchema,
@@ -421,7 +421,7 @@ export function tenancyRoutes( {
 			summary:
 				'Create a site API key (the full key is in this answer only)',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: siteApiKeyCreateSchema,
@@ -448,7 +448,7 @@ export function tenancyRoutes( {
 			path: '/auth/sites/:id/api-keys/:keyId/',
 			summary: 'Revoke a site API key',
 			tag: 'sites',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: apiKeyPathSchema,
 			response: { status: 204 },
@@ -477,9 +477,7 @@ export function tenancyRoutes( {
 			response: { list: sectorSchema },
 			handler: async ( { query, principal, req } ) => {
 				const restrictedSite =
-					principal.kind === 'site_key'
-						? principal.site.id
-						: undefined;
+					principal.kind !== 'user' ? principal.site.id : undefined;
 				const where = {
 					account_id: scopedAccountId( principal, query.account_id ),
 					...( query.site_id !== undefined
@@ -530,7 +528,7 @@ export function tenancyRoutes( {
 			summary:
 				'Add a sector to a site (within your plan’s per-site limit)',
 			tag: 'sectors',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			body: sectorCreateSchema,
 			response: { status: 201, data: sectorSchema },
@@ -556,10 +554,7 @@ export function tenancyRoutes( {
 						params.id,
 						principal.account.id,
 						{
-							where:
-								principal.kind === 'site_key'
-									? { site_id: principal.site.id }
-									: {},
+							where: siteFilter( principal ),
 						}
 					)
 				),
@@ -570,7 +565,7 @@ export function tenancyRoutes( {
 			path: '/auth/sectors/:id/',
 			summary: 'Change a sector',
 			tag: 'sectors',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: sectorUpdateSchema,
@@ -590,7 +585,7 @@ export function tenancyRoutes( {
 			path: '/auth/sectors/:id/',
 			summary: 'Delete a sector',
 			tag: 'sectors',
-			auth: 'user',
+			auth: 'account_user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
@@ -652,7 +647,7 @@ export function tenancyRoutes( {
 			path: '/auth/plans/',
 			summary: 'Plans and their limits',
 			tag: 'reference',
-			auth: 'user',
+			auth: 'account_user',
 			response: { data: z.array( planSchema ) },
 			handler: async () => ( {
 				data: (

@@ -12,7 +12,7 @@ import {
 import type { Models } from '../../../db/models';
 import { ValidationError } from '../../../http/errors';
 import { route, type AnyRoute } from '../../../http/route';
-import type { Principal } from '../../auth/principal';
+import { siteFilter, type Principal } from '../../auth/principal';
 import { exportClusters, exportKeywords } from './export';
 import { keywordImportService, type KeywordImportDeps } from './factory';
 
@@ -24,7 +24,11 @@ async function exportSector(
 	sectorId: number
 ) {
 	const sector = await models.Sector.findOne( {
-		where: { id: sectorId, account_id: principal.account.id },
+		where: {
+			id: sectorId,
+			account_id: principal.account.id,
+			...siteFilter( principal ),
+		},
 	} );
 	if ( ! sector ) {
 		throw new ValidationError( 'Invalid query.', {

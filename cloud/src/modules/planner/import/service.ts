@@ -15,7 +15,12 @@ import { pageUrl, paginate, type ListPage } from '../../../http/pagination';
 import type { Logger } from '../../../logger';
 import type { JobContext, JobQueue } from '../../../queue';
 import type { FileStorage } from '../../../storage/file-storage';
-import type { Principal, UserPrincipal } from '../../auth/principal';
+import {
+	actingUserId,
+	type Principal,
+	type SiteUserPrincipal,
+	type UserPrincipal,
+} from '../../auth/principal';
 import { findScoped } from '../../content/crud';
 import { listScope, resolveSector } from '../../content/scope';
 import {
@@ -65,7 +70,7 @@ export class KeywordImportService {
 
 	/** Reads only the first bytes of the upload (the rest is discarded unread). */
 	async preview(
-		principal: UserPrincipal,
+		principal: UserPrincipal | SiteUserPrincipal,
 		req: Request
 	): Promise< ImportPreview > {
 		const upload = await receiveUpload( req, ( stream ) =>
@@ -108,7 +113,7 @@ export class KeywordImportService {
 
 	/** Streams the upload to storage, checks it, records the import and queues its job. */
 	async create(
-		principal: UserPrincipal,
+		principal: UserPrincipal | SiteUserPrincipal,
 		req: Request
 	): Promise< KeywordImport > {
 		const { storage, models } = this.deps;
@@ -158,7 +163,7 @@ export class KeywordImportService {
 				account_id: sector.account_id,
 				site_id: sector.site_id,
 				sector_id: sector.id,
-				created_by: principal.user.id,
+				created_by: actingUserId( principal ),
 				status: 'queued',
 				filename: file.filename.slice( 0, 255 ),
 				storage_path: file.result.key,
