@@ -1,10 +1,35 @@
 /**
- * What the plugin prints before the bundle (see AssetLoader::boot_data()).
+ * What the plugin prints before the bundle (see AssetLoader::boot_data() and
+ * AdminPage::screen_data()).
  */
+export type ScreenId =
+	| 'dashboard'
+	| 'keywords'
+	| 'clusters'
+	| 'ideas'
+	| 'tasks'
+	| 'content'
+	| 'images'
+	| 'settings';
+
+export interface OutboxStats {
+	pending: number;
+	failing: number;
+	dead: number;
+	rejected: number;
+}
+
 export interface BootData {
 	restNamespace: string;
 	pluginVersion: string;
 	adminUrl: string;
+	screen: ScreenId;
+	/** Screen id → its wp-admin URL. */
+	pages: Partial< Record< ScreenId, string > >;
+	/** Settings → IGNY8 (key entry); empty for users who cannot manage options. */
+	settingsUrl: string;
+	siteUrl: string;
+	outbox?: OutboxStats;
 }
 
 declare global {
@@ -17,6 +42,10 @@ const DEFAULTS: BootData = {
 	restNamespace: 'igny8/v1',
 	pluginVersion: '',
 	adminUrl: '',
+	screen: 'dashboard',
+	pages: {},
+	settingsUrl: '',
+	siteUrl: '',
 };
 
 export function getBootData(): BootData {

@@ -6,7 +6,8 @@ import { createRoot } from '@wordpress/element';
 /**
  * Internal dependencies
  */
-import { App } from './components/app';
+import './store';
+import { Workspace } from './components/workspace';
 import './index.scss';
 
 const ROOT_ID = 'igny8-root';
@@ -14,5 +15,5 @@ const ROOT_ID = 'igny8-root';
 // The plugin enqueues this bundle in the footer, after the page printed the root element.
 const container = document.getElementById( ROOT_ID );
 if ( container ) {
-	createRoot( container ).render( <App /> );
+	createRoot( container ).render( <Workspace /> );
 }

@@ -1,6 +1,6 @@
 <?php
 /**
- * The IGNY8 top-level wp-admin page.
+ * The IGNY8 wp-admin menu: one page per workspace screen.
  *
  * @package IGNY8\Bridge
  */
@@ -9,9 +9,18 @@ declare( strict_types=1 );
 
 namespace IGNY8\Bridge\Admin;
 
+use IGNY8\Bridge\Sync\Outbox;
+
 /**
- * Adds the "IGNY8" menu for users who can edit posts and prints the element
- * the React screens mount into.
+ * Adds the "IGNY8" menu and its submenus (Dashboard, Keywords, Clusters,
+ * Ideas, Tasks, Content, Images, Settings) for users who can edit posts, and
+ * prints the element the React screens mount into.
+ *
+ * Each screen is its own wp-admin page (not client routing): wp-admin's
+ * menu highlighting, the browser's back button and bookmarks work without
+ * JavaScript, and every page loads the same cached workspace bundle, which
+ * renders only the screen the page names. What a user may change is decided
+ * by the cloud role their session carries (see SessionController).
  */
 final class AdminPage {
 
@@ -28,27 +37,56 @@ final class AdminPage {
 	private $assets;
 
 	/**
-	 * The page's hook suffix, known once the menu is registered.
+	 * The sync outbox, whose health the Settings screen shows.
 	 *
-	 * @var string|null
+	 * @var Outbox
 	 */
-	private $hook_suffix = null;
+	private $outbox;
+
+	/**
+	 * Hook suffix → screen id, known once the menu is registered.
+	 *
+	 * @var array<string, string>
+	 */
+	private $screens_by_hook = array();
 
 	/**
 	 * @param AssetLoader $assets Loads the built screens.
+	 * @param Outbox|null $outbox The sync outbox (a stateless table wrapper).
 	 */
-	public function __construct( AssetLoader $assets ) {
+	public function __construct( AssetLoader $assets, ?Outbox $outbox = null ) {
 		$this->assets = $assets;
+		$this->outbox = $outbox ?? new Outbox();
+	}
+
+	/**
+	 * Screen id → [page slug, menu title]. The dashboard lives on the top-level slug.
+	 *
+	 * @return array<string, array{0: string, 1: string}>
+	 */
+	public static function screens(): array {
+		return array(
+			'dashboard' => array( self::SLUG, __( 'Dashboard', 'igny8-bridge' ) ),
+			'keywords'  => array( self::SLUG . '-keywords', __( 'Keywords', 'igny8-bridge' ) ),
+			'clusters'  => array( self::SLUG . '-clusters', __( 'Clusters', 'igny8-bridge' ) ),
+			'ideas'     => array( self::SLUG . '-ideas', __( 'Ideas', 'igny8-bridge' ) ),
+			'tasks'     => array( self::SLUG . '-tasks', __( 'Tasks', 'igny8-bridge' ) ),
+			'content'   => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
+			'images'    => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
+			// Not "igny8-settings": that slug is the connection page under Settings.
+			'settings'  => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),
+		);
 	}
 
 	/**
 	 * Adds the menu. Runs on `admin_menu`.
 	 *
-	 * WordPress itself refuses the page (HTTP 403) to users without the
+	 * WordPress itself refuses the pages (HTTP 403) to users without the
 	 * capability, so the render callback needs no second check.
 	 */
 	public function register_menu(): void {
-		$hook = add_menu_page(
+		$this->screens_by_hook = array();
+		$hook                  = add_menu_page(
 			__( 'IGNY8', 'igny8-bridge' ),
 			__( 'IGNY8', 'igny8-bridge' ),
 			self::CAPABILITY,
@@ -57,19 +95,53 @@ final class AdminPage {
 			'dashicons-chart-area',
 			self::POSITION
 		);
-		$this->hook_suffix = is_string( $hook ) && '' !== $hook ? $hook : null;
+		if ( ! is_string( $hook ) || '' === $hook ) {
+			return;
+		}
+		$this->screens_by_hook[ $hook ] = 'dashboard';
+
+		foreach ( self::screens() as $screen => list( $slug, $title ) ) {
+			$sub = add_submenu_page( self::SLUG, $title . ' ‹ ' . __( 'IGNY8', 'igny8-bridge' ), $title, self::CAPABILITY, $slug, array( $this, 'render' ) );
+			if ( is_string( $sub ) && '' !== $sub ) {
+				$this->screens_by_hook[ $sub ] = $screen;
+			}
+		}
 	}
 
 	/**
-	 * Enqueues the screens on this page only. Runs on `admin_enqueue_scripts`.
+	 * Enqueues the screens on the IGNY8 pages only. Runs on `admin_enqueue_scripts`.
 	 *
 	 * @param string $hook_suffix The current admin page.
 	 */
 	public function enqueue_assets( string $hook_suffix ): void {
-		if ( null === $this->hook_suffix || $hook_suffix !== $this->hook_suffix ) {
+		$screen = $this->screens_by_hook[ $hook_suffix ] ?? null;
+		if ( null === $screen ) {
 			return;
 		}
-		$this->assets->enqueue();
+		$this->assets->enqueue( $this->screen_data( $screen ) );
+	}
+
+	/**
+	 * What a screen needs besides the common boot data. Nothing secret.
+	 *
+	 * @param string $screen Screen id.
+	 * @return array<string, mixed>
+	 */
+	public function screen_data( string $screen ): array {
+		$pages = array();
+		foreach ( self::screens() as $id => list( $slug ) ) {
+			$pages[ $id ] = admin_url( 'admin.php?page=' . $slug );
+		}
+		$data = array(
+			'screen'      => $screen,
+			'pages'       => $pages,
+			'settingsUrl' => current_user_can( 'manage_options' ) ? admin_url( 'options-general.php?page=igny8-settings' ) : '',
+			'siteUrl'     => home_url( '/' ),
+		);
+		if ( 'settings' === $screen || 'dashboard' === $screen ) {
+			$data['outbox'] = $this->outbox->stats();
+		}
+		return $data;
 	}
 
 	/**
@@ -92,9 +164,10 @@ final class AdminPage {
 	}
 
 	/**
-	 * The page's hook suffix, or null before the menu is registered.
+	 * The top-level page's hook suffix, or null before the menu is registered.
 	 */
 	public function hook_suffix(): ?string {
-		return $this->hook_suffix;
+		$hook = array_search( 'dashboard', $this->screens_by_hook, true );
+		return is_string( $hook ) ? $hook : null;
 	}
 }

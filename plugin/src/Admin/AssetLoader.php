@@ -18,7 +18,9 @@ use IGNY8\Bridge\Rest\ConnectionController;
  */
 final class AssetLoader {
 
-	public const HANDLE = 'igny8-bridge-admin';
+	public const HANDLE        = 'igny8-bridge-admin';
+	public const EDITOR_HANDLE = 'igny8-bridge-editor';
+	public const EDITOR_ENTRY  = 'editor';
 
 	/**
 	 * Absolute path of the build folder, with a trailing slash.
@@ -55,22 +57,23 @@ final class AssetLoader {
 	/**
 	 * Whether the bundle and its asset file exist.
 	 */
-	public function is_built(): bool {
-		return is_readable( $this->build_dir . 'index.js' ) && is_readable( $this->build_dir . 'index.asset.php' );
+	public function is_built( string $entry = 'index' ): bool {
+		return is_readable( $this->build_dir . $entry . '.js' ) && is_readable( $this->build_dir . $entry . '.asset.php' );
 	}
 
 	/**
-	 * Registers and enqueues the bundle, its stylesheet (if any), translations
-	 * and boot data.
+	 * Registers and enqueues the workspace bundle, its stylesheet (if any),
+	 * translations and boot data.
 	 *
+	 * @param array<string, mixed> $screen_data Added to the boot data (e.g. which screen to render).
 	 * @return bool False when the build is missing (nothing is enqueued).
 	 */
-	public function enqueue(): bool {
+	public function enqueue( array $screen_data = array() ): bool {
 		if ( ! $this->is_built() ) {
 			return false;
 		}
 
-		$asset = $this->read_asset_file();
+		$asset = $this->read_asset_file( 'index' );
 
 		wp_register_script(
 			self::HANDLE,
@@ -82,7 +85,7 @@ final class AssetLoader {
 		wp_set_script_translations( self::HANDLE, 'igny8-bridge', IGNY8_BRIDGE_DIR . 'languages' );
 		wp_add_inline_script(
 			self::HANDLE,
-			'window.igny8Bridge = ' . wp_json_encode( $this->boot_data() ) . ';',
+			'window.igny8Bridge = ' . wp_json_encode( array_merge( $this->boot_data(), $screen_data ) ) . ';',
 			'before'
 		);
 		wp_enqueue_script( self::HANDLE );
@@ -103,6 +106,34 @@ final class AssetLoader {
 	}
 
 	/**
+	 * Enqueues the block-editor sidebar: its own small bundle, so the post
+	 * editor never loads the workspace screens.
+	 *
+	 * @return bool False when the build is missing.
+	 */
+	public function enqueue_editor(): bool {
+		if ( ! $this->is_built( self::EDITOR_ENTRY ) ) {
+			return false;
+		}
+		$asset = $this->read_asset_file( self::EDITOR_ENTRY );
+		wp_register_script(
+			self::EDITOR_HANDLE,
+			$this->build_url . self::EDITOR_ENTRY . '.js',
+			$asset['dependencies'],
+			$asset['version'],
+			array( 'in_footer' => true )
+		);
+		wp_set_script_translations( self::EDITOR_HANDLE, 'igny8-bridge', IGNY8_BRIDGE_DIR . 'languages' );
+		wp_add_inline_script(
+			self::EDITOR_HANDLE,
+			'window.igny8Bridge = ' . wp_json_encode( $this->boot_data() ) . ';',
+			'before'
+		);
+		wp_enqueue_script( self::EDITOR_HANDLE );
+		return true;
+	}
+
+	/**
 	 * What the screens need to start. Nothing secret: this is printed into the page.
 	 *
 	 * @return array<string, mixed>
@@ -116,13 +147,14 @@ final class AssetLoader {
 	}
 
 	/**
-	 * Reads `index.asset.php`, always requiring `wp-api-fetch` (whose nonce
+	 * Reads `<entry>.asset.php`, always requiring `wp-api-fetch` (whose nonce
 	 * middleware authenticates the screens' REST calls).
 	 *
+	 * @param string $entry The bundle's name.
 	 * @return array{dependencies: string[], version: string}
 	 */
-	private function read_asset_file(): array {
-		$asset = require $this->build_dir . 'index.asset.php';
+	private function read_asset_file( string $entry ): array {
+		$asset = require $this->build_dir . $entry . '.asset.php';
 
 		$dependencies = is_array( $asset ) && isset( $asset['dependencies'] ) && is_array( $asset['dependencies'] )
 			? array_values( array_filter( $asset['dependencies'], 'is_string' ) )

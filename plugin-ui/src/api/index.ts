@@ -1,0 +1,36 @@
+/**
+ * Internal dependencies
+ */
+import { CloudClient } from './client';
+import { SessionManager } from './session';
+
+let sessionManager: SessionManager | null = null;
+let client: CloudClient | null = null;
+
+/** The page's one session manager (created on first use). */
+export function getSession(): SessionManager {
+	if ( ! sessionManager ) {
+		sessionManager = new SessionManager();
+	}
+	return sessionManager;
+}
+
+/** The page's one cloud client (created on first use). */
+export function getClient(): CloudClient {
+	if ( ! client ) {
+		client = new CloudClient( getSession() );
+	}
+	return client;
+}
+
+/**
+ * Replaces the client (tests).
+ * @param next The client the stores should use.
+ */
+export function setClient( next: CloudClient | null ): void {
+	client = next;
+}
+
+export * from './errors';
+export type { Page, Query } from './client';
+export type { CloudSession, CloudRole } from './session';

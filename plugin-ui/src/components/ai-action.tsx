@@ -1,0 +1,304 @@
+/**
+ * External dependencies
+ */
+import type { AiRun, Estimate } from '@igny8/shared-types';
+
+/**
+ * WordPress dependencies
+ */
+import { Button, Modal, Notice } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { useEffect, useRef, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { getClient } from '../api';
+import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
+import { isFinal } from '../store/jobs/types';
+import { ErrorNotice, Loading, ProgressBar } from './states';
+
+const JOBS = 'igny8/jobs';
+
+/**
+ * The newest queued/running run of an AI function, re-attached after a reload.
+ * @param functionName e.g. `generate_ideas`.
+ */
+export function useActiveRunId( functionName: string ): number | null {
+	return useSelect(
+		( select ) => {
+			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
+			const jobs = select( JOBS ) as any;
+			return (
+				( jobs.getActiveRunFor( functionName ) as AiRun | undefined )
+					?.id ?? null
+			);
+		},
+		[ functionName ]
+	);
+}
+
+/**
+ * A run's live progress with a cancel button; tells `onFinished` once when it ends.
+ * @param props            Component props.
+ * @param props.runId      The run.
+ * @param props.onFinished Called once with the final run.
+ */
+export function RunProgress( {
+	runId,
+	onFinished,
+}: {
+	runId: number;
+	onFinished?: ( run: AiRun ) => void;
+} ) {
+	const { run, streamError } = useSelect(
+		( select ) => {
+			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
+			const jobs = select( JOBS ) as any;
+			return {
+				run: jobs.getRun( runId ) as AiRun | undefined,
+				streamError: jobs.getRunError( runId ) as string | null,
+			};
+		},
+		[ runId ]
+	);
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+	const { cancelRun, followRun } = useDispatch( JOBS ) as any;
+	const [ cancelling, setCancelling ] = useState( false );
+	const told = useRef( false );
+
+	useEffect( () => {
+		followRun( runId );
+	}, [ runId, followRun ] );
+
+	useEffect( () => {
+		if ( run && isFinal( run ) && ! told.current ) {
+			told.current = true;
+			onFinished?.( run );
+		}
+	}, [ run, onFinished ] );
+
+	if ( ! run ) {
+		return <Loading label={ __( 'Starting…', 'igny8-bridge' ) } />;
+	}
+	const final = isFinal( run );
+	return (
+		<div className="igny8-run" data-status={ run.status }>
+			<ProgressBar
+				percent={ run.progress.percent }
+				label={ __( 'Progress', 'igny8-bridge' ) }
+			/>
+			<p className="igny8-run__stage" aria-live="polite">
+				{ sprintf(
+					/* translators: 1: percent done, 2: stage or message. */
+					__( '%1$d%% — %2$s', 'igny8-bridge' ),
+					Math.round( run.progress.percent ),
+					run.progress.message || run.progress.stage || run.status
+				) }
+			</p>
+			{ run.status === 'succeeded' && (
+				<Notice status="success" isDismissible={ false }>
+					{ __( 'Done.', 'igny8-bridge' ) }
+				</Notice>
+			) }
+			{ run.status === 'failed' && (
+				<ErrorNotice
+					message={
+						run.error ?? __( 'The run failed.', 'igny8-bridge' )
+					}
+				/>
+			) }
+			{ run.status === 'cancelled' && (
+				<Notice status="warning" isDismissible={ false }>
+					{ __(
+						'Cancelled. Unused credits were returned.',
+						'igny8-bridge'
+					) }
+				</Notice>
+			) }
+			{ ! final && streamError && (
+				<p className="igny8-run__reconnecting">
+					{ __(
+						'Reconnecting to the progress stream…',
+						'igny8-bridge'
+					) }
+				</p>
+			) }
+			{ ! final && (
+				<Button
+					variant="secondary"
+					isDestructive
+					isBusy={ cancelling }
+					disabled={ cancelling }
+					accessibleWhenDisabled
+					onClick={ () => {
+						setCancelling( true );
+						cancelRun( runId ).catch( () =>
+							setCancelling( false )
+						);
+					} }
+				>
+					{ __( 'Cancel', 'igny8-bridge' ) }
+				</Button>
+			) }
+		</div>
+	);
+}
+
+export interface AiActionModalProps {
+	title: string;
+	/** AI function name, for the estimate. */
+	fn: string;
+	/** The engine input the estimate prices. */
+	estimateInput: Record< string, unknown >;
+	path: string;
+	body: unknown;
+	startLabel: string;
+	onClose: () => void;
+	onFinished?: ( run: AiRun ) => void;
+	/** Options shown above the estimate (method choice, …). */
+	children?: React.ReactNode;
+	/** Re-attach to a run already going. */
+	runId?: number | null;
+}
+
+/**
+ * Shows what an AI action will cost, starts it, then follows its progress.
+ * @param props Component props.
+ */
+export function AiActionModal( props: AiActionModalProps ) {
+	const {
+		title,
+		fn,
+		estimateInput,
+		path,
+		body,
+		startLabel,
+		onClose,
+		onFinished,
+		children,
+	} = props;
+	const [ estimate, setEstimate ] = useState< Estimate | null >( null );
+	const [ error, setError ] = useState< {
+		message: string;
+		kind?: ApiErrorKind;
+	} | null >( null );
+	const [ runId, setRunId ] = useState< number | null >(
+		props.runId ?? null
+	);
+	const [ starting, setStarting ] = useState( false );
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+	const { startRun } = useDispatch( JOBS ) as any;
+	const inputKey = JSON.stringify( estimateInput );
+
+	useEffect( () => {
+		if ( runId !== null ) {
+			return;
+		}
+		let live = true;
+		setEstimate( null );
+		getClient()
+			.post< Estimate >( '/billing/estimate/', {
+				function: fn,
+				input: JSON.parse( inputKey ),
+			} )
+			.then(
+				( answer ) => live && setEstimate( answer ),
+				( failure: unknown ) =>
+					live &&
+					setError( {
+						message: errorMessage(
+							failure,
+							__( 'Could not estimate the cost.', 'igny8-bridge' )
+						),
+						kind: isApiError( failure ) ? failure.kind : undefined,
+					} )
+			);
+		return () => {
+			live = false;
+		};
+	}, [ fn, inputKey, runId ] );
+
+	const start = async () => {
+		setStarting( true );
+		setError( null );
+		try {
+			setRunId( await startRun( path, body ) );
+		} catch ( failure ) {
+			setError( {
+				message: errorMessage(
+					failure,
+					__( 'Could not start.', 'igny8-bridge' )
+				),
+				kind: isApiError( failure ) ? failure.kind : undefined,
+			} );
+		} finally {
+			setStarting( false );
+		}
+	};
+
+	return (
+		<Modal
+			title={ title }
+			onRequestClose={ onClose }
+			className="igny8-modal"
+		>
+			{ runId === null && children }
+			{ runId === null && ! estimate && ! error && (
+				<Loading
+					label={ __( 'Estimating credits…', 'igny8-bridge' ) }
+				/>
+			) }
+			{ runId === null && estimate && (
+				<p className="igny8-estimate">
+					{ sprintf(
+						/* translators: 1: credits the run may use, 2: current balance. */
+						__(
+							'This will use at most %1$d credits. Your balance: %2$d credits.',
+							'igny8-bridge'
+						),
+						estimate.credits,
+						estimate.balance
+					) }
+				</p>
+			) }
+			{ runId === null && estimate && ! estimate.sufficient && (
+				<ErrorNotice
+					kind="credits"
+					message={ __(
+						'Not enough credits for this run.',
+						'igny8-bridge'
+					) }
+				/>
+			) }
+			{ error && (
+				<ErrorNotice message={ error.message } kind={ error.kind } />
+			) }
+			{ runId !== null && (
+				<RunProgress runId={ runId } onFinished={ onFinished } />
+			) }
+			<div className="igny8-modal__actions">
+				{ runId === null && (
+					<Button
+						variant="primary"
+						onClick={ start }
+						isBusy={ starting }
+						disabled={
+							starting ||
+							( estimate ? ! estimate.sufficient : ! error )
+						}
+						accessibleWhenDisabled
+					>
+						{ startLabel }
+					</Button>
+				) }
+				<Button variant="tertiary" onClick={ onClose }>
+					{ runId === null
+						? __( 'Cancel', 'igny8-bridge' )
+						: __( 'Close', 'igny8-bridge' ) }
+				</Button>
+			</div>
+		</Modal>
+	);
+}

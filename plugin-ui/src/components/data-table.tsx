@@ -1,0 +1,223 @@
+/**
+ * WordPress dependencies
+ */
+import { Button } from '@wordpress/components';
+import { __, sprintf } from '@wordpress/i18n';
+
+export interface Column< T > {
+	id: string;
+	label: string;
+	render: ( item: T ) => React.ReactNode;
+	/** The server's `ordering` field, when the column can be sorted. */
+	sortField?: string;
+}
+
+export interface DataTableProps< T extends { id: number } > {
+	label: string;
+	columns: Column< T >[];
+	items: T[];
+	count: number;
+	page: number;
+	pageSize: number;
+	onPage: ( page: number ) => void;
+	/** e.g. `keyword` or `-search_volume`. */
+	ordering?: string;
+	onOrdering?: ( ordering: string ) => void;
+	selected?: number[];
+	onSelect?: ( ids: number[] ) => void;
+	isLoading?: boolean;
+}
+
+/**
+ * A server-paginated, sortable table with row selection, on plain HTML
+ * and wp-components (`@wordpress/dataviews` is not provided by WP 6.6 and
+ * would ship hundreds of KB with every screen).
+ */
+export function DataTable< T extends { id: number } >(
+	props: DataTableProps< T >
+) {
+	const {
+		label,
+		columns,
+		items,
+		count,
+		page,
+		pageSize,
+		onPage,
+		ordering,
+		onOrdering,
+		selected,
+		onSelect,
+		isLoading,
+	} = props;
+	const pages = Math.max( 1, Math.ceil( count / pageSize ) );
+	const selectedSet = new Set( selected ?? [] );
+	const allOnPage =
+		items.length > 0 &&
+		items.every( ( item ) => selectedSet.has( item.id ) );
+
+	const toggleAll = ( checked: boolean ) => {
+		if ( ! onSelect ) {
+			return;
+		}
+		const pageIds = items.map( ( item ) => item.id );
+		onSelect(
+			checked
+				? [ ...new Set( [ ...( selected ?? [] ), ...pageIds ] ) ]
+				: ( selected ?? [] ).filter(
+						( id ) => ! pageIds.includes( id )
+					)
+		);
+	};
+
+	const sortButton = ( column: Column< T > ) => {
+		if ( ! column.sortField || ! onOrdering ) {
+			return column.label;
+		}
+		const field = column.sortField;
+		const direction =
+			ordering === field
+				? 'ascending'
+				: ordering === `-${ field }`
+					? 'descending'
+					: null;
+		return (
+			<Button
+				variant="link"
+				className="igny8-table__sort"
+				onClick={ () =>
+					onOrdering(
+						direction === 'ascending' ? `-${ field }` : field
+					)
+				}
+			>
+				{ column.label }
+				{ direction === 'ascending' && ' ▲' }
+				{ direction === 'descending' && ' ▼' }
+			</Button>
+		);
+	};
+
+	return (
+		<div className="igny8-table" aria-busy={ isLoading }>
+			<table className="wp-list-table widefat striped">
+				<caption className="screen-reader-text">{ label }</caption>
+				<thead>
+					<tr>
+						{ onSelect && (
+							<td className="check-column">
+								<input
+									type="checkbox"
+									aria-label={ __(
+										'Select all on this page',
+										'igny8-bridge'
+									) }
+									checked={ allOnPage }
+									onChange={ ( event ) =>
+										toggleAll( event.target.checked )
+									}
+								/>
+							</td>
+						) }
+						{ columns.map( ( column ) => {
+							const sorted =
+								ordering === column.sortField
+									? 'ascending'
+									: ordering === `-${ column.sortField }`
+										? 'descending'
+										: undefined;
+							return (
+								<th
+									key={ column.id }
+									scope="col"
+									aria-sort={ sorted }
+								>
+									{ sortButton( column ) }
+								</th>
+							);
+						} ) }
+					</tr>
+				</thead>
+				<tbody>
+					{ items.map( ( item ) => (
+						<tr key={ item.id } data-id={ item.id }>
+							{ onSelect && (
+								<th scope="row" className="check-column">
+									<input
+										type="checkbox"
+										aria-label={ sprintf(
+											/* translators: %d: row id. */
+											__(
+												'Select row %d',
+												'igny8-bridge'
+											),
+											item.id
+										) }
+										checked={ selectedSet.has( item.id ) }
+										onChange={ ( {
+											target: { checked },
+										} ) =>
+											onSelect(
+												checked
+													? [
+															...( selected ??
+																[] ),
+															item.id,
+														]
+													: ( selected ?? [] ).filter(
+															( id ) =>
+																id !== item.id
+														)
+											)
+										}
+									/>
+								</th>
+							) }
+							{ columns.map( ( column ) => (
+								<td key={ column.id }>
+									{ column.render( item ) }
+								</td>
+							) ) }
+						</tr>
+					) ) }
+				</tbody>
+			</table>
+			<nav
+				className="igny8-table__pages"
+				aria-label={ __( 'Pages', 'igny8-bridge' ) }
+			>
+				<span>
+					{ sprintf(
+						/* translators: %d: number of items. */
+						__( '%d items', 'igny8-bridge' ),
+						count
+					) }
+				</span>
+				<Button
+					variant="secondary"
+					disabled={ page <= 1 }
+					accessibleWhenDisabled
+					onClick={ () => onPage( page - 1 ) }
+				>
+					{ __( 'Previous', 'igny8-bridge' ) }
+				</Button>
+				<span>
+					{ sprintf(
+						/* translators: 1: current page, 2: number of pages. */
+						__( 'Page %1$d of %2$d', 'igny8-bridge' ),
+						page,
+						pages
+					) }
+				</span>
+				<Button
+					variant="secondary"
+					disabled={ page >= pages }
+					accessibleWhenDisabled
+					onClick={ () => onPage( page + 1 ) }
+				>
+					{ __( 'Next', 'igny8-bridge' ) }
+				</Button>
+			</nav>
+		</div>
+	);
+}

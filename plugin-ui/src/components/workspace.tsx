@@ -1,0 +1,180 @@
+/**
+ * External dependencies
+ */
+import type { Balance, Sector } from '@igny8/shared-types';
+
+/**
+ * WordPress dependencies
+ */
+import { SelectControl } from '@wordpress/components';
+import { useDispatch, useSelect } from '@wordpress/data';
+import { __, sprintf } from '@wordpress/i18n';
+
+/**
+ * Internal dependencies
+ */
+import { getBootData, type ScreenId } from '../boot';
+import type { SessionError, SessionInfo } from '../store/settings/types';
+import { ErrorNotice, Loading, EmptyState } from './states';
+import { SCREENS } from '../screens';
+
+const SETTINGS = 'igny8/settings';
+
+function screenTitles(): Record< ScreenId, string > {
+	return {
+		dashboard: __( 'Dashboard', 'igny8-bridge' ),
+		keywords: __( 'Keywords', 'igny8-bridge' ),
+		clusters: __( 'Clusters', 'igny8-bridge' ),
+		ideas: __( 'Ideas', 'igny8-bridge' ),
+		tasks: __( 'Tasks', 'igny8-bridge' ),
+		content: __( 'Content', 'igny8-bridge' ),
+		images: __( 'Images', 'igny8-bridge' ),
+		settings: __( 'Settings', 'igny8-bridge' ),
+	};
+}
+
+function Nav( { current }: { current: ScreenId } ) {
+	const { pages } = getBootData();
+	const titles = screenTitles();
+	return (
+		<nav
+			className="igny8-nav"
+			aria-label={ __( 'IGNY8 screens', 'igny8-bridge' ) }
+		>
+			{ ( Object.keys( titles ) as ScreenId[] ).map( ( id ) => (
+				<a
+					key={ id }
+					href={ pages[ id ] ?? '#' }
+					className={
+						id === current
+							? 'igny8-nav__item is-current'
+							: 'igny8-nav__item'
+					}
+					aria-current={ id === current ? 'page' : undefined }
+				>
+					{ titles[ id ] }
+				</a>
+			) ) }
+		</nav>
+	);
+}
+
+/**
+ * The IGNY8 workspace: opens the cloud session, lets the user pick the
+ * sector, and renders the screen this wp-admin page is for.
+ */
+export function Workspace() {
+	const { screen } = getBootData();
+	const { session, sessionError, sectors, sectorId, balance } = useSelect(
+		( select ) => {
+			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
+			const settings = select( SETTINGS ) as any;
+			const opened = settings.getSession() as SessionInfo | null;
+			return {
+				session: opened,
+				sessionError: settings.getSessionError() as SessionError | null,
+				sectors: opened
+					? ( settings.getSectors() as Sector[] | null )
+					: null,
+				sectorId: settings.getSelectedSectorId() as number | null,
+				balance: opened
+					? ( settings.getBalance() as Balance | null )
+					: null,
+			};
+		},
+		[]
+	);
+	// Re-attach to queued/running AI runs on every page load.
+	useSelect(
+		( select ) =>
+			session
+				? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolver trigger
+					( select( 'igny8/jobs' ) as any ).getActiveRuns()
+				: null,
+		[ session ]
+	);
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound actions
+	const { selectSector, invalidateResolutionForStoreSelector } = useDispatch(
+		SETTINGS
+	) as any;
+
+	const Screen = SCREENS[ screen ];
+	const title = screenTitles()[ screen ];
+
+	let body: React.ReactNode;
+	if ( sessionError ) {
+		body = (
+			<ErrorNotice
+				message={ sessionError.message }
+				kind={ sessionError.kind }
+				onRetry={ () =>
+					invalidateResolutionForStoreSelector( 'getSession' )
+				}
+			/>
+		);
+	} else if ( ! session ) {
+		body = (
+			<Loading label={ __( 'Connecting to IGNY8…', 'igny8-bridge' ) } />
+		);
+	} else if ( sectors === null ) {
+		body = (
+			<Loading label={ __( 'Loading your sectors…', 'igny8-bridge' ) } />
+		);
+	} else if ( sectors.length === 0 && screen !== 'settings' ) {
+		body = (
+			<EmptyState
+				title={ __( 'This site has no sectors yet.', 'igny8-bridge' ) }
+			>
+				<p>
+					{ __(
+						'Keywords, ideas and content live in a sector (a topic area of the site). Add one on the Settings screen or in the IGNY8 console.',
+						'igny8-bridge'
+					) }
+				</p>
+			</EmptyState>
+		);
+	} else {
+		body = <Screen sectorId={ sectorId } />;
+	}
+
+	return (
+		<div className="igny8-app" data-screen={ screen }>
+			<header className="igny8-app__header">
+				<h1 className="igny8-app__title">
+					{ sprintf(
+						/* translators: %s: screen name, e.g. Keywords. */
+						__( 'IGNY8 · %s', 'igny8-bridge' ),
+						title
+					) }
+				</h1>
+				{ sectors && sectors.length > 0 && (
+					<SelectControl
+						__nextHasNoMarginBottom
+						__next40pxDefaultSize
+						className="igny8-app__sector"
+						label={ __( 'Sector', 'igny8-bridge' ) }
+						value={ String( sectorId ?? '' ) }
+						options={ sectors.map( ( sector ) => ( {
+							value: String( sector.id ),
+							label: sector.name,
+						} ) ) }
+						onChange={ ( value ) =>
+							selectSector( Number( value ) )
+						}
+					/>
+				) }
+				{ balance && (
+					<span className="igny8-app__credits">
+						{ sprintf(
+							/* translators: %d: credits balance. */
+							__( 'Credits: %d', 'igny8-bridge' ),
+							balance.credits
+						) }
+					</span>
+				) }
+			</header>
+			<Nav current={ screen } />
+			<main className="igny8-app__main">{ body }</main>
+		</div>
+	);
+}

@@ -1,0 +1,24 @@
+/**
+ * Internal dependencies
+ */
+import type { ScreenId } from '../boot';
+import { ContentScreen, ImagesScreen, TasksScreen } from './writer';
+import { ClustersScreen, IdeasScreen } from './planner';
+import { DashboardScreen } from './dashboard';
+import { KeywordsScreen } from './keywords';
+import { SettingsScreen } from './settings';
+import type { ScreenProps } from './types';
+
+export const SCREENS: Record<
+	ScreenId,
+	( props: ScreenProps ) => JSX.Element | null
+> = {
+	dashboard: DashboardScreen,
+	keywords: KeywordsScreen,
+	clusters: ClustersScreen,
+	ideas: IdeasScreen,
+	tasks: TasksScreen,
+	content: ContentScreen,
+	images: ImagesScreen,
+	settings: SettingsScreen,
+};

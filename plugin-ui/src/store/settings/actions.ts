@@ -1,0 +1,69 @@
+/**
+ * External dependencies
+ */
+import type { Balance, Sector } from '@igny8/shared-types';
+
+/**
+ * Internal dependencies
+ */
+import type { ThunkArgs } from '../thunk';
+import {
+	SECTOR_STORAGE_KEY,
+	type SessionError,
+	type SessionInfo,
+} from './types';
+
+export function receiveSession( session: SessionInfo ) {
+	return { type: 'RECEIVE_SESSION' as const, session };
+}
+
+export function receiveSessionError( error: SessionError ) {
+	return { type: 'RECEIVE_SESSION_ERROR' as const, error };
+}
+
+export function receiveSectors( sectors: Sector[] ) {
+	return { type: 'RECEIVE_SECTORS' as const, sectors };
+}
+
+export function receiveBalance( balance: Balance ) {
+	return { type: 'RECEIVE_BALANCE' as const, balance };
+}
+
+export function receiveResource( path: string, data: unknown ) {
+	return { type: 'RECEIVE_RESOURCE' as const, path, data };
+}
+
+export function receiveResourceError( path: string, error: string ) {
+	return { type: 'RECEIVE_RESOURCE_ERROR' as const, path, error };
+}
+
+/**
+ * Picks the sector every screen works in, remembered for the next visit.
+ * @param sectorId The sector.
+ */
+export const selectSector =
+	( sectorId: number ) =>
+	( { dispatch }: ThunkArgs ) => {
+		try {
+			window.localStorage.setItem(
+				SECTOR_STORAGE_KEY,
+				String( sectorId )
+			);
+		} catch {
+			// Private mode: the choice lasts for this page only.
+		}
+		dispatch( { type: 'SELECT_SECTOR', sectorId } );
+	};
+
+/** Reloads the credits balance (after an AI run charged it). */
+export const refreshBalance =
+	() =>
+	( { dispatch }: ThunkArgs ) => {
+		dispatch.invalidateResolutionForStoreSelector( 'getBalance' );
+	};
+
+export const invalidateResource =
+	( path: string ) =>
+	( { dispatch }: ThunkArgs ) => {
+		dispatch.invalidateResolution( 'getResource', [ path ] );
+	};

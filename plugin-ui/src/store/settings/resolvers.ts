@@ -1,0 +1,92 @@
+/**
+ * External dependencies
+ */
+import type { Balance, Sector } from '@igny8/shared-types';
+
+/**
+ * Internal dependencies
+ */
+import { getClient, getSession as getSessionManager } from '../../api';
+import { isApiError, errorMessage } from '../../api/errors';
+import type { ThunkArgs } from '../thunk';
+import {
+	receiveBalance,
+	receiveResource,
+	receiveResourceError,
+	receiveSectors,
+	receiveSession,
+	receiveSessionError,
+} from './actions';
+import { SECTOR_STORAGE_KEY } from './types';
+
+export const getSession =
+	() =>
+	async ( { dispatch }: ThunkArgs ): Promise< void > => {
+		try {
+			const session = await getSessionManager().get();
+			dispatch(
+				receiveSession( {
+					siteId: session.site_id,
+					role: session.role,
+					cloudUrl: session.cloud_url,
+				} )
+			);
+		} catch ( error ) {
+			dispatch(
+				receiveSessionError( {
+					kind: isApiError( error ) ? error.kind : 'server',
+					message: errorMessage( error, 'Could not open a session.' ),
+				} )
+			);
+		}
+	};
+
+export const getSectors =
+	() =>
+	async ( { dispatch }: ThunkArgs ): Promise< void > => {
+		const session = await getSessionManager().get();
+		const page = await getClient().list< Sector >( '/auth/sectors/', {
+			site_id: session.site_id,
+			page_size: 100,
+		} );
+		let remembered: number | null = null;
+		try {
+			remembered = Number(
+				window.localStorage.getItem( SECTOR_STORAGE_KEY )
+			);
+		} catch {
+			remembered = null;
+		}
+		dispatch( receiveSectors( page.results ) );
+		if (
+			remembered &&
+			page.results.some( ( sector ) => sector.id === remembered )
+		) {
+			dispatch( { type: 'SELECT_SECTOR', sectorId: remembered } );
+		}
+	};
+
+export const getBalance =
+	() =>
+	async ( { dispatch }: ThunkArgs ): Promise< void > => {
+		dispatch(
+			receiveBalance(
+				await getClient().get< Balance >( '/billing/balance/' )
+			)
+		);
+	};
+
+export const getResource =
+	( path: string ) =>
+	async ( { dispatch }: ThunkArgs ): Promise< void > => {
+		try {
+			dispatch( receiveResource( path, await getClient().get( path ) ) );
+		} catch ( error ) {
+			dispatch(
+				receiveResourceError(
+					path,
+					errorMessage( error, 'Could not load this.' )
+				)
+			);
+		}
+	};

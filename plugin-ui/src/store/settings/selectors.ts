@@ -1,0 +1,53 @@
+/**
+ * External dependencies
+ */
+import type { Balance, Sector } from '@igny8/shared-types';
+
+/**
+ * Internal dependencies
+ */
+import type { SessionError, SessionInfo, SettingsState } from './types';
+
+export function getSession( state: SettingsState ): SessionInfo | null {
+	return state.session;
+}
+
+export function getSessionError( state: SettingsState ): SessionError | null {
+	return state.sessionError;
+}
+
+/** Whether the cloud role may change things (viewers only read). */
+export function canEdit( state: SettingsState ): boolean {
+	return state.session !== null && state.session.role !== 'viewer';
+}
+
+export function getSectors( state: SettingsState ): Sector[] | null {
+	return state.sectors;
+}
+
+export function getSelectedSectorId( state: SettingsState ): number | null {
+	return state.selectedSectorId;
+}
+
+export function getBalance( state: SettingsState ): Balance | null {
+	return state.balance;
+}
+
+/**
+ * A cloud document by path (e.g. `/system/settings/ai/`); undefined until loaded.
+ * @param state Store state.
+ * @param path  API path under /api/v1.
+ */
+export function getResource< T = unknown >(
+	state: SettingsState,
+	path: string
+): T | undefined {
+	return state.resources[ path ] as T | undefined;
+}
+
+export function getResourceError(
+	state: SettingsState,
+	path: string
+): string | null {
+	return state.resourceErrors[ path ] ?? null;
+}

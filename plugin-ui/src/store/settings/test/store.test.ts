@@ -1,0 +1,43 @@
+/**
+ * Internal dependencies
+ */
+import reducer, { initialState } from '../reducer';
+import { receiveSectors, receiveSession } from '../actions';
+import { canEdit, getSelectedSectorId } from '../selectors';
+
+const sector = ( id: number ) => ( { id, name: `S${ id }` } ) as never;
+
+describe( 'settings store', () => {
+	it( 'selects the first sector when none (or a vanished one) is selected', () => {
+		let state = reducer(
+			initialState,
+			receiveSectors( [ sector( 4 ), sector( 5 ) ] )
+		);
+		expect( getSelectedSectorId( state ) ).toBe( 4 );
+		state = reducer( state, {
+			type: 'SELECT_SECTOR',
+			sectorId: 5,
+		} as never );
+		state = reducer(
+			state,
+			receiveSectors( [ sector( 5 ), sector( 6 ) ] )
+		);
+		expect( getSelectedSectorId( state ) ).toBe( 5 );
+		state = reducer( state, receiveSectors( [ sector( 6 ) ] ) );
+		expect( getSelectedSectorId( state ) ).toBe( 6 );
+	} );
+
+	it( 'lets admins and editors change things, viewers only read', () => {
+		const as = ( role: 'admin' | 'editor' | 'viewer' ) =>
+			canEdit(
+				reducer(
+					initialState,
+					receiveSession( { siteId: 1, role, cloudUrl: 'x' } )
+				)
+			);
+		expect( as( 'admin' ) ).toBe( true );
+		expect( as( 'editor' ) ).toBe( true );
+		expect( as( 'viewer' ) ).toBe( false );
+		expect( canEdit( initialState ) ).toBe( false );
+	} );
+} );

@@ -1,0 +1,34 @@
+/**
+ * External dependencies
+ */
+import type { Balance, Sector } from '@igny8/shared-types';
+
+/**
+ * Internal dependencies
+ */
+import type { ApiErrorKind } from '../../api/errors';
+import type { CloudRole } from '../../api/session';
+
+export interface SessionInfo {
+	siteId: number | null;
+	role: CloudRole;
+	cloudUrl: string;
+}
+
+export interface SessionError {
+	kind: ApiErrorKind;
+	message: string;
+}
+
+export interface SettingsState {
+	session: SessionInfo | null;
+	sessionError: SessionError | null;
+	sectors: Sector[] | null;
+	selectedSectorId: number | null;
+	balance: Balance | null;
+	/** Other cloud documents read as-is (AI settings, usage…), by path. */
+	resources: Record< string, unknown >;
+	resourceErrors: Record< string, string >;
+}
+
+export const SECTOR_STORAGE_KEY = 'igny8.sector';

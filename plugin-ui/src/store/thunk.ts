@@ -1,0 +1,23 @@
+/**
+ * What `@wordpress/data` passes a thunk action or resolver. The store's
+ * action creators (including the metadata ones such as
+ * `invalidateResolutionForStoreSelector`) and selectors are reachable by name.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any -- bound creators of any shape, looked up by name */
+export type BoundActions = { [ name: string ]: any };
+export type ThunkDispatch = ( ( action: {
+	type: string;
+	[ key: string ]: unknown;
+} ) => unknown ) &
+	BoundActions;
+export type BoundSelectors = { [ name: string ]: any };
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export interface ThunkArgs {
+	dispatch: ThunkDispatch;
+	select: BoundSelectors;
+	registry: {
+		dispatch: ( store: string ) => BoundActions;
+		select: ( store: string ) => BoundSelectors;
+	};
+}

@@ -1,0 +1,52 @@
+/**
+ * External dependencies
+ */
+import type { Content, PublishingRecord } from '@igny8/shared-types';
+
+/**
+ * Internal dependencies
+ */
+import type { Query } from '../../api/client';
+import { listSelector, queryKey } from '../collection';
+import type { WriterKind, WriterState } from './types';
+
+export const getTasks = listSelector( ( state: WriterState ) => state.tasks );
+export const getContentList = listSelector(
+	( state: WriterState ) => state.content
+);
+export const getImages = listSelector( ( state: WriterState ) => state.images );
+export const getPublishingRecords = listSelector(
+	( state: WriterState ) => state.records
+);
+
+export function getContent(
+	state: WriterState,
+	id: number
+): Content | undefined {
+	return state.content.byId[ id ];
+}
+
+/** The newest publishing record of a content item among those loaded. */
+export function getLatestRecordFor(
+	state: WriterState,
+	contentId: number
+): PublishingRecord | undefined {
+	let latest: PublishingRecord | undefined;
+	Object.values( state.records.byId ).forEach( ( record ) => {
+		if (
+			record.content_id === contentId &&
+			( ! latest || record.id > latest.id )
+		) {
+			latest = record;
+		}
+	} );
+	return latest;
+}
+
+export function getListError(
+	state: WriterState,
+	kind: WriterKind,
+	query: Query = {}
+): string | null {
+	return state[ kind ].errors[ queryKey( query ) ] ?? null;
+}
