@@ -47,3 +47,12 @@ add_action(
 		\IGNY8\Bridge\Plugin::instance()->register();
 	}
 );
+
+/**
+ * Sends the IGNY8 outbox now (what WP-cron does every minute).
+ *
+ * @return array{sent: int, failed: int, rejected: int, locked: bool, error: string|null}
+ */
+function igny8_bridge_drain_outbox(): array {
+	return \IGNY8\Bridge\Plugin::instance()->drainer()->drain();
+}

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { aiRoutes } from './ai/routes';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
+import { CorsOrigins } from './http/cors-origins';
 import { docsPage } from './http/docs';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
@@ -12,10 +13,14 @@ import { requestId } from './http/request-id';
 import { mountRoutes, type AnyRoute } from './http/route';
 import { createGate } from './modules/auth/gate';
 import { authRoutes } from './modules/auth/routes';
+import { integrationRoutes } from './modules/integration/routes';
 import { keywordImportRoutes } from './modules/planner/import';
+import { estimateRoutes } from './modules/billing/estimate';
 import { billingRoutes } from './modules/billing/routes';
 import { plannerRoutes } from './modules/planner/routes';
+import { publisherRoutes } from './modules/publisher/routes';
 import { HealthService } from './modules/system/health';
+import { systemConfigRoutes } from './modules/system/config-routes';
 import { healthRoutes } from './modules/system/routes';
 import { tenancyRoutes } from './modules/tenancy/routes';
 import { writerRoutes } from './modules/writer/routes';
@@ -36,6 +41,10 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...aiRoutes( services.ai, models ),
 		...plannerRoutes( { db: context.db, models, ...services } ),
 		...billingRoutes( { db: context.db, models } ),
+		...estimateRoutes( services.ai, services.credits ),
+		...systemConfigRoutes( { models, ...services } ),
+		...integrationRoutes( { models, ...services } ),
+		...publisherRoutes( { models, ...services } ),
 	];
 }
 
@@ -45,6 +54,10 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
  */
 export function createApp( context: AppContext ): Express {
 	const app = express();
+	const corsOrigins = new CorsOrigins(
+		context.db,
+		context.config.corsOrigins
+	);
 	app.disable( 'x-powered-by' );
 	app.set( 'trust proxy', 'loopback' );
 	app.use( requestId );
@@ -52,11 +65,12 @@ export function createApp( context: AppContext ): Express {
 	app.use( helmet() );
 	app.use(
 		cors( {
-			origin: ( origin, callback ) =>
-				callback(
-					null,
-					! origin || context.config.corsOrigins.includes( origin )
-				),
+			origin: ( origin, callback ) => {
+				corsOrigins.allows( origin ).then(
+					( allowed ) => callback( null, allowed ),
+					( error: Error ) => callback( error )
+				);
+			},
 			allowedHeaders: [
 				'Authorization',
 				'Content-Type',

@@ -54,6 +54,9 @@ export async function boot(
 		queue,
 	} );
 	queue.define( services.ai.job() );
+	queue.define( services.grants.job() );
+	queue.define( services.integrations.syncJob() );
+	queue.define( services.publisher.job() );
 	return { config, logger, db, models, secrets, queue, services };
 }
 

@@ -1,4 +1,5 @@
 import { AiEngine } from './ai/engine';
+import { AiProvider, providerSettings } from './ai/provider';
 import type { Config } from './config';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
@@ -9,9 +10,17 @@ import type { Secrets } from './modules/auth/secrets';
 import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
 import { CreditService } from './modules/billing/credits';
+import { GrantService } from './modules/billing/grants';
+import { PriceBook } from './modules/billing/prices';
+import { EventService } from './modules/integration/events';
+import { IntegrationService } from './modules/integration/service';
 import { ClusterService } from './modules/planner/clusters';
 import { IdeaService } from './modules/planner/ideas';
 import { KeywordService } from './modules/planner/keywords';
+import { PublisherService } from './modules/publisher/service';
+import { AiSettingsService } from './modules/system/ai-settings';
+import { ProfileService } from './modules/system/profiles';
+import { PromptService } from './modules/system/prompts';
 import { SectorService } from './modules/tenancy/sectors';
 import { SiteService } from './modules/tenancy/sites';
 import { UserService } from './modules/tenancy/users';
@@ -30,7 +39,15 @@ export type Services = {
 	clusters: ClusterService;
 	ideas: IdeaService;
 	credits: CreditService;
+	prices: PriceBook;
+	grants: GrantService;
+	prompts: PromptService;
+	profiles: ProfileService;
+	aiSettings: AiSettingsService;
 	ai: AiEngine;
+	integrations: IntegrationService;
+	events: EventService;
+	publisher: PublisherService;
 };
 
 export function createServices( deps: {
@@ -47,6 +64,32 @@ export function createServices( deps: {
 	const tracker = new RequestTracker( db.sequelize, logger );
 	tracker.start();
 	const credits = new CreditService( db );
+	const prices = new PriceBook( db );
+	const prompts = new PromptService( db, models );
+	// One server provider (one HTTP client) for every account without its own key.
+	const provider = new AiProvider( providerSettings( config ) );
+	const aiSettings = new AiSettingsService(
+		config,
+		models,
+		secrets,
+		provider
+	);
+	const integrations = new IntegrationService( {
+		db,
+		models,
+		secrets,
+		queue,
+		logger,
+	} );
+	const publisher = new PublisherService( {
+		db,
+		models,
+		queue,
+		logger,
+		integrations,
+	} );
+	// Like the tracker: only looks for due retries and enqueues them; whoever runs workers pushes.
+	publisher.start();
 	return {
 		auth,
 		apiKeys: new SiteApiKeyService( models ),
@@ -59,11 +102,32 @@ export function createServices( deps: {
 		clusters: new ClusterService( db, models ),
 		ideas: new IdeaService( db, models ),
 		credits,
-		ai: new AiEngine( { config, logger, db, models, queue, credits } ),
+		prices,
+		grants: new GrantService( db, credits, queue, logger ),
+		prompts,
+		profiles: new ProfileService( db, models ),
+		aiSettings,
+		ai: new AiEngine( {
+			config,
+			logger,
+			db,
+			models,
+			queue,
+			credits,
+			prices,
+			prompts,
+			provider,
+			aiSettings,
+		} ),
+		integrations,
+		events: new EventService( { db, models, logger } ),
+		publisher,
 	};
 }
 
 export async function closeServices( services: Services ): Promise< void > {
+	services.publisher.stop();
+	services.grants.stop();
 	await services.tracker.stop();
 	await services.throttle.close();
 }

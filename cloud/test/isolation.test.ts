@@ -24,6 +24,10 @@ describe( 'tenant isolation', () => {
 	let bWriter: WriterFixtures;
 	let bRunId: number;
 	let bContent: ContentFixtures;
+	let bIntegrationId: number;
+	let bRecordId: number;
+	let bProfileId: number;
+	let bStrategyId: number;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
@@ -45,6 +49,35 @@ describe( 'tenant isolation', () => {
 			} )
 		).id;
 		bContent = await addContent( cloud, b );
+		bIntegrationId = (
+			await cloud.context.models.SiteIntegration.create( {
+				account_id: b.accountId,
+				site_id: b.siteId,
+				platform: 'wordpress',
+			} )
+		).id;
+		bRecordId = (
+			await cloud.context.models.PublishingRecord.create( {
+				account_id: b.accountId,
+				site_id: b.siteId,
+				sector_id: b.sectorId,
+				content_id: bWriter.contentId,
+				task_id: null,
+			} )
+		).id;
+		bProfileId = (
+			await cloud.context.models.AuthorProfile.create( {
+				account_id: b.accountId,
+				name: 'Bravo voice',
+			} )
+		).id;
+		bStrategyId = (
+			await cloud.context.models.ContentStrategy.create( {
+				account_id: b.accountId,
+				sector_id: b.sectorId,
+				name: 'Bravo strategy',
+			} )
+		).id;
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -75,6 +108,10 @@ describe( 'tenant isolation', () => {
 			'/planner/keywords/': bContent.keywordId,
 			'/planner/clusters/': bContent.clusterId,
 			'/planner/ideas/': bContent.ideaId,
+			'/integration/integrations/': bIntegrationId,
+			'/publisher/publishing-records/': bRecordId,
+			'/system/author-profiles/': bProfileId,
+			'/system/strategies/': bStrategyId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -106,6 +143,8 @@ describe( 'tenant isolation', () => {
 			'put /writer/images/:id/': { alt_text: 'Hijacked' },
 			'patch /writer/images/:id/': { is_featured: true },
 			'post /system/ai-runs/:id/cancel/': {},
+			'patch /system/author-profiles/:id/': { name: 'Hijacked' },
+			'patch /system/strategies/:id/': { name: 'Hijacked' },
 			'put /planner/keywords/:id/': { search_volume: 1 },
 			'patch /planner/keywords/:id/': { search_volume: 1 },
 			'put /planner/clusters/:id/': { name: 'Hijacked' },
@@ -113,6 +152,11 @@ describe( 'tenant isolation', () => {
 			'put /planner/ideas/:id/': { title: 'Hijacked' },
 			'patch /planner/ideas/:id/': { title: 'Hijacked' },
 			'post /planner/ideas/:id/to_task/': {},
+			'patch /integration/integrations/:id/': { sync_enabled: false },
+			'post /integration/integrations/:id/update-structure/': {
+				metadata: { post_types: [] },
+			},
+			'post /integration/integrations/:id/sync/': { mode: 'full' },
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}
@@ -340,6 +384,8 @@ describe( 'tenant isolation', () => {
 						'Task',
 						'Content',
 						'Image',
+						'SiteIntegration',
+						'PublishingRecord',
 					] as const
 				 ).map( async ( name ) => [
 					name,

@@ -10,6 +10,7 @@ import {
 	type Actor,
 	type Tenant,
 } from './fixtures';
+import { encryptSecret } from '../src/modules/auth/crypto';
 import { startTestCloud, type TestCloud } from './support';
 
 /**
@@ -33,6 +34,30 @@ const EXPECTED: Record< string, Role[] > = {
 	'PATCH /auth/sectors/:id/': MANAGERS,
 	'DELETE /auth/sectors/:id/': MANAGERS,
 	'POST /auth/change-password/': [ ...ROLES ],
+	// Account-wide AI configuration: what every run of the account writes with.
+	'POST /system/prompts/': MANAGERS,
+	'PUT /system/prompts/:key/': MANAGERS,
+	'DELETE /system/prompts/:key/': MANAGERS,
+	'POST /system/author-profiles/': MANAGERS,
+	'PATCH /system/author-profiles/:id/': MANAGERS,
+	'DELETE /system/author-profiles/:id/': MANAGERS,
+	'POST /system/strategies/': MANAGERS,
+	'PATCH /system/strategies/:id/': MANAGERS,
+	'DELETE /system/strategies/:id/': MANAGERS,
+	// Which provider account pays, and possibly a key: the owner's call.
+	'PUT /system/settings/ai/': [ 'owner' ],
+	// Changes nothing: anyone who can read the account may ask a price.
+	'POST /billing/estimate/': [ ...ROLES ],
+	'POST /integration/integrations/': MANAGERS,
+	'PATCH /integration/integrations/:id/': MANAGERS,
+	'DELETE /integration/integrations/:id/': MANAGERS,
+	'POST /integration/integrations/:id/update-structure/': MANAGERS,
+	'POST /integration/integrations/:id/sync/': MANAGERS,
+	// Only a WordPress site with its own key: no person's role may.
+	'POST /integration/integrations/test-connection/': [],
+	'POST /integration/events/': [],
+	'POST /auth/site-session/': [],
+	'POST /publisher/publish/': WRITERS,
 	...Object.fromEntries(
 		[
 			'POST /planner/keywords/',
@@ -56,7 +81,11 @@ const EXPECTED: Record< string, Role[] > = {
 			'POST /planner/keywords/import/',
 			'POST /planner/keywords/import/preview/',
 			'POST /planner/clusters/generate_ideas/',
+			'POST /planner/keywords/auto_cluster/',
 			'POST /system/ai-runs/:id/cancel/',
+			'POST /writer/tasks/generate_content/',
+			'POST /writer/tasks/generate_image_prompts/',
+			'POST /writer/tasks/generate_images/',
 		].map( ( key ) => [ key, WRITERS ] )
 	),
 	...Object.fromEntries(
@@ -220,10 +249,158 @@ describe( 'the role matrix', () => {
 			started_at: null,
 			finished_at: null,
 		} );
+		// Creating one is a case of its own: that target site must have none yet.
+		const integration = await models.SiteIntegration.create( {
+			platform:
+				route === 'POST /integration/integrations/'
+					? 'wix'
+					: 'wordpress',
+			account_id: tenant.accountId,
+			site_id: site.id,
+			config_json: { rest_url: 'http://127.0.0.1:9/wp-json/' },
+			credentials_json: {
+				api_key: encryptSecret(
+					cloud.context.secrets.encryptionKey,
+					'ig8_unreachable'
+				),
+			},
+		} );
+		if ( route.startsWith( 'POST /writer/tasks/generate_' ) ) {
+			// An article costs 5, prompts 1 each, images 2 each; and a prompt waiting to be drawn.
+			await cloud.context.services.credits.add(
+				tenant.accountId,
+				10,
+				'grant',
+				'Matrix',
+				`matrix-writer-${ n }`
+			);
+			await models.Image.create( {
+				...scope,
+				task_id: task.id,
+				content_id: content.id,
+				prompt: 'A trail at dawn',
+				image_url: null,
+				storage_path: null,
+			} );
+		}
+		const profile = await models.AuthorProfile.create( {
+			account_id: tenant.accountId,
+			name: `Voice ${ n }`,
+		} );
+		const strategy = await models.ContentStrategy.create( {
+			account_id: tenant.accountId,
+			sector_id: null,
+			name: `Strategy ${ n }`,
+		} );
 		const table: Record<
 			string,
 			{ url: string; body?: object; upload?: { sectorId: number } }
 		> = {
+			'POST /system/prompts/': {
+				url: '/system/prompts/',
+				body: {
+					key: 'generate_ideas',
+					system: `System ${ n }`,
+					user: '{{count}} ideas for {{cluster_name}}',
+				},
+			},
+			'PUT /system/prompts/:key/': {
+				url: '/system/prompts/generate_ideas/',
+				body: { system: `System ${ n }`, user: '{{count}} ideas' },
+			},
+			'DELETE /system/prompts/:key/': {
+				url: '/system/prompts/generate_ideas/',
+			},
+			'POST /system/author-profiles/': {
+				url: '/system/author-profiles/',
+				body: { name: `New voice ${ n }`, tone: 'warm' },
+			},
+			'PATCH /system/author-profiles/:id/': {
+				url: `/system/author-profiles/${ profile.id }/`,
+				body: { tone: 'dry' },
+			},
+			'DELETE /system/author-profiles/:id/': {
+				url: `/system/author-profiles/${ profile.id }/`,
+			},
+			'POST /system/strategies/': {
+				url: '/system/strategies/',
+				body: { name: `New strategy ${ n }`, sector_id: sector.id },
+			},
+			'PATCH /system/strategies/:id/': {
+				url: `/system/strategies/${ strategy.id }/`,
+				body: { instructions: 'Short paragraphs.' },
+			},
+			'DELETE /system/strategies/:id/': {
+				url: `/system/strategies/${ strategy.id }/`,
+			},
+			'PUT /system/settings/ai/': {
+				url: '/system/settings/ai/',
+				body: { temperature: 0.5 },
+			},
+			'POST /billing/estimate/': {
+				url: '/billing/estimate/',
+				body: {
+					function: 'generate_ideas',
+					input: {
+						cluster_ids: [ cluster.id ],
+						ideas_per_cluster: 1,
+					},
+				},
+			},
+			'POST /writer/tasks/generate_content/': {
+				url: '/writer/tasks/generate_content/',
+				body: { ids: [ task.id ] },
+			},
+			'POST /writer/tasks/generate_image_prompts/': {
+				url: '/writer/tasks/generate_image_prompts/',
+				body: { ids: [ task.id ], in_article_images: 1 },
+			},
+			'POST /writer/tasks/generate_images/': {
+				url: '/writer/tasks/generate_images/',
+				body: { ids: [ task.id ] },
+			},
+			'POST /integration/integrations/': {
+				url: '/integration/integrations/',
+				body: { site_id: site.id },
+			},
+			'PATCH /integration/integrations/:id/': {
+				url: `/integration/integrations/${ integration.id }/`,
+				body: { sync_enabled: false },
+			},
+			'DELETE /integration/integrations/:id/': {
+				url: `/integration/integrations/${ integration.id }/`,
+			},
+			'POST /integration/integrations/:id/update-structure/': {
+				url: `/integration/integrations/${ integration.id }/update-structure/`,
+				body: { metadata: { post_types: [] } },
+			},
+			'POST /integration/integrations/:id/sync/': {
+				url: `/integration/integrations/${ integration.id }/sync/`,
+				body: { mode: 'full' },
+			},
+			'POST /integration/integrations/test-connection/': {
+				url: '/integration/integrations/test-connection/',
+				body: {
+					site_url: 'https://example.test',
+					rest_url: 'https://example.test/wp-json/',
+					metadata: {},
+				},
+			},
+			'POST /auth/site-session/': {
+				url: '/auth/site-session/',
+				body: {
+					wp_user: { id: 1, login: 'admin', display_name: 'Admin' },
+					role: 'admin',
+				},
+			},
+			'POST /integration/events/': {
+				url: '/integration/events/',
+				body: { events: [ {} ] },
+			},
+			'POST /publisher/publish/': {
+				url: '/publisher/publish/',
+				body: { content_ids: [ content.id ] },
+			},
 			'POST /planner/keywords/import/': {
 				url: '/planner/keywords/import/',
 				upload: { sectorId: sector.id },
@@ -306,6 +483,10 @@ describe( 'the role matrix', () => {
 			'POST /planner/clusters/generate_ideas/': {
 				url: '/planner/clusters/generate_ideas/',
 				body: { ids: [ cluster.id ], ideas_per_cluster: 1 },
+			},
+			'POST /planner/keywords/auto_cluster/': {
+				url: '/planner/keywords/auto_cluster/',
+				body: { ids: [ keyword.id ], method: 'lexical' },
 			},
 			'POST /system/ai-runs/:id/cancel/': {
 				url: `/system/ai-runs/${ run.id }/cancel/`,

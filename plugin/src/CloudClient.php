@@ -18,6 +18,8 @@ use WP_Error;
 final class CloudClient {
 
 	public const HEALTH_PATH     = '/api/v1/health/';
+	public const TEST_PATH       = '/api/v1/integration/integrations/test-connection/';
+	public const EVENTS_PATH     = '/api/v1/integration/events/';
 	public const DEFAULT_TIMEOUT = 5;
 	public const API_KEY_HEADER  = 'X-IGNY8-API-Key';
 
@@ -91,6 +93,36 @@ final class CloudClient {
 	}
 
 	/**
+	 * Sends a JSON POST to the cloud (with the site key) and returns the envelope's `data`.
+	 *
+	 * @param string               $path    Path under the cloud URL, starting with a slash.
+	 * @param array<string, mixed> $body    The JSON body.
+	 * @param int                  $timeout Seconds.
+	 * @return array<string, mixed>|WP_Error Errors carry `status` (HTTP code, 0 when unreachable).
+	 */
+	public function post( string $path, array $body, int $timeout = 15 ) {
+		$base = $this->options->cloud_url();
+		$key  = $this->options->api_key();
+		if ( null === $base || null === $key ) {
+			return new WP_Error( 'igny8_not_configured', __( 'The IGNY8 cloud URL or the site API key is not set.', 'igny8-bridge' ), array( 'status' => 0 ) );
+		}
+		$response = wp_remote_post(
+			$base . $path,
+			array(
+				'timeout'     => $timeout,
+				'redirection' => 0,
+				'headers'     => array(
+					'Accept'             => 'application/json',
+					'Content-Type'       => 'application/json',
+					self::API_KEY_HEADER => $key,
+				),
+				'body'        => (string) wp_json_encode( $body ),
+			)
+		);
+		return $this->parse_response( $response );
+	}
+
+	/**
 	 * Turns a WordPress HTTP API response into the envelope's `data` or an error.
 	 *
 	 * @param array<string, mixed>|WP_Error $response What `wp_remote_request()` returned.
@@ -104,7 +136,8 @@ final class CloudClient {
 					/* translators: %s: the transport error, e.g. "cURL error 7: Failed to connect". */
 					__( 'Could not reach the IGNY8 cloud: %s', 'igny8-bridge' ),
 					$response->get_error_message()
-				)
+				),
+				array( 'status' => 0 )
 			);
 		}
 
@@ -134,7 +167,8 @@ final class CloudClient {
 		if ( ! is_array( $body ) || true !== ( $body['success'] ?? null ) || ! isset( $body['data'] ) || ! is_array( $body['data'] ) ) {
 			return new WP_Error(
 				'igny8_bad_response',
-				__( 'The IGNY8 cloud sent a response this plugin does not understand. Check the cloud URL.', 'igny8-bridge' )
+				__( 'The IGNY8 cloud sent a response this plugin does not understand. Check the cloud URL.', 'igny8-bridge' ),
+				array( 'status' => $code )
 			);
 		}
 

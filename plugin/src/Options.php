@@ -17,11 +17,27 @@ namespace IGNY8\Bridge;
  */
 final class Options {
 
-	public const CLOUD_URL = 'igny8_cloud_url';
-	public const API_KEY   = 'igny8_api_key';
+	public const CLOUD_URL          = 'igny8_cloud_url';
+	public const API_KEY            = 'igny8_api_key';
+	public const SYNCED_POST_TYPES  = 'igny8_synced_post_types';
+	public const REMOVE_META        = 'igny8_uninstall_remove_meta';
+	public const CONNECTION         = 'igny8_connection';
+	public const OUTBOX_STATE       = 'igny8_outbox_state';
+	public const DB_VERSION         = 'igny8_db_version';
+	public const STRUCTURE_HASH     = 'igny8_structure_hash';
+	public const DEFAULT_POST_TYPES = array( 'post', 'page' );
 
 	/** Every option the plugin owns (uninstall.php repeats this list). */
-	public const ALL = array( self::CLOUD_URL, self::API_KEY );
+	public const ALL = array(
+		self::CLOUD_URL,
+		self::API_KEY,
+		self::SYNCED_POST_TYPES,
+		self::REMOVE_META,
+		self::CONNECTION,
+		self::OUTBOX_STATE,
+		self::DB_VERSION,
+		self::STRUCTURE_HASH,
+	);
 
 	/**
 	 * Creates the options on activation without overwriting existing values.
@@ -29,6 +45,88 @@ final class Options {
 	public function install(): void {
 		add_option( self::CLOUD_URL, '', '', false );
 		add_option( self::API_KEY, '', '', false );
+		add_option( self::SYNCED_POST_TYPES, self::DEFAULT_POST_TYPES, '', false );
+		add_option( self::REMOVE_META, '0', '', false );
+	}
+
+	/**
+	 * The post types whose every post is reported to the cloud.
+	 *
+	 * @return string[]
+	 */
+	public function synced_post_types(): array {
+		$value = get_option( self::SYNCED_POST_TYPES, self::DEFAULT_POST_TYPES );
+		if ( ! is_array( $value ) ) {
+			return self::DEFAULT_POST_TYPES;
+		}
+		return array_values( array_filter( array_map( 'sanitize_key', $value ) ) );
+	}
+
+	/**
+	 * Stores the synced post types; unknown types are dropped.
+	 *
+	 * @param string[] $types Post type names.
+	 */
+	public function set_synced_post_types( array $types ): void {
+		$known = array_values( array_filter( array_map( 'sanitize_key', $types ), 'post_type_exists' ) );
+		update_option( self::SYNCED_POST_TYPES, array_values( array_unique( $known ) ), false );
+	}
+
+	/**
+	 * Whether uninstalling should also delete the `_igny8_*` post meta.
+	 */
+	public function remove_meta_on_uninstall(): bool {
+		return '1' === (string) get_option( self::REMOVE_META, '0' );
+	}
+
+	/**
+	 * @param bool $remove Whether uninstall deletes the post meta.
+	 */
+	public function set_remove_meta_on_uninstall( bool $remove ): void {
+		update_option( self::REMOVE_META, $remove ? '1' : '0', false );
+	}
+
+	/**
+	 * What the last connection test found.
+	 *
+	 * @return array{connected: bool, checked_at: string, error: string, integration_id: int|null, console_url: string}
+	 */
+	public function connection(): array {
+		$value = get_option( self::CONNECTION, array() );
+		$value = is_array( $value ) ? $value : array();
+		return array(
+			'connected'      => ! empty( $value['connected'] ),
+			'checked_at'     => isset( $value['checked_at'] ) ? (string) $value['checked_at'] : '',
+			'error'          => isset( $value['error'] ) ? (string) $value['error'] : '',
+			'integration_id' => isset( $value['integration_id'] ) && is_numeric( $value['integration_id'] ) ? (int) $value['integration_id'] : null,
+			'console_url'    => isset( $value['console_url'] ) ? (string) $value['console_url'] : '',
+		);
+	}
+
+	/**
+	 * Records the outcome of a connection test.
+	 *
+	 * @param array<string, mixed> $state See connection().
+	 */
+	public function set_connection( array $state ): void {
+		update_option( self::CONNECTION, $state, false );
+	}
+
+	/**
+	 * Forgets the key and the connection state; the cloud URL stays for reconnecting.
+	 */
+	public function disconnect(): void {
+		update_option( self::API_KEY, '', false );
+		delete_option( self::CONNECTION );
+	}
+
+	/**
+	 * The first 12 characters of the key, which identify it without revealing it.
+	 */
+	public function api_key_prefix(): ?string {
+		$key = $this->api_key();
+		// A short (test) key would be shown whole: never show more than half of it.
+		return null === $key ? null : substr( $key, 0, min( 12, intdiv( strlen( $key ), 2 ) ) ) . '…';
 	}
 
 	/**

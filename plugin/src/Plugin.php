@@ -11,7 +11,18 @@ namespace IGNY8\Bridge;
 
 use IGNY8\Bridge\Admin\AdminPage;
 use IGNY8\Bridge\Admin\AssetLoader;
+use IGNY8\Bridge\Admin\EditorSidebar;
+use IGNY8\Bridge\Admin\PostScreens;
+use IGNY8\Bridge\Admin\SettingsPage;
+use IGNY8\Bridge\Publishing\MediaImporter;
+use IGNY8\Bridge\Publishing\PostPublisher;
+use IGNY8\Bridge\Rest\BridgeController;
 use IGNY8\Bridge\Rest\ConnectionController;
+use IGNY8\Bridge\Rest\SessionController;
+use IGNY8\Bridge\Security\RequestVerifier;
+use IGNY8\Bridge\Sync\EventRecorder;
+use IGNY8\Bridge\Sync\Outbox;
+use IGNY8\Bridge\Sync\OutboxDrainer;
 
 /**
  * Builds every service once and hooks them into WordPress. This is the only
@@ -52,6 +63,46 @@ final class Plugin {
 	private $connection_controller;
 
 	/**
+	 * @var Outbox
+	 */
+	private $outbox;
+
+	/**
+	 * @var EventRecorder
+	 */
+	private $events;
+
+	/**
+	 * @var OutboxDrainer
+	 */
+	private $drainer;
+
+	/**
+	 * @var SiteMetadata
+	 */
+	private $metadata;
+
+	/**
+	 * @var PostPublisher
+	 */
+	private $publisher;
+
+	/**
+	 * @var BridgeController
+	 */
+	private $bridge_controller;
+
+	/**
+	 * @var SettingsPage
+	 */
+	private $settings_page;
+
+	/**
+	 * @var PostScreens
+	 */
+	private $post_screens;
+
+	/**
 	 * Whether `register()` already ran.
 	 *
 	 * @var bool
@@ -68,6 +119,14 @@ final class Plugin {
 		);
 		$this->admin_page            = new AdminPage( $this->assets );
 		$this->connection_controller = new ConnectionController( $this->options, $this->cloud );
+		$this->outbox                = new Outbox();
+		$this->metadata              = new SiteMetadata( $this->options );
+		$this->events                = new EventRecorder( $this->options, $this->outbox, $this->metadata );
+		$this->drainer               = new OutboxDrainer( $this->options, $this->outbox, $this->cloud );
+		$this->publisher             = new PostPublisher( new MediaImporter( $this->options ), $this->events );
+		$this->bridge_controller     = new BridgeController( $this->options, new RequestVerifier( $this->options ), $this->metadata, $this->publisher );
+		$this->settings_page         = new SettingsPage( $this->options, $this->cloud, $this->outbox, $this->drainer, $this->metadata );
+		$this->post_screens          = new PostScreens( $this->options, $this->events, $this->drainer );
 	}
 
 	/**
@@ -89,10 +148,20 @@ final class Plugin {
 		}
 		$this->registered = true;
 
+		Schema::maybe_upgrade();
 		add_action( 'init', array( $this, 'load_textdomain' ) );
 		add_action( 'rest_api_init', array( $this->connection_controller, 'register_routes' ) );
+		add_action( 'rest_api_init', array( $this->bridge_controller, 'register_routes' ) );
 		add_action( 'admin_menu', array( $this->admin_page, 'register_menu' ) );
 		add_action( 'admin_enqueue_scripts', array( $this->admin_page, 'enqueue_assets' ) );
+		add_action( 'admin_init', array( OutboxDrainer::class, 'schedule' ) );
+		$this->events->register();
+		$this->drainer->register();
+		$this->settings_page->register();
+		$this->post_screens->register();
+		// The editor's workspace: cloud session for the screens, block-editor sidebar.
+		add_action( 'rest_api_init', array( new SessionController( $this->options, $this->cloud ), 'register_routes' ) );
+		( new EditorSidebar( $this->assets, $this->options, $this->events, $this->drainer ) )->register();
 	}
 
 	/**
@@ -106,13 +175,21 @@ final class Plugin {
 	 * Activation: create the options with autoload off.
 	 */
 	public static function activate(): void {
-		( new Options() )->install();
+		$options = new Options();
+		$options->install();
+		Schema::install();
+		OutboxDrainer::schedule();
+		// Reactivating a configured site re-registers it with the cloud (the protocol's "on activation").
+		if ( $options->is_configured() ) {
+			self::instance()->settings_page->test_connection();
+		}
 	}
 
 	/**
-	 * Deactivation: settings stay (uninstall removes them); nothing is scheduled yet.
+	 * Deactivation: settings and queued events stay (uninstall removes them); the cron event goes.
 	 */
 	public static function deactivate(): void {
+		OutboxDrainer::unschedule();
 	}
 
 	public function options(): Options {
@@ -133,5 +210,25 @@ final class Plugin {
 
 	public function connection_controller(): ConnectionController {
 		return $this->connection_controller;
+	}
+
+	public function outbox(): Outbox {
+		return $this->outbox;
+	}
+
+	public function events(): EventRecorder {
+		return $this->events;
+	}
+
+	public function drainer(): OutboxDrainer {
+		return $this->drainer;
+	}
+
+	public function publisher(): PostPublisher {
+		return $this->publisher;
+	}
+
+	public function metadata(): SiteMetadata {
+		return $this->metadata;
 	}
 }

@@ -8,3 +8,5 @@ export * from './transitions';
 export * from './writer';
 export * from './billing';
 export * from './ai';
+export * from './integration';
+export * from './system';

@@ -8,11 +8,15 @@ export const taskStatusSchema = z.enum( [
 	'completed',
 	'published',
 ] );
+/** `scheduled`, `trashed` and `deleted` mirror the WordPress post (docs/bridge-protocol.md). */
 export const syncStatusSchema = z.enum( [
 	'draft',
 	'imported',
 	'synced',
 	'published',
+	'scheduled',
+	'trashed',
+	'deleted',
 ] );
 
 const title = z.string().trim().min( 1, 'may not be blank' ).max( 500 );

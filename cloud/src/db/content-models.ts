@@ -129,11 +129,19 @@ export interface ContentRow extends Model<
 	external_id: string | null;
 	external_type: string | null;
 	sync_status: CreationOptional<
-		'draft' | 'imported' | 'synced' | 'published'
+		| 'draft'
+		| 'imported'
+		| 'synced'
+		| 'published'
+		| 'scheduled'
+		| 'trashed'
+		| 'deleted'
 	>;
 	taxonomies: CreationOptional< Record< string, string[] > >;
 	attributes: CreationOptional< Record< string, unknown > >;
 	word_count: CreationOptional< number >;
+	/** Bumped by a trigger on every edit of what a push sends (migration 0009). */
+	revision: CreationOptional< number >;
 }
 
 export interface ImageRow extends Model<
@@ -314,6 +322,11 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 				type: DataTypes.INTEGER,
 				allowNull: false,
 				defaultValue: 0,
+			},
+			revision: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 1,
 			},
 		},
 		tableOptions( 'content' )

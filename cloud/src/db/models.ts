@@ -11,6 +11,14 @@ import type { Role } from '@igny8/shared-types';
 import { defineAiModels, type AiModels } from '../ai/run-model';
 import { bigint, id, tableOptions, timestamp, timestamps } from './attributes';
 import { defineContentModels, type ContentModels } from './content-models';
+import {
+	defineIntegrationModels,
+	type IntegrationModels,
+} from './integration-models';
+import {
+	defineSystemModels,
+	type SystemModels,
+} from '../modules/system/models';
 
 /**
  * Sequelize models over the tables the migrations create. Defined per
@@ -173,7 +181,9 @@ export interface CreditTransactionRow extends Model<
 }
 
 export type Models = ContentModels &
-	AiModels & {
+	AiModels &
+	IntegrationModels &
+	SystemModels & {
 		/** Read-only here: CreditService writes the ledger. */
 		CreditTransaction: Row< CreditTransactionRow >;
 		Plan: Row< PlanRow >;
@@ -385,6 +395,8 @@ export function defineModels( sequelize: Sequelize ): Models {
 	return {
 		...defineContentModels( sequelize ),
 		...defineAiModels( sequelize ),
+		...defineIntegrationModels( sequelize ),
+		...defineSystemModels( sequelize ),
 		CreditTransaction,
 		Plan,
 		Account,

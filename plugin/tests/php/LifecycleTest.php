@@ -26,7 +26,7 @@ final class LifecycleTest extends TestCase {
 
 		Plugin::activate();
 
-		foreach ( Options::ALL as $option ) {
+		foreach ( array( Options::CLOUD_URL, Options::API_KEY, Options::SYNCED_POST_TYPES, Options::REMOVE_META ) as $option ) {
 			$this->assertContains( $this->autoload_of( $option ), array( 'no', 'off' ), "{$option} is autoloaded" );
 		}
 	}
@@ -41,6 +41,23 @@ final class LifecycleTest extends TestCase {
 		( new Options() )->set_api_key( 'igny8_key_abcdefgh1234' );
 		$this->assertContains( $this->autoload_of( Options::API_KEY ), array( 'no', 'off' ) );
 		$this->assertSame( 'igny8_key_abcdefgh1234', ( new Options() )->api_key() );
+	}
+
+	public function test_the_key_prefix_shows_only_the_first_12_characters(): void {
+		$options = new Options();
+		$options->set_api_key( 'ig8_abcdefgh_SECRETPART_0123456789' );
+		$this->assertSame( 'ig8_abcdefgh…', $options->api_key_prefix() );
+		$options->set_api_key( 'short' );
+		$this->assertSame( 'sh…', $options->api_key_prefix() );
+	}
+
+	public function test_activation_creates_the_outbox_tables_and_schedules_the_drainer(): void {
+		global $wpdb;
+		Plugin::activate();
+		$this->assertSame( $wpdb->prefix . 'igny8_outbox', $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'igny8_outbox' ) ) );
+		$this->assertSame( $wpdb->prefix . 'igny8_request_ids', $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'igny8_request_ids' ) ) );
+		$this->assertIsInt( wp_next_scheduled( 'igny8_drain_outbox' ) );
+		$this->assertSame( \IGNY8\Bridge\Schema::VERSION, get_option( Options::DB_VERSION ) );
 	}
 
 	public function test_the_masked_api_key_shows_only_its_end(): void {
@@ -70,18 +87,5 @@ final class LifecycleTest extends TestCase {
 		$this->assertTrue( $options->is_configured() );
 	}
 
-	public function test_uninstall_deletes_every_option(): void {
-		$options = new Options();
-		$options->set_cloud_url( 'https://cloud.example.test' );
-		$options->set_api_key( 'igny8_key_abcdefgh1234' );
-
-		if ( ! defined( 'WP_UNINSTALL_PLUGIN' ) ) {
-			define( 'WP_UNINSTALL_PLUGIN', 'igny8-bridge/igny8-bridge.php' );
-		}
-		include IGNY8_BRIDGE_DIR . 'uninstall.php';
-
-		foreach ( Options::ALL as $option ) {
-			$this->assertFalse( get_option( $option ), "{$option} survived uninstall" );
-		}
-	}
+	// Uninstall drops tables (an implicit commit in MySQL): tests/e2e/bridge-lifecycle.test.ts covers it in a throw-away site.
 }

@@ -4,6 +4,7 @@ export * from './redis';
 export * from './wordpress/core';
 export * from './wordpress/site';
 export * from './wordpress/http';
+export * from './wordpress/bridge';
 export * from './wordpress/php';
 export * from './wordpress/database';
 export * from './wordpress/prepare';

@@ -5,6 +5,9 @@ import { migration as referenceData } from './0003-reference-data';
 import { migration as plannerWriter } from './0004-planner-writer';
 import { migration as creditLedger } from './0005-credit-ledger';
 import { migration as aiRuns } from './0006-ai-runs';
+import { migration as aiSettings } from './0007-ai-settings';
+import { migration as aiWriter } from './0008-ai-writer';
+import { migration as integration } from './0009-integration';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -14,4 +17,7 @@ export const MIGRATIONS: Migration[] = [
 	plannerWriter,
 	creditLedger,
 	aiRuns,
+	aiSettings,
+	aiWriter,
+	integration,
 ];

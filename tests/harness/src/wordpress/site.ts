@@ -46,8 +46,10 @@ export interface BuildSiteOptions {
 	dir: string;
 	database: string;
 	url: string;
-	/** Activate IGNY8 Bridge after installing (default true). */
+	/** Activate IGNY8 Bridge after installing (default true; false when not mounted). */
 	activatePlugin?: boolean;
+	/** Symlink the repo's plugin/ into wp-content/plugins (default true). */
+	mountPlugin?: boolean;
 	/** Extra wp-config.php constants. */
 	constants?: Record< string, string | number | boolean >;
 }
@@ -125,8 +127,11 @@ export async function buildSite(
 	linkTree( core, wpDir );
 	fs.rmSync( path.join( wpDir, '.igny8-core-complete' ), { force: true } );
 
-	const plugins = path.join( wpDir, 'wp-content', 'plugins' );
-	fs.symlinkSync( PLUGIN_DIR, path.join( plugins, PLUGIN_SLUG ), 'dir' );
+	const mountPlugin = options.mountPlugin ?? true;
+	if ( mountPlugin ) {
+		const plugins = path.join( wpDir, 'wp-content', 'plugins' );
+		fs.symlinkSync( PLUGIN_DIR, path.join( plugins, PLUGIN_SLUG ), 'dir' );
+	}
 	const muPlugins = path.join( wpDir, 'wp-content', 'mu-plugins' );
 	fs.mkdirSync( muPlugins, { recursive: true } );
 	fs.copyFileSync( MU_PLUGIN, path.join( muPlugins, 'igny8-test-site.php' ) );
@@ -173,7 +178,7 @@ export async function buildSite(
 	}
 
 	const layout: SiteLayout = { dir, wpDir, debugLogFile };
-	if ( options.activatePlugin ?? true ) {
+	if ( mountPlugin && ( options.activatePlugin ?? true ) ) {
 		const out = await runWordPressPhp(
 			layout,
 			options.url,
@@ -191,6 +196,11 @@ echo is_wp_error( $result ) ? 'ERROR ' . $result->get_error_message() : 'ACTIVE'
 export interface StartWordPressOptions {
 	/** Activate IGNY8 Bridge (default true). */
 	activatePlugin?: boolean;
+	/**
+	 * Symlink the repo's plugin/ in (default true). False gives a WordPress
+	 * without IGNY8 Bridge, e.g. to install the distributed zip through wp-admin.
+	 */
+	mountPlugin?: boolean;
 	/** Extra wp-config.php constants. */
 	constants?: Record< string, string | number | boolean >;
 	/** `PHP_CLI_SERVER_WORKERS` (default 4: one worker deadlocks on WP → cloud → WP calls). */
@@ -315,6 +325,7 @@ export async function startWordPress(
 			database,
 			url,
 			activatePlugin: options.activatePlugin,
+			mountPlugin: options.mountPlugin,
 			constants: options.constants,
 		} );
 	} catch ( error ) {

@@ -25,3 +25,14 @@ foreach ( array( 'admin_init', 'wp_version_check', 'wp_update_plugins', 'wp_upda
 	remove_action( $igny8_test_site_hook, 'wp_update_themes' );
 }
 unset( $igny8_test_site_hook );
+
+// Installing a plugin (e.g. an uploaded zip) runs the update checks again: wp-admin adds those
+// hooks after must-use plugins load, so unhook them once wp-admin is set up.
+add_action(
+	'admin_init',
+	static function (): void {
+		remove_action( 'upgrader_process_complete', 'wp_version_check', 10 );
+		remove_action( 'upgrader_process_complete', 'wp_update_plugins', 10 );
+		remove_action( 'upgrader_process_complete', 'wp_update_themes', 10 );
+	}
+);

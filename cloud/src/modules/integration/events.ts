@@ -1,0 +1,280 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import {
+	syncEventSchema,
+	type EventBatchResult,
+	type SyncEvent,
+} from '@igny8/shared-types';
+import type { Database } from '../../db/connection';
+import type { Models } from '../../db/models';
+import type { Logger } from '../../logger';
+import type { SiteKeyPrincipal } from '../auth/principal';
+import { mapWpStatus, wpState, type WpState } from './status-mapping';
+
+type PostEvent = Extract< SyncEvent, { post: unknown } >;
+
+/**
+ * Applies the plugin's outbox batches (protocol → events). Every event id is
+ * recorded in the same transaction that applies it, under a primary key, so
+ * an event is applied at most once ever — also when two copies of a batch
+ * race — and a replay is acknowledged as a duplicate.
+ */
+export class EventService {
+	constructor(
+		private readonly deps: { db: Database; models: Models; logger: Logger }
+	) {}
+
+	async applyBatch(
+		principal: SiteKeyPrincipal,
+		events: unknown[]
+	): Promise< EventBatchResult > {
+		const result: EventBatchResult = {
+			accepted: [],
+			duplicates: [],
+			rejected: [],
+		};
+		for ( const raw of events ) {
+			const rawId =
+				raw && typeof raw === 'object' && 'id' in raw
+					? String( ( raw as { id: unknown } ).id ).slice( 0, 64 )
+					: null;
+			const parsed = syncEventSchema.safeParse( raw );
+			if ( ! parsed.success ) {
+				result.rejected.push( {
+					id: rawId,
+					error: parsed.error.issues
+						.slice( 0, 3 )
+						.map(
+							( issue ) =>
+								`${ issue.path.join( '.' ) || 'event' }: ${ issue.message }`
+						)
+						.join( '; ' ),
+				} );
+				continue;
+			}
+			const event = parsed.data;
+			try {
+				const applied = await this.deps.db.sequelize.transaction(
+					( transaction ) =>
+						this.applyOne( principal, event, transaction )
+				);
+				( applied ? result.accepted : result.duplicates ).push(
+					event.id
+				);
+			} catch ( error ) {
+				this.deps.logger.error(
+					{
+						err: error,
+						event_id: event.id,
+						site_id: principal.site.id,
+					},
+					'sync event could not be applied'
+				);
+				result.rejected.push( {
+					id: event.id,
+					error: 'The event could not be applied.',
+				} );
+			}
+		}
+		return result;
+	}
+
+	/** False when the event id was seen before (nothing changes). */
+	private async applyOne(
+		principal: SiteKeyPrincipal,
+		event: SyncEvent,
+		transaction: Transaction
+	): Promise< boolean > {
+		const fresh = await this.deps.db.sequelize.query(
+			`INSERT INTO integration_events (site_id, event_id, type, occurred_at)
+			 VALUES (:site, :id, :type, :at)
+			 ON CONFLICT (site_id, event_id) DO NOTHING
+			 RETURNING event_id`,
+			{
+				replacements: {
+					site: principal.site.id,
+					id: event.id,
+					type: event.type,
+					at: event.occurred_at,
+				},
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		if ( fresh.length === 0 ) {
+			return false;
+		}
+		if ( event.type === 'structure.changed' ) {
+			await this.applyStructure( principal, event.metadata, transaction );
+		} else if ( 'post' in event ) {
+			await this.applyPost( principal, event, transaction );
+		}
+		// term.changed: recorded above; post terms arrive with the posts' own events and pulls.
+		return true;
+	}
+
+	private async applyStructure(
+		principal: SiteKeyPrincipal,
+		metadata: Record< string, unknown >,
+		transaction: Transaction
+	): Promise< void > {
+		const row = await this.deps.models.SiteIntegration.findOne( {
+			where: { site_id: principal.site.id, platform: 'wordpress' },
+			transaction,
+			lock: transaction.LOCK.UPDATE,
+		} );
+		if ( row ) {
+			await row.update(
+				{
+					config_json: { ...row.config_json, structure: metadata },
+					last_structure_update_at: new Date(),
+				},
+				{ transaction }
+			);
+		}
+	}
+
+	private async applyPost(
+		principal: SiteKeyPrincipal,
+		event: PostEvent,
+		transaction: Transaction
+	): Promise< void > {
+		const { models } = this.deps;
+		const { post } = event;
+		const site = principal.site;
+		const occurredAt = new Date( event.occurred_at );
+		const state: WpState | null =
+			event.type === 'post.deleted'
+				? 'deleted'
+				: event.type === 'post.trashed'
+					? 'trash'
+					: wpState( post.status );
+
+		// Make sure the row exists, then lock it: events of one post apply one at a time.
+		await this.deps.db.sequelize.query(
+			`INSERT INTO site_posts (account_id, site_id, wp_post_id)
+			 VALUES (:account, :site, :post)
+			 ON CONFLICT (site_id, wp_post_id) DO NOTHING`,
+			{
+				replacements: {
+					account: principal.account.id,
+					site: site.id,
+					post: post.wp_post_id,
+				},
+				transaction,
+			}
+		);
+		const row = await models.SitePost.findOne( {
+			where: { site_id: site.id, wp_post_id: post.wp_post_id },
+			transaction,
+			lock: transaction.LOCK.UPDATE,
+		} );
+		if ( row!.last_event_at && row!.last_event_at > occurredAt ) {
+			// A newer event already spoke for this post; a late older one changes nothing.
+			return;
+		}
+		const modified = post.modified_gmt
+			? new Date( post.modified_gmt )
+			: null;
+		await row!.update(
+			{
+				...( post.post_type ? { post_type: post.post_type } : {} ),
+				...( state === 'deleted'
+					? { status: 'deleted', deleted_at: occurredAt }
+					: post.status
+						? { status: post.status, deleted_at: null }
+						: {} ),
+				...( post.title !== undefined ? { title: post.title } : {} ),
+				...( post.url !== undefined ? { url: post.url } : {} ),
+				...( post.content_hash
+					? { content_hash: post.content_hash }
+					: {} ),
+				...( modified && ! Number.isNaN( modified.getTime() )
+					? { modified_gmt: modified }
+					: {} ),
+				...( post.igny8_task_id !== undefined
+					? { igny8_task_id: post.igny8_task_id }
+					: {} ),
+				...( post.igny8_content_id !== undefined
+					? { igny8_content_id: post.igny8_content_id }
+					: {} ),
+				last_event_at: occurredAt,
+			},
+			{ transaction }
+		);
+		if ( state === null ) {
+			return;
+		}
+		await this.applyStatus( principal, post, state, transaction );
+	}
+
+	/** The mapping applied to the post's content and task (only the ones of this site). */
+	private async applyStatus(
+		principal: SiteKeyPrincipal,
+		post: PostEvent[ 'post' ],
+		state: WpState,
+		transaction: Transaction
+	): Promise< void > {
+		const { models } = this.deps;
+		const scope = {
+			account_id: principal.account.id,
+			site_id: principal.site.id,
+		};
+		const content = post.igny8_content_id
+			? await models.Content.findOne( {
+					where: { ...scope, id: post.igny8_content_id },
+					transaction,
+					lock: transaction.LOCK.UPDATE,
+				} )
+			: await models.Content.findOne( {
+					where: { ...scope, external_id: String( post.wp_post_id ) },
+					transaction,
+					lock: transaction.LOCK.UPDATE,
+				} );
+		const taskId = post.igny8_task_id ?? content?.task_id ?? null;
+		const task = taskId
+			? await models.Task.findOne( {
+					where: { ...scope, id: taskId },
+					transaction,
+					lock: transaction.LOCK.UPDATE,
+				} )
+			: null;
+		const mapped = mapWpStatus( state );
+		const deleted = state === 'deleted';
+		if ( content ) {
+			await content.update(
+				{
+					sync_status: mapped.content,
+					...( deleted
+						? { external_id: null }
+						: {
+								external_id: String( post.wp_post_id ),
+								external_type:
+									post.post_type ?? content.external_type,
+							} ),
+				},
+				{ transaction }
+			);
+			if ( post.content_hash && ! deleted ) {
+				// What WordPress holds now: shown next to what the cloud last pushed.
+				await models.PublishingRecord.update(
+					{ remote_hash: post.content_hash },
+					{ where: { content_id: content.id }, transaction }
+				);
+			}
+		}
+		if ( task ) {
+			await task.update(
+				{
+					status: mapped.task,
+					...( deleted
+						? { assigned_post_id: null, post_url: null }
+						: {
+								assigned_post_id: post.wp_post_id,
+								...( post.url ? { post_url: post.url } : {} ),
+							} ),
+				},
+				{ transaction }
+			);
+		}
+	}
+}

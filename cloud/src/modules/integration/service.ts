@@ -1,0 +1,562 @@
+import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import type { z } from 'zod';
+import type {
+	Integration,
+	integrationCreateSchema,
+	integrationUpdateSchema,
+	syncSettingsSchema,
+	testConnectionSchema,
+} from '@igny8/shared-types';
+import type { Database } from '../../db/connection';
+import type {
+	SiteIntegrationRow,
+	SitePostRow,
+	SyncProgress,
+} from '../../db/integration-models';
+import type { Models } from '../../db/models';
+import { ApiError, ValidationError } from '../../http/errors';
+import type { Logger } from '../../logger';
+import type { JobDefinition, JobQueue } from '../../queue';
+import { decryptSecret, encryptSecret } from '../auth/crypto';
+import {
+	confinedSiteId,
+	type Principal,
+	type SiteKeyPrincipal,
+} from '../auth/principal';
+import type { Secrets } from '../auth/secrets';
+import { findOwned } from '../tenancy/scope';
+import {
+	WpClient,
+	WpClientError,
+	type WpCursor,
+	type WpExportItem,
+} from './wp-client';
+
+export const SYNC_JOB = 'integration.sync';
+export type SyncJob = { integration_id: number; mode: 'full' | 'incremental' };
+
+type SyncSettings = z.infer< typeof syncSettingsSchema >;
+
+/** Page size of a pull: big enough to amortise the signed round trip, small enough for a 1 MB-ish answer. */
+const SYNC_PAGE_SIZE = 200;
+
+const iso = ( date: Date | null | undefined ) => date?.toISOString() ?? null;
+
+export function serializeIntegration( row: SiteIntegrationRow ): Integration {
+	return {
+		id: row.id,
+		account_id: row.account_id,
+		site_id: row.site_id,
+		platform: row.platform,
+		platform_type: row.platform_type,
+		config_json: row.config_json,
+		has_credentials: typeof row.credentials_json.api_key === 'string',
+		is_active: row.is_active,
+		sync_enabled: row.sync_enabled,
+		sync_state: row.sync_state,
+		sync_progress: row.sync_progress,
+		sync_error: row.sync_error ?? null,
+		last_sync_at: iso( row.last_sync_at ),
+		last_structure_update_at: iso( row.last_structure_update_at ),
+		created_at: row.created_at.toISOString(),
+		updated_at: row.updated_at.toISOString(),
+	};
+}
+
+/** What a site's metadata says about its post types, read defensively: it comes from a plugin. */
+function postTypesOf( metadata: Record< string, unknown > | undefined ): {
+	name: string;
+	label: string;
+	count: number | null;
+}[] {
+	const list = Array.isArray( metadata?.post_types )
+		? ( metadata.post_types as unknown[] )
+		: [];
+	return list.flatMap( ( entry ) => {
+		if ( ! entry || typeof entry !== 'object' ) {
+			return [];
+		}
+		const type = entry as Record< string, unknown >;
+		if ( typeof type.name !== 'string' ) {
+			return [];
+		}
+		const counts =
+			type.counts && typeof type.counts === 'object'
+				? Object.entries( type.counts as Record< string, unknown > )
+						.filter( ( [ status ] ) => status !== 'trash' )
+						.reduce(
+							( sum, [ , n ] ) =>
+								sum + ( typeof n === 'number' ? n : 0 ),
+							0
+						)
+				: null;
+		return [
+			{
+				name: type.name,
+				label: typeof type.label === 'string' ? type.label : type.name,
+				count: counts,
+			},
+		];
+	} );
+}
+
+function taxonomiesOf(
+	metadata: Record< string, unknown > | undefined
+): { name: string; label: string }[] {
+	const list = Array.isArray( metadata?.taxonomies )
+		? ( metadata.taxonomies as unknown[] )
+		: [];
+	return list.flatMap( ( entry ) => {
+		const tax = ( entry ?? {} ) as Record< string, unknown >;
+		return typeof tax.name === 'string'
+			? [
+					{
+						name: tax.name,
+						label:
+							typeof tax.label === 'string'
+								? tax.label
+								: tax.name,
+					},
+				]
+			: [];
+	} );
+}
+
+const DEFAULT_SYNC_SETTINGS: SyncSettings = {
+	post_types: [],
+	include_content: true,
+};
+
+/**
+ * The seed's Integration module: a site's connection to its WordPress (one
+ * per site and platform), the structure it reported, and pulls of its posts
+ * into `site_posts` for the linker and optimizer.
+ */
+export class IntegrationService {
+	constructor(
+		private readonly deps: {
+			db: Database;
+			models: Models;
+			secrets: Secrets;
+			queue: JobQueue;
+			logger: Logger;
+		}
+	) {}
+
+	/** A site key or a WordPress user sees only their own site's integration. */
+	scopeWhere( principal: Principal ): WhereOptions {
+		const siteId = confinedSiteId( principal );
+		return siteId === null ? {} : { site_id: siteId };
+	}
+
+	find( principal: Principal, id: number ): Promise< SiteIntegrationRow > {
+		return findOwned(
+			this.deps.models.SiteIntegration,
+			id,
+			principal.account.id,
+			{ where: this.scopeWhere( principal ) }
+		);
+	}
+
+	async create(
+		principal: Principal,
+		body: z.infer< typeof integrationCreateSchema >
+	): Promise< SiteIntegrationRow > {
+		const confined = confinedSiteId( principal );
+		const site =
+			confined === null || confined === body.site_id
+				? await this.deps.models.Site.findOne( {
+						where: {
+							id: body.site_id,
+							account_id: principal.account.id,
+						},
+					} )
+				: null;
+		if ( ! site ) {
+			throw new ValidationError( 'Invalid body.', {
+				site_id: [ `site ${ body.site_id } does not exist` ],
+			} );
+		}
+		try {
+			return await this.deps.models.SiteIntegration.create( {
+				account_id: site.account_id,
+				site_id: site.id,
+				platform: body.platform,
+				platform_type: body.platform_type,
+				config_json: body.config_json,
+				is_active: body.is_active,
+				sync_enabled: body.sync_enabled,
+			} );
+		} catch ( error ) {
+			if ( error instanceof UniqueConstraintError ) {
+				throw new ApiError(
+					'conflict',
+					`Site ${ site.id } already has a ${ body.platform } integration.`
+				);
+			}
+			throw error;
+		}
+	}
+
+	update(
+		row: SiteIntegrationRow,
+		body: z.infer< typeof integrationUpdateSchema >
+	): Promise< SiteIntegrationRow > {
+		return row.update( {
+			...body,
+			...( body.config_json
+				? { config_json: { ...row.config_json, ...body.config_json } }
+				: {} ),
+		} );
+	}
+
+	/**
+	 * "Test connection" from the plugin: the presented (already verified) key
+	 * speaks for its site, so the site's WordPress integration is created or
+	 * refreshed with what the site says about itself, and the key is kept,
+	 * sealed, to sign the cloud's calls back.
+	 */
+	async testConnection(
+		principal: SiteKeyPrincipal,
+		body: z.infer< typeof testConnectionSchema >,
+		presentedKey: string
+	): Promise< SiteIntegrationRow > {
+		const { models, secrets } = this.deps;
+		const values = ( existing?: SiteIntegrationRow ) => ( {
+			config_json: {
+				...( existing?.config_json ?? {} ),
+				site_url: body.site_url,
+				rest_url: body.rest_url,
+				structure: body.metadata,
+				content_types: postTypesOf( body.metadata ).map(
+					( type ) => type.name
+				),
+			},
+			credentials_json: {
+				api_key: encryptSecret( secrets.encryptionKey, presentedKey ),
+				key_id: principal.key.id,
+				key_prefix: principal.key.prefix,
+			},
+			is_active: true,
+			last_structure_update_at: new Date(),
+		} );
+		for ( let attempt = 0; ; attempt++ ) {
+			const existing = await models.SiteIntegration.findOne( {
+				where: { site_id: principal.site.id, platform: 'wordpress' },
+			} );
+			if ( existing ) {
+				return existing.update( values( existing ) );
+			}
+			try {
+				return await models.SiteIntegration.create( {
+					account_id: principal.account.id,
+					site_id: principal.site.id,
+					platform: 'wordpress',
+					platform_type: 'cms',
+					...values(),
+				} );
+			} catch ( error ) {
+				// Two test-connections raced: the other made the row; update it.
+				if (
+					! ( error instanceof UniqueConstraintError ) ||
+					attempt > 0
+				) {
+					throw error;
+				}
+			}
+		}
+	}
+
+	async updateStructure(
+		row: SiteIntegrationRow,
+		metadata?: Record< string, unknown >
+	): Promise< SiteIntegrationRow > {
+		const structure =
+			metadata ?? ( await this.clientFor( row ).siteMetadata() );
+		return row.update( {
+			config_json: {
+				...row.config_json,
+				structure,
+				content_types: postTypesOf( structure ).map( ( t ) => t.name ),
+			},
+			last_structure_update_at: new Date(),
+		} );
+	}
+
+	contentTypes( row: SiteIntegrationRow ) {
+		const structure = row.config_json.structure as
+			Record< string, unknown > | undefined;
+		const settings = this.syncSettings( row );
+		return {
+			post_types: postTypesOf( structure ).map( ( type ) => ( {
+				...type,
+				synced:
+					settings.post_types.length === 0 ||
+					settings.post_types.includes( type.name ),
+			} ) ),
+			taxonomies: taxonomiesOf( structure ),
+			sync_settings: settings,
+		};
+	}
+
+	syncSettings( row: SiteIntegrationRow ): SyncSettings {
+		return {
+			...DEFAULT_SYNC_SETTINGS,
+			...( ( row.config_json.sync_settings as
+				SyncSettings | undefined ) ?? {} ),
+		};
+	}
+
+	/** The signed client for this integration's site; a clear 400 while it has never connected. */
+	clientFor( row: SiteIntegrationRow, timeoutMs?: number ): WpClient {
+		const sealed = row.credentials_json.api_key;
+		const restUrl = row.config_json.rest_url;
+		if ( typeof sealed !== 'string' || typeof restUrl !== 'string' ) {
+			throw new ValidationError(
+				'The site has not connected yet: run "Test connection" in the IGNY8 Bridge settings first.'
+			);
+		}
+		return new WpClient( {
+			restUrl,
+			apiKey: decryptSecret( this.deps.secrets.encryptionKey, sealed ),
+			timeoutMs,
+		} );
+	}
+
+	/** Queues a pull; a second request while one is queued or running answers that one. */
+	async startSync(
+		row: SiteIntegrationRow,
+		mode: 'full' | 'incremental'
+	): Promise< SiteIntegrationRow > {
+		if ( ! row.is_active || ! row.sync_enabled ) {
+			throw new ValidationError(
+				'Sync is turned off for this integration.'
+			);
+		}
+		this.clientFor( row );
+		const [ claimed ] = await this.deps.models.SiteIntegration.update(
+			{
+				sync_state: 'queued',
+				sync_error: null,
+				sync_progress: {
+					stage: 'queued',
+					percent: 0,
+					processed: 0,
+					total: null,
+				},
+			},
+			{
+				where: {
+					id: row.id,
+					sync_state: { [ Op.notIn ]: [ 'queued', 'running' ] },
+				},
+			}
+		);
+		if ( claimed === 1 ) {
+			await this.deps.queue.enqueue< SyncJob >( SYNC_JOB, {
+				integration_id: row.id,
+				mode,
+			} );
+		}
+		return row.reload();
+	}
+
+	syncJob(): JobDefinition< SyncJob, { processed: number } > {
+		return {
+			type: SYNC_JOB,
+			concurrency: 2,
+			retries: 2,
+			timeoutMs: 60 * 60_000,
+			handler: async ( job ) => this.runSync( job.data ),
+		};
+	}
+
+	private async runSync( data: SyncJob ): Promise< { processed: number } > {
+		const { models } = this.deps;
+		const row = await models.SiteIntegration.findByPk(
+			data.integration_id
+		);
+		if ( ! row ) {
+			return { processed: 0 };
+		}
+		const settings = this.syncSettings( row );
+		const structure = row.config_json.structure as
+			Record< string, unknown > | undefined;
+		const stored = row.config_json.sync_cursor as WpCursor | undefined;
+		// An interrupted full pull resumes where it stopped; a new one starts over.
+		let cursor: WpCursor | null =
+			data.mode === 'incremental' || row.sync_state === 'running'
+				? ( stored ?? null )
+				: null;
+		const types = settings.post_types;
+		const total =
+			data.mode === 'full' && ! cursor
+				? postTypesOf( structure )
+						.filter(
+							( t ) =>
+								types.length === 0 || types.includes( t.name )
+						)
+						.reduce( ( sum, t ) => sum + ( t.count ?? 0 ), 0 ) ||
+					null
+				: null;
+		let processed = 0;
+		const progress = async ( stage: string, message?: string ) =>
+			row.update( {
+				sync_progress: {
+					stage,
+					processed,
+					total,
+					percent:
+						stage === 'done'
+							? 100
+							: total
+								? Math.min(
+										99,
+										Math.floor(
+											( processed / total ) * 100
+										)
+									)
+								: 0,
+					...( message ? { message } : {} ),
+				} satisfies SyncProgress,
+			} );
+		await row.update( { sync_state: 'running', sync_error: null } );
+		await progress( 'fetching' );
+		try {
+			const client = this.clientFor( row, 60_000 );
+			for (;;) {
+				const page = await client.exportPosts( {
+					postTypes: types,
+					cursor,
+					perPage: SYNC_PAGE_SIZE,
+				} );
+				await this.storePosts(
+					row,
+					page.items,
+					settings.include_content
+				);
+				processed += page.items.length;
+				const last = page.items[ page.items.length - 1 ];
+				// Where the next incremental pull starts: after the newest post seen, not after this page's cursor.
+				const seen: WpCursor | null =
+					last?.modified_gmt && Number.isInteger( last.wp_post_id )
+						? {
+								modified_after: last.modified_gmt,
+								after_id: last.wp_post_id,
+							}
+						: null;
+				if ( seen ) {
+					await row.update( {
+						config_json: { ...row.config_json, sync_cursor: seen },
+					} );
+				}
+				await progress( 'fetching' );
+				cursor = page.next_cursor;
+				if ( ! cursor || page.items.length === 0 ) {
+					break;
+				}
+			}
+			await row.update( {
+				sync_state: 'succeeded',
+				last_sync_at: new Date(),
+			} );
+			await progress( 'done', `${ processed } posts synced` );
+			return { processed };
+		} catch ( error ) {
+			const message =
+				error instanceof Error ? error.message : String( error );
+			await row.update( { sync_state: 'failed', sync_error: message } );
+			await progress( 'failed', message );
+			this.deps.logger.warn(
+				{ integration_id: row.id, err: message },
+				'site sync failed'
+			);
+			// Only an unreachable site is worth the queue's retries.
+			if ( error instanceof WpClientError && error.transient ) {
+				throw error;
+			}
+			return { processed };
+		}
+	}
+
+	/** Upserts one page by (site, wp_post_id); the last copy of a post within a page wins. */
+	async storePosts(
+		row: SiteIntegrationRow,
+		items: WpExportItem[],
+		includeContent: boolean
+	): Promise< void > {
+		const byId = new Map< number, WpExportItem >();
+		for ( const item of items ) {
+			if ( Number.isInteger( item?.wp_post_id ) && item.wp_post_id > 0 ) {
+				byId.set( item.wp_post_id, item );
+			}
+		}
+		if ( byId.size === 0 ) {
+			return;
+		}
+		const now = new Date();
+		const date = ( value: string | null | undefined ) => {
+			const parsed = value ? new Date( value ) : null;
+			return parsed && ! Number.isNaN( parsed.getTime() ) ? parsed : null;
+		};
+		const strings = ( value: unknown ) =>
+			Array.isArray( value )
+				? value.filter( ( v ): v is string => typeof v === 'string' )
+				: [];
+		const rows = [ ...byId.values() ].map( ( item ) => ( {
+			account_id: row.account_id,
+			site_id: row.site_id,
+			wp_post_id: item.wp_post_id,
+			post_type: String( item.post_type ?? 'post' ).slice( 0, 64 ),
+			status: String( item.status ?? 'publish' ).slice( 0, 20 ),
+			title: String( item.title ?? '' ),
+			url: item.url ? String( item.url ).slice( 0, 2000 ) : null,
+			content_html: includeContent ? ( item.content_html ?? null ) : null,
+			excerpt: String( item.excerpt ?? '' ),
+			categories: strings( item.categories ),
+			tags: strings( item.tags ),
+			content_hash:
+				typeof item.content_hash === 'string' &&
+				/^[0-9a-f]{64}$/.test( item.content_hash )
+					? item.content_hash
+					: null,
+			modified_gmt: date( item.modified_gmt ),
+			date_gmt: date( item.date_gmt ),
+			igny8_task_id: item.igny8_task_id ?? null,
+			igny8_content_id: item.igny8_content_id ?? null,
+			deleted_at: null,
+			synced_at: now,
+		} ) );
+		await this.deps.models.SitePost.bulkCreate( rows, {
+			conflictAttributes: [ 'site_id', 'wp_post_id' ],
+			updateOnDuplicate: [
+				'post_type',
+				'status',
+				'title',
+				'url',
+				'content_html',
+				'excerpt',
+				'categories',
+				'tags',
+				'content_hash',
+				'modified_gmt',
+				'date_gmt',
+				'igny8_task_id',
+				'igny8_content_id',
+				'deleted_at',
+				'synced_at',
+				'updated_at',
+			] satisfies ( keyof SitePostRow )[],
+		} );
+	}
+
+	async remove( row: SiteIntegrationRow ): Promise< void > {
+		if ( row.sync_state === 'running' ) {
+			throw new ApiError(
+				'conflict',
+				'A sync is running; delete the integration once it has finished.'
+			);
+		}
+		await row.destroy();
+	}
+}

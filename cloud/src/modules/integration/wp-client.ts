@@ -1,0 +1,343 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+
+/**
+ * The cloud's side of "Cloud → WordPress" in docs/bridge-protocol.md: every
+ * call to the plugin carries the site key, a timestamp, a fresh request id
+ * and an HMAC over the canonical request, so a captured call cannot be
+ * replayed or altered. Failures come back as typed errors the publisher and
+ * the sync job decide on (retry, conflict, give up).
+ */
+
+export class WpClientError extends Error {
+	constructor(
+		message: string,
+		/** Worth trying again later: the site may come back. */
+		readonly transient: boolean,
+		readonly status?: number
+	) {
+		super( message );
+		this.name = new.target.name;
+	}
+}
+/** The site refused our credentials: retrying will not help until someone reconnects it. */
+export class WpUnauthorizedError extends WpClientError {
+	constructor( message: string ) {
+		super( message, false, 401 );
+	}
+}
+/** The post was edited in WordPress since our last push. */
+export class WpConflictError extends WpClientError {
+	constructor( readonly remote: WpPostResult ) {
+		super(
+			'The post was edited in WordPress since the last push.',
+			false,
+			409
+		);
+	}
+}
+export class WpNotFoundError extends WpClientError {
+	constructor( message: string ) {
+		super( message, false, 404 );
+	}
+}
+/** Network error, timeout, 5xx or 429. */
+export class WpUnavailableError extends WpClientError {
+	constructor( message: string, status?: number ) {
+		super( message, true, status );
+	}
+}
+
+export type WpPostResult = {
+	post_id: number;
+	url: string;
+	status: string;
+	content_hash: string;
+	modified_gmt?: string;
+	featured_media_id?: number | null;
+};
+
+export type WpPostPayload = {
+	content_id: number;
+	revision: number;
+	task_id: number | null;
+	title: string;
+	content_html: string;
+	excerpt: string;
+	status: 'draft' | 'pending' | 'publish' | 'future';
+	date_gmt?: string;
+	author?: { email?: string; login?: string };
+	categories: string[];
+	tags: string[];
+	featured_image?: { url: string; alt: string };
+	images: { url: string; alt: string }[];
+	meta_title?: string;
+	meta_description: string;
+	expected_hash: string | null;
+	force: boolean;
+};
+
+export type WpExportItem = {
+	wp_post_id: number;
+	post_type: string;
+	status: string;
+	title: string;
+	url: string | null;
+	content_html?: string;
+	excerpt?: string;
+	modified_gmt: string | null;
+	date_gmt?: string | null;
+	content_hash?: string | null;
+	categories?: string[];
+	tags?: string[];
+	igny8_task_id?: number | null;
+	igny8_content_id?: number | null;
+};
+
+export type WpCursor = { modified_after: string; after_id: number };
+
+export type WpExportPage = {
+	items: WpExportItem[];
+	next_cursor: WpCursor | null;
+};
+
+export type WpClientOptions = {
+	/** The site's `rest_url()`, e.g. `https://example.com/wp-json/` or `…/?rest_route=/`. */
+	restUrl: string;
+	apiKey: string;
+	timeoutMs?: number;
+	/** For tests: a clock other than now. */
+	now?: () => number;
+};
+
+const NAMESPACE = '/igny8/v1';
+
+/** `rawurlencode`: RFC 3986, which encodeURIComponent leaves five characters short of. */
+export function rawUrlEncode( value: string ): string {
+	return encodeURIComponent( value ).replace(
+		/[!'()*]/g,
+		( c ) => `%${ c.charCodeAt( 0 ).toString( 16 ).toUpperCase() }`
+	);
+}
+
+export function sha256Hex( value: string ): string {
+	return createHash( 'sha256' ).update( value, 'utf8' ).digest( 'hex' );
+}
+
+/** The six-line canonical string both sides sign (protocol → Authentication). */
+export function canonicalRequest( parts: {
+	method: string;
+	route: string;
+	query: Record< string, string >;
+	timestamp: number;
+	requestId: string;
+	body: string;
+} ): string {
+	const query = Object.keys( parts.query )
+		.filter( ( name ) => name !== 'rest_route' )
+		.sort()
+		.map(
+			( name ) =>
+				`${ rawUrlEncode( name ) }=${ rawUrlEncode( parts.query[ name ]! ) }`
+		)
+		.join( '&' );
+	return [
+		parts.method.toUpperCase(),
+		parts.route.replace( /\/+$/, '' ),
+		query,
+		String( parts.timestamp ),
+		parts.requestId,
+		sha256Hex( parts.body ),
+	].join( '\n' );
+}
+
+export function signRequest( key: string, canonical: string ): string {
+	return createHmac( 'sha256', key )
+		.update( canonical, 'utf8' )
+		.digest( 'hex' );
+}
+
+export class WpClient {
+	private readonly timeoutMs: number;
+	private readonly now: () => number;
+
+	constructor( private readonly options: WpClientOptions ) {
+		this.timeoutMs = options.timeoutMs ?? 20_000;
+		this.now = options.now ?? Date.now;
+	}
+
+	siteMetadata(): Promise< Record< string, unknown > > {
+		return this.call( 'GET', 'site-metadata' );
+	}
+
+	async exportPosts( params: {
+		postTypes?: string[];
+		cursor?: WpCursor | null;
+		modifiedAfter?: string | null;
+		perPage: number;
+	} ): Promise< WpExportPage > {
+		const query: Record< string, string > = {
+			per_page: String( params.perPage ),
+		};
+		if ( params.postTypes?.length ) {
+			query.post_type = params.postTypes.join( ',' );
+		}
+		if ( params.cursor ) {
+			query.modified_after = params.cursor.modified_after;
+			query.after_id = String( params.cursor.after_id );
+		} else if ( params.modifiedAfter ) {
+			query.modified_after = params.modifiedAfter;
+		}
+		const page = await this.call< WpExportPage >( 'GET', 'posts', query );
+		if ( ! page || ! Array.isArray( page.items ) ) {
+			throw new WpClientError(
+				'The site answered the post export without items.',
+				false
+			);
+		}
+		return { items: page.items, next_cursor: page.next_cursor ?? null };
+	}
+
+	async postByContentId( contentId: number ): Promise< WpPostResult | null > {
+		try {
+			return await this.call< WpPostResult >(
+				'GET',
+				`post-by-content-id/${ contentId }`
+			);
+		} catch ( error ) {
+			if ( error instanceof WpNotFoundError ) {
+				return null;
+			}
+			throw error;
+		}
+	}
+
+	upsertPost( payload: WpPostPayload ): Promise< WpPostResult > {
+		return this.call< WpPostResult >( 'POST', 'posts', {}, payload );
+	}
+
+	private url( route: string, query: Record< string, string > ): URL {
+		const base = new URL( this.options.restUrl );
+		const routeParam = base.searchParams.get( 'rest_route' );
+		if ( routeParam !== null ) {
+			// Plain permalinks: the route travels in the query string.
+			base.searchParams.set( 'rest_route', route );
+		} else {
+			base.pathname = `${ base.pathname.replace( /\/+$/, '' ) }${ route }`;
+		}
+		for ( const [ name, value ] of Object.entries( query ) ) {
+			base.searchParams.set( name, value );
+		}
+		return base;
+	}
+
+	async call< T >(
+		method: 'GET' | 'POST' | 'PUT',
+		path: string,
+		query: Record< string, string > = {},
+		payload?: unknown
+	): Promise< T > {
+		const route = `${ NAMESPACE }/${ path }`;
+		const body = payload === undefined ? '' : JSON.stringify( payload );
+		const timestamp = Math.floor( this.now() / 1000 );
+		const requestId = randomUUID();
+		const signature = signRequest(
+			this.options.apiKey,
+			canonicalRequest( {
+				method,
+				route,
+				query,
+				timestamp,
+				requestId,
+				body,
+			} )
+		);
+		let response: Response;
+		try {
+			response = await fetch( this.url( route, query ), {
+				method,
+				headers: {
+					Accept: 'application/json',
+					...( body ? { 'Content-Type': 'application/json' } : {} ),
+					'X-IGNY8-API-Key': this.options.apiKey,
+					'X-IGNY8-Timestamp': String( timestamp ),
+					'X-IGNY8-Request-Id': requestId,
+					'X-IGNY8-Signature': signature,
+				},
+				body: body || undefined,
+				signal: AbortSignal.timeout( this.timeoutMs ),
+				redirect: 'error',
+			} );
+		} catch ( error ) {
+			const reason =
+				error instanceof Error && error.name === 'TimeoutError'
+					? `no answer within ${ this.timeoutMs } ms`
+					: ( error as Error ).message;
+			throw new WpUnavailableError(
+				`The site could not be reached: ${ reason }.`
+			);
+		}
+		const text = await response.text().catch( () => '' );
+		let parsed: unknown;
+		try {
+			parsed = text ? JSON.parse( text ) : undefined;
+		} catch {
+			parsed = undefined;
+		}
+		if ( response.ok ) {
+			if ( parsed === undefined ) {
+				throw new WpClientError(
+					`The site answered ${ response.status } without JSON.`,
+					false,
+					response.status
+				);
+			}
+			return unwrap( parsed ) as T;
+		}
+		const message = errorMessage( parsed ) ?? `HTTP ${ response.status }`;
+		if ( response.status === 401 || response.status === 403 ) {
+			throw new WpUnauthorizedError(
+				`The site refused the cloud's credentials: ${ message }`
+			);
+		}
+		if ( response.status === 409 ) {
+			throw new WpConflictError( unwrap( parsed ) as WpPostResult );
+		}
+		if ( response.status === 404 ) {
+			throw new WpNotFoundError( message );
+		}
+		if ( response.status === 429 || response.status >= 500 ) {
+			throw new WpUnavailableError(
+				`The site answered ${ response.status }: ${ message }`,
+				response.status
+			);
+		}
+		throw new WpClientError(
+			`The site answered ${ response.status }: ${ message }`,
+			false,
+			response.status
+		);
+	}
+}
+
+/** `{success, data}` (our routes) or a WP_Error body whose `data` holds the fields. */
+function unwrap( body: unknown ): unknown {
+	if ( body && typeof body === 'object' && 'data' in body ) {
+		const data = ( body as { data: unknown } ).data;
+		if ( data && typeof data === 'object' ) {
+			return data;
+		}
+	}
+	return body;
+}
+
+function errorMessage( body: unknown ): string | undefined {
+	if ( body && typeof body === 'object' ) {
+		const record = body as Record< string, unknown >;
+		for ( const field of [ 'message', 'error' ] ) {
+			if ( typeof record[ field ] === 'string' ) {
+				return record[ field ] as string;
+			}
+		}
+	}
+	return undefined;
+}

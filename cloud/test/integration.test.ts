@@ -1,0 +1,573 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import request from 'supertest';
+import { REPO_ROOT, phpBinary } from '@igny8/test-harness';
+import { decryptSecret } from '../src/modules/auth/crypto';
+import {
+	canonicalRequest,
+	signRequest,
+} from '../src/modules/integration/wp-client';
+import { addTenant, addUser, bearer, type Tenant } from './fixtures';
+import { startTestCloud, type TestCloud } from './support';
+import { addWriterContent, type WriterFixtures } from './writer-fixtures';
+
+const metadata = {
+	site_name: 'Shop',
+	post_types: [
+		{
+			name: 'post',
+			label: 'Posts',
+			counts: { publish: 3, draft: 1, trash: 5 },
+		},
+		{ name: 'page', label: 'Pages', counts: { publish: 2 } },
+	],
+	taxonomies: [ { name: 'category', label: 'Categories', count: 4 } ],
+};
+
+const connect = ( cloud: TestCloud, tenant: Tenant ) =>
+	request( cloud.app )
+		.post( '/api/v1/integration/integrations/test-connection/' )
+		.set( 'X-IGNY8-API-Key', tenant.apiKey )
+		.send( {
+			site_url: 'https://shop.example.test',
+			rest_url: 'https://shop.example.test/wp-json/',
+			metadata,
+		} );
+
+const postEvent = (
+	type: string,
+	post: Record< string, unknown >,
+	occurredAt = new Date().toISOString()
+) => ( { id: randomUUID(), type, occurred_at: occurredAt, post } );
+
+describe( 'integration: connecting a WordPress site', () => {
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	let other: Tenant;
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		tenant = await addTenant( cloud, 'Connect Co' );
+		other = await addTenant( cloud, 'Other Co' );
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+	} );
+
+	it( 'creates the site’s integration on test-connection, keeps the key sealed and never returns it', async () => {
+		const response = await connect( cloud, tenant ).expect( 200 );
+
+		expect( response.body.data ).toMatchObject( {
+			site_id: tenant.siteId,
+			platform: 'wordpress',
+			platform_type: 'cms',
+			has_credentials: true,
+			is_active: true,
+			config_json: {
+				site_url: 'https://shop.example.test',
+				rest_url: 'https://shop.example.test/wp-json/',
+				content_types: [ 'post', 'page' ],
+				structure: metadata,
+			},
+		} );
+		expect( JSON.stringify( response.body ) ).not.toContain(
+			tenant.apiKey
+		);
+		expect( JSON.stringify( response.body ) ).not.toContain( 'api_key' );
+		const row = await cloud.context.models.SiteIntegration.findByPk(
+			response.body.data.id
+		);
+		const sealed = row!.credentials_json.api_key as string;
+		expect( sealed ).not.toContain( tenant.apiKey );
+		expect(
+			decryptSecret( cloud.context.secrets.encryptionKey, sealed )
+		).toBe( tenant.apiKey );
+	} );
+
+	it( 'updates the same integration when the site connects again', async () => {
+		const first = await connect( cloud, tenant ).expect( 200 );
+		const second = await connect( cloud, tenant ).expect( 200 );
+		expect( second.body.data.id ).toBe( first.body.data.id );
+		expect(
+			await cloud.context.models.SiteIntegration.count( {
+				where: { site_id: tenant.siteId },
+			} )
+		).toBe( 1 );
+	} );
+
+	it( 'refuses a wrong key with 401, and a person’s token with 403, creating nothing', async () => {
+		const before = await cloud.context.models.SiteIntegration.count();
+		const wrong = await request( cloud.app )
+			.post( '/api/v1/integration/integrations/test-connection/' )
+			.set( 'X-IGNY8-API-Key', 'ig8_not-a-real-key-at-all' )
+			.send( {
+				site_url: 'https://x.test',
+				rest_url: 'https://x.test/wp-json/',
+				metadata: {},
+			} )
+			.expect( 401 );
+		expect( wrong.body ).toMatchObject( {
+			success: false,
+			code: 'not_authenticated',
+		} );
+		await request( cloud.app )
+			.post( '/api/v1/integration/integrations/test-connection/' )
+			.set( bearer( other.owner ) )
+			.send( {
+				site_url: 'https://x.test',
+				rest_url: 'https://x.test/wp-json/',
+				metadata: {},
+			} )
+			.expect( 403 );
+		expect( await cloud.context.models.SiteIntegration.count() ).toBe(
+			before
+		);
+	} );
+
+	it( 'answers a malformed test-connection with field errors and changes nothing', async () => {
+		const before = await cloud.context.models.SiteIntegration.count();
+		const response = await request( cloud.app )
+			.post( '/api/v1/integration/integrations/test-connection/' )
+			.set( 'X-IGNY8-API-Key', other.apiKey )
+			.send( { site_url: 'not a url', metadata: [] } )
+			.expect( 400 );
+		expect( Object.keys( response.body.errors ).sort() ).toEqual( [
+			'metadata',
+			'rest_url',
+			'site_url',
+		] );
+		expect( await cloud.context.models.SiteIntegration.count() ).toBe(
+			before
+		);
+	} );
+
+	it( 'lets managers create, change, list and delete integrations, one per site and platform', async () => {
+		const auth = bearer( other.owner );
+		const created = await request( cloud.app )
+			.post( '/api/v1/integration/integrations/' )
+			.set( auth )
+			.send( {
+				site_id: other.siteId,
+				config_json: { sync_settings: { post_types: [ 'post' ] } },
+			} )
+			.expect( 201 );
+		expect( created.body.data ).toMatchObject( {
+			site_id: other.siteId,
+			platform: 'wordpress',
+			has_credentials: false,
+			sync_state: 'idle',
+		} );
+		const again = await request( cloud.app )
+			.post( '/api/v1/integration/integrations/' )
+			.set( auth )
+			.send( { site_id: other.siteId } )
+			.expect( 409 );
+		expect( again.body.error ).toBe(
+			`Site ${ other.siteId } already has a wordpress integration.`
+		);
+		// Another account's site looks missing.
+		await request( cloud.app )
+			.post( '/api/v1/integration/integrations/' )
+			.set( auth )
+			.send( { site_id: tenant.siteId, platform: 'wix' } )
+			.expect( 400 );
+
+		const id = created.body.data.id;
+		const patched = await request( cloud.app )
+			.patch( `/api/v1/integration/integrations/${ id }/` )
+			.set( auth )
+			.send( { sync_enabled: false } )
+			.expect( 200 );
+		expect( patched.body.data.sync_enabled ).toBe( false );
+		const types = await request( cloud.app )
+			.get( `/api/v1/integration/integrations/${ id }/content-types/` )
+			.set( auth )
+			.expect( 200 );
+		expect( types.body.data.sync_settings ).toEqual( {
+			post_types: [ 'post' ],
+			include_content: true,
+		} );
+		// Sync refuses while it is turned off.
+		const refused = await request( cloud.app )
+			.post( `/api/v1/integration/integrations/${ id }/sync/` )
+			.set( auth )
+			.send( {} )
+			.expect( 400 );
+		expect( refused.body.error ).toBe(
+			'Sync is turned off for this integration.'
+		);
+
+		const list = await request( cloud.app )
+			.get( '/api/v1/integration/integrations/' )
+			.set( auth )
+			.expect( 200 );
+		expect(
+			list.body.results.map( ( r: { id: number } ) => r.id )
+		).toEqual( [ id ] );
+
+		await request( cloud.app )
+			.delete( `/api/v1/integration/integrations/${ id }/` )
+			.set( auth )
+			.expect( 204 );
+		await request( cloud.app )
+			.get( `/api/v1/integration/integrations/${ id }/` )
+			.set( auth )
+			.expect( 404 );
+	} );
+
+	it( 'stores a reported structure and derives the content types from it', async () => {
+		const connected = await connect( cloud, tenant ).expect( 200 );
+		const id = connected.body.data.id;
+		await request( cloud.app )
+			.post(
+				`/api/v1/integration/integrations/${ id }/update-structure/`
+			)
+			.set( bearer( tenant.owner ) )
+			.send( {
+				metadata: {
+					post_types: [
+						{
+							name: 'product',
+							label: 'Products',
+							counts: { publish: 7 },
+						},
+					],
+					taxonomies: [],
+				},
+			} )
+			.expect( 200 );
+		const types = await request( cloud.app )
+			.get( `/api/v1/integration/integrations/${ id }/content-types/` )
+			.set( 'X-IGNY8-API-Key', tenant.apiKey )
+			.expect( 200 );
+		expect( types.body.data.post_types ).toEqual( [
+			{ name: 'product', label: 'Products', count: 7, synced: true },
+		] );
+		await connect( cloud, tenant ).expect( 200 );
+	} );
+} );
+
+describe( 'integration: events from the plugin’s outbox', () => {
+	let cloud: TestCloud;
+	let tenant: Tenant;
+	let other: Tenant;
+	let writer: WriterFixtures;
+	let theirs: WriterFixtures;
+
+	const send = ( key: string, events: unknown[] ) =>
+		request( cloud.app )
+			.post( '/api/v1/integration/events/' )
+			.set( 'X-IGNY8-API-Key', key )
+			.send( { events } );
+
+	const state = async ( fixtures: WriterFixtures ) => {
+		const { models } = cloud.context;
+		const task = await models.Task.findByPk( fixtures.taskId );
+		const content = await models.Content.findByPk( fixtures.contentId );
+		return {
+			task: task!.status,
+			assigned_post_id: task!.assigned_post_id,
+			post_url: task!.post_url,
+			sync_status: content!.sync_status,
+			external_id: content!.external_id,
+		};
+	};
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
+		tenant = await addTenant( cloud, 'Events Co' );
+		other = await addTenant( cloud, 'Bystander Co' );
+		writer = await addWriterContent( cloud, tenant );
+		theirs = await addWriterContent( cloud, other );
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+	} );
+
+	const post = (
+		status: string,
+		extra: Record< string, unknown > = {}
+	) => ( {
+		wp_post_id: 41,
+		post_type: 'post',
+		status,
+		title: 'Hello',
+		url: 'https://shop.example.test/hello/',
+		modified_gmt: new Date().toISOString(),
+		content_hash: 'a'.repeat( 64 ),
+		igny8_task_id: writer.taskId,
+		igny8_content_id: writer.contentId,
+		...extra,
+	} );
+
+	it.each( [
+		[ 'publish', 'published', 'published' ],
+		[ 'future', 'completed', 'scheduled' ],
+		[ 'draft', 'completed', 'draft' ],
+		[ 'pending', 'completed', 'draft' ],
+		[ 'private', 'completed', 'draft' ],
+	] )(
+		'maps a post saved as %s to task %s and content %s',
+		async ( wpStatus, taskStatus, syncStatus ) => {
+			const response = await send( tenant.apiKey, [
+				postEvent( 'post.status_changed', post( wpStatus ) ),
+			] ).expect( 200 );
+			expect( response.body.data.accepted ).toHaveLength( 1 );
+			expect( await state( writer ) ).toEqual( {
+				task: taskStatus,
+				assigned_post_id: 41,
+				post_url: 'https://shop.example.test/hello/',
+				sync_status: syncStatus,
+				external_id: '41',
+			} );
+		}
+	);
+
+	it( 'maps trashing, then deleting, and clears the post link on delete', async () => {
+		await send( tenant.apiKey, [
+			postEvent( 'post.trashed', post( 'trash' ) ),
+		] ).expect( 200 );
+		expect( await state( writer ) ).toMatchObject( {
+			task: 'completed',
+			sync_status: 'trashed',
+			external_id: '41',
+		} );
+		await send( tenant.apiKey, [
+			postEvent( 'post.deleted', {
+				wp_post_id: 41,
+				igny8_task_id: writer.taskId,
+				igny8_content_id: writer.contentId,
+			} ),
+		] ).expect( 200 );
+		expect( await state( writer ) ).toEqual( {
+			task: 'completed',
+			assigned_post_id: null,
+			post_url: null,
+			sync_status: 'deleted',
+			external_id: null,
+		} );
+		const row = await cloud.context.models.SitePost.findOne( {
+			where: { site_id: tenant.siteId, wp_post_id: 41 },
+		} );
+		expect( row!.status ).toBe( 'deleted' );
+		expect( row!.deleted_at ).not.toBeNull();
+	} );
+
+	it( 'applies each event id once ever: a replayed batch is acknowledged as duplicates', async () => {
+		const events = [
+			postEvent(
+				'post.saved',
+				post( 'publish', {
+					wp_post_id: 50,
+					igny8_task_id: null,
+					igny8_content_id: null,
+					title: 'First',
+				} )
+			),
+			postEvent(
+				'post.saved',
+				post( 'draft', {
+					wp_post_id: 51,
+					igny8_task_id: null,
+					igny8_content_id: null,
+				} )
+			),
+		];
+		const first = await send( tenant.apiKey, events ).expect( 200 );
+		expect( first.body.data ).toEqual( {
+			accepted: events.map( ( e ) => e.id ),
+			duplicates: [],
+			rejected: [],
+		} );
+		// Someone edits the row after; a replay must not re-apply the old title.
+		await cloud.context.models.SitePost.update(
+			{ title: 'Changed since' },
+			{ where: { site_id: tenant.siteId, wp_post_id: 50 } }
+		);
+		const [ again, concurrent ] = await Promise.all( [
+			send( tenant.apiKey, events ),
+			send( tenant.apiKey, events ),
+		] );
+		for ( const replay of [ again, concurrent ] ) {
+			expect( replay.status ).toBe( 200 );
+			expect( replay.body.data ).toEqual( {
+				accepted: [],
+				duplicates: events.map( ( e ) => e.id ),
+				rejected: [],
+			} );
+		}
+		const row = await cloud.context.models.SitePost.findOne( {
+			where: { site_id: tenant.siteId, wp_post_id: 50 },
+		} );
+		expect( row!.title ).toBe( 'Changed since' );
+	} );
+
+	it( 'rejects a malformed event by id and still applies the rest of the batch', async () => {
+		const good = postEvent(
+			'post.saved',
+			post( 'publish', {
+				wp_post_id: 60,
+				igny8_task_id: null,
+				igny8_content_id: null,
+			} )
+		);
+		const badId = randomUUID();
+		const response = await send( tenant.apiKey, [
+			{
+				id: badId,
+				type: 'post.saved',
+				occurred_at: 'yesterday',
+				post: { wp_post_id: -1 },
+			},
+			{ type: 'nonsense' },
+			good,
+		] ).expect( 200 );
+		expect( response.body.data.accepted ).toEqual( [ good.id ] );
+		expect(
+			response.body.data.rejected.map(
+				( r: { id: string | null } ) => r.id
+			)
+		).toEqual( [ badId, null ] );
+		expect( response.body.data.rejected[ 0 ].error ).toMatch(
+			/occurred_at|wp_post_id/
+		);
+		// The well-formed event of the batch was applied despite its neighbours.
+		expect(
+			await cloud.context.models.SitePost.count( {
+				where: { site_id: tenant.siteId, wp_post_id: 60 },
+			} )
+		).toBe( 1 );
+	} );
+
+	it( 'refuses a whole batch that is empty or larger than 100 events', async () => {
+		await send( tenant.apiKey, [] ).expect( 400 );
+		const tooMany = Array.from( { length: 101 }, () =>
+			postEvent( 'post.saved', post( 'publish' ) )
+		);
+		const response = await send( tenant.apiKey, tooMany ).expect( 400 );
+		expect( response.body.errors.events ).toEqual( [
+			'at most 100 events per batch',
+		] );
+		await request( cloud.app )
+			.post( '/api/v1/integration/events/' )
+			.set( bearer( tenant.owner ) )
+			.send( {
+				events: [ postEvent( 'post.saved', post( 'publish' ) ) ],
+			} )
+			.expect( 403 );
+	} );
+
+	it( 'never touches another site’s task or content, whatever ids the event names', async () => {
+		const before = await state( theirs );
+		const response = await send( tenant.apiKey, [
+			postEvent( 'post.status_changed', {
+				wp_post_id: 99,
+				status: 'publish',
+				igny8_task_id: theirs.taskId,
+				igny8_content_id: theirs.contentId,
+			} ),
+		] ).expect( 200 );
+		expect( response.body.data.accepted ).toHaveLength( 1 );
+		expect( await state( theirs ) ).toEqual( before );
+	} );
+
+	it( 'ignores an event older than one already applied to the same post', async () => {
+		const later = new Date( Date.now() + 60_000 ).toISOString();
+		const earlier = new Date( Date.now() - 60_000 ).toISOString();
+		await send( tenant.apiKey, [
+			postEvent(
+				'post.status_changed',
+				post( 'publish', { wp_post_id: 70 } ),
+				later
+			),
+		] ).expect( 200 );
+		await send( tenant.apiKey, [
+			postEvent(
+				'post.status_changed',
+				post( 'draft', { wp_post_id: 70 } ),
+				earlier
+			),
+		] ).expect( 200 );
+		expect( await state( writer ) ).toMatchObject( {
+			task: 'published',
+			sync_status: 'published',
+			external_id: '70',
+		} );
+	} );
+
+	it( 'stores a structure change on the site’s integration', async () => {
+		await connect( cloud, tenant ).expect( 200 );
+		await send( tenant.apiKey, [
+			{
+				id: randomUUID(),
+				type: 'structure.changed',
+				occurred_at: new Date().toISOString(),
+				metadata: {
+					post_types: [ { name: 'recipe', label: 'Recipes' } ],
+				},
+			},
+		] ).expect( 200 );
+		const row = await cloud.context.models.SiteIntegration.findOne( {
+			where: { site_id: tenant.siteId },
+		} );
+		expect( row!.config_json.structure ).toEqual( {
+			post_types: [ { name: 'recipe', label: 'Recipes' } ],
+		} );
+	} );
+
+	it( 'lets a viewer read integrations but not write them', async () => {
+		const viewer = await addUser( cloud, tenant.accountId, 'viewer' );
+		const list = await request( cloud.app )
+			.get( '/api/v1/integration/integrations/' )
+			.set( bearer( viewer ) )
+			.expect( 200 );
+		expect( list.body.count ).toBe( 1 );
+		await request( cloud.app )
+			.post(
+				`/api/v1/integration/integrations/${ list.body.results[ 0 ].id }/sync/`
+			)
+			.set( bearer( viewer ) )
+			.send( {} )
+			.expect( 403 );
+	} );
+} );
+
+describe( 'the signed client and the plugin sign the same canonical string', () => {
+	it( 'matches RequestVerifier::canonical() and ::sign() in PHP', () => {
+		const parts = {
+			method: 'get',
+			route: '/igny8/v1/posts/',
+			query: {
+				per_page: '200',
+				post_type: 'post,page',
+				modified_after: '2026-11-26T12:00:00Z',
+				after_id: '12',
+				rest_route: '/igny8/v1/posts',
+				'name with space': "it's (a) *test*!",
+			},
+			timestamp: 1764158400,
+			requestId: '5b0c1f0e-0000-4000-8000-000000000000',
+			body: '{"title":"Grüße"}',
+		};
+		const verifier = path.join(
+			REPO_ROOT,
+			'plugin/src/Security/RequestVerifier.php'
+		);
+		// WordPress's one helper the method uses, then the class itself.
+		const php = `
+			namespace { function untrailingslashit( $s ) { return rtrim( $s, '/\\\\' ); } define( 'ABSPATH', '/' ); }
+			namespace { require ${ JSON.stringify( verifier ) };
+				$in = json_decode( stream_get_contents( STDIN ), true );
+				$c = \\IGNY8\\Bridge\\Security\\RequestVerifier::canonical( $in['method'], $in['route'], $in['query'], (string) $in['timestamp'], $in['requestId'], $in['body'] );
+				echo json_encode( array( $c, \\IGNY8\\Bridge\\Security\\RequestVerifier::sign( 'ig8_key', $c ) ) ); }`;
+		const output = execFileSync( phpBinary(), [ '-r', php ], {
+			input: JSON.stringify( parts ),
+		} ).toString();
+		const canonical = canonicalRequest( parts );
+		expect( JSON.parse( output ) ).toEqual( [
+			canonical,
+			signRequest( 'ig8_key', canonical ),
+		] );
+	} );
+} );

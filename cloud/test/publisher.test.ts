@@ -1,0 +1,436 @@
+import request from 'supertest';
+import { startWordPress, type WordPressSite } from '@igny8/test-harness';
+import { encryptSecret } from '../src/modules/auth/crypto';
+import { addTenant, bearer, type Tenant } from './fixtures';
+import { startTestCloud, waitFor, type TestCloud } from './support';
+import {
+	connectSite,
+	listen,
+	phpJson,
+	postsForContent,
+	type ListeningCloud,
+} from './wordpress-bridge';
+
+/**
+ * The publisher against a real WordPress with IGNY8 Bridge: the cloud signs
+ * its pushes, the plugin verifies them and writes the post.
+ */
+describe( 'publisher', () => {
+	let cloud: TestCloud;
+	let served: ListeningCloud;
+	let site: WordPressSite;
+	let tenant: Tenant;
+	let integrationId: number;
+
+	beforeAll( async () => {
+		cloud = await startTestCloud( { db: 'postgres', queue: 'bee' } );
+		[ served, site ] = await Promise.all( [
+			listen( cloud ),
+			startWordPress(),
+		] );
+		tenant = await addTenant( cloud, 'Publish Co' );
+		integrationId = ( await connectSite( site, served.url, tenant ) ).id;
+	}, 120_000 );
+	afterAll( async () => {
+		await site?.stop();
+		await served?.close();
+		await cloud?.stop();
+	} );
+
+	const auth = () => bearer( tenant.owner );
+
+	async function newContent( title: string ) {
+		const task = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/' )
+			.set( auth() )
+			.send( { sector_id: tenant.sectorId, title: `${ title } task` } )
+			.expect( 201 );
+		const content = await request( cloud.app )
+			.post( '/api/v1/writer/content/' )
+			.set( auth() )
+			.send( {
+				sector_id: tenant.sectorId,
+				task_id: task.body.data.id,
+				title,
+				content_html: `<h2>${ title }</h2><p>Body of ${ title }.</p>`,
+				meta_description: `About ${ title }`,
+				taxonomies: {
+					category: [ 'News' ],
+					post_tag: [ 'seo', 'wordpress' ],
+				},
+			} )
+			.expect( 201 );
+		await request( cloud.app )
+			.post( '/api/v1/writer/images/' )
+			.set( auth() )
+			.send( {
+				sector_id: tenant.sectorId,
+				content_id: content.body.data.id,
+				image_url: served.imageUrl( `${ content.body.data.id }.png` ),
+				alt_text: `Cover of ${ title }`,
+				is_featured: true,
+			} )
+			.expect( 201 );
+		return {
+			taskId: task.body.data.id as number,
+			contentId: content.body.data.id as number,
+		};
+	}
+
+	const publish = ( contentIds: number[], extra: object = {} ) =>
+		request( cloud.app )
+			.post( '/api/v1/publisher/publish/' )
+			.set( auth() )
+			.send( { content_ids: contentIds, ...extra } );
+
+	/** The record once no push for it is pending any more. */
+	async function settled( contentId: number ) {
+		return waitFor( async () => {
+			const row = await cloud.context.models.PublishingRecord.findOne( {
+				where: { content_id: contentId },
+			} );
+			return row && ! [ 'queued', 'publishing' ].includes( row.status )
+				? row
+				: undefined;
+		}, 60_000 );
+	}
+
+	it( 'publishes a content record as one post with its title, HTML, terms, featured image and meta', async () => {
+		const { taskId, contentId } = await newContent( 'Running shoes' );
+
+		const response = await publish( [ contentId ] ).expect( 202 );
+		expect( response.body.data.records ).toEqual( [
+			expect.objectContaining( {
+				content_id: contentId,
+				status: 'queued',
+			} ),
+		] );
+		const record = await settled( contentId );
+
+		expect( record.status ).toBe( 'published' );
+		const posts = await postsForContent( site, contentId );
+		expect( posts ).toHaveLength( 1 );
+		const [ post ] = posts;
+		expect( post ).toMatchObject( {
+			ID: record.post_id,
+			post_title: 'Running shoes',
+			post_status: 'publish',
+			categories: [ 'News' ],
+			tags: [ 'seo', 'wordpress' ],
+			thumbnail_alt: 'Cover of Running shoes',
+			thumbnail_in_library: true,
+			meta: expect.objectContaining( {
+				_igny8_task_id: String( taskId ),
+				_igny8_content_id: String( contentId ),
+				_igny8_managed: '1',
+				_igny8_wordpress_status: 'publish',
+				_igny8_meta_description: 'About Running shoes',
+			} ),
+		} );
+		expect( post!.post_content ).toContain(
+			'<p>Body of Running shoes.</p>'
+		);
+		expect( record.last_pushed_hash ).toMatch( /^[0-9a-f]{64}$/ );
+
+		const { models } = cloud.context;
+		const content = await models.Content.findByPk( contentId );
+		const task = await models.Task.findByPk( taskId );
+		expect( {
+			external_id: content!.external_id,
+			sync_status: content!.sync_status,
+			task: task!.status,
+			assigned_post_id: task!.assigned_post_id,
+			post_url: task!.post_url,
+		} ).toEqual( {
+			external_id: String( post!.ID ),
+			sync_status: 'published',
+			task: 'published',
+			assigned_post_id: post!.ID,
+			post_url: record.post_url,
+		} );
+	} );
+
+	it( 'leaves exactly one post after publishing five more times, two of them at once', async () => {
+		const { contentId } = await newContent( 'Trail shoes' );
+		await publish( [ contentId ] ).expect( 202 );
+		const first = await settled( contentId );
+		for ( let i = 0; i < 3; i++ ) {
+			await publish( [ contentId ] ).expect( 202 );
+			await settled( contentId );
+		}
+		await Promise.all( [
+			publish( [ contentId ] ).expect( 202 ),
+			publish( [ contentId ] ).expect( 202 ),
+		] );
+		const last = await settled( contentId );
+
+		expect( last.status ).toBe( 'published' );
+		expect( last.post_id ).toBe( first.post_id );
+		const posts = await postsForContent( site, contentId );
+		expect( posts.map( ( p ) => p.ID ) ).toEqual( [ first.post_id ] );
+		expect(
+			await cloud.context.models.PublishingRecord.count( {
+				where: { content_id: contentId },
+			} )
+		).toBe( 1 );
+		// The image was imported once, not once per push.
+		const attachments = await phpJson< number >(
+			site,
+			`echo (int) ( new WP_Query( array( 'post_type' => 'attachment', 'post_status' => 'any', 'fields' => 'ids', 'meta_key' => '_igny8_source_url', 'meta_value' => ${ JSON.stringify( served.imageUrl( `${ contentId }.png` ) ) } ) ) )->found_posts;`
+		);
+		expect( attachments ).toBe( 1 );
+	} );
+
+	it( 'reports a conflict instead of overwriting a post edited in WordPress, and overwrites it only when forced', async () => {
+		const { contentId } = await newContent( 'Road shoes' );
+		await publish( [ contentId ] ).expect( 202 );
+		const published = await settled( contentId );
+		await site.php(
+			`wp_update_post( array( 'ID' => ${ published.post_id }, 'post_title' => 'Edited in WordPress' ) );`
+		);
+		await request( cloud.app )
+			.patch( `/api/v1/writer/content/${ contentId }/` )
+			.set( auth() )
+			.send( { title: 'Updated in the cloud' } )
+			.expect( 200 );
+
+		await publish( [ contentId ] ).expect( 202 );
+		const conflict = await settled( contentId );
+
+		expect( conflict.status ).toBe( 'conflict' );
+		expect( conflict.last_pushed_hash ).toBe( published.last_pushed_hash );
+		expect( conflict.remote_hash ).toMatch( /^[0-9a-f]{64}$/ );
+		expect( conflict.remote_hash ).not.toBe( conflict.last_pushed_hash );
+		expect(
+			( await postsForContent( site, contentId ) )[ 0 ]!.post_title
+		).toBe( 'Edited in WordPress' );
+		const listed = await request( cloud.app )
+			.get(
+				`/api/v1/publisher/publishing-records/?content_id=${ contentId }`
+			)
+			.set( auth() )
+			.expect( 200 );
+		expect( listed.body.results[ 0 ] ).toMatchObject( {
+			status: 'conflict',
+			last_pushed_hash: published.last_pushed_hash,
+			remote_hash: conflict.remote_hash,
+		} );
+
+		await publish( [ contentId ], { force: true } ).expect( 202 );
+		const forced = await settled( contentId );
+		expect( forced.status ).toBe( 'published' );
+		const posts = await postsForContent( site, contentId );
+		expect( posts.map( ( p ) => [ p.ID, p.post_title ] ) ).toEqual( [
+			[ published.post_id, 'Updated in the cloud' ],
+		] );
+	} );
+
+	it( 'keeps publishing to a healthy site while another site is down, and backs the dead one off', async () => {
+		const { models } = cloud.context;
+		const dead = await addTenant( cloud, 'Dead Site Co' );
+		// Same account as the healthy site would also do; a second account shows it is per site.
+		await models.SiteIntegration.create( {
+			account_id: dead.accountId,
+			site_id: dead.siteId,
+			platform: 'wordpress',
+			config_json: { rest_url: 'http://127.0.0.1:9/wp-json/' },
+			credentials_json: {
+				api_key: encryptSecret(
+					cloud.context.secrets.encryptionKey,
+					dead.apiKey
+				),
+			},
+		} );
+		const deadContent = await request( cloud.app )
+			.post( '/api/v1/writer/content/' )
+			.set( bearer( dead.owner ) )
+			.send( { sector_id: dead.sectorId, title: 'Nobody will see this' } )
+			.expect( 201 );
+		await request( cloud.app )
+			.post( '/api/v1/publisher/publish/' )
+			.set( bearer( dead.owner ) )
+			.send( { content_ids: [ deadContent.body.data.id ] } )
+			.expect( 202 );
+		const { contentId } = await newContent( 'Healthy site post' );
+		await publish( [ contentId ] ).expect( 202 );
+
+		expect( ( await settled( contentId ) ).status ).toBe( 'published' );
+		const deadRecord = await waitFor( async () => {
+			const row = await models.PublishingRecord.findOne( {
+				where: { content_id: deadContent.body.data.id },
+			} );
+			return row && row.attempts > 0 && row.status === 'queued'
+				? row
+				: undefined;
+		} );
+		expect( deadRecord.last_error ).toMatch( /could not be reached/ );
+		expect( deadRecord.next_attempt_at!.getTime() ).toBeGreaterThan(
+			Date.now()
+		);
+		const integration = await models.SiteIntegration.findOne( {
+			where: { site_id: dead.siteId },
+		} );
+		expect( integration!.publish_backoff_until!.getTime() ).toBeGreaterThan(
+			Date.now()
+		);
+	} );
+
+	it( 'retries a site that was down once its backoff has passed, without anyone publishing again', async () => {
+		const { models } = cloud.context;
+		const integration =
+			await models.SiteIntegration.findByPk( integrationId );
+		const restUrl = integration!.config_json.rest_url;
+		await integration!.update( {
+			config_json: {
+				...integration!.config_json,
+				rest_url: 'http://127.0.0.1:9/wp-json/',
+			},
+		} );
+		const { contentId } = await newContent( 'Back from the dead' );
+		await publish( [ contentId ] ).expect( 202 );
+		const failedOnce = await waitFor( async () => {
+			const row = await models.PublishingRecord.findOne( {
+				where: { content_id: contentId },
+			} );
+			return row?.status === 'queued' &&
+				row.attempts === 1 &&
+				row.last_error
+				? row
+				: undefined;
+		} );
+		expect( failedOnce.last_error ).toMatch( /could not be reached/ );
+		// The site comes back; only the sweeper can notice.
+		await integration!.update( {
+			config_json: { ...integration!.config_json, rest_url: restUrl },
+		} );
+
+		const record = await settled( contentId );
+		expect( {
+			status: record.status,
+			attempts: record.attempts,
+			error: record.last_error,
+		} ).toEqual( {
+			status: 'published',
+			attempts: 2,
+			error: null,
+		} );
+		expect( await postsForContent( site, contentId ) ).toHaveLength( 1 );
+	} );
+
+	it( 'refuses another account’s content and a site without a connection, queueing nothing', async () => {
+		const stranger = await addTenant( cloud, 'Stranger Co' );
+		const theirs = await request( cloud.app )
+			.post( '/api/v1/writer/content/' )
+			.set( bearer( stranger.owner ) )
+			.send( { sector_id: stranger.sectorId, title: 'Theirs' } )
+			.expect( 201 );
+		const before = await cloud.context.models.PublishingRecord.count();
+
+		const foreign = await publish( [ theirs.body.data.id ] ).expect( 400 );
+		expect( foreign.body.errors ).toEqual( {
+			content_ids: [ `content ${ theirs.body.data.id } does not exist` ],
+		} );
+		const unconnected = await request( cloud.app )
+			.post( '/api/v1/publisher/publish/' )
+			.set( bearer( stranger.owner ) )
+			.send( { content_ids: [ theirs.body.data.id ] } )
+			.expect( 400 );
+		expect( unconnected.body.errors.content_ids[ 0 ] ).toMatch(
+			/has no active WordPress connection/
+		);
+		const noDate = await publish( [ theirs.body.data.id ], {
+			status: 'future',
+		} ).expect( 400 );
+		expect( noDate.body.errors ).toEqual( {
+			date_gmt: [ 'a scheduled post needs date_gmt' ],
+		} );
+		expect( await cloud.context.models.PublishingRecord.count() ).toBe(
+			before
+		);
+		await request( cloud.app )
+			.get( `/api/v1/publisher/publishing-records/?page_size=100` )
+			.set( bearer( stranger.owner ) )
+			.expect( 200 )
+			.expect( ( res ) => expect( res.body.count ).toBe( 0 ) );
+	} );
+
+	it( 'pulls the site’s posts into the cloud, fully and then incrementally', async () => {
+		await site.php( `
+for ( $i = 1; $i <= 45; $i++ ) {
+	wp_insert_post( array( 'post_title' => "Existing post $i", 'post_content' => "<p>Existing $i</p>", 'post_status' => $i % 5 ? 'publish' : 'draft' ) );
+}` );
+		const expected = await phpJson< number[] >(
+			site,
+			`echo wp_json_encode( array_map( 'intval', get_posts( array( 'post_type' => array( 'post', 'page' ), 'post_status' => array( 'publish', 'draft', 'pending', 'private', 'future', 'trash' ), 'numberposts' => -1, 'fields' => 'ids' ) ) ) );`
+		);
+		const started = await request( cloud.app )
+			.post( `/api/v1/integration/integrations/${ integrationId }/sync/` )
+			.set( auth() )
+			.send( { mode: 'full' } )
+			.expect( 202 );
+		expect( [ 'queued', 'running', 'succeeded' ] ).toContain(
+			started.body.data.sync_state
+		);
+		const done = await waitFor( async () => {
+			const row =
+				await cloud.context.models.SiteIntegration.findByPk(
+					integrationId
+				);
+			return row && [ 'succeeded', 'failed' ].includes( row.sync_state )
+				? row
+				: undefined;
+		}, 60_000 );
+		expect( { state: done.sync_state, error: done.sync_error } ).toEqual( {
+			state: 'succeeded',
+			error: null,
+		} );
+		expect( done.sync_progress ).toMatchObject( {
+			stage: 'done',
+			percent: 100,
+		} );
+		const stored = await cloud.context.models.SitePost.findAll( {
+			where: { site_id: tenant.siteId },
+		} );
+		expect(
+			stored.map( ( p ) => p.wp_post_id ).sort( ( a, b ) => a - b )
+		).toEqual( [ ...expected ].sort( ( a, b ) => a - b ) );
+		const sample = stored.find( ( p ) => p.title === 'Existing post 7' );
+		expect( sample ).toMatchObject( {
+			post_type: 'post',
+			status: 'publish',
+			content_html: '<p>Existing 7</p>',
+		} );
+		expect( sample!.content_hash ).toMatch( /^[0-9a-f]{64}$/ );
+
+		// Incremental: only what changed since comes over, and it lands on the same rows.
+		await site.php( `
+sleep( 1 );
+wp_update_post( array( 'ID' => ${ sample!.wp_post_id }, 'post_title' => 'Existing post 7, revised' ) );
+wp_insert_post( array( 'post_title' => 'Brand new', 'post_status' => 'publish' ) );` );
+		await request( cloud.app )
+			.post( `/api/v1/integration/integrations/${ integrationId }/sync/` )
+			.set( auth() )
+			.send( { mode: 'incremental' } )
+			.expect( 202 );
+		const again = await waitFor( async () => {
+			const row =
+				await cloud.context.models.SiteIntegration.findByPk(
+					integrationId
+				);
+			return row &&
+				row.sync_state === 'succeeded' &&
+				row.sync_progress.processed < expected.length
+				? row
+				: undefined;
+		}, 60_000 );
+		expect( again.sync_progress.processed ).toBe( 2 );
+		const titles = (
+			await cloud.context.models.SitePost.findAll( {
+				where: { site_id: tenant.siteId },
+			} )
+		).map( ( p ) => p.title );
+		expect( titles ).toContain( 'Existing post 7, revised' );
+		expect( titles ).toContain( 'Brand new' );
+		expect( titles ).toHaveLength( expected.length + 1 );
+	} );
+} );

@@ -1,0 +1,457 @@
+<?php
+/**
+ * The routes the IGNY8 cloud calls.
+ *
+ * @package IGNY8\Bridge
+ */
+
+declare( strict_types=1 );
+
+namespace IGNY8\Bridge\Rest;
+
+use IGNY8\Bridge\Options;
+use IGNY8\Bridge\Publishing\PostPublisher;
+use IGNY8\Bridge\Security\RequestVerifier;
+use IGNY8\Bridge\SiteMetadata;
+use IGNY8\Bridge\Sync\PostSnapshot;
+use WP_Error;
+use WP_Post;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+
+/**
+ * `igny8/v1` routes for the cloud (docs/bridge-protocol.md → "Cloud → WordPress").
+ * Every one is authenticated by RequestVerifier in its `permission_callback`;
+ * WordPress users, whatever their role, get nothing here without the key.
+ */
+final class BridgeController {
+
+	public const REST_NAMESPACE = 'igny8/v1';
+	public const EXPORT_STATUSES_EXCLUDED = array( 'auto-draft', 'inherit' );
+
+	/**
+	 * @var Options
+	 */
+	private $options;
+
+	/**
+	 * @var RequestVerifier
+	 */
+	private $verifier;
+
+	/**
+	 * @var SiteMetadata
+	 */
+	private $metadata;
+
+	/**
+	 * @var PostPublisher
+	 */
+	private $publisher;
+
+	/**
+	 * @param Options         $options   Settings.
+	 * @param RequestVerifier $verifier  Signed-request check.
+	 * @param SiteMetadata    $metadata  Site structure.
+	 * @param PostPublisher   $publisher Post writes.
+	 */
+	public function __construct( Options $options, RequestVerifier $verifier, SiteMetadata $metadata, PostPublisher $publisher ) {
+		$this->options   = $options;
+		$this->verifier  = $verifier;
+		$this->metadata  = $metadata;
+		$this->publisher = $publisher;
+	}
+
+	/**
+	 * Registers the routes. Runs on `rest_api_init`.
+	 */
+	public function register_routes(): void {
+		$auth = array( $this->verifier, 'verify' );
+		$id   = array(
+			'type'              => 'integer',
+			'minimum'           => 1,
+			'required'          => true,
+			'sanitize_callback' => 'absint',
+			'validate_callback' => 'rest_validate_request_arg',
+		);
+
+		register_rest_route(
+			self::REST_NAMESPACE,
+			'/site-metadata',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( $this, 'site_metadata' ),
+				'permission_callback' => $auth,
+				'args'                => array(),
+			)
+		);
+		register_rest_route(
+			self::REST_NAMESPACE,
+			'/posts',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'export' ),
+					'permission_callback' => $auth,
+					'args'                => $this->export_args(),
+				),
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'create' ),
+					'permission_callback' => $auth,
+					'args'                => $this->write_args( true ),
+				),
+			)
+		);
+		register_rest_route(
+			self::REST_NAMESPACE,
+			'/posts/(?P<id>\d+)',
+			array(
+				'methods'             => 'PUT',
+				'callback'            => array( $this, 'update' ),
+				'permission_callback' => $auth,
+				'args'                => array_merge( array( 'id' => $id ), $this->write_args( true ) ),
+			)
+		);
+		register_rest_route(
+			self::REST_NAMESPACE,
+			'/post-by-task-id/(?P<task_id>\d+)',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( $this, 'by_task' ),
+				'permission_callback' => $auth,
+				'args'                => array( 'task_id' => $id ),
+			)
+		);
+		register_rest_route(
+			self::REST_NAMESPACE,
+			'/post-by-content-id/(?P<content_id>\d+)',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( $this, 'by_content' ),
+				'permission_callback' => $auth,
+				'args'                => array( 'content_id' => $id ),
+			)
+		);
+	}
+
+	/**
+	 * `GET site-metadata`.
+	 */
+	public function site_metadata(): WP_REST_Response {
+		return self::ok( $this->metadata->collect() );
+	}
+
+	/**
+	 * `GET posts`: the paged export.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function export( WP_REST_Request $request ) {
+		global $wpdb;
+		$types = $request->get_param( 'post_type' );
+		$types = is_string( $types ) && '' !== $types ? array_map( 'sanitize_key', explode( ',', $types ) ) : $this->options->synced_post_types();
+		$types = array_values( array_filter( $types, 'post_type_exists' ) );
+		if ( empty( $types ) ) {
+			return new WP_Error( 'igny8_bad_post_type', __( 'No known post type requested.', 'igny8-bridge' ), array( 'status' => 400 ) );
+		}
+		$per_page = (int) $request->get_param( 'per_page' );
+		$after    = $request->get_param( 'modified_after' );
+		$after_id = (int) $request->get_param( 'after_id' );
+
+		$where  = array();
+		$params = array();
+		$where[] = 'post_type IN (' . implode( ',', array_fill( 0, count( $types ), '%s' ) ) . ')';
+		$params  = array_merge( $params, $types );
+		$where[] = "post_status NOT IN ('auto-draft','inherit')";
+		if ( is_string( $after ) && '' !== $after ) {
+			$gmt = gmdate( 'Y-m-d H:i:s', (int) strtotime( $after ) );
+			if ( $after_id > 0 ) {
+				$where[]  = '( post_modified_gmt > %s OR ( post_modified_gmt = %s AND ID > %d ) )';
+				$params[] = $gmt;
+				$params[] = $gmt;
+				$params[] = $after_id;
+			} else {
+				$where[]  = 'post_modified_gmt > %s';
+				$params[] = $gmt;
+			}
+		}
+		$params[] = $per_page;
+		$ids      = $wpdb->get_col(
+			$wpdb->prepare(
+				"SELECT ID FROM {$wpdb->posts} WHERE " . implode( ' AND ', $where ) . ' ORDER BY post_modified_gmt ASC, ID ASC LIMIT %d', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				$params
+			)
+		);
+		$ids = array_map( 'intval', (array) $ids );
+		if ( ! empty( $ids ) ) {
+			_prime_post_caches( $ids, true, true );
+		}
+		$items = array();
+		$last  = null;
+		foreach ( $ids as $post_id ) {
+			$post = get_post( $post_id );
+			if ( $post instanceof WP_Post ) {
+				$items[] = PostSnapshot::item( $post );
+				$last    = $post;
+			}
+		}
+		$next = null;
+		if ( null !== $last && count( $ids ) === $per_page ) {
+			$next = array(
+				'modified_after' => PostSnapshot::iso( $last->post_modified_gmt ),
+				'after_id'       => (int) $last->ID,
+			);
+		}
+		return self::ok(
+			array(
+				'items'       => $items,
+				'next_cursor' => $next,
+			)
+		);
+	}
+
+	/**
+	 * `GET post-by-task-id/{task_id}`.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function by_task( WP_REST_Request $request ) {
+		return self::item_or_404( PostPublisher::find_by_task_id( (int) $request['task_id'] ) );
+	}
+
+	/**
+	 * `GET post-by-content-id/{content_id}`.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function by_content( WP_REST_Request $request ) {
+		return self::item_or_404( PostPublisher::find_by_content_id( (int) $request['content_id'] ) );
+	}
+
+	/**
+	 * `POST posts`.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function create( WP_REST_Request $request ) {
+		return $this->write( $request, null );
+	}
+
+	/**
+	 * `PUT posts/{id}`.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function update( WP_REST_Request $request ) {
+		return $this->write( $request, (int) $request['id'] );
+	}
+
+	/**
+	 * @param WP_REST_Request $request The request.
+	 * @param int|null        $post_id For PUT.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private function write( WP_REST_Request $request, ?int $post_id ) {
+		$input = array();
+		foreach ( array_keys( $this->write_args( false ) ) as $name ) {
+			if ( $request->has_param( $name ) ) {
+				$input[ $name ] = $request->get_param( $name );
+			}
+		}
+		if ( 'future' === ( $input['status'] ?? '' ) && empty( $input['date_gmt'] ) ) {
+			return new WP_Error( 'rest_invalid_param', __( 'A scheduled (future) post needs date_gmt.', 'igny8-bridge' ), array( 'status' => 400, 'params' => array( 'date_gmt' => __( 'Required when status is future.', 'igny8-bridge' ) ) ) );
+		}
+		$result = $this->publisher->publish( $input, $post_id );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		if ( 409 === $result['code'] ) {
+			return new WP_REST_Response(
+				array(
+					'success' => false,
+					'code'    => 'igny8_conflict',
+					'message' => __( 'The post was edited in WordPress since the cloud last pushed it.', 'igny8-bridge' ),
+					'data'    => $result['data'],
+				),
+				409
+			);
+		}
+		return self::ok( $result['data'], $result['code'] );
+	}
+
+	/**
+	 * @param WP_Post|null $post The post.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	private static function item_or_404( ?WP_Post $post ) {
+		if ( null === $post ) {
+			return new WP_Error( 'igny8_not_found', __( 'No post is linked to that IGNY8 id.', 'igny8-bridge' ), array( 'status' => 404 ) );
+		}
+		return self::ok( PostSnapshot::item( $post ) );
+	}
+
+	/**
+	 * `{success: true, data}` with no caching.
+	 *
+	 * @param array<string, mixed> $data Data.
+	 * @param int                  $code HTTP status.
+	 */
+	private static function ok( array $data, int $code = 200 ): WP_REST_Response {
+		$response = new WP_REST_Response(
+			array(
+				'success' => true,
+				'data'    => $data,
+			),
+			$code
+		);
+		$response->header( 'Cache-Control', 'no-store' );
+		return $response;
+	}
+
+	/**
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function export_args(): array {
+		return array(
+			'post_type'      => array(
+				'type'              => 'string',
+				'pattern'           => '^[a-z0-9_\-]+(,[a-z0-9_\-]+)*$',
+				'validate_callback' => 'rest_validate_request_arg',
+				'sanitize_callback' => 'sanitize_text_field',
+			),
+			'modified_after' => array(
+				'type'              => 'string',
+				'format'            => 'date-time',
+				'validate_callback' => 'rest_validate_request_arg',
+			),
+			'after_id'       => array(
+				'type'              => 'integer',
+				'minimum'           => 0,
+				'default'           => 0,
+				'validate_callback' => 'rest_validate_request_arg',
+				'sanitize_callback' => 'absint',
+			),
+			'per_page'       => array(
+				'type'              => 'integer',
+				'minimum'           => 1,
+				'maximum'           => 500,
+				'default'           => 100,
+				'validate_callback' => 'rest_validate_request_arg',
+				'sanitize_callback' => 'absint',
+			),
+		);
+	}
+
+	/**
+	 * The body of POST/PUT posts.
+	 *
+	 * @param bool $with_validation Include the validate/sanitize callbacks.
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function write_args( bool $with_validation ): array {
+		$image = array(
+			'type'                 => 'object',
+			'properties'           => array(
+				'url' => array(
+					'type'     => 'string',
+					'format'   => 'uri',
+					'pattern'  => '^https?://[^\\s]+$',
+					'required' => true,
+				),
+				'alt' => array( 'type' => 'string' ),
+			),
+			'additionalProperties' => false,
+		);
+		$names = array(
+			'type'  => 'array',
+			'items' => array(
+				'type'      => 'string',
+				'minLength' => 1,
+				'maxLength' => 200,
+			),
+		);
+		$args  = array(
+			'content_id'       => array(
+				'type'     => 'integer',
+				'minimum'  => 1,
+				'required' => true,
+			),
+			'revision'         => array(
+				'type'    => 'integer',
+				'minimum' => 0,
+			),
+			'task_id'          => array(
+				'type'    => array( 'integer', 'null' ),
+				'minimum' => 1,
+			),
+			'title'            => array(
+				'type'      => 'string',
+				'required'  => true,
+				'minLength' => 1,
+				'maxLength' => 1000,
+			),
+			'content_html'     => array(
+				'type'     => 'string',
+				'required' => true,
+			),
+			'excerpt'          => array( 'type' => 'string' ),
+			'status'           => array(
+				'type'    => 'string',
+				'enum' => array( 'draft', 'pending', 'publish', 'future' ),
+			),
+			'date_gmt'         => array(
+				'type'   => array( 'string', 'null' ),
+				'format' => 'date-time',
+			),
+			'post_type'        => array(
+				'type'    => 'string',
+				'pattern' => '^[a-z0-9_\-]{1,20}$',
+			),
+			'author'           => array(
+				'type'       => array( 'object', 'null' ),
+				'properties' => array(
+					'email' => array( 'type' => array( 'string', 'null' ) ),
+					'login' => array( 'type' => array( 'string', 'null' ) ),
+				),
+			),
+			'categories'       => $names,
+			'tags'             => $names,
+			'featured_image'   => array_merge( $image, array( 'type' => array( 'object', 'null' ) ) ),
+			'images'           => array(
+				'type'     => 'array',
+				'items'    => $image,
+				'maxItems' => 50,
+			),
+			'meta_title'       => array(
+				'type'      => array( 'string', 'null' ),
+				'maxLength' => 300,
+			),
+			'meta_description' => array(
+				'type'      => array( 'string', 'null' ),
+				'maxLength' => 1000,
+			),
+			'expected_hash'    => array(
+				'type'    => array( 'string', 'null' ),
+				'pattern' => '^[0-9a-fA-F]{64}$',
+			),
+			'force'            => array(
+				'type'    => 'boolean',
+				'default' => false,
+			),
+		);
+		if ( $with_validation ) {
+			foreach ( $args as $name => $arg ) {
+				$args[ $name ]['validate_callback'] = 'rest_validate_request_arg';
+				$args[ $name ]['sanitize_callback'] = 'rest_sanitize_request_arg';
+			}
+		}
+		return $args;
+	}
+}

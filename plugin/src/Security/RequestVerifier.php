@@ -1,0 +1,155 @@
+<?php
+/**
+ * Authenticates the cloud's calls to the bridge routes.
+ *
+ * @package IGNY8\Bridge
+ */
+
+declare( strict_types=1 );
+
+namespace IGNY8\Bridge\Security;
+
+use IGNY8\Bridge\Options;
+use IGNY8\Bridge\Schema;
+use WP_Error;
+use WP_REST_Request;
+
+/**
+ * The `permission_callback` of every `igny8/v1` route the cloud calls: API key
+ * (`hash_equals`), timestamp within 300 s, HMAC-SHA256 signature over the
+ * canonical request, and a request id never seen before. See
+ * docs/bridge-protocol.md → "Authentication of every call".
+ */
+final class RequestVerifier {
+
+	public const TOLERANCE = 300;
+
+	/**
+	 * @var Options
+	 */
+	private $options;
+
+	/**
+	 * @param Options $options Holds the site key.
+	 */
+	public function __construct( Options $options ) {
+		$this->options = $options;
+	}
+
+	/**
+	 * The canonical string both sides sign.
+	 *
+	 * @param string               $method     HTTP method.
+	 * @param string               $route      REST route, e.g. `/igny8/v1/posts/12`.
+	 * @param array<string, mixed> $query      Query parameters.
+	 * @param string               $timestamp  The X-IGNY8-Timestamp value.
+	 * @param string               $request_id The X-IGNY8-Request-Id value.
+	 * @param string               $body       The raw body.
+	 * @return string|null Null when a query value is not a scalar (never signed by the cloud).
+	 */
+	public static function canonical( string $method, string $route, array $query, string $timestamp, string $request_id, string $body ): ?string {
+		unset( $query['rest_route'] );
+		ksort( $query, SORT_STRING );
+		$pairs = array();
+		foreach ( $query as $name => $value ) {
+			if ( ! is_scalar( $value ) ) {
+				return null;
+			}
+			$pairs[] = rawurlencode( (string) $name ) . '=' . rawurlencode( (string) $value );
+		}
+		return implode(
+			"\n",
+			array(
+				strtoupper( $method ),
+				untrailingslashit( $route ),
+				implode( '&', $pairs ),
+				$timestamp,
+				$request_id,
+				hash( 'sha256', $body ),
+			)
+		);
+	}
+
+	/**
+	 * Signs a canonical string with the key.
+	 *
+	 * @param string $key       The site key.
+	 * @param string $canonical See canonical().
+	 */
+	public static function sign( string $key, string $canonical ): string {
+		return hash_hmac( 'sha256', $canonical, $key );
+	}
+
+	/**
+	 * Checks a request. Records its id only once everything else has passed, so
+	 * a forged request cannot burn the id of a genuine one.
+	 *
+	 * @param WP_REST_Request $request The incoming request.
+	 * @return true|WP_Error
+	 */
+	public function verify( WP_REST_Request $request ) {
+		$key = $this->options->api_key();
+		if ( null === $key ) {
+			return self::refuse( __( 'This site is not connected to IGNY8.', 'igny8-bridge' ) );
+		}
+
+		$presented  = (string) $request->get_header( 'x_igny8_api_key' );
+		$timestamp  = trim( (string) $request->get_header( 'x_igny8_timestamp' ) );
+		$request_id = trim( (string) $request->get_header( 'x_igny8_request_id' ) );
+		$signature  = strtolower( trim( (string) $request->get_header( 'x_igny8_signature' ) ) );
+
+		if ( '' === $presented || ! hash_equals( $key, $presented ) ) {
+			return self::refuse( __( 'Invalid IGNY8 API key.', 'igny8-bridge' ) );
+		}
+		if ( ! preg_match( '/^\d{1,12}$/', $timestamp ) || abs( time() - (int) $timestamp ) > self::TOLERANCE ) {
+			return self::refuse( __( 'The request timestamp is missing or outside the allowed window.', 'igny8-bridge' ) );
+		}
+		if ( ! preg_match( '/^[A-Za-z0-9-]{8,64}$/', $request_id ) ) {
+			return self::refuse( __( 'The request id is missing or malformed.', 'igny8-bridge' ) );
+		}
+
+		$canonical = self::canonical(
+			$request->get_method(),
+			$request->get_route(),
+			(array) $request->get_query_params(),
+			$timestamp,
+			$request_id,
+			(string) $request->get_body()
+		);
+		if ( null === $canonical || ! preg_match( '/^[0-9a-f]{64}$/', $signature ) || ! hash_equals( self::sign( $key, $canonical ), $signature ) ) {
+			return self::refuse( __( 'Invalid request signature.', 'igny8-bridge' ) );
+		}
+
+		if ( ! $this->remember( $request_id ) ) {
+			return self::refuse( __( 'This request was already received.', 'igny8-bridge' ) );
+		}
+		return true;
+	}
+
+	/**
+	 * Stores a request id; false when it is already there. The primary key makes
+	 * this atomic: of two racing copies exactly one INSERT succeeds.
+	 *
+	 * @param string $request_id The id.
+	 */
+	private function remember( string $request_id ): bool {
+		global $wpdb;
+		$table = Schema::request_ids_table();
+		$now   = time();
+		// Ids older than twice the window can never pass the timestamp check again.
+		if ( 0 === wp_rand( 0, 49 ) ) {
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE seen_at < %d", $now - 2 * self::TOLERANCE ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		}
+		$inserted = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$table} (request_id, seen_at) VALUES (%s, %d)", $request_id, $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return 1 === $inserted;
+	}
+
+	/**
+	 * The one answer every failure gets.
+	 *
+	 * @param string $message Why (safe to show: it reveals no secret).
+	 */
+	private static function refuse( string $message ): WP_Error {
+		return new WP_Error( 'igny8_unauthorized', $message, array( 'status' => 401 ) );
+	}
+}

@@ -1,0 +1,223 @@
+<?php
+/**
+ * Sends outbox events to the cloud.
+ *
+ * @package IGNY8\Bridge
+ */
+
+declare( strict_types=1 );
+
+namespace IGNY8\Bridge\Sync;
+
+use IGNY8\Bridge\CloudClient;
+use IGNY8\Bridge\Options;
+use WP_Error;
+
+/**
+ * Sends due events in batches of at most 100 to `POST /api/v1/integration/events/`.
+ *
+ * Runs from WP-cron every minute and on demand (`do_action( 'igny8_drain_outbox' )`,
+ * the "Send now" button). A MySQL named lock makes concurrent drainers give
+ * way instead of sending the same batch twice; the lock dies with the
+ * connection, so a crashed drainer never wedges the outbox.
+ */
+final class OutboxDrainer {
+
+	public const HOOK          = 'igny8_drain_outbox';
+	public const SCHEDULE      = 'igny8_every_minute';
+	public const MAX_BATCHES   = 20;
+	public const TIME_BUDGET_S = 25;
+
+	/**
+	 * @var Options
+	 */
+	private $options;
+
+	/**
+	 * @var Outbox
+	 */
+	private $outbox;
+
+	/**
+	 * @var CloudClient
+	 */
+	private $cloud;
+
+	/**
+	 * @param Options     $options Settings.
+	 * @param Outbox      $outbox  The queue.
+	 * @param CloudClient $cloud   The cloud API.
+	 */
+	public function __construct( Options $options, Outbox $outbox, CloudClient $cloud ) {
+		$this->options = $options;
+		$this->outbox  = $outbox;
+		$this->cloud   = $cloud;
+	}
+
+	/**
+	 * Adds the cron schedule and the hook.
+	 */
+	public function register(): void {
+		add_filter( 'cron_schedules', array( self::class, 'add_schedule' ) ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected
+		add_action( self::HOOK, array( $this, 'drain' ) );
+	}
+
+	/**
+	 * `cron_schedules`: every minute.
+	 *
+	 * @param array<string, array<string, mixed>> $schedules Known schedules.
+	 * @return array<string, array<string, mixed>>
+	 */
+	public static function add_schedule( $schedules ): array {
+		$schedules                   = is_array( $schedules ) ? $schedules : array();
+		$schedules[ self::SCHEDULE ] = array(
+			'interval' => 60,
+			'display'  => __( 'Every minute (IGNY8 outbox)', 'igny8-bridge' ),
+		);
+		return $schedules;
+	}
+
+	/**
+	 * Schedules the cron event when missing.
+	 */
+	public static function schedule(): void {
+		if ( false === wp_next_scheduled( self::HOOK ) ) {
+			add_filter( 'cron_schedules', array( self::class, 'add_schedule' ) ); // phpcs:ignore WordPress.WP.CronInterval.ChangeDetected
+			wp_schedule_event( time() + 60, self::SCHEDULE, self::HOOK );
+		}
+	}
+
+	/**
+	 * Removes the cron event.
+	 */
+	public static function unschedule(): void {
+		wp_clear_scheduled_hook( self::HOOK );
+	}
+
+	/**
+	 * The lock's name: per database and table prefix, as one MariaDB server may
+	 * host many sites.
+	 */
+	private static function lock_name(): string {
+		global $wpdb;
+		return 'igny8_drain_' . substr( md5( DB_NAME . '|' . $wpdb->prefix ), 0, 16 );
+	}
+
+	/**
+	 * Sends every due event, batch after batch, until none are due, a batch
+	 * fails, or the time budget is spent.
+	 *
+	 * @return array{sent: int, failed: int, rejected: int, locked: bool, error: string|null}
+	 */
+	public function drain(): array {
+		global $wpdb;
+		$result = array(
+			'sent'     => 0,
+			'failed'   => 0,
+			'rejected' => 0,
+			'locked'   => false,
+			'error'    => null,
+		);
+		if ( ! $this->options->is_configured() ) {
+			$result['error'] = __( 'Not connected.', 'igny8-bridge' );
+			return $result;
+		}
+		if ( '1' !== (string) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, 0)', self::lock_name() ) ) ) {
+			$result['locked'] = true;
+			return $result;
+		}
+		try {
+			$started = time();
+			for ( $batch = 0; $batch < self::MAX_BATCHES && time() - $started < self::TIME_BUDGET_S; $batch++ ) {
+				$events = $this->outbox->due( Outbox::BATCH_SIZE );
+				if ( empty( $events ) ) {
+					break;
+				}
+				if ( ! $this->send( $events, $result ) ) {
+					break;
+				}
+			}
+		} finally {
+			$wpdb->get_var( $wpdb->prepare( 'SELECT RELEASE_LOCK(%s)', self::lock_name() ) );
+		}
+		return $result;
+	}
+
+	/**
+	 * Sends one batch and applies the cloud's answer.
+	 *
+	 * @param array<int, array{event_id: string, attempts: int, payload: array<string, mixed>}> $events The batch.
+	 * @param array<string, mixed>                                                              $result Totals, updated.
+	 * @return bool Whether the batch went through (false: stop draining for now).
+	 */
+	private function send( array $events, array &$result ): bool {
+		$answer = $this->cloud->post( CloudClient::EVENTS_PATH, array( 'events' => array_column( $events, 'payload' ) ) );
+		if ( $answer instanceof WP_Error ) {
+			$message = $answer->get_error_message();
+			$this->outbox->fail( $events, $message );
+			$result['failed'] += count( $events );
+			$result['error']   = $message;
+			$this->remember( $message );
+			return false;
+		}
+
+		$done = array();
+		foreach ( array( 'accepted', 'duplicates' ) as $list ) {
+			foreach ( (array) ( $answer[ $list ] ?? array() ) as $id ) {
+				if ( is_string( $id ) ) {
+					$done[] = $id;
+				}
+			}
+		}
+		$this->outbox->delete( $done );
+		$result['sent'] += count( $done );
+
+		$rejected_ids = array();
+		foreach ( (array) ( $answer['rejected'] ?? array() ) as $rejection ) {
+			if ( is_array( $rejection ) && isset( $rejection['id'] ) && is_string( $rejection['id'] ) ) {
+				$error = isset( $rejection['error'] ) && is_scalar( $rejection['error'] ) ? (string) $rejection['error'] : __( 'Rejected by the cloud.', 'igny8-bridge' );
+				$this->outbox->reject( $rejection['id'], $error );
+				$rejected_ids[] = $rejection['id'];
+			}
+		}
+		$result['rejected'] += count( $rejected_ids );
+
+		// An event the answer does not mention was not applied: try it again later.
+		$unanswered = array_values(
+			array_filter(
+				$events,
+				static function ( array $event ) use ( $done, $rejected_ids ): bool {
+					return ! in_array( $event['event_id'], $done, true ) && ! in_array( $event['event_id'], $rejected_ids, true );
+				}
+			)
+		);
+		if ( ! empty( $unanswered ) ) {
+			$message = __( 'The cloud did not acknowledge every event of the batch.', 'igny8-bridge' );
+			$this->outbox->fail( $unanswered, $message );
+			$result['failed'] += count( $unanswered );
+			$this->remember( $message );
+			return false;
+		}
+		$this->remember( null );
+		return true;
+	}
+
+	/**
+	 * Stores the outcome of the last send for the settings page and the notice.
+	 *
+	 * @param string|null $error The error, or null on success.
+	 */
+	private function remember( ?string $error ): void {
+		$state = get_option( Options::OUTBOX_STATE, array() );
+		$state = is_array( $state ) ? $state : array();
+		$now   = gmdate( 'Y-m-d\TH:i:s\Z' );
+		if ( null === $error ) {
+			$state['last_success_at'] = $now;
+			$state['last_error']      = '';
+		} else {
+			$state['last_error']    = $error;
+			$state['last_error_at'] = $now;
+		}
+		update_option( Options::OUTBOX_STATE, $state, false );
+	}
+}

@@ -1,0 +1,236 @@
+<?php
+/**
+ * Outbox events and the drainer.
+ *
+ * @package IGNY8\Bridge\Tests
+ */
+
+declare( strict_types=1 );
+
+namespace IGNY8\Bridge\Tests;
+
+use IGNY8\Bridge\Plugin;
+use IGNY8\Bridge\Schema;
+use IGNY8\Bridge\Sync\Outbox;
+
+require_once __DIR__ . '/BridgeTestCase.php';
+
+final class OutboxTest extends BridgeTestCase {
+
+	protected function setUp(): void {
+		parent::setUp();
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// The cloud knows the current structure: drains add no structure.changed.
+		update_option( 'igny8_structure_hash', Plugin::instance()->metadata()->structure_hash() );
+	}
+
+	/**
+	 * @return array<int, array<string, mixed>>
+	 */
+	private function rows(): array {
+		global $wpdb;
+		return (array) $wpdb->get_results( 'SELECT * FROM ' . Schema::outbox_table() . ' ORDER BY id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	private function make_all_due(): void {
+		global $wpdb;
+		$wpdb->query( 'UPDATE ' . Schema::outbox_table() . " SET next_attempt_at = '2000-01-01 00:00:00'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	public function test_saving_a_post_writes_one_event_with_the_protocol_fields(): void {
+		$id   = wp_insert_post( array( 'post_title' => 'Outbox one', 'post_status' => 'draft', 'post_content' => '<p>a</p>' ) );
+		$rows = $this->rows();
+		$this->assertCount( 1, $rows );
+		$this->assertSame( 'post.saved', $rows[0]['event_type'] );
+		$event = json_decode( $rows[0]['payload'], true );
+		$this->assertMatchesRegularExpression( '/^[0-9a-f-]{36}$/', $event['id'] );
+		$this->assertSame( $rows[0]['event_id'], $event['id'] );
+		$this->assertMatchesRegularExpression( '/Z$/', $event['occurred_at'] );
+		$this->assertSame( $id, $event['post']['wp_post_id'] );
+		$this->assertSame( 'draft', $event['post']['status'] );
+		$this->assertSame( hash( 'sha256', "Outbox one\n<p>a</p>" ), $event['post']['content_hash'] );
+		$this->assertNull( $event['post']['igny8_content_id'] );
+
+		wp_publish_post( $id );
+		wp_trash_post( $id );
+		wp_delete_post( $id, true );
+		$types = array_column( $this->rows(), 'event_type' );
+		$this->assertSame( array( 'post.saved', 'post.status_changed', 'post.saved', 'post.trashed', 'post.deleted' ), $types );
+		$status = json_decode( $this->rows()[1]['payload'], true );
+		$this->assertSame( 'publish', $status['post']['status'] );
+	}
+
+	public function test_revisions_autosaves_unsynced_types_and_unconnected_sites_write_nothing(): void {
+		update_option( 'igny8_synced_post_types', array( 'post' ) );
+		wp_insert_post( array( 'post_type' => 'page', 'post_title' => 'Not synced', 'post_status' => 'publish' ) );
+		$this->assertCount( 0, $this->rows() );
+
+		$id = wp_insert_post( array( 'post_title' => 'Synced', 'post_status' => 'draft' ) );
+		$this->assertCount( 1, $this->rows() );
+		_wp_put_post_revision( $id );
+		$autosave = _wp_put_post_revision( array_merge( get_post( $id, ARRAY_A ), array( 'post_title' => 'auto' ) ), true );
+		$this->assertIsInt( $autosave );
+		$this->assertCount( 1, $this->rows() );
+
+		update_option( 'igny8_api_key', '' );
+		wp_update_post( array( 'ID' => $id, 'post_title' => 'Edited while not connected' ) );
+		$this->assertCount( 1, $this->rows() );
+	}
+
+	public function test_term_changes_write_term_events(): void {
+		$term = wp_insert_term( 'Outbox Term', 'category' );
+		wp_update_term( $term['term_id'], 'category', array( 'name' => 'Outbox Term 2' ) );
+		wp_delete_term( $term['term_id'], 'category' );
+		$events = array_map(
+			static function ( array $row ): array {
+				return json_decode( $row['payload'], true )['term'];
+			},
+			$this->rows()
+		);
+		$this->assertSame( array( 'created', 'edited', 'deleted' ), array_column( $events, 'action' ) );
+		$this->assertSame( 'Outbox Term 2', $events[1]['name'] );
+		$this->assertSame( 'category', $events[2]['taxonomy'] );
+	}
+
+	public function test_a_permalink_change_writes_a_structure_event(): void {
+		Plugin::instance()->events()->check_structure();
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		update_option( 'permalink_structure', '/%year%/%postname%/' );
+		$rows = $this->rows();
+		$this->assertCount( 1, $rows );
+		$this->assertSame( 'structure.changed', $rows[0]['event_type'] );
+		$this->assertSame( '/%year%/%postname%/', json_decode( $rows[0]['payload'], true )['metadata']['permalink_structure'] );
+		Plugin::instance()->events()->check_structure();
+		$this->assertCount( 1, $this->rows() );
+	}
+
+	public function test_an_unreachable_cloud_backs_off_then_dead_letters_after_10_attempts(): void {
+		// Nothing listens on 127.0.0.1:9: a real connection failure.
+		wp_insert_post( array( 'post_title' => 'Will fail', 'post_status' => 'draft' ) );
+		$outbox = Plugin::instance()->outbox();
+		$delays = array();
+		for ( $attempt = 1; $attempt <= 10; $attempt++ ) {
+			$result = do_action( 'igny8_drain_outbox' );
+			unset( $result );
+			$row = $this->rows()[0];
+			$this->assertSame( (string) $attempt, $row['attempts'] );
+			$this->assertStringStartsWith( 'Could not reach the IGNY8 cloud', $row['last_error'] );
+			$delays[] = strtotime( $row['next_attempt_at'] . ' UTC' ) - time();
+			if ( $attempt < 10 ) {
+				$this->assertSame( 'pending', $row['status'] );
+				// Not due yet: another drain right away sends nothing.
+				$again = Plugin::instance()->drainer()->drain();
+				$this->assertSame( 0, $again['failed'] );
+				$this->make_all_due();
+			}
+		}
+		$this->assertSame( 'dead', $this->rows()[0]['status'] );
+		for ( $i = 1; $i < 6; $i++ ) {
+			$this->assertGreaterThan( $delays[ $i - 1 ], $delays[ $i ], 'backoff grows' );
+		}
+		$this->assertSame( array( 'pending' => 0, 'failing' => 0, 'dead' => 1, 'rejected' => 0 ), $outbox->stats() );
+		$this->assertCount( 1, $outbox->dead_letters() );
+
+		// A dead letter is not sent again on its own…
+		$this->make_all_due();
+		$this->assertSame( 0, Plugin::instance()->drainer()->drain()['failed'] );
+		// …only after "Retry".
+		$this->assertSame( 1, $outbox->retry() );
+		$this->assertSame( 'pending', $this->rows()[0]['status'] );
+		$this->assertSame( '0', $this->rows()[0]['attempts'] );
+	}
+
+	public function test_accepted_and_duplicate_events_are_deleted_rejected_ones_kept(): void {
+		for ( $i = 0; $i < 3; $i++ ) {
+			wp_insert_post( array( 'post_title' => "Batch {$i}", 'post_status' => 'draft' ) );
+		}
+		$ids      = array_column( $this->rows(), 'event_id' );
+		$requests = $this->intercept_http(
+			function ( $url, $args ) use ( $ids ) {
+				return self::http_response(
+					200,
+					(string) wp_json_encode(
+						array(
+							'success' => true,
+							'data'    => array(
+								'accepted'   => array( $ids[0] ),
+								'duplicates' => array( $ids[1] ),
+								'rejected'   => array( array( 'id' => $ids[2], 'error' => 'unknown post type' ) ),
+							),
+						)
+					)
+				);
+			}
+		);
+		$result = Plugin::instance()->drainer()->drain();
+		$this->assertSame( 2, $result['sent'] );
+		$this->assertSame( 1, $result['rejected'] );
+		$this->assertCount( 1, $requests );
+		$this->assertSame( 'http://127.0.0.1:9/api/v1/integration/events/', $requests[0]['url'] );
+		$this->assertSame( self::KEY, $requests[0]['args']['headers']['X-IGNY8-API-Key'] );
+		$sent = json_decode( $requests[0]['args']['body'], true );
+		$this->assertSame( $ids, array_column( $sent['events'], 'id' ) );
+
+		$rows = $this->rows();
+		$this->assertCount( 1, $rows );
+		$this->assertSame( $ids[2], $rows[0]['event_id'] );
+		$this->assertSame( 'rejected', $rows[0]['status'] );
+		$this->assertSame( 'unknown post type', $rows[0]['last_error'] );
+	}
+
+	public function test_batches_hold_at_most_100_events_and_a_5xx_is_retried(): void {
+		global $wpdb;
+		$outbox = Plugin::instance()->outbox();
+		for ( $i = 0; $i < 150; $i++ ) {
+			$outbox->add( 'post.saved', array( 'post' => array( 'wp_post_id' => $i ) ) );
+		}
+		$sizes = array();
+		$this->intercept_http(
+			function ( $url, $args ) use ( &$sizes ) {
+				$events  = json_decode( $args['body'], true )['events'];
+				$sizes[] = count( $events );
+				if ( count( $sizes ) === 1 ) {
+					return self::http_response( 503, '{"success":false,"error":"down"}' );
+				}
+				return self::http_response( 200, (string) wp_json_encode( array( 'success' => true, 'data' => array( 'accepted' => array_column( $events, 'id' ), 'duplicates' => array(), 'rejected' => array() ) ) ) );
+			}
+		);
+		$first = Plugin::instance()->drainer()->drain();
+		$this->assertSame( array( 100 ), $sizes );
+		$this->assertSame( 100, $first['failed'] );
+		$this->assertSame( 100, $outbox->stats()['failing'] );
+		$this->make_all_due();
+		Plugin::instance()->drainer()->drain();
+		$this->assertSame( array( 100, 100, 50 ), $sizes );
+		$this->assertSame( '0', $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Schema::outbox_table() ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+	}
+
+	public function test_a_second_drainer_gives_way_while_one_holds_the_lock(): void {
+		global $wpdb;
+		wp_insert_post( array( 'post_title' => 'Locked', 'post_status' => 'draft' ) );
+		$other = new \wpdb( DB_USER, DB_PASSWORD, DB_NAME, DB_HOST );
+		$lock  = 'igny8_drain_' . substr( md5( DB_NAME . '|' . $wpdb->prefix ), 0, 16 );
+		$this->assertSame( '1', (string) $other->get_var( $other->prepare( 'SELECT GET_LOCK(%s, 0)', $lock ) ) );
+		$requests = $this->intercept_http(
+			static function () {
+				return self::http_response( 500, '' );
+			}
+		);
+		try {
+			$result = Plugin::instance()->drainer()->drain();
+			$this->assertTrue( $result['locked'] );
+			$this->assertCount( 0, $requests );
+		} finally {
+			$other->get_var( $other->prepare( 'SELECT RELEASE_LOCK(%s)', $lock ) );
+			$other->close();
+		}
+		$this->assertFalse( Plugin::instance()->drainer()->drain()['locked'] );
+		$this->assertCount( 1, $requests );
+	}
+
+	public function test_backoff_grows_exponentially_and_is_capped(): void {
+		$this->assertSame( array( 30, 60, 120, 240, 480, 960, 1920, 3600, 3600 ), array_map( array( Outbox::class, 'backoff' ), range( 1, 9 ) ) );
+	}
+}
