@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { REPO_ROOT, phpBinary } from '@igny8/test-harness';
 import { decryptSecret } from '../src/modules/auth/crypto';
@@ -514,6 +515,112 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		expect( row!.config_json.structure ).toEqual( {
 			post_types: [ { name: 'recipe', label: 'Recipes' } ],
 		} );
+	} );
+
+	it( 'keeps the site’s categories and tags from term events, per site, newest event winning', async () => {
+		const at = ( offsetMs: number ) =>
+			new Date( Date.now() + offsetMs ).toISOString();
+		const termEvent = (
+			action: 'created' | 'edited' | 'deleted',
+			term: Record< string, unknown >,
+			occurredAt: string
+		) => ( {
+			id: randomUUID(),
+			type: 'term.changed',
+			occurred_at: occurredAt,
+			term: { action, ...term },
+		} );
+		const terms = async ( siteId: number ) =>
+			cloud.context.db.sequelize.query< Record< string, unknown > >(
+				`SELECT taxonomy, term_id::int AS term_id, name, slug, deleted_at IS NOT NULL AS deleted
+				 FROM site_terms WHERE site_id = :site ORDER BY taxonomy, term_id`,
+				{ replacements: { site: siteId }, type: QueryTypes.SELECT }
+			);
+		const created = termEvent(
+			'created',
+			{ taxonomy: 'category', term_id: 5, name: 'News', slug: 'news' },
+			at( -3000 )
+		);
+		const response = await send( tenant.apiKey, [
+			created,
+			termEvent(
+				'created',
+				{ taxonomy: 'post_tag', term_id: 9, name: 'seo', slug: 'seo' },
+				at( -3000 )
+			),
+			termEvent(
+				'edited',
+				{
+					taxonomy: 'category',
+					term_id: 5,
+					name: 'Company news',
+					slug: 'company-news',
+				},
+				at( -2000 )
+			),
+		] ).expect( 200 );
+		expect( response.body.data.accepted ).toHaveLength( 3 );
+		// The same term id on another site is that site's own term.
+		await send( other.apiKey, [
+			termEvent(
+				'created',
+				{ taxonomy: 'category', term_id: 5, name: 'Elsewhere' },
+				at( -3000 )
+			),
+		] ).expect( 200 );
+		expect( await terms( tenant.siteId ) ).toEqual( [
+			{
+				taxonomy: 'category',
+				term_id: 5,
+				name: 'Company news',
+				slug: 'company-news',
+				deleted: false,
+			},
+			{
+				taxonomy: 'post_tag',
+				term_id: 9,
+				name: 'seo',
+				slug: 'seo',
+				deleted: false,
+			},
+		] );
+		expect( await terms( other.siteId ) ).toEqual( [
+			{
+				taxonomy: 'category',
+				term_id: 5,
+				name: 'Elsewhere',
+				slug: '',
+				deleted: false,
+			},
+		] );
+
+		// A deletion wins over a late, older edit; a replayed "created" is a duplicate.
+		await send( tenant.apiKey, [
+			termEvent(
+				'deleted',
+				{ taxonomy: 'post_tag', term_id: 9, name: 'seo', slug: 'seo' },
+				at( -1000 )
+			),
+			termEvent(
+				'edited',
+				{ taxonomy: 'post_tag', term_id: 9, name: 'SEO!', slug: 'seo' },
+				at( -1500 )
+			),
+		] ).expect( 200 );
+		const replay = await send( tenant.apiKey, [ created ] ).expect( 200 );
+		expect( replay.body.data.duplicates ).toEqual( [ created.id ] );
+		expect( await terms( tenant.siteId ) ).toEqual( [
+			expect.objectContaining( {
+				term_id: 5,
+				name: 'Company news',
+				deleted: false,
+			} ),
+			expect.objectContaining( {
+				term_id: 9,
+				name: 'seo',
+				deleted: true,
+			} ),
+		] );
 	} );
 
 	it( 'lets a viewer read integrations but not write them', async () => {

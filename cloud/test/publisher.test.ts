@@ -5,7 +5,9 @@ import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 import {
 	connectSite,
+	freePort,
 	listen,
+	PNG,
 	phpJson,
 	postsForContent,
 	type ListeningCloud,
@@ -23,9 +25,14 @@ describe( 'publisher', () => {
 	let integrationId: number;
 
 	beforeAll( async () => {
-		cloud = await startTestCloud( { db: 'postgres', queue: 'bee' } );
+		const port = await freePort();
+		// The cloud's own image URLs must point where WordPress can fetch them.
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'bee' },
+			{ PUBLIC_URL: `http://127.0.0.1:${ port }` }
+		);
 		[ served, site ] = await Promise.all( [
-			listen( cloud ),
+			listen( cloud, port ),
 			startWordPress(),
 		] );
 		tenant = await addTenant( cloud, 'Publish Co' );
@@ -148,6 +155,168 @@ describe( 'publisher', () => {
 			assigned_post_id: post!.ID,
 			post_url: record.post_url,
 		} );
+	} );
+
+	it( 'carries the writer’s terms, meta description and images (the cloud’s own stored files) into the post', async () => {
+		const { models } = cloud.context;
+		const { ai } = cloud.context.services;
+		const content = await request( cloud.app )
+			.post( '/api/v1/writer/content/' )
+			.set( auth() )
+			.send( {
+				sector_id: tenant.sectorId,
+				title: 'Stored images',
+				content_html: '<p>Text only.</p>',
+				meta_description: 'What generate_content wrote',
+				taxonomies: {
+					category: [ 'Guides', 'Gear' ],
+					post_tag: [ 'hiking' ],
+				},
+			} )
+			.expect( 201 );
+		const contentId = content.body.data.id as number;
+		// What generate_images leaves behind: files in the cloud's store, rows pointing at their served URL.
+		const stored = async (
+			alt: string,
+			extra: { is_featured?: boolean; position?: number }
+		) => {
+			const file = await ai.files.put( PNG, 'image/png' );
+			expect( file.url.startsWith( `${ served.url }/api/v1/` ) ).toBe(
+				true
+			);
+			await models.Image.create( {
+				account_id: tenant.accountId,
+				site_id: tenant.siteId,
+				sector_id: tenant.sectorId,
+				task_id: null,
+				content_id: contentId,
+				image_url: file.url,
+				storage_path: file.key,
+				alt_text: alt,
+				...extra,
+			} );
+			return file.url;
+		};
+		const second = await stored( 'Second in the text', { position: 2 } );
+		const featured = await stored( 'The cover', { is_featured: true } );
+		const first = await stored( 'First in the text', { position: 1 } );
+
+		await publish( [ contentId ] ).expect( 202 );
+		const record = await settled( contentId );
+		expect( { status: record.status, error: record.last_error } ).toEqual( {
+			status: 'published',
+			error: null,
+		} );
+
+		const [ post ] = await postsForContent( site, contentId );
+		expect( post ).toMatchObject( {
+			categories: expect.arrayContaining( [ 'Guides', 'Gear' ] ),
+			tags: [ 'hiking' ],
+			thumbnail_alt: 'The cover',
+			thumbnail_in_library: true,
+			meta: expect.objectContaining( {
+				_igny8_meta_description: 'What generate_content wrote',
+			} ),
+		} );
+		expect( post!.categories ).toHaveLength( 2 );
+		const library = await phpJson<
+			{ source: string; alt: string; parent: number; file: boolean }[]
+		>(
+			site,
+			`
+$out = array();
+foreach ( get_posts( array( 'post_type' => 'attachment', 'post_status' => 'any', 'numberposts' => -1, 'orderby' => 'ID', 'order' => 'ASC', 'meta_key' => '_igny8_source_url', 'meta_value' => ${ JSON.stringify(
+				[ first, second, featured ]
+			) }, 'meta_compare' => 'IN' ) ) as $a ) {
+	$out[] = array( 'source' => get_post_meta( $a->ID, '_igny8_source_url', true ), 'alt' => get_post_meta( $a->ID, '_wp_attachment_image_alt', true ), 'parent' => (int) $a->post_parent, 'file' => file_exists( (string) get_attached_file( $a->ID ) ) );
+}
+echo wp_json_encode( $out );`
+		);
+		// Inline images in position order, then the featured one; each a real file attached to the post.
+		expect( library ).toEqual( [
+			{
+				source: first,
+				alt: 'First in the text',
+				parent: post!.ID,
+				file: true,
+			},
+			{
+				source: second,
+				alt: 'Second in the text',
+				parent: post!.ID,
+				file: true,
+			},
+			{
+				source: featured,
+				alt: 'The cover',
+				parent: post!.ID,
+				file: true,
+			},
+		] );
+	} );
+
+	it( 'attributes the post to whoever asked: the WordPress user of a site session, else the account user’s email', async () => {
+		const users = await phpJson< { wp: number; owner: number } >(
+			site,
+			`
+$wp    = wp_insert_user( array( 'user_login' => 'maria-wp', 'user_email' => 'maria-wp@example.test', 'user_pass' => wp_generate_password(), 'role' => 'editor' ) );
+$owner = wp_insert_user( array( 'user_login' => 'cloud-owner', 'user_email' => ${ JSON.stringify(
+				tenant.owner.email
+			) }, 'user_pass' => wp_generate_password(), 'role' => 'author' ) );
+echo wp_json_encode( array( 'wp' => $wp, 'owner' => $owner ) );`
+		);
+		const authorOf = ( postId: number ) =>
+			phpJson< number >(
+				site,
+				`echo (int) get_post_field( 'post_author', ${ postId } );`
+			);
+
+		const session = await request( cloud.app )
+			.post( '/api/v1/auth/site-session/' )
+			.set( 'X-IGNY8-API-Key', tenant.apiKey )
+			.send( {
+				wp_user: {
+					id: users.wp,
+					login: 'maria-wp',
+					email: 'maria-wp@example.test',
+					display_name: 'Maria',
+				},
+				role: 'editor',
+			} )
+			.expect( 200 );
+		const fromWpAdmin = await newContent( 'Published from wp-admin' );
+		await request( cloud.app )
+			.post( '/api/v1/publisher/publish/' )
+			.set( { Authorization: `Bearer ${ session.body.data.access }` } )
+			.send( { content_ids: [ fromWpAdmin.contentId ] } )
+			.expect( 202 );
+		const viaSession = await settled( fromWpAdmin.contentId );
+		expect( viaSession ).toMatchObject( {
+			status: 'published',
+			requested_by_wp_login: 'maria-wp',
+			requested_by_user_id: null,
+		} );
+		expect( await authorOf( viaSession.post_id! ) ).toBe( users.wp );
+
+		const fromCloud = await newContent( 'Published from the cloud' );
+		const queued = await publish( [ fromCloud.contentId ] ).expect( 202 );
+		expect( queued.body.data.records[ 0 ] ).toMatchObject( {
+			requested_by_user_id: tenant.owner.id,
+			requested_by_wp_login: null,
+		} );
+		const viaAccount = await settled( fromCloud.contentId );
+		expect( viaAccount.status ).toBe( 'published' );
+		expect( await authorOf( viaAccount.post_id! ) ).toBe( users.owner );
+
+		// Publishing again from the cloud re-attributes the request, and the post follows.
+		await request( cloud.app )
+			.post( '/api/v1/publisher/publish/' )
+			.set( { Authorization: `Bearer ${ session.body.data.access }` } )
+			.send( { content_ids: [ fromCloud.contentId ] } )
+			.expect( 202 );
+		const again = await settled( fromCloud.contentId );
+		expect( again.requested_by_wp_login ).toBe( 'maria-wp' );
+		expect( await authorOf( again.post_id! ) ).toBe( users.wp );
 	} );
 
 	it( 'leaves exactly one post after publishing five more times, two of them at once', async () => {
@@ -432,5 +601,100 @@ wp_insert_post( array( 'post_title' => 'Brand new', 'post_status' => 'publish' )
 		expect( titles ).toContain( 'Existing post 7, revised' );
 		expect( titles ).toContain( 'Brand new' );
 		expect( titles ).toHaveLength( expected.length + 1 );
+
+		// Posts removed behind WordPress's back (no hook ran, so no event came).
+		const gone = stored
+			.filter( ( p ) => /^Existing post (3|4)$/.test( p.title ) )
+			.map( ( p ) => p.wp_post_id );
+		expect( gone ).toHaveLength( 2 );
+		await site.php(
+			`global $wpdb; foreach ( array( ${ gone.join(
+				', '
+			) } ) as $id ) { $wpdb->delete( $wpdb->posts, array( 'ID' => $id ) ); } clean_post_cache( ${ gone[ 0 ] } ); clean_post_cache( ${ gone[ 1 ] } );`
+		);
+		const rowsOf = async ( ids: number[] ) =>
+			(
+				await cloud.context.models.SitePost.findAll( {
+					where: { site_id: tenant.siteId, wp_post_id: ids },
+					order: [ [ 'wp_post_id', 'ASC' ] ],
+				} )
+			).map( ( p ) => ( {
+				status: p.status,
+				deleted: p.deleted_at !== null,
+			} ) );
+		const fullSync = async () => {
+			await request( cloud.app )
+				.post(
+					`/api/v1/integration/integrations/${ integrationId }/sync/`
+				)
+				.set( auth() )
+				.send( { mode: 'full' } )
+				.expect( 202 );
+			return waitFor( async () => {
+				const row =
+					await cloud.context.models.SiteIntegration.findByPk(
+						integrationId
+					);
+				return row &&
+					[ 'succeeded', 'failed' ].includes( row.sync_state )
+					? row
+					: undefined;
+			}, 60_000 );
+		};
+
+		// A full pull that fails (the site refuses the key) proves nothing missing: nothing is marked.
+		const integration =
+			await cloud.context.models.SiteIntegration.findByPk(
+				integrationId
+			);
+		const credentials = integration!.credentials_json;
+		await integration!.update( {
+			credentials_json: {
+				...credentials,
+				api_key: encryptSecret(
+					cloud.context.secrets.encryptionKey,
+					'ig8_not_the_sites_key'
+				),
+			},
+		} );
+		expect( ( await fullSync() ).sync_state ).toBe( 'failed' );
+		expect( await rowsOf( gone ) ).toEqual( [
+			{ status: 'publish', deleted: false },
+			{ status: 'publish', deleted: false },
+		] );
+		// An incremental pull only sees what changed: it cannot tell either.
+		await integration!.update( { credentials_json: credentials } );
+		await request( cloud.app )
+			.post( `/api/v1/integration/integrations/${ integrationId }/sync/` )
+			.set( auth() )
+			.send( { mode: 'incremental' } )
+			.expect( 202 );
+		await waitFor( async () => {
+			const row =
+				await cloud.context.models.SiteIntegration.findByPk(
+					integrationId
+				);
+			return row?.sync_state === 'succeeded' ? row : undefined;
+		}, 60_000 );
+		expect( ( await rowsOf( gone ) ).map( ( r ) => r.deleted ) ).toEqual( [
+			false,
+			false,
+		] );
+
+		const complete = await fullSync();
+		expect( complete.sync_state ).toBe( 'succeeded' );
+		expect( await rowsOf( gone ) ).toEqual( [
+			{ status: 'deleted', deleted: true },
+			{ status: 'deleted', deleted: true },
+		] );
+		expect( complete.config_json ).not.toHaveProperty(
+			'full_sync_started_at'
+		);
+		// Everything WordPress still has stays as it was.
+		expect(
+			await cloud.context.models.SitePost.count( {
+				where: { site_id: tenant.siteId, deleted_at: null },
+			} )
+		).toBe( expected.length + 1 - 2 );
 	} );
 } );

@@ -17,6 +17,17 @@ export type ListeningCloud = {
 	close(): Promise< void >;
 };
 
+/** A port nothing listens on right now, so the cloud's PUBLIC_URL can be known before it starts. */
+export async function freePort(): Promise< number > {
+	const probe = http.createServer();
+	await new Promise< void >( ( resolve ) =>
+		probe.listen( 0, '127.0.0.1', resolve )
+	);
+	const { port } = probe.address() as AddressInfo;
+	await new Promise( ( resolve ) => probe.close( resolve ) );
+	return port;
+}
+
 /** Serves the test cloud on a real port (WordPress must reach it), plus test images under /test-images/. */
 export async function listen(
 	cloud: TestCloud,

@@ -255,6 +255,9 @@ export const publishingRecordSchema = z.object( {
 	force: z.boolean(),
 	next_attempt_at: timestampSchema.nullable(),
 	published_at: timestampSchema.nullable(),
+	/** Who asked for the publication: an account user, or a WordPress user (by login) in wp-admin. The post is attributed to them. */
+	requested_by_user_id: idSchema.nullable(),
+	requested_by_wp_login: z.string().nullable(),
 	created_at: timestampSchema,
 	updated_at: timestampSchema,
 } );

@@ -6,7 +6,13 @@
  */
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { startWordPress, type WordPressSite } from '@igny8/test-harness';
+import type { Browser } from 'playwright-core';
+import {
+	launchBrowser,
+	loginToWpAdmin,
+	startWordPress,
+	type WordPressSite,
+} from '@igny8/test-harness';
 import { addTenant, bearer, type Tenant } from '../../cloud/test/fixtures';
 import {
 	startTestCloud,
@@ -338,6 +344,88 @@ for ( $i = 1; $i <= 200; $i++ ) {
 		await row!.reload();
 		expect( row!.title ).toBe( 'Offline edit 200' );
 		expect( ( await appliedCount() ) - before ).toBe( queued.length );
+	} );
+} );
+
+describe( 'site terms', () => {
+	it( 'categories and tags the publisher creates reach the cloud as the site’s terms', async () => {
+		const ids = await newContent( 'Camp stoves' );
+		await publish( ids.contentId );
+		expect( ( await settled( ids.contentId ) ).status ).toBe( 'published' );
+		expect( ( await drain() ).error ).toBeNull();
+		const terms = await cloud.context.db.sequelize.query< {
+			taxonomy: string;
+			name: string;
+			term_id: number;
+		} >(
+			`SELECT taxonomy, name, term_id::int AS term_id FROM site_terms
+			 WHERE site_id = :site AND deleted_at IS NULL ORDER BY taxonomy, name`,
+			{ replacements: { site: tenant.siteId }, type: QueryTypes.SELECT }
+		);
+		const wpIds = await phpJson< Record< string, number > >(
+			site,
+			`echo wp_json_encode( array( 'Guides' => (int) get_term_by( 'name', 'Guides', 'category' )->term_id, 'bridge' => (int) get_term_by( 'name', 'bridge', 'post_tag' )->term_id, 'e2e' => (int) get_term_by( 'name', 'e2e', 'post_tag' )->term_id ) );`
+		);
+		expect( terms ).toEqual( [
+			{ taxonomy: 'category', name: 'Guides', term_id: wpIds.Guides },
+			{ taxonomy: 'post_tag', name: 'bridge', term_id: wpIds.bridge },
+			{ taxonomy: 'post_tag', name: 'e2e', term_id: wpIds.e2e },
+		] );
+	} );
+} );
+
+describe( 'the meta box’s "Resync now"', () => {
+	let browser: Browser | undefined;
+	afterAll( async () => {
+		await browser?.close();
+	} );
+
+	it( 'clicked by an editor in the block editor, sends the post to the cloud at once', async () => {
+		const ids = await newContent( 'Trekking poles' );
+		await publish( ids.contentId );
+		const postId = ( await settled( ids.contentId ) ).post_id!;
+		expect( ( await drain() ).error ).toBeNull();
+		// The cloud's copy goes stale (as after a lost event); only a resync can repair it.
+		await cloud.context.models.SitePost.update(
+			{ title: 'Stale copy', last_event_at: null },
+			{ where: { site_id: tenant.siteId, wp_post_id: postId } }
+		);
+		const before = await appliedCount();
+
+		const editor = await site.createUser( { role: 'editor' } );
+		// No welcome guide over the editor.
+		await site.php(
+			`$u = get_user_by( 'login', ${ JSON.stringify(
+				editor.login
+			) } ); global $wpdb; update_user_meta( $u->ID, $wpdb->get_blog_prefix() . 'persisted_preferences', array( 'core/edit-post' => array( 'welcomeGuide' => false ), 'core' => array( 'editorMode' => 'visual' ), '_modified' => gmdate( 'c' ) ) );`
+		);
+		browser = await launchBrowser();
+		const { context, page } = await loginToWpAdmin(
+			browser,
+			site.url,
+			editor
+		);
+		try {
+			await page.goto(
+				`/wp-admin/post.php?post=${ postId }&action=edit`
+			);
+			const resync = page.locator( 'a.igny8-resync' );
+			await resync.waitFor( { state: 'visible', timeout: 60_000 } );
+			await Promise.all( [
+				page.waitForURL( /igny8_resynced=1/, { timeout: 60_000 } ),
+				resync.click(),
+			] );
+		} finally {
+			await context.close();
+		}
+
+		expect( await pendingEvents() ).toEqual( [] );
+		expect( ( await appliedCount() ) - before ).toBe( 1 );
+		const stored = await cloud.context.models.SitePost.findOne( {
+			where: { site_id: tenant.siteId, wp_post_id: postId },
+		} );
+		expect( stored!.title ).toBe( 'Trekking poles' );
+		expect( site.phpErrors() ).toEqual( [] );
 	} );
 } );
 

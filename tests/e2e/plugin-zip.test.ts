@@ -179,4 +179,58 @@ update_post_meta( $id, '_igny8_managed', '1' );` );
 			await context.close();
 		}
 	} );
+
+	it( 'keeps the _igny8_* post meta on uninstall unless the owner chose to remove it, and still removes options and tables', async () => {
+		// A clean site whatever the test before left behind.
+		await site.php( `
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+if ( is_dir( WP_PLUGIN_DIR . '/igny8-bridge' ) ) {
+	deactivate_plugins( 'igny8-bridge/igny8-bridge.php' );
+	delete_plugins( array( 'igny8-bridge/igny8-bridge.php' ) );
+}
+global $wpdb;
+$wpdb->query( "DELETE FROM {$wpdb->postmeta} WHERE meta_key LIKE '\\_igny8\\_%'" );` );
+		expect( await leftovers() ).toMatchObject( { dir: false, meta: 0 } );
+		const installed = JSON.parse(
+			await site.php( `
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+WP_Filesystem();
+$unzipped = unzip_file( ${ JSON.stringify( zip ) }, WP_PLUGIN_DIR );
+$active   = activate_plugin( 'igny8-bridge/igny8-bridge.php' );
+echo json_encode( array( 'unzipped' => true === $unzipped, 'activated' => null === $active ) );` )
+		) as Record< string, boolean >;
+		expect( installed ).toEqual( { unzipped: true, activated: true } );
+		// The "Remove IGNY8 post meta on uninstall" box left unticked (its default).
+		await site.php( `
+update_option( 'igny8_api_key', 'ig8_zip_test_0123456789abcdef', false );
+$id = wp_insert_post( array( 'post_title' => 'Managed, kept', 'post_status' => 'publish' ) );
+update_post_meta( $id, '_igny8_content_id', 6 );
+update_post_meta( $id, '_igny8_managed', '1' );
+update_post_meta( $id, '_igny8_task_id', 16 );` );
+		const before = await leftovers();
+		expect( before.options ).toEqual(
+			expect.arrayContaining( [ 'igny8_api_key' ] )
+		);
+		expect( before.tables ).toHaveLength( 2 );
+
+		// What Plugins → Delete runs: deactivate, then delete (which runs uninstall.php).
+		const deleted = await site.php( `
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+deactivate_plugins( 'igny8-bridge/igny8-bridge.php' );
+$result = delete_plugins( array( 'igny8-bridge/igny8-bridge.php' ) );
+echo true === $result ? 'deleted' : wp_json_encode( $result );` );
+		expect( deleted ).toBe( 'deleted' );
+
+		expect( await leftovers() ).toEqual( {
+			options: [],
+			tables: [],
+			cron: false,
+			meta: 3,
+			dir: false,
+		} );
+		expect( site.phpErrors() ).toEqual( [] );
+	} );
 } );

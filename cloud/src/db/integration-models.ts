@@ -103,6 +103,10 @@ export interface PublishingRecordRow extends Model<
 	revision: CreationOptional< number | null >;
 	next_attempt_at: CreationOptional< Date | null >;
 	published_at: CreationOptional< Date | null >;
+	/** The account user who asked for it; null when a WordPress user or the site did. */
+	requested_by_user_id: CreationOptional< number | null >;
+	/** The WordPress user who asked for it through a site session. */
+	requested_by_wp_login: CreationOptional< string | null >;
 	created_at: Ts;
 	updated_at: Ts;
 }
@@ -223,6 +227,8 @@ export function defineIntegrationModels(
 			revision: { type: DataTypes.INTEGER, allowNull: true },
 			next_attempt_at: date(),
 			published_at: date(),
+			requested_by_user_id: bigint( true ),
+			requested_by_wp_login: str( 60, true ),
 			...timestamps(),
 		},
 		tableOptions( 'publishing_records' )

@@ -416,7 +416,15 @@ final class SettingsPage {
 	}
 
 	/**
-	 * `admin_notices`: disconnected, or the outbox is failing.
+	 * Whether the current admin page is Settings → IGNY8 or one of the IGNY8 screens.
+	 */
+	private static function on_igny8_screen(): bool {
+		global $plugin_page;
+		return is_string( $plugin_page ) && ( self::SLUG === $plugin_page || AdminPage::SLUG === $plugin_page || 0 === strpos( $plugin_page, AdminPage::SLUG . '-' ) );
+	}
+
+	/**
+	 * `admin_notices`: disconnected, not verified yet (IGNY8 screens only), or the outbox is failing.
 	 */
 	public function notice(): void {
 		if ( ! current_user_can( self::CAPABILITY ) ) {
@@ -424,10 +432,15 @@ final class SettingsPage {
 		}
 		$link = '<a href="' . esc_url( admin_url( 'options-general.php?page=' . self::SLUG ) ) . '">' . esc_html__( 'IGNY8 settings', 'igny8-bridge' ) . '</a>';
 		$connection = $this->options->connection();
-		// Configured but never tested (e.g. set up by a script) is not reported as disconnected.
 		if ( ! $this->options->is_configured() || ( ! $connection['connected'] && '' !== $connection['error'] ) ) {
 			echo '<div class="notice notice-warning igny8-notice-disconnected"><p>' . esc_html__( 'IGNY8 is not connected: content will not sync until you connect this site.', 'igny8-bridge' ) . ' ' . $link . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $link is escaped above.
 			return;
+		}
+		// A key that was never tested (e.g. set by a script) may well work, so
+		// this is a hint where IGNY8 is being worked on, not a warning everywhere.
+		if ( ! $connection['connected'] && '' === $connection['checked_at'] && self::on_igny8_screen() ) {
+			$test = '<a href="' . esc_url( admin_url( 'options-general.php?page=' . self::SLUG ) ) . '">' . esc_html__( 'Test connection', 'igny8-bridge' ) . '</a>';
+			echo '<div class="notice notice-info igny8-notice-unverified"><p>' . esc_html__( 'The IGNY8 connection has not been verified yet.', 'igny8-bridge' ) . ' ' . $test . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $test is escaped above.
 		}
 		$stats = $this->outbox->stats();
 		if ( $stats['failing'] > 0 || $stats['dead'] + $stats['rejected'] > 0 ) {

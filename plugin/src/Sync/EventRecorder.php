@@ -37,7 +37,7 @@ final class EventRecorder {
 	private $metadata;
 
 	/**
-	 * While > 0 nothing is recorded (the publisher records one event itself).
+	 * While > 0 no post event is recorded (the publisher records one itself).
 	 *
 	 * @var int
 	 */
@@ -244,7 +244,9 @@ final class EventRecorder {
 	 * @param WP_Term|null $term     The term when already deleted.
 	 */
 	private function record_term( int $term_id, string $taxonomy, string $action, ?WP_Term $term ): void {
-		if ( $this->suspended > 0 || null === $this->options->api_key() ) {
+		// Not silenced while publishing: the publisher reports its post itself,
+		// but a category or tag it creates is new site structure like any other.
+		if ( null === $this->options->api_key() ) {
 			return;
 		}
 		$object = get_taxonomy( $taxonomy );

@@ -93,6 +93,41 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( 'category', $events[2]['taxonomy'] );
 	}
 
+	public function test_terms_the_publisher_creates_are_reported_but_its_post_only_once(): void {
+		$response = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 960, array( 'tags' => array( 'igny8-tag-960' ) ) ) ) );
+		$this->assertSame( 201, $response->get_status() );
+		$events = array_map(
+			static function ( array $row ): array {
+				return json_decode( $row['payload'], true );
+			},
+			$this->rows()
+		);
+		$terms = array_values(
+			array_filter(
+				$events,
+				static function ( array $event ): bool {
+					return 'term.changed' === $event['type'];
+				}
+			)
+		);
+		$this->assertSame(
+			array( array( 'category', 'IGNY8 News 960', 'created' ), array( 'post_tag', 'igny8-tag-960', 'created' ) ),
+			array_map(
+				static function ( array $event ): array {
+					return array( $event['term']['taxonomy'], $event['term']['name'], $event['term']['action'] );
+				},
+				$terms
+			)
+		);
+		$this->assertSame( 1, count( array_filter( array_column( $events, 'type' ), static function ( string $type ): bool { return 0 === strpos( $type, 'post.' ); } ) ) );
+
+		// Existing terms are not reported again on the next push.
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 960, array( 'revision' => 2, 'tags' => array( 'igny8-tag-960' ) ) ) ) );
+		$this->assertSame( array( 'post.saved' ), array_column( $this->rows(), 'event_type' ) );
+	}
+
 	public function test_a_permalink_change_writes_a_structure_event(): void {
 		Plugin::instance()->events()->check_structure();
 		global $wpdb;

@@ -116,6 +116,70 @@ final class SettingsPageTest extends BridgeTestCase {
 		$this->assertStringContainsString( 'value="igny8_retry"', $html );
 	}
 
+	public function test_a_key_never_tested_gets_a_gentle_hint_on_the_igny8_screens_only(): void {
+		global $plugin_page;
+		wp_set_current_user( $this->create_user( 'administrator' ) );
+		delete_option( Options::CONNECTION );
+		$previous = $plugin_page;
+		try {
+			$plugin_page = null;
+			$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ), 'not on the dashboard or other admin pages' );
+			$plugin_page = 'some-other-plugin';
+			$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ) );
+
+			foreach ( array( SettingsPage::SLUG, 'igny8', 'igny8-keywords' ) as $page ) {
+				$plugin_page = $page;
+				$html        = $this->render( array( $this->page(), 'notice' ) );
+				$this->assertStringContainsString( 'igny8-notice-unverified', $html, $page );
+				$this->assertStringContainsString( 'notice-info', $html );
+				$this->assertStringContainsString( 'options-general.php?page=igny8-settings', $html );
+				$this->assertStringNotContainsString( 'igny8-notice-disconnected', $html );
+			}
+
+			wp_set_current_user( $this->create_user( 'editor' ) );
+			$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ), 'editors cannot act on it' );
+
+			wp_set_current_user( $this->create_user( 'administrator' ) );
+			$this->intercept_http(
+				static function () {
+					return self::http_response( 200, '{"success":true,"data":{"id":7,"platform":"wordpress"}}' );
+				}
+			);
+			$this->assertTrue( $this->page()->test_connection() );
+			$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ), 'gone once tested' );
+		} finally {
+			$plugin_page = $previous;
+		}
+	}
+
+	public function test_without_a_console_url_the_ids_are_plain_text_not_a_dead_link(): void {
+		$this->intercept_http(
+			static function () {
+				// What the cloud answers today: no console_url.
+				return self::http_response( 200, '{"success":true,"data":{"id":7,"platform":"wordpress"}}' );
+			}
+		);
+		$this->assertTrue( $this->page()->test_connection() );
+		$this->assertSame( '', ( new Options() )->connection()['console_url'] );
+		$response = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 951 ) ) );
+		$post_id  = $response->get_data()['data']['post_id'];
+		$screens  = new PostScreens( Plugin::instance()->options(), Plugin::instance()->events(), Plugin::instance()->drainer() );
+		$cell     = $this->render(
+			static function () use ( $screens, $post_id ) {
+				$screens->render_column( 'igny8', $post_id );
+			}
+		);
+		$box      = $this->render(
+			static function () use ( $screens, $post_id ) {
+				$screens->render_meta_box( get_post( $post_id ) );
+			}
+		);
+		$this->assertStringContainsString( 'Content #951', $cell );
+		$this->assertStringNotContainsString( '<a', $cell );
+		$this->assertStringContainsString( 'Content #951', $box );
+		$this->assertStringNotContainsString( '/content/951', $box );
+	}
+
 	public function test_disconnect_clears_the_key_and_the_connection(): void {
 		$options = new Options();
 		$options->set_connection( array( 'connected' => true ) );

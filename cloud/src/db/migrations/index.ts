@@ -8,6 +8,7 @@ import { migration as aiRuns } from './0006-ai-runs';
 import { migration as aiSettings } from './0007-ai-settings';
 import { migration as aiWriter } from './0008-ai-writer';
 import { migration as integration } from './0009-integration';
+import { migration as bridgeAuthorsTerms } from './0010-bridge-authors-terms';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
 	aiSettings,
 	aiWriter,
 	integration,
+	bridgeAuthorsTerms,
 ];

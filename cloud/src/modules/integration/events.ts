@@ -11,6 +11,7 @@ import type { SiteKeyPrincipal } from '../auth/principal';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
 
 type PostEvent = Extract< SyncEvent, { post: unknown } >;
+type TermEvent = Extract< SyncEvent, { type: 'term.changed' } >;
 
 /**
  * Applies the plugin's outbox batches (protocol → events). Every event id is
@@ -61,6 +62,8 @@ export class EventService {
 					event.id
 				);
 			} catch ( error ) {
+				// Not the event's fault (the database): answer 5xx so the plugin
+				// retries the batch; what was applied comes back as duplicates.
 				this.deps.logger.error(
 					{
 						err: error,
@@ -69,10 +72,7 @@ export class EventService {
 					},
 					'sync event could not be applied'
 				);
-				result.rejected.push( {
-					id: event.id,
-					error: 'The event could not be applied.',
-				} );
+				throw error;
 			}
 		}
 		return result;
@@ -107,9 +107,48 @@ export class EventService {
 			await this.applyStructure( principal, event.metadata, transaction );
 		} else if ( 'post' in event ) {
 			await this.applyPost( principal, event, transaction );
+		} else if ( event.type === 'term.changed' ) {
+			await this.applyTerm( principal, event, transaction );
 		}
-		// term.changed: recorded above; post terms arrive with the posts' own events and pulls.
 		return true;
+	}
+
+	/**
+	 * Keeps the site's terms (per taxonomy) as WordPress last reported them.
+	 * A deletion leaves a tombstone, and an event older than the one already
+	 * applied to a term changes nothing, so a late "edited" cannot revive it.
+	 */
+	private async applyTerm(
+		principal: SiteKeyPrincipal,
+		event: TermEvent,
+		transaction: Transaction
+	): Promise< void > {
+		const { term } = event;
+		await this.deps.db.sequelize.query(
+			`INSERT INTO site_terms (account_id, site_id, taxonomy, term_id, name, slug, last_event_at, deleted_at)
+			 VALUES (:account, :site, :taxonomy, :term, :name, :slug, :at, :deletedAt)
+			 ON CONFLICT (site_id, taxonomy, term_id) DO UPDATE SET
+				name = CASE WHEN EXCLUDED.name <> '' THEN EXCLUDED.name ELSE site_terms.name END,
+				slug = CASE WHEN EXCLUDED.slug <> '' THEN EXCLUDED.slug ELSE site_terms.slug END,
+				last_event_at = EXCLUDED.last_event_at,
+				deleted_at = EXCLUDED.deleted_at,
+				updated_at = NOW()
+			 WHERE site_terms.last_event_at IS NULL OR site_terms.last_event_at <= EXCLUDED.last_event_at`,
+			{
+				replacements: {
+					account: principal.account.id,
+					site: principal.site.id,
+					taxonomy: term.taxonomy,
+					term: term.term_id,
+					name: term.name ?? '',
+					slug: term.slug ?? '',
+					at: event.occurred_at,
+					deletedAt:
+						term.action === 'deleted' ? event.occurred_at : null,
+				},
+				transaction,
+			}
+		);
 	}
 
 	private async applyStructure(

@@ -399,6 +399,26 @@ export class IntegrationService {
 						.reduce( ( sum, t ) => sum + ( t.count ?? 0 ), 0 ) ||
 					null
 				: null;
+		// What a complete full pull did not see is gone from WordPress; the
+		// start time survives an interrupted pull, which resumes mid-way.
+		let fullSince: Date | null = null;
+		if ( data.mode === 'full' ) {
+			const kept = row.config_json.full_sync_started_at;
+			fullSince =
+				cursor && typeof kept === 'string'
+					? new Date( kept )
+					: cursor
+						? null
+						: new Date();
+			if ( ! cursor ) {
+				await row.update( {
+					config_json: {
+						...row.config_json,
+						full_sync_started_at: fullSince!.toISOString(),
+					},
+				} );
+			}
+		}
 		let processed = 0;
 		const progress = async ( stage: string, message?: string ) =>
 			row.update( {
@@ -456,10 +476,21 @@ export class IntegrationService {
 					break;
 				}
 			}
+			const gone = fullSince
+				? await this.markMissingDeleted( row, fullSince, types )
+				: 0;
+			const { full_sync_started_at: _done, ...config } = row.config_json;
 			await row.update( {
 				sync_state: 'succeeded',
 				last_sync_at: new Date(),
+				config_json: config,
 			} );
+			if ( gone > 0 ) {
+				this.deps.logger.info(
+					{ integration_id: row.id, deleted: gone },
+					'full sync marked posts missing from WordPress as deleted'
+				);
+			}
 			await progress( 'done', `${ processed } posts synced` );
 			return { processed };
 		} catch ( error ) {
@@ -477,6 +508,35 @@ export class IntegrationService {
 			}
 			return { processed };
 		}
+	}
+
+	/**
+	 * After a complete full pull: posts neither exported since it started nor
+	 * reported by an event since then no longer exist in WordPress.
+	 */
+	private async markMissingDeleted(
+		row: SiteIntegrationRow,
+		since: Date,
+		postTypes: string[]
+	): Promise< number > {
+		const [ , affected ] = await this.deps.db.sequelize.query(
+			`UPDATE site_posts SET status = 'deleted', deleted_at = NOW(), updated_at = NOW()
+			 WHERE site_id = :site AND account_id = :account AND deleted_at IS NULL
+			   AND synced_at < :since AND (last_event_at IS NULL OR last_event_at < :since)
+			   ${ postTypes.length ? 'AND post_type IN (:types)' : '' }`,
+			{
+				replacements: {
+					site: row.site_id,
+					account: row.account_id,
+					since,
+					types: postTypes,
+				},
+			}
+		);
+		return typeof affected === 'number'
+			? affected
+			: ( ( affected as { rowCount?: number } | undefined )?.rowCount ??
+					0 );
 	}
 
 	/** Upserts one page by (site, wp_post_id); the last copy of a post within a page wins. */

@@ -15,7 +15,11 @@ import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import type { Logger } from '../../logger';
 import type { JobDefinition, JobQueue } from '../../queue';
-import { confinedSiteId, type Principal } from '../auth/principal';
+import {
+	actingUserId,
+	confinedSiteId,
+	type Principal,
+} from '../auth/principal';
 import type { IntegrationService } from '../integration/service';
 import { mapWpStatus, wpState } from '../integration/status-mapping';
 import {
@@ -68,6 +72,8 @@ export function serializeRecord( row: PublishingRecordRow ): PublishingRecord {
 		force: row.force,
 		next_attempt_at: iso( row.next_attempt_at ),
 		published_at: iso( row.published_at ),
+		requested_by_user_id: row.requested_by_user_id ?? null,
+		requested_by_wp_login: row.requested_by_wp_login ?? null,
 		created_at: row.created_at.toISOString(),
 		updated_at: row.updated_at.toISOString(),
 	};
@@ -153,18 +159,27 @@ export class PublisherService {
 				),
 			} );
 		}
+		const requester = {
+			userId: actingUserId( principal ),
+			wpLogin:
+				principal.kind === 'site_user'
+					? principal.wpUser.login.slice( 0, 60 )
+					: null,
+		};
 		const records = await db.sequelize.transaction(
 			async ( transaction ) => {
 				const rows: PublishingRecordRow[] = [];
 				for ( const content of contents ) {
 					const [ row ] = await db.sequelize.query(
 						`INSERT INTO publishing_records
-						(account_id, site_id, sector_id, content_id, task_id, status, wp_status, date_gmt, force, attempts, last_error, next_attempt_at)
-					 VALUES (:account, :site, :sector, :content, :task, 'queued', :wpStatus, :date, :force, 0, NULL, NOW())
+						(account_id, site_id, sector_id, content_id, task_id, status, wp_status, date_gmt, force, attempts, last_error, next_attempt_at, requested_by_user_id, requested_by_wp_login)
+					 VALUES (:account, :site, :sector, :content, :task, 'queued', :wpStatus, :date, :force, 0, NULL, NOW(), :userId, :wpLogin)
 					 ON CONFLICT (content_id) DO UPDATE SET
 						site_id = EXCLUDED.site_id, sector_id = EXCLUDED.sector_id, task_id = EXCLUDED.task_id,
 						status = 'queued', wp_status = EXCLUDED.wp_status, date_gmt = EXCLUDED.date_gmt,
 						force = EXCLUDED.force, attempts = 0, last_error = NULL, next_attempt_at = NOW(),
+						requested_by_user_id = EXCLUDED.requested_by_user_id,
+						requested_by_wp_login = EXCLUDED.requested_by_wp_login,
 						updated_at = NOW()
 					 RETURNING id`,
 						{
@@ -177,6 +192,8 @@ export class PublisherService {
 								wpStatus: body.status,
 								date: body.date_gmt ?? null,
 								force: body.force,
+								userId: requester.userId,
+								wpLogin: requester.wpLogin,
 							},
 							type: QueryTypes.SELECT,
 							transaction,
@@ -415,6 +432,7 @@ export class PublisherService {
 		const terms = ( ...keys: string[] ) =>
 			keys.flatMap( ( key ) => content.taxonomies[ key ] ?? [] );
 		const metaTitle = content.attributes.meta_title;
+		const author = await this.author( record );
 		return {
 			content_id: content.id,
 			revision: content.revision,
@@ -423,6 +441,7 @@ export class PublisherService {
 			content_html: content.content_html,
 			excerpt: content.excerpt,
 			status: record.wp_status,
+			...( author ? { author } : {} ),
 			...( record.date_gmt
 				? {
 						date_gmt: record.date_gmt
@@ -455,6 +474,29 @@ export class PublisherService {
 				: ( record.last_pushed_hash ?? null ),
 			force: record.force,
 		};
+	}
+
+	/**
+	 * Whom the post is attributed to: the WordPress user who published from
+	 * wp-admin, else the account user's email (the plugin maps either to a
+	 * WordPress user, falling back to the post's current author).
+	 */
+	private async author(
+		record: PublishingRecordRow
+	): Promise< WpPostPayload[ 'author' ] | null > {
+		if ( record.requested_by_wp_login ) {
+			return { login: record.requested_by_wp_login };
+		}
+		if ( ! record.requested_by_user_id ) {
+			return null;
+		}
+		const user = await this.deps.models.User.findOne( {
+			where: {
+				id: record.requested_by_user_id,
+				account_id: record.account_id,
+			},
+		} );
+		return user ? { email: user.email } : null;
 	}
 
 	/** Writes the outcome; a record re-queued while it was in flight stays queued. */
