@@ -66,10 +66,35 @@ describe( 'IGNY8 admin page', () => {
 		expect( script ).not.toBeNull();
 		const boot = /window\.igny8Bridge = (\{.*?\});/.exec( page.text );
 		expect( boot ).not.toBeNull();
+		const admin = `${ site.url }/wp-admin/`;
+		const pages = Object.fromEntries(
+			(
+				[
+					[ 'dashboard', 'igny8' ],
+					[ 'keywords', 'igny8-keywords' ],
+					[ 'clusters', 'igny8-clusters' ],
+					[ 'ideas', 'igny8-ideas' ],
+					[ 'tasks', 'igny8-tasks' ],
+					[ 'content', 'igny8-content' ],
+					[ 'images', 'igny8-images' ],
+					[ 'settings', 'igny8-workspace-settings' ],
+				] as const
+			 ).map( ( [ screen, slug ] ) => [
+				screen,
+				`${ admin }admin.php?page=${ slug }`,
+			] )
+		);
+		// The top-level page is the dashboard; editors cannot manage options,
+		// so they get no link to the key entry page; nothing secret is printed.
 		expect( JSON.parse( boot![ 1 ]! ) ).toEqual( {
 			restNamespace: 'igny8/v1',
 			pluginVersion: '0.1.0',
-			adminUrl: `${ site.url }/wp-admin/`,
+			adminUrl: admin,
+			screen: 'dashboard',
+			pages,
+			settingsUrl: '',
+			siteUrl: `${ site.url }/`,
+			outbox: { pending: 0, failing: 0, dead: 0, rejected: 0 },
 		} );
 		// WordPress supplies React and the @wordpress packages the bundle needs.
 		expect( page.text ).toMatch( /id="react-jsx-runtime-js"/ );

@@ -227,13 +227,11 @@ describe( 'the IGNY8 workspace', () => {
 			',12',
 			'rose pruning shears,200',
 		].join( '\n' );
-		await page
-			.locator( 'input[type="file"]' )
-			.setInputFiles( {
-				name: 'kw.csv',
-				mimeType: 'text/csv',
-				buffer: Buffer.from( csv ),
-			} );
+		await page.locator( 'input[type="file"]' ).setInputFiles( {
+			name: 'kw.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from( csv ),
+		} );
 		await page.getByRole( 'button', { name: 'Preview' } ).click();
 		await page.locator( '.igny8-import__rows' ).waitFor();
 		await screenshot( page, 'igny8-workspace-import-preview' );

@@ -67,17 +67,36 @@ export class CloudClient {
 			window.fetch( input, init )
 	) {}
 
-	/** Sends a request and returns the envelope's `data`. */
+	/**
+	 * Sends a request and returns the envelope's `data`; a list envelope
+	 * (which has `count` and `results` instead) comes back as that page.
+	 * @param method  HTTP method.
+	 * @param path    Path under the cloud's `/api/v1`.
+	 * @param options Query string and body.
+	 */
 	async request< T >(
 		method: string,
 		path: string,
 		options: RequestOptions = {}
 	): Promise< T > {
-		const json = await this.send( method, path, options );
-		return ( json as SuccessEnvelope< T > | undefined )?.data as T;
+		const json = ( await this.send( method, path, options ) ) as
+			| ( SuccessEnvelope< T > & Partial< ListEnvelope< unknown > > )
+			| undefined;
+		if (
+			json &&
+			json.data === undefined &&
+			Array.isArray( json.results )
+		) {
+			return { count: json.count, results: json.results } as T;
+		}
+		return json?.data as T;
 	}
 
-	/** A page of a list endpoint. */
+	/**
+	 * A page of a list endpoint.
+	 * @param path  The list endpoint.
+	 * @param query Filters, ordering and paging.
+	 */
 	async list< T >( path: string, query: Query = {} ): Promise< Page< T > > {
 		const json = ( await this.send( 'GET', path, {
 			query,
@@ -105,6 +124,9 @@ export class CloudClient {
 	 * Reads a Server-Sent Events stream with `fetch` (EventSource cannot send
 	 * the bearer token), calling `onEvent` for each event until the stream
 	 * ends or `signal` aborts.
+	 * @param path    The event-stream endpoint.
+	 * @param onEvent Called with each event's name and parsed data.
+	 * @param signal  Stops reading when aborted.
 	 */
 	async stream(
 		path: string,

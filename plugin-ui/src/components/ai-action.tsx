@@ -28,7 +28,6 @@ const JOBS = 'igny8/jobs';
 export function useActiveRunId( functionName: string ): number | null {
 	return useSelect(
 		( select ) => {
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 			const jobs = select( JOBS ) as any;
 			return (
 				( jobs.getActiveRunFor( functionName ) as AiRun | undefined )
@@ -37,6 +36,24 @@ export function useActiveRunId( functionName: string ): number | null {
 		},
 		[ functionName ]
 	);
+}
+
+/**
+ * Opens the progress view once when a run of the screen's function is found
+ * going: after a reload mid-job the progress is back without a click.
+ * @param runId The active run, from useActiveRunId().
+ * @param open  Shows the screen's progress view.
+ */
+export function useReopenActiveRun( runId: number | null, open: () => void ) {
+	const opened = useRef( false );
+	useEffect( () => {
+		if ( runId !== null && ! opened.current ) {
+			opened.current = true;
+			open();
+		}
+		// `open` is a fresh closure on each render; only the run matters.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [ runId ] );
 }
 
 /**
@@ -54,7 +71,6 @@ export function RunProgress( {
 } ) {
 	const { run, streamError } = useSelect(
 		( select ) => {
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 			const jobs = select( JOBS ) as any;
 			return {
 				run: jobs.getRun( runId ) as AiRun | undefined,
@@ -63,7 +79,7 @@ export function RunProgress( {
 		},
 		[ runId ]
 	);
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+
 	const { cancelRun, followRun } = useDispatch( JOBS ) as any;
 	const [ cancelling, setCancelling ] = useState( false );
 	const told = useRef( false );
@@ -188,7 +204,7 @@ export function AiActionModal( props: AiActionModalProps ) {
 		props.runId ?? null
 	);
 	const [ starting, setStarting ] = useState( false );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+
 	const { startRun } = useDispatch( JOBS ) as any;
 	const inputKey = JSON.stringify( estimateInput );
 

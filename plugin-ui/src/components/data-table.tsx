@@ -29,9 +29,28 @@ export interface DataTableProps< T extends { id: number } > {
 }
 
 /**
+ * Which way the table is sorted on a field, from the server's `ordering`.
+ * @param ordering The current ordering, e.g. `keyword` or `-search_volume`.
+ * @param field    The column's sort field.
+ */
+function sortDirection(
+	ordering: string | undefined,
+	field: string | undefined
+): 'ascending' | 'descending' | undefined {
+	if ( ! field || ! ordering ) {
+		return undefined;
+	}
+	if ( ordering === field ) {
+		return 'ascending';
+	}
+	return ordering === `-${ field }` ? 'descending' : undefined;
+}
+
+/**
  * A server-paginated, sortable table with row selection, on plain HTML
  * and wp-components (`@wordpress/dataviews` is not provided by WP 6.6 and
  * would ship hundreds of KB with every screen).
+ * @param props Columns, the page of items and the paging/sorting/selection callbacks.
  */
 export function DataTable< T extends { id: number } >(
 	props: DataTableProps< T >
@@ -75,12 +94,7 @@ export function DataTable< T extends { id: number } >(
 			return column.label;
 		}
 		const field = column.sortField;
-		const direction =
-			ordering === field
-				? 'ascending'
-				: ordering === `-${ field }`
-					? 'descending'
-					: null;
+		const direction = sortDirection( ordering, field ) ?? null;
 		return (
 			<Button
 				variant="link"
@@ -120,12 +134,10 @@ export function DataTable< T extends { id: number } >(
 							</td>
 						) }
 						{ columns.map( ( column ) => {
-							const sorted =
-								ordering === column.sortField
-									? 'ascending'
-									: ordering === `-${ column.sortField }`
-										? 'descending'
-										: undefined;
+							const sorted = sortDirection(
+								ordering,
+								column.sortField
+							);
 							return (
 								<th
 									key={ column.id }

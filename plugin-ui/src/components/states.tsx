@@ -56,7 +56,10 @@ function SettingsLink() {
 	);
 }
 
-/** What to do next, for each kind of failure. */
+/**
+ * What to do next, for each kind of failure.
+ * @param kind The failure's kind, from the API client.
+ */
 function advice( kind: ApiErrorKind | undefined ): string | null {
 	switch ( kind ) {
 		case 'not_connected':

@@ -67,7 +67,6 @@ export function Workspace() {
 	const { screen } = getBootData();
 	const { session, sessionError, sectors, sectorId, balance } = useSelect(
 		( select ) => {
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 			const settings = select( SETTINGS ) as any;
 			const opened = settings.getSession() as SessionInfo | null;
 			return {
@@ -87,13 +86,10 @@ export function Workspace() {
 	// Re-attach to queued/running AI runs on every page load.
 	useSelect(
 		( select ) =>
-			session
-				? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- resolver trigger
-					( select( 'igny8/jobs' ) as any ).getActiveRuns()
-				: null,
+			session ? ( select( 'igny8/jobs' ) as any ).getActiveRuns() : null,
 		[ session ]
 	);
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound actions
+
 	const { selectSector, invalidateResolutionForStoreSelector } = useDispatch(
 		SETTINGS
 	) as any;

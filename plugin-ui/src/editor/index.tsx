@@ -40,7 +40,6 @@ interface Igny8Meta {
 
 function usePostInfo() {
 	return useSelect( ( select ) => {
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- core/editor selectors
 		const editor = select( 'core/editor' ) as any;
 		return {
 			postId: editor.getCurrentPostId() as number | null,

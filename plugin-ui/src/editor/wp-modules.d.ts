@@ -1,8 +1,6 @@
-/**
- * WordPress provides these packages at runtime (script handles wp-plugins,
- * wp-editor); the build maps them to externals, so they are not installed.
- * Only what the sidebar uses is declared.
- */
+// WordPress provides these packages at runtime (script handles wp-plugins,
+// wp-editor); the build maps them to externals, so they are not installed.
+// Only what the sidebar uses is declared.
 declare module '@wordpress/plugins' {
 	export function registerPlugin(
 		name: string,

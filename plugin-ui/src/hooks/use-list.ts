@@ -27,12 +27,15 @@ export function useList< T >(
 	kind: string,
 	query: Query | null
 ): UseList< T > {
+	// The query arrives as a fresh object on every render; its JSON is the
+	// stable identity the selector depends on.
+	const queryKey = JSON.stringify( query );
 	return useSelect(
 		( select ) => {
 			if ( query === null ) {
 				return { ...EMPTY_LIST, isLoading: true, error: null };
 			}
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- selectors looked up by name
+
 			const store = select( storeName ) as any;
 			const list = store[ selector ]( query ) as
 				ListResult< T > | undefined;
@@ -44,6 +47,7 @@ export function useList< T >(
 				error,
 			};
 		},
-		[ storeName, selector, kind, JSON.stringify( query ) ]
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- queryKey stands for query.
+		[ storeName, selector, kind, queryKey ]
 	);
 }

@@ -18,6 +18,17 @@ import { RunProgress } from '../components/ai-action';
 import { useList } from '../hooks/use-list';
 import type { ScreenProps } from './types';
 
+function pipelineCount( list: {
+	isLoading: boolean;
+	error: string | null;
+	count: number;
+} ): string | number {
+	if ( list.isLoading ) {
+		return '…';
+	}
+	return list.error ? '!' : list.count;
+}
+
 function Count( {
 	label,
 	store,
@@ -38,7 +49,7 @@ function Count( {
 		<li className="igny8-pipeline__step">
 			<a href={ href ?? '#' }>
 				<span className="igny8-pipeline__count">
-					{ list.isLoading ? '…' : list.error ? '!' : list.count }
+					{ pipelineCount( list ) }
 				</span>
 				<span className="igny8-pipeline__label">{ label }</span>
 			</a>
@@ -52,12 +63,9 @@ function Count( {
  * @param props.sectorId The sector in use.
  */
 export function DashboardScreen( { sectorId }: ScreenProps ) {
-	const { pages } = getBootData();
 	const { balance, active, recent } = useSelect( ( select ) => {
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 		const jobs = select( 'igny8/jobs' ) as any;
 		return {
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 			balance: (
 				select( 'igny8/settings' ) as any
 			 ).getBalance() as Balance | null,
@@ -68,6 +76,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 	if ( ! sectorId ) {
 		return null;
 	}
+	const { pages } = getBootData();
 	const scope = { sector_id: sectorId };
 	return (
 		<div className="igny8-screen igny8-dashboard">

@@ -241,9 +241,13 @@ export function ImportWizard( {
 							'igny8-bridge'
 						) }
 					</p>
-					<label className="igny8-import__file">
+					<label
+						className="igny8-import__file"
+						htmlFor="igny8-import-file"
+					>
 						{ __( 'Keyword file', 'igny8-bridge' ) }
 						<input
+							id="igny8-import-file"
 							type="file"
 							accept=".csv,.tsv,.txt,text/csv,text/plain"
 							onChange={ ( event ) =>

@@ -22,7 +22,11 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
-import { AiActionModal, useActiveRunId } from '../components/ai-action';
+import {
+	AiActionModal,
+	useActiveRunId,
+	useReopenActiveRun,
+} from '../components/ai-action';
 import { DataTable, type Column } from '../components/data-table';
 import { EmptyState, ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
@@ -43,7 +47,6 @@ function useDebounced< T >( value: T, ms: number ): T {
 
 export function useCanEdit(): boolean {
 	return useSelect(
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 		( select ) =>
 			( select( 'igny8/settings' ) as any ).canEdit() as boolean,
 		[]
@@ -57,7 +60,6 @@ function AddKeyword( {
 	sectorId: number;
 	onClose: () => void;
 } ) {
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
 	const { createKeyword } = useDispatch( PLANNER ) as any;
 	const [ keyword, setKeyword ] = useState( '' );
 	const [ volume, setVolume ] = useState( '' );
@@ -186,7 +188,7 @@ function ClusterModal( {
 	onClose: () => void;
 } ) {
 	const [ method, setMethod ] = useState( 'lexical' );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+
 	const { invalidate } = useDispatch( PLANNER ) as any;
 	const target = ids.length > 0 ? { ids } : { sector_id: sectorId };
 	const input =
@@ -274,7 +276,8 @@ export function KeywordsScreen( { sectorId }: ScreenProps ) {
 	} | null >( null );
 	const debouncedSearch = useDebounced( search, 300 );
 	const clusterRun = useActiveRunId( 'auto_cluster' );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+	useReopenActiveRun( clusterRun, () => setModal( 'cluster' ) );
+
 	const planner = useDispatch( PLANNER ) as any;
 
 	useEffect( () => {

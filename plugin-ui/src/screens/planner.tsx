@@ -21,7 +21,11 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorMessage } from '../api/errors';
-import { AiActionModal, useActiveRunId } from '../components/ai-action';
+import {
+	AiActionModal,
+	useActiveRunId,
+	useReopenActiveRun,
+} from '../components/ai-action';
 import { DataTable, type Column } from '../components/data-table';
 import { EmptyState, ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
@@ -40,7 +44,6 @@ function GenerateIdeas( {
 	runId: number | null;
 	onClose: () => void;
 } ) {
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
 	const { invalidate } = useDispatch( PLANNER ) as any;
 	return (
 		<AiActionModal
@@ -125,6 +128,7 @@ export function ClustersScreen( { sectorId }: ScreenProps ) {
 	const [ detail, setDetail ] = useState< Cluster | null >( null );
 	const [ generating, setGenerating ] = useState( false );
 	const ideasRun = useActiveRunId( 'generate_ideas' );
+	useReopenActiveRun( ideasRun, () => setGenerating( true ) );
 	const clusters = useList< Cluster >(
 		PLANNER,
 		'getClusters',
@@ -241,7 +245,6 @@ function EditIdea( {
 	idea: ContentIdea;
 	onClose: () => void;
 } ) {
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
 	const { updateIdea } = useDispatch( PLANNER ) as any;
 	const [ title, setTitle ] = useState( idea.title );
 	const [ description, setDescription ] = useState( idea.description );
@@ -306,7 +309,7 @@ export function IdeasScreen( { sectorId }: ScreenProps ) {
 	const [ editing, setEditing ] = useState< ContentIdea | null >( null );
 	const [ notice, setNotice ] = useState< string | null >( null );
 	const [ error, setError ] = useState< string | null >( null );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+
 	const { approveIdeas } = useDispatch( PLANNER ) as any;
 	const ideas = useList< ContentIdea >(
 		PLANNER,

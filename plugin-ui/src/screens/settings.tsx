@@ -37,7 +37,6 @@ function useResource< T >( path: string ): {
 } {
 	return useSelect(
 		( select ) => {
-			// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 			const settings = select( SETTINGS ) as any;
 			return {
 				data: settings.getResource( path ) as T | undefined,
@@ -74,14 +73,13 @@ function Resource< T >( {
 
 function Sectors() {
 	const { sectors, session } = useSelect( ( select ) => {
-		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- store selectors by name
 		const settings = select( SETTINGS ) as any;
 		return {
 			sectors: ( settings.getSectors() ?? [] ) as Sector[],
 			session: settings.getSession() as SessionInfo | null,
 		};
 	}, [] );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound actions
+
 	const { invalidateResolutionForStoreSelector } = useDispatch(
 		SETTINGS
 	) as any;

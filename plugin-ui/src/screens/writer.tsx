@@ -20,14 +20,18 @@ import {
 	TextareaControl,
 } from '@wordpress/components';
 import { useDispatch } from '@wordpress/data';
-import { useState } from '@wordpress/element';
+import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
 import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
-import { AiActionModal, useActiveRunId } from '../components/ai-action';
+import {
+	AiActionModal,
+	useActiveRunId,
+	useReopenActiveRun,
+} from '../components/ai-action';
 import { DataTable } from '../components/data-table';
 import { EmptyState, ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
@@ -36,6 +40,7 @@ import type { ScreenProps } from './types';
 
 const WRITER = 'igny8/writer';
 const PAGE_SIZE = 25;
+const PUBLISH_POLL_MS = 1500;
 
 /**
  * Writer → Tasks: generate content with an estimate and live progress.
@@ -48,7 +53,8 @@ export function TasksScreen( { sectorId }: ScreenProps ) {
 	const [ selected, setSelected ] = useState< number[] >( [] );
 	const [ generating, setGenerating ] = useState( false );
 	const contentRun = useActiveRunId( 'generate_content' );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+	useReopenActiveRun( contentRun, () => setGenerating( true ) );
+
 	const { invalidate } = useDispatch( WRITER ) as any;
 	const tasks = useList< Task >(
 		WRITER,
@@ -163,9 +169,17 @@ export function TasksScreen( { sectorId }: ScreenProps ) {
 	);
 }
 
+function publishNoticeStatus(
+	status: PublishingRecord[ 'status' ]
+): 'success' | 'error' | 'info' {
+	if ( status === 'published' ) {
+		return 'success';
+	}
+	return status === 'conflict' || status === 'failed' ? 'error' : 'info';
+}
+
 function PublishPanel( { content }: { content: Content } ) {
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
-	const { publishContent } = useDispatch( WRITER ) as any;
+	const { publishContent, invalidate } = useDispatch( WRITER ) as any;
 	const [ mode, setMode ] = useState( 'draft' );
 	const [ when, setWhen ] = useState( '' );
 	const [ busy, setBusy ] = useState( false );
@@ -183,7 +197,25 @@ function PublishPanel( { content }: { content: Content } ) {
 			page_size: 5,
 		}
 	);
-	const latest = records.items[ 0 ];
+	// Kept while the list reloads, so the status does not flicker away.
+	const kept = useRef< PublishingRecord | undefined >( undefined );
+	if ( records.items[ 0 ] ) {
+		kept.current = records.items[ 0 ];
+	}
+	const latest = records.items[ 0 ] ?? kept.current;
+	const pending =
+		latest?.status === 'queued' || latest?.status === 'publishing';
+	useEffect( () => {
+		if ( ! pending ) {
+			return;
+		}
+		// The publisher works in the background: look again until the record settles.
+		const timer = setInterval(
+			() => invalidate( 'records', 'content', 'tasks' ),
+			PUBLISH_POLL_MS
+		);
+		return () => clearInterval( timer );
+	}, [ pending, invalidate ] );
 	const publish = async ( force = false ) => {
 		setBusy( true );
 		setError( null );
@@ -216,14 +248,7 @@ function PublishPanel( { content }: { content: Content } ) {
 			<h3>{ __( 'Publish to this site', 'igny8-bridge' ) }</h3>
 			{ latest && (
 				<Notice
-					status={
-						latest.status === 'published'
-							? 'success'
-							: latest.status === 'conflict' ||
-								  latest.status === 'failed'
-								? 'error'
-								: 'info'
-					}
+					status={ publishNoticeStatus( latest.status ) }
 					isDismissible={ false }
 				>
 					<span
@@ -322,7 +347,7 @@ function ContentEditor( {
 	onClose: () => void;
 } ) {
 	const canEdit = useCanEdit();
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+
 	const { updateContent } = useDispatch( WRITER ) as any;
 	const [ title, setTitle ] = useState( content.title );
 	const [ html, setHtml ] = useState( content.content_html );
@@ -448,7 +473,7 @@ function ImageGrid( {
 	const canEdit = useCanEdit();
 	const [ regenerating, setRegenerating ] = useState( false );
 	const run = useActiveRunId( 'generate_images' );
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bound thunks
+
 	const { invalidate } = useDispatch( WRITER ) as any;
 	return (
 		<>

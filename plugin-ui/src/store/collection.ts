@@ -57,9 +57,11 @@ export function queryKey( query: Query = {} ): string {
 
 /**
  * Reduces one collection for the actions of its `kind`.
- * @param kind   Which collection this reducer owns.
- * @param state  The collection.
- * @param action Any action.
+ * @param kind        Which collection this reducer owns.
+ * @param state       The collection.
+ * @param action      Any action.
+ * @param action.type The action's type.
+ * @param action.kind The collection the action is for.
  */
 export function reduceCollection< K extends string, T extends Identified >(
 	kind: K,

@@ -3,7 +3,7 @@
  * action creators (including the metadata ones such as
  * `invalidateResolutionForStoreSelector`) and selectors are reachable by name.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- bound creators of any shape, looked up by name */
+
 export type BoundActions = { [ name: string ]: any };
 export type ThunkDispatch = ( ( action: {
 	type: string;
@@ -11,7 +11,6 @@ export type ThunkDispatch = ( ( action: {
 } ) => unknown ) &
 	BoundActions;
 export type BoundSelectors = { [ name: string ]: any };
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface ThunkArgs {
 	dispatch: ThunkDispatch;

@@ -44,6 +44,25 @@ function setup( responses: Array< Response | Error > ) {
 }
 
 describe( 'CloudClient', () => {
+	it( 'returns a list envelope read with get() as its page (it has no data)', async () => {
+		const { client } = setup( [
+			json( 200, {
+				success: true,
+				count: 1,
+				next: null,
+				previous: null,
+				results: [ { id: 3, name: 'Coach' } ],
+				request_id: 'r',
+			} ),
+		] );
+		await expect(
+			client.get( '/system/author-profiles/' )
+		).resolves.toEqual( {
+			count: 1,
+			results: [ { id: 3, name: 'Coach' } ],
+		} );
+	} );
+
 	it( 'sends the bearer token to the cloud URL and unwraps the envelope', async () => {
 		const { client, calls, manager } = setup( [
 			json( 200, {

@@ -33,7 +33,12 @@ export function getIdea(
 	return state.ideas.byId[ id ];
 }
 
-/** Why the list for this query could not be loaded, if it could not. */
+/**
+ * Why the list for this query could not be loaded, if it could not.
+ * @param state The planner state.
+ * @param kind  Which collection.
+ * @param query The list's query.
+ */
 export function getListError(
 	state: PlannerState,
 	kind: PlannerKind,

@@ -16,7 +16,10 @@ export function getSessionError( state: SettingsState ): SessionError | null {
 	return state.sessionError;
 }
 
-/** Whether the cloud role may change things (viewers only read). */
+/**
+ * Whether the cloud role may change things (viewers only read).
+ * @param state The settings state.
+ */
 export function canEdit( state: SettingsState ): boolean {
 	return state.session !== null && state.session.role !== 'viewer';
 }

@@ -26,7 +26,11 @@ export function getContent(
 	return state.content.byId[ id ];
 }
 
-/** The newest publishing record of a content item among those loaded. */
+/**
+ * The newest publishing record of a content item among those loaded.
+ * @param state     The writer state.
+ * @param contentId The content whose records these are.
+ */
 export function getLatestRecordFor(
 	state: WriterState,
 	contentId: number
