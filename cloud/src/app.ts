@@ -34,7 +34,10 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...healthRoutes( new HealthService( context ) ),
 		...authRoutes( services.auth ),
 		...tenancyRoutes( { models, ...services } ),
-		...writerRoutes( new WriterService( context.db, models ), models ),
+		...writerRoutes(
+			new WriterService( context.db, models, context.services.ai.files ),
+			models
+		),
 		// Before the planner's `:id` routes: `/planner/keywords/export/` is not keyword "export".
 		...keywordImportRoutes( context ),
 		// Before the planner's `:id` routes, like the import's.

@@ -1,4 +1,5 @@
 import { AiEngine } from './ai/engine';
+import { closeLexicalPool } from './ai/clustering/lexical-pool';
 import { AiProvider, providerSettings } from './ai/provider';
 import type { Config } from './config';
 import type { Database } from './db/connection';
@@ -126,6 +127,8 @@ export function createServices( deps: {
 }
 
 export async function closeServices( services: Services ): Promise< void > {
+	await closeLexicalPool();
+	services.ai.stopFileSweep();
 	services.publisher.stop();
 	services.grants.stop();
 	await services.tracker.stop();

@@ -501,6 +501,112 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 		expect( ( served.body as Buffer ).equals( RUNWARE_PNG ) ).toBe( true );
 	} );
 
+	const fileOf = ( key: string ) =>
+		path.join( cloud.context.config.dataDir, 'files', key );
+
+	it( 'deletes the picture file once the image row is deleted through the API', async () => {
+		const { taskId, contentId } = await withPrompts( 'Deleted', 1 );
+		const started = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ] } )
+			.expect( 202 );
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'succeeded' );
+		const [ image ] = ( await imagesOf( cloud, contentId ) ).filter(
+			( r ) => r.storage_path
+		);
+		expect( fs.existsSync( fileOf( image!.storage_path! ) ) ).toBe( true );
+		await request( cloud.app )
+			.delete( `/api/v1/writer/images/${ image!.id }/` )
+			.set( bearer( tenant.owner ) )
+			.expect( 204 );
+		await waitFor(
+			async () =>
+				fs.existsSync( fileOf( image!.storage_path! ) )
+					? undefined
+					: true,
+			5_000
+		);
+		await request( cloud.app )
+			.get( pathOf( image!.image_url! ) )
+			.expect( 404 );
+	} );
+
+	it( 'removes the drawn files when a cancel wins the race with the final save', async () => {
+		const { taskId, contentId } = await withPrompts( 'Late cancel', 2 );
+		const filesBefore = storedFiles( cloud ).length;
+		const before = await balance( cloud, tenant );
+		const started = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ] } )
+			.expect( 202 );
+		const runId = started.body.data.run_id;
+		let drawnFiles = 0;
+		// The moment the run reports saving, every picture is on disk and the
+		// save's transaction has not begun: cancel it there, as another
+		// process would, by the row (the pool's one connection takes this first).
+		const unwatch = cloud.context.services.ai.watch( runId, ( run ) => {
+			if ( ( run.progress as { stage: string } ).stage === 'saving' ) {
+				drawnFiles = storedFiles( cloud ).length - filesBefore;
+				void cloud.context.db.sequelize.query(
+					"UPDATE ai_task_runs SET status = 'cancelled', finished_at = NOW() WHERE id = :id AND status = 'running'",
+					{ replacements: { id: runId } }
+				);
+			}
+		} );
+		const run = await finished( cloud, tenant, runId );
+		unwatch();
+		expect( drawnFiles ).toBe( 2 );
+		expect( run.status ).toBe( 'cancelled' );
+		const rows = ( await imagesOf( cloud, contentId ) ).filter(
+			( r ) => r.prompt
+		);
+		expect( rows.every( ( r ) => r.storage_path === null ) ).toBe( true );
+		await waitFor(
+			async () =>
+				storedFiles( cloud ).length === filesBefore ? true : undefined,
+			5_000
+		);
+		expect( await balance( cloud, tenant ) ).toBe( before );
+	} );
+
+	it( 'sweeps files older than a day that no image row points at', async () => {
+		const { taskId, contentId } = await withPrompts( 'Swept', 1 );
+		const started = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ] } )
+			.expect( 202 );
+		expect(
+			( await finished( cloud, tenant, started.body.data.run_id ) ).status
+		).toBe( 'succeeded' );
+		const [ kept ] = ( await imagesOf( cloud, contentId ) ).filter(
+			( r ) => r.storage_path
+		);
+		const files = cloud.context.services.ai.files;
+		const oldOrphan = ( await files.put( TINY_PNG, 'image/png' ) ).key;
+		const newOrphan = ( await files.put( TINY_PNG, 'image/png' ) ).key;
+		const oldPartial = `${ ( await files.put( TINY_PNG, 'image/png' ) ).key }.partial`;
+		fs.renameSync(
+			fileOf( oldPartial.replace( /\.partial$/, '' ) ),
+			fileOf( oldPartial )
+		);
+		const twoDaysAgo = new Date( Date.now() - 2 * 24 * 3600 * 1000 );
+		for ( const key of [ oldOrphan, oldPartial, kept!.storage_path! ] ) {
+			fs.utimesSync( fileOf( key ), twoDaysAgo, twoDaysAgo );
+		}
+		expect(
+			await cloud.context.services.ai.sweepOrphanedFiles()
+		).toBeGreaterThanOrEqual( 2 );
+		expect( fs.existsSync( fileOf( oldOrphan ) ) ).toBe( false );
+		expect( fs.existsSync( fileOf( oldPartial ) ) ).toBe( false );
+		expect( fs.existsSync( fileOf( newOrphan ) ) ).toBe( true );
+		expect( fs.existsSync( fileOf( kept!.storage_path! ) ) ).toBe( true );
+		await files.remove( newOrphan );
+	} );
+
 	it( 'fails after repeated 500s from the images API and refunds; the rows stay as they were', async () => {
 		const { taskId, contentId } = await withPrompts( 'Broken', 2 );
 		openai.fallback( 'images', { status: 500, message: 'Upstream broke' } );
@@ -579,5 +685,104 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 			.expect( 400 );
 		expect( Object.keys( none.body.errors ) ).toEqual( [ 'provider' ] );
 		expect( openai.requests ).toHaveLength( 0 );
+	} );
+} );
+
+describe( 'Runware as the image provider on a server without an OpenAI key', () => {
+	let runware: Awaited< ReturnType< typeof startFakeRunware > >;
+	const RUNWARE_PNG = Buffer.concat( [ TINY_PNG, Buffer.from( 'keyless' ) ] );
+	let cloud: TestCloud;
+
+	beforeAll( async () => {
+		runware = await startFakeRunware( RUNWARE_PNG );
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'inline' },
+			{
+				OPENAI_API_KEY: '',
+				IMAGE_PROVIDER: 'runware',
+				RUNWARE_API_KEY: 'rw-test',
+				RUNWARE_BASE_URL: runware.url,
+			}
+		);
+	} );
+	afterAll( async () => {
+		await cloud?.stop();
+		await runware?.close();
+	} );
+
+	async function tenantWithPrompt( name: string ) {
+		const tenant = await addTenant( cloud, name );
+		await grant( cloud, tenant, 10 );
+		const { taskId, contentId } = await addWriterContent(
+			cloud,
+			tenant,
+			name
+		);
+		await cloud.context.models.Image.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: tenant.sectorId,
+			task_id: taskId,
+			content_id: contentId,
+			prompt: `${ name } picture`,
+			position: 1,
+			image_url: null,
+			storage_path: null,
+		} );
+		return { tenant, taskId };
+	}
+
+	it( "draws by the server's setting without the request naming a provider", async () => {
+		const { tenant, taskId } = await tenantWithPrompt( 'Server Runware' );
+		const started = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ] } )
+			.expect( 202 );
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run ).toMatchObject( {
+			status: 'succeeded',
+			output_summary: { images_generated: 1 },
+		} );
+		expect( runware.calls.at( -1 )!.body[ 0 ].positivePrompt ).toBe(
+			'Server Runware picture'
+		);
+	} );
+
+	it( "follows the account's setting: an account whose images go to OpenAI still needs the key", async () => {
+		const { tenant, taskId } = await tenantWithPrompt( 'OpenAI account' );
+		await cloud.context.models.AiSettings.create( {
+			account_id: tenant.accountId,
+			text_model: null,
+			image_model: null,
+			image_provider: 'openai',
+			temperature: null,
+			max_tokens: null,
+			api_key_encrypted: null,
+			api_key_last4: null,
+			base_url: null,
+			updated_by: null,
+		} );
+		const calls = runware.calls.length;
+		const refused = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ] } )
+			.expect( 503 );
+		expect( refused.body.error ).toMatch( /AI is not configured/ );
+		// Naming Runware in the request still goes through.
+		const started = await request( cloud.app )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ], provider: 'runware' } )
+			.expect( 202 );
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'succeeded' );
+		expect( runware.calls.length ).toBe( calls + 1 );
+		expect(
+			await cloud.context.models.AiTaskRun.count( {
+				where: { account_id: tenant.accountId },
+			} )
+		).toBe( 1 );
 	} );
 } );

@@ -260,6 +260,44 @@ describe( 'lexical clustering on the labeled fixture', () => {
 		} );
 	} );
 
+	it( 'keeps 60 variants of one phrase in one cluster, beyond the 16 neighbours a keyword keeps', () => {
+		// Three wordings × 20 endings: each wording's 20 variants are each
+		// other's 16 nearest, so the neighbour graph has no edge between the
+		// wordings and only the second, exact pass can join them.
+		const wordings = [
+			'cast iron skillet seasoning',
+			'how to season a cast iron skillet',
+			'cast iron skillet seasoning oil tips',
+		];
+		const endings = (
+			'at home,in the oven,on the stove,for beginners,step by step,guide,2024,2025,uk,usa,' +
+			'australia,canada,easy,simple,basics,complete,101,checklist,fast,first time'
+		).split( ',' );
+		const variants = wordings.flatMap( ( w ) =>
+			endings.map( ( e ) => `${ w } ${ e }` )
+		);
+		expect( variants ).toHaveLength( 60 );
+		const fixture = labeledKeywords();
+		const keywords = [ ...fixture.map( ( k ) => k.keyword ), ...variants ];
+		const result = clusterLexical( keywords );
+		everyIndexOnce( keywords.length, result );
+		const variantIndexes = variants.map( ( _, i ) => fixture.length + i );
+		const home = result.clusters.filter( ( c ) =>
+			c.members.some( ( m ) => m >= fixture.length )
+		);
+		expect( home ).toHaveLength( 1 );
+		expect( home[ 0 ]!.members ).toEqual( variantIndexes );
+		expect(
+			adjustedRandIndex(
+				[
+					...fixture.map( ( k ) => k.topic ),
+					...variants.map( () => 'skillet' ),
+				],
+				labelsOf( keywords.length, result )
+			)
+		).toBeGreaterThanOrEqual( ARI_THRESHOLD );
+	} );
+
 	it( 'does not let a word every keyword shares join everything (blocking)', () => {
 		const keywords = Array.from( { length: 400 }, ( _, i ) =>
 			i % 2

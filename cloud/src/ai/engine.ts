@@ -18,6 +18,7 @@ import { creditsFor, type PriceBook } from '../modules/billing/prices';
 import type { JobDefinition, JobQueue } from '../queue';
 import { LocalFileStorage } from '../storage/file-storage';
 import { ImageStore } from '../storage/image-store';
+import { sweepOrphanedImages } from './functions/generate-images';
 import { RunwareImages } from './image-providers/runware';
 import type {
 	ImageGenerator,
@@ -50,6 +51,8 @@ export const AI_RUN_JOB = 'ai.run';
 export type AiRunJob = { run_id: number };
 
 export const jobIdOf = ( runId: number ) => `ai-run-${ runId }`;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A plain copy of a run row, as listeners and serializers get it. */
 export type RunSnapshot = InferAttributes< AiTaskRunRow >;
@@ -91,6 +94,7 @@ export class AiEngine {
 	private readonly events = new EventEmitter();
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
+	private sweepTimer: NodeJS.Timeout | null = null;
 
 	constructor( private readonly deps: Deps ) {
 		this.provider =
@@ -139,12 +143,12 @@ export class AiEngine {
 			rawInput,
 			principal
 		);
-		const { provider } = await this.aiSettings.forAccount(
+		const { provider, settings } = await this.aiSettings.forAccount(
 			principal.account.id
 		);
 		// Some inputs never reach the provider (lexical clustering): no key needed.
 		if (
-			( fn.needsProvider?.( input ) ?? true ) &&
+			( fn.needsProvider?.( input, settings ) ?? true ) &&
 			! provider.configured
 		) {
 			throw new ApiError(
@@ -279,6 +283,51 @@ export class AiEngine {
 		return run.reload();
 	}
 
+	/**
+	 * Removes generated image files no row points at, older than a day (see
+	 * sweepOrphanedImages); answers how many went. Every worker runs it at
+	 * start-up and then daily: several at once only race to remove the same
+	 * orphans, which is harmless.
+	 */
+	async sweepOrphanedFiles( now = Date.now() ): Promise< number > {
+		const removed = await sweepOrphanedImages(
+			this.files,
+			this.deps.models,
+			DAY_MS,
+			now
+		);
+		if ( removed > 0 ) {
+			this.deps.logger.info(
+				{ removed },
+				'orphaned image files removed'
+			);
+		}
+		return removed;
+	}
+
+	startFileSweep(): void {
+		if ( this.sweepTimer ) {
+			return;
+		}
+		const sweep = () =>
+			void this.sweepOrphanedFiles().catch( ( error: Error ) =>
+				this.deps.logger.warn(
+					{ error: error.message },
+					'sweeping orphaned image files failed'
+				)
+			);
+		sweep();
+		this.sweepTimer = setInterval( sweep, DAY_MS );
+		this.sweepTimer.unref();
+	}
+
+	stopFileSweep(): void {
+		if ( this.sweepTimer ) {
+			clearInterval( this.sweepTimer );
+			this.sweepTimer = null;
+		}
+	}
+
 	/** Hears every change of a run made in this process. */
 	watch( runId: number, listener: ( run: RunSnapshot ) => void ): () => void {
 		const name = `run:${ runId }`;
@@ -356,7 +405,18 @@ export class AiEngine {
 				usage
 			);
 			clearInterval( watcher );
-			const charged = await this.commit( fn, claimed, result, usage );
+			let charged: number;
+			try {
+				charged = await this.commit( fn, claimed, result, usage );
+			} catch ( error ) {
+				// The save's transaction rolled back (a cancel won the race, or it failed).
+				await this.discard(
+					fn,
+					runId,
+					( result as { result: unknown } ).result
+				);
+				throw error;
+			}
 			return { run_id: runId, charged };
 		} catch ( error ) {
 			clearInterval( watcher );
@@ -501,8 +561,29 @@ export class AiEngine {
 		const prepared = await fn.prepare( input, run, this.fnDeps );
 		checkpoint();
 		const result = await fn.execute( prepared, input, context );
-		await context.progress( 'saving', 95, 'Saving results' );
+		try {
+			await context.progress( 'saving', 95, 'Saving results' );
+		} catch ( error ) {
+			await this.discard( fn, run.id, result );
+			throw error;
+		}
 		return { prepared, result };
+	}
+
+	private async discard(
+		fn: AiFunction,
+		runId: number,
+		result: unknown
+	): Promise< void > {
+		try {
+			await fn.discard?.( result );
+		} catch ( error ) {
+			// Left to the start-up sweep of orphaned files.
+			this.deps.logger.warn(
+				{ run_id: runId, error: ( error as Error ).message },
+				'AI run: discarding an unsaved result failed'
+			);
+		}
 	}
 
 	/** Saves and marks the run succeeded in one transaction; nothing if it was cancelled meanwhile. */

@@ -117,9 +117,10 @@ export interface AiFunction< Input = any, Prepared = any, Result = any > {
 	estimate( input: Input, scope: RunScope ): Metered;
 	/**
 	 * Whether this input calls the AI provider at all; when false the run is
-	 * accepted without an API key (e.g. lexical clustering). Default: true.
+	 * accepted without an API key (e.g. lexical clustering, or images that
+	 * go to Runware by the request or the account's setting). Default: true.
 	 */
-	needsProvider?( input: Input ): boolean;
+	needsProvider?( input: Input, settings: RunSettings ): boolean;
 	/** Loads the records the run works on (worker side). */
 	prepare(
 		input: Input,
@@ -137,4 +138,10 @@ export interface AiFunction< Input = any, Prepared = any, Result = any > {
 		run: AiTaskRunRow,
 		deps: AiDeps & { transaction: Transaction }
 	): Promise< SaveOutcome >;
+	/**
+	 * Lets go of what `execute` made outside the database (files) when its
+	 * result is not saved: the run was cancelled or failed after execute,
+	 * up to and including its save's transaction rolling back.
+	 */
+	discard?( result: Result ): Promise< void >;
 }

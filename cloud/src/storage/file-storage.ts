@@ -20,6 +20,8 @@ export interface FileStorage {
 	read( key: string, range?: { start?: number; end?: number } ): Readable;
 	size( key: string ): Promise< number >;
 	remove( key: string ): Promise< void >;
+	/** Every stored file under `prefix` (unfinished writes included), with its last change. */
+	list( prefix: string ): AsyncIterable< { key: string; modifiedAt: Date } >;
 }
 
 /** Files in a folder (`<dataDir>/uploads`). */
@@ -61,6 +63,32 @@ export class LocalFileStorage implements FileStorage {
 
 	async remove( key: string ): Promise< void > {
 		await fs.promises.rm( this.pathOf( key ), { force: true } );
+	}
+
+	async *list(
+		prefix: string
+	): AsyncIterable< { key: string; modifiedAt: Date } > {
+		const folder = this.pathOf( prefix );
+		let names: string[];
+		try {
+			names = await fs.promises.readdir( folder );
+		} catch ( error ) {
+			if ( ( error as NodeJS.ErrnoException ).code === 'ENOENT' ) {
+				return;
+			}
+			throw error;
+		}
+		for ( const name of names ) {
+			const stat = await fs.promises
+				.stat( path.join( folder, name ) )
+				.catch( () => null );
+			if ( stat?.isFile() ) {
+				yield {
+					key: path.posix.join( prefix, name ),
+					modifiedAt: stat.mtime,
+				};
+			}
+		}
 	}
 
 	private pathOf( key: string ): string {

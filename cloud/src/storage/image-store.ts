@@ -75,4 +75,9 @@ export class ImageStore {
 	async remove( key: string ): Promise< void > {
 		await this.files.remove( key );
 	}
+
+	/** Every file under the generated-images prefix, `.partial` leftovers of crashed writes included. */
+	list(): AsyncIterable< { key: string; modifiedAt: Date } > {
+		return this.files.list( PREFIX );
+	}
 }

@@ -22,25 +22,36 @@ export type SimilarityGraph = {
 	weight: Float32Array;
 };
 
-/** A max-heap of candidate merges keyed by linkage, ties by the smaller pair. */
-class MergeHeap {
-	private keys: number[] = [];
-	private a: number[] = [];
-	private b: number[] = [];
-	private va: number[] = [];
-	private vb: number[] = [];
+function swapIn( list: Int32Array, i: number, j: number ): void {
+	const t = list[ i ]!;
+	list[ i ] = list[ j ]!;
+	list[ j ] = t;
+}
 
-	get length(): number {
-		return this.keys.length;
-	}
+/**
+ * A max-heap of candidate merges keyed by linkage, ties by the smaller pair.
+ * Typed arrays grown by doubling: at 100k keywords it holds over a million
+ * entries, and five plain arrays of boxed-size slots cost twice the memory.
+ */
+class MergeHeap {
+	private keys = new Float64Array( 1024 );
+	private a = new Int32Array( 1024 );
+	private b = new Int32Array( 1024 );
+	private va = new Int32Array( 1024 );
+	private vb = new Int32Array( 1024 );
+	length = 0;
 
 	push( key: number, a: number, b: number, va: number, vb: number ): void {
-		this.keys.push( key );
-		this.a.push( a );
-		this.b.push( b );
-		this.va.push( va );
-		this.vb.push( vb );
-		this.up( this.keys.length - 1 );
+		if ( this.length === this.keys.length ) {
+			this.resize( this.keys.length * 2 );
+		}
+		const i = this.length++;
+		this.keys[ i ] = key;
+		this.a[ i ] = a;
+		this.b[ i ] = b;
+		this.va[ i ] = va;
+		this.vb[ i ] = vb;
+		this.up( i );
 	}
 
 	/** Removes the top into `out` (key, a, b, va, vb). */
@@ -50,16 +61,50 @@ class MergeHeap {
 		out[ 2 ] = this.b[ 0 ]!;
 		out[ 3 ] = this.va[ 0 ]!;
 		out[ 4 ] = this.vb[ 0 ]!;
-		const last = this.keys.length - 1;
-		this.move( last, 0 );
-		this.keys.pop();
-		this.a.pop();
-		this.b.pop();
-		this.va.pop();
-		this.vb.pop();
-		if ( this.keys.length > 0 ) {
+		this.length--;
+		if ( this.length > 0 ) {
+			this.move( this.length, 0 );
 			this.down( 0 );
 		}
+	}
+
+	/**
+	 * Drops the entries `keep` refuses (stale ones) and restores the heap
+	 * order in O(n), so outdated candidates cannot pile up without bound.
+	 */
+	compact(
+		keep: ( a: number, b: number, va: number, vb: number ) => boolean
+	): void {
+		let kept = 0;
+		for ( let i = 0; i < this.length; i++ ) {
+			if (
+				keep( this.a[ i ]!, this.b[ i ]!, this.va[ i ]!, this.vb[ i ]! )
+			) {
+				this.move( i, kept++ );
+			}
+		}
+		this.length = kept;
+		for ( let i = ( kept >> 1 ) - 1; i >= 0; i-- ) {
+			this.down( i );
+		}
+		if ( this.keys.length > 4 * Math.max( kept, 1024 ) ) {
+			this.resize( 2 * Math.max( kept, 1024 ) );
+		}
+	}
+
+	private resize( capacity: number ): void {
+		const grow = < T extends Float64Array | Int32Array >(
+			from: T,
+			to: T
+		) => {
+			to.set( from.subarray( 0, this.length ) );
+			return to;
+		};
+		this.keys = grow( this.keys, new Float64Array( capacity ) );
+		this.a = grow( this.a, new Int32Array( capacity ) );
+		this.b = grow( this.b, new Int32Array( capacity ) );
+		this.va = grow( this.va, new Int32Array( capacity ) );
+		this.vb = grow( this.vb, new Int32Array( capacity ) );
 	}
 
 	private before( i: number, j: number ): boolean {
@@ -82,11 +127,13 @@ class MergeHeap {
 	}
 
 	private swap( i: number, j: number ): void {
-		for ( const list of [ this.keys, this.a, this.b, this.va, this.vb ] ) {
-			const t = list[ i ]!;
-			list[ i ] = list[ j ]!;
-			list[ j ] = t;
-		}
+		const key = this.keys[ i ]!;
+		this.keys[ i ] = this.keys[ j ]!;
+		this.keys[ j ] = key;
+		swapIn( this.a, i, j );
+		swapIn( this.b, i, j );
+		swapIn( this.va, i, j );
+		swapIn( this.vb, i, j );
 	}
 
 	private up( i: number ): void {
@@ -101,7 +148,7 @@ class MergeHeap {
 	}
 
 	private down( i: number ): void {
-		const n = this.keys.length;
+		const n = this.length;
 		for (;;) {
 			const l = 2 * i + 1;
 			const r = l + 1;
@@ -127,6 +174,8 @@ class MergeHeap {
  * With `sizes`, each node is already a group of that many items and an
  * edge's weight is the summed similarity of all pairs across the two.
  */
+const NO_LINKS: Map< number, number > = new Map();
+
 export function averageLinkage(
 	graph: SimilarityGraph,
 	threshold: number,
@@ -165,6 +214,13 @@ export function averageLinkage(
 			}
 		}
 	}
+	const current = ( a: number, b: number, va: number, vb: number ) =>
+		parent[ a ] === a &&
+		parent[ b ] === b &&
+		version[ a ] === va &&
+		version[ b ] === vb;
+	// Compacted whenever it doubles from its last live size: amortised O(1) per push.
+	let compactAt = Math.max( 2 * heap.length, 1 << 16 );
 	const top = [ 0, 0, 0, 0, 0 ];
 	while ( heap.length > 0 ) {
 		heap.pop( top );
@@ -178,12 +234,7 @@ export function averageLinkage(
 		if ( key < threshold ) {
 			break;
 		}
-		if (
-			parent[ a ] !== a ||
-			parent[ b ] !== b ||
-			version[ a ] !== va ||
-			version[ b ] !== vb
-		) {
+		if ( ! current( a, b, va, vb ) ) {
 			continue;
 		}
 		// Fold the group with fewer neighbours into the other: each link moves O(log n) times.
@@ -201,7 +252,8 @@ export function averageLinkage(
 			other.delete( gone );
 			other.set( keep, sum );
 		}
-		links[ gone ] = new Map();
+		// The folded group's map is done with: let it go rather than keep an empty one per merge.
+		links[ gone ] = NO_LINKS;
 		parent[ gone ] = keep;
 		size[ keep ] = size[ keep ]! + size[ gone ]!;
 		version[ keep ] = version[ keep ]! + 1;
@@ -213,7 +265,12 @@ export function averageLinkage(
 				heap.push( linkage, x, y, version[ x ]!, version[ y ]! );
 			}
 		}
+		if ( heap.length >= compactAt ) {
+			heap.compact( current );
+			compactAt = Math.max( 2 * heap.length, 1 << 16 );
+		}
 	}
+	links.length = 0;
 	const labels = new Int32Array( n );
 	for ( let i = 0; i < n; i++ ) {
 		let root = i;

@@ -142,6 +142,14 @@ export type LexicalOptions = {
 	 * "best" cannot make every keyword everyone's candidate.
 	 */
 	maxPosting?: number;
+	/**
+	 * Least average similarity, over every pair (none dropped), for the
+	 * second pass to join two groups. Higher than `threshold`, which is met
+	 * over a sparse graph where pairs under `minEdge` count as 0: two topics
+	 * sharing only a modifier ("best …") average ~0.13 over all pairs, the
+	 * cut-apart pieces of one phrase's variants 0.4–0.5.
+	 */
+	relinkThreshold?: number;
 };
 
 export const LEXICAL_DEFAULTS = {
@@ -150,6 +158,7 @@ export const LEXICAL_DEFAULTS = {
 	neighbours: 16,
 	minEdge: 0.15,
 	maxPosting: 1000,
+	relinkThreshold: 0.3,
 } as const;
 
 /** Candidates re-scored exactly per keyword, from the best partial scores. */
@@ -162,23 +171,56 @@ const RESCORE = 4;
  */
 export function sparseNeighbourGraph(
 	vectors: SparseVectors,
-	options: { neighbours: number; minEdge: number; maxPosting: number }
+	options: {
+		neighbours: number;
+		minEdge: number;
+		maxPosting: number;
+		/**
+		 * With sizes, vector i is the sum of `sizes[i]` unit vectors (a
+		 * group): pairs are ranked and kept by their average similarity
+		 * (dot / (size × size)), and an edge weighs the summed similarity
+		 * (the dot), as `averageLinkage` with sizes takes it.
+		 */
+		sizes?: Int32Array;
+	}
 ): SimilarityGraph {
 	const n = vectors.ids.length;
-	const candidateFeature = vectors.names.map( ( name ) => name[ 0 ] !== 'c' );
-	const postings: number[][] = vectors.names.map( () => [] );
-	const postingWeights: number[][] = vectors.names.map( () => [] );
+	const sizes = options.sizes;
+	const features = vectors.names.length;
+	const candidateFeature = new Uint8Array( features );
+	vectors.names.forEach( ( name, f ) => {
+		candidateFeature[ f ] = name[ 0 ] !== 'c' ? 1 : 0;
+	} );
+	// The inverted index in three flat typed arrays (feature f's items are
+	// start[f] .. start[f + 1]): a plain array per feature costs several
+	// times the memory at 100k keywords.
+	const start = new Int32Array( features + 1 );
+	for ( let i = 0; i < n; i++ ) {
+		for ( const f of vectors.ids[ i ]! ) {
+			if ( candidateFeature[ f ] ) {
+				start[ f + 1 ]!++;
+			}
+		}
+	}
+	for ( let f = 0; f < features; f++ ) {
+		start[ f + 1 ] = start[ f + 1 ]! + start[ f ]!;
+	}
+	const postingItems = new Int32Array( start[ features ]! );
+	const postingWeights = new Float32Array( start[ features ]! );
+	const fill = start.slice( 0, features );
 	for ( let i = 0; i < n; i++ ) {
 		const ids = vectors.ids[ i ]!;
 		const ws = vectors.weights[ i ]!;
 		for ( let k = 0; k < ids.length; k++ ) {
 			const f = ids[ k ]!;
 			if ( candidateFeature[ f ] ) {
-				postings[ f ]!.push( i );
-				postingWeights[ f ]!.push( ws[ k ]! );
+				const at = fill[ f ]!++;
+				postingItems[ at ] = i;
+				postingWeights[ at ] = ws[ k ]!;
 			}
 		}
 	}
+	const postingLength = ( f: number ) => start[ f + 1 ]! - start[ f ]!;
 	const score = new Float64Array( n );
 	const touched: number[] = [];
 	const lists = neighbourLists( n, options.neighbours );
@@ -193,40 +235,41 @@ export function sparseNeighbourGraph(
 			if ( ! candidateFeature[ f ] ) {
 				continue;
 			}
-			const list = postings[ f ]!;
-			if ( rarest < 0 || list.length < postings[ rarest ]!.length ) {
+			const length = postingLength( f );
+			if ( rarest < 0 || length < postingLength( rarest ) ) {
 				rarest = f;
 				rarestWeight = ws[ k ]!;
 			}
-			if ( list.length > options.maxPosting ) {
+			if ( length > options.maxPosting ) {
 				continue;
 			}
 			used = true;
-			accumulate( i, list, postingWeights[ f ]!, ws[ k ]!, list.length );
+			accumulate( i, f, ws[ k ]!, length );
 		}
 		if ( ! used && rarest >= 0 ) {
 			// Every word is common: look at a bounded slice of the rarest one's keywords.
-			accumulate(
-				i,
-				postings[ rarest ]!,
-				postingWeights[ rarest ]!,
-				rarestWeight,
-				options.maxPosting
-			);
+			accumulate( i, rarest, rarestWeight, options.maxPosting );
+		}
+		if ( sizes ) {
+			for ( const j of touched ) {
+				score[ j ] = score[ j ]! / sizes[ j ]!;
+			}
 		}
 		const candidates = touched
 			.sort( ( a, b ) => score[ b ]! - score[ a ]! || a - b )
 			.slice( 0, options.neighbours * RESCORE );
-		const scored: [ number, number ][] = [];
+		// [neighbour, average similarity, summed similarity]
+		const scored: [ number, number, number ][] = [];
 		for ( const j of candidates ) {
-			const sim = sparseCosine(
+			const dot = sparseCosine(
 				ids,
 				ws,
 				vectors.ids[ j ]!,
 				vectors.weights[ j ]!
 			);
+			const sim = sizes ? dot / ( sizes[ i ]! * sizes[ j ]! ) : dot;
 			if ( sim >= options.minEdge ) {
-				scored.push( [ j, sim ] );
+				scored.push( [ j, sim, dot ] );
 			}
 		}
 		for ( const j of touched ) {
@@ -238,30 +281,129 @@ export function sparseNeighbourGraph(
 		lists.count[ i ] = kept;
 		for ( let s = 0; s < kept; s++ ) {
 			lists.index[ i * options.neighbours + s ] = scored[ s ]![ 0 ];
-			lists.weight[ i * options.neighbours + s ] = scored[ s ]![ 1 ];
+			lists.weight[ i * options.neighbours + s ] = scored[ s ]![ 2 ];
 		}
 	}
 	return graphFromNeighbours( lists );
 
 	function accumulate(
 		self: number,
-		list: number[],
-		weights: number[],
+		feature: number,
 		weight: number,
 		limit: number
 	): void {
-		const end = Math.min( list.length, limit );
-		for ( let p = 0; p < end; p++ ) {
-			const j = list[ p ]!;
+		const from = start[ feature ]!;
+		const end = from + Math.min( postingLength( feature ), limit );
+		for ( let p = from; p < end; p++ ) {
+			const j = postingItems[ p ]!;
 			if ( j === self ) {
 				continue;
 			}
 			if ( score[ j ] === 0 ) {
 				touched.push( j );
 			}
-			score[ j ] = score[ j ]! + weight * weights[ p ]!;
+			score[ j ] = score[ j ]! + weight * postingWeights[ p ]!;
 		}
 	}
+}
+
+/**
+ * The second pass (the lexical twin of the embeddings method's): a
+ * k-nearest-neighbour graph can cut a group of near-identical keywords
+ * bigger than k into pieces with no edge between them (each member's k
+ * nearest are all on its own side), and average linkage over a sparse graph
+ * counts every missing pair as 0. The vectors are unit length, so the summed
+ * similarity of every pair across two groups is exactly the dot product of
+ * the groups' vector sums: the groups of the first pass become sum vectors,
+ * found and compared through the same inverted index, and average linkage
+ * runs again over them, weighted by their sizes.
+ */
+export function relinkGroups(
+	vectors: SparseVectors,
+	labels: Int32Array,
+	settings: {
+		relinkThreshold: number;
+		neighbours: number;
+		maxPosting: number;
+	}
+): Int32Array {
+	const n = labels.length;
+	// Group slots in order of each group's first member, so the pass stays deterministic.
+	const slotOf = new Int32Array( n ).fill( -1 );
+	const roots: number[] = [];
+	const groupOf = new Int32Array( n );
+	for ( let i = 0; i < n; i++ ) {
+		const root = labels[ i ]!;
+		if ( slotOf[ root ] === -1 ) {
+			slotOf[ root ] = roots.length;
+			roots.push( root );
+		}
+		groupOf[ i ] = slotOf[ root ]!;
+	}
+	const groups = roots.length;
+	if ( groups < 2 || groups === n ) {
+		// Nothing merged in the first pass: every pair it could join was already compared.
+		return labels;
+	}
+	const sizes = new Int32Array( groups );
+	const members: number[][] = Array.from( { length: groups }, () => [] );
+	for ( let i = 0; i < n; i++ ) {
+		sizes[ groupOf[ i ]! ]!++;
+		members[ groupOf[ i ]! ]!.push( i );
+	}
+	const ids: Int32Array[] = [];
+	const weights: Float32Array[] = [];
+	const df = new Int32Array( vectors.names.length );
+	const sum = new Map< number, number >();
+	for ( let g = 0; g < groups; g++ ) {
+		const list = members[ g ]!;
+		if ( list.length === 1 ) {
+			// A lone keyword's sum is its own vector: no copy.
+			ids.push( vectors.ids[ list[ 0 ]! ]! );
+			weights.push( vectors.weights[ list[ 0 ]! ]! );
+		} else {
+			sum.clear();
+			for ( const i of list ) {
+				const vi = vectors.ids[ i ]!;
+				const wi = vectors.weights[ i ]!;
+				for ( let k = 0; k < vi.length; k++ ) {
+					sum.set(
+						vi[ k ]!,
+						( sum.get( vi[ k ]! ) ?? 0 ) + wi[ k ]!
+					);
+				}
+			}
+			const keys = Int32Array.from( sum.keys() ).sort();
+			ids.push( keys );
+			weights.push( Float32Array.from( keys, ( f ) => sum.get( f )! ) );
+		}
+		members[ g ] = [];
+		for ( const f of ids[ g ]! ) {
+			df[ f ]!++;
+		}
+	}
+	const graph = sparseNeighbourGraph(
+		{ ids, weights, names: vectors.names, df },
+		{
+			neighbours: settings.neighbours,
+			minEdge: settings.relinkThreshold,
+			maxPosting: settings.maxPosting,
+			sizes,
+		}
+	);
+	if ( graph.from.length === 0 ) {
+		return labels;
+	}
+	const groupLabels = averageLinkage(
+		graph,
+		settings.relinkThreshold,
+		sizes
+	);
+	const out = new Int32Array( n );
+	for ( let i = 0; i < n; i++ ) {
+		out[ i ] = roots[ groupLabels[ groupOf[ i ]! ]! ]!;
+	}
+	return out;
 }
 
 /** Clusters keyword texts lexically; every index lands in one cluster or in `unclustered`. */
@@ -272,7 +414,11 @@ export function clusterLexical(
 	const settings = { ...LEXICAL_DEFAULTS, ...options };
 	const vectors = vectorize( keywords );
 	const graph = sparseNeighbourGraph( vectors, settings );
-	const labels = averageLinkage( graph, settings.threshold );
+	const labels = relinkGroups(
+		vectors,
+		averageLinkage( graph, settings.threshold ),
+		settings
+	);
 	return describeClusters( keywords, labels, graph, {
 		minClusterSize: settings.minClusterSize,
 	} );

@@ -4,7 +4,7 @@ import { clusterMethodSchema, type ClusterMethod } from '@igny8/shared-types';
 import { ValidationError } from '../../http/errors';
 import { resolveSector } from '../../modules/content/scope';
 import { clusterEmbeddings } from '../clustering/embeddings';
-import { clusterLexical } from '../clustering/lexical';
+import { lexicalPool } from '../clustering/lexical-pool';
 import {
 	applyBatchAnswer,
 	batchesOf,
@@ -318,9 +318,12 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 				20,
 				`Clustering ${ texts.length } keywords (lexical)`
 			);
-			clustering = clusterLexical( texts, {
-				minClusterSize: input.min_cluster_size,
-			} );
+			// In a worker thread: seconds of CPU here would stall the process's API.
+			clustering = await lexicalPool.run(
+				texts,
+				{ minClusterSize: input.min_cluster_size },
+				context.signal
+			);
 		} else if ( input.method === 'embeddings' ) {
 			clustering = await byEmbeddings( texts, input, context );
 		} else {

@@ -138,8 +138,9 @@ export const generateImages: AiFunction<
 
 	estimate: estimateImages,
 
-	// Runware named in the request needs no OpenAI key.
-	needsProvider: ( input ) => input.provider !== 'runware',
+	// Images drawn by Runware (the request's choice, else the account's or the server's) need no OpenAI key.
+	needsProvider: ( input, settings ) =>
+		( input.provider ?? settings.imageProvider ) !== 'runware',
 
 	async prepare( input, run, { models } ) {
 		const images = await models.Image.findAll( {
@@ -206,6 +207,9 @@ export const generateImages: AiFunction<
 		return result;
 	},
 
+	// A cancel that wins the race with the save leaves the drawn files to remove here.
+	discard: ( result ) => removeAll( result.files, result.drawn ),
+
 	async save( result, _images, run, { models, transaction } ) {
 		const saved: number[] = [];
 		const gone: number[] = [];
@@ -246,6 +250,54 @@ export const generateImages: AiFunction<
 		};
 	},
 };
+
+/**
+ * Removes every file under `prefix` older than `olderThanMs` that no image
+ * row points at: files of rows deleted with their task, content, site or
+ * account (database cascades that never see the files), and of runs whose
+ * process died between drawing and saving. The age keeps it clear of runs
+ * still drawing (a run ends long before a day). Answers how many went.
+ */
+export async function sweepOrphanedImages(
+	files: ImageStore,
+	models: Models,
+	olderThanMs: number,
+	now = Date.now()
+): Promise< number > {
+	let removed = 0;
+	let batch: string[] = [];
+	const flush = async () => {
+		const referenced = new Set(
+			(
+				await models.Image.findAll( {
+					attributes: [ 'storage_path' ],
+					where: { storage_path: { [ Op.in ]: batch } },
+					raw: true,
+				} )
+			).map( ( r ) => r.storage_path )
+		);
+		for ( const key of batch ) {
+			if ( ! referenced.has( key ) ) {
+				await files.remove( key );
+				removed++;
+			}
+		}
+		batch = [];
+	};
+	for await ( const file of files.list() ) {
+		if ( now - file.modifiedAt.getTime() < olderThanMs ) {
+			continue;
+		}
+		batch.push( file.key );
+		if ( batch.length === 500 ) {
+			await flush();
+		}
+	}
+	if ( batch.length ) {
+		await flush();
+	}
+	return removed;
+}
 
 async function removeAll(
 	files: { remove( key: string ): Promise< void > },

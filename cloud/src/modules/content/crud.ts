@@ -45,6 +45,8 @@ export type ScopedResource<
 		body: z.infer< U >,
 		principal: Principal
 	) => Promise< Row >;
+	/** Deletes the row when more than the row goes with it (default: the row alone). */
+	destroy?: ( row: Row ) => Promise< void >;
 };
 
 export async function findScoped< Row extends Model >(
@@ -194,14 +196,13 @@ export function scopedResourceRoutes<
 			params: idPathSchema,
 			response: { status: 204 },
 			handler: async ( { params, principal } ) => {
-				await (
-					await findScoped(
-						spec.model,
-						principal,
-						params.id,
-						spec.noun
-					)
-				).destroy();
+				const row = await findScoped(
+					spec.model,
+					principal,
+					params.id,
+					spec.noun
+				);
+				await ( spec.destroy ? spec.destroy( row ) : row.destroy() );
 				return { status: 204 };
 			},
 		} ),

@@ -123,6 +123,7 @@ export function writerRoutes(
 			serialize: serializeImages,
 			create: ( scope, body ) => writer.createImage( scope, body ),
 			update: ( row, body ) => writer.updateImage( row, body ),
+			destroy: ( row ) => writer.deleteImage( row ),
 		} ),
 	];
 }

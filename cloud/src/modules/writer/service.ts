@@ -19,6 +19,7 @@ import type {
 import type { Database } from '../../db/connection';
 import type { ContentRow, ImageRow, TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
+import type { ImageStore } from '../../storage/image-store';
 import { ValidationError } from '../../http/errors';
 import { assertTransition, type SectorScope } from '../content/scope';
 import { deriveContent, plainTextOf, sanitizeContentHtml } from './html';
@@ -94,7 +95,9 @@ function onUnique< T >(
 export class WriterService {
 	constructor(
 		private readonly db: Database,
-		private readonly models: Models
+		private readonly models: Models,
+		/** Where generated pictures live, so a deleted image's file goes with it. */
+		private readonly files?: ImageStore
 	) {}
 
 	// ----- tasks -----
@@ -373,6 +376,24 @@ export class WriterService {
 				{ ...scope, ...fields, ...links, storage_path: null },
 				{ transaction }
 			);
+		} );
+	}
+
+	/**
+	 * Deletes the row, then its generated file: only after the commit, so a
+	 * rolled-back delete never leaves a row pointing at a missing file. A
+	 * file that fails to go is left to the start-up sweep of orphans.
+	 */
+	async deleteImage( row: ImageRow ): Promise< void > {
+		const key = row.storage_path;
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await row.destroy( { transaction } );
+			if ( key && this.files ) {
+				const files = this.files;
+				transaction.afterCommit( () =>
+					files.remove( key ).catch( () => undefined )
+				);
+			}
 		} );
 	}
 
