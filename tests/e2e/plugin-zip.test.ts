@@ -135,8 +135,12 @@ echo json_encode( array(
 				'/wp-admin/options-general.php?page=igny8-settings'
 			);
 			await page.getByRole( 'heading', { name: 'IGNY8' } ).waitFor();
+			// Not connected yet: the workspace renders and says what to do.
 			await page.goto( '/wp-admin/admin.php?page=igny8' );
-			await page.locator( '#igny8-root .igny8-connection' ).waitFor();
+			await page
+				.locator( '#igny8-root .igny8-app .igny8-error' )
+				.getByText( 'API key', { exact: false } )
+				.waitFor();
 
 			// Data to remove: a key, queued events, managed-post meta, and the owner's choice to remove meta.
 			await site.php( `
