@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { Op } from 'sequelize';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import { finished, readEvents } from './ai-support';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import {
 	adjustedRandIndex,
@@ -24,58 +25,6 @@ const TOPICS = [ ...new Set( FIXTURE.map( ( k ) => k.topic ) ) ];
 const TOPIC_OF = new Map(
 	FIXTURE.map( ( k ) => [ k.keyword.toLowerCase(), k.topic ] )
 );
-
-type SseEvent = { event: string; id: string; data: any };
-
-function readEvents(
-	cloud: TestCloud,
-	tenant: Tenant,
-	runId: number
-): Promise< SseEvent[] > {
-	return request( cloud.app )
-		.get( `/api/v1/system/ai-runs/${ runId }/events/` )
-		.set( bearer( tenant.owner ) )
-		.buffer( true )
-		.parse( ( res, callback ) => {
-			let text = '';
-			res.setEncoding( 'utf8' );
-			res.on( 'data', ( chunk: string ) => ( text += chunk ) );
-			res.on( 'end', () => callback( null, text ) );
-		} )
-		.expect( 200 )
-		.then( ( response ) =>
-			( response.body as string )
-				.split( '\n\n' )
-				.filter( ( block ) => block.startsWith( 'id:' ) )
-				.map( ( block ) => {
-					const field = ( name: string ) =>
-						block
-							.split( '\n' )
-							.find( ( line ) =>
-								line.startsWith( `${ name }: ` )
-							)
-							?.slice( name.length + 2 ) ?? '';
-					return {
-						id: field( 'id' ),
-						event: field( 'event' ),
-						data: JSON.parse( field( 'data' ) ),
-					};
-				} )
-		);
-}
-
-async function finished( cloud: TestCloud, tenant: Tenant, runId: number ) {
-	return waitFor( async () => {
-		const response = await request( cloud.app )
-			.get( `/api/v1/system/ai-runs/${ runId }/` )
-			.set( bearer( tenant.owner ) )
-			.expect( 200 );
-		const run = response.body.data;
-		return [ 'succeeded', 'failed', 'cancelled' ].includes( run.status )
-			? run
-			: undefined;
-	}, 30_000 );
-}
 
 /** A fresh sector of the tenant holding these keywords; their ids in order. */
 async function sectorWith(

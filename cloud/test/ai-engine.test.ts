@@ -5,6 +5,15 @@ import { boot, shutdown } from '../src/boot';
 import type { AppContext } from '../src/context';
 import { createLogger } from '../src/logger';
 import type { JobEvent } from '../src/queue';
+import {
+	AI_ENV,
+	balance,
+	closedLedger,
+	finished,
+	ledgerOf,
+	promptOf,
+	readEvents,
+} from './ai-support';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 
@@ -12,59 +21,6 @@ import { startTestCloud, waitFor, type TestCloud } from './support';
  * The AI engine end to end: real PostgreSQL, real queue drivers, the real
  * `openai` client, and a fake OpenAI-compatible server as the only stand-in.
  */
-
-const AI_ENV = ( openai: FakeOpenAI ) => ( {
-	OPENAI_API_KEY: 'sk-test',
-	OPENAI_BASE_URL: openai.url,
-	AI_MAX_ATTEMPTS: '3',
-	AI_RETRY_BASE_MS: '10',
-	AI_REQUEST_TIMEOUT_MS: '5000',
-} );
-
-type SseEvent = { event: string; id: string; data: any };
-
-/** Reads a run's event stream to its end. */
-function readEvents(
-	cloud: TestCloud,
-	tenant: Tenant,
-	runId: number
-): Promise< SseEvent[] > {
-	return new Promise( ( resolve, reject ) => {
-		request( cloud.app )
-			.get( `/api/v1/system/ai-runs/${ runId }/events/` )
-			.set( bearer( tenant.owner ) )
-			.buffer( true )
-			.parse( ( res, callback ) => {
-				let text = '';
-				res.setEncoding( 'utf8' );
-				res.on( 'data', ( chunk: string ) => ( text += chunk ) );
-				res.on( 'end', () => callback( null, text ) );
-			} )
-			.expect( 200 )
-			.expect( 'Content-Type', /text\/event-stream/ )
-			.then( ( response ) => {
-				const blocks = ( response.body as string )
-					.split( '\n\n' )
-					.filter( ( block ) => block.startsWith( 'id:' ) );
-				resolve(
-					blocks.map( ( block ) => {
-						const field = ( name: string ) =>
-							block
-								.split( '\n' )
-								.find( ( line ) =>
-									line.startsWith( `${ name }: ` )
-								)
-								?.slice( name.length + 2 ) ?? '';
-						return {
-							id: field( 'id' ),
-							event: field( 'event' ),
-							data: JSON.parse( field( 'data' ) ),
-						};
-					} )
-				);
-			}, reject );
-	} );
-}
 
 async function addCluster(
 	cloud: TestCloud,
@@ -110,42 +66,6 @@ const ideasAnswer = ( ...titles: string[] ) => ( {
 		suggested_keywords: [ 'trail shoes' ],
 	} ) ),
 } );
-
-const promptOf = ( body: { messages: { role: string; content: string }[] } ) =>
-	body.messages.map( ( m ) => m.content ).join( '\n' );
-
-async function ledgerOf( cloud: TestCloud, runId: number ) {
-	const rows = await cloud.context.models.CreditTransaction.findAll( {
-		where: { job_id: `ai-run-${ runId }` },
-		order: [ [ 'id', 'ASC' ] ],
-	} );
-	return rows.map( ( r ) => [ r.type, r.amount ] );
-}
-
-/** A run's ledger once closed: its final status comes first, the settle or refund right after. */
-async function closedLedger( cloud: TestCloud, runId: number ) {
-	return waitFor( async () => {
-		const rows = await ledgerOf( cloud, runId );
-		return rows.length >= 2 ? rows : undefined;
-	} );
-}
-
-async function balance( cloud: TestCloud, tenant: Tenant ) {
-	return cloud.context.services.credits.balance( tenant.accountId );
-}
-
-async function finished( cloud: TestCloud, tenant: Tenant, runId: number ) {
-	return waitFor( async () => {
-		const response = await request( cloud.app )
-			.get( `/api/v1/system/ai-runs/${ runId }/` )
-			.set( bearer( tenant.owner ) )
-			.expect( 200 );
-		const run = response.body.data;
-		return [ 'succeeded', 'failed', 'cancelled' ].includes( run.status )
-			? run
-			: undefined;
-	}, 20_000 );
-}
 
 describe.each( [
 	{ db: 'postgres', queue: 'bee' },

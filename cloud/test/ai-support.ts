@@ -103,7 +103,8 @@ export async function balance( cloud: TestCloud, tenant: Tenant ) {
 export async function finished(
 	cloud: TestCloud,
 	tenant: Tenant,
-	runId: number
+	runId: number,
+	timeoutMs = 30_000
 ) {
 	return waitFor( async () => {
 		const response = await request( cloud.app )
@@ -114,7 +115,7 @@ export async function finished(
 		return [ 'succeeded', 'failed', 'cancelled' ].includes( run.status )
 			? run
 			: undefined;
-	}, 20_000 );
+	}, timeoutMs );
 }
 
 export const promptOf = ( body: {

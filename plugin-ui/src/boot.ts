@@ -29,6 +29,8 @@ export interface BootData {
 	/** Settings → IGNY8 (key entry); empty for users who cannot manage options. */
 	settingsUrl: string;
 	siteUrl: string;
+	/** Whether the site has a cloud URL and key; false skips the session call. */
+	connected: boolean;
 	outbox?: OutboxStats;
 }
 
@@ -46,6 +48,7 @@ const DEFAULTS: BootData = {
 	pages: {},
 	settingsUrl: '',
 	siteUrl: '',
+	connected: true,
 };
 
 export function getBootData(): BootData {

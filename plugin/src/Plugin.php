@@ -117,7 +117,7 @@ final class Plugin {
 			plugins_url( 'build', IGNY8_BRIDGE_FILE ),
 			IGNY8_BRIDGE_VERSION
 		);
-		$this->admin_page            = new AdminPage( $this->assets );
+		$this->admin_page            = new AdminPage( $this->assets, null, $this->options );
 		$this->connection_controller = new ConnectionController( $this->options, $this->cloud );
 		$this->outbox                = new Outbox();
 		$this->metadata              = new SiteMetadata( $this->options );

@@ -31,8 +31,8 @@ afterAll( async () => {
 	await site?.stop();
 } );
 
-describe( 'IGNY8 screen in wp-admin', () => {
-	it( 'mounts the Cloud connection card with no console errors', async () => {
+describe( 'IGNY8 Settings screen in wp-admin', () => {
+	it( 'mounts the Cloud connection card, not connected yet, with no console errors', async () => {
 		const { context, page } = await loginToWpAdmin(
 			browser,
 			site.url,
@@ -44,7 +44,9 @@ describe( 'IGNY8 screen in wp-admin', () => {
 				response.url().includes( 'igny8/v1/connection' )
 			);
 
-			await page.goto( '/wp-admin/admin.php?page=igny8' );
+			await page.goto(
+				'/wp-admin/admin.php?page=igny8-workspace-settings'
+			);
 
 			// api-fetch's nonce middleware authenticated the screen's REST call.
 			expect( ( await connection ).status() ).toBe( 200 );

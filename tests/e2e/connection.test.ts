@@ -19,6 +19,7 @@ import {
 	type WpRestClient,
 	type WpUser,
 } from '@igny8/test-harness';
+import { ensureLocalConnection } from '../../scripts/lib/connect';
 import { assertPluginUiBuilt } from './build-check';
 
 interface CloudHealth {
@@ -38,6 +39,7 @@ let cloudOutput = '';
 let site: WordPressSite;
 let editor: WpUser;
 let asEditor: WpRestClient;
+let apiKey: string;
 
 async function startCloud(): Promise< void > {
 	cloudDataDir = fs.mkdtempSync(
@@ -120,9 +122,17 @@ beforeAll( async () => {
 	[ site ] = await Promise.all( [ startWordPress(), startCloud() ] );
 	editor = await site.createUser( { role: 'editor' } );
 	asEditor = await site.login( editor );
+	// A real tenant, site and key, made through the cloud's API as `npm start` does.
+	const connection = await ensureLocalConnection( {
+		cloudUrl,
+		wordpressUrl: site.url,
+		file: path.join( cloudDataDir, 'local-connection.json' ),
+		note: () => undefined,
+	} );
+	apiKey = connection.apiKey;
 	await site.php( `
 update_option( 'igny8_cloud_url', ${ JSON.stringify( cloudUrl ) } );
-update_option( 'igny8_api_key', 'igny8_e2e_key_0123456789', false );` );
+update_option( 'igny8_api_key', ${ JSON.stringify( apiKey ) }, false );` );
 } );
 
 afterAll( async () => {
@@ -152,16 +162,18 @@ describe( 'connection to a real cloud', () => {
 			},
 			error: null,
 		} );
-		expect( response.text ).not.toContain( 'igny8_e2e_key_0123456789' );
+		expect( response.text ).not.toContain( apiKey );
 	} );
 
-	it( 'shows the cloud version, database mode and queue driver on the IGNY8 screen', async () => {
+	it( 'shows the cloud version, database mode and queue driver on the IGNY8 Settings screen', async () => {
 		let browser: Browser | undefined;
 		try {
 			browser = await launchBrowser();
 			const { page } = await loginToWpAdmin( browser, site.url, editor );
 			const consoleErrors = collectConsoleErrors( page );
-			await page.goto( '/wp-admin/admin.php?page=igny8' );
+			await page.goto(
+				'/wp-admin/admin.php?page=igny8-workspace-settings'
+			);
 			const card = page.locator( '#igny8-root .igny8-connection' );
 			await card
 				.getByText( 'Connected: the IGNY8 cloud is reachable.' )

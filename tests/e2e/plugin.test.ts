@@ -90,6 +90,7 @@ describe( 'IGNY8 admin page', () => {
 			restNamespace: 'igny8/v1',
 			pluginVersion: '0.1.0',
 			adminUrl: admin,
+			connected: false,
 			screen: 'dashboard',
 			pages,
 			settingsUrl: '',

@@ -24,6 +24,14 @@ export function getClient(): CloudClient {
 }
 
 /**
+ * Replaces the session manager (tests).
+ * @param next The session manager the stores should use.
+ */
+export function setSessionManager( next: SessionManager | null ): void {
+	sessionManager = next;
+}
+
+/**
  * Replaces the client (tests).
  * @param next The client the stores should use.
  */

@@ -15,6 +15,7 @@ import { __ } from '@wordpress/i18n';
  * Internal dependencies
  */
 import type { Connection } from '../api/connection';
+import { useConnection } from '../hooks/use-connection';
 import { ConnectionDetails } from './connection-details';
 
 export interface ConnectionCardProps {
@@ -174,5 +175,20 @@ export function ConnectionCard( props: ConnectionCardProps ) {
 				) }
 			</CardBody>
 		</Card>
+	);
+}
+
+/**
+ * The card, fed by the plugin's connection route (checked on mount and on "Check again").
+ */
+export function ConnectionStatus() {
+	const { connection, isLoading, requestError, refresh } = useConnection();
+	return (
+		<ConnectionCard
+			connection={ connection }
+			isLoading={ isLoading }
+			requestError={ requestError }
+			onRefresh={ refresh }
+		/>
 	);
 }

@@ -13,6 +13,7 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { ConnectionStatus } from './connection-card';
 import { getBootData, type ScreenId } from '../boot';
 import type { SessionError, SessionInfo } from '../store/settings/types';
 import { ErrorNotice, Loading, EmptyState } from './states';
@@ -100,13 +101,17 @@ export function Workspace() {
 	let body: React.ReactNode;
 	if ( sessionError ) {
 		body = (
-			<ErrorNotice
-				message={ sessionError.message }
-				kind={ sessionError.kind }
-				onRetry={ () =>
-					invalidateResolutionForStoreSelector( 'getSession' )
-				}
-			/>
+			<>
+				<ErrorNotice
+					message={ sessionError.message }
+					kind={ sessionError.kind }
+					onRetry={ () =>
+						invalidateResolutionForStoreSelector( 'getSession' )
+					}
+				/>
+				{ /* Settings is where a broken connection gets diagnosed: keep its status visible. */ }
+				{ screen === 'settings' && <ConnectionStatus /> }
+			</>
 		);
 	} else if ( ! session ) {
 		body = (

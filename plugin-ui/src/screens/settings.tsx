@@ -23,9 +23,8 @@ import { __, sprintf } from '@wordpress/i18n';
 import { getClient } from '../api';
 import { errorMessage } from '../api/errors';
 import { getBootData } from '../boot';
-import { ConnectionCard } from '../components/connection-card';
+import { ConnectionStatus } from '../components/connection-card';
 import { ErrorNotice, Loading } from '../components/states';
-import { useConnection } from '../hooks/use-connection';
 import type { SessionInfo } from '../store/settings/types';
 import type { ScreenProps } from './types';
 
@@ -144,16 +143,10 @@ function Sectors() {
  * Settings: connection, outbox health, sectors, AI, credits and usage.
  */
 export function SettingsScreen( {}: ScreenProps ) {
-	const { connection, isLoading, requestError, refresh } = useConnection();
 	const { settingsUrl, outbox } = getBootData();
 	return (
 		<div className="igny8-screen igny8-settings">
-			<ConnectionCard
-				connection={ connection }
-				isLoading={ isLoading }
-				requestError={ requestError }
-				onRefresh={ refresh }
-			/>
+			<ConnectionStatus />
 			{ settingsUrl && (
 				<p>
 					<Button variant="secondary" href={ settingsUrl }>

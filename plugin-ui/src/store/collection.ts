@@ -7,7 +7,10 @@
 /**
  * Internal dependencies
  */
+import { getClient } from '../api';
 import { queryString, type Query } from '../api/client';
+import { errorMessage } from '../api/errors';
+import type { ThunkArgs, ThunkDispatch } from './thunk';
 
 export interface Identified {
 	id: number;
@@ -152,4 +155,85 @@ export function listSelector< S, T extends Identified >(
 		cache.set( list, { byId: collection.byId, result } );
 		return result;
 	};
+}
+
+/**
+ * The action creators every collection-backed store has, typed to its kinds.
+ */
+export function collectionActions< K extends string, T >() {
+	return {
+		receiveList: ( kind: K, query: Query, items: T[], count: number ) => ( {
+			type: 'RECEIVE_LIST' as const,
+			kind,
+			key: queryKey( query ),
+			items,
+			count,
+		} ),
+		receiveListError: ( kind: K, query: Query, error: string ) => ( {
+			type: 'RECEIVE_LIST_ERROR' as const,
+			kind,
+			key: queryKey( query ),
+			error,
+		} ),
+		receiveItems: ( kind: K, items: T[] ) => ( {
+			type: 'RECEIVE_ITEMS' as const,
+			kind,
+			items,
+		} ),
+		removeItems: ( kind: K, ids: number[] ) => ( {
+			type: 'REMOVE_ITEMS' as const,
+			kind,
+			ids,
+		} ),
+	};
+}
+
+/**
+ * Forgets every loaded page of some lists, so visible tables load again.
+ * @param selectorOf The selector that resolves each kind's lists.
+ */
+export function invalidator< K extends string >(
+	selectorOf: Record< K, string >
+) {
+	return ( ...kinds: K[] ) =>
+		( { dispatch }: { dispatch: ThunkDispatch } ) => {
+			kinds.forEach( ( kind ) => {
+				dispatch( { type: 'INVALIDATE_LISTS', kind } );
+				dispatch.invalidateResolutionForStoreSelector(
+					selectorOf[ kind ]
+				);
+			} );
+		};
+}
+
+/**
+ * The resolver of one kind's list selector: one server page per query.
+ * @param paths The API path of each kind's list.
+ */
+export function listResolver< K extends string >( paths: Record< K, string > ) {
+	return ( kind: K ) =>
+		( query: Query = {} ) =>
+		async ( { dispatch }: ThunkArgs ) => {
+			const { receiveList, receiveListError } = collectionActions<
+				K,
+				never
+			>();
+			try {
+				const page = await getClient().list< never >(
+					paths[ kind ],
+					query
+				);
+				dispatch(
+					receiveList( kind, query, page.results, page.count )
+				);
+			} catch ( error ) {
+				dispatch(
+					receiveListError(
+						kind,
+						query,
+						errorMessage( error, 'Could not load the list.' )
+					)
+				);
+			}
+		};
 }

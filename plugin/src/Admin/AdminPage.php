@@ -9,6 +9,8 @@ declare( strict_types=1 );
 
 namespace IGNY8\Bridge\Admin;
 
+use IGNY8\Bridge\Options;
+
 use IGNY8\Bridge\Sync\Outbox;
 
 /**
@@ -44,6 +46,13 @@ final class AdminPage {
 	private $outbox;
 
 	/**
+	 * Whether the site has a cloud URL and key (the screens skip the session call when not).
+	 *
+	 * @var Options
+	 */
+	private $options;
+
+	/**
 	 * Hook suffix → screen id, known once the menu is registered.
 	 *
 	 * @var array<string, string>
@@ -52,11 +61,13 @@ final class AdminPage {
 
 	/**
 	 * @param AssetLoader $assets Loads the built screens.
-	 * @param Outbox|null $outbox The sync outbox (a stateless table wrapper).
+	 * @param Outbox|null  $outbox  The sync outbox (a stateless table wrapper).
+	 * @param Options|null $options The plugin's options.
 	 */
-	public function __construct( AssetLoader $assets, ?Outbox $outbox = null ) {
-		$this->assets = $assets;
-		$this->outbox = $outbox ?? new Outbox();
+	public function __construct( AssetLoader $assets, ?Outbox $outbox = null, ?Options $options = null ) {
+		$this->assets  = $assets;
+		$this->outbox  = $outbox ?? new Outbox();
+		$this->options = $options ?? new Options();
 	}
 
 	/**
@@ -137,6 +148,8 @@ final class AdminPage {
 			'pages'       => $pages,
 			'settingsUrl' => current_user_can( 'manage_options' ) ? admin_url( 'options-general.php?page=igny8-settings' ) : '',
 			'siteUrl'     => home_url( '/' ),
+			// Not connected: the screens say so at once instead of calling a route that must refuse.
+			'connected'   => $this->options->is_configured(),
 		);
 		if ( 'settings' === $screen || 'dashboard' === $screen ) {
 			$data['outbox'] = $this->outbox->stats();

@@ -7,48 +7,14 @@ import type { Cluster, ContentIdea, Keyword, Task } from '@igny8/shared-types';
  * Internal dependencies
  */
 import { getClient } from '../../api';
-import type { Query } from '../../api/client';
-import { queryKey } from '../collection';
+import { collectionActions, invalidator } from '../collection';
 import type { ThunkArgs } from '../thunk';
 import { PLANNER_PATHS, type PlannerKind } from './types';
 
 type Item = Keyword | Cluster | ContentIdea;
 
-export function receiveList(
-	kind: PlannerKind,
-	query: Query,
-	items: Item[],
-	count: number
-) {
-	return {
-		type: 'RECEIVE_LIST' as const,
-		kind,
-		key: queryKey( query ),
-		items,
-		count,
-	};
-}
-
-export function receiveListError(
-	kind: PlannerKind,
-	query: Query,
-	error: string
-) {
-	return {
-		type: 'RECEIVE_LIST_ERROR' as const,
-		kind,
-		key: queryKey( query ),
-		error,
-	};
-}
-
-export function receiveItems( kind: PlannerKind, items: Item[] ) {
-	return { type: 'RECEIVE_ITEMS' as const, kind, items };
-}
-
-export function removeItems( kind: PlannerKind, ids: number[] ) {
-	return { type: 'REMOVE_ITEMS' as const, kind, ids };
-}
+export const { receiveList, receiveListError, receiveItems, removeItems } =
+	collectionActions< PlannerKind, Item >();
 
 const SELECTOR_OF: Record< PlannerKind, string > = {
 	keywords: 'getKeywords',
@@ -56,20 +22,8 @@ const SELECTOR_OF: Record< PlannerKind, string > = {
 	ideas: 'getIdeas',
 };
 
-/**
- * Forgets every loaded page of these lists, so visible tables load again.
- * @param kinds The lists a change touched.
- */
-export const invalidate =
-	( ...kinds: PlannerKind[] ) =>
-	( { dispatch }: ThunkArgs ) => {
-		kinds.forEach( ( kind ) => {
-			dispatch( { type: 'INVALIDATE_LISTS', kind } );
-			dispatch.invalidateResolutionForStoreSelector(
-				SELECTOR_OF[ kind ]
-			);
-		} );
-	};
+/** Forgets every loaded page of the given lists, so visible tables load again. */
+export const invalidate = invalidator( SELECTOR_OF );
 
 export const createKeyword =
 	( body: {

@@ -4,9 +4,15 @@
 import type { Balance, Sector } from '@igny8/shared-types';
 
 /**
+ * WordPress dependencies
+ */
+import { __ } from '@wordpress/i18n';
+
+/**
  * Internal dependencies
  */
 import { getClient, getSession as getSessionManager } from '../../api';
+import { getBootData } from '../../boot';
 import { isApiError, errorMessage } from '../../api/errors';
 import type { ThunkArgs } from '../thunk';
 import {
@@ -22,6 +28,18 @@ import { SECTOR_STORAGE_KEY } from './types';
 export const getSession =
 	() =>
 	async ( { dispatch }: ThunkArgs ): Promise< void > => {
+		if ( ! getBootData().connected ) {
+			dispatch(
+				receiveSessionError( {
+					kind: 'not_connected',
+					message: __(
+						'This site is not connected to IGNY8 yet.',
+						'igny8-bridge'
+					),
+				} )
+			);
+			return;
+		}
 		try {
 			const session = await getSessionManager().get();
 			dispatch(

@@ -12,44 +12,14 @@ import type {
  * Internal dependencies
  */
 import { getClient } from '../../api';
-import type { Query } from '../../api/client';
-import { queryKey } from '../collection';
+import { collectionActions, invalidator } from '../collection';
 import type { ThunkArgs } from '../thunk';
 import { WRITER_PATHS, type PublishStatus, type WriterKind } from './types';
 
 type Item = Task | Content | Image | PublishingRecord;
 
-export function receiveList(
-	kind: WriterKind,
-	query: Query,
-	items: Item[],
-	count: number
-) {
-	return {
-		type: 'RECEIVE_LIST' as const,
-		kind,
-		key: queryKey( query ),
-		items,
-		count,
-	};
-}
-
-export function receiveListError(
-	kind: WriterKind,
-	query: Query,
-	error: string
-) {
-	return {
-		type: 'RECEIVE_LIST_ERROR' as const,
-		kind,
-		key: queryKey( query ),
-		error,
-	};
-}
-
-export function receiveItems( kind: WriterKind, items: Item[] ) {
-	return { type: 'RECEIVE_ITEMS' as const, kind, items };
-}
+export const { receiveList, receiveListError, receiveItems, removeItems } =
+	collectionActions< WriterKind, Item >();
 
 const SELECTOR_OF: Record< WriterKind, string > = {
 	tasks: 'getTasks',
@@ -58,16 +28,7 @@ const SELECTOR_OF: Record< WriterKind, string > = {
 	records: 'getPublishingRecords',
 };
 
-export const invalidate =
-	( ...kinds: WriterKind[] ) =>
-	( { dispatch }: ThunkArgs ) => {
-		kinds.forEach( ( kind ) => {
-			dispatch( { type: 'INVALIDATE_LISTS', kind } );
-			dispatch.invalidateResolutionForStoreSelector(
-				SELECTOR_OF[ kind ]
-			);
-		} );
-	};
+export const invalidate = invalidator( SELECTOR_OF );
 
 export const updateContent =
 	( id: number, changes: Partial< Content > ) =>

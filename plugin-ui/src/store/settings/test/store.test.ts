@@ -1,7 +1,9 @@
 /**
  * Internal dependencies
  */
+import { setSessionManager } from '../../../api';
 import reducer, { initialState } from '../reducer';
+import { getSession } from '../resolvers';
 import { receiveSectors, receiveSession } from '../actions';
 import { canEdit, getSelectedSectorId } from '../selectors';
 
@@ -39,5 +41,45 @@ describe( 'settings store', () => {
 		expect( as( 'editor' ) ).toBe( true );
 		expect( as( 'viewer' ) ).toBe( false );
 		expect( canEdit( initialState ) ).toBe( false );
+	} );
+
+	describe( 'opening the session', () => {
+		afterEach( () => {
+			delete window.igny8Bridge;
+		} );
+
+		it( 'says "not connected" without calling the plugin when the site has no key', async () => {
+			window.igny8Bridge = { connected: false };
+			const get = jest.fn();
+			setSessionManager( { get } as never );
+			const dispatch = jest.fn();
+			await getSession()( { dispatch } as never );
+			expect( get ).not.toHaveBeenCalled();
+			expect( dispatch ).toHaveBeenCalledWith(
+				expect.objectContaining( {
+					error: expect.objectContaining( { kind: 'not_connected' } ),
+				} )
+			);
+		} );
+
+		it( 'opens it through the plugin when the site is connected', async () => {
+			window.igny8Bridge = { connected: true };
+			const get = jest.fn().mockResolvedValue( {
+				site_id: 3,
+				role: 'editor',
+				cloud_url: 'https://cloud.test',
+			} );
+			setSessionManager( { get } as never );
+			const dispatch = jest.fn();
+			await getSession()( { dispatch } as never );
+			expect( get ).toHaveBeenCalledTimes( 1 );
+			expect( dispatch ).toHaveBeenCalledWith(
+				receiveSession( {
+					siteId: 3,
+					role: 'editor',
+					cloudUrl: 'https://cloud.test',
+				} )
+			);
+		} );
 	} );
 } );

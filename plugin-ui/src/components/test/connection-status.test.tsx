@@ -13,7 +13,7 @@ import { createRoot } from '@wordpress/element';
  * Internal dependencies
  */
 import type { Connection } from '../../api/connection';
-import { App } from '../app';
+import { ConnectionStatus } from '../connection-card';
 
 jest.mock( '@wordpress/api-fetch', () => ( {
 	__esModule: true,
@@ -61,9 +61,9 @@ const UNREACHABLE: Connection = {
 let container: HTMLDivElement;
 let root: ReturnType< typeof createRoot >;
 
-async function renderApp(): Promise< void > {
+async function renderStatus(): Promise< void > {
 	await act( async () => {
-		root.render( <App /> );
+		root.render( <ConnectionStatus /> );
 	} );
 }
 
@@ -97,10 +97,10 @@ afterEach( () => {
 	container.remove();
 } );
 
-describe( 'Cloud connection screen', () => {
+describe( 'Cloud connection status', () => {
 	it( 'asks the plugin REST route for the connection', async () => {
 		mockedApiFetch.mockResolvedValue( NOT_CONFIGURED );
-		await renderApp();
+		await renderStatus();
 		expect( mockedApiFetch ).toHaveBeenCalledTimes( 1 );
 		expect( mockedApiFetch ).toHaveBeenCalledWith( {
 			path: '/igny8/v1/connection',
@@ -109,7 +109,7 @@ describe( 'Cloud connection screen', () => {
 
 	it( 'shows a spinner while the check runs', async () => {
 		mockedApiFetch.mockReturnValue( new Promise( () => undefined ) );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).toContain( 'Checking the connection' );
 		expect( checkAgainButton().getAttribute( 'aria-disabled' ) ).toBe(
 			'true'
@@ -118,7 +118,7 @@ describe( 'Cloud connection screen', () => {
 
 	it( 'explains what to do when the site is not configured', async () => {
 		mockedApiFetch.mockResolvedValue( NOT_CONFIGURED );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).toContain( 'Cloud connection' );
 		expect( text() ).toContain( 'IGNY8 is not configured yet.' );
 		expect( text() ).toContain( 'the IGNY8 cloud URL' );
@@ -131,14 +131,14 @@ describe( 'Cloud connection screen', () => {
 			...NOT_CONFIGURED,
 			cloud_url: 'http://127.0.0.1:8000',
 		} );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).not.toContain( 'the IGNY8 cloud URL' );
 		expect( text() ).toContain( "this site's API key" );
 	} );
 
 	it( 'shows the cloud version, database mode and queue driver when reachable', async () => {
 		mockedApiFetch.mockResolvedValue( REACHABLE );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).toContain(
 			'Connected: the IGNY8 cloud is reachable.'
 		);
@@ -159,7 +159,7 @@ describe( 'Cloud connection screen', () => {
 
 	it( 'shows the error when the cloud is configured but unreachable', async () => {
 		mockedApiFetch.mockResolvedValue( UNREACHABLE );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).toContain( 'The IGNY8 cloud could not be reached.' );
 		expect( text() ).toContain( 'cURL error 7: Failed to connect' );
 		expect( text() ).not.toContain( 'Connected' );
@@ -170,7 +170,7 @@ describe( 'Cloud connection screen', () => {
 			code: 'rest_forbidden',
 			message: 'Sorry, you are not allowed to view the IGNY8 connection.',
 		} );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).toContain(
 			'Sorry, you are not allowed to view the IGNY8 connection.'
 		);
@@ -180,7 +180,7 @@ describe( 'Cloud connection screen', () => {
 		mockedApiFetch
 			.mockResolvedValueOnce( UNREACHABLE )
 			.mockResolvedValueOnce( REACHABLE );
-		await renderApp();
+		await renderStatus();
 		expect( text() ).toContain( 'could not be reached' );
 
 		await act( async () => {
