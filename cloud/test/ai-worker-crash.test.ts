@@ -234,6 +234,10 @@ it( `a run that keeps killing its workers is failed after ${ AI_DEFAULTS.maxStar
 	expect( run.status ).toBe( 'failed' );
 	expect( run.error ).toMatch( /given up/ );
 	expect( await ideaCount() ).toBe( 0 );
+	// The refund follows the final status.
+	await waitFor( async () =>
+		( await ledgerOf( runId ) ).length > 1 ? true : undefined
+	);
 	expect( await ledgerOf( runId ) ).toEqual( [ 'reserve', 'refund' ] );
 	expect( await netCost( runId ) ).toBe( 0 );
 	// Given up before calling the provider again.

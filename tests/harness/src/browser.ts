@@ -67,8 +67,13 @@ export async function loginToWpAdmin(
 	await page.goto( '/wp-login.php' );
 	await page.fill( '#user_login', user.login );
 	await page.fill( '#user_pass', user.password );
+	// Arriving in wp-admin proves the login; the dashboard's own assets need not
+	// finish loading (on a busy machine they took longer than the login itself).
 	await Promise.all( [
-		page.waitForURL( /\/wp-admin\//, { timeout: 30_000 } ),
+		page.waitForURL( /\/wp-admin\//, {
+			timeout: 60_000,
+			waitUntil: 'domcontentloaded',
+		} ),
 		page.click( '#wp-submit' ),
 	] );
 	return { context, page };
