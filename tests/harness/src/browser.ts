@@ -67,15 +67,42 @@ export async function loginToWpAdmin(
 	await page.goto( '/wp-login.php' );
 	await page.fill( '#user_login', user.login );
 	await page.fill( '#user_pass', user.password );
-	// Arriving in wp-admin proves the login; the dashboard's own assets need not
-	// finish loading (on a busy machine they took longer than the login itself).
-	await Promise.all( [
-		page.waitForURL( /\/wp-admin\//, {
-			timeout: 60_000,
-			waitUntil: 'domcontentloaded',
-		} ),
+	// The login is the form's answer: a redirect that sets the auth cookies.
+	const [ answer ] = await Promise.all( [
+		page.waitForResponse(
+			( response ) =>
+				response.url().includes( '/wp-login.php' ) &&
+				response.request().method() === 'POST',
+			{ timeout: 30_000 }
+		),
 		page.click( '#wp-submit' ),
 	] );
+	if ( answer.status() !== 302 ) {
+		throw new Error(
+			`Login as ${ user.login } failed: wp-login.php answered ${ answer.status() }`
+		);
+	}
+	const target = new URL(
+		answer.headers().location ?? '/wp-admin/',
+		siteUrl
+	).toString();
+	// Then go where WordPress sent us, retrying once: in CI a rare first
+	// navigation after the redirect never completed (see the thrown URL).
+	for ( let attempt = 1; ; attempt++ ) {
+		try {
+			await page.goto( target, {
+				timeout: 30_000,
+				waitUntil: 'domcontentloaded',
+			} );
+			break;
+		} catch ( error ) {
+			if ( attempt >= 2 ) {
+				throw new Error(
+					`After logging in as ${ user.login }, ${ target } did not load (page at ${ page.url() }): ${ ( error as Error ).message }`
+				);
+			}
+		}
+	}
 	return { context, page };
 }
 
