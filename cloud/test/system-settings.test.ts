@@ -252,6 +252,7 @@ describe( 'an account key on a server without one (bee queue)', () => {
 	it( 'is 503 until the account stores its key, which is encrypted, never shown, and used for its runs only', async () => {
 		const refused = await startRun( cloud, alpha.tenant, alpha.clusterId );
 		expect( refused.status ).toBe( 503 );
+		expect( refused.body.code ).toBe( 'ai_not_configured' );
 		expect( refused.body.error ).toMatch( /not configured/ );
 
 		const saved = await request( cloud.app )

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
 	throttled: 429,
 	internal_error: 500,
 	service_unavailable: 503,
+	/** Neither the server nor the account has an AI provider key. */
+	ai_not_configured: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

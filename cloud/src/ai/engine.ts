@@ -152,7 +152,7 @@ export class AiEngine {
 			! provider.configured
 		) {
 			throw new ApiError(
-				'service_unavailable',
+				'ai_not_configured',
 				'AI is not configured: the server has no OPENAI_API_KEY and your account has no API key of its own (System → AI settings).'
 			);
 		}

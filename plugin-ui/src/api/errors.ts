@@ -60,9 +60,6 @@ interface ErrorBody {
 	code?: unknown;
 }
 
-// The cloud answers 503 `service_unavailable` with this when neither the server nor the account has an AI key.
-const AI_NOT_CONFIGURED = /not configured/i;
-
 /**
  * Maps a cloud error response (status + `{success:false, error, errors}`) to an ApiError.
  * @param status HTTP status.
@@ -140,8 +137,12 @@ export function errorFromResponse( status: number, body: unknown ): ApiError {
 			options
 		);
 	}
-	if ( status === 503 && message && AI_NOT_CONFIGURED.test( message ) ) {
-		return new ApiError( 'ai_not_configured', message, options );
+	if ( envelope.code === 'ai_not_configured' ) {
+		return new ApiError(
+			'ai_not_configured',
+			message ?? __( 'AI is not configured.', 'igny8-bridge' ),
+			options
+		);
 	}
 	return new ApiError(
 		'server',

@@ -137,7 +137,7 @@ describe( 'CloudClient', () => {
 		manager.stop();
 	} );
 
-	it( 'maps 400 with field errors and 503 "AI is not configured"', async () => {
+	it( 'maps 400 with field errors, 503 ai_not_configured, and another 503 as a server problem', async () => {
 		const { client, manager } = setup( [
 			json( 400, {
 				success: false,
@@ -146,7 +146,13 @@ describe( 'CloudClient', () => {
 			} ),
 			json( 503, {
 				success: false,
+				code: 'ai_not_configured',
 				error: 'AI is not configured: the server has no OPENAI_API_KEY',
+			} ),
+			json( 503, {
+				success: false,
+				code: 'service_unavailable',
+				error: 'The database is not configured for writes',
 			} ),
 		] );
 		await expect( client.post( '/x/', {} ) ).rejects.toMatchObject( {
@@ -155,6 +161,9 @@ describe( 'CloudClient', () => {
 		} );
 		await expect( client.post( '/y/', {} ) ).rejects.toMatchObject( {
 			kind: 'ai_not_configured',
+		} );
+		await expect( client.post( '/z/', {} ) ).rejects.toMatchObject( {
+			kind: 'server',
 		} );
 		manager.stop();
 	} );
