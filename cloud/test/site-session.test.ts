@@ -199,6 +199,50 @@ describe( 'what a session may do', () => {
 			.expect( 403 );
 	} );
 
+	it( 'lets a WordPress admin add, rename and delete its own site’s sectors, and nobody else’s', async () => {
+		const admin = as( ( await session( 'admin' ) ).access );
+		const added = await request( cloud.app )
+			.post( '/api/v1/auth/sectors/' )
+			.set( admin )
+			.send( { site_id: tenant.siteId, name: 'From WordPress' } )
+			.expect( 201 );
+		await request( cloud.app )
+			.patch( `/api/v1/auth/sectors/${ added.body.data.id }/` )
+			.set( admin )
+			.send( { name: 'Renamed in WordPress' } )
+			.expect( 200 );
+		const elsewhere = await request( cloud.app )
+			.post( '/api/v1/auth/sectors/' )
+			.set( admin )
+			.send( { site_id: otherSite.siteId, name: 'Not mine' } )
+			.expect( 400 );
+		expect( elsewhere.body.errors.site_id ).toBeDefined();
+		await request( cloud.app )
+			.patch( `/api/v1/auth/sectors/${ otherSite.sectorId }/` )
+			.set( admin )
+			.send( { name: 'Not mine' } )
+			.expect( 404 );
+		await request( cloud.app )
+			.delete( `/api/v1/auth/sectors/${ otherSite.sectorId }/` )
+			.set( admin )
+			.expect( 404 );
+		// An editor works in sectors but does not arrange them.
+		await request( cloud.app )
+			.post( '/api/v1/auth/sectors/' )
+			.set( as( ( await session( 'editor' ) ).access ) )
+			.send( { site_id: tenant.siteId, name: 'Editor sector' } )
+			.expect( 403 );
+		await request( cloud.app )
+			.delete( `/api/v1/auth/sectors/${ added.body.data.id }/` )
+			.set( admin )
+			.expect( 204 );
+		expect(
+			await cloud.context.models.Sector.count( {
+				where: { site_id: otherSite.siteId },
+			} )
+		).toBe( 1 );
+	} );
+
 	it( 'stops working as soon as its site is switched off', async () => {
 		const { access } = await session( 'editor' );
 		const site = await cloud.context.models.Site.findByPk( tenant.siteId );

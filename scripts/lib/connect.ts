@@ -122,6 +122,14 @@ export async function ensureLocalConnection( options: {
 			},
 		} )
 	);
+	// Keywords, ideas and content live in a sector: start with one so the screens open ready.
+	await expectOk(
+		'Creating the site’s first sector',
+		call( cloudUrl, 'POST', '/auth/sectors/', {
+			token: tokens.access,
+			body: { site_id: site.id, name: 'General' },
+		} )
+	);
 	const key = await expectOk< { key: string } >(
 		'Creating the site API key',
 		call( cloudUrl, 'POST', `/auth/sites/${ site.id }/api-keys/`, {

@@ -356,6 +356,35 @@ describe( 'npm start', () => {
 			cloud: { status: 'ok', db_mode: 'pglite', queue_driver: 'inline' },
 		} );
 
+		// The wp-admin screens' session: a site-scoped cloud token for the admin,
+		// and the site's first sector ready to work in.
+		const opened = await fetch(
+			`${ first.wpUrl }/wp-json/igny8/v1/session`,
+			{
+				method: 'POST',
+				headers: {
+					cookie: session.cookie,
+					'x-wp-nonce': session.nonce,
+				},
+			}
+		);
+		expect( opened.status ).toBe( 200 );
+		const token = ( await opened.json() ) as {
+			token: string;
+			role: string;
+			site_id: number;
+		};
+		expect( token.role ).toBe( 'admin' );
+		const sectors = await fetch(
+			`${ first.cloudUrl }/api/v1/auth/sectors/?site_id=${ token.site_id }`,
+			{ headers: { authorization: `Bearer ${ token.token }` } }
+		);
+		expect( sectors.status ).toBe( 200 );
+		expect(
+			( ( await sectors.json() ) as { results: { name: string }[] } )
+				.results
+		).toEqual( [ expect.objectContaining( { name: 'General' } ) ] );
+
 		const created = await fetch( `${ first.wpUrl }/wp-json/wp/v2/posts`, {
 			method: 'POST',
 			headers: {

@@ -190,6 +190,30 @@ describe( 'the IGNY8 workspace', () => {
 		await page.context().close();
 	} );
 
+	it( 'lets a WordPress admin arrange sectors from Settings, within the plan', async () => {
+		const admin = await site.createUser( { role: 'administrator' } );
+		const { page } = await loginToWpAdmin( browser, site.url, admin );
+		const errors = collectConsoleErrors( page );
+		await page.goto( '/wp-admin/admin.php?page=igny8-workspace-settings' );
+		const card = page.locator( '.igny8-settings__card', {
+			hasText: 'Site and sectors',
+		} );
+		await card.getByText( 'Gardening' ).waitFor();
+		await card.getByLabel( 'New sector' ).fill( 'Orchards' );
+		await card.getByRole( 'button', { name: 'Add sector' } ).click();
+		// The free plan has one sector per site: the refusal says why and what to do.
+		await card
+			.locator( '.igny8-error' )
+			.getByText( 'allows 1 sector per site', { exact: false } )
+			.waitFor();
+		expect(
+			errors.errors.filter(
+				( error ) => ! error.includes( 'status of 403' )
+			)
+		).toEqual( [] );
+		await page.context().close();
+	} );
+
 	it( 'renders every screen without console errors (screenshots in test-output)', async () => {
 		const { page } = await loginToWpAdmin( browser, site.url, editor );
 		const errors = collectConsoleErrors( page );

@@ -33,8 +33,17 @@ export const ROLE_PERMISSIONS: Record< Role, readonly Permission[] > = {
 	developer: [ 'read' ],
 };
 
-/** What a WordPress user may do through a site session, at most: the account is not theirs to run. */
-const SITE_USER_CEILING: readonly Permission[] = [ 'read', 'write_content' ];
+/**
+ * What a WordPress user may do through a site session, at most: their own
+ * site's content and (admins) its sectors and integration. Routes that run
+ * the account (people, sites, keys, billing, account-wide AI settings) are
+ * `account_user` routes and refuse site sessions outright.
+ */
+const SITE_USER_CEILING: readonly Permission[] = [
+	'read',
+	'write_content',
+	'manage_sites',
+];
 
 export function can( principal: Principal, permission: Permission ): boolean {
 	if ( principal.kind === 'site_key' ) {

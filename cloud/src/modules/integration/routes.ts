@@ -17,6 +17,7 @@ import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import {
 	confinedSiteId,
+	siteFilter,
 	type Principal,
 	type SiteKeyPrincipal,
 } from '../auth/principal';
@@ -59,7 +60,7 @@ export function integrationRoutes( deps: {
 						? { site_id: query.site_id }
 						: {} ),
 					...( query.platform ? { platform: query.platform } : {} ),
-					...integrations.scopeWhere( principal ),
+					...siteFilter( principal ),
 				};
 				const confined = confinedSiteId( principal );
 				if (

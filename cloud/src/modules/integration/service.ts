@@ -1,4 +1,4 @@
-import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
 import type {
 	Integration,
@@ -20,6 +20,7 @@ import type { JobDefinition, JobQueue } from '../../queue';
 import { decryptSecret, encryptSecret } from '../auth/crypto';
 import {
 	confinedSiteId,
+	siteFilter,
 	type Principal,
 	type SiteKeyPrincipal,
 } from '../auth/principal';
@@ -143,18 +144,12 @@ export class IntegrationService {
 		}
 	) {}
 
-	/** A site key or a WordPress user sees only their own site's integration. */
-	scopeWhere( principal: Principal ): WhereOptions {
-		const siteId = confinedSiteId( principal );
-		return siteId === null ? {} : { site_id: siteId };
-	}
-
 	find( principal: Principal, id: number ): Promise< SiteIntegrationRow > {
 		return findOwned(
 			this.deps.models.SiteIntegration,
 			id,
 			principal.account.id,
-			{ where: this.scopeWhere( principal ) }
+			{ where: siteFilter( principal ) }
 		);
 	}
 

@@ -24,7 +24,7 @@ import { NotFoundError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import type { SiteApiKeyService } from '../auth/api-keys';
-import { siteFilter, type Principal } from '../auth/principal';
+import { confinedSiteId, siteFilter, type Principal } from '../auth/principal';
 import { accountListQuerySchema, findOwned, scopedAccountId } from './scope';
 import type { SectorService } from './sectors';
 import {
@@ -528,14 +528,19 @@ export function tenancyRoutes( {
 			summary:
 				'Add a sector to a site (within your plan’s per-site limit)',
 			tag: 'sectors',
-			auth: 'account_user',
+			// A WordPress admin may add sectors to their own site.
+			auth: 'user',
 			permission: 'manage_sites',
 			body: sectorCreateSchema,
 			response: { status: 201, data: sectorSchema },
 			handler: async ( { body, principal } ) => ( {
 				status: 201,
 				data: serializeSector(
-					await sectors.create( principal.account.id, body )
+					await sectors.create(
+						principal.account.id,
+						body,
+						confinedSiteId( principal )
+					)
 				),
 			} ),
 		} ),
@@ -565,7 +570,7 @@ export function tenancyRoutes( {
 			path: '/auth/sectors/:id/',
 			summary: 'Change a sector',
 			tag: 'sectors',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: sectorUpdateSchema,
@@ -575,7 +580,8 @@ export function tenancyRoutes( {
 					await sectors.update(
 						principal.account.id,
 						params.id,
-						body
+						body,
+						confinedSiteId( principal )
 					)
 				),
 			} ),
@@ -585,12 +591,16 @@ export function tenancyRoutes( {
 			path: '/auth/sectors/:id/',
 			summary: 'Delete a sector',
 			tag: 'sectors',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
 			handler: async ( { params, principal } ) => {
-				await sectors.remove( principal.account.id, params.id );
+				await sectors.remove(
+					principal.account.id,
+					params.id,
+					confinedSiteId( principal )
+				);
 				return { status: 204 };
 			},
 		} ),

@@ -19,9 +19,11 @@ export class SectorService {
 		private readonly models: Models
 	) {}
 
+	/** `confinedTo`: the one site the caller may touch (a WordPress session), or null. */
 	async create(
 		accountId: number,
-		input: SectorCreate
+		input: SectorCreate,
+		confinedTo: number | null = null
 	): Promise< SectorRow > {
 		await this.assertIndustrySector( input.industry_sector_id );
 		return this.db.sequelize.transaction( async ( transaction ) => {
@@ -32,7 +34,11 @@ export class SectorService {
 					this.models.Site,
 					input.site_id,
 					accountId,
-					{ transaction, lock: true }
+					{
+						transaction,
+						lock: true,
+						where: confinedTo === null ? {} : { id: confinedTo },
+					}
 				);
 			} catch {
 				throw new ValidationError( 'Invalid body.', {
@@ -82,9 +88,12 @@ export class SectorService {
 	async update(
 		accountId: number,
 		id: number,
-		input: SectorUpdate
+		input: SectorUpdate,
+		confinedTo: number | null = null
 	): Promise< SectorRow > {
-		const sector = await findOwned( this.models.Sector, id, accountId );
+		const sector = await findOwned( this.models.Sector, id, accountId, {
+			where: confinedTo === null ? {} : { site_id: confinedTo },
+		} );
 		await this.assertIndustrySector( input.industry_sector_id );
 		if ( input.name !== undefined ) {
 			await this.assertNameFree( sector.site_id, input.name, sector.id );
@@ -93,9 +102,15 @@ export class SectorService {
 		return sector;
 	}
 
-	async remove( accountId: number, id: number ): Promise< void > {
+	async remove(
+		accountId: number,
+		id: number,
+		confinedTo: number | null = null
+	): Promise< void > {
 		await (
-			await findOwned( this.models.Sector, id, accountId )
+			await findOwned( this.models.Sector, id, accountId, {
+				where: confinedTo === null ? {} : { site_id: confinedTo },
+			} )
 		).destroy();
 	}
 
