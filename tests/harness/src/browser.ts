@@ -63,7 +63,30 @@ export async function loginToWpAdmin(
 		baseURL: siteUrl,
 		viewport: { width: 1280, height: 900 },
 	} );
-	const page = await context.newPage();
+	// In CI a rare login never got its answer (the form's POST, or the page it
+	// redirects to, hung past 30 s while later requests went through); one more
+	// attempt on a fresh page, with what was seen in the error if that fails too.
+	let lastError: Error | undefined;
+	for ( let attempt = 1; attempt <= 2; attempt++ ) {
+		const page = await context.newPage();
+		try {
+			await submitLogin( page, siteUrl, user );
+			return { context, page };
+		} catch ( error ) {
+			lastError = new Error(
+				`Login as ${ user.login } (attempt ${ attempt }) stopped at ${ page.url() }: ${ ( error as Error ).message }`
+			);
+			await page.close();
+		}
+	}
+	throw lastError;
+}
+
+async function submitLogin(
+	page: Page,
+	siteUrl: string,
+	user: WpLogin
+): Promise< void > {
 	await page.goto( '/wp-login.php' );
 	await page.fill( '#user_login', user.login );
 	await page.fill( '#user_pass', user.password );
@@ -79,31 +102,17 @@ export async function loginToWpAdmin(
 	] );
 	if ( answer.status() !== 302 ) {
 		throw new Error(
-			`Login as ${ user.login } failed: wp-login.php answered ${ answer.status() }`
+			`wp-login.php answered ${ answer.status() } instead of a redirect`
 		);
 	}
 	const target = new URL(
 		answer.headers().location ?? '/wp-admin/',
 		siteUrl
 	).toString();
-	// Then go where WordPress sent us, retrying once: in CI a rare first
-	// navigation after the redirect never completed (see the thrown URL).
-	for ( let attempt = 1; ; attempt++ ) {
-		try {
-			await page.goto( target, {
-				timeout: 30_000,
-				waitUntil: 'domcontentloaded',
-			} );
-			break;
-		} catch ( error ) {
-			if ( attempt >= 2 ) {
-				throw new Error(
-					`After logging in as ${ user.login }, ${ target } did not load (page at ${ page.url() }): ${ ( error as Error ).message }`
-				);
-			}
-		}
-	}
-	return { context, page };
+	await page.goto( target, {
+		timeout: 30_000,
+		waitUntil: 'domcontentloaded',
+	} );
 }
 
 export interface ConsoleErrors {

@@ -203,7 +203,7 @@ export interface StartWordPressOptions {
 	mountPlugin?: boolean;
 	/** Extra wp-config.php constants. */
 	constants?: Record< string, string | number | boolean >;
-	/** `PHP_CLI_SERVER_WORKERS` (default 4: one worker deadlocks on WP → cloud → WP calls). */
+	/** `PHP_CLI_SERVER_WORKERS` (default 8: one worker deadlocks on WP → cloud → WP calls, and a browser's idle sockets can each hold one). */
 	workers?: number;
 	/** Keep the folder and database after stop() (default: env `IGNY8_KEEP_SITES=1`). */
 	keep?: boolean;
@@ -346,7 +346,7 @@ export async function startWordPress(
 			cwd: built.wpDir,
 			env: {
 				...process.env,
-				PHP_CLI_SERVER_WORKERS: String( options.workers ?? 4 ),
+				PHP_CLI_SERVER_WORKERS: String( options.workers ?? 8 ),
 			},
 			stdio: [ 'ignore', serverLog, serverLog ],
 			detached: true,
