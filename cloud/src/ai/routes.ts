@@ -12,6 +12,10 @@ import {
 } from '@igny8/shared-types';
 import { z } from 'zod';
 import type { Models } from '../db/models';
+import type {
+	SiteUserPrincipal,
+	UserPrincipal,
+} from '../modules/auth/principal';
 import { NotFoundError } from '../http/errors';
 import { paginate } from '../http/pagination';
 import { route, type AnyRoute } from '../http/route';
@@ -27,23 +31,63 @@ import { streamRun } from './stream';
  * cancel and a live event stream. Starting work and cancelling it need
  * `write_content`; reading runs needs `read`, within the caller's scope.
  */
+type ActionPrincipal = UserPrincipal | SiteUserPrincipal;
+
+/**
+ * One AI action: the body turned into a function's input, then the seed's
+ * `run_ai_task` (validated, priced, reserved, queued) and 202 with the run.
+ */
+function aiAction< B extends z.ZodType >(
+	engine: AiEngine,
+	spec: {
+		path: string;
+		summary: string;
+		tag: 'planner' | 'writer';
+		body: B;
+		start(
+			body: z.infer< B >,
+			principal: ActionPrincipal
+		): Promise< { fn: string; input: unknown; message: string } >;
+	}
+): AnyRoute {
+	return route( {
+		method: 'post',
+		path: spec.path,
+		summary: `${ spec.summary } (202: follow the run at /system/ai-runs/{run_id}/events/)`,
+		tag: spec.tag,
+		auth: 'user',
+		permission: 'write_content',
+		body: spec.body as z.ZodType,
+		response: {
+			status: 202,
+			data: aiRunStartedSchema,
+			description: 'The run is queued and its credits reserved',
+		},
+		handler: async ( { body, principal } ) => {
+			const { fn, input, message } = await spec.start(
+				body as z.infer< B >,
+				principal
+			);
+			const run = await engine.runAiTask( fn, input, principal );
+			return {
+				status: 202,
+				data: { run_id: Number( run.id ) },
+				message,
+			};
+		},
+	} );
+}
+
 export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
+	const unique = ( ids: number[] ) => [ ...new Set( ids ) ];
 	return [
-		route( {
-			method: 'post',
+		aiAction( engine, {
 			path: '/planner/keywords/auto_cluster/',
 			summary:
-				"Cluster keywords (the named ones, or a sector's unclustered ones) by lexical, embeddings or llm (202: follow the run at /system/ai-runs/{run_id}/events/)",
+				"Cluster keywords (the named ones, or a sector's unclustered ones) by lexical, embeddings or llm",
 			tag: 'planner',
-			auth: 'user',
-			permission: 'write_content',
 			body: autoClusterRequestSchema,
-			response: {
-				status: 202,
-				data: aiRunStartedSchema,
-				description: 'The run is queued and its credits reserved',
-			},
-			handler: async ( { body, principal } ) => {
+			start: async ( body, principal ) => {
 				const method =
 					body.method ??
 					defaultClusterMethod(
@@ -53,11 +97,11 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 							)
 						).provider.configured
 					);
-				const run = await engine.runAiTask(
-					'auto_cluster',
-					{
+				return {
+					fn: 'auto_cluster',
+					input: {
 						...( body.ids
-							? { keyword_ids: [ ...new Set( body.ids ) ] }
+							? { keyword_ids: unique( body.ids ) }
 							: {} ),
 						...( body.sector_id !== undefined
 							? { sector_id: body.sector_id }
@@ -65,139 +109,74 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 						method,
 						min_cluster_size: body.min_cluster_size,
 					},
-					principal
-				);
-				return {
-					status: 202,
-					data: { run_id: Number( run.id ) },
 					message: `Clustering keywords (${ method }).`,
 				};
 			},
 		} ),
-		route( {
-			method: 'post',
+		aiAction( engine, {
 			path: '/planner/clusters/generate_ideas/',
-			summary:
-				'Generate content ideas for clusters with AI (202: follow the run at /system/ai-runs/{run_id}/events/)',
+			summary: 'Generate content ideas for clusters with AI',
 			tag: 'planner',
-			auth: 'user',
-			permission: 'write_content',
 			body: generateIdeasRequestSchema,
-			response: {
-				status: 202,
-				data: aiRunStartedSchema,
-				description: 'The run is queued and its credits reserved',
-			},
-			handler: async ( { body, principal } ) => {
-				const run = await engine.runAiTask(
-					'generate_ideas',
-					{
-						cluster_ids: [ ...new Set( body.ids ) ],
-						ideas_per_cluster: body.ideas_per_cluster,
-					},
-					principal
-				);
-				return {
-					status: 202,
-					data: { run_id: Number( run.id ) },
-					message: 'Generating ideas.',
-				};
-			},
+			start: async ( body ) => ( {
+				fn: 'generate_ideas',
+				input: {
+					cluster_ids: unique( body.ids ),
+					ideas_per_cluster: body.ideas_per_cluster,
+				},
+				message: 'Generating ideas.',
+			} ),
 		} ),
-		route( {
-			method: 'post',
+		aiAction( engine, {
 			path: '/writer/tasks/generate_content/',
 			summary:
-				'Write the article of each task with AI: one content per task, rewritten in place when it exists; the task becomes completed (202: follow the run)',
+				'Write the article of each task with AI: one content per task, rewritten in place when it exists; the task becomes completed',
 			tag: 'writer',
-			auth: 'user',
-			permission: 'write_content',
 			body: generateContentRequestSchema,
-			response: {
-				status: 202,
-				data: aiRunStartedSchema,
-				description: 'The run is queued and its credits reserved',
-			},
-			handler: async ( { body, principal } ) => {
-				const run = await engine.runAiTask(
-					'generate_content',
-					{
-						task_ids: [ ...new Set( body.ids ) ],
-						author_profile_id: body.author_profile_id ?? null,
-						strategy_id: body.strategy_id ?? null,
-					},
-					principal
-				);
-				return {
-					status: 202,
-					data: { run_id: Number( run.id ) },
-					message: 'Writing content.',
-				};
-			},
+			start: async ( body ) => ( {
+				fn: 'generate_content',
+				input: {
+					task_ids: unique( body.ids ),
+					author_profile_id: body.author_profile_id ?? null,
+					strategy_id: body.strategy_id ?? null,
+				},
+				message: 'Writing content.',
+			} ),
 		} ),
-		route( {
-			method: 'post',
+		aiAction( engine, {
 			path: '/writer/tasks/generate_image_prompts/',
 			summary:
-				"Describe a featured and N in-article images for each task's content with AI, replacing its prompts not yet drawn (202: follow the run)",
+				"Describe a featured and N in-article images for each task's content with AI, replacing its prompts not yet drawn",
 			tag: 'writer',
-			auth: 'user',
-			permission: 'write_content',
 			body: generateImagePromptsRequestSchema,
-			response: {
-				status: 202,
-				data: aiRunStartedSchema,
-				description: 'The run is queued and its credits reserved',
-			},
-			handler: async ( { body, principal } ) => {
-				const run = await engine.runAiTask(
-					'generate_image_prompts',
-					{
-						task_ids: [ ...new Set( body.ids ) ],
-						in_article_images: body.in_article_images,
-					},
-					principal
-				);
-				return {
-					status: 202,
-					data: { run_id: Number( run.id ) },
-					message: 'Writing image prompts.',
-				};
-			},
+			start: async ( body ) => ( {
+				fn: 'generate_image_prompts',
+				input: {
+					task_ids: unique( body.ids ),
+					in_article_images: body.in_article_images,
+				},
+				message: 'Writing image prompts.',
+			} ),
 		} ),
-		route( {
-			method: 'post',
+		aiAction( engine, {
 			path: '/writer/tasks/generate_images/',
 			summary:
-				"Draw every image prompt of the tasks that has no picture yet; the cloud stores the files and serves them at each image's image_url (202: follow the run)",
+				"Draw every image prompt of the tasks that has no picture yet; the cloud stores the files and serves them at each image's image_url",
 			tag: 'writer',
-			auth: 'user',
-			permission: 'write_content',
 			body: generateImagesRequestSchema,
-			response: {
-				status: 202,
-				data: aiRunStartedSchema,
-				description: 'The run is queued and its credits reserved',
-			},
-			handler: async ( { body, principal } ) => {
-				const imageIds = await pendingImagesOf( models, principal, [
-					...new Set( body.ids ),
-				] );
-				const run = await engine.runAiTask(
-					'generate_images',
-					{
-						image_ids: imageIds,
-						size: body.size,
-						provider: body.provider ?? null,
-					},
-					principal
-				);
-				return {
-					status: 202,
-					data: { run_id: Number( run.id ) },
-					message: 'Generating images.',
-				};
-			},
+			start: async ( body, principal ) => ( {
+				fn: 'generate_images',
+				input: {
+					image_ids: await pendingImagesOf(
+						models,
+						principal,
+						unique( body.ids )
+					),
+					size: body.size,
+					provider: body.provider ?? null,
+				},
+				message: 'Generating images.',
+			} ),
 		} ),
 		route( {
 			method: 'get',
