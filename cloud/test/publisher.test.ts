@@ -4,6 +4,7 @@ import { encryptSecret } from '../src/modules/auth/crypto';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 import {
+	addPublishableContent,
 	connectSite,
 	freePort,
 	listen,
@@ -46,43 +47,17 @@ describe( 'publisher', () => {
 
 	const auth = () => bearer( tenant.owner );
 
-	async function newContent( title: string ) {
-		const task = await request( cloud.app )
-			.post( '/api/v1/writer/tasks/' )
-			.set( auth() )
-			.send( { sector_id: tenant.sectorId, title: `${ title } task` } )
-			.expect( 201 );
-		const content = await request( cloud.app )
-			.post( '/api/v1/writer/content/' )
-			.set( auth() )
-			.send( {
-				sector_id: tenant.sectorId,
-				task_id: task.body.data.id,
-				title,
-				content_html: `<h2>${ title }</h2><p>Body of ${ title }.</p>`,
-				meta_description: `About ${ title }`,
-				taxonomies: {
-					category: [ 'News' ],
-					post_tag: [ 'seo', 'wordpress' ],
-				},
-			} )
-			.expect( 201 );
-		await request( cloud.app )
-			.post( '/api/v1/writer/images/' )
-			.set( auth() )
-			.send( {
-				sector_id: tenant.sectorId,
-				content_id: content.body.data.id,
-				image_url: served.imageUrl( `${ content.body.data.id }.png` ),
-				alt_text: `Cover of ${ title }`,
-				is_featured: true,
-			} )
-			.expect( 201 );
-		return {
-			taskId: task.body.data.id as number,
-			contentId: content.body.data.id as number,
-		};
-	}
+	const newContent = ( title: string ) =>
+		addPublishableContent( cloud, served, tenant, title, {
+			body: `Body of ${ title }.`,
+			meta: `About ${ title }`,
+			category: [ 'News' ],
+			tags: [ 'seo', 'wordpress' ],
+			cover: ( id ) => ( {
+				file: `${ id }.png`,
+				alt: `Cover of ${ title }`,
+			} ),
+		} );
 
 	const publish = ( contentIds: number[], extra: object = {} ) =>
 		request( cloud.app )

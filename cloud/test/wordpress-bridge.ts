@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import type { WordPressSite } from '@igny8/test-harness';
-import type { Tenant } from './fixtures';
+import { bearer, type Tenant } from './fixtures';
 import type { TestCloud } from './support';
 
 /** A 1×1 PNG: the smallest file WordPress's media library accepts as an image. */
@@ -136,4 +137,57 @@ foreach ( $posts as $p ) {
 }
 echo wp_json_encode( $out );`
 	);
+}
+
+/**
+ * A task and its content, ready to publish: HTML, meta description, terms
+ * and a featured image the cloud host serves (the plugin sideloads it).
+ */
+export async function addPublishableContent(
+	cloud: TestCloud,
+	served: ListeningCloud,
+	tenant: Tenant,
+	title: string,
+	look: {
+		body: string;
+		meta: string;
+		category: string[];
+		tags: string[];
+		cover: ( contentId: number ) => { file: string; alt: string };
+	}
+): Promise< { taskId: number; contentId: number } > {
+	const auth = bearer( tenant.owner );
+	const task = await request( cloud.app )
+		.post( '/api/v1/writer/tasks/' )
+		.set( auth )
+		.send( { sector_id: tenant.sectorId, title: `${ title } task` } )
+		.expect( 201 );
+	const content = await request( cloud.app )
+		.post( '/api/v1/writer/content/' )
+		.set( auth )
+		.send( {
+			sector_id: tenant.sectorId,
+			task_id: task.body.data.id,
+			title,
+			content_html: `<h2>${ title }</h2><p>${ look.body }</p>`,
+			meta_description: look.meta,
+			taxonomies: { category: look.category, post_tag: look.tags },
+		} )
+		.expect( 201 );
+	const cover = look.cover( content.body.data.id );
+	await request( cloud.app )
+		.post( '/api/v1/writer/images/' )
+		.set( auth )
+		.send( {
+			sector_id: tenant.sectorId,
+			content_id: content.body.data.id,
+			image_url: served.imageUrl( cover.file ),
+			alt_text: cover.alt,
+			is_featured: true,
+		} )
+		.expect( 201 );
+	return {
+		taskId: task.body.data.id as number,
+		contentId: content.body.data.id as number,
+	};
 }

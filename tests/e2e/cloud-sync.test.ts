@@ -20,6 +20,7 @@ import {
 	type TestCloud,
 } from '../../cloud/test/support';
 import {
+	addPublishableContent,
 	connectSite,
 	listen,
 	phpJson,
@@ -55,43 +56,17 @@ afterAll( async () => {
 
 const auth = () => bearer( tenant.owner );
 
-async function newContent( title: string ) {
-	const task = await request( cloud.app )
-		.post( '/api/v1/writer/tasks/' )
-		.set( auth() )
-		.send( { sector_id: tenant.sectorId, title: `${ title } task` } )
-		.expect( 201 );
-	const content = await request( cloud.app )
-		.post( '/api/v1/writer/content/' )
-		.set( auth() )
-		.send( {
-			sector_id: tenant.sectorId,
-			task_id: task.body.data.id,
-			title,
-			content_html: `<h2>${ title }</h2><p>All about ${ title }.</p>`,
-			meta_description: `Read about ${ title }`,
-			taxonomies: {
-				category: [ 'Guides' ],
-				post_tag: [ 'e2e', 'bridge' ],
-			},
-		} )
-		.expect( 201 );
-	await request( cloud.app )
-		.post( '/api/v1/writer/images/' )
-		.set( auth() )
-		.send( {
-			sector_id: tenant.sectorId,
-			content_id: content.body.data.id,
-			image_url: served.imageUrl( `cover-${ content.body.data.id }.png` ),
-			alt_text: `${ title } cover`,
-			is_featured: true,
-		} )
-		.expect( 201 );
-	return {
-		taskId: task.body.data.id as number,
-		contentId: content.body.data.id as number,
-	};
-}
+const newContent = ( title: string ) =>
+	addPublishableContent( cloud, served, tenant, title, {
+		body: `All about ${ title }.`,
+		meta: `Read about ${ title }`,
+		category: [ 'Guides' ],
+		tags: [ 'e2e', 'bridge' ],
+		cover: ( id ) => ( {
+			file: `cover-${ id }.png`,
+			alt: `${ title } cover`,
+		} ),
+	} );
 
 const publish = ( contentId: number, extra: object = {} ) =>
 	request( cloud.app )
