@@ -23,6 +23,7 @@ wp_clear_scheduled_hook( 'igny8_drain_outbox' );
 
 $wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}igny8_outbox" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
 $wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}igny8_request_ids" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
+$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}igny8_locks" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
 
 if ( $igny8_bridge_remove_meta ) {
 	// Attachments keep their images; only the plugin's bookkeeping goes.

@@ -10,6 +10,10 @@ import path from 'node:path';
  *
  *   npm test               everything
  *   npm test -- cloud e2e  only the named suites
+ *
+ * The plugin's PHPUnit suite runs twice: `phpunit` on MariaDB and
+ * `phpunit-sqlite` on SQLite (the SQLite integration WordPress Playground
+ * runs), each in its own prepared site.
  */
 const ROOT = path.resolve( __dirname, '..' );
 const REPORTS = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-test-' ) );
@@ -72,7 +76,8 @@ function commandSuite(
 	name: string,
 	command: string,
 	args: string[],
-	junit?: string
+	junit?: string,
+	extraEnv: Record< string, string > = {}
 ): Suite {
 	return {
 		name,
@@ -80,6 +85,7 @@ function commandSuite(
 			const result = spawnSync( command, args, {
 				cwd: ROOT,
 				stdio: 'inherit',
+				env: { ...process.env, ...extraEnv },
 			} );
 			let counts: Counts | null = null;
 			if ( junit && fs.existsSync( junit ) ) {
@@ -106,21 +112,39 @@ function commandSuite(
 	};
 }
 
-const phpunitReport = path.join( REPORTS, 'phpunit.xml' );
+/** PHPUnit on one database: its own prepared site (`wp-prepare[-sqlite]`), then the suite. */
+function phpunitSuites( name: string, db: 'mariadb' | 'sqlite' ): Suite[] {
+	const report = path.join( REPORTS, `${ name }.xml` );
+	// The bootstrap picks the site file from IGNY8_WP_DB; a stray IGNY8_PHPUNIT_SITE must not override it.
+	const env = { IGNY8_WP_DB: db, IGNY8_PHPUNIT_SITE: '' };
+	return [
+		commandSuite(
+			name.replace( 'phpunit', 'wp-prepare' ),
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				'tests/harness/src/wordpress/prepare-cli.ts',
+				db,
+			],
+			undefined,
+			env
+		),
+		commandSuite(
+			name,
+			'phpunit',
+			[ '-c', 'plugin/phpunit.xml.dist', '--log-junit', report ],
+			report,
+			env
+		),
+	];
+}
+
 const SUITES: Suite[] = [
 	jestSuite( 'cloud', 'cloud/jest.config.js', { NODE_OPTIONS: VM_MODULES } ),
 	jestSuite( 'plugin-ui', 'plugin-ui/jest.config.js' ),
-	commandSuite( 'wp-prepare', process.execPath, [
-		'--import',
-		'tsx',
-		'tests/harness/src/wordpress/prepare-cli.ts',
-	] ),
-	commandSuite(
-		'phpunit',
-		'phpunit',
-		[ '-c', 'plugin/phpunit.xml.dist', '--log-junit', phpunitReport ],
-		phpunitReport
-	),
+	...phpunitSuites( 'phpunit', 'mariadb' ),
+	...phpunitSuites( 'phpunit-sqlite', 'sqlite' ),
 	jestSuite( 'e2e', 'tests/e2e/jest.config.js', {
 		NODE_OPTIONS: VM_MODULES,
 	} ),
@@ -131,7 +155,8 @@ const selected = SUITES.filter(
 	( suite ) =>
 		wanted.length === 0 ||
 		wanted.includes( suite.name ) ||
-		( suite.name === 'wp-prepare' && wanted.includes( 'phpunit' ) )
+		( suite.name.startsWith( 'wp-prepare' ) &&
+			wanted.includes( suite.name.replace( 'wp-prepare', 'phpunit' ) ) )
 );
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const broken: string[] = [];

@@ -123,7 +123,11 @@ final class Plugin {
 		$this->metadata              = new SiteMetadata( $this->options );
 		$this->events                = new EventRecorder( $this->options, $this->outbox, $this->metadata );
 		$this->drainer               = new OutboxDrainer( $this->options, $this->outbox, $this->cloud );
-		$this->publisher             = new PostPublisher( new MediaImporter( $this->options ), $this->events );
+		$this->publisher             = new PostPublisher(
+			new MediaImporter( $this->options ),
+			$this->events,
+			defined( 'IGNY8_PUBLISH_LOCK_WAIT' ) ? (float) IGNY8_PUBLISH_LOCK_WAIT : PostPublisher::LOCK_TIMEOUT
+		);
 		$this->bridge_controller     = new BridgeController( $this->options, new RequestVerifier( $this->options ), $this->metadata, $this->publisher );
 		$this->settings_page         = new SettingsPage( $this->options, $this->cloud, $this->outbox, $this->drainer, $this->metadata );
 		$this->post_screens          = new PostScreens( $this->options, $this->events, $this->drainer );

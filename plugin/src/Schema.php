@@ -10,12 +10,15 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge;
 
 /**
- * Creates and upgrades the outbox and the seen-request-id tables with
- * `dbDelta`, keyed by a stored schema version so upgrades run once.
+ * Creates and upgrades the outbox, the seen-request-id and the locks tables
+ * with `dbDelta`, keyed by a stored schema version so upgrades run once.
+ *
+ * The definitions keep to what MySQL, MariaDB and the SQLite integration
+ * (WordPress Playground) all accept from dbDelta.
  */
 final class Schema {
 
-	public const VERSION = '1';
+	public const VERSION = '2';
 
 	/**
 	 * The outbox table's name.
@@ -31,6 +34,14 @@ final class Schema {
 	public static function request_ids_table(): string {
 		global $wpdb;
 		return $wpdb->prefix . 'igny8_request_ids';
+	}
+
+	/**
+	 * The table of named locks (see Lock).
+	 */
+	public static function locks_table(): string {
+		global $wpdb;
+		return $wpdb->prefix . 'igny8_locks';
 	}
 
 	/**
@@ -52,6 +63,7 @@ final class Schema {
 		$collate  = $wpdb->get_charset_collate();
 		$outbox   = self::outbox_table();
 		$requests = self::request_ids_table();
+		$locks    = self::locks_table();
 
 		// dbDelta's format: two spaces after PRIMARY KEY, one column per line.
 		dbDelta(
@@ -77,6 +89,14 @@ final class Schema {
   seen_at int(10) unsigned NOT NULL,
   PRIMARY KEY  (request_id),
   KEY seen_at (seen_at)
+) {$collate};"
+		);
+		dbDelta(
+			"CREATE TABLE {$locks} (
+  name varchar(64) NOT NULL,
+  owner char(32) NOT NULL,
+  expires_at bigint(20) unsigned NOT NULL,
+  PRIMARY KEY  (name)
 ) {$collate};"
 		);
 		// Autoloaded: maybe_upgrade() reads it on every request.

@@ -1,7 +1,8 @@
 /**
  * IGNY8 Bridge's cloud-facing routes over real HTTP: WordPress on native
- * `php -S` with several workers and MariaDB, called exactly as the cloud
- * calls them (signed). Images come from a local HTTP server.
+ * `php -S` with several workers and MariaDB (or SQLite with
+ * `IGNY8_WP_DB=sqlite`; publish-lock.test.ts runs the locking on both), called
+ * exactly as the cloud calls them (signed). Images come from a local HTTP server.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -390,7 +391,7 @@ $wpdb->query( "DELETE FROM {$table}" );
 update_option( 'igny8_cloud_url', 'http://127.0.0.1:9' );
 $id = wp_insert_post( array( 'post_title' => 'Queued', 'post_status' => 'publish' ) );
 do_action( 'igny8_drain_outbox' );
-echo json_encode( $wpdb->get_results( "SELECT event_type, status, attempts, next_attempt_at > UTC_TIMESTAMP() AS later, last_error FROM {$table}", ARRAY_A ) );
+echo json_encode( $wpdb->get_results( $wpdb->prepare( "SELECT event_type, status, attempts, next_attempt_at > %s AS later, last_error FROM {$table}", gmdate( 'Y-m-d H:i:s' ) ), ARRAY_A ) );
 update_option( 'igny8_cloud_url', ${ JSON.stringify( imageBase ) } );` )
 		) as Array< Record< string, string > >;
 		// The site never ran "Test connection", so the cloud also gets its structure.

@@ -125,6 +125,7 @@ echo json_encode( array(
 			} );
 			const installed = await leftovers();
 			expect( installed.tables.sort() ).toEqual( [
+				'wp_igny8_locks',
 				'wp_igny8_outbox',
 				'wp_igny8_request_ids',
 			] );
@@ -217,7 +218,7 @@ update_post_meta( $id, '_igny8_task_id', 16 );` );
 		expect( before.options ).toEqual(
 			expect.arrayContaining( [ 'igny8_api_key' ] )
 		);
-		expect( before.tables ).toHaveLength( 2 );
+		expect( before.tables ).toHaveLength( 3 );
 
 		// What Plugins → Delete runs: deactivate, then delete (which runs uninstall.php).
 		const deleted = await site.php( `

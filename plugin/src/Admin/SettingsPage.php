@@ -240,7 +240,7 @@ final class SettingsPage {
 	public function handle_send_now(): void {
 		$this->guard( 'igny8_send_now' );
 		$result = $this->drainer->drain();
-		$this->redirect( null === $result['error'] && ! $result['locked'] ? 'sent' : 'send_failed' );
+		$this->redirect( $result['locked'] ? 'send_busy' : ( null === $result['error'] ? 'sent' : 'send_failed' ) );
 	}
 
 	/**
@@ -313,6 +313,7 @@ final class SettingsPage {
 			'disconnected'      => array( 'success', __( 'Disconnected: the site API key was removed.', 'igny8-bridge' ) ),
 			'sent'              => array( 'success', __( 'The outbox was sent.', 'igny8-bridge' ) ),
 			'send_failed'       => array( 'error', __( 'Sending the outbox failed; see the last error below.', 'igny8-bridge' ) ),
+			'send_busy'         => array( 'warning', __( 'The outbox is being sent by another request right now. Wait a minute, then look again.', 'igny8-bridge' ) ),
 			'retried'           => array( 'success', __( 'The events were queued again.', 'igny8-bridge' ) ),
 		);
 		$done       = isset( $_GET['igny8_done'] ) ? sanitize_key( wp_unslash( (string) $_GET['igny8_done'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only.

@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace IGNY8\Bridge\Publishing;
 
+use IGNY8\Bridge\Lock;
 use IGNY8\Bridge\SiteMetadata;
 use IGNY8\Bridge\Sync\EventRecorder;
 use IGNY8\Bridge\Sync\PostSnapshot;
@@ -19,12 +20,24 @@ use WP_Post;
  * `POST igny8/v1/posts` and `PUT igny8/v1/posts/{id}`.
  *
  * One post per content id, also under concurrency: the lookup and the write
- * happen under a MySQL named lock per content id (`GET_LOCK`), so a second
- * request racing the first waits, then finds the post the first one made.
+ * happen under a lock per content id (Lock: a row in the plugin's locks
+ * table, so it works on SQLite too), so a second request racing the first
+ * waits, then finds the post the first one made.
  */
 final class PostPublisher {
 
+	/**
+	 * Seconds a request waits for another one publishing the same content
+	 * (a site may set another with the IGNY8_PUBLISH_LOCK_WAIT constant).
+	 */
 	public const LOCK_TIMEOUT = 30;
+
+	/**
+	 * Seconds a publishing lock outlives its last refresh: a request killed
+	 * mid-publish blocks that content this long. Refreshed before every image
+	 * download (30 s at most each) and before the post is written.
+	 */
+	public const LOCK_TTL = 120;
 
 	/**
 	 * @var MediaImporter
@@ -37,12 +50,21 @@ final class PostPublisher {
 	private $events;
 
 	/**
-	 * @param MediaImporter $media  Image sideloading.
-	 * @param EventRecorder $events Records the resulting post.saved.
+	 * Seconds to wait for the content's lock.
+	 *
+	 * @var float
 	 */
-	public function __construct( MediaImporter $media, EventRecorder $events ) {
-		$this->media   = $media;
-		$this->events  = $events;
+	private $lock_wait;
+
+	/**
+	 * @param MediaImporter $media     Image sideloading.
+	 * @param EventRecorder $events    Records the resulting post.saved.
+	 * @param float         $lock_wait Seconds to wait for another request publishing the same content.
+	 */
+	public function __construct( MediaImporter $media, EventRecorder $events, float $lock_wait = self::LOCK_TIMEOUT ) {
+		$this->media     = $media;
+		$this->events    = $events;
+		$this->lock_wait = max( 0.0, $lock_wait );
 	}
 
 	/**
@@ -53,21 +75,41 @@ final class PostPublisher {
 	 * @return array{code: int, data: array<string, mixed>}|WP_Error `code` 201 created, 200 updated or unchanged, 409 conflict.
 	 */
 	public function publish( array $input, ?int $post_id = null ) {
-		global $wpdb;
 		$content_id = (int) $input['content_id'];
-		$lock       = 'igny8_c_' . substr( md5( DB_NAME . '|' . $wpdb->prefix ), 0, 12 ) . '_' . $content_id;
-		if ( '1' !== (string) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, %d)', $lock, self::LOCK_TIMEOUT ) ) ) {
-			return new WP_Error( 'igny8_busy', __( 'Another request is publishing this content; try again.', 'igny8-bridge' ), array( 'status' => 503 ) );
+		$lock       = self::lock_for( $content_id );
+		try {
+			$acquired = $lock->acquire_within( $this->lock_wait );
+		} catch ( \RuntimeException $e ) {
+			return new WP_Error( 'igny8_lock_failed', __( 'Publishing could not start: the WordPress database refused to record it. Try again; if it keeps failing, ask the site\'s host to check the database.', 'igny8-bridge' ), array( 'status' => 500 ) );
+		}
+		if ( ! $acquired ) {
+			return self::busy();
 		}
 		try {
 			return $this->events->without_events(
-				function () use ( $input, $post_id, $content_id ) {
-					return $this->publish_locked( $input, $post_id, $content_id );
+				function () use ( $input, $post_id, $content_id, $lock ) {
+					return $this->publish_locked( $input, $post_id, $content_id, $lock );
 				}
 			);
 		} finally {
-			$wpdb->get_var( $wpdb->prepare( 'SELECT RELEASE_LOCK(%s)', $lock ) );
+			$lock->release();
 		}
+	}
+
+	/**
+	 * The lock publishing a content id holds.
+	 *
+	 * @param int $content_id The cloud's content id.
+	 */
+	public static function lock_for( int $content_id ): Lock {
+		return new Lock( 'publish:' . $content_id, self::LOCK_TTL );
+	}
+
+	/**
+	 * The answer while another live request publishes the same content.
+	 */
+	private static function busy(): WP_Error {
+		return new WP_Error( 'igny8_busy', __( 'Another request is publishing this content right now; try again in a minute.', 'igny8-bridge' ), array( 'status' => 503 ) );
 	}
 
 	/**
@@ -117,9 +159,10 @@ final class PostPublisher {
 	 * @param array<string, mixed> $input      Request body.
 	 * @param int|null             $post_id    For PUT.
 	 * @param int                  $content_id Content id.
+	 * @param Lock                 $lock       Held; refreshed while images download.
 	 * @return array{code: int, data: array<string, mixed>}|WP_Error
 	 */
-	private function publish_locked( array $input, ?int $post_id, int $content_id ) {
+	private function publish_locked( array $input, ?int $post_id, int $content_id, Lock $lock ) {
 		$existing = $this->find_by_content_id( $content_id );
 		if ( null !== $post_id ) {
 			$target = get_post( $post_id );
@@ -162,6 +205,9 @@ final class PostPublisher {
 		$images       = isset( $input['images'] ) && is_array( $input['images'] ) ? $input['images'] : array();
 		$inline_ids   = array();
 		foreach ( $images as $image ) {
+			if ( ! $lock->refresh() ) {
+				return self::busy();
+			}
 			$attachment = $this->media->import( (string) $image['url'], (string) ( $image['alt'] ?? '' ), $parent_for );
 			if ( is_wp_error( $attachment ) ) {
 				return $attachment;
@@ -174,6 +220,9 @@ final class PostPublisher {
 			}
 		}
 		if ( isset( $input['featured_image'] ) && is_array( $input['featured_image'] ) && ! empty( $input['featured_image']['url'] ) ) {
+			if ( ! $lock->refresh() ) {
+				return self::busy();
+			}
 			$attachment = $this->media->import( (string) $input['featured_image']['url'], (string) ( $input['featured_image']['alt'] ?? '' ), $parent_for );
 			if ( is_wp_error( $attachment ) ) {
 				return $attachment;
@@ -200,6 +249,10 @@ final class PostPublisher {
 			$data['ID'] = (int) $existing->ID;
 		}
 
+		// Downloads can be slow: write only while this request still holds the content's lock.
+		if ( ! $lock->refresh() ) {
+			return self::busy();
+		}
 		$result = $existing ? wp_update_post( wp_slash( $data ), true ) : wp_insert_post( wp_slash( $data ), true );
 		if ( is_wp_error( $result ) ) {
 			$result->add_data( array( 'status' => 500 ) );
@@ -266,7 +319,8 @@ final class PostPublisher {
 		}
 		update_post_meta( $id, PostSnapshot::META_MANAGED, '1' );
 		update_post_meta( $id, PostSnapshot::META_WP_STATUS, (string) get_post_status( $id ) );
-		update_post_meta( $id, PostSnapshot::META_LAST_SYNCED, gmdate( 'Y-m-d\TH:i:s\Z' ) );
+		// RFC 3339 with "+00:00": the SQLite integration rewrites any literal shaped like `…T…Z` to `Y-m-d H:i:s`.
+		update_post_meta( $id, PostSnapshot::META_LAST_SYNCED, gmdate( DATE_ATOM ) );
 		if ( isset( $input['meta_title'] ) ) {
 			update_post_meta( $id, PostSnapshot::META_META_TITLE, sanitize_text_field( (string) $input['meta_title'] ) );
 		}

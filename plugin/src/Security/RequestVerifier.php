@@ -24,6 +24,11 @@ final class RequestVerifier {
 
 	public const TOLERANCE = 300;
 
+	// What remember() found.
+	private const RECORDED   = 'recorded';
+	private const SEEN       = 'seen';
+	private const UNRECORDED = 'unrecorded';
+
 	/**
 	 * @var Options
 	 */
@@ -120,19 +125,28 @@ final class RequestVerifier {
 			return self::refuse( __( 'Invalid request signature.', 'igny8-bridge' ) );
 		}
 
-		if ( ! $this->remember( $request_id ) ) {
+		$remembered = $this->remember( $request_id );
+		if ( self::SEEN === $remembered ) {
 			return self::refuse( __( 'This request was already received.', 'igny8-bridge' ) );
+		}
+		if ( self::UNRECORDED === $remembered ) {
+			return new WP_Error( 'igny8_unavailable', __( 'The site could not record the request in its database; send it again in a moment.', 'igny8-bridge' ), array( 'status' => 503 ) );
 		}
 		return true;
 	}
 
 	/**
-	 * Stores a request id; false when it is already there. The primary key makes
-	 * this atomic: of two racing copies exactly one INSERT succeeds.
+	 * Stores a request id. A plain INSERT into the primary key (portable, unlike
+	 * MySQL's INSERT IGNORE) makes this atomic on every database: of two racing
+	 * copies exactly one succeeds, and the other's duplicate-key error is the
+	 * answer "seen", not a fault to log. An id already stored is found first:
+	 * the SQLite integration rolls back the caller's whole transaction on any
+	 * failed statement, so that error is kept to the rare true race.
 	 *
 	 * @param string $request_id The id.
+	 * @return string RECORDED, SEEN (already there) or UNRECORDED (the database failed).
 	 */
-	private function remember( string $request_id ): bool {
+	private function remember( string $request_id ): string {
 		global $wpdb;
 		$table = Schema::request_ids_table();
 		$now   = time();
@@ -140,8 +154,27 @@ final class RequestVerifier {
 		if ( 0 === wp_rand( 0, 49 ) ) {
 			$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE seen_at < %d", $now - 2 * self::TOLERANCE ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 		}
-		$inserted = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$table} (request_id, seen_at) VALUES (%s, %d)", $request_id, $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-		return 1 === $inserted;
+		if ( self::stored( $request_id ) ) {
+			return self::SEEN;
+		}
+		$suppressed = $wpdb->suppress_errors( true );
+		$inserted   = $wpdb->query( $wpdb->prepare( "INSERT INTO {$table} (request_id, seen_at) VALUES (%s, %d)", $request_id, $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->suppress_errors( $suppressed );
+		if ( 1 === $inserted ) {
+			return self::RECORDED;
+		}
+		return self::stored( $request_id ) ? self::SEEN : self::UNRECORDED;
+	}
+
+	/**
+	 * Whether a request id is stored already.
+	 *
+	 * @param string $request_id The id.
+	 */
+	private static function stored( string $request_id ): bool {
+		global $wpdb;
+		$table = Schema::request_ids_table();
+		return '1' === (string) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$table} WHERE request_id = %s", $request_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	/**

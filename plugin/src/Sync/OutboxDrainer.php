@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge\Sync;
 
 use IGNY8\Bridge\CloudClient;
+use IGNY8\Bridge\Lock;
 use IGNY8\Bridge\Options;
 use WP_Error;
 
@@ -17,9 +18,9 @@ use WP_Error;
  * Sends due events in batches of at most 100 to `POST /api/v1/integration/events/`.
  *
  * Runs from WP-cron every minute and on demand (`do_action( 'igny8_drain_outbox' )`,
- * the "Send now" button). A MySQL named lock makes concurrent drainers give
- * way instead of sending the same batch twice; the lock dies with the
- * connection, so a crashed drainer never wedges the outbox.
+ * the "Send now" button). A Lock makes concurrent drainers give way instead
+ * of sending the same batch twice; it expires, so a drainer killed mid-run
+ * never wedges the outbox: the next run after LOCK_TTL takes it over.
  */
 final class OutboxDrainer {
 
@@ -27,6 +28,13 @@ final class OutboxDrainer {
 	public const SCHEDULE      = 'igny8_every_minute';
 	public const MAX_BATCHES   = 20;
 	public const TIME_BUDGET_S = 25;
+	public const LOCK_NAME     = 'outbox-drain';
+
+	/**
+	 * Seconds the drain lock outlives its last refresh: more than one batch's
+	 * round trip (CloudClient::post() gives up after 15 s); refreshed per batch.
+	 */
+	public const LOCK_TTL = 120;
 
 	/**
 	 * @var Options
@@ -95,22 +103,22 @@ final class OutboxDrainer {
 	}
 
 	/**
-	 * The lock's name: per database and table prefix, as one MariaDB server may
-	 * host many sites.
+	 * The lock one drainer at a time holds (the locks table is per site).
 	 */
-	private static function lock_name(): string {
-		global $wpdb;
-		return 'igny8_drain_' . substr( md5( DB_NAME . '|' . $wpdb->prefix ), 0, 16 );
+	public static function lock(): Lock {
+		return new Lock( self::LOCK_NAME, self::LOCK_TTL );
 	}
 
 	/**
 	 * Sends every due event, batch after batch, until none are due, a batch
 	 * fails, or the time budget is spent.
 	 *
+	 * `locked` is true when another drainer is running: nothing was sent, and
+	 * `error` says so in words (what "Send now" shows).
+	 *
 	 * @return array{sent: int, failed: int, rejected: int, locked: bool, error: string|null}
 	 */
 	public function drain(): array {
-		global $wpdb;
 		$result = array(
 			'sent'     => 0,
 			'failed'   => 0,
@@ -122,13 +130,25 @@ final class OutboxDrainer {
 			$result['error'] = __( 'Not connected.', 'igny8-bridge' );
 			return $result;
 		}
-		if ( '1' !== (string) $wpdb->get_var( $wpdb->prepare( 'SELECT GET_LOCK(%s, 0)', self::lock_name() ) ) ) {
+		$lock = self::lock();
+		try {
+			$acquired = $lock->acquire();
+		} catch ( \RuntimeException $e ) {
+			$result['error'] = __( 'The outbox could not be sent: the WordPress database refused to record the send. Try again; if it keeps failing, ask the site\'s host to check the database.', 'igny8-bridge' );
+			return $result;
+		}
+		if ( ! $acquired ) {
 			$result['locked'] = true;
+			$result['error']  = __( 'The outbox is being sent by another request right now. Wait a minute, then look again.', 'igny8-bridge' );
 			return $result;
 		}
 		try {
 			$started = time();
 			for ( $batch = 0; $batch < self::MAX_BATCHES && time() - $started < self::TIME_BUDGET_S; $batch++ ) {
+				// Past its TTL another drainer may have taken over: never send a batch it may send too.
+				if ( $batch > 0 && ! $lock->refresh() ) {
+					break;
+				}
 				$events = $this->outbox->due( Outbox::BATCH_SIZE );
 				if ( empty( $events ) ) {
 					break;
@@ -138,7 +158,7 @@ final class OutboxDrainer {
 				}
 			}
 		} finally {
-			$wpdb->get_var( $wpdb->prepare( 'SELECT RELEASE_LOCK(%s)', self::lock_name() ) );
+			$lock->release();
 		}
 		return $result;
 	}

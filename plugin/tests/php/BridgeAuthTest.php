@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge\Tests;
 
 use IGNY8\Bridge\Publishing\PostPublisher;
+use IGNY8\Bridge\Schema;
 use IGNY8\Bridge\Security\RequestVerifier;
 
 require_once __DIR__ . '/BridgeTestCase.php';
@@ -85,6 +86,26 @@ final class BridgeAuthTest extends BridgeTestCase {
 		$this->assertSame( 'igny8_unauthorized', $replay->get_data()['code'] );
 		clean_post_cache( $post->ID );
 		$this->assertSame( 'Edited locally', get_post( $post->ID )->post_title );
+	}
+
+	public function test_a_request_id_the_database_cannot_record_gets_503_not_a_replay_refusal(): void {
+		global $wpdb;
+		// Every query on the request-id table goes to a table that does not exist.
+		$this->add_test_filter(
+			'query',
+			static function ( string $query ): string {
+				return str_replace( Schema::request_ids_table(), Schema::request_ids_table() . '_missing', $query );
+			}
+		);
+		$suppressed = $wpdb->suppress_errors( true );
+		try {
+			$response = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 780 ) ) );
+		} finally {
+			$wpdb->suppress_errors( $suppressed );
+		}
+		$this->assertSame( 503, $response->get_status() );
+		$this->assertSame( 'igny8_unavailable', $response->get_data()['code'] );
+		$this->assertNull( PostPublisher::find_by_content_id( 780 ) );
 	}
 
 	public function test_every_route_refuses_users_without_the_key(): void {

@@ -43,7 +43,7 @@ final class BridgePublishTest extends BridgeTestCase {
 		$this->assertSame( '1', get_post_meta( $post->ID, '_igny8_revision', true ) );
 		$this->assertSame( '1', get_post_meta( $post->ID, '_igny8_managed', true ) );
 		$this->assertSame( 'publish', get_post_meta( $post->ID, '_igny8_wordpress_status', true ) );
-		$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/', get_post_meta( $post->ID, '_igny8_last_synced', true ) );
+		$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/', get_post_meta( $post->ID, '_igny8_last_synced', true ) );
 		$this->assertSame( 'Meta description 901', get_post_meta( $post->ID, '_igny8_meta_description', true ) );
 
 		$this->assertSame( hash( 'sha256', $post->post_title . "\n" . $post->post_content ), $data['data']['content_hash'] );

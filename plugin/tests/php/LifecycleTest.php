@@ -56,6 +56,7 @@ final class LifecycleTest extends TestCase {
 		Plugin::activate();
 		$this->assertSame( $wpdb->prefix . 'igny8_outbox', $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'igny8_outbox' ) ) );
 		$this->assertSame( $wpdb->prefix . 'igny8_request_ids', $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'igny8_request_ids' ) ) );
+		$this->assertSame( $wpdb->prefix . 'igny8_locks', $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->prefix . 'igny8_locks' ) ) );
 		$this->assertIsInt( wp_next_scheduled( 'igny8_drain_outbox' ) );
 		$this->assertSame( \IGNY8\Bridge\Schema::VERSION, get_option( Options::DB_VERSION ) );
 	}

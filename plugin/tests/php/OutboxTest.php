@@ -12,6 +12,7 @@ namespace IGNY8\Bridge\Tests;
 use IGNY8\Bridge\Plugin;
 use IGNY8\Bridge\Schema;
 use IGNY8\Bridge\Sync\Outbox;
+use IGNY8\Bridge\Sync\OutboxDrainer;
 
 require_once __DIR__ . '/BridgeTestCase.php';
 
@@ -242,12 +243,11 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( '0', $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Schema::outbox_table() ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
-	public function test_a_second_drainer_gives_way_while_one_holds_the_lock(): void {
-		global $wpdb;
+	public function test_a_second_drainer_gives_way_while_one_holds_the_lock_and_says_so(): void {
 		wp_insert_post( array( 'post_title' => 'Locked', 'post_status' => 'draft' ) );
-		$other = new \wpdb( DB_USER, DB_PASSWORD, DB_NAME, DB_HOST );
-		$lock  = 'igny8_drain_' . substr( md5( DB_NAME . '|' . $wpdb->prefix ), 0, 16 );
-		$this->assertSame( '1', (string) $other->get_var( $other->prepare( 'SELECT GET_LOCK(%s, 0)', $lock ) ) );
+		// Another request is draining right now.
+		$other = OutboxDrainer::lock();
+		$this->assertTrue( $other->acquire() );
 		$requests = $this->intercept_http(
 			static function () {
 				return self::http_response( 500, '' );
@@ -256,13 +256,45 @@ final class OutboxTest extends BridgeTestCase {
 		try {
 			$result = Plugin::instance()->drainer()->drain();
 			$this->assertTrue( $result['locked'] );
+			$this->assertSame( 0, $result['sent'] + $result['failed'] );
+			$this->assertSame( 'The outbox is being sent by another request right now. Wait a minute, then look again.', $result['error'] );
 			$this->assertCount( 0, $requests );
+			$this->assertSame( '0', $this->rows()[0]['attempts'] );
 		} finally {
-			$other->get_var( $other->prepare( 'SELECT RELEASE_LOCK(%s)', $lock ) );
-			$other->close();
+			$other->release();
 		}
-		$this->assertFalse( Plugin::instance()->drainer()->drain()['locked'] );
+		$result = Plugin::instance()->drainer()->drain();
+		$this->assertFalse( $result['locked'] );
 		$this->assertCount( 1, $requests );
+		$this->assertSame( '1', $this->rows()[0]['attempts'] );
+	}
+
+	public function test_a_drain_lock_left_by_a_killed_drainer_is_taken_over_once_expired(): void {
+		global $wpdb;
+		wp_insert_post( array( 'post_title' => 'After a crash', 'post_status' => 'draft' ) );
+		$ids = array_column( $this->rows(), 'event_id' );
+		// A drainer killed mid-run (no shutdown function ran) left its lock: still valid for a moment…
+		$wpdb->insert( Schema::locks_table(), array( 'name' => OutboxDrainer::LOCK_NAME, 'owner' => str_repeat( 'k', 32 ), 'expires_at' => time() + 60 ), array( '%s', '%s', '%d' ) );
+		$requests = $this->intercept_http(
+			static function ( $url, $args ) {
+				$events = json_decode( $args['body'], true )['events'];
+				return self::http_response( 200, (string) wp_json_encode( array( 'success' => true, 'data' => array( 'accepted' => array_column( $events, 'id' ), 'duplicates' => array(), 'rejected' => array() ) ) ) );
+			}
+		);
+		$this->assertTrue( Plugin::instance()->drainer()->drain()['locked'] );
+		$this->assertCount( 0, $requests );
+
+		// …then expired: the next drain takes it over and sends.
+		$wpdb->query( $wpdb->prepare( 'UPDATE ' . Schema::locks_table() . ' SET expires_at = %d WHERE name = %s', time() - 1, OutboxDrainer::LOCK_NAME ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$result = Plugin::instance()->drainer()->drain();
+		$this->assertFalse( $result['locked'] );
+		$this->assertNull( $result['error'] );
+		$this->assertSame( 1, $result['sent'] );
+		$this->assertCount( 1, $requests );
+		$this->assertSame( $ids, array_column( json_decode( $requests[0]['args']['body'], true )['events'], 'id' ) );
+		$this->assertCount( 0, $this->rows() );
+		// And released it when done.
+		$this->assertSame( '0', (string) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . Schema::locks_table() . ' WHERE name = %s', OutboxDrainer::LOCK_NAME ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
 	}
 
 	public function test_backoff_grows_exponentially_and_is_capped(): void {

@@ -15,7 +15,9 @@ use WP_REST_Response;
 
 /**
  * Runs every test in a database transaction that is rolled back afterwards
- * (the tables are InnoDB), and undoes the hooks a test added.
+ * (InnoDB on MariaDB; SQLite through the integration), and undoes the hooks a
+ * test added. On SQLite a failing statement rolls the whole transaction back
+ * at once, so a test that makes a query fail on purpose writes nothing after it.
  */
 abstract class TestCase extends PHPUnitTestCase {
 

@@ -8,5 +8,6 @@ export * from './wordpress/bridge';
 export * from './wordpress/php';
 export * from './wordpress/database';
 export * from './wordpress/prepare';
+export * from './wordpress/sqlite';
 export * from './browser';
 export * from './fake-openai';

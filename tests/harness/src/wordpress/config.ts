@@ -1,9 +1,14 @@
 import crypto from 'node:crypto';
 import type { MysqlSettings } from './database';
 
+/** Where the site's tables live: a MariaDB/MySQL database, or an SQLite file. */
+export type WpConfigStorage =
+	| { engine: 'mariadb'; mysql: MysqlSettings }
+	| { engine: 'sqlite'; dir: string; file: string };
+
 export interface WpConfigOptions {
 	database: string;
-	mysql: MysqlSettings;
+	storage: WpConfigStorage;
 	url: string;
 	debugLog: string;
 	/** Extra `define()`s, e.g. `{ IGNY8_SOMETHING: 'x' }`. */
@@ -32,13 +37,33 @@ const SALTS = [
 	'NONCE_SALT',
 ];
 
+function databaseConstants(
+	database: string,
+	storage: WpConfigStorage
+): Record< string, string > {
+	if ( storage.engine === 'sqlite' ) {
+		// Read by the SQLite integration's constants.php; wp-content/db.php does the rest.
+		return {
+			DB_NAME: database,
+			DB_USER: '',
+			DB_PASSWORD: '',
+			DB_HOST: '',
+			DB_DIR: storage.dir,
+			DB_FILE: storage.file,
+		};
+	}
+	return {
+		DB_NAME: database,
+		DB_USER: storage.mysql.user,
+		DB_PASSWORD: storage.mysql.password,
+		DB_HOST: `${ storage.mysql.host }:${ storage.mysql.port }`,
+	};
+}
+
 /** A wp-config.php for a throw-away test site: debug on, no outbound traffic, no cron. */
 export function wpConfig( options: WpConfigOptions ): string {
 	const constants: Record< string, string | number | boolean > = {
-		DB_NAME: options.database,
-		DB_USER: options.mysql.user,
-		DB_PASSWORD: options.mysql.password,
-		DB_HOST: `${ options.mysql.host }:${ options.mysql.port }`,
+		...databaseConstants( options.database, options.storage ),
 		DB_CHARSET: 'utf8mb4',
 		DB_COLLATE: '',
 		WP_HOME: options.url,

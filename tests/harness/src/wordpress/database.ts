@@ -1,6 +1,29 @@
 import crypto from 'node:crypto';
 import mysql from 'mysql2/promise';
 
+/**
+ * The database a test WordPress runs on: MariaDB (a production host) or
+ * SQLite through the SQLite Database Integration (WordPress Playground,
+ * what `npm start` runs).
+ */
+export type WpDatabase = 'mariadb' | 'sqlite';
+
+export const WP_DATABASES: readonly WpDatabase[] = [ 'mariadb', 'sqlite' ];
+
+/** The database test sites use when a test does not choose: `IGNY8_WP_DB`, default MariaDB. */
+export function defaultWpDatabase(): WpDatabase {
+	const wanted = process.env.IGNY8_WP_DB;
+	if ( wanted === undefined || wanted === '' ) {
+		return 'mariadb';
+	}
+	if ( ! ( WP_DATABASES as readonly string[] ).includes( wanted ) ) {
+		throw new Error(
+			`IGNY8_WP_DB must be one of ${ WP_DATABASES.join( ', ' ) }, not "${ wanted }"`
+		);
+	}
+	return wanted as WpDatabase;
+}
+
 /** How the harness reaches MariaDB/MySQL: `IGNY8_MYSQL_*`, defaulting to a local root login. */
 export interface MysqlSettings {
 	host: string;

@@ -5,14 +5,18 @@ import path from 'node:path';
 import { PLUGIN_DIR, REPO_ROOT, STATE_DIR } from '../paths';
 import { wpConfig } from './config';
 import { ensureWordPressCore } from './core';
+import type { WpConfigStorage } from './config';
 import {
+	defaultWpDatabase,
 	dropDatabase,
 	mysqlSettings,
 	recreateDatabase,
 	uniqueDatabaseName,
+	type WpDatabase,
 } from './database';
 import { loginRestClient, WpRestClient, type WpUser } from './http';
 import { freePort, PHP_PROBLEM, phpBinary, runPhpCli } from './php';
+import { installSqliteIntegration, SQLITE_PLUGIN_FILE } from './sqlite';
 import { linkTree } from './tree';
 
 export type { WpUser } from './http';
@@ -44,8 +48,11 @@ export interface SiteLayout {
 
 export interface BuildSiteOptions {
 	dir: string;
+	/** The MariaDB database's name (recreated empty), or the SQLite site's name. */
 	database: string;
 	url: string;
+	/** MariaDB or SQLite (default: env `IGNY8_WP_DB`, else MariaDB). */
+	db?: WpDatabase;
 	/** Activate IGNY8 Bridge after installing (default true; false when not mounted). */
 	activatePlugin?: boolean;
 	/** Symlink the repo's plugin/ into wp-content/plugins (default true). */
@@ -56,6 +63,7 @@ export interface BuildSiteOptions {
 
 export interface BuiltSite extends SiteLayout {
 	admin: WpUser;
+	db: WpDatabase;
 }
 
 function phpLiteral( value: unknown ): string {
@@ -112,14 +120,16 @@ export async function runWordPressPhp(
 /**
  * Builds and installs a WordPress site in `dir` (no web server): core hard-linked
  * from the shared offline build, its own wp-config.php and wp-content, the repo's
- * plugin/ symlinked in as wp-content/plugins/igny8-bridge, a fresh database,
- * permalinks `/%postname%/`, and the plugin activated.
+ * plugin/ symlinked in as wp-content/plugins/igny8-bridge, a fresh database
+ * (MariaDB, or an SQLite file in `dir/database` with the SQLite integration
+ * installed and active), permalinks `/%postname%/`, and the plugin activated.
  */
 export async function buildSite(
 	options: BuildSiteOptions
 ): Promise< BuiltSite > {
 	const core = ensureWordPressCore();
 	const dir = options.dir;
+	const db = options.db ?? defaultWpDatabase();
 	const wpDir = path.join( dir, 'wordpress' );
 	const debugLogFile = path.join( dir, 'debug.log' );
 
@@ -136,18 +146,30 @@ export async function buildSite(
 	fs.mkdirSync( muPlugins, { recursive: true } );
 	fs.copyFileSync( MU_PLUGIN, path.join( muPlugins, 'igny8-test-site.php' ) );
 
-	const mysql = mysqlSettings();
+	let storage: WpConfigStorage;
+	if ( db === 'sqlite' ) {
+		installSqliteIntegration( wpDir );
+		// Outside the docroot: `php -S` must never serve the database file.
+		storage = {
+			engine: 'sqlite',
+			dir: path.join( dir, 'database' ),
+			file: 'wordpress.sqlite',
+		};
+		fs.mkdirSync( storage.dir, { recursive: true } );
+	} else {
+		storage = { engine: 'mariadb', mysql: mysqlSettings() };
+		await recreateDatabase( options.database );
+	}
 	fs.writeFileSync(
 		path.join( wpDir, 'wp-config.php' ),
 		wpConfig( {
 			database: options.database,
-			mysql,
+			storage,
 			url: options.url,
 			debugLog: debugLogFile,
 			constants: options.constants,
 		} )
 	);
-	await recreateDatabase( options.database );
 
 	const admin: WpUser = {
 		id: 1,
@@ -178,19 +200,35 @@ export async function buildSite(
 	}
 
 	const layout: SiteLayout = { dir, wpDir, debugLogFile };
+	const activate: string[] = [];
+	if ( db === 'sqlite' ) {
+		// Active, as on a site that installed it; silently, as its drop-in does (no redirect to its screen).
+		activate.push( SQLITE_PLUGIN_FILE );
+	}
 	if ( mountPlugin && ( options.activatePlugin ?? true ) ) {
+		activate.push( PLUGIN_FILE );
+	}
+	if ( activate.length > 0 ) {
 		const out = await runWordPressPhp(
 			layout,
 			options.url,
 			`require_once ABSPATH . 'wp-admin/includes/plugin.php';
-$result = activate_plugin( ${ phpLiteral( PLUGIN_FILE ) } );
-echo is_wp_error( $result ) ? 'ERROR ' . $result->get_error_message() : 'ACTIVE';`
+foreach ( ${ phpLiteral( activate ) } as $file ) {
+	$result = activate_plugin( $file, '', false, ${ phpLiteral( SQLITE_PLUGIN_FILE ) } === $file );
+	if ( is_wp_error( $result ) ) {
+		echo 'ERROR ' . $file . ': ' . $result->get_error_message();
+		return;
+	}
+}
+echo 'ACTIVE';`
 		);
 		if ( out.trim() !== 'ACTIVE' ) {
-			throw new Error( `Activating ${ PLUGIN_FILE } failed: ${ out }` );
+			throw new Error(
+				`Activating ${ activate.join( ', ' ) } failed: ${ out }`
+			);
 		}
 	}
-	return { ...layout, admin };
+	return { ...layout, admin, db };
 }
 
 export interface StartWordPressOptions {
@@ -203,6 +241,8 @@ export interface StartWordPressOptions {
 	mountPlugin?: boolean;
 	/** Extra wp-config.php constants. */
 	constants?: Record< string, string | number | boolean >;
+	/** MariaDB or SQLite (default: env `IGNY8_WP_DB`, else MariaDB). */
+	db?: WpDatabase;
 	/** `PHP_CLI_SERVER_WORKERS` (default 8: one worker deadlocks on WP → cloud → WP calls, and a browser's idle sockets can each hold one). */
 	workers?: number;
 	/** Keep the folder and database after stop() (default: env `IGNY8_KEEP_SITES=1`). */
@@ -222,7 +262,10 @@ export interface WordPressSite {
 	/** The site's folder (logs, scripts); WordPress itself is in `wpDir`. */
 	dir: string;
 	wpDir: string;
+	/** MariaDB: the database's name; SQLite: the site's name. */
 	database: string;
+	/** The database WordPress runs on. */
+	db: WpDatabase;
 	debugLogFile: string;
 	/** The administrator created at install. */
 	admin: WpUser;
@@ -305,8 +348,9 @@ const ACCESS_LINE =
 	/^(\[\d+\] )?\[[^\]]+\] (127\.0\.0\.1:\d+ (Accepted|Closing|\[\d{3}\]: )|PHP [\d.]+ Development Server )/;
 
 /**
- * Starts a fresh WordPress site on native `php -S` with its own MariaDB
- * database, WP_DEBUG on, and IGNY8 Bridge activated.
+ * Starts a fresh WordPress site on native `php -S` with its own database
+ * (a MariaDB database, or an SQLite file: `options.db`), WP_DEBUG on, and
+ * IGNY8 Bridge activated.
  */
 export async function startWordPress(
 	options: StartWordPressOptions = {}
@@ -317,12 +361,16 @@ export async function startWordPress(
 	const url = `http://127.0.0.1:${ port }`;
 	const dir = path.join( STATE_DIR, 'sites', `${ database }` );
 	const keep = options.keep ?? process.env.IGNY8_KEEP_SITES === '1';
+	const db = options.db ?? defaultWpDatabase();
+	const dropOwnDatabase = (): Promise< void > =>
+		db === 'mariadb' ? dropDatabase( database ) : Promise.resolve();
 
 	let built: BuiltSite;
 	try {
 		built = await buildSite( {
 			dir,
 			database,
+			db,
 			url,
 			activatePlugin: options.activatePlugin,
 			mountPlugin: options.mountPlugin,
@@ -331,7 +379,7 @@ export async function startWordPress(
 	} catch ( error ) {
 		if ( ! keep ) {
 			fs.rmSync( dir, { recursive: true, force: true } );
-			await dropDatabase( database ).catch( () => undefined );
+			await dropOwnDatabase().catch( () => undefined );
 		}
 		throw error;
 	}
@@ -393,7 +441,7 @@ export async function startWordPress(
 			clearTimeout( timer );
 		}
 		if ( ! keep ) {
-			await dropDatabase( database );
+			await dropOwnDatabase();
 			fs.rmSync( dir, { recursive: true, force: true } );
 		}
 	};
@@ -416,6 +464,7 @@ export async function startWordPress(
 		dir,
 		wpDir: built.wpDir,
 		database,
+		db,
 		debugLogFile: built.debugLogFile,
 		admin: built.admin,
 		async createUser( userOptions: CreateUserOptions ): Promise< WpUser > {
