@@ -21,12 +21,14 @@ foreach ( array( 'igny8_cloud_url', 'igny8_api_key', 'igny8_synced_post_types', 
 
 wp_clear_scheduled_hook( 'igny8_drain_outbox' );
 
-$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}igny8_outbox" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
-$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}igny8_request_ids" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
-$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}igny8_locks" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery.SchemaChange
+foreach ( array( 'igny8_outbox', 'igny8_request_ids', 'igny8_locks' ) as $igny8_bridge_table ) {
+	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching, WordPress.DB.DirectDatabaseQuery.SchemaChange -- uninstalling drops the plugin's own tables; WordPress has no API for that.
+	$wpdb->query( $wpdb->prepare( 'DROP TABLE IF EXISTS %i', $wpdb->prefix . $igny8_bridge_table ) );
+}
 
 if ( $igny8_bridge_remove_meta ) {
 	// Attachments keep their images; only the plugin's bookkeeping goes.
-	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->postmeta} WHERE meta_key LIKE %s", $wpdb->esc_like( '_igny8_' ) . '%' ) );
+	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- one statement for every `_igny8_` key on every post (delete_post_meta_by_key() takes one exact key); wp_cache_flush() below drops the cached copies.
+	$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE meta_key LIKE %s', $wpdb->postmeta, $wpdb->esc_like( '_igny8_' ) . '%' ) );
 	wp_cache_flush();
 }

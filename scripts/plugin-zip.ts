@@ -14,7 +14,7 @@ const PLUGIN = path.join( ROOT, 'plugin' );
 export const PLUGIN_ZIP = path.join( ROOT, 'dist', 'igny8-bridge.zip' );
 
 /** What a site needs; anything else (tests, phpunit config, dotfiles) stays out. */
-const INCLUDE = [
+export const SHIPPED = [
 	'igny8-bridge.php',
 	'uninstall.php',
 	'readme.txt',
@@ -49,7 +49,7 @@ export function buildPluginZip(): string {
 		}
 	}
 	const zip: Zippable = {};
-	for ( const entry of INCLUDE ) {
+	for ( const entry of SHIPPED ) {
 		const from = path.join( PLUGIN, entry );
 		if ( fs.existsSync( from ) ) {
 			addTree( zip, from, `igny8-bridge/${ entry }` );

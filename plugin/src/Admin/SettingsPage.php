@@ -431,28 +431,45 @@ final class SettingsPage {
 		if ( ! current_user_can( self::CAPABILITY ) ) {
 			return;
 		}
-		$link = '<a href="' . esc_url( admin_url( 'options-general.php?page=' . self::SLUG ) ) . '">' . esc_html__( 'IGNY8 settings', 'igny8-bridge' ) . '</a>';
 		$connection = $this->options->connection();
 		if ( ! $this->options->is_configured() || ( ! $connection['connected'] && '' !== $connection['error'] ) ) {
-			echo '<div class="notice notice-warning igny8-notice-disconnected"><p>' . esc_html__( 'IGNY8 is not connected: content will not sync until you connect this site.', 'igny8-bridge' ) . ' ' . $link . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $link is escaped above.
+			self::notice_with_link( 'notice-warning igny8-notice-disconnected', __( 'IGNY8 is not connected: content will not sync until you connect this site.', 'igny8-bridge' ), __( 'IGNY8 settings', 'igny8-bridge' ) );
 			return;
 		}
 		// A key that was never tested (e.g. set by a script) may well work, so
 		// this is a hint where IGNY8 is being worked on, not a warning everywhere.
 		if ( ! $connection['connected'] && '' === $connection['checked_at'] && self::on_igny8_screen() ) {
-			$test = '<a href="' . esc_url( admin_url( 'options-general.php?page=' . self::SLUG ) ) . '">' . esc_html__( 'Test connection', 'igny8-bridge' ) . '</a>';
-			echo '<div class="notice notice-info igny8-notice-unverified"><p>' . esc_html__( 'The IGNY8 connection has not been verified yet.', 'igny8-bridge' ) . ' ' . $test . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $test is escaped above.
+			self::notice_with_link( 'notice-info igny8-notice-unverified', __( 'The IGNY8 connection has not been verified yet.', 'igny8-bridge' ), __( 'Test connection', 'igny8-bridge' ) );
 		}
 		$stats = $this->outbox->stats();
 		if ( $stats['failing'] > 0 || $stats['dead'] + $stats['rejected'] > 0 ) {
-			echo '<div class="notice notice-error igny8-notice-outbox"><p>' . esc_html(
+			self::notice_with_link(
+				'notice-error igny8-notice-outbox',
 				sprintf(
 					/* translators: 1: failing events, 2: dead letters. */
 					__( 'IGNY8 cannot deliver changes to the cloud: %1$d events are failing and %2$d are dead letters.', 'igny8-bridge' ),
 					$stats['failing'],
 					$stats['dead'] + $stats['rejected']
-				)
-			) . ' ' . $link . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- $link is escaped above.
+				),
+				__( 'IGNY8 settings', 'igny8-bridge' )
+			);
 		}
+	}
+
+	/**
+	 * Prints an admin notice that ends with a link to Settings → IGNY8.
+	 *
+	 * @param string $classes   The notice's classes after `notice`.
+	 * @param string $message   Plain text.
+	 * @param string $link_text The link's words.
+	 */
+	private static function notice_with_link( string $classes, string $message, string $link_text ): void {
+		printf(
+			'<div class="notice %1$s"><p>%2$s <a href="%3$s">%4$s</a></p></div>',
+			esc_attr( $classes ),
+			esc_html( $message ),
+			esc_url( admin_url( 'options-general.php?page=' . self::SLUG ) ),
+			esc_html( $link_text )
+		);
 	}
 }

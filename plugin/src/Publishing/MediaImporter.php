@@ -110,9 +110,12 @@ final class MediaImporter {
 	 */
 	public function find( string $url ): ?int {
 		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- a fresh read, as in PostPublisher::find_by_meta(): a cache could predate the request that just imported this image, which would then be imported twice.
 		$id = $wpdb->get_var(
 			$wpdb->prepare(
-				"SELECT p.ID FROM {$wpdb->posts} p INNER JOIN {$wpdb->postmeta} m ON m.post_id = p.ID WHERE p.post_type = 'attachment' AND m.meta_key = %s AND m.meta_value = %s ORDER BY p.ID ASC LIMIT 1",
+				"SELECT p.ID FROM %i p INNER JOIN %i m ON m.post_id = p.ID WHERE p.post_type = 'attachment' AND m.meta_key = %s AND m.meta_value = %s ORDER BY p.ID ASC LIMIT 1",
+				$wpdb->posts,
+				$wpdb->postmeta,
 				PostSnapshot::META_SOURCE_URL,
 				$url
 			)

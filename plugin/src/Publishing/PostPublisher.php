@@ -140,9 +140,12 @@ final class PostPublisher {
 	 */
 	private static function find_by_meta( string $key, int $value ): ?WP_Post {
 		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- deliberately uncached (see above): a cached answer could miss the post a racing request just created and publish it twice.
 		$id = $wpdb->get_var(
 			$wpdb->prepare(
-				"SELECT p.ID FROM {$wpdb->posts} p INNER JOIN {$wpdb->postmeta} m ON m.post_id = p.ID WHERE m.meta_key = %s AND m.meta_value = %s AND p.post_type NOT IN ('revision','attachment') AND p.post_status <> 'auto-draft' ORDER BY p.ID ASC LIMIT 1",
+				"SELECT p.ID FROM %i p INNER JOIN %i m ON m.post_id = p.ID WHERE m.meta_key = %s AND m.meta_value = %s AND p.post_type NOT IN ('revision','attachment') AND p.post_status <> 'auto-draft' ORDER BY p.ID ASC LIMIT 1",
+				$wpdb->posts,
+				$wpdb->postmeta,
 				$key,
 				(string) $value
 			)

@@ -161,28 +161,24 @@ final class BridgeController {
 		$after    = $request->get_param( 'modified_after' );
 		$after_id = (int) $request->get_param( 'after_id' );
 
-		$where  = array();
-		$params = array();
-		$where[] = 'post_type IN (' . implode( ',', array_fill( 0, count( $types ), '%s' ) ) . ')';
-		$params  = array_merge( $params, $types );
-		$where[] = "post_status NOT IN ('auto-draft','inherit')";
+		// A page starts after the cursor (modified time, ID). Without one it starts
+		// before every post (the zero date, ID 0); a time without an id starts
+		// after every post modified in that second. One statement for all three.
 		if ( is_string( $after ) && '' !== $after ) {
-			$gmt = gmdate( 'Y-m-d H:i:s', (int) strtotime( $after ) );
-			if ( $after_id > 0 ) {
-				$where[]  = '( post_modified_gmt > %s OR ( post_modified_gmt = %s AND ID > %d ) )';
-				$params[] = $gmt;
-				$params[] = $gmt;
-				$params[] = $after_id;
-			} else {
-				$where[]  = 'post_modified_gmt > %s';
-				$params[] = $gmt;
-			}
+			$gmt      = gmdate( 'Y-m-d H:i:s', (int) strtotime( $after ) );
+			$after_id = $after_id > 0 ? $after_id : PHP_INT_MAX;
+		} else {
+			$gmt      = '0000-00-00 00:00:00';
+			$after_id = 0;
 		}
-		$params[] = $per_page;
-		$ids      = $wpdb->get_col(
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- keyset paging by (post_modified_gmt, ID), which WP_Query cannot express; the ids found are then read through get_post() and its cache.
+		$ids = $wpdb->get_col(
 			$wpdb->prepare(
-				"SELECT ID FROM {$wpdb->posts} WHERE " . implode( ' AND ', $where ) . ' ORDER BY post_modified_gmt ASC, ID ASC LIMIT %d', // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-				$params
+				'SELECT ID FROM %i WHERE post_type IN (' . implode( ',', array_fill( 0, count( $types ), '%s' ) ) . ')'
+					. " AND post_status NOT IN ('auto-draft','inherit')"
+					. ' AND ( post_modified_gmt > %s OR ( post_modified_gmt = %s AND ID > %d ) )'
+					. ' ORDER BY post_modified_gmt ASC, ID ASC LIMIT %d',
+				array_merge( array( $wpdb->posts ), $types, array( $gmt, $gmt, $after_id, $per_page ) )
 			)
 		);
 		$ids = array_map( 'intval', (array) $ids );

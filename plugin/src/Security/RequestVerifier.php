@@ -152,13 +152,15 @@ final class RequestVerifier {
 		$now   = time();
 		// Ids older than twice the window can never pass the timestamp check again.
 		if ( 0 === wp_rand( 0, 49 ) ) {
-			$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE seen_at < %d", $now - 2 * self::TOLERANCE ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's replay-guard table: a cached answer could let a replayed request through.
+			$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE seen_at < %d', $table, $now - 2 * self::TOLERANCE ) );
 		}
 		if ( self::stored( $request_id ) ) {
 			return self::SEEN;
 		}
 		$suppressed = $wpdb->suppress_errors( true );
-		$inserted   = $wpdb->query( $wpdb->prepare( "INSERT INTO {$table} (request_id, seen_at) VALUES (%s, %d)", $request_id, $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's replay-guard table: a cached answer could let a replayed request through.
+		$inserted   = $wpdb->query( $wpdb->prepare( 'INSERT INTO %i (request_id, seen_at) VALUES (%s, %d)', $table, $request_id, $now ) );
 		$wpdb->suppress_errors( $suppressed );
 		if ( 1 === $inserted ) {
 			return self::RECORDED;
@@ -173,8 +175,8 @@ final class RequestVerifier {
 	 */
 	private static function stored( string $request_id ): bool {
 		global $wpdb;
-		$table = Schema::request_ids_table();
-		return '1' === (string) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$table} WHERE request_id = %s", $request_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's replay-guard table: a cached answer could let a replayed request through.
+		return '1' === (string) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i WHERE request_id = %s', Schema::request_ids_table(), $request_id ) );
 	}
 
 	/**

@@ -44,6 +44,7 @@ final class Outbox {
 			$body
 		);
 		$now   = current_time( 'mysql', true );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery -- the plugin's own outbox table; no WordPress API writes it.
 		$wpdb->insert(
 			Schema::outbox_table(),
 			array(
@@ -70,9 +71,11 @@ final class Outbox {
 	public function due( int $limit = self::BATCH_SIZE ): array {
 		global $wpdb;
 		$table = Schema::outbox_table();
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
 		$rows  = $wpdb->get_results(
 			$wpdb->prepare(
-				"SELECT event_id, attempts, payload FROM {$table} WHERE status = 'pending' AND next_attempt_at <= %s ORDER BY id ASC LIMIT %d", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+				"SELECT event_id, attempts, payload FROM %i WHERE status = 'pending' AND next_attempt_at <= %s ORDER BY id ASC LIMIT %d",
+				$table,
 				current_time( 'mysql', true ),
 				$limit
 			),
@@ -100,9 +103,13 @@ final class Outbox {
 		if ( empty( $event_ids ) ) {
 			return;
 		}
-		$table        = Schema::outbox_table();
-		$placeholders = implode( ',', array_fill( 0, count( $event_ids ), '%s' ) );
-		$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE event_id IN ({$placeholders})", $event_ids ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+		$wpdb->query(
+			$wpdb->prepare(
+				'DELETE FROM %i WHERE event_id IN (' . implode( ',', array_fill( 0, count( $event_ids ), '%s' ) ) . ')',
+				array_merge( array( Schema::outbox_table() ), $event_ids )
+			)
+		);
 	}
 
 	/**
@@ -113,6 +120,7 @@ final class Outbox {
 	 */
 	public function reject( string $event_id, string $error ): void {
 		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
 		$wpdb->update(
 			Schema::outbox_table(),
 			array(
@@ -135,9 +143,11 @@ final class Outbox {
 		foreach ( $events as $event ) {
 			$attempts = $event['attempts'] + 1;
 			$status   = $attempts >= self::MAX_ATTEMPTS ? 'dead' : 'pending';
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
 			$wpdb->query(
 				$wpdb->prepare(
-					"UPDATE {$table} SET attempts = %d, status = %s, last_error = %s, next_attempt_at = %s WHERE event_id = %s AND status = 'pending'", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+					"UPDATE %i SET attempts = %d, status = %s, last_error = %s, next_attempt_at = %s WHERE event_id = %s AND status = 'pending'",
+					$table,
 					$attempts,
 					$status,
 					$error,
@@ -168,13 +178,19 @@ final class Outbox {
 		$table = Schema::outbox_table();
 		$now   = current_time( 'mysql', true );
 		if ( null === $event_ids ) {
-			return (int) $wpdb->query( $wpdb->prepare( "UPDATE {$table} SET status = 'pending', attempts = 0, next_attempt_at = %s WHERE status IN ('dead','rejected')", $now ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+			return (int) $wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'pending', attempts = 0, next_attempt_at = %s WHERE status IN ('dead','rejected')", $table, $now ) );
 		}
 		if ( empty( $event_ids ) ) {
 			return 0;
 		}
-		$placeholders = implode( ',', array_fill( 0, count( $event_ids ), '%s' ) );
-		return (int) $wpdb->query( $wpdb->prepare( "UPDATE {$table} SET status = 'pending', attempts = 0, next_attempt_at = %s WHERE status IN ('dead','rejected') AND event_id IN ({$placeholders})", array_merge( array( $now ), $event_ids ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+		return (int) $wpdb->query(
+			$wpdb->prepare(
+				"UPDATE %i SET status = 'pending', attempts = 0, next_attempt_at = %s WHERE status IN ('dead','rejected') AND event_id IN (" . implode( ',', array_fill( 0, count( $event_ids ), '%s' ) ) . ')',
+				array_merge( array( $table, $now ), $event_ids )
+			)
+		);
 	}
 
 	/**
@@ -184,12 +200,12 @@ final class Outbox {
 	 */
 	public function stats(): array {
 		global $wpdb;
-		$table = Schema::outbox_table();
-		$row   = $wpdb->get_row(
-			"SELECT SUM(status = 'pending') AS pending, SUM(status = 'pending' AND attempts > 0) AS failing, SUM(status = 'dead') AS dead, SUM(status = 'rejected') AS rejected FROM {$table}", // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+		$row = $wpdb->get_row(
+			$wpdb->prepare( "SELECT SUM(status = 'pending') AS pending, SUM(status = 'pending' AND attempts > 0) AS failing, SUM(status = 'dead') AS dead, SUM(status = 'rejected') AS rejected FROM %i", Schema::outbox_table() ),
 			ARRAY_A
 		);
-		$row   = is_array( $row ) ? $row : array();
+		$row = is_array( $row ) ? $row : array();
 		return array(
 			'pending'  => (int) ( $row['pending'] ?? 0 ),
 			'failing'  => (int) ( $row['failing'] ?? 0 ),
@@ -206,9 +222,9 @@ final class Outbox {
 	 */
 	public function dead_letters( int $limit = 50 ): array {
 		global $wpdb;
-		$table = Schema::outbox_table();
-		$rows  = $wpdb->get_results(
-			$wpdb->prepare( "SELECT event_id, event_type, object_id, status, attempts, last_error, created_at FROM {$table} WHERE status IN ('dead','rejected') ORDER BY id DESC LIMIT %d", $limit ), // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+		$rows = $wpdb->get_results(
+			$wpdb->prepare( "SELECT event_id, event_type, object_id, status, attempts, last_error, created_at FROM %i WHERE status IN ('dead','rejected') ORDER BY id DESC LIMIT %d", Schema::outbox_table(), $limit ),
 			ARRAY_A
 		);
 		return is_array( $rows ) ? $rows : array();
@@ -222,8 +238,8 @@ final class Outbox {
 	 */
 	public function find( string $event_id ): ?array {
 		global $wpdb;
-		$table = Schema::outbox_table();
-		$row   = $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$table} WHERE event_id = %s", $event_id ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT * FROM %i WHERE event_id = %s', Schema::outbox_table(), $event_id ), ARRAY_A );
 		return is_array( $row ) ? $row : null;
 	}
 }

@@ -154,8 +154,7 @@ final class BridgePublishTest extends BridgeTestCase {
 			$ids[] = wp_insert_post( array( 'post_title' => "Export {$i}", 'post_status' => 'publish', 'post_content' => 'x' ) );
 		}
 		// All in the same second: the cursor must still not lose or repeat any.
-		$placeholders = implode( ',', array_fill( 0, count( $ids ), '%d' ) );
-		$wpdb->query( $wpdb->prepare( "UPDATE {$wpdb->posts} SET post_modified_gmt = '2030-01-01 00:00:00' WHERE ID IN ({$placeholders})", $ids ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET post_modified_gmt = '2030-01-01 00:00:00' WHERE ID IN (" . implode( ',', array_fill( 0, count( $ids ), '%d' ) ) . ')', array_merge( array( $wpdb->posts ), $ids ) ) );
 		wp_cache_flush();
 
 		$seen  = array();
@@ -180,5 +179,33 @@ final class BridgePublishTest extends BridgeTestCase {
 
 		$bad = $this->dispatch( $this->signed( 'GET', '/igny8/v1/posts', null, array( 'per_page' => '501' ) ) );
 		$this->assertSame( 400, $bad->get_status() );
+	}
+
+	public function test_the_export_without_a_cursor_starts_at_the_oldest_post_and_a_time_alone_excludes_that_second(): void {
+		global $wpdb;
+		$modified = array(
+			'0000-00-00 00:00:00',
+			'2031-01-01 00:00:00',
+			'2031-01-01 00:00:01',
+			'2031-01-01 00:00:01',
+		);
+		$ids = array();
+		foreach ( $modified as $i => $gmt ) {
+			$ids[ $i ] = wp_insert_post( array( 'post_title' => "Cursor {$i}", 'post_status' => 'publish', 'post_content' => 'x' ) );
+			$wpdb->query( $wpdb->prepare( 'UPDATE %i SET post_modified_gmt = %s WHERE ID = %d', $wpdb->posts, $gmt, $ids[ $i ] ) );
+		}
+		$draft = wp_insert_post( array( 'post_title' => 'Cursor auto-draft', 'post_status' => 'auto-draft' ) );
+		$wpdb->query( $wpdb->prepare( 'UPDATE %i SET post_modified_gmt = %s WHERE ID = %d', $wpdb->posts, '2031-01-01 00:00:01', $draft ) );
+		wp_cache_flush();
+
+		$all = array_column( $this->dispatch( $this->signed( 'GET', '/igny8/v1/posts', null, array( 'per_page' => '500' ) ) )->get_data()['data']['items'], 'wp_post_id' );
+		// Every post, the one with no modified time first and the newest last; never an auto-draft.
+		$this->assertSame( $ids[0], $all[0] );
+		$this->assertSame( array( $ids[1], $ids[2], $ids[3] ), array_slice( $all, -3 ) );
+		$this->assertNotContains( $draft, $all );
+
+		$after = $this->dispatch( $this->signed( 'GET', '/igny8/v1/posts', null, array( 'modified_after' => '2031-01-01T00:00:00Z' ) ) )->get_data()['data'];
+		$this->assertSame( array( $ids[2], $ids[3] ), array_column( $after['items'], 'wp_post_id' ) );
+		$this->assertNull( $after['next_cursor'] );
 	}
 }

@@ -20,7 +20,7 @@ final class EditorResyncTest extends BridgeTestCase {
 	protected function setUp(): void {
 		parent::setUp();
 		global $wpdb;
-		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
 		// The cloud knows the current structure: drains add no structure.changed.
 		update_option( 'igny8_structure_hash', Plugin::instance()->metadata()->structure_hash() );
 	}
@@ -44,7 +44,7 @@ final class EditorResyncTest extends BridgeTestCase {
 			)
 		);
 		$this->assertIsInt( $id );
-		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
 		return $id;
 	}
 

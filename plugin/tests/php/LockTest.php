@@ -26,7 +26,7 @@ final class LockTest extends TestCase {
 	 */
 	private function row( string $name = self::NAME ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT owner, expires_at FROM ' . Schema::locks_table() . ' WHERE name = %s', $name ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT owner, expires_at FROM %i WHERE name = %s', Schema::locks_table(), $name ), ARRAY_A );
 		return is_array( $row ) ? $row : null;
 	}
 
@@ -123,7 +123,7 @@ final class LockTest extends TestCase {
 		$slow = new Lock( self::NAME, 60 );
 		$this->assertTrue( $slow->acquire() );
 		// The holder stalls past its expiry…
-		$wpdb->query( $wpdb->prepare( 'UPDATE ' . Schema::locks_table() . ' SET expires_at = %d WHERE name = %s', time() - 1, self::NAME ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'UPDATE %i SET expires_at = %d WHERE name = %s', Schema::locks_table(), time() - 1, self::NAME ) );
 		// …and another request takes the lock over.
 		$next = new Lock( self::NAME, 60 );
 		$this->assertTrue( $next->acquire() );
@@ -143,7 +143,7 @@ final class LockTest extends TestCase {
 		global $wpdb;
 		$lock = new Lock( self::NAME, 300 );
 		$this->assertTrue( $lock->acquire() );
-		$wpdb->query( $wpdb->prepare( 'UPDATE ' . Schema::locks_table() . ' SET expires_at = %d WHERE name = %s', time() + 5, self::NAME ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'UPDATE %i SET expires_at = %d WHERE name = %s', Schema::locks_table(), time() + 5, self::NAME ) );
 		$this->assertTrue( $lock->refresh() );
 		$this->assertEqualsWithDelta( time() + 300, (int) $this->row()['expires_at'], 2 );
 		// Twice within the same second (MySQL then reports no changed row) still counts.

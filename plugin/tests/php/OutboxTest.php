@@ -21,7 +21,7 @@ final class OutboxTest extends BridgeTestCase {
 	protected function setUp(): void {
 		parent::setUp();
 		global $wpdb;
-		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
 		// The cloud knows the current structure: drains add no structure.changed.
 		update_option( 'igny8_structure_hash', Plugin::instance()->metadata()->structure_hash() );
 	}
@@ -31,12 +31,12 @@ final class OutboxTest extends BridgeTestCase {
 	 */
 	private function rows(): array {
 		global $wpdb;
-		return (array) $wpdb->get_results( 'SELECT * FROM ' . Schema::outbox_table() . ' ORDER BY id', ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		return (array) $wpdb->get_results( $wpdb->prepare( 'SELECT * FROM %i ORDER BY id', Schema::outbox_table() ), ARRAY_A );
 	}
 
 	private function make_all_due(): void {
 		global $wpdb;
-		$wpdb->query( 'UPDATE ' . Schema::outbox_table() . " SET next_attempt_at = '2000-01-01 00:00:00'" ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET next_attempt_at = '2000-01-01 00:00:00'", Schema::outbox_table() ) );
 	}
 
 	public function test_saving_a_post_writes_one_event_with_the_protocol_fields(): void {
@@ -124,7 +124,7 @@ final class OutboxTest extends BridgeTestCase {
 
 		// Existing terms are not reported again on the next push.
 		global $wpdb;
-		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
 		$this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 960, array( 'revision' => 2, 'tags' => array( 'igny8-tag-960' ) ) ) ) );
 		$this->assertSame( array( 'post.saved' ), array_column( $this->rows(), 'event_type' ) );
 	}
@@ -132,7 +132,7 @@ final class OutboxTest extends BridgeTestCase {
 	public function test_a_permalink_change_writes_a_structure_event(): void {
 		Plugin::instance()->events()->check_structure();
 		global $wpdb;
-		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
 		update_option( 'permalink_structure', '/%year%/%postname%/' );
 		$rows = $this->rows();
 		$this->assertCount( 1, $rows );
@@ -240,7 +240,7 @@ final class OutboxTest extends BridgeTestCase {
 		$this->make_all_due();
 		Plugin::instance()->drainer()->drain();
 		$this->assertSame( array( 100, 100, 50 ), $sizes );
-		$this->assertSame( '0', $wpdb->get_var( 'SELECT COUNT(*) FROM ' . Schema::outbox_table() ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->assertSame( '0', $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i', Schema::outbox_table() ) ) );
 	}
 
 	public function test_a_second_drainer_gives_way_while_one_holds_the_lock_and_says_so(): void {
@@ -285,7 +285,7 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertCount( 0, $requests );
 
 		// …then expired: the next drain takes it over and sends.
-		$wpdb->query( $wpdb->prepare( 'UPDATE ' . Schema::locks_table() . ' SET expires_at = %d WHERE name = %s', time() - 1, OutboxDrainer::LOCK_NAME ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'UPDATE %i SET expires_at = %d WHERE name = %s', Schema::locks_table(), time() - 1, OutboxDrainer::LOCK_NAME ) );
 		$result = Plugin::instance()->drainer()->drain();
 		$this->assertFalse( $result['locked'] );
 		$this->assertNull( $result['error'] );
@@ -294,7 +294,7 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( $ids, array_column( json_decode( $requests[0]['args']['body'], true )['events'], 'id' ) );
 		$this->assertCount( 0, $this->rows() );
 		// And released it when done.
-		$this->assertSame( '0', (string) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . Schema::locks_table() . ' WHERE name = %s', OutboxDrainer::LOCK_NAME ) ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$this->assertSame( '0', (string) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM %i WHERE name = %s', Schema::locks_table(), OutboxDrainer::LOCK_NAME ) ) );
 	}
 
 	public function test_backoff_grows_exponentially_and_is_capped(): void {

@@ -37,7 +37,7 @@ final class PublishLockTest extends BridgeTestCase {
 	 */
 	private function lock_row( int $content_id ): ?array {
 		global $wpdb;
-		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT owner, expires_at FROM ' . Schema::locks_table() . ' WHERE name = %s', PostPublisher::lock_for( $content_id )->name() ), ARRAY_A ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$row = $wpdb->get_row( $wpdb->prepare( 'SELECT owner, expires_at FROM %i WHERE name = %s', Schema::locks_table(), PostPublisher::lock_for( $content_id )->name() ), ARRAY_A );
 		return is_array( $row ) ? $row : null;
 	}
 
@@ -106,12 +106,12 @@ final class PublishLockTest extends BridgeTestCase {
 
 	public function test_a_request_that_lost_its_lock_while_downloading_an_image_writes_no_post(): void {
 		global $wpdb;
-		$png = (string) base64_decode( 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_decode
+		$png = (string) base64_decode( 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_decode -- a 1×1 PNG fixture, spelled out in the test.
 		$this->intercept_http(
 			static function ( $url, $args ) use ( $wpdb, $png ) {
 				// The download outlives the lock's expiry and another request takes the lock over meanwhile.
-				$wpdb->query( $wpdb->prepare( 'UPDATE ' . Schema::locks_table() . ' SET owner = %s, expires_at = %d WHERE name = %s', str_repeat( 'n', 32 ), time() + 60, PostPublisher::lock_for( 975 )->name() ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
-				file_put_contents( $args['filename'], $png ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+				$wpdb->query( $wpdb->prepare( 'UPDATE %i SET owner = %s, expires_at = %d WHERE name = %s', Schema::locks_table(), str_repeat( 'n', 32 ), time() + 60, PostPublisher::lock_for( 975 )->name() ) );
+				file_put_contents( $args['filename'], $png ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents -- stands in for the download, writing the temporary file WordPress asked for.
 				return array(
 					'headers'  => array( 'content-type' => 'image/png' ),
 					'body'     => '',

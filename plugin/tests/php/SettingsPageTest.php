@@ -106,7 +106,7 @@ final class SettingsPageTest extends BridgeTestCase {
 		global $wpdb;
 		wp_set_current_user( $this->create_user( 'administrator' ) );
 		( new Options() )->set_connection( array( 'connected' => true ) );
-		$wpdb->query( 'DELETE FROM ' . Schema::outbox_table() ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
 		$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ) );
 		$id = Plugin::instance()->outbox()->add( 'post.saved', array() );
 		Plugin::instance()->outbox()->fail( array( array( 'event_id' => $id, 'attempts' => 9 ) ), 'HTTP 503' );
