@@ -235,4 +235,14 @@ final class Plugin {
 	public function metadata(): SiteMetadata {
 		return $this->metadata;
 	}
+
+	/**
+	 * Registers the site with the configured cloud now ("Test connection"):
+	 * the cloud learns the site's REST address, which it needs to publish.
+	 *
+	 * @return bool Whether the cloud accepted the key.
+	 */
+	public function connect(): bool {
+		return $this->settings_page->test_connection();
+	}
 }

@@ -320,9 +320,11 @@ export function writeBlueprint(
 			},
 			{ step: 'setSiteOptions', options: { igny8_cloud_url: cloudUrl } },
 			// The key is a secret: stored without autoload, as the plugin itself stores it.
+			// Then the plugin's own "Test connection": the cloud learns this start's
+			// WordPress address, which it publishes to.
 			{
 				step: 'runPHP',
-				code: `<?php require '/wordpress/wp-load.php'; update_option( 'igny8_api_key', '${ apiKey }', false );`,
+				code: `<?php require '/wordpress/wp-load.php'; update_option( 'igny8_api_key', '${ apiKey }', false ); \\IGNY8\\Bridge\\Plugin::instance()->connect();`,
 			},
 		],
 	};

@@ -1,7 +1,10 @@
 /**
- * README command 1: `npm start` brings up the cloud and WordPress (Playground),
- * prints their URLs, stops cleanly on Ctrl-C and finds its data again on the
- * next start. Runs the real script (offline WordPress, temporary data folder).
+ * README command 1: `npm start` brings up the cloud and WordPress (Playground
+ * on SQLite), prints their URLs, runs the whole pipeline (keyword → cluster →
+ * idea → task → draft → images → published post in that WordPress → an edit
+ * in WordPress back in the cloud), stops cleanly on Ctrl-C and finds its data
+ * again on the next start. Runs `npm start` itself, with a temporary data
+ * folder and the fake OpenAI-compatible server as the AI provider.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,15 +12,23 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+	loginRestClient,
+	startFakeOpenAI,
+	type FakeOpenAI,
+} from '@igny8/test-harness';
+import {
+	expectPipelineOutcome,
+	runPipeline,
+	scriptPipelineProvider,
+	type PipelineResult,
+} from './support/pipeline';
 
 const REPO_ROOT = path.resolve( __dirname, '..', '..' );
-const TSX_CLI = path.join(
-	path.dirname(
-		require.resolve( 'tsx/package.json', { paths: [ REPO_ROOT ] } )
-	),
-	'dist',
-	'cli.mjs'
-);
+/** The README's command, from the same npm that runs this test. */
+const NPM = process.env.npm_execpath
+	? [ process.execPath, process.env.npm_execpath ]
+	: [ 'npm' ];
 
 /** First start: maybe a wp-admin bundle build, a WordPress install under WebAssembly. */
 const FIRST_START_MS = 8 * 60_000;
@@ -41,12 +52,15 @@ function start(
 		...process.env,
 		IGNY8_WP_OFFLINE: '1',
 		IGNY8_DATA_DIR: dataDir,
+		OPENAI_API_KEY: 'sk-fake-start-test',
+		OPENAI_BASE_URL: openai.url,
 	};
 	delete env.IGNY8_CLOUD_PORT;
 	delete env.IGNY8_WP_PORT;
 	Object.assign( env, ports );
 	// Its own process group, so a signal to the group is what Ctrl-C at a terminal sends.
-	const child = spawn( process.execPath, [ TSX_CLI, 'scripts/start.ts' ], {
+	const [ command, ...prefix ] = NPM;
+	const child = spawn( command!, [ ...prefix, 'start' ], {
 		cwd: REPO_ROOT,
 		env,
 		detached: true,
@@ -153,6 +167,25 @@ async function interrupt( running: Running ): Promise< {
 	return { ...result, ms: Date.now() - began };
 }
 
+/**
+ * `npm start` stopped as a terminal's Ctrl-C stops it: the script exits 0
+ * after stopping both children (its log says so), and npm, which got the
+ * SIGINT too, ends either with that code or by re-raising the signal.
+ */
+function expectCleanStop( stopped: {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+} ): void {
+	expect( [ 'code 0', 'signal SIGINT' ] ).toContain(
+		stopped.signal ? `signal ${ stopped.signal }` : `code ${ stopped.code }`
+	);
+	const notes = fs
+		.readFileSync( path.join( dataDir, 'logs', 'start.log' ), 'utf8' )
+		.trim()
+		.split( '\n' );
+	expect( notes[ notes.length - 1 ] ).toMatch( / exit 0$/ );
+}
+
 function freePort(): Promise< number > {
 	return new Promise( ( resolve, reject ) => {
 		const server = net.createServer();
@@ -254,12 +287,15 @@ async function logIn(
 
 const started: ChildProcess[] = [];
 let dataDir: string;
+let openai: FakeOpenAI;
 
-beforeAll( () => {
+beforeAll( async () => {
 	dataDir = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-start-' ) );
+	openai = await startFakeOpenAI();
+	scriptPipelineProvider( openai );
 } );
 
-afterAll( () => {
+afterAll( async () => {
 	for ( const child of started ) {
 		if ( child.exitCode === null && child.signalCode === null ) {
 			try {
@@ -270,6 +306,7 @@ afterAll( () => {
 		}
 	}
 	fs.rmSync( dataDir, { recursive: true, force: true } );
+	await openai?.close();
 } );
 
 describe( 'npm start', () => {
@@ -280,7 +317,14 @@ describe( 'npm start', () => {
 		'prints the cloud and WordPress admin URLs and nothing much else',
 		async () => {
 			first = await start( dataDir, FIRST_START_MS );
-			const lines = first.output().trim().split( '\n' );
+			// npm's own header (`> igny8@… start`, `> tsx scripts/start.ts`) aside.
+			const lines = first
+				.output()
+				.trim()
+				.split( '\n' )
+				.filter(
+					( line ) => line.trim() !== '' && ! line.startsWith( '> ' )
+				);
 			expect( lines.length ).toBeLessThanOrEqual( 5 );
 			expect( first.cloudUrl ).toMatch( /^http:\/\/127\.0\.0\.1:\d+$/ );
 			expect( first.wpUrl ).toMatch( /^http:\/\/127\.0\.0\.1:\d+$/ );
@@ -398,10 +442,44 @@ describe( 'npm start', () => {
 	} );
 
 	test(
+		'runs the whole pipeline: a keyword becomes a post in this WordPress, and an edit there comes back',
+		async () => {
+			const result: PipelineResult = await runPipeline( {
+				cloudUrl: first.cloudUrl,
+				wordpress: await loginRestClient( first.wpUrl, {
+					id: 1,
+					login: 'admin',
+					password: 'password',
+					email: 'admin@localhost.com',
+					role: 'administrator',
+				} ),
+				// What a visit does on a site without a system cron: WP-cron runs due events.
+				runCron: async () => {
+					await (
+						await fetch( `${ first.wpUrl }/wp-cron.php` )
+					).text();
+				},
+				stepTimeoutMs: 180_000,
+			} );
+			expectPipelineOutcome( result );
+			const page = await fetch( result.postUrl );
+			expect( page.status ).toBe( 200 );
+			await expect( page.text() ).resolves.toContain( 'Step one' );
+			// The structured steps asked the provider for strict JSON schemas.
+			expect(
+				openai
+					.received( 'chat' )
+					.map( ( request ) => request.body.response_format?.type )
+			).not.toContain( undefined );
+		},
+		15 * 60_000
+	);
+
+	test(
 		'Ctrl-C stops both children and exits 0',
 		async () => {
 			const stopped = await interrupt( first );
-			expect( stopped ).toMatchObject( { code: 0, signal: null } );
+			expectCleanStop( stopped );
 			expect( stopped.ms ).toBeLessThan( STOP_MS );
 			expect( await portIsFree( first.cloudUrl ) ).toBe( true );
 			expect( await portIsFree( first.wpUrl ) ).toBe( true );
@@ -465,7 +543,7 @@ describe( 'npm start', () => {
 				} );
 			} finally {
 				const stopped = await interrupt( second );
-				expect( stopped ).toMatchObject( { code: 0, signal: null } );
+				expectCleanStop( stopped );
 			}
 		},
 		NEXT_START_MS + STOP_MS + 10_000
