@@ -5,8 +5,10 @@
  * `php -S` with several workers, called exactly as the cloud calls it (signed),
  * images from a local HTTP server standing in for the cloud's media.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import {
 	callBridge,
 	startWordPress,
@@ -195,26 +197,33 @@ echo json_encode( $wpdb->get_var( $wpdb->prepare( 'SELECT owner FROM ' . \\IGNY8
 
 	it( 'of four processes racing for an expired lock at the same moment, exactly one takes it over', async () => {
 		await plantLock( 'e2e:race', -5 );
-		const start = Math.ceil( Date.now() / 1000 ) + 3;
-		// Each process loads WordPress, waits for the same second, tries once, and keeps what it got until start + 2.
+		// A barrier in files, not a clock: each process loads WordPress, says it is
+		// ready, waits for all four, tries once, then holds what it got until all
+		// four have tried (so the winner still holds the lock while the others try).
+		const barrier = path.join( site.dir, `race-${ Date.now() }` );
+		fs.mkdirSync( barrier );
+		const phpBarrier = JSON.stringify( barrier );
 		const outcomes = await Promise.all(
 			[ 1, 2, 3, 4 ].map(
-				async () =>
+				async ( racer ) =>
 					JSON.parse(
 						await site.php( `
-time_sleep_until( ${ start } );
+$dir  = ${ phpBarrier };
+$wait = static function ( $stage ) use ( $dir ) {
+	touch( $dir . '/' . $stage . '-${ racer }' );
+	$deadline = microtime( true ) + 60;
+	while ( count( glob( $dir . '/' . $stage . '-*' ) ) < 4 && microtime( true ) < $deadline ) {
+		usleep( 2000 );
+	}
+};
+$wait( 'ready' );
 $lock = new \\IGNY8\\Bridge\\Lock( 'e2e:race', 60 );
 $won  = $lock->acquire();
-$at   = microtime( true );
-time_sleep_until( ${ start + 2 } );
-echo json_encode( array( 'won' => $won, 'at' => $at ) );` )
-					) as { won: boolean; at: number }
+$wait( 'tried' );
+echo json_encode( array( 'won' => $won ) );` )
+					) as { won: boolean }
 			)
 		);
-		for ( const outcome of outcomes ) {
-			// All tried while the winner still held the lock (else the test timing, not the lock, failed).
-			expect( outcome.at ).toBeLessThan( start + 2 );
-		}
 		expect( outcomes.filter( ( outcome ) => outcome.won ) ).toHaveLength(
 			1
 		);
