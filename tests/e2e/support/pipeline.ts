@@ -41,6 +41,8 @@ export interface PipelineTarget {
 	runCron(): Promise< void >;
 	/** How long a step may wait for the cloud or WordPress (Playground is slow). */
 	stepTimeoutMs: number;
+	/** Called once the post is published in WordPress (a benchmark's clock). */
+	onPublished?(): void;
 }
 
 export interface PipelineResult {
@@ -388,6 +390,7 @@ export async function runPipeline(
 			throw new Error( `the record is ${ JSON.stringify( latest ) }` );
 		}
 	);
+	target.onPublished?.();
 	const postId = Number( record.post_id );
 
 	// The post in WordPress, as WordPress itself reports it.
