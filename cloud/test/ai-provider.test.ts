@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import {
+	outboundAllow,
 	startFakeOpenAI,
 	TINY_PNG_BASE64,
 	type FakeOpenAI,
@@ -11,11 +12,16 @@ import {
 	AiProviderError,
 	type ProviderSettings,
 } from '../src/ai/provider';
+import { defineAnswer } from '../src/ai/structured/answer';
+import { parseAllowList } from '../src/net/address-policy';
+import { OutboundClient } from '../src/net/outbound';
 
 /** The provider's retry loop against the fake server, through the real `openai` client. */
 describe( 'the AI provider', () => {
 	let openai: FakeOpenAI;
+	let outbound: OutboundClient;
 	const settings = (): ProviderSettings => ( {
+		outbound,
 		apiKey: 'sk-test',
 		baseUrl: openai.url,
 		model: 'gpt-4o-mini',
@@ -28,9 +34,14 @@ describe( 'the AI provider', () => {
 
 	beforeAll( async () => {
 		openai = await startFakeOpenAI();
+		// The fake server is on loopback: allowed exactly, as the test cloud does.
+		outbound = new OutboundClient( {
+			allow: parseAllowList( outboundAllow( openai.url ) ),
+		} );
 	} );
 	beforeEach( () => openai.reset() );
 	afterAll( async () => {
+		await outbound?.close();
 		await openai?.close();
 	} );
 
@@ -96,19 +107,55 @@ describe( 'the AI provider', () => {
 		expect( Date.now() - started ).toBeLessThan( 1_000 );
 	} );
 
-	it( 'validates structured answers with zod', async () => {
+	const person = defineAnswer( {
+		name: 'person',
+		schema: z.object( { name: z.string(), age: z.number() } ),
+		missing: 'named nobody',
+	} );
+
+	it( 'validates structured answers with zod, asked for with a strict json_schema', async () => {
 		openai.script( 'chat', { content: { name: 'Ada', age: 36 } } );
 		const result = await new AiProvider( settings() ).structured(
-			z.object( { name: z.string(), age: z.number() } ),
+			person,
 			hello
 		);
 		expect( result ).toMatchObject( {
 			value: { name: 'Ada', age: 36 },
 			repaired: false,
+			mode: 'json_schema',
 		} );
-		expect( openai.requests[ 0 ]!.body.messages[ 0 ].content ).toContain(
-			'JSON Schema'
+		expect( openai.requests[ 0 ]!.body.response_format ).toEqual( {
+			type: 'json_schema',
+			json_schema: {
+				name: 'person',
+				strict: true,
+				schema: {
+					type: 'object',
+					properties: {
+						name: { type: 'string' },
+						age: { type: 'number' },
+					},
+					required: [ 'name', 'age' ],
+					additionalProperties: false,
+				},
+			},
+		} );
+	} );
+
+	it( 'puts the schema in the prompt in JSON mode', async () => {
+		openai.script( 'chat', { content: { name: 'Ada', age: 36 } } );
+		const result = await new AiProvider( settings() ).structured(
+			person,
+			hello,
+			{ mode: 'json_mode' }
 		);
+		expect( result ).toMatchObject( {
+			value: { name: 'Ada', age: 36 },
+			mode: 'json_mode',
+		} );
+		const body = openai.requests[ 0 ]!.body;
+		expect( body.response_format ).toEqual( { type: 'json_object' } );
+		expect( body.messages[ 0 ].content ).toContain( 'JSON Schema' );
 	} );
 
 	it( 'serves embeddings and a real PNG to the real client', async () => {

@@ -1,5 +1,9 @@
 import request from 'supertest';
-import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import {
+	outboundAllow,
+	startFakeOpenAI,
+	type FakeOpenAI,
+} from '@igny8/test-harness';
 import { OPENAI_API_URL } from '../src/modules/system/ai-settings';
 import {
 	addContent,
@@ -69,6 +73,8 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 				OPENAI_API_KEY: 'sk-server',
 				OPENAI_BASE_URL: openai.url,
 				AI_MODEL: 'gpt-4o-mini',
+				// The operator offers a second model on its key (security-models.test.ts: the policy itself).
+				IGNY8_AI_ALLOWED_MODELS: 'gpt-4.1-mini',
 			}
 		);
 		alpha = await tenantWithCluster( cloud, 'Settings Alpha' );
@@ -93,12 +99,26 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 			base_url: null,
 			has_api_key: false,
 			api_key_last4: null,
+			structured_output: 'auto',
+			structured_output_detected: [],
 			effective: {
 				text_model: 'gpt-4o-mini',
 				image_model: cloud.context.config.images.model,
 				image_provider: cloud.context.config.images.provider,
 				temperature: null,
-				max_tokens: null,
+				// On the server's key every answer is capped (IGNY8_AI_MAX_TOKENS, default 8,000).
+				max_tokens: 8_000,
+				structured_output: 'json_schema',
+			},
+			limits: {
+				enforced: true,
+				text_models: [ 'gpt-4o-mini', 'gpt-4.1-mini' ],
+				image_models: [
+					cloud.context.config.images.model,
+					cloud.context.config.images.runwareModel,
+				],
+				max_tokens: 8_000,
+				note: expect.stringContaining( 'own API key' ),
 			},
 			configured: true,
 			updated_at: null,
@@ -132,7 +152,8 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 		} );
 		expect( sentB!.body.model ).toBe( 'gpt-4o-mini' );
 		expect( sentB!.body ).not.toHaveProperty( 'temperature' );
-		expect( sentB!.body ).not.toHaveProperty( 'max_completion_tokens' );
+		// The server's key always bounds the answer: its cap when the account set none.
+		expect( sentB!.body.max_completion_tokens ).toBe( 8_000 );
 
 		// null goes back to the server default.
 		const reset = await request( cloud.app )
@@ -239,8 +260,12 @@ describe( 'an account key on a server without one (bee queue)', () => {
 	beforeAll( async () => {
 		openai = await startFakeOpenAI();
 		openai.fallback( 'chat', { content: IDEAS } );
-		// No OPENAI_API_KEY: AI is off unless an account brings its own key.
-		cloud = await startTestCloud( { db: 'postgres', queue: 'bee' } );
+		// No OPENAI_API_KEY: AI is off unless an account brings its own key,
+		// here with the fake server as its base URL (allowed on this loopback port only).
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'bee' },
+			{ IGNY8_OUTBOUND_ALLOW: outboundAllow( openai.url ) }
+		);
 		alpha = await tenantWithCluster( cloud, 'Own Key Alpha' );
 		bravo = await tenantWithCluster( cloud, 'Own Key Bravo' );
 	} );

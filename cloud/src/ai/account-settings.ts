@@ -17,7 +17,10 @@ export interface AiSettingsSource {
 	forAccount( accountId: number ): Promise< AccountAi >;
 }
 
-/** The server's defaults (environment), as a run sees them. */
+/**
+ * The server's defaults (environment), as a run sees them: on the server's
+ * key every answer is capped (IGNY8_AI_MAX_TOKENS), so its price is bounded.
+ */
 export function serverRunSettings( config: Config ): RunSettings {
 	return {
 		textModel: config.ai.model,
@@ -27,7 +30,8 @@ export function serverRunSettings( config: Config ): RunSettings {
 				: config.images.model,
 		imageProvider: config.images.provider,
 		temperature: null,
-		maxTokens: null,
+		maxTokens: config.ai.maxTokens,
+		structuredOutput: 'auto',
 	};
 }
 

@@ -4,8 +4,12 @@ import OpenAI, {
 	APIError,
 	APIUserAbortError,
 } from 'openai';
-import { z } from 'zod';
 import type { Config } from '../config';
+import {
+	OUTBOUND_LIMITS,
+	outboundErrorOf,
+	type OutboundClient,
+} from '../net/outbound';
 import { AI_DEFAULTS, imageCostOf } from './defaults';
 import {
 	imageMimeOf,
@@ -13,6 +17,14 @@ import {
 	type ImageGenerator,
 	type ImageOptions,
 } from './image-providers/types';
+import {
+	instructionOf,
+	readAnswer,
+	responseFormatOf,
+	type StructuredAnswer,
+	type StructuredMode,
+} from './structured/answer';
+import { jsonSchemaRefusal } from './structured/refusal';
 
 /**
  * The one door to the AI provider (any OpenAI-compatible API). The client's
@@ -41,6 +53,17 @@ export type CallOptions = {
 	signal?: AbortSignal;
 };
 
+export type StructuredOptions = CallOptions & {
+	/** How to ask; default json_schema (strict structured outputs). */
+	mode?: StructuredMode;
+	/**
+	 * When the provider refuses json_schema, ask again at once in JSON mode
+	 * (true: the account left the choice to us) or fail saying so (false:
+	 * the account chose json_schema).
+	 */
+	fallback?: boolean;
+};
+
 export type EmbeddingOptions = CallOptions & {
 	/** Shorter vectors where the model supports it (text-embedding-3-*). */
 	dimensions?: number;
@@ -57,7 +80,11 @@ export type ChatResult = TokenUsage & {
 	text: string;
 	model: string;
 	attempts: number;
+	/** Set when the model declined to answer (strict structured outputs say so here). */
+	refusal?: string;
 };
+
+type ResponseFormat = ReturnType< typeof responseFormatOf >;
 
 export type StructuredResult< T > = TokenUsage & {
 	value: T;
@@ -65,6 +92,10 @@ export type StructuredResult< T > = TokenUsage & {
 	/** Provider requests made, retries and the repair included. */
 	attempts: number;
 	repaired: boolean;
+	/** The way the provider answered. */
+	mode: StructuredMode;
+	/** The provider's refusal of json_schema, when it answered in JSON mode instead. */
+	refusal?: string;
 };
 
 export type ProviderSettings = {
@@ -78,23 +109,41 @@ export type ProviderSettings = {
 	maxRetryAfterMs: number;
 	/** Images API model unless a call names another. */
 	imageModel?: string;
+	/** Every request goes through it: an account's base URL is the account's choice. */
+	outbound: OutboundClient;
 };
 
 /** The provider failed for good (after retries, or not retryable). */
 export class AiProviderError extends Error {
 	constructor(
 		message: string,
-		readonly status?: number
+		readonly status?: number,
+		options?: ErrorOptions
 	) {
-		super( message );
+		super( message, options );
 		this.name = 'AiProviderError';
 	}
 }
 
-/** The answer never matched the expected shape, even after one repair. */
+/**
+ * The answer never matched the expected shape, even after one repair. The
+ * message is for people (what was missing); `detail` is what the validation
+ * said, for the logs. It carries what the calls cost, and how the provider
+ * answered, since they count even though nothing came of them.
+ */
 export class AiInvalidOutputError extends Error {
-	constructor( message: string ) {
-		super( message );
+	constructor(
+		missing: string,
+		readonly detail: string,
+		readonly spent: TokenUsage & {
+			model: string;
+			mode: StructuredMode;
+			refusal?: string;
+		}
+	) {
+		super(
+			`The model's answer ${ missing }, even after it was asked to correct it.`
+		);
 		this.name = 'AiInvalidOutputError';
 	}
 }
@@ -107,8 +156,15 @@ export class AiAbortedError extends Error {
 	}
 }
 
-export function providerSettings( config: Config ): ProviderSettings {
+/** Where the `openai` client goes when no base URL is set. */
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export function providerSettings(
+	config: Config,
+	outbound: OutboundClient
+): ProviderSettings {
 	return {
+		outbound,
 		apiKey: config.openaiApiKey,
 		baseUrl: config.openaiBaseUrl,
 		model: config.ai.model,
@@ -131,9 +187,17 @@ export class AiProvider implements ImageGenerator {
 		return Boolean( this.settings.apiKey );
 	}
 
+	/** The API's base URL: what a model's abilities are known by. */
+	get endpoint(): string {
+		return ( this.settings.baseUrl ?? OPENAI_BASE_URL ).replace(
+			/\/+$/,
+			''
+		);
+	}
+
 	async chat(
 		messages: ChatMessage[],
-		options: CallOptions & { json?: boolean } = {}
+		options: CallOptions & { responseFormat?: ResponseFormat } = {}
 	): Promise< ChatResult > {
 		const model = options.model ?? this.settings.model;
 		const client = this.client( options );
@@ -148,8 +212,8 @@ export class AiProvider implements ImageGenerator {
 					...( options.maxTokens !== undefined
 						? { max_completion_tokens: options.maxTokens }
 						: {} ),
-					...( options.json
-						? { response_format: { type: 'json_object' as const } }
+					...( options.responseFormat
+						? { response_format: options.responseFormat }
 						: {} ),
 				},
 				{
@@ -166,54 +230,107 @@ export class AiProvider implements ImageGenerator {
 			tokensIn: result.usage?.prompt_tokens ?? 0,
 			tokensOut: result.usage?.completion_tokens ?? 0,
 			attempts,
+			...( choice?.message?.refusal
+				? { refusal: choice.message.refusal }
+				: {} ),
 		};
 	}
 
 	/**
-	 * Asks for a JSON object and validates it. An answer that is not JSON or
-	 * does not match is sent back once with the problem stated; a second bad
-	 * answer fails with a message naming what was wrong.
+	 * Asks for `answer` — with a strict json_schema response format, or in
+	 * JSON mode with the schema in the prompt — and validates it with its zod
+	 * schema. A provider refusing json_schema is asked again at once in JSON
+	 * mode when `fallback` allows (that request is not a failed attempt). An
+	 * answer that is not JSON or does not match is sent back once, in the
+	 * same mode, with the problem stated; a second bad one fails with
+	 * AiInvalidOutputError.
 	 */
 	async structured< T >(
-		schema: z.ZodType< T >,
+		answer: StructuredAnswer< T >,
 		messages: ChatMessage[],
-		options: CallOptions = {}
+		options: StructuredOptions = {}
 	): Promise< StructuredResult< T > > {
-		const conversation: ChatMessage[] = [
-			{
-				role: 'system',
-				content: `Answer with one JSON object and nothing else. It must match this JSON Schema:\n${ JSON.stringify( z.toJSONSchema( schema, { io: 'input' } ) ) }`,
-			},
-			...messages,
-		];
-		const usage = { tokensIn: 0, tokensOut: 0, attempts: 0 };
+		const {
+			mode: asked = 'json_schema',
+			fallback = true,
+			...call
+		} = options;
+		let mode = asked;
+		let refusal: string | undefined;
+		const spent = { tokensIn: 0, tokensOut: 0, attempts: 0 };
+		const ask = async ( conversation: ChatMessage[] ) => {
+			const once = () =>
+				this.chat(
+					[
+						{
+							role: 'system',
+							content: instructionOf( answer, mode ),
+						},
+						...conversation,
+					],
+					{
+						...call,
+						responseFormat: responseFormatOf( answer, mode ),
+					}
+				);
+			try {
+				return await once();
+			} catch ( error ) {
+				const refused =
+					mode === 'json_schema' && error instanceof AiProviderError
+						? jsonSchemaRefusal( error.cause )
+						: null;
+				if ( ! refused ) {
+					throw error;
+				}
+				if ( ! fallback ) {
+					throw new AiProviderError(
+						`The AI provider does not take structured output (json_schema) for this model: ${ refused.replace( /[.\s]*$/, '.' ) } Set "Structured output" to automatic or JSON mode in System → AI settings.`,
+						( error as AiProviderError ).status
+					);
+				}
+				spent.attempts += 1;
+				mode = 'json_mode';
+				refusal = refused;
+				return once();
+			}
+		};
+		const conversation = [ ...messages ];
 		for ( let round = 1; ; round++ ) {
-			const answer = await this.chat( conversation, {
-				...options,
-				json: true,
-			} );
-			usage.tokensIn += answer.tokensIn;
-			usage.tokensOut += answer.tokensOut;
-			usage.attempts += answer.attempts;
-			const problem = checkJson( schema, answer.text );
-			if ( problem.ok ) {
+			const reply = await ask( conversation );
+			spent.tokensIn += reply.tokensIn;
+			spent.tokensOut += reply.tokensOut;
+			spent.attempts += reply.attempts;
+			const read = reply.refusal
+				? {
+						ok: false as const,
+						problem: `the model declined (${ reply.refusal })`,
+					}
+				: readAnswer( answer, reply.text );
+			if ( read.ok ) {
 				return {
-					value: problem.value,
-					model: answer.model,
-					...usage,
+					value: read.value,
+					model: reply.model,
+					...spent,
 					repaired: round > 1,
+					mode,
+					...( refusal ? { refusal } : {} ),
 				};
 			}
 			if ( round >= 2 ) {
-				throw new AiInvalidOutputError(
-					`The AI answer did not match the expected format, even after one correction: ${ problem.error }`
-				);
+				throw new AiInvalidOutputError( answer.missing, read.problem, {
+					model: reply.model,
+					tokensIn: spent.tokensIn,
+					tokensOut: spent.tokensOut,
+					mode,
+					...( refusal ? { refusal } : {} ),
+				} );
 			}
 			conversation.push(
-				{ role: 'assistant', content: answer.text },
+				{ role: 'assistant', content: reply.text },
 				{
 					role: 'user',
-					content: `That answer is invalid: ${ problem.error }. Reply again with only the corrected JSON object.`,
+					content: `That answer is invalid: ${ read.problem }. Reply again with only the corrected JSON object.`,
 				}
 			);
 		}
@@ -250,7 +367,12 @@ export class AiProvider implements ImageGenerator {
 		if ( item?.b64_json ) {
 			bytes = Buffer.from( item.b64_json, 'base64' );
 		} else if ( item?.url ) {
-			bytes = await downloadImage( item.url, timeout, options.signal );
+			bytes = await downloadImage(
+				this.settings.outbound,
+				item.url,
+				timeout,
+				options.signal
+			);
 		} else {
 			throw new AiProviderError(
 				'The image provider answered without an image.'
@@ -327,7 +449,15 @@ export class AiProvider implements ImageGenerator {
 		const key = `${ baseURL ?? '' }\n${ apiKey }`;
 		let client = this.clients.get( key );
 		if ( ! client ) {
-			client = new OpenAI( { apiKey, baseURL, maxRetries: 0 } );
+			client = new OpenAI( {
+				apiKey,
+				baseURL,
+				maxRetries: 0,
+				fetch: this.settings.outbound.fetchWith( {
+					...OUTBOUND_LIMITS.ai,
+					timeoutMs: this.settings.requestTimeoutMs,
+				} ),
+			} );
 			this.clients.set( key, client );
 		}
 		return client;
@@ -355,7 +485,8 @@ export class AiProvider implements ImageGenerator {
 				if ( ! verdict.retryable || attempt >= maxAttempts ) {
 					throw new AiProviderError(
 						`${ verdict.message }${ attempt > 1 ? ` (after ${ attempt } attempts)` : '' }`,
-						verdict.status
+						verdict.status,
+						{ cause: error }
 					);
 				}
 				const backoff =
@@ -383,6 +514,15 @@ type Verdict = {
 };
 
 function classify( error: unknown ): Verdict {
+	const outbound = outboundErrorOf( error );
+	if ( outbound ) {
+		return {
+			retryable: outbound.transient,
+			message: outbound.answered
+				? `The AI provider's answer could not be used: ${ outbound.reason }`
+				: `The AI provider could not be reached: ${ outbound.reason }`,
+		};
+	}
 	if ( error instanceof APIConnectionTimeoutError ) {
 		return {
 			retryable: true,
@@ -431,67 +571,42 @@ function retryAfter( headers: Headers | undefined ): number | undefined {
 	return Number.isNaN( date ) ? undefined : Math.max( 0, date - Date.now() );
 }
 
-function checkJson< T >(
-	schema: z.ZodType< T >,
-	text: string
-): { ok: true; value: T } | { ok: false; error: string } {
-	const unfenced = text
-		.trim()
-		.replace( /^```(?:json)?\s*/i, '' )
-		.replace( /\s*```$/, '' );
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse( unfenced );
-	} catch ( error ) {
-		return {
-			ok: false,
-			error: `it is not valid JSON (${ ( error as Error ).message })`,
-		};
-	}
-	const result = schema.safeParse( parsed );
-	if ( result.success ) {
-		return { ok: true, value: result.data };
-	}
-	return {
-		ok: false,
-		error: result.error.issues
-			.slice( 0, 5 )
-			.map(
-				( issue ) =>
-					`${ issue.path.length ? issue.path.join( '.' ) : '(root)' }: ${ issue.message }`
-			)
-			.join( '; ' ),
-	};
-}
-
-/** Fetches an image a provider answered with as a link. */
+/**
+ * Fetches an image a provider answered with as a link, through the guarded
+ * client: the link comes from an endpoint an account may have chosen.
+ */
 export async function downloadImage(
+	outbound: OutboundClient,
 	url: string,
 	timeoutMs: number,
 	signal?: AbortSignal
 ): Promise< Buffer > {
-	const signals = [ AbortSignal.timeout( timeoutMs ) ];
-	if ( signal ) {
-		signals.push( signal );
-	}
-	let response: Response;
 	try {
-		response = await fetch( url, { signal: AbortSignal.any( signals ) } );
+		const response = await outbound.fetch(
+			url,
+			{ signal },
+			{ ...OUTBOUND_LIMITS.image, timeoutMs }
+		);
+		if ( ! response.ok ) {
+			await response.body?.cancel();
+			throw new AiProviderError(
+				`The generated image could not be downloaded (HTTP ${ response.status }).`,
+				response.status
+			);
+		}
+		return Buffer.from( await response.arrayBuffer() );
 	} catch ( error ) {
 		if ( signal?.aborted ) {
 			throw new AiAbortedError( signal.reason );
 		}
-		throw new AiProviderError(
-			`The generated image could not be downloaded: ${ ( error as Error ).message }`
-		);
+		const outboundError = outboundErrorOf( error );
+		if ( outboundError ) {
+			throw new AiProviderError(
+				`The generated image could not be downloaded: ${ outboundError.reason }.`
+			);
+		}
+		throw error;
 	}
-	if ( ! response.ok ) {
-		throw new AiProviderError(
-			`The generated image could not be downloaded (HTTP ${ response.status }).`,
-			response.status
-		);
-	}
-	return Buffer.from( await response.arrayBuffer() );
 }
 
 /** Waits, unless the signal aborts first (then rejects with AiAbortedError). */

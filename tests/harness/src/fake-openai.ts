@@ -39,6 +39,10 @@ export type FakeAnswer =
 	| {
 			status: number;
 			message?: string;
+			/** The error object's other fields, as OpenAI sends them. */
+			type?: string;
+			param?: string | null;
+			code?: string | null;
 			retryAfter?: string;
 			retryAfterMs?: string;
 			latencyMs?: number;
@@ -49,6 +53,49 @@ export type FakeAnswer =
 export type FakeScriptEntry =
 	FakeAnswer | ( ( request: FakeRequest ) => FakeAnswer );
 
+type FakeRefusal = Extract< FakeAnswer, { status: number } >;
+
+/**
+ * How real OpenAI-compatible servers refuse a `json_schema` response format
+ * (verbatim, from their public issue trackers), for `refuseJsonSchema`.
+ */
+export const JSON_SCHEMA_REFUSALS = {
+	openai: {
+		status: 400,
+		message:
+			"Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. Learn more about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs",
+		type: 'invalid_request_error',
+		param: 'response_format',
+		code: null,
+	},
+	azure: {
+		status: 400,
+		message:
+			'response_format value as json_schema is enabled only for api versions 2024-08-01-preview and later',
+		type: '',
+		param: '',
+		code: 'BadRequest',
+	},
+	deepseek: {
+		status: 400,
+		message: 'This response_format type is unavailable now',
+		type: 'invalid_request_error',
+		param: null,
+		code: 'invalid_request_error',
+	},
+	deepseek422: {
+		status: 422,
+		message:
+			'Failed to deserialize the JSON body into the target type: response_format.type `json_schema` is unavailable now at line 1 column 12440',
+	},
+	groq: {
+		status: 400,
+		message:
+			"'response_format.type' : value is not one of the allowed values ['text','json_object']",
+		type: 'invalid_request_error',
+	},
+} satisfies Record< string, FakeRefusal >;
+
 export type FakeOpenAI = {
 	/** Base URL for the `openai` client, e.g. `http://127.0.0.1:1234/v1`. */
 	url: string;
@@ -58,7 +105,14 @@ export type FakeOpenAI = {
 	script( endpoint: FakeEndpoint, ...answers: FakeScriptEntry[] ): void;
 	/** The answer once an endpoint's script is used up. */
 	fallback( endpoint: FakeEndpoint, answer: FakeScriptEntry ): void;
-	/** Forgets scripts and the request log. */
+	/**
+	 * From now on (until reset) a chat request asking for a `json_schema`
+	 * response format is refused like a server without structured outputs
+	 * refuses it (default: OpenAI's 400), before any script is used; other
+	 * requests are answered as usual.
+	 */
+	refuseJsonSchema( refusal?: FakeRefusal ): void;
+	/** Forgets scripts, refusals and the request log. */
 	reset(): void;
 	/** Requests to one endpoint, oldest first. */
 	received( endpoint: FakeEndpoint ): FakeRequest[];
@@ -75,6 +129,7 @@ export async function startFakeOpenAI(): Promise< FakeOpenAI > {
 	const requests: FakeRequest[] = [];
 	const scripts = new Map< FakeEndpoint, FakeScriptEntry[] >();
 	const fallbacks = new Map< FakeEndpoint, FakeScriptEntry >();
+	let jsonSchemaRefusal: FakeRefusal | null = null;
 	const sockets = new Set< Socket >();
 	let counter = 0;
 
@@ -110,7 +165,13 @@ export async function startFakeOpenAI(): Promise< FakeOpenAI > {
 					logged.abandonedAt = Date.now();
 				}
 			} );
+			const refused =
+				endpoint === 'chat' &&
+				body?.response_format?.type === 'json_schema'
+					? jsonSchemaRefusal
+					: null;
 			const entry =
+				refused ??
 				scripts.get( endpoint )?.shift() ??
 				fallbacks.get( endpoint ) ??
 				{};
@@ -139,7 +200,13 @@ export async function startFakeOpenAI(): Promise< FakeOpenAI > {
 								message:
 									answer.message ??
 									`Fake failure ${ answer.status }`,
-								type: 'fake_error',
+								type: answer.type ?? 'fake_error',
+								...( answer.param !== undefined
+									? { param: answer.param }
+									: {} ),
+								...( answer.code !== undefined
+									? { code: answer.code }
+									: {} ),
 							},
 						},
 						headers
@@ -181,10 +248,14 @@ export async function startFakeOpenAI(): Promise< FakeOpenAI > {
 		fallback( endpoint, answer ) {
 			fallbacks.set( endpoint, answer );
 		},
+		refuseJsonSchema( refusal = JSON_SCHEMA_REFUSALS.openai ) {
+			jsonSchemaRefusal = refusal;
+		},
 		reset() {
 			requests.length = 0;
 			scripts.clear();
 			fallbacks.clear();
+			jsonSchemaRefusal = null;
 		},
 		received( endpoint ) {
 			return requests.filter( ( r ) => r.endpoint === endpoint );

@@ -4,7 +4,11 @@ import type { Transaction } from 'sequelize';
 import type { TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import { siteFilter, type Principal } from '../../modules/auth/principal';
+import {
+	confinedSiteId,
+	siteFilter,
+	type Principal,
+} from '../../modules/auth/principal';
 import { profilesForRun } from '../../modules/system/profiles';
 import {
 	deriveContent,
@@ -12,7 +16,8 @@ import {
 	sanitizeContentHtml,
 } from '../../modules/writer/html';
 import { definePrompt } from '../prompts';
-import type { AiFunction, Metered, RunScope } from '../types';
+import { defineAnswer } from '../structured/answer';
+import type { AiFunction, RunScope, Workload } from '../types';
 
 /**
  * generate_content: writing tasks → one article each. One structured request
@@ -68,6 +73,12 @@ export const contentAnswerSchema = z.object( {
 		.default( [] ),
 } );
 type Answer = z.infer< typeof contentAnswerSchema >;
+
+export const contentAnswer = defineAnswer( {
+	name: 'article',
+	schema: contentAnswerSchema,
+	missing: 'did not contain the article',
+} );
 
 export const contentPromptDefinition = definePrompt( {
 	key: 'generate_content',
@@ -128,9 +139,10 @@ type Result = { task_id: number; answer: Answer }[];
 
 const DEFAULT_WORD_COUNT = 1500;
 
-/** The most the run does: one article per task named. Exported so pricing can be swapped. */
-export function estimateContent( input: GenerateContentInput ): Metered {
-	return { items: new Set( input.task_ids ).size };
+/** The most the run does: one article (one request) per task named. Exported so pricing can be swapped. */
+export function estimateContent( input: GenerateContentInput ): Workload {
+	const tasks = new Set( input.task_ids ).size;
+	return { items: tasks, requests: tasks };
 }
 
 export function contentPromptValues(
@@ -246,10 +258,16 @@ export const generateContent: AiFunction<
 			refusePublished
 		);
 		// A profile or strategy of another account is a 400 here, before any charge.
-		await profilesForRun( models, principal.account.id, {
-			author_profile_id: input.author_profile_id,
-			strategy_id: input.strategy_id,
-		} );
+		// A site's session may not borrow another site's strategy either.
+		await profilesForRun(
+			models,
+			principal.account.id,
+			{
+				author_profile_id: input.author_profile_id,
+				strategy_id: input.strategy_id,
+			},
+			confinedSiteId( principal )
+		);
 		return scope;
 	},
 
@@ -336,7 +354,7 @@ export const generateContent: AiFunction<
 				`Writing "${ brief.task.title }" (${ index + 1 } of ${ briefs.length })`
 			);
 			const answer = await ai.structured(
-				contentAnswerSchema,
+				contentAnswer,
 				prompt(
 					contentPromptDefinition,
 					contentPromptValues( brief, voice )

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ClusterRow } from '../../db/content-models';
 import { ValidationError } from '../../http/errors';
 import { definePrompt } from '../prompts';
+import { defineAnswer } from '../structured/answer';
 import type { AiFunction } from '../types';
 import { siteFilter } from '../../modules/auth/principal';
 
@@ -45,6 +46,12 @@ export const ideasAnswerSchema = z.object( {
 		.min( 1, 'give at least one idea' ),
 } );
 type Answer = z.infer< typeof ideasAnswerSchema >;
+
+export const ideasAnswer = defineAnswer( {
+	name: 'content_ideas',
+	schema: ideasAnswerSchema,
+	missing: 'had no usable ideas',
+} );
 
 type ClusterBrief = {
 	cluster: ClusterRow;
@@ -141,6 +148,8 @@ export const generateIdeas: AiFunction<
 
 	estimate: ( input ) => ( {
 		items: new Set( input.cluster_ids ).size * input.ideas_per_cluster,
+		// One request per cluster.
+		requests: new Set( input.cluster_ids ).size,
 	} ),
 
 	async prepare( input, run, { db, models } ) {
@@ -195,7 +204,7 @@ export const generateIdeas: AiFunction<
 				`Ideas for "${ brief.cluster.name }" (${ index + 1 } of ${ briefs.length })`
 			);
 			const answer = await ai.structured(
-				ideasAnswerSchema,
+				ideasAnswer,
 				prompt(
 					ideasPromptDefinition,
 					ideasPromptValues( brief, input.ideas_per_cluster )

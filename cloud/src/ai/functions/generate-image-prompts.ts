@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ContentRow } from '../../db/content-models';
 import { ValidationError } from '../../http/errors';
 import { definePrompt } from '../prompts';
-import type { AiFunction, Metered } from '../types';
+import { defineAnswer } from '../structured/answer';
+import type { AiFunction, Workload } from '../types';
 import { validateTasks } from './generate-content';
 
 /**
@@ -36,6 +37,12 @@ export const imagePromptsAnswerSchema = z.object( {
 	in_article: z.array( promptItem ).max( MAX_IN_ARTICLE ).default( [] ),
 } );
 type Answer = z.infer< typeof imagePromptsAnswerSchema >;
+
+export const imagePromptsAnswer = defineAnswer( {
+	name: 'image_prompts',
+	schema: imagePromptsAnswerSchema,
+	missing: 'had no usable image prompts',
+} );
 
 export const imagePromptsDefinition = definePrompt( {
 	key: 'generate_image_prompts',
@@ -70,12 +77,14 @@ const TEXT_CHARS = 4000;
 type Prepared = ContentRow[];
 type Result = { content: ContentRow; answer: Answer }[];
 
-/** The most the run makes: one featured + N in-article prompts per task. */
+/** The most the run makes: one featured + N in-article prompts per task, in one request per task. */
 export function estimateImagePrompts(
 	input: GenerateImagePromptsInput
-): Metered {
+): Workload {
+	const tasks = new Set( input.task_ids ).size;
 	return {
-		items: new Set( input.task_ids ).size * ( 1 + input.in_article_images ),
+		items: tasks * ( 1 + input.in_article_images ),
+		requests: tasks,
 	};
 }
 
@@ -164,7 +173,7 @@ export const generateImagePrompts: AiFunction<
 				`Image ideas for "${ content.title }" (${ index + 1 } of ${ contents.length })`
 			);
 			const answer = await ai.structured(
-				imagePromptsAnswerSchema,
+				imagePromptsAnswer,
 				prompt(
 					imagePromptsDefinition,
 					imagePromptValues( content, input.in_article_images )

@@ -72,6 +72,8 @@ export interface AiSettingsRow extends Model<
 	api_key_encrypted: string | null;
 	api_key_last4: string | null;
 	base_url: string | null;
+	/** null: automatic (migration 0011). */
+	structured_output: 'json_schema' | 'json_mode' | null;
 	updated_by: number | null;
 	created_at: Ts;
 	updated_at: Ts;
@@ -149,6 +151,10 @@ export function defineSystemModels( sequelize: Sequelize ): SystemModels {
 			api_key_encrypted: { type: DataTypes.TEXT, allowNull: true },
 			api_key_last4: { type: DataTypes.STRING( 4 ), allowNull: true },
 			base_url: { type: DataTypes.STRING( 2000 ), allowNull: true },
+			structured_output: {
+				type: DataTypes.STRING( 16 ),
+				allowNull: true,
+			},
 			updated_by: bigint( true ),
 			...timestamps(),
 		},
