@@ -1,15 +1,30 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { benchOwner, report, runBench, startBenchCloud } from './support';
+import { QueryTypes } from 'sequelize';
+import {
+	benchOwner,
+	listen,
+	report,
+	runBench,
+	startBenchCloud,
+} from './support';
 
 /**
  * A 100,000-row keyword CSV end to end — multipart upload over HTTP, stored,
- * queued on bee-queue, parsed, validated, de-duplicated and committed —
- * against a raw `COPY` of the same rows into the same `keywords` table (a
- * fresh sector) through psql, in the same run. Each side runs BENCH_ROUNDS
- * times (default 3), alternating which goes first, into fresh sectors; the
- * medians are reported, because single COPY timings here vary by ±30 %.
+ * admitted against the plan's keyword quota, queued on bee-queue, parsed
+ * (csv-parse), validated, de-duplicated and committed — against a raw `COPY`
+ * of the same rows through psql into a fresh table shaped like `keywords`
+ * (`LIKE keywords INCLUDING ALL`: its columns, indexes and unique key), in
+ * the same run. Each side runs BENCH_ROUNDS times (default 3), alternating
+ * which goes first; the medians are reported, because single COPY timings
+ * here vary by ±30 %. Imported rows are deleted after each round, so every
+ * round starts from the same table (and stays within the agency quota).
+ *
+ * Then a 50 MB file that is one line: the time until the import refuses it,
+ * against the same upload to a server that only drains it (the transfer
+ * itself, measured in the same run).
  */
 const ROWS = Number( process.env.BENCH_IMPORT_ROWS ?? 100_000 );
 const ROUNDS = Number( process.env.BENCH_ROUNDS ?? 3 );
@@ -53,9 +68,13 @@ runBench( async () => {
 		const csvFile = path.join( dataDir, 'bench.csv' );
 		fs.writeFileSync( csvFile, csv.join( '\n' ) + '\n' );
 
-		/** psql's client-side COPY of the same rows (a process start included, as an upload's request is). */
+		/** psql's client-side COPY of the same rows into a fresh table shaped like keywords (a process start included, as an upload's request is). */
 		const copyRound = async ( round: number ) => {
 			const sectorId = await newSector( `Copied ${ round }` );
+			const table = `keywords_copy_${ round }`;
+			await context.db.sequelize.query(
+				`CREATE TABLE ${ table } (LIKE keywords INCLUDING ALL)`
+			);
 			const tsv: string[] = [];
 			for ( let i = 0; i < ROWS; i++ ) {
 				const keyword = `bench keyword ${ i }`;
@@ -82,17 +101,20 @@ runBench( async () => {
 				'-v',
 				'ON_ERROR_STOP=1',
 				'-c',
-				`\\copy keywords (account_id, site_id, sector_id, keyword, normalized, search_volume, difficulty, intent, cpc, source) FROM '${ tsvFile }'`,
+				`\\copy ${ table } (account_id, site_id, sector_id, keyword, normalized, search_volume, difficulty, intent, cpc, source) FROM '${ tsvFile }'`,
 			] );
 			const elapsed = seconds( started );
-			const copied = await models.Keyword.count( {
-				where: { sector_id: sectorId },
+			const [ copied ] = await context.db.sequelize.query< {
+				n: number;
+			} >( `SELECT COUNT(*)::int AS n FROM ${ table }`, {
+				type: QueryTypes.SELECT,
 			} );
-			if ( copied !== ROWS ) {
+			if ( copied?.n !== ROWS ) {
 				throw new Error(
-					`COPY stored ${ copied } rows, not ${ ROWS }`
+					`COPY stored ${ copied?.n } rows, not ${ ROWS }`
 				);
 			}
+			await context.db.sequelize.query( `DROP TABLE ${ table }` );
 			return elapsed;
 		};
 
@@ -145,6 +167,8 @@ runBench( async () => {
 					`import stored ${ stored } rows, not ${ ROWS }`
 				);
 			}
+			await models.Keyword.destroy( { where: { sector_id: sectorId } } );
+			await context.db.sequelize.query( 'VACUUM ANALYZE keywords' );
 			return elapsed;
 		};
 
@@ -163,8 +187,66 @@ runBench( async () => {
 			name: 'cloud.keyword_import_100k.seconds',
 			value: Number( median( imports ).toFixed( 3 ) ),
 			unit: 's',
-			baseline: `raw COPY of the same ${ ROWS } rows into keywords (psql \\copy, fresh sector); medians of ${ ROUNDS } rounds`,
+			baseline: `raw COPY of the same ${ ROWS } rows into a fresh CREATE TABLE … (LIKE keywords INCLUDING ALL) (psql \\copy); medians of ${ ROUNDS } rounds`,
 			baseline_value: Number( median( copies ).toFixed( 3 ) ),
+		} );
+
+		// One 50 MB line: refused as soon as its first 32 KB are read.
+		const line = Buffer.alloc( 50 * 1024 * 1024, 'a' );
+		const multipart = ( sectorId: number ) => {
+			const form = new FormData();
+			form.append( 'sector_id', String( sectorId ) );
+			form.append(
+				'file',
+				new Blob( [ line ], { type: 'text/csv' } ),
+				'one-line.csv'
+			);
+			return form;
+		};
+		const drain = http.createServer( ( req, res ) => {
+			req.resume();
+			req.on( 'end', () => res.end( 'drained' ) );
+		} );
+		const drainUrl = await listen( drain );
+		const refusals: number[] = [];
+		const transfers: number[] = [];
+		try {
+			for ( let round = 0; round < ROUNDS; round++ ) {
+				const sectorId = await newSector( `Long line ${ round }` );
+				let started = process.hrtime.bigint();
+				const refused = await fetch(
+					`${ url }/api/v1/planner/keywords/import/`,
+					{
+						method: 'POST',
+						headers: owner.auth,
+						body: multipart( sectorId ),
+					}
+				);
+				await refused.text();
+				refusals.push( seconds( started ) );
+				if ( refused.status !== 400 ) {
+					throw new Error(
+						`a 50 MB line was answered ${ refused.status }, not 400`
+					);
+				}
+				started = process.hrtime.bigint();
+				const drained = await fetch( drainUrl, {
+					method: 'POST',
+					body: multipart( sectorId ),
+				} );
+				await drained.text();
+				transfers.push( seconds( started ) );
+			}
+		} finally {
+			drain.close();
+		}
+		report( {
+			name: 'cloud.keyword_import_50mb_line_refused.seconds',
+			value: Number( median( refusals ).toFixed( 3 ) ),
+			unit: 's',
+			baseline:
+				'the same 50 MB multipart upload to a server that only drains it',
+			baseline_value: Number( median( transfers ).toFixed( 3 ) ),
 		} );
 	} finally {
 		await cloud.stop();

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { Op } from 'sequelize';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import { AI_DEFAULTS, tokenWeight } from '../src/ai/defaults';
+import { creditsFor } from '../src/modules/billing/prices';
 import { finished, readEvents } from './ai-support';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import {
@@ -156,12 +158,51 @@ describe( 'auto_cluster on PostgreSQL with the bee queue', () => {
 		await openai?.close();
 	} );
 
-	it( 'clusters a sector lexically: clusters and memberships saved, quality above the bar', async () => {
+	it( 'clusters a sector lexically: clusters and memberships saved, quality above the bar, free of charge', async () => {
 		const { sectorId, ids } = await sectorWith(
 			cloud,
 			tenant,
 			'Lexical',
 			FIXTURE
+		);
+		const estimate = ( method: string ) =>
+			request( cloud.app )
+				.post( '/api/v1/billing/estimate/' )
+				.set( bearer( tenant.owner ) )
+				.send( {
+					function: 'auto_cluster',
+					input: { sector_id: sectorId, method },
+				} )
+				.expect( 200 );
+		expect( ( await estimate( 'lexical' ) ).body.data ).toMatchObject( {
+			credits: 0,
+			sufficient: true,
+		} );
+		// The methods that call the model stay priced: 320 keywords at 0.08 credit per item
+		// (half an item each by embeddings), and 0.1 per 1k tokens for their requests, each
+		// reserved at 3.2 (2 × 4,000 prompt + 3 × 8,000 answer tokens): embeddings names at
+		// most 160 clusters in 7 requests (and embeds 320 keywords: a few hundred light
+		// tokens), llm sorts them in 3.
+		expect( ( await estimate( 'embeddings' ) ).body.data.credits ).toBe(
+			Math.ceil(
+				160 * 0.08 +
+					7 * 3.2 +
+					( ( 320 *
+						AI_DEFAULTS.embeddingTokensPerText *
+						tokenWeight( AI_DEFAULTS.embeddingModel ) ) /
+						1000 ) *
+						0.1
+			)
+		);
+		expect( ( await estimate( 'llm' ) ).body.data.credits ).toBe(
+			Math.ceil( 320 * 0.08 + 3 * 3.2 )
+		);
+		const { CreditTransaction } = cloud.context.models;
+		const ledgerBefore = await CreditTransaction.count( {
+			where: { account_id: tenant.accountId },
+		} );
+		const balanceBefore = await cloud.context.services.credits.balance(
+			tenant.accountId
 		);
 		const started = await request( cloud.app )
 			.post( '/api/v1/planner/keywords/auto_cluster/' )
@@ -175,8 +216,19 @@ describe( 'auto_cluster on PostgreSQL with the bee queue', () => {
 			sector_id: sectorId,
 			output_summary: { method: 'lexical' },
 		} );
-		// 320 keywords at 0.1 item each, 0.1 credit per item: ceil(3.2).
-		expect( run.credits_charged ).toBe( 4 );
+		// No model, no price: nothing reserved or charged, not a line in the ledger.
+		expect( run ).toMatchObject( {
+			credits_reserved: 0,
+			credits_charged: 0,
+		} );
+		expect(
+			await CreditTransaction.count( {
+				where: { account_id: tenant.accountId },
+			} )
+		).toBe( ledgerBefore );
+		expect(
+			await cloud.context.services.credits.balance( tenant.accountId )
+		).toBe( balanceBefore );
 		expect( openai.requests ).toHaveLength( 0 );
 		const of = await checkEveryKeywordOnce( cloud, run, ids );
 		expect( ariOf( of, ids ) ).toBeGreaterThanOrEqual( ARI_THRESHOLD );
@@ -208,6 +260,62 @@ describe( 'auto_cluster on PostgreSQL with the bee queue', () => {
 		expect( again.body.errors.sector_id[ 0 ] ).toMatch(
 			/has no keywords outside a cluster/
 		);
+	} );
+
+	it( 'names a lexical cluster after its most searched central keyword, not after a junk row', async () => {
+		const sector = await cloud.context.models.Sector.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			name: 'Named',
+			industry_sector_id: null,
+		} );
+		const sectorId = Number( sector.id );
+		await request( cloud.app )
+			.post( '/api/v1/planner/keywords/bulk_create/' )
+			.set( bearer( tenant.owner ) )
+			.send( {
+				sector_id: sectorId,
+				keywords: [
+					{ keyword: 'espresso machine', search_volume: 50 },
+					{ keyword: 'best espresso machine', search_volume: 9_000 },
+					{ keyword: 'espresso machine reviews', search_volume: 200 },
+					{ keyword: 'cheap espresso machine', search_volume: 120 },
+					{
+						keyword:
+							'espresso machine with grinder under 200 dollars',
+						search_volume: 20_000,
+					},
+				],
+			} )
+			.expect( 201 );
+		// A junk row from before the keyword rules refused them, the most searched of all.
+		await cloud.context.db.sequelize.query(
+			`INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, search_volume)
+			 VALUES (:account, :site, :sector, '☕☕☕', '☕☕☕', 1000000)`,
+			{
+				replacements: {
+					account: tenant.accountId,
+					site: tenant.siteId,
+					sector: sectorId,
+				},
+			}
+		);
+		const started = await request( cloud.app )
+			.post( '/api/v1/planner/keywords/auto_cluster/' )
+			.set( bearer( tenant.owner ) )
+			.send( { sector_id: sectorId, method: 'lexical' } )
+			.expect( 202 );
+		const run = await finished( cloud, tenant, started.body.data.run_id );
+		expect( run.status ).toBe( 'succeeded' );
+		expect(
+			run.output_summary.clusters.map(
+				( c: { name: string; keywords: number } ) => [
+					c.name,
+					c.keywords,
+				]
+			)
+		).toEqual( [ [ 'Best espresso machine', 5 ] ] );
+		expect( run.output_summary.unclustered_count ).toBe( 1 );
 	} );
 
 	it( 're-clusters named keywords: they leave their old cluster, others stay', async () => {
@@ -417,10 +525,19 @@ describe( 'auto_cluster on PostgreSQL with the bee queue', () => {
 		] );
 		expect( run.output_summary.clusters_created ).toBe( TOPICS.length );
 		expect( ariOf( of, ids ) ).toBeGreaterThanOrEqual( 0.99 );
-		// 320 keywords, a whole item each at 0.1 credit.
+		// 320 keywords, a whole item each at 0.08 credit, and 0.1 credit per 1k tokens
+		// (migration 0016): reserved for 3 requests at the 8,000 answer cap (2 × 4,000
+		// prompt + 3 × 8,000 answer tokens each = 3.2 credits), charged the tokens used.
+		const price = await cloud.context.services.prices.price(
+			tenant.accountId,
+			'auto_cluster'
+		);
 		expect( run ).toMatchObject( {
-			credits_reserved: 32,
-			credits_charged: 32,
+			credits_reserved: Math.ceil( 320 * 0.08 + 3 * 3.2 ),
+			credits_charged: creditsFor( price, {
+				items: 320,
+				tokens: run.tokens_in + run.tokens_out,
+			} ),
 		} );
 	} );
 
@@ -560,6 +677,35 @@ describe( 'auto_cluster on the inline queue with no AI key', () => {
 	} );
 	afterAll( async () => {
 		await cloud?.stop();
+	} );
+
+	it( 'clusters lexically with no credits at all', async () => {
+		const broke = await addTenant( cloud, 'Broke Co' );
+		expect(
+			await cloud.context.services.credits.balance( broke.accountId )
+		).toBe( 0 );
+		const { sectorId, ids } = await sectorWith(
+			cloud,
+			broke,
+			'Broke',
+			FIXTURE.slice( 0, 64 )
+		);
+		const started = await request( cloud.app )
+			.post( '/api/v1/planner/keywords/auto_cluster/' )
+			.set( bearer( broke.owner ) )
+			.send( { sector_id: sectorId, method: 'lexical' } )
+			.expect( 202 );
+		const run = await finished( cloud, broke, started.body.data.run_id );
+		expect( run ).toMatchObject( {
+			status: 'succeeded',
+			credits_charged: 0,
+		} );
+		await checkEveryKeywordOnce( cloud, run, ids );
+		expect(
+			await cloud.context.models.CreditTransaction.count( {
+				where: { account_id: broke.accountId },
+			} )
+		).toBe( 0 );
 	} );
 
 	it( 'defaults to lexical and clusters without a provider', async () => {

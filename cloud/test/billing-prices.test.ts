@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import { AI_DEFAULTS, tokenWeight } from '../src/ai/defaults';
 import { creditsFor, type Price } from '../src/modules/billing/prices';
 import { addContent, addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
@@ -11,6 +12,14 @@ import { startTestCloud, waitFor, type TestCloud } from './support';
  * anything), and the charge is the price of what it did — items and tokens —
  * capped by the reservation.
  */
+
+/**
+ * The tokens one text request is reserved for on the server's key: a prompt
+ * allowance and an answer of the cap (8,000 by default), twice (one repair,
+ * whose prompt carries the first answer). See ai/metering.ts.
+ */
+const requestTokens = ( cap = 8_000 ) =>
+	2 * AI_DEFAULTS.promptTokensPerRequest + 3 * cap;
 
 const price = ( over: Partial< Price > ): Price => ( {
 	function_name: 'generate_ideas',
@@ -64,18 +73,19 @@ describe( 'plan prices and the estimate endpoint', () => {
 
 	async function setPrice(
 		planSlug: string,
-		values: { per_item: number; per_1k: number; min: number }
+		values: { per_item: number; per_1k: number; min: number },
+		functionName = 'generate_ideas'
 	) {
 		const plan = await cloud.context.models.Plan.findOne( {
 			where: { slug: planSlug },
 		} );
 		await cloud.context.db.sequelize.query(
 			`INSERT INTO ai_function_prices (plan_id, function_name, credits_per_item, credits_per_1k_tokens, min_credits)
-			 VALUES (:planId, 'generate_ideas', :per_item, :per_1k, :min)
+			 VALUES (:planId, :functionName, :per_item, :per_1k, :min)
 			 ON CONFLICT (plan_id, function_name) WHERE plan_id IS NOT NULL DO UPDATE SET
 			   credits_per_item = EXCLUDED.credits_per_item, credits_per_1k_tokens = EXCLUDED.credits_per_1k_tokens,
 			   min_credits = EXCLUDED.min_credits`,
-			{ replacements: { planId: plan!.id, ...values } }
+			{ replacements: { planId: plan!.id, functionName, ...values } }
 		);
 	}
 
@@ -165,15 +175,21 @@ describe( 'plan prices and the estimate endpoint', () => {
 		} ).expect( 200 );
 		expect( a.body.data ).toEqual( {
 			function: 'generate_ideas',
-			credits: 8, // 3 × 2.5 = 7.5 → 8
+			credits: 8, // 3 × 2.5 = 7.5 → 8 (this plan prices no tokens)
 			balance: 20,
 			sufficient: true,
+			// One request (one cluster), each answer at most the server's cap.
+			tokens: requestTokens(),
+			max_tokens: 8_000,
 		} );
 		const s = await estimate( starter, {
 			...input,
 			cluster_ids: [ starterCluster ],
 		} ).expect( 200 );
-		expect( s.body.data.credits ).toBe( 3 ); // the default: 1 per idea
+		// The default: 0.8 per idea and 0.1 per 1k tokens reserved: 2.4 + 3.2 → 6.
+		expect( s.body.data.credits ).toBe(
+			Math.ceil( 3 * 0.8 + ( requestTokens() / 1000 ) * 0.1 )
+		);
 		const small = await estimate( agency, {
 			ideas_per_cluster: 1,
 			cluster_ids: [ agencyCluster ],
@@ -194,6 +210,59 @@ describe( 'plan prices and the estimate endpoint', () => {
 		).toBe( 0 );
 		expect( await cloud.context.models.AiTaskRun.count() ).toBe( 0 );
 		expect( openai.requests ).toHaveLength( 0 );
+	} );
+
+	it( 'prices lexical clustering at 0 on any plan, while embeddings and llm stay priced', async () => {
+		// A steep plan price with a minimum: lexical still costs nothing (it calls no model).
+		await setPrice(
+			'agency',
+			{ per_item: 5, per_1k: 1, min: 3 },
+			'auto_cluster'
+		);
+		const created = await request( cloud.app )
+			.post( '/api/v1/planner/keywords/bulk_create/' )
+			.set( bearer( agency.owner ) )
+			.send( {
+				sector_id: agency.sectorId,
+				keywords: [
+					{ keyword: 'priced keyword one' },
+					{ keyword: 'priced keyword two' },
+					{ keyword: 'priced keyword three' },
+				],
+			} )
+			.expect( 201 );
+		const keywordIds = created.body.data.created.map(
+			( k: { id: number } ) => k.id
+		);
+		const quote = async ( method: string ) =>
+			(
+				await request( cloud.app )
+					.post( '/api/v1/billing/estimate/' )
+					.set( bearer( agency.owner ) )
+					.send( {
+						function: 'auto_cluster',
+						input: { keyword_ids: keywordIds, method },
+					} )
+					.expect( 200 )
+			).body.data;
+		expect( await quote( 'lexical' ) ).toMatchObject( {
+			function: 'auto_cluster',
+			credits: 0,
+			sufficient: true,
+		} );
+		// Items: 3 keywords × 0.5 → 2 × 5 = 10 by embeddings, 3 × 5 = 15 by llm. Tokens at 1
+		// per 1k: one request each (one naming batch; one keyword batch), and by embeddings
+		// the 3 embedded keywords, at their model's (small) weight.
+		const embedded =
+			3 *
+			AI_DEFAULTS.embeddingTokensPerText *
+			tokenWeight( AI_DEFAULTS.embeddingModel );
+		expect( ( await quote( 'embeddings' ) ).credits ).toBe(
+			10 + Math.ceil( ( requestTokens() + embedded ) / 1000 )
+		);
+		expect( ( await quote( 'llm' ) ).credits ).toBe(
+			15 + requestTokens() / 1000
+		);
 	} );
 
 	it( 'refuses what the run would refuse: bad input, and clusters that are not yours', async () => {
@@ -229,27 +298,39 @@ describe( 'plan prices and the estimate endpoint', () => {
 		expect( await balanceOf( agency ) ).toBe( before - 5 );
 	} );
 
-	it( 'prices tokens too, and never charges above the reservation', async () => {
-		// 1 per idea + 1 per 1k tokens: the estimate (no tokens known) is 2 for 2 ideas.
+	it( 'prices tokens too: reserves for the most the answer cap allows, charges the tokens used', async () => {
+		// Answers of at most 1,000 tokens: one request reserves 2 × 4,000 + 3 × 1,000 = 11,000 tokens.
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( starter.owner ) )
+			.send( { max_tokens: 1_000 } )
+			.expect( 200 );
+		expect( requestTokens( 1_000 ) ).toBe( 11_000 );
+		// 1 per idea + 1 per 1k tokens: 2 ideas + 11 → 13 reserved.
 		await setPrice( 'starter', { per_item: 1, per_1k: 1, min: 0 } );
 		openai.fallback( 'chat', ideas( 1 ) );
 		const before = await balanceOf( starter );
 		const first = await run( starter, starterCluster, 2 );
-		// 1 idea + 2,000 tokens → 1 + 2 = 3, capped at the 2 reserved.
-		expect( first.run!.credits_reserved ).toBe( 2 );
-		expect( first.run!.credits_charged ).toBe( 2 );
+		// 1 idea + 2,000 tokens → 1 + 2 = 3: the tokens are charged, well within the reservation.
+		expect( first.run!.credits_reserved ).toBe( 13 );
+		expect( first.run!.credits_charged ).toBe( 3 );
 		expect( first.run!.tokens_in + first.run!.tokens_out ).toBe( 2_000 );
 		expect( first.ledger ).toEqual( [
-			[ 'reserve', -2 ],
-			[ 'settle', 0 ],
+			[ 'reserve', -13 ],
+			[ 'settle', 10 ],
 		] );
 
-		// 2 per idea + 0.5 per 1k: reserve 3 × 2 = 6; 1 idea and 2,000 tokens → 3.
+		// 2 per idea + 0.5 per 1k: reserve 3 × 2 + 5.5 → 12; 1 idea and 2,000 tokens → 3.
 		await setPrice( 'starter', { per_item: 2, per_1k: 0.5, min: 0 } );
 		const second = await run( starter, starterCluster, 3 );
-		expect( second.run!.credits_reserved ).toBe( 6 );
+		expect( second.run!.credits_reserved ).toBe( 12 );
 		expect( second.run!.credits_charged ).toBe( 3 );
-		expect( await balanceOf( starter ) ).toBe( before - 2 - 3 );
+		expect( await balanceOf( starter ) ).toBe( before - 3 - 3 );
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( starter.owner ) )
+			.send( { max_tokens: null } )
+			.expect( 200 );
 	} );
 
 	it( 'refuses a run the balance cannot cover (402) before any provider call, as the estimate said', async () => {

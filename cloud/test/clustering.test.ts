@@ -11,6 +11,7 @@ import {
 	tokenize,
 	analyze,
 } from '../src/ai/clustering/lexical';
+import { describeClusters } from '../src/ai/clustering/result';
 import {
 	applyBatchAnswer,
 	batchesOf,
@@ -258,6 +259,61 @@ describe( 'lexical clustering on the labeled fixture', () => {
 			clusters: [],
 			unclustered: [],
 		} );
+	} );
+
+	it( 'names a cluster after its most searched central keyword, never after junk', () => {
+		const keywords = [
+			{ keyword: 'espresso machine', volume: 50 },
+			{ keyword: 'best espresso machine', volume: 9_000 },
+			{ keyword: 'espresso machine reviews', volume: 200 },
+			{ keyword: 'cheap espresso machine', volume: 120 },
+			{ keyword: 'espresso machine for home', volume: 300 },
+			// Most searched of all, but mostly words of its own: not central.
+			{
+				keyword: 'espresso machine with grinder under 200 dollars',
+				volume: 20_000,
+			},
+			// Junk that predates the keyword rules.
+			{ keyword: '☕☕☕', volume: 1_000_000 },
+			{ keyword: '!!!', volume: 500_000 },
+		];
+		const texts = keywords.map( ( k ) => k.keyword );
+		const named = clusterLexical( texts, {
+			volumes: keywords.map( ( k ) => k.volume ),
+		} );
+		expect( named.clusters ).toHaveLength( 1 );
+		expect( named.clusters[ 0 ] ).toMatchObject( {
+			members: [ 0, 1, 2, 3, 4, 5 ],
+			representative: 1,
+			name: 'Best espresso machine',
+		} );
+		expect( named.unclustered ).toEqual( [ 6, 7 ] );
+		// Without volumes the word the group shares most names it.
+		expect( clusterLexical( texts ).clusters[ 0 ]!.name ).toBe(
+			'Espresso machine'
+		);
+	} );
+
+	it( 'never takes a cluster name without a letter or digit, whatever its volume', () => {
+		const graph = graphFromNeighbours( neighbourLists( 3, 1 ) );
+		// Members nothing ranks (no stems): volume alone would pick the emoji.
+		const mixed = describeClusters(
+			[ '🔥🔥🔥', 'the', '¿?' ],
+			[ 0, 0, 0 ],
+			graph,
+			{
+				minClusterSize: 1,
+				volumes: [ 1_000_000, 10, 99_999 ],
+			}
+		);
+		expect( mixed.clusters[ 0 ]!.name ).toBe( 'The' );
+		const junk = describeClusters(
+			[ '🔥🔥🔥', '!!!' ],
+			[ 0, 0 ],
+			graphFromNeighbours( neighbourLists( 2, 1 ) ),
+			{ minClusterSize: 1, volumes: [ 5, 6 ] }
+		);
+		expect( junk.clusters[ 0 ]!.name ).toBe( 'Unnamed topic' );
 	} );
 
 	it( 'keeps 60 variants of one phrase in one cluster, beyond the 16 neighbours a keyword keeps', () => {

@@ -131,6 +131,69 @@ describe( 'the planner', () => {
 				.expect( 201 );
 		} );
 
+		it( 'refuses text that is no keyword (emoji or punctuation only, a web address), naming the field, and adds nothing', async () => {
+			const add = ( keyword: string ) =>
+				api()
+					.post( '/api/v1/planner/keywords/' )
+					.set( auth() )
+					.send( { sector_id: secondSectorId, keyword } );
+			const emoji = await add( '🔥🔥🔥' ).expect( 400 );
+			expect( emoji.body ).toMatchObject( {
+				success: false,
+				errors: {
+					keyword: [
+						'"🔥🔥🔥" has no letters or digits (emoji or punctuation only)',
+					],
+				},
+			} );
+			const link = await add( 'https://shop.example/shoes' ).expect(
+				400
+			);
+			expect( link.body.errors.keyword[ 0 ] ).toBe(
+				'"https://shop.example/shoes" is a web address ("https://shop.example/shoes"), not a search phrase'
+			);
+			// A bare domain is what people type to reach a site: a keyword.
+			await add( 'nike.com' ).expect( 201 );
+
+			const bulk = await api()
+				.post( '/api/v1/planner/keywords/bulk_create/' )
+				.set( auth() )
+				.send( {
+					sector_id: secondSectorId,
+					keywords: [
+						{ keyword: 'fine keyword' },
+						{ keyword: 'www.example.com' },
+						{ keyword: '!!! ???' },
+					],
+				} )
+				.expect( 400 );
+			expect( Object.keys( bulk.body.errors ) ).toEqual( [
+				'keywords.1.keyword',
+				'keywords.2.keyword',
+			] );
+			const renamed = await add( 'keyword to rename' ).expect( 201 );
+			const patched = await api()
+				.patch( `/api/v1/planner/keywords/${ renamed.body.data.id }/` )
+				.set( auth() )
+				.send( { keyword: '???' } )
+				.expect( 400 );
+			expect( patched.body.errors.keyword[ 0 ] ).toMatch(
+				/has no letters or digits/
+			);
+			const list = await api()
+				.get(
+					`/api/v1/planner/keywords/?sector_id=${ secondSectorId }&page_size=100`
+				)
+				.set( auth() )
+				.expect( 200 );
+			expect( keywordsOf( list.body ) ).not.toEqual(
+				expect.arrayContaining( [ 'fine keyword' ] )
+			);
+			expect( keywordsOf( list.body ) ).toEqual(
+				expect.arrayContaining( [ 'nike.com', 'keyword to rename' ] )
+			);
+		} );
+
 		it( 'filters by intent, volume and difficulty ranges, and orders by volume', async () => {
 			const response = await api()
 				.get(

@@ -54,6 +54,8 @@ export const planSchema = z.object( {
 	slug: z.string(),
 	max_sites: z.number().int(),
 	max_sectors_per_site: z.number().int(),
+	/** Keywords an account on the plan may hold, across its sites. */
+	max_keywords: z.number().int(),
 	monthly_credits: z.number().int(),
 	features: z.array( z.string() ),
 	is_active: z.boolean(),

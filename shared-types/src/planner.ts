@@ -272,7 +272,12 @@ export const importPreviewSchema = z.object( {
 	header_line: z.number().int(),
 	columns: z.array( z.string() ),
 	mapping: importMappingSchema,
+	/** The first data rows' cells (up to 20), as the import reads them. */
 	rows: z.array( z.array( z.string() ) ),
+	/** The 1-based line each of `rows` starts on. */
+	row_lines: z.array( z.number().int() ),
+	/** Lines among the previewed ones the import will skip, and why (the same verdicts the import reports). */
+	problems: z.array( importProblemSchema ),
 	/** What the user should know before importing (e.g. no keyword column recognised). */
 	warnings: z.array( z.string() ),
 } );

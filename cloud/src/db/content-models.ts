@@ -186,6 +186,8 @@ export interface KeywordImportRow extends Model<
 	duplicates: CreationOptional< number >;
 	invalid: CreationOptional< number >;
 	progress: CreationOptional< number >;
+	/** Keywords the plan's quota holds for this import until it ends (planner/quota.ts). */
+	reserved_keywords: CreationOptional< number >;
 	error: string | null;
 	started_at: Date | null;
 	finished_at: Date | null;
@@ -387,6 +389,11 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 			},
 			progress: {
 				type: DataTypes.SMALLINT,
+				allowNull: false,
+				defaultValue: 0,
+			},
+			reserved_keywords: {
+				type: DataTypes.INTEGER,
 				allowNull: false,
 				defaultValue: 0,
 			},

@@ -38,6 +38,8 @@ export interface PlanRow extends Model<
 	slug: string;
 	max_sites: number;
 	max_sectors_per_site: number;
+	/** Keywords an account on the plan may hold, across its sites. */
+	max_keywords: CreationOptional< number >;
 	monthly_credits: number;
 	features: CreationOptional< string[] >;
 	is_active: CreationOptional< boolean >;
@@ -210,6 +212,11 @@ export function defineModels( sequelize: Sequelize ): Models {
 			},
 			max_sites: { type: DataTypes.INTEGER, allowNull: false },
 			max_sectors_per_site: { type: DataTypes.INTEGER, allowNull: false },
+			max_keywords: {
+				type: DataTypes.INTEGER,
+				allowNull: false,
+				defaultValue: 1000,
+			},
 			monthly_credits: { type: DataTypes.INTEGER, allowNull: false },
 			features: {
 				type: DataTypes.JSONB,

@@ -150,6 +150,8 @@ export type LexicalOptions = {
 	 * cut-apart pieces of one phrase's variants 0.4–0.5.
 	 */
 	relinkThreshold?: number;
+	/** Monthly searches per keyword (same order): the most searched central member names a cluster. */
+	volumes?: readonly number[];
 };
 
 export const LEXICAL_DEFAULTS = {
@@ -421,5 +423,6 @@ export function clusterLexical(
 	);
 	return describeClusters( keywords, labels, graph, {
 		minClusterSize: settings.minClusterSize,
+		...( options.volumes ? { volumes: options.volumes } : {} ),
 	} );
 }

@@ -23,12 +23,14 @@ const MAX_NAME = 255;
  * Groups indexes by label, drops groups under the minimum size to
  * `unclustered`, and names each group after its most representative member
  * (see `representativeOf`), so the name is a real keyword of the cluster.
+ * `volumes` (monthly searches, by input index) let the most searched of the
+ * central members name it.
  */
 export function describeClusters(
 	texts: readonly string[],
 	labels: Int32Array | readonly number[],
 	graph: SimilarityGraph,
-	options: { minClusterSize: number }
+	options: { minClusterSize: number; volumes?: readonly number[] }
 ): Clustering {
 	const groups = new Map< number, number[] >();
 	labels.forEach( ( label, index ) => {
@@ -55,8 +57,15 @@ export function describeClusters(
 			unclustered.push( ...members );
 			continue;
 		}
-		const representative = representativeOf( texts, members, centrality );
-		const name = nameOf( texts[ representative ]! );
+		const representative = representativeOf(
+			texts,
+			members,
+			centrality,
+			options.volumes
+		);
+		const name = nameable( texts[ representative ]! )
+			? nameOf( texts[ representative ]! )
+			: UNNAMED;
 		clusters.push( {
 			members,
 			representative,
@@ -73,16 +82,36 @@ export function describeClusters(
 	return { clusters, unclustered };
 }
 
+/** A cluster title needs something to read: a letter or a digit. */
+export const nameable = ( text: string ) => /[\p{L}\p{N}]/u.test( text );
+
+/** The title of a cluster none of whose members has a letter or digit. */
+const UNNAMED = 'Unnamed topic';
+
+/** Central members score at least this share of the best member's score. */
+export const CENTRAL_SHARE = 2 / 3;
+
 /**
- * The member whose words the group shares most: the mean, over its stems, of
- * how many members carry that stem. "monstera care" beats "monstera pests"
- * because many members say "care"; similarity to the rest (the medoid), then
- * shorter text, then input order break ties.
+ * The member that names the group: the most searched of its central members.
+ *
+ * Central: a member's score is the mean, over its stems, of how many members
+ * carry that stem ("monstera care" scores high in a group where many say
+ * "care"; "monstera brown spots" low, its other words being its own). The
+ * members scoring at least `CENTRAL_SHARE` of the best are central: they are
+ * about what the group is about, with at most a modifier of their own
+ * ("best espresso machine" among "espresso machine …").
+ *
+ * Among those, the highest search volume wins ("best espresso machine" at
+ * 9,000 searches over "espresso machine" at 50); then the score, the
+ * similarity to the rest (the medoid), shorter text, and input order. A
+ * member without a letter or digit never names a group (an emoji-only row
+ * would name it with nothing to read); if no member has one, the first does.
  */
 export function representativeOf(
 	texts: readonly string[],
 	members: readonly number[],
-	centrality: Float64Array
+	centrality: Float64Array,
+	volumes?: readonly number[]
 ): number {
 	const stems = members.map( ( m ) => new Set( analyze( texts[ m ]! ) ) );
 	const carriers = new Map< string, number >();
@@ -91,26 +120,43 @@ export function representativeOf(
 			carriers.set( s, ( carriers.get( s ) ?? 0 ) + 1 );
 		}
 	}
+	const candidates = members
+		.map( ( m, k ) => {
+			const set = stems[ k ]!;
+			let sum = 0;
+			for ( const s of set ) {
+				sum += carriers.get( s )!;
+			}
+			return { m, score: set.size ? sum / set.size : 0 };
+		} )
+		.filter( ( c ) => nameable( texts[ c.m ]! ) );
+	if ( candidates.length === 0 ) {
+		return members[ 0 ]!;
+	}
+	// A loop, not Math.max(...): a cluster may have 100k members.
+	let top = 0;
+	for ( const c of candidates ) {
+		top = Math.max( top, c.score );
+	}
+	const volume = ( m: number ) => volumes?.[ m ] ?? 0;
 	let best = -1;
 	let bestScore = -1;
-	members.forEach( ( m, k ) => {
-		const set = stems[ k ]!;
-		let sum = 0;
-		for ( const s of set ) {
-			sum += carriers.get( s )!;
+	for ( const { m, score } of candidates ) {
+		if ( score < top * CENTRAL_SHARE ) {
+			continue;
 		}
-		const score = set.size ? sum / set.size : 0;
 		const better =
 			best < 0
 				? 1
-				: score - bestScore ||
+				: volume( m ) - volume( best ) ||
+					score - bestScore ||
 					centrality[ m ]! - centrality[ best ]! ||
 					texts[ best ]!.length - texts[ m ]!.length;
 		if ( better > 0 ) {
 			best = m;
 			bestScore = score;
 		}
-	} );
+	}
 	return best;
 }
 

@@ -13,7 +13,8 @@ import {
 } from '../clustering/llm';
 import type { Clustering } from '../clustering/result';
 import { definePrompt } from '../prompts';
-import type { AiFunction, ExecuteContext, RunScope } from '../types';
+import { defineAnswer } from '../structured/answer';
+import type { AiFunction, ExecuteContext, RunScope, Workload } from '../types';
 import { siteFilter } from '../../modules/auth/principal';
 
 /**
@@ -21,7 +22,7 @@ import { siteFilter } from '../../modules/auth/principal';
  *
  * - `lexical`: stems, word pairs and trigrams with average-linkage
  *   clustering (clustering/lexical.ts). No provider call, so it runs without
- *   an AI key; the cheapest per keyword.
+ *   an AI key, and it is free (it costs no credits, reserves none).
  * - `embeddings`: the embeddings API in batches, the same clustering over
  *   cosine similarity, then the model names the clusters in batches.
  * - `llm`: the model sorts the keywords a batch at a time into the clusters
@@ -62,18 +63,44 @@ export const CLUSTER_LIMITS: Record< ClusterMethod, number > = {
 
 /**
  * Priced per keyword through the price table's `auto_cluster` row (credits
- * per item): a keyword weighs 0.1 of an item by `lexical` (server CPU only),
- * 0.5 by `embeddings` (cheap API calls plus naming prompts) and a whole item
- * by `llm` (every keyword goes through a chat prompt).
+ * per item): a keyword weighs nothing by `lexical` (it calls no model: a run
+ * is free, whatever the plan's rate), 0.5 of an item by `embeddings` (cheap
+ * API calls plus naming prompts) and a whole item by `llm` (every keyword
+ * goes through a chat prompt).
  */
 export const CLUSTER_ITEM_WEIGHT: Record< ClusterMethod, number > = {
-	lexical: 0.1,
+	lexical: 0,
 	embeddings: 0.5,
 	llm: 1,
 };
 
 export const clusterItems = ( method: ClusterMethod, keywords: number ) =>
 	Math.ceil( keywords * CLUSTER_ITEM_WEIGHT[ method ] );
+
+/**
+ * The most a run does: its items, and the provider requests that bound its
+ * tokens. `llm`: one request per batch of keywords. `embeddings`: every
+ * keyword embedded, then one naming request per batch of clusters (a cluster
+ * has at least `min_cluster_size` keywords). `lexical`: none.
+ */
+export function clusterWorkload(
+	input: AutoClusterInput,
+	keywords: number
+): Workload {
+	const items = clusterItems( input.method, keywords );
+	if ( input.method === 'llm' ) {
+		return { items, requests: Math.ceil( keywords / LLM_BATCH ) };
+	}
+	if ( input.method === 'embeddings' ) {
+		const clusters = Math.floor( keywords / input.min_cluster_size );
+		return {
+			items,
+			requests: Math.ceil( clusters / NAMING_BATCH ),
+			embeddingTexts: keywords,
+		};
+	}
+	return { items };
+}
 
 /**
  * The method when the request names none: `embeddings` when the provider is
@@ -91,7 +118,7 @@ export const NAMING_BATCH = 25;
 const LLM_KNOWN_CLUSTERS = 200;
 const EMBEDDING_DIMENSIONS = 256;
 
-type KeywordItem = { id: number; keyword: string };
+type KeywordItem = { id: number; keyword: string; search_volume: number };
 type Prepared = {
 	scope: { account_id: number; site_id: number; sector_id: number };
 	keywords: KeywordItem[];
@@ -146,24 +173,32 @@ export const clusterNamingPromptDefinition = definePrompt( {
 	},
 } );
 
-const batchAnswerSchema = z.object( {
-	clusters: z.array(
-		z.object( {
-			name: z.string().trim().min( 1 ).max( 255 ),
-			description: z.string().max( 2000 ).default( '' ),
-			keywords: z.array( z.number().int() ),
-		} )
-	),
+export const clusterBatchAnswer = defineAnswer( {
+	name: 'keyword_clusters',
+	schema: z.object( {
+		clusters: z.array(
+			z.object( {
+				name: z.string().trim().min( 1 ).max( 255 ),
+				description: z.string().max( 2000 ).default( '' ),
+				keywords: z.array( z.number().int() ),
+			} )
+		),
+	} ),
+	missing: 'did not sort the keywords into clusters',
 } );
 
-const namingAnswerSchema = z.object( {
-	clusters: z.array(
-		z.object( {
-			number: z.number().int(),
-			name: z.string().trim().min( 1 ).max( 255 ),
-			description: z.string().max( 2000 ).default( '' ),
-		} )
-	),
+export const clusterNamesAnswer = defineAnswer( {
+	name: 'cluster_names',
+	schema: z.object( {
+		clusters: z.array(
+			z.object( {
+				number: z.number().int(),
+				name: z.string().trim().min( 1 ).max( 255 ),
+				description: z.string().max( 2000 ).default( '' ),
+			} )
+		),
+	} ),
+	missing: 'did not name the clusters',
 } );
 
 export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
@@ -263,12 +298,8 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 		};
 	},
 
-	estimate: ( input, scope ) => ( {
-		items: clusterItems(
-			input.method,
-			scope.items ?? input.keyword_ids?.length ?? 0
-		),
-	} ),
+	estimate: ( input, scope ) =>
+		clusterWorkload( input, scope.items ?? input.keyword_ids?.length ?? 0 ),
 
 	async prepare( input, run, { db, models } ) {
 		const scope = {
@@ -279,7 +310,7 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 		const limit = CLUSTER_LIMITS[ input.method ];
 		const rows = input.keyword_ids
 			? await models.Keyword.findAll( {
-					attributes: [ 'id', 'keyword' ],
+					attributes: [ 'id', 'keyword', 'search_volume' ],
 					where: {
 						id: { [ Op.in ]: [ ...new Set( input.keyword_ids ) ] },
 						...scope,
@@ -287,8 +318,8 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 					order: [ [ 'id', 'ASC' ] ],
 					raw: true,
 				} )
-			: await db.sequelize.query< { id: number; keyword: string } >(
-					`SELECT k.id, k.keyword FROM keywords k
+			: await db.sequelize.query< KeywordItem >(
+					`SELECT k.id, k.keyword, k.search_volume FROM keywords k
 					 WHERE k.sector_id = :sector_id AND k.account_id = :account_id
 					   AND NOT EXISTS (SELECT 1 FROM cluster_keywords ck WHERE ck.keyword_id = k.id)
 					 ORDER BY k.id ASC LIMIT :limit`,
@@ -305,6 +336,7 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 			keywords: rows.map( ( r ) => ( {
 				id: Number( r.id ),
 				keyword: r.keyword,
+				search_volume: Number( r.search_volume ),
 			} ) ),
 		};
 	},
@@ -321,7 +353,11 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 			// In a worker thread: seconds of CPU here would stall the process's API.
 			clustering = await lexicalPool.run(
 				texts,
-				{ minClusterSize: input.min_cluster_size },
+				{
+					minClusterSize: input.min_cluster_size,
+					// The most searched central keyword names each cluster.
+					volumes: keywords.map( ( k ) => k.search_volume ),
+				},
 				context.signal
 			);
 		} else if ( input.method === 'embeddings' ) {
@@ -451,7 +487,7 @@ async function byEmbeddings(
 			return `${ i + 1 }. ${ sample }`;
 		} );
 		const answer = await ai.structured(
-			namingAnswerSchema,
+			clusterNamesAnswer,
 			prompt( clusterNamingPromptDefinition, {
 				clusters: listed.join( '\n' ),
 			} )
@@ -494,7 +530,7 @@ async function byLlm(
 			.slice( 0, LLM_KNOWN_CLUSTERS )
 			.map( ( c ) => `- ${ c.name }` );
 		const answer = await ai.structured(
-			batchAnswerSchema,
+			clusterBatchAnswer,
 			prompt( clusterPromptDefinition, {
 				clusters: known.length ? known.join( '\n' ) : '(none yet)',
 				keywords: batch

@@ -63,7 +63,17 @@ export class CreditService {
 		return row.credits;
 	}
 
-	async reserve( reservation: Reservation ): Promise< CreditTransaction > {
+	/**
+	 * Holds a job's estimate. A free job (lexical clustering) holds nothing
+	 * and writes no ledger row: without a reservation its settle and refund
+	 * are no-ops, so the ledger only ever records credits that moved.
+	 */
+	async reserve(
+		reservation: Reservation
+	): Promise< CreditTransaction | null > {
+		if ( reservation.amount === 0 ) {
+			return null;
+		}
 		return this.db.sequelize.transaction( async ( transaction ) => {
 			const existing = await this.jobEntry(
 				reservation.jobId,

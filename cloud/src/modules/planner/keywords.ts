@@ -14,13 +14,15 @@ import type { Database } from '../../db/connection';
 import type { KeywordRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import type { Principal } from '../auth/principal';
+import { siteFilter, type Principal } from '../auth/principal';
 import {
 	assertTransition,
 	idsInScope,
 	type SectorScope,
 } from '../content/scope';
+import { keywordProblem } from './keyword-rules';
 import { cleanKeyword, normalizeKeyword } from './normalize';
+import { assertRoom, lockQuota } from './quota';
 
 type KeywordCreate = z.infer< typeof keywordCreateSchema >;
 type KeywordUpdate = z.infer< typeof keywordUpdateSchema >;
@@ -33,23 +35,35 @@ export class KeywordService {
 		private readonly models: Models
 	) {}
 
+	/** One keyword, within the plan's keyword quota. */
 	async create(
 		scope: SectorScope,
 		input: Omit< KeywordCreate, 'sector_id' >
 	): Promise< KeywordRow > {
-		const keyword = cleanKeyword( input.keyword );
-		await this.assertNew( scope.sector_id, keyword );
-		return this.models.Keyword.create( {
-			...scope,
-			keyword,
-			normalized: normalizeKeyword( keyword ),
-			search_volume: input.search_volume ?? 0,
-			difficulty: input.difficulty ?? null,
-			intent: input.intent ?? null,
-			status: input.status ?? 'active',
-			source: 'manual',
-			cpc: input.cpc ?? null,
-			extra: input.extra ?? {},
+		const keyword = acceptKeyword( input.keyword, 'keyword' );
+		const { sequelize } = this.db;
+		return sequelize.transaction( async ( transaction ) => {
+			await this.assertNew( scope.sector_id, keyword, transaction );
+			assertRoom(
+				await lockQuota( sequelize, scope.account_id, transaction ),
+				1,
+				'this keyword'
+			);
+			return this.models.Keyword.create(
+				{
+					...scope,
+					keyword,
+					normalized: normalizeKeyword( keyword ),
+					search_volume: input.search_volume ?? 0,
+					difficulty: input.difficulty ?? null,
+					intent: input.intent ?? null,
+					status: input.status ?? 'active',
+					source: 'manual',
+					cpc: input.cpc ?? null,
+					extra: input.extra ?? {},
+				},
+				{ transaction }
+			);
 		} );
 	}
 
@@ -62,7 +76,7 @@ export class KeywordService {
 			...input,
 		};
 		if ( input.keyword !== undefined ) {
-			const keyword = cleanKeyword( input.keyword );
+			const keyword = acceptKeyword( input.keyword, 'keyword' );
 			if ( normalizeKeyword( keyword ) !== row.normalized ) {
 				await this.assertNew( row.sector_id, keyword );
 			}
@@ -78,7 +92,8 @@ export class KeywordService {
 	/**
 	 * Many keywords at once (API users). Those already in the sector, or repeated
 	 * in the request, are reported back by position and skipped; a retried
-	 * request therefore adds nothing.
+	 * request therefore adds nothing. One that is not a keyword (keyword-rules)
+	 * refuses the request, as does going over the plan's keyword quota.
 	 */
 	async bulkCreate(
 		scope: SectorScope,
@@ -93,6 +108,18 @@ export class KeywordService {
 			index: number;
 			row: CreationAttributes< KeywordRow >;
 		} > = [];
+		const refused: Record< string, string[] > = {};
+		input.keywords.forEach( ( item, index ) => {
+			const problem = keywordProblem( cleanKeyword( item.keyword ) );
+			if ( problem ) {
+				refused[ `keywords.${ index }.keyword` ] = [
+					describeProblem( item.keyword, problem ),
+				];
+			}
+		} );
+		if ( Object.keys( refused ).length ) {
+			throw new ValidationError( 'Invalid body.', refused );
+		}
 		input.keywords.forEach( ( item, index ) => {
 			const keyword = cleanKeyword( item.keyword );
 			const normalized = normalizeKeyword( keyword );
@@ -120,31 +147,47 @@ export class KeywordService {
 		// Sequelize's bulkCreate cannot tell which rows ON CONFLICT skipped, so
 		// insert with plain SQL and read back exactly the rows that went in.
 		const rows = fresh.map( ( f ) => f.row );
+		const { sequelize } = this.db;
 		const inserted = rows.length
-			? await this.db.sequelize.query< { id: number } >(
-					`INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, search_volume, difficulty, intent, status, source, cpc, extra)
+			? await sequelize.transaction( async ( transaction ) => {
+					const quota = await lockQuota(
+						sequelize,
+						scope.account_id,
+						transaction
+					);
+					const added = await sequelize.query< { id: number } >(
+						`INSERT INTO keywords (account_id, site_id, sector_id, keyword, normalized, search_volume, difficulty, intent, status, source, cpc, extra)
 					 SELECT :account_id, :site_id, :sector_id, k, n, v, d, i, s, 'api_import', c, e::jsonb
 					 FROM unnest(ARRAY[:keyword]::text[], ARRAY[:normalized]::text[], ARRAY[:volume]::int[], ARRAY[:difficulty]::smallint[],
 					             ARRAY[:intent]::text[], ARRAY[:status]::text[], ARRAY[:cpc]::numeric[], ARRAY[:extra]::text[]) AS t(k, n, v, d, i, s, c, e)
 					 ON CONFLICT (sector_id, normalized) DO NOTHING
 					 RETURNING id`,
-					{
-						type: QueryTypes.SELECT,
-						replacements: {
-							...scope,
-							keyword: rows.map( ( r ) => r.keyword ),
-							normalized: rows.map( ( r ) => r.normalized ),
-							volume: rows.map( ( r ) => r.search_volume ?? 0 ),
-							difficulty: rows.map( ( r ) => r.difficulty ),
-							intent: rows.map( ( r ) => r.intent ),
-							status: rows.map( ( r ) => r.status ?? 'active' ),
-							cpc: rows.map( ( r ) => r.cpc ),
-							extra: rows.map( ( r ) =>
-								JSON.stringify( r.extra ?? {} )
-							),
-						},
-					}
-				)
+						{
+							type: QueryTypes.SELECT,
+							replacements: {
+								...scope,
+								keyword: rows.map( ( r ) => r.keyword ),
+								normalized: rows.map( ( r ) => r.normalized ),
+								volume: rows.map(
+									( r ) => r.search_volume ?? 0
+								),
+								difficulty: rows.map( ( r ) => r.difficulty ),
+								intent: rows.map( ( r ) => r.intent ),
+								status: rows.map(
+									( r ) => r.status ?? 'active'
+								),
+								cpc: rows.map( ( r ) => r.cpc ),
+								extra: rows.map( ( r ) =>
+									JSON.stringify( r.extra ?? {} )
+								),
+							},
+							transaction,
+						}
+					);
+					// Only the ones that went in count; over the quota, none stay.
+					assertRoom( quota, added.length, 'these keywords' );
+					return added;
+				} )
 			: [];
 		const created = inserted.length
 			? await this.models.Keyword.findAll( {
@@ -238,8 +281,13 @@ export class KeywordService {
 			} );
 			const found = rows.map( ( r ) => r.id );
 			if ( clusterId !== null ) {
+				// A site's session sees its own site's clusters only.
 				const cluster = await this.models.Cluster.findOne( {
-					where: { id: clusterId, account_id: principal.account.id },
+					where: {
+						id: clusterId,
+						account_id: principal.account.id,
+						...siteFilter( principal ),
+					},
 					transaction,
 				} );
 				if ( ! cluster ) {
@@ -293,7 +341,8 @@ export class KeywordService {
 
 	private async assertNew(
 		sectorId: number,
-		keyword: string
+		keyword: string,
+		transaction?: Transaction
 	): Promise< void > {
 		const [ clash ] = await this.db.sequelize.query< { id: number } >(
 			'SELECT id FROM keywords WHERE sector_id = :sectorId AND normalized = :normalized',
@@ -303,6 +352,7 @@ export class KeywordService {
 					normalized: normalizeKeyword( keyword ),
 				},
 				type: QueryTypes.SELECT,
+				transaction,
 			}
 		);
 		if ( clash ) {
@@ -313,4 +363,19 @@ export class KeywordService {
 			} );
 		}
 	}
+}
+
+const describeProblem = ( raw: string, problem: string ) =>
+	`"${ raw.length > 40 ? `${ raw.slice( 0, 40 ) }…` : raw }" ${ problem }`;
+
+/** Cleaned keyword text, or a 400 naming `field` when it is not a keyword. */
+function acceptKeyword( raw: string, field: string ): string {
+	const keyword = cleanKeyword( raw );
+	const problem = keywordProblem( keyword );
+	if ( problem ) {
+		throw new ValidationError( 'Invalid body.', {
+			[ field ]: [ describeProblem( raw, problem ) ],
+		} );
+	}
+	return keyword;
 }

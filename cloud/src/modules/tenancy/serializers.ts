@@ -30,6 +30,7 @@ export const serializePlan = ( row: PlanRow ): Plan => ( {
 	slug: row.slug,
 	max_sites: row.max_sites,
 	max_sectors_per_site: row.max_sectors_per_site,
+	max_keywords: row.max_keywords,
 	monthly_credits: row.monthly_credits,
 	features: row.features,
 	is_active: row.is_active,

@@ -1,17 +1,23 @@
 import type { ImportMapping } from '@igny8/shared-types';
+import {
+	readText,
+	type Delimiter,
+	type Encoding,
+	type RowFault,
+	type SourceRow,
+} from './reader';
 
 /**
  * Recognises a keyword file from its first bytes: encoding, delimiter, the
  * header line (below any preamble such as Google Keyword Planner's title and
  * date range), the tool that exported it, and which column feeds which field.
- * Pure functions over a sample, so the preview and the import agree.
+ * The sample is read by the import's own reader (reader.ts), so the preview
+ * shows the rows, line numbers and problems the import will find.
  */
 
-export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type { Delimiter, Encoding } from './reader';
 export type ImportFormat =
 	'google_keyword_planner' | 'semrush' | 'ahrefs' | 'plain' | 'csv';
-/** `''`: one column, no delimiter (a plain list). */
-export type Delimiter = '\t' | ',' | ';' | '';
 
 export type Detection = {
 	encoding: Encoding;
@@ -20,22 +26,26 @@ export type Detection = {
 	delimiter: Delimiter;
 	/** 1-based; 0 when the file has no header row. */
 	headerLine: number;
-	/** 1-based line of the first data row. */
+	/** 1-based line the data rows are read from. */
 	firstDataLine: number;
 	columns: string[];
 	format: ImportFormat;
 	mapping: Omit< ImportMapping, 'keyword' > & { keyword: number | null };
-	/** Up to `PREVIEW_ROWS` data rows from the sample. */
-	rows: string[][];
-	/** Data rows seen in the sample (all of them when the sample is the whole file). */
+	/** The first `PREVIEW_ROWS` data rows of the sample (rows and problems) as the import reads them. */
+	sample: SourceRow[];
+	/** Readable data rows in the sample (all of them when the sample is the whole file). */
 	sampleDataRows: number;
+	/** The sample's first data row that cannot be read, if any. */
+	firstDataProblem?: { line: number; problem: string };
 };
 
 export class UnreadableFileError extends Error {}
 
-/** How much of a file detection reads. */
+/** How much of a file detection reads: twice the longest record, so a sample always holds a whole one. */
 export const SAMPLE_BYTES = 64 * 1024;
 export const PREVIEW_ROWS = 20;
+/** Rows the shape (delimiter, width, header) is judged on. */
+const PROBE_ROWS = 200;
 
 const PNG = [ 0x89, 0x50, 0x4e, 0x47 ];
 const BINARY_SIGNATURES = [
@@ -90,23 +100,45 @@ export function detectEncoding( head: Buffer ): {
 	if ( half > 0 && evenZeros > half * 0.6 && oddZeros < half * 0.05 ) {
 		return { encoding: 'utf-16be', bomBytes: 0 };
 	}
-	if ( evenZeros + oddZeros > 0 ) {
-		throw new UnreadableFileError(
-			'The file is binary (it contains NUL bytes), not a CSV or text file.'
-		);
-	}
-	try {
-		// A multi-byte character may be cut at the end of the sample.
-		new TextDecoder( 'utf-8', { fatal: true } ).decode( probeUtf8( head ) );
-		return { encoding: 'utf-8', bomBytes: 0 };
-	} catch {
-		return { encoding: 'windows-1252', bomBytes: 0 };
-	}
+	return {
+		encoding: looksUtf8( head ) ? 'utf-8' : 'windows-1252',
+		bomBytes: 0,
+	};
 }
 
-function probeUtf8( head: Buffer ): Buffer {
+const strictUtf8 = new TextDecoder( 'utf-8', { fatal: true } );
+
+/**
+ * UTF-8 unless the sample says otherwise, judged line by line: a legacy
+ * (Windows-1252) file has accented lines that are all invalid UTF-8, while a
+ * UTF-8 file with one damaged line still has more valid accented lines than
+ * damaged ones (and the damaged line is then reported, not mis-decoded).
+ */
+function looksUtf8( head: Buffer ): boolean {
+	const sample = trimPartialUtf8( head );
+	let valid = 0;
+	let invalid = 0;
+	for ( let from = 0; from < sample.length; ) {
+		const nl = sample.indexOf( 0x0a, from );
+		const end = nl < 0 ? sample.length : nl;
+		const line = sample.subarray( from, end );
+		if ( line.some( ( byte ) => byte >= 0x80 ) ) {
+			try {
+				strictUtf8.decode( line );
+				valid++;
+			} catch {
+				invalid++;
+			}
+		}
+		from = end + 1;
+	}
+	return invalid === 0 || valid >= invalid;
+}
+
+/** Drops a multi-byte character cut at the end of the sample. */
+function trimPartialUtf8( head: Buffer ): Buffer {
 	let end = head.length;
-	// Drop a trailing incomplete sequence (up to 3 continuation bytes and its lead).
+	// Up to 3 continuation bytes and their lead.
 	for ( let back = 1; back <= 4 && end - back >= 0; back++ ) {
 		const byte = head[ end - back ]!;
 		if ( ( byte & 0xc0 ) === 0x80 ) {
@@ -118,54 +150,6 @@ function probeUtf8( head: Buffer ): Buffer {
 		break;
 	}
 	return head.subarray( 0, end );
-}
-
-/** Splits one line on `delimiter`, honouring double quotes (for detection only). */
-export function splitLine( line: string, delimiter: Delimiter ): string[] {
-	if ( ! delimiter ) {
-		return [ unquote( line ) ];
-	}
-	const out: string[] = [];
-	let field = '';
-	let quoted = false;
-	for ( let i = 0; i < line.length; i++ ) {
-		const ch = line[ i ];
-		if ( ch === '"' ) {
-			if ( quoted && line[ i + 1 ] === '"' ) {
-				field += '"';
-				i++;
-			} else {
-				quoted = ! quoted;
-			}
-		} else if ( ch === delimiter && ! quoted ) {
-			out.push( field );
-			field = '';
-		} else {
-			field += ch;
-		}
-	}
-	out.push( field );
-	return out.map( ( f ) => f.trim() );
-}
-
-const unquote = ( text: string ) =>
-	text
-		.trim()
-		.replace( /^"(.*)"$/, ( _m, inner: string ) =>
-			inner.replace( /""/g, '"' )
-		);
-
-function countOutsideQuotes( line: string, delimiter: string ): number {
-	let count = 0;
-	let quoted = false;
-	for ( const ch of line ) {
-		if ( ch === '"' ) {
-			quoted = ! quoted;
-		} else if ( ch === delimiter && ! quoted ) {
-			count++;
-		}
-	}
-	return count;
 }
 
 function mode( values: number[] ): { value: number; share: number } {
@@ -185,17 +169,26 @@ function mode( values: number[] ): { value: number; share: number } {
 	};
 }
 
-/** The delimiter that splits most lines into the same number of fields. */
-export function detectDelimiter( lines: string[] ): Delimiter {
+/** Rows that are rows (not problems). */
+const cellsOf = ( rows: SourceRow[] ) =>
+	rows.flatMap( ( row ) => ( 'fields' in row ? [ row ] : [] ) );
+
+/**
+ * The delimiter that splits most rows into the same number (> 1) of cells,
+ * each candidate tried through the reader itself (so quoted delimiters and
+ * cells over line breaks count as the import will count them).
+ */
+export function detectDelimiter( text: string, complete: boolean ): Delimiter {
 	let best: { delimiter: Delimiter; share: number } = {
 		delimiter: '',
 		share: 0,
 	};
 	for ( const delimiter of [ '\t', ';', ',' ] as const ) {
-		const m = mode(
-			lines.map( ( line ) => countOutsideQuotes( line, delimiter ) )
-		);
-		if ( m.value > 0 && m.share > best.share + 0.05 ) {
+		const rows = cellsOf(
+			readText( text, { delimiter, fromLine: 1, width: null }, complete )
+		).slice( 0, PROBE_ROWS );
+		const m = mode( rows.map( ( row ) => row.fields.length ) );
+		if ( m.value > 1 && m.share > best.share + 0.05 ) {
 			best = { delimiter, share: m.share };
 		}
 	}
@@ -315,55 +308,63 @@ const looksNumeric = ( text: string ) =>
 		text.trim()
 	);
 
+const BINARY_FAULTS: ReadonlySet< RowFault > = new Set( [
+	'nul',
+	'control',
+	'encoding',
+] );
+
 /**
- * Everything about a file that its first bytes tell. `complete` says the
- * sample is the whole file (so "no data rows" is a fact, not a guess).
+ * Everything about a file that its first bytes tell, read by the same
+ * reader the import uses. `complete` says the sample is the whole file (so
+ * "no data rows" is a fact, not a guess, and its last line counts).
  */
 export function detect( head: Buffer, complete: boolean ): Detection {
 	const { encoding, bomBytes } = detectEncoding( head );
-	let text = new TextDecoder( encoding ).decode( head.subarray( bomBytes ) );
-	// The sample may end mid-line; that partial line is not evidence.
-	let lines = text.split( /\r\n|\n|\r/ );
-	if ( ! complete && lines.length > 1 ) {
-		lines = lines.slice( 0, -1 );
-	}
-	text = '';
-	const numbered = lines
-		.map( ( line, i ) => ( { line, n: i + 1 } ) )
-		.filter( ( l ) => l.line.trim() !== '' );
-	if ( numbered.length === 0 ) {
+	const text = new TextDecoder( encoding ).decode(
+		head.subarray( bomBytes )
+	);
+	const delimiter = detectDelimiter( text, complete );
+	const read = readText(
+		text,
+		{ delimiter, fromLine: 1, width: null },
+		complete
+	);
+	const records = cellsOf( read );
+	const firstProblem = read.find( ( row ) => 'problem' in row );
+	if ( records.length === 0 ) {
+		if ( firstProblem && 'problem' in firstProblem ) {
+			throw new UnreadableFileError(
+				`The file cannot be read: line ${ firstProblem.line }: ${ firstProblem.problem }.`
+			);
+		}
 		throw new UnreadableFileError( 'The file is empty.' );
 	}
-	if (
-		/[\u0000-\u0008\u000e-\u001a]/.test(
-			numbered
-				.slice( 0, 50 )
-				.map( ( l ) => l.line )
-				.join( '' )
-		)
-	) {
+	// A few binary rows are reported row by row; a file of them is no keyword list.
+	const binary = read.filter(
+		( row ) => 'fault' in row && BINARY_FAULTS.has( row.fault )
+	);
+	if ( binary.length > records.length ) {
+		const nul = binary.some(
+			( row ) => 'fault' in row && row.fault === 'nul'
+		);
 		throw new UnreadableFileError(
-			'The file is binary (it contains control characters), not a CSV or text file.'
+			`The file is binary (it contains ${ nul ? 'NUL bytes' : 'control characters' }), not a CSV or text file.`
 		);
 	}
-	const probe = numbered.slice( 0, 200 );
-	const delimiter = detectDelimiter( probe.map( ( l ) => l.line ) );
-	const split = probe.map( ( l ) => ( {
-		n: l.n,
-		fields: splitLine( l.line, delimiter ),
-	} ) );
-	const width = mode( split.map( ( s ) => s.fields.length ) ).value;
+	const probe = records.slice( 0, PROBE_ROWS );
+	const width = mode( probe.map( ( r ) => r.fields.length ) ).value;
 
 	// Preamble lines (a report title, a date range) are narrower than the table.
 	let start = 0;
 	if ( width > 1 ) {
 		start = Math.max(
 			0,
-			split.findIndex( ( s ) => s.fields.length === width )
+			probe.findIndex( ( r ) => r.fields.length === width )
 		);
 	}
-	const first = split[ start ]!;
-	const second = split[ start + 1 ];
+	const first = probe[ start ]!;
+	const second = probe[ start + 1 ];
 	const knownHeader = detectMapping( first.fields ).keyword !== null;
 	const headerByShape =
 		width > 1 &&
@@ -375,14 +376,20 @@ export function detect( head: Buffer, complete: boolean ): Detection {
 		);
 	const hasHeader =
 		knownHeader || headerByShape || ( start > 0 && width > 1 );
-	const headerLine = hasHeader ? first.n : 0;
+	const headerLine = hasHeader ? first.line : 0;
 	const columns = hasHeader
 		? first.fields
 		: Array.from(
 				{ length: Math.max( width, 1 ) },
 				( _v, i ) => `Column ${ i + 1 }`
 			);
-	const dataLines = split.slice( hasHeader ? start + 1 : start );
+	const firstDataLine = hasHeader ? headerLine + 1 : first.line;
+	// The data rows exactly as the import will read them: same reader, same width check.
+	const data = readText(
+		text,
+		{ delimiter, fromLine: firstDataLine, width: columns.length },
+		complete
+	);
 	let mapping = detectMapping( columns );
 	if ( ! hasHeader && width <= 1 ) {
 		mapping = { keyword: 0 };
@@ -392,12 +399,15 @@ export function detect( head: Buffer, complete: boolean ): Detection {
 		bomBytes,
 		delimiter,
 		headerLine,
-		firstDataLine:
-			dataLines[ 0 ]?.n ?? ( headerLine > 0 ? headerLine + 1 : 1 ),
+		firstDataLine,
 		columns,
 		format: detectFormat( columns, hasHeader ),
 		mapping,
-		rows: dataLines.slice( 0, PREVIEW_ROWS ).map( ( d ) => d.fields ),
-		sampleDataRows: dataLines.length,
+		sample: data.slice( 0, PREVIEW_ROWS ),
+		sampleDataRows: cellsOf( data ).length,
+		firstDataProblem: data.find(
+			( row ): row is Extract< SourceRow, { problem: string } > =>
+				'problem' in row
+		),
 	};
 }

@@ -14,9 +14,14 @@ import type { SectorRow } from '../../../db/models';
 
 const PAGE = 2_000;
 
-/** Spreadsheet apps run cells that start like a formula; such text gets a leading quote (OWASP). */
+/**
+ * Spreadsheet apps run cells that start like a formula; such text gets a
+ * leading quote (OWASP: `=`, `+`, `-`, `@`, tab, CR). Text that looks like a
+ * negative number is quoted too (`-2+3` is a formula); numeric columns are
+ * numbers, not text, and pass through as they are.
+ */
 export function neutralizeFormula( value: unknown ): unknown {
-	return typeof value === 'string' && /^([=+@\t\r]|-(?![\d.]))/.test( value )
+	return typeof value === 'string' && /^[=+\-@\t\r]/.test( value )
 		? `'${ value }`
 		: value;
 }

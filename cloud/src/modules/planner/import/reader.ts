@@ -1,28 +1,246 @@
 import { Transform, type Readable } from 'node:stream';
-import type { Delimiter, Encoding } from './detect';
+import { Parser } from 'csv-parse';
 
 /**
- * A stored keyword file as a stream of records, each with the 1-based line
- * it starts on. Decoding is incremental (`TextDecoder` with `stream: true`),
- * so a UTF-16 character split across two chunks survives and memory stays
- * flat however large the file is.
+ * The one reader of keyword files, for the preview and the import alike: a
+ * file (or its first bytes) → rows, each with the 1-based line it starts on
+ * and its trimmed cells, or the reason it is not a row. csv-parse does the
+ * splitting (RFC 4180 quotes, fields over line breaks, CRLF / LF / CR); it
+ * runs in a single pass with a bounded record size, so time is linear in
+ * the input and memory flat. What it finds wrong becomes an invalid row:
  *
- * The splitter is line-first: a line without quotes (nearly every line a
- * keyword tool writes) is split with `String.split`; a line with quotes goes
- * through a small RFC 4180 state machine that lets a quoted field run over
- * line breaks. Measured on 100k rows it is ~10× faster than csv-parse with
- * `info` (which the line numbers would need), and it knows where each record
- * starts, not only where it ends.
+ * - a row whose width differs from the header's;
+ * - a binary row: NUL bytes, other control characters, or bytes that are
+ *   not valid in the file's encoding (decoded to U+FFFD);
+ * - a quote that is still open when the file ends;
+ * - a record longer than `MAX_RECORD_BYTES` (a stray quote swallowing the
+ *   rest of the file, or a file that is not a keyword list).
+ *
+ * The last two end the reading: csv-parse cannot know where such a record
+ * would end. Every row read before them is kept.
  */
 
-export type SourceRecord = { line: number; fields: string[] };
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+/** `''`: one column, no delimiter (a plain list). */
+export type Delimiter = '\t' | ',' | ';' | '';
 
-/** Decodes bytes to text, skipping the byte-order mark. */
+/** What is wrong with a row the reader could not take. */
+export type RowFault =
+	'width' | 'nul' | 'control' | 'encoding' | 'open_quote' | 'too_long';
+
+export type SourceRow =
+	| { line: number; fields: string[] }
+	| { line: number; problem: string; fault: RowFault };
+
+export type ReadOptions = {
+	delimiter: Delimiter;
+	/** 1-based line of the first row wanted; the lines above it are skipped unparsed. */
+	fromLine: number;
+	/** Cells a row must have (the header's); null while detecting the shape. */
+	width: number | null;
+};
+
+/** Far more than any keyword tool's row (a Semrush row with SERP features is ~1 KB). */
+export const MAX_RECORD_BYTES = 32 * 1024;
+
+/**
+ * A plain list still goes through the parser (for its quotes and line
+ * breaks) with a separator no text line contains: the ASCII unit separator,
+ * itself a control character, so a line that holds one is reported binary.
+ */
+const PLAIN_SEPARATOR = '\u001f';
+
+/** C0 controls except tab, line feed and carriage return; DEL; U+FFFD (undecodable bytes). */
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
+
+/** csv-parse's stream, taking the records as they are made (with the line each ends on) instead of queueing them. */
+class RecordParser extends Parser {
+	records: { end: number; fields: string[] }[] = [];
+
+	override push( chunk: unknown, encoding?: BufferEncoding ): boolean {
+		if ( chunk === null ) {
+			return super.push( null, encoding );
+		}
+		this.records.push( {
+			end: this.info.lines,
+			fields: chunk as string[],
+		} );
+		return true;
+	}
+}
+
+/**
+ * Decoded text in, rows out, a chunk at a time. Synchronous: each `push`
+ * answers the rows its text completed.
+ */
+export class RowReader {
+	private readonly parser: RecordParser;
+	/** The line the last record ended on. */
+	private lastEnd: number;
+	private done = false;
+
+	constructor( private readonly options: ReadOptions ) {
+		this.lastEnd = Math.max( 1, options.fromLine ) - 1;
+		this.parser = new RecordParser( {
+			delimiter: options.delimiter || PLAIN_SEPARATOR,
+			record_delimiter: [ '\r\n', '\n', '\r' ],
+			from_line: Math.max( 1, options.fromLine ),
+			// Widths are checked below against the header, not the first row.
+			relax_column_count: true,
+			// A quote inside a cell (12" pizza) is text, as spreadsheets read it.
+			relax_quotes: true,
+			max_record_size: MAX_RECORD_BYTES,
+		} );
+		// Failures are read from `errored` right after each write.
+		this.parser.on( 'error', () => undefined );
+	}
+
+	/** True once a problem ended the reading. */
+	get stopped(): boolean {
+		return this.done;
+	}
+
+	push( text: string ): SourceRow[] {
+		if ( this.done || text === '' ) {
+			return [];
+		}
+		this.parser.write( text );
+		return this.collect();
+	}
+
+	/** The end of the input: the last row, or the quote left open. */
+	end(): SourceRow[] {
+		if ( this.done ) {
+			return [];
+		}
+		this.parser.end();
+		const rows = this.collect();
+		this.done = true;
+		return rows;
+	}
+
+	private collect(): SourceRow[] {
+		const rows: SourceRow[] = [];
+		for ( const { end, fields } of this.parser.records ) {
+			const line = this.lastEnd + 1;
+			this.lastEnd = end;
+			const row = this.rowOf( line, end, fields );
+			if ( row ) {
+				rows.push( row );
+			}
+		}
+		this.parser.records = [];
+		const error = this.parser.errored as
+			( Error & { code?: string } ) | null;
+		if ( error ) {
+			this.done = true;
+			rows.push( { line: this.lastEnd + 1, ...faultOf( error ) } );
+		}
+		return rows;
+	}
+
+	private rowOf(
+		line: number,
+		end: number,
+		raw: string[]
+	): SourceRow | null {
+		let fields = raw;
+		if ( ! this.options.delimiter && fields.length > 1 ) {
+			fields = [ fields.join( PLAIN_SEPARATOR ) ];
+		}
+		let blank = true;
+		let binary = false;
+		for ( let i = 0; i < fields.length; i++ ) {
+			const value = fields[ i ]!.trim();
+			fields[ i ] = value;
+			if ( value !== '' ) {
+				blank = false;
+			}
+			if ( BINARY.test( value ) ) {
+				binary = true;
+			}
+		}
+		// Blank lines and rows of empty cells are not rows.
+		if ( blank ) {
+			return null;
+		}
+		if ( binary ) {
+			return { line, ...binaryFault( fields ) };
+		}
+		const width = this.options.width;
+		if ( width !== null && fields.length !== width ) {
+			// Trailing empty cells past the header are padding, not data.
+			let used = fields.length;
+			while ( used > width && fields[ used - 1 ] === '' ) {
+				used--;
+			}
+			if ( used !== width ) {
+				const spans =
+					end > line
+						? ` (a quoted cell runs from line ${ line } to line ${ end }: is a quote left open?)`
+						: '';
+				return {
+					line,
+					problem: `the row has ${ fields.length } columns; the header has ${ width }${ spans }`,
+					fault: 'width',
+				};
+			}
+			fields.length = width;
+		}
+		return { line, fields };
+	}
+}
+
+function binaryFault( fields: string[] ): {
+	problem: string;
+	fault: RowFault;
+} {
+	const text = fields.join( '' );
+	if ( text.includes( '\u0000' ) ) {
+		return {
+			problem: 'the row is binary data (it contains NUL bytes), not text',
+			fault: 'nul',
+		};
+	}
+	if ( text.includes( '\ufffd' ) ) {
+		return {
+			problem:
+				'the row is not valid text in the file’s encoding (binary data or a damaged character)',
+			fault: 'encoding',
+		};
+	}
+	return {
+		problem:
+			'the row is binary data (it contains control characters), not text',
+		fault: 'control',
+	};
+}
+
+function faultOf( error: Error & { code?: string } ): {
+	problem: string;
+	fault: RowFault;
+} {
+	if ( error.code === 'CSV_QUOTE_NOT_CLOSED' ) {
+		return {
+			problem:
+				'a quote opened in this row is never closed (the file ends inside it)',
+			fault: 'open_quote',
+		};
+	}
+	// CSV_MAX_RECORD_SIZE; nothing else can fail with the options above.
+	return {
+		problem: `the row is longer than ${ MAX_RECORD_BYTES / 1024 } KB, so the file was not read past it (is a quote left open, or is this not a keyword list?)`,
+		fault: 'too_long',
+	};
+}
+
+/** Decodes bytes to text, skipping the byte-order mark; a character split across chunks survives. */
 export function decoder( encoding: Encoding, bomBytes: number ): Transform {
 	const textDecoder = new TextDecoder( encoding );
 	let skip = bomBytes;
 	return new Transform( {
-		readableObjectMode: false,
+		decodeStrings: true,
+		readableObjectMode: true,
 		transform( chunk: Buffer, _enc, done ) {
 			let bytes = chunk;
 			if ( skip > 0 ) {
@@ -38,165 +256,48 @@ export function decoder( encoding: Encoding, bomBytes: number ): Transform {
 	} );
 }
 
-/** A quoted record may span at most this many lines before it is cut (a stray quote must not swallow the file). */
-const MAX_RECORD_LINES = 1_000;
-
-/** Splits one record's text; `open` when it ends inside a quoted field. */
-export function splitQuoted(
+/** Rows of a whole text (a detection sample); `complete`: the text is the whole file, so its last line counts. */
+export function readText(
 	text: string,
-	delimiter: string
-): { fields: string[]; open: boolean } {
-	const fields: string[] = [];
-	let field = '';
-	let quoted = false;
-	let atFieldStart = true;
-	for ( let i = 0; i < text.length; i++ ) {
-		const ch = text[ i ]!;
-		if ( quoted ) {
-			if ( ch === '"' ) {
-				if ( text[ i + 1 ] === '"' ) {
-					field += '"';
-					i++;
-				} else {
-					quoted = false;
-				}
-			} else {
-				field += ch;
-			}
-		} else if ( ch === delimiter ) {
-			fields.push( field );
-			field = '';
-			atFieldStart = true;
-			continue;
-		} else if ( ch === '"' && atFieldStart && field.trim() === '' ) {
-			quoted = true;
-			field = '';
-		} else {
-			field += ch;
-		}
-		atFieldStart = false;
-	}
-	fields.push( field );
-	return { fields, open: quoted };
+	options: ReadOptions,
+	complete: boolean
+): SourceRow[] {
+	const reader = new RowReader( options );
+	const rows = reader.push( text );
+	return complete ? rows.concat( reader.end() ) : rows;
 }
 
-/** Turns decoded text chunks into records, a chunk's worth at a time. */
-export class RecordSplitter {
-	private carry = '';
-	private line = 0;
-	private pending: { text: string; line: number; lines: number } | undefined;
-
-	constructor(
-		private readonly delimiter: Delimiter,
-		private readonly fromLine: number
-	) {}
-
-	push( text: string, out: SourceRecord[] ): void {
-		const lines = ( this.carry + text ).split( '\n' );
-		this.carry = lines.pop()!;
-		for ( const line of lines ) {
-			this.take( line, out );
-		}
-	}
-
-	end( out: SourceRecord[] ): void {
-		if ( this.carry !== '' ) {
-			this.take( this.carry, out );
-			this.carry = '';
-		}
-		if ( this.pending ) {
-			this.emit(
-				splitQuoted( this.pending.text, this.delimiter ).fields,
-				this.pending.line,
-				out
-			);
-			this.pending = undefined;
-		}
-	}
-
-	private take( raw: string, out: SourceRecord[] ): void {
-		this.line++;
-		const line = raw.endsWith( '\r' ) ? raw.slice( 0, -1 ) : raw;
-		if ( this.line < this.fromLine ) {
-			return;
-		}
-		if ( this.pending ) {
-			this.pending.text += `\n${ line }`;
-			this.pending.lines++;
-			const split = splitQuoted( this.pending.text, this.delimiter );
-			if ( ! split.open || this.pending.lines >= MAX_RECORD_LINES ) {
-				this.emit( split.fields, this.pending.line, out );
-				this.pending = undefined;
-			}
-			return;
-		}
-		if ( ! this.delimiter ) {
-			this.emit(
-				[
-					line
-						.trim()
-						.replace( /^"([^]*)"$/, ( _m, inner: string ) =>
-							inner.replace( /""/g, '"' )
-						),
-				],
-				this.line,
-				out
-			);
-			return;
-		}
-		if ( ! line.includes( '"' ) ) {
-			this.emit( line.split( this.delimiter ), this.line, out );
-			return;
-		}
-		const split = splitQuoted( line, this.delimiter );
-		if ( split.open ) {
-			this.pending = { text: line, line: this.line, lines: 1 };
-		} else {
-			this.emit( split.fields, this.line, out );
-		}
-	}
-
-	private emit( fields: string[], line: number, out: SourceRecord[] ): void {
-		let empty = true;
-		for ( let i = 0; i < fields.length; i++ ) {
-			const value = fields[ i ]!.trim();
-			fields[ i ] = value;
-			if ( value !== '' ) {
-				empty = false;
-			}
-		}
-		// Blank lines and rows of empty cells are not records.
-		if ( ! empty ) {
-			out.push( { line, fields } );
-		}
-	}
-}
-
-/** Records in batches (one per decoded chunk), so the consumer awaits per chunk, not per row. */
-export async function* readRecordBatches(
+/**
+ * The rows of a stored file, in batches (one per decoded chunk) so the
+ * consumer awaits per chunk, not per row. A problem that ends the reading
+ * stops the source too, so the rest of a broken file is never read.
+ */
+export async function* readRows(
 	source: Readable,
-	options: {
-		encoding: Encoding;
-		bomBytes: number;
-		delimiter: Delimiter;
-		fromLine: number;
-	}
-): AsyncGenerator< SourceRecord[] > {
-	const splitter = new RecordSplitter( options.delimiter, options.fromLine );
+	options: ReadOptions & { encoding: Encoding; bomBytes: number }
+): AsyncGenerator< SourceRow[] > {
+	const reader = new RowReader( options );
 	const decoded = source.pipe(
 		decoder( options.encoding, options.bomBytes )
 	);
 	source.on( 'error', ( error ) => decoded.destroy( error ) );
-	for await ( const chunk of decoded as AsyncIterable< Buffer > ) {
-		const out: SourceRecord[] = [];
-		splitter.push( chunk.toString(), out );
-		if ( out.length ) {
-			yield out;
+	try {
+		for await ( const text of decoded as AsyncIterable< string > ) {
+			const rows = reader.push( text );
+			if ( rows.length ) {
+				yield rows;
+			}
+			if ( reader.stopped ) {
+				return;
+			}
 		}
-	}
-	const out: SourceRecord[] = [];
-	splitter.end( out );
-	if ( out.length ) {
-		yield out;
+		const rows = reader.end();
+		if ( rows.length ) {
+			yield rows;
+		}
+	} finally {
+		source.unpipe( decoded );
+		source.destroy();
+		decoded.destroy();
 	}
 }

@@ -1,6 +1,12 @@
 import type { Request } from 'express';
-import type { Readable } from 'node:stream';
-import { Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
+import { Transform, type Readable } from 'node:stream';
+import {
+	Op,
+	QueryTypes,
+	type Sequelize,
+	type Transaction,
+	type WhereOptions,
+} from 'sequelize';
 import {
 	importMappingSchema,
 	type ImportMapping,
@@ -9,7 +15,7 @@ import {
 	type ListQuery,
 } from '@igny8/shared-types';
 import type { KeywordImportRow } from '../../../db/content-models';
-import type { Models } from '../../../db/models';
+import type { Models, SectorRow } from '../../../db/models';
 import { ValidationError } from '../../../http/errors';
 import { pageUrl, paginate, type ListPage } from '../../../http/pagination';
 import type { Logger } from '../../../logger';
@@ -23,15 +29,16 @@ import {
 } from '../../auth/principal';
 import { findScoped } from '../../content/crud';
 import { listScope, resolveSector } from '../../content/scope';
+import { assertRoom, lockQuota, roomIn } from '../quota';
 import {
 	detect,
 	SAMPLE_BYTES,
 	UnreadableFileError,
 	type Detection,
 } from './detect';
-import { readRecordBatches } from './reader';
+import { readRows, type ReadOptions } from './reader';
 import { receiveUpload } from './upload';
-import { parseRow, type ParsedKeyword } from './values';
+import { judgeRow, type ParsedKeyword } from './values';
 
 export const KEYWORD_IMPORT_JOB = 'planner.keyword_import';
 export type KeywordImportPayload = { importId: number };
@@ -44,6 +51,12 @@ export type KeywordImportSummary = Pick<
 export const IMPORT_DEFAULTS = {
 	/** Keywords per INSERT: large enough that round trips stop mattering, small enough to keep statements short. */
 	batchSize: 5_000,
+	/**
+	 * INSERTs at the database at once while the file is read on: two keep a
+	 * second core busy (the database does most of an import's work), more
+	 * only queue for the same pages.
+	 */
+	inFlight: 2,
 	/** Problems buffered before they are written. */
 	problemBatch: 1_000,
 	/** The longest reason stored (the column's width). */
@@ -99,6 +112,27 @@ export class KeywordImportService {
 		if ( detection.sampleDataRows === 0 ) {
 			warnings.push( 'The file has no data rows below its header.' );
 		}
+		// The verdicts the import will give these rows: same reader, same rules.
+		const rows: string[][] = [];
+		const rowLines: number[] = [];
+		const problems: { line: number; reason: string }[] = [];
+		for ( const row of detection.sample ) {
+			if ( 'fields' in row ) {
+				rows.push( row.fields );
+				rowLines.push( row.line );
+			}
+			const outcome = judgeRow( row, mapping as ImportMapping );
+			if ( ! outcome.ok ) {
+				problems.push( { line: row.line, reason: outcome.reason } );
+			}
+		}
+		if ( problems.length ) {
+			warnings.push(
+				`${ problems.length } of the first ${ detection.sample.length } rows will be skipped: ${ problems
+					.map( ( p ) => `line ${ p.line } (${ p.reason })` )
+					.join( '; ' ) }.`
+			);
+		}
 		return {
 			format: detection.format,
 			encoding: detection.encoding,
@@ -106,7 +140,9 @@ export class KeywordImportService {
 			header_line: detection.headerLine,
 			columns: detection.columns,
 			mapping: mapping as ImportMapping,
-			rows: detection.rows,
+			rows,
+			row_lines: rowLines,
+			problems,
 			warnings,
 		};
 	}
@@ -120,9 +156,28 @@ export class KeywordImportService {
 		const prefix = `keyword-imports/${ principal.account.id }`;
 		let upload;
 		try {
-			upload = await receiveUpload( req, ( stream ) =>
-				storage.write( prefix, stream, '.csv' )
-			);
+			upload = await receiveUpload( req, async ( stream ) => {
+				const sniffer = uploadSniffer();
+				stream.on( 'error', ( error ) => sniffer.destroy( error ) );
+				// It may refuse before storage is listening; storage still sees the error.
+				sniffer.on( 'error', () => undefined );
+				try {
+					const stored = await storage.write(
+						prefix,
+						stream.pipe( sniffer ),
+						'.csv'
+					);
+					return {
+						...stored,
+						lines: sniffer.lines,
+						detection: sniffer.detection!,
+					};
+				} catch ( error ) {
+					// Refused mid-upload: the rest is read and dropped, never stored.
+					stream.resume();
+					throw error;
+				}
+			} );
 		} catch ( error ) {
 			const stored = ( error as { upload?: { result: { key: string } } } )
 				.upload;
@@ -143,36 +198,41 @@ export class KeywordImportService {
 				throw missingFile();
 			}
 			const override = parseMappingField( upload.fields.mapping );
-			const { detection } = await this.detectStored(
-				file.result.key,
-				file.result.size
-			);
+			const { detection } = file.result;
 			if ( detection.sampleDataRows === 0 ) {
-				throw new ValidationError(
-					'The file has a header row but no keyword rows.',
-					{
-						file: [
-							'the file has a header row but no keyword rows',
-						],
-					}
-				);
+				const broken = detection.firstDataProblem;
+				const message = broken
+					? `The file has no readable keyword rows: line ${ broken.line }: ${ broken.problem }.`
+					: 'The file has a header row but no keyword rows.';
+				throw new ValidationError( message, { file: [ message ] } );
 			}
 			const mapping = override ?? detection.mapping;
 			checkMapping( mapping, detection.columns );
-			const row = await models.KeywordImport.create( {
-				account_id: sector.account_id,
-				site_id: sector.site_id,
-				sector_id: sector.id,
-				created_by: actingUserId( principal ),
-				status: 'queued',
-				filename: file.filename.slice( 0, 255 ),
-				storage_path: file.result.key,
-				format: detection.format,
-				mapping: mapping as Record< string, number | null >,
-				error: null,
-				started_at: null,
-				finished_at: null,
-			} );
+			const row = await this.admit(
+				sector,
+				{ key: file.result.key, lines: file.result.lines },
+				detection,
+				mapping,
+				( transaction, reserved ) =>
+					models.KeywordImport.create(
+						{
+							account_id: sector.account_id,
+							site_id: sector.site_id,
+							sector_id: sector.id,
+							created_by: actingUserId( principal ),
+							status: 'queued',
+							filename: file.filename.slice( 0, 255 ),
+							storage_path: file.result.key,
+							format: detection.format,
+							mapping: mapping as Record< string, number | null >,
+							reserved_keywords: reserved,
+							error: null,
+							started_at: null,
+							finished_at: null,
+						},
+						{ transaction }
+					)
+			);
 			recorded = true;
 			try {
 				await this.deps.queue.enqueue< KeywordImportPayload >(
@@ -194,6 +254,86 @@ export class KeywordImportService {
 			}
 			throw error;
 		}
+	}
+
+	/**
+	 * Records the import holding its room in the plan's keyword quota, or
+	 * refuses it (403, with the numbers) having changed nothing. The file's
+	 * line count bounds the keywords it can add, so an import well inside the
+	 * quota is admitted at once; only one that might not fit has its
+	 * keywords counted exactly (the whole file read, against the sector's
+	 * keywords), and then it reserves just those.
+	 */
+	private async admit(
+		sector: SectorRow,
+		file: { key: string; lines: number },
+		detection: Detection,
+		mapping: ImportMapping,
+		record: (
+			transaction: Transaction,
+			reserved: number
+		) => Promise< KeywordImportRow >
+	): Promise< KeywordImportRow > {
+		const { sequelize } = this.deps;
+		const bounded = await sequelize.transaction( async ( transaction ) => {
+			const quota = await lockQuota(
+				sequelize,
+				sector.account_id,
+				transaction
+			);
+			return file.lines <= roomIn( quota )
+				? record( transaction, file.lines )
+				: null;
+		} );
+		if ( bounded ) {
+			return bounded;
+		}
+		// Read outside the lock: it may take seconds, and nobody should wait on it.
+		const keywords = await this.distinctKeywords(
+			file.key,
+			detection,
+			mapping
+		);
+		return sequelize.transaction( async ( transaction ) => {
+			const quota = await lockQuota(
+				sequelize,
+				sector.account_id,
+				transaction
+			);
+			const [ fresh ] = await sequelize.query< { n: number } >(
+				`SELECT COUNT(*)::int AS n FROM unnest($1::text[]) AS f(normalized)
+				 WHERE NOT EXISTS (SELECT 1 FROM keywords k WHERE k.sector_id = $2 AND k.normalized = f.normalized)`,
+				{
+					bind: [ keywords, sector.id ],
+					type: QueryTypes.SELECT,
+					transaction,
+				}
+			);
+			const adding = fresh?.n ?? 0;
+			assertRoom( quota, adding, 'this import' );
+			return record( transaction, adding );
+		} );
+	}
+
+	/** The distinct keywords a file would import (de-duplication keys), read as the job reads it. */
+	private async distinctKeywords(
+		key: string,
+		detection: Detection,
+		mapping: ImportMapping
+	): Promise< string[] > {
+		const seen = new Set< string >();
+		for await ( const rows of readRows(
+			this.deps.storage.read( key ),
+			readOptionsOf( detection )
+		) ) {
+			for ( const row of rows ) {
+				const outcome = judgeRow( row, mapping );
+				if ( outcome.ok ) {
+					seen.add( outcome.value.normalized );
+				}
+			}
+		}
+		return [ ...seen ];
 	}
 
 	async list(
@@ -345,8 +485,9 @@ export class KeywordImportService {
 	}
 
 	/**
-	 * Reads and validates the next rows while the previous batch is being
-	 * inserted (one batch in flight), so parsing and the database overlap.
+	 * Reads and validates the next rows while earlier batches are being
+	 * inserted (`IMPORT_DEFAULTS.inFlight` at once), so parsing and the
+	 * database overlap; counters and progress still follow the file's order.
 	 */
 	private async importFile(
 		row: KeywordImportRow,
@@ -366,79 +507,97 @@ export class KeywordImportService {
 		let batch: ParsedKeyword[] = [];
 		let problems: { line: number; reason: string }[] = [];
 		let lastPercent = -1;
-		let inFlight: Promise< void > = Promise.resolve();
+		// Batches at the database at once, oldest first; each entry settles once its batch is counted.
+		const inFlight: Promise< void >[] = [];
+		let counted: Promise< void > = Promise.resolve();
+		const writes = new Set< Promise< number > >();
 
 		const write = async (
 			keywords: ParsedKeyword[],
-			bad: typeof problems,
-			percent: number
-		) => {
+			bad: typeof problems
+		): Promise< number > => {
 			if ( bad.length ) {
 				await this.insertProblems( row.id, bad );
 			}
-			if ( keywords.length ) {
-				const mine = await this.insertKeywords( row, keywords, rerun );
-				counters.imported += mine;
-				counters.duplicates += keywords.length - mine;
-			}
-			await row.update( { progress: percent, ...counters } );
-			if ( percent !== lastPercent ) {
-				lastPercent = percent;
-				await reportProgress( {
-					stage: 'importing',
-					percent,
-					message: `${ counters.total_rows } rows read`,
-				} );
-			}
+			return keywords.length
+				? this.insertKeywords( row, keywords, rerun )
+				: 0;
 		};
 		const flush = async () => {
-			await inFlight;
+			if ( inFlight.length >= IMPORT_DEFAULTS.inFlight ) {
+				await inFlight.shift();
+			}
+			const keywords = batch;
 			// Below 100 until the row says succeeded.
 			const percent = Math.min(
 				99,
 				size ? Math.floor( ( bytesRead / size ) * 100 ) : 99
 			);
-			inFlight = write( batch, problems, percent );
-			// Awaited at the next flush; never an unhandled rejection meanwhile.
-			inFlight.catch( () => undefined );
+			const written = write( keywords, problems );
+			writes.add( written );
+			written.then(
+				() => writes.delete( written ),
+				() => writes.delete( written )
+			);
 			batch = [];
 			problems = [];
+			// Counters and progress in batch order, whichever write ends first.
+			counted = counted.then( async () => {
+				const mine = await written;
+				counters.imported += mine;
+				counters.duplicates += keywords.length - mine;
+				await row.update( { progress: percent, ...counters } );
+				if ( percent !== lastPercent ) {
+					lastPercent = percent;
+					await reportProgress( {
+						stage: 'importing',
+						percent,
+						message: `${ counters.total_rows } rows read`,
+					} );
+				}
+			} );
+			// Awaited by a later flush or at the end; never an unhandled rejection meanwhile.
+			counted.catch( () => undefined );
+			inFlight.push( counted );
 		};
 
-		for await ( const records of readRecordBatches( source, {
-			encoding: detection.encoding,
-			bomBytes: detection.bomBytes,
-			delimiter: detection.delimiter,
-			fromLine: detection.firstDataLine,
-		} ) ) {
-			for ( const record of records ) {
-				counters.total_rows++;
-				const outcome = parseRow( record.fields, mapping );
-				if ( ! outcome.ok ) {
-					counters.invalid++;
-					problems.push( {
-						line: record.line,
-						reason: outcome.reason.slice(
-							0,
-							IMPORT_DEFAULTS.maxReason
-						),
-					} );
-				} else if ( seen.has( outcome.value.normalized ) ) {
-					counters.duplicates++;
-				} else {
-					seen.add( outcome.value.normalized );
-					batch.push( outcome.value );
-				}
-				if (
-					batch.length >= IMPORT_DEFAULTS.batchSize ||
-					problems.length >= IMPORT_DEFAULTS.problemBatch
-				) {
-					await flush();
+		try {
+			for await ( const rows of readRows(
+				source,
+				readOptionsOf( detection )
+			) ) {
+				for ( const record of rows ) {
+					counters.total_rows++;
+					const outcome = judgeRow( record, mapping );
+					if ( ! outcome.ok ) {
+						counters.invalid++;
+						problems.push( {
+							line: record.line,
+							reason: outcome.reason.slice(
+								0,
+								IMPORT_DEFAULTS.maxReason
+							),
+						} );
+					} else if ( seen.has( outcome.value.normalized ) ) {
+						counters.duplicates++;
+					} else {
+						seen.add( outcome.value.normalized );
+						batch.push( outcome.value );
+					}
+					if (
+						batch.length >= IMPORT_DEFAULTS.batchSize ||
+						problems.length >= IMPORT_DEFAULTS.problemBatch
+					) {
+						await flush();
+					}
 				}
 			}
+			await flush();
+			await counted;
+		} finally {
+			// A failed run leaves no INSERT running behind it: its retry would race it.
+			await Promise.allSettled( [ ...writes ] );
 		}
-		await flush();
-		await inFlight;
 	}
 
 	/**
@@ -557,6 +716,98 @@ export function readHead(
 				complete: ! overflow && all.length <= limit,
 			} );
 		} );
+	} );
+}
+
+/** How the job (and the exact quota count) reads a file: as its detection says, checked against its header's width. */
+const readOptionsOf = (
+	detection: Detection
+): ReadOptions & Pick< Detection, 'encoding' | 'bomBytes' > => ( {
+	encoding: detection.encoding,
+	bomBytes: detection.bomBytes,
+	delimiter: detection.delimiter,
+	fromLine: detection.firstDataLine,
+	width: detection.columns.length,
+} );
+
+/**
+ * Passes an upload through on its way to storage, learning what the import
+ * needs without reading the file again:
+ *
+ * - its detection, from its first `SAMPLE_BYTES` (as soon as they are in): a
+ *   file that cannot be a keyword list (50 MB on one line, an image) fails
+ *   the upload there, so the rest is drained and never stored;
+ * - its line breaks (LF, CRLF or a lone CR): one more than that bounds its
+ *   rows in any of its encodings (a row spans at least one line; UTF-16 only
+ *   counts high), which is what the keyword quota first checks.
+ */
+function uploadSniffer(): Transform & {
+	readonly lines: number;
+	detection?: Detection;
+} {
+	let breaks = 0;
+	let crAtEnd = false;
+	const head: Buffer[] = [];
+	let headBytes = 0;
+	const sniffer = new Transform( {
+		transform( chunk: Buffer, _enc, done ) {
+			if ( crAtEnd && chunk[ 0 ] !== 0x0a ) {
+				breaks++;
+			}
+			for (
+				let at = chunk.indexOf( 0x0a );
+				at >= 0;
+				at = chunk.indexOf( 0x0a, at + 1 )
+			) {
+				breaks++;
+			}
+			for (
+				let at = chunk.indexOf( 0x0d );
+				at >= 0 && at + 1 < chunk.length;
+				at = chunk.indexOf( 0x0d, at + 1 )
+			) {
+				if ( chunk[ at + 1 ] !== 0x0a ) {
+					breaks++;
+				}
+			}
+			if ( chunk.length ) {
+				crAtEnd = chunk[ chunk.length - 1 ] === 0x0d;
+			}
+			if ( ! sniffer.detection ) {
+				head.push( chunk );
+				headBytes += chunk.length;
+				if ( headBytes > SAMPLE_BYTES ) {
+					try {
+						sniffer.detection = detectOrRefuse(
+							Buffer.concat( head ).subarray( 0, SAMPLE_BYTES ),
+							false
+						);
+					} catch ( error ) {
+						done( error as Error );
+						return;
+					}
+					head.length = 0;
+				}
+			}
+			done( null, chunk );
+		},
+		flush( done ) {
+			if ( ! sniffer.detection ) {
+				try {
+					sniffer.detection = detectOrRefuse(
+						Buffer.concat( head ),
+						true
+					);
+				} catch ( error ) {
+					done( error as Error );
+					return;
+				}
+			}
+			done();
+		},
+	} ) as Transform & { readonly lines: number; detection?: Detection };
+	return Object.defineProperty( sniffer, 'lines', {
+		get: () => breaks + ( crAtEnd ? 1 : 0 ) + 1,
 	} );
 }
 

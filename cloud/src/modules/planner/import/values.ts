@@ -1,4 +1,6 @@
 import type { ImportMapping } from '@igny8/shared-types';
+import { keywordProblem } from '../keyword-rules';
+import type { SourceRow } from './reader';
 import { cleanKeyword, normalizeKeyword } from '../normalize';
 
 /**
@@ -53,6 +55,7 @@ const EMPTY = new Set( [
 	'--',
 ] );
 const SUFFIX: Record< string, number > = { k: 1e3, m: 1e6, b: 1e9 };
+const PLAIN_NUMBER = /^\d{1,15}(\.\d+)?$/;
 
 /** A plain number with optional separators and suffix; NaN when it is not one. */
 function parseSingle( raw: string ): number {
@@ -85,6 +88,10 @@ function parseSingle( raw: string ): number {
 /** Lenient number reading (see the module comment); null for "no value", NaN for garbage. */
 export function parseLenientNumber( raw: string | undefined ): number | null {
 	const text = ( raw ?? '' ).trim();
+	// Plain digits, as most exports write them.
+	if ( PLAIN_NUMBER.test( text ) ) {
+		return Number( text );
+	}
 	if ( EMPTY.has( text.toLowerCase() ) ) {
 		return null;
 	}
@@ -148,14 +155,9 @@ export function parseRow(
 	mapping: ImportMapping
 ): RowOutcome {
 	const keyword = cleanKeyword( cell( fields, mapping.keyword ) ?? '' );
-	if ( ! keyword ) {
-		return { ok: false, reason: 'keyword: is blank' };
-	}
-	if ( keyword.length > 255 ) {
-		return {
-			ok: false,
-			reason: `keyword: is ${ keyword.length } characters long; at most 255 allowed`,
-		};
+	const problem = keywordProblem( keyword );
+	if ( problem ) {
+		return { ok: false, reason: `keyword: ${ problem }` };
 	}
 	const volumeText = cell( fields, mapping.search_volume );
 	const volume = parseLenientNumber( volumeText );
@@ -206,4 +208,11 @@ export function parseRow(
 			cpc: cpc === null ? null : Math.round( cpc * 100 ) / 100,
 		},
 	};
+}
+
+/** A row as the reader gave it → a keyword or the reason it is none (the reader's own problem, else `parseRow`'s). */
+export function judgeRow( row: SourceRow, mapping: ImportMapping ): RowOutcome {
+	return 'problem' in row
+		? { ok: false, reason: row.problem }
+		: parseRow( row.fields, mapping );
 }
