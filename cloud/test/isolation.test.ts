@@ -142,6 +142,7 @@ describe( 'tenant isolation', () => {
 			'patch /writer/content/:id/': { content_html: '<p>Hijacked</p>' },
 			'put /writer/images/:id/': { alt_text: 'Hijacked' },
 			'patch /writer/images/:id/': { is_featured: true },
+			'post /writer/images/:id/regenerate/': {},
 			'post /system/ai-runs/:id/cancel/': {},
 			'patch /system/author-profiles/:id/': { name: 'Hijacked' },
 			'patch /system/strategies/:id/': { name: 'Hijacked' },

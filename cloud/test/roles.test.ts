@@ -86,6 +86,7 @@ const EXPECTED: Record< string, Role[] > = {
 			'POST /writer/tasks/generate_content/',
 			'POST /writer/tasks/generate_image_prompts/',
 			'POST /writer/tasks/generate_images/',
+			'POST /writer/images/:id/regenerate/',
 		].map( ( key ) => [ key, WRITERS ] )
 	),
 	...Object.fromEntries(
@@ -230,6 +231,7 @@ describe( 'the role matrix', () => {
 			task_id: task.id,
 			content_id: content.id,
 			image_url: 'https://cdn.example.test/a.png',
+			prompt: 'A lake at noon',
 			storage_path: null,
 		} );
 		await cloud.context.services.credits.add(
@@ -265,7 +267,10 @@ describe( 'the role matrix', () => {
 				),
 			},
 		} );
-		if ( route.startsWith( 'POST /writer/tasks/generate_' ) ) {
+		if (
+			route.startsWith( 'POST /writer/tasks/generate_' ) ||
+			route === 'POST /writer/images/:id/regenerate/'
+		) {
 			// An article costs 5, prompts 1 each, images 2 each; and a prompt waiting to be drawn.
 			await cloud.context.services.credits.add(
 				tenant.accountId,
@@ -541,6 +546,10 @@ describe( 'the role matrix', () => {
 			},
 			'DELETE /writer/images/:id/': {
 				url: `/writer/images/${ image.id }/`,
+			},
+			'POST /writer/images/:id/regenerate/': {
+				url: `/writer/images/${ image.id }/regenerate/`,
+				body: {},
 			},
 			'PATCH /auth/accounts/:id/': {
 				url: `/auth/accounts/${ tenant.accountId }/`,

@@ -137,6 +137,15 @@ export const generateImagesRequestSchema = z.strictObject( {
 	provider: z.enum( [ 'openai', 'runware' ] ).optional(),
 } );
 
+/**
+ * POST /writer/images/{id}/regenerate/: draws one image again from its
+ * prompt; the new picture replaces the old one once it is stored.
+ */
+export const regenerateImageRequestSchema = z.strictObject( {
+	size: generateImagesRequestSchema.shape.size,
+	provider: generateImagesRequestSchema.shape.provider,
+} );
+
 export type AiRun = z.infer< typeof aiRunSchema >;
 export type AiProgress = z.infer< typeof aiProgressSchema >;
 export type GenerateIdeasRequest = z.infer< typeof generateIdeasRequestSchema >;
@@ -149,4 +158,7 @@ export type GenerateImagePromptsRequest = z.infer<
 >;
 export type GenerateImagesRequest = z.infer<
 	typeof generateImagesRequestSchema
+>;
+export type RegenerateImageRequest = z.infer<
+	typeof regenerateImageRequestSchema
 >;

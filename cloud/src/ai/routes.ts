@@ -9,6 +9,7 @@ import {
 	generateImagePromptsRequestSchema,
 	generateImagesRequestSchema,
 	idPathSchema,
+	regenerateImageRequestSchema,
 } from '@igny8/shared-types';
 import { z } from 'zod';
 import type { Models } from '../db/models';
@@ -22,7 +23,11 @@ import { route, type AnyRoute } from '../http/route';
 import { IMAGE_FILE_PATH } from '../storage/image-store';
 import type { AiEngine } from './engine';
 import { defaultClusterMethod } from './functions/auto-cluster';
-import { pendingImagesOf } from './functions/generate-images';
+import {
+	liveRunDrawing,
+	pendingImagesOf,
+	redrawableImage,
+} from './functions/generate-images';
 import { serializeRun } from './serialize';
 import { streamRun } from './stream';
 
@@ -33,21 +38,29 @@ import { streamRun } from './stream';
  */
 type ActionPrincipal = UserPrincipal | SiteUserPrincipal;
 
+/** What an action starts, or the live run that already does the same work. */
+type ActionStart =
+	| { fn: string; input: unknown; message: string }
+	| { running: number; message: string };
+
 /**
- * One AI action: the body turned into a function's input, then the seed's
- * `run_ai_task` (validated, priced, reserved, queued) and 202 with the run.
+ * One AI action: the body (and path) turned into a function's input, then
+ * the seed's `run_ai_task` (validated, priced, reserved, queued) and 202
+ * with the run.
  */
-function aiAction< B extends z.ZodType >(
+function aiAction< B extends z.ZodType, P extends z.ZodType | undefined >(
 	engine: AiEngine,
 	spec: {
 		path: string;
 		summary: string;
 		tag: 'planner' | 'writer';
 		body: B;
+		params?: P;
 		start(
 			body: z.infer< B >,
-			principal: ActionPrincipal
-		): Promise< { fn: string; input: unknown; message: string } >;
+			principal: ActionPrincipal,
+			params: P extends z.ZodType ? z.infer< P > : undefined
+		): Promise< ActionStart >;
 	}
 ): AnyRoute {
 	return route( {
@@ -57,22 +70,35 @@ function aiAction< B extends z.ZodType >(
 		tag: spec.tag,
 		auth: 'user',
 		permission: 'write_content',
+		...( spec.params ? { params: spec.params as z.ZodType } : {} ),
 		body: spec.body as z.ZodType,
 		response: {
 			status: 202,
 			data: aiRunStartedSchema,
 			description: 'The run is queued and its credits reserved',
 		},
-		handler: async ( { body, principal } ) => {
-			const { fn, input, message } = await spec.start(
+		handler: async ( { body, principal, params } ) => {
+			const started = await spec.start(
 				body as z.infer< B >,
+				principal,
+				params as P extends z.ZodType ? z.infer< P > : undefined
+			);
+			if ( 'running' in started ) {
+				return {
+					status: 202,
+					data: { run_id: started.running },
+					message: started.message,
+				};
+			}
+			const run = await engine.runAiTask(
+				started.fn,
+				started.input,
 				principal
 			);
-			const run = await engine.runAiTask( fn, input, principal );
 			return {
 				status: 202,
 				data: { run_id: Number( run.id ) },
-				message,
+				message: started.message,
 			};
 		},
 	} );
@@ -177,6 +203,41 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 				},
 				message: 'Generating images.',
 			} ),
+		} ),
+		aiAction( engine, {
+			path: '/writer/images/:id/regenerate/',
+			summary:
+				'Draw one image again from its prompt, priced as one picture; the new file replaces the old one once stored. A repeat while it is being drawn answers the same run',
+			tag: 'writer',
+			params: idPathSchema,
+			body: regenerateImageRequestSchema,
+			start: async ( body, principal, params ) => {
+				const image = await redrawableImage(
+					models,
+					principal,
+					params.id
+				);
+				const running = await liveRunDrawing(
+					models,
+					principal,
+					image.id
+				);
+				if ( running !== null ) {
+					return {
+						running,
+						message: 'This image is already being drawn.',
+					};
+				}
+				return {
+					fn: 'generate_images',
+					input: {
+						image_ids: [ Number( image.id ) ],
+						size: body.size,
+						provider: body.provider ?? null,
+					},
+					message: 'Redrawing the image.',
+				};
+			},
 		} ),
 		route( {
 			method: 'get',

@@ -119,11 +119,19 @@ export function RunProgress( {
 				</Notice>
 			) }
 			{ run.status === 'failed' && (
-				<ErrorNotice
-					message={
-						run.error ?? __( 'The run failed.', 'igny8-bridge' )
-					}
-				/>
+				<>
+					<ErrorNotice
+						message={
+							run.error ?? __( 'The run failed.', 'igny8-bridge' )
+						}
+					/>
+					<p className="igny8-run__next">
+						{ __(
+							'Its credits were returned. Try again in a moment; if it keeps failing, ask an IGNY8 administrator to check the AI settings.',
+							'igny8-bridge'
+						) }
+					</p>
+				</>
 			) }
 			{ run.status === 'cancelled' && (
 				<Notice status="warning" isDismissible={ false }>
@@ -177,6 +185,8 @@ export interface AiActionModalProps {
 	children?: React.ReactNode;
 	/** Re-attach to a run already going. */
 	runId?: number | null;
+	/** What the run made, shown under the progress once it succeeded. */
+	result?: ( run: AiRun ) => React.ReactNode;
 }
 
 /**
@@ -194,6 +204,7 @@ export function AiActionModal( props: AiActionModalProps ) {
 		onClose,
 		onFinished,
 		children,
+		result,
 	} = props;
 	const [ estimate, setEstimate ] = useState< Estimate | null >( null );
 	const [ error, setError ] = useState< {
@@ -207,6 +218,17 @@ export function AiActionModal( props: AiActionModalProps ) {
 
 	const { startRun } = useDispatch( JOBS ) as any;
 	const inputKey = JSON.stringify( estimateInput );
+	const succeeded = useSelect(
+		( select ) => {
+			const run =
+				runId === null
+					? undefined
+					: ( ( select( JOBS ) as any ).getRun( runId ) as
+							AiRun | undefined );
+			return run?.status === 'succeeded' ? run : null;
+		},
+		[ runId ]
+	);
 
 	useEffect( () => {
 		if ( runId !== null ) {
@@ -293,6 +315,9 @@ export function AiActionModal( props: AiActionModalProps ) {
 			) }
 			{ runId !== null && (
 				<RunProgress runId={ runId } onFinished={ onFinished } />
+			) }
+			{ succeeded && result && (
+				<div className="igny8-run__result">{ result( succeeded ) }</div>
 			) }
 			<div className="igny8-modal__actions">
 				{ runId === null && (

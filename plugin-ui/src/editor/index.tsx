@@ -6,15 +6,24 @@
 /**
  * External dependencies
  */
-import type { Balance } from '@igny8/shared-types';
+import type { Balance, Content } from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
  */
 import apiFetch from '@wordpress/api-fetch';
-import { Button, createSlotFill, Notice } from '@wordpress/components';
+import {
+	Button,
+	createSlotFill,
+	Notice,
+	PanelBody,
+} from '@wordpress/components';
 import { useSelect } from '@wordpress/data';
-import { PluginDocumentSettingPanel, PluginSidebar } from '@wordpress/editor';
+import {
+	PluginDocumentSettingPanel,
+	PluginSidebar,
+	PluginSidebarMoreMenuItem,
+} from '@wordpress/editor';
 import { useEffect, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 import { registerPlugin } from '@wordpress/plugins';
@@ -22,9 +31,14 @@ import { registerPlugin } from '@wordpress/plugins';
 /**
  * Internal dependencies
  */
-import { getClient } from '../api';
-import { errorMessage } from '../api/errors';
+import { getClient, getSession, type CloudSession } from '../api';
+import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
 import { getBootData } from '../boot';
+import { DraftImages } from '../components/draft-images';
+import { ErrorNotice, Loading } from '../components/states';
+import '../store/jobs';
+import '../store/writer';
+import './index.scss';
 
 /** Where the optimizer and linker panels plug in (e.g. `<Igny8SidebarPanels.Fill>`). */
 export const Igny8SidebarPanels = createSlotFill( 'Igny8SidebarPanels' );
@@ -100,7 +114,11 @@ function Info() {
 						: '' }
 				</dd>
 				<dt>{ __( 'Last sync', 'igny8-bridge' ) }</dt>
-				<dd>{ meta._igny8_last_synced || '—' }</dd>
+				<dd>
+					{ meta._igny8_last_synced
+						? new Date( meta._igny8_last_synced ).toLocaleString()
+						: '—' }
+				</dd>
 			</dl>
 			{ error && (
 				<Notice status="error" isDismissible={ false }>
@@ -156,6 +174,104 @@ function Credits() {
 	);
 }
 
+type Failure = { message: string; kind?: ApiErrorKind };
+
+/**
+ * The IGNY8 content behind this post and the cloud session's role: what the
+ * images panel needs before it can show anything.
+ * @param contentId The post's `_igny8_content_id`.
+ */
+function useManagedContent( contentId: number | undefined ) {
+	const [ state, setState ] = useState< {
+		content: Content | null;
+		session: CloudSession | null;
+		error: Failure | null;
+	} >( { content: null, session: null, error: null } );
+	useEffect( () => {
+		if ( ! contentId ) {
+			return;
+		}
+		let live = true;
+		Promise.all( [
+			getSession().get(),
+			getClient().get< Content >( `/writer/content/${ contentId }/` ),
+		] ).then(
+			( [ session, content ] ) =>
+				live && setState( { content, session, error: null } ),
+			( failure: unknown ) =>
+				live &&
+				setState( {
+					content: null,
+					session: null,
+					error: {
+						message:
+							isApiError( failure ) &&
+							failure.kind === 'not_found'
+								? __(
+										'The IGNY8 content of this post no longer exists in the cloud.',
+										'igny8-bridge'
+									)
+								: errorMessage(
+										failure,
+										__(
+											'Could not load this post’s IGNY8 content.',
+											'igny8-bridge'
+										)
+									),
+						kind: isApiError( failure ) ? failure.kind : undefined,
+					},
+				} )
+		);
+		return () => {
+			live = false;
+		};
+	}, [ contentId ] );
+	return state;
+}
+
+/** The post's IGNY8 images: generate, redraw, choose the featured one, alt text. */
+function Images() {
+	const { meta } = usePostInfo();
+	const contentId = meta._igny8_content_id || undefined;
+	const { content, session, error } = useManagedContent( contentId );
+	// Re-attach to the site's queued and running runs (a reload mid-run).
+	useSelect(
+		( select ) =>
+			session ? ( select( 'igny8/jobs' ) as any ).getActiveRuns() : null,
+		[ session ]
+	);
+	if ( ! contentId ) {
+		return null;
+	}
+	return (
+		<PanelBody
+			title={ __( 'Images', 'igny8-bridge' ) }
+			className="igny8-editor__images"
+		>
+			{ error && (
+				<ErrorNotice message={ error.message } kind={ error.kind } />
+			) }
+			{ ! error && ( ! content || ! session ) && <Loading /> }
+			{ content && session && (
+				<>
+					<DraftImages
+						contentId={ content.id }
+						taskId={ content.task_id }
+						canEdit={ session.role !== 'viewer' }
+						heading={ false }
+					/>
+					<p className="igny8-editor__hint">
+						{ __(
+							'The featured image and the others reach this post the next time IGNY8 sends it (IGNY8 → Content → Send to WordPress).',
+							'igny8-bridge'
+						) }
+					</p>
+				</>
+			) }
+		</PanelBody>
+	);
+}
+
 function Igny8Sidebar() {
 	return (
 		<>
@@ -165,6 +281,10 @@ function Igny8Sidebar() {
 			>
 				<Info />
 			</PluginDocumentSettingPanel>
+			{ /* The way in on small screens, where pinned sidebar buttons are hidden. */ }
+			<PluginSidebarMoreMenuItem target="igny8-sidebar" icon="chart-area">
+				{ __( 'IGNY8', 'igny8-bridge' ) }
+			</PluginSidebarMoreMenuItem>
 			<PluginSidebar
 				name="igny8-sidebar"
 				title={ __( 'IGNY8', 'igny8-bridge' ) }
@@ -173,6 +293,7 @@ function Igny8Sidebar() {
 				<div className="igny8-editor">
 					<Info />
 					<Credits />
+					<Images />
 					<Igny8SidebarPanels.Slot />
 				</div>
 			</PluginSidebar>

@@ -16,6 +16,11 @@ declare module '@wordpress/editor' {
 		icon?: string;
 		children?: ReactNode;
 	} ): JSX.Element;
+	export function PluginSidebarMoreMenuItem( props: {
+		target: string;
+		icon?: string;
+		children?: ReactNode;
+	} ): JSX.Element;
 	export function PluginDocumentSettingPanel( props: {
 		name: string;
 		title: string;

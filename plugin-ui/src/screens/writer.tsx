@@ -33,6 +33,7 @@ import {
 	useReopenActiveRun,
 } from '../components/ai-action';
 import { DataTable } from '../components/data-table';
+import { DraftImages, ImageCard } from '../components/draft-images';
 import { EmptyState, ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
 import { useCanEdit } from './keywords';
@@ -356,10 +357,6 @@ function ContentEditor( {
 	const [ tab, setTab ] = useState< 'preview' | 'edit' >( 'preview' );
 	const [ saved, setSaved ] = useState( false );
 	const [ error, setError ] = useState< string | null >( null );
-	const images = useList< Image >( WRITER, 'getImages', 'images', {
-		content_id: content.id,
-		page_size: 20,
-	} );
 	const save = async () => {
 		setError( null );
 		try {
@@ -449,78 +446,13 @@ function ContentEditor( {
 					</Button>
 				</div>
 			) }
-			{ images.items.length > 0 && (
-				<section aria-label={ __( 'Images', 'igny8-bridge' ) }>
-					<h3>{ __( 'Images', 'igny8-bridge' ) }</h3>
-					<ImageGrid
-						images={ images.items }
-						taskId={ content.task_id }
-					/>
-				</section>
-			) }
+			<DraftImages
+				contentId={ content.id }
+				taskId={ content.task_id }
+				canEdit={ canEdit }
+			/>
 			{ canEdit && <PublishPanel content={ content } /> }
 		</Modal>
-	);
-}
-
-function ImageGrid( {
-	images,
-	taskId,
-}: {
-	images: Image[];
-	taskId: number | null;
-} ) {
-	const canEdit = useCanEdit();
-	const [ regenerating, setRegenerating ] = useState( false );
-	const run = useActiveRunId( 'generate_images' );
-
-	const { invalidate } = useDispatch( WRITER ) as any;
-	return (
-		<>
-			<ul className="igny8-images">
-				{ images.map( ( image ) => (
-					<li key={ image.id }>
-						{ image.image_url ? (
-							<img
-								src={ image.image_url }
-								alt={ image.alt_text }
-								loading="lazy"
-							/>
-						) : (
-							<span className="igny8-images__pending">
-								{ __( 'Not drawn yet', 'igny8-bridge' ) }
-							</span>
-						) }
-						<span>
-							{ image.is_featured
-								? __( 'Featured', 'igny8-bridge' )
-								: image.caption || image.prompt.slice( 0, 80 ) }
-						</span>
-					</li>
-				) ) }
-			</ul>
-			{ canEdit && taskId !== null && (
-				<Button
-					variant="secondary"
-					onClick={ () => setRegenerating( true ) }
-				>
-					{ __( 'Regenerate images', 'igny8-bridge' ) }
-				</Button>
-			) }
-			{ regenerating && taskId !== null && (
-				<AiActionModal
-					title={ __( 'Regenerate images', 'igny8-bridge' ) }
-					fn="generate_images"
-					estimateInput={ { task_ids: [ taskId ] } }
-					path="/writer/tasks/generate_images/"
-					body={ { ids: [ taskId ] } }
-					startLabel={ __( 'Draw images', 'igny8-bridge' ) }
-					runId={ run }
-					onClose={ () => setRegenerating( false ) }
-					onFinished={ () => invalidate( 'images' ) }
-				/>
-			) }
-		</>
 	);
 }
 
@@ -636,13 +568,21 @@ export function ImagesScreen( { sectorId }: ScreenProps ) {
 				<EmptyState title={ __( 'No images yet.', 'igny8-bridge' ) }>
 					<p>
 						{ __(
-							'Open a piece of content and choose “Regenerate images”, or generate image prompts for tasks.',
+							'Open a draft on the Content screen and choose “Generate image prompts”, then “Generate images”.',
 							'igny8-bridge'
 						) }
 					</p>
 				</EmptyState>
 			) : (
-				<ImageGrid images={ images.items } taskId={ null } />
+				<ul className="igny8-image-cards">
+					{ images.items.map( ( image ) => (
+						<ImageCard
+							key={ image.id }
+							image={ image }
+							canEdit={ false }
+						/>
+					) ) }
+				</ul>
 			) }
 		</div>
 	);

@@ -130,6 +130,16 @@ final class AssetLoader {
 			'before'
 		);
 		wp_enqueue_script( self::EDITOR_HANDLE );
+		// The sidebar's image cards; the block editor already loads wp-components.
+		if ( is_readable( $this->build_dir . self::EDITOR_ENTRY . '.css' ) ) {
+			wp_enqueue_style(
+				self::EDITOR_HANDLE,
+				$this->build_url . self::EDITOR_ENTRY . '.css',
+				array( 'wp-components' ),
+				$asset['version']
+			);
+			wp_style_add_data( self::EDITOR_HANDLE, 'rtl', 'replace' );
+		}
 		return true;
 	}
 

@@ -1,8 +1,8 @@
-import { Op } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { ImageRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
-import { ValidationError } from '../../http/errors';
+import { NotFoundError, ValidationError } from '../../http/errors';
 import { siteFilter, type Principal } from '../../modules/auth/principal';
 import type { ImageStore } from '../../storage/image-store';
 import { AiProviderError } from '../provider';
@@ -72,6 +72,58 @@ export async function pendingImagesOf(
 		} );
 	}
 	return images.map( ( i ) => Number( i.id ) );
+}
+
+/**
+ * The one image a regenerate request names: the caller's (another account's
+ * or another site's reads as missing, 404) and with a prompt to draw from.
+ */
+export async function redrawableImage(
+	models: Models,
+	principal: Principal,
+	imageId: number
+): Promise< ImageRow > {
+	const image = await models.Image.findOne( {
+		where: {
+			id: imageId,
+			account_id: principal.account.id,
+			...siteFilter( principal ),
+		},
+	} );
+	if ( ! image ) {
+		throw new NotFoundError( 'Image not found.' );
+	}
+	if ( ! image.prompt.trim() ) {
+		throw new ValidationError( 'This image has no prompt to draw from.', {
+			prompt: [
+				`image ${ imageId } has no prompt: write one (or generate image prompts) first`,
+			],
+		} );
+	}
+	return image;
+}
+
+/**
+ * A queued or running `generate_images` run that already draws this image,
+ * so a repeated "regenerate" (a double click, a retried request) follows it
+ * instead of paying for a second picture.
+ */
+export async function liveRunDrawing(
+	models: Models,
+	principal: Principal,
+	imageId: number
+): Promise< number | null > {
+	const run = await models.AiTaskRun.findOne( {
+		attributes: [ 'id' ],
+		where: {
+			account_id: principal.account.id,
+			function_name: 'generate_images',
+			status: { [ Op.in ]: [ 'queued', 'running' ] },
+			input: { [ Op.contains ]: { image_ids: [ imageId ] } },
+		} as WhereOptions,
+		order: [ [ 'id', 'DESC' ] ],
+	} );
+	return run ? Number( run.id ) : null;
 }
 
 /** One item per picture asked for. */

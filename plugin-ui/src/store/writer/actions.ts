@@ -74,3 +74,47 @@ export const updateImage =
 		dispatch( receiveItems( 'images', [ image ] ) );
 		return image;
 	};
+
+/**
+ * Makes one image its content's featured image. The cloud un-features the
+ * others in the same transaction; the loaded copies follow here, so the
+ * grid updates without reloading.
+ * @param id The image to feature.
+ */
+export const setFeaturedImage =
+	( id: number ) =>
+	async ( { dispatch, select }: ThunkArgs ): Promise< Image > => {
+		const image = await getClient().patch< Image >(
+			`${ WRITER_PATHS.images }${ id }/`,
+			{ is_featured: true }
+		);
+		const formerlyFeatured = ( select.getKnownImages() as Image[] ).filter(
+			( other ) =>
+				other.id !== image.id &&
+				other.is_featured &&
+				sameDraft( other, image )
+		);
+		dispatch(
+			receiveItems( 'images', [
+				image,
+				...formerlyFeatured.map( ( other ) => ( {
+					...other,
+					is_featured: false,
+				} ) ),
+			] )
+		);
+		return image;
+	};
+
+/**
+ * Whether two images compete for "featured": the same content, or (images
+ * without content) the same task — the cloud's rule.
+ * @param a An image.
+ * @param b Another image.
+ */
+export function sameDraft( a: Image, b: Image ): boolean {
+	if ( a.content_id !== null || b.content_id !== null ) {
+		return a.content_id === b.content_id;
+	}
+	return a.task_id !== null && a.task_id === b.task_id;
+}

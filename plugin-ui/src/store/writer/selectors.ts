@@ -1,7 +1,12 @@
 /**
  * External dependencies
  */
-import type { Content, PublishingRecord } from '@igny8/shared-types';
+import type { Content, Image, PublishingRecord } from '@igny8/shared-types';
+
+/**
+ * WordPress dependencies
+ */
+import { createSelector } from '@wordpress/data';
 
 /**
  * Internal dependencies
@@ -17,6 +22,12 @@ export const getContentList = listSelector(
 export const getImages = listSelector( ( state: WriterState ) => state.images );
 export const getPublishingRecords = listSelector(
 	( state: WriterState ) => state.records
+);
+
+/** Every image loaded so far, whatever list it came with. */
+export const getKnownImages = createSelector(
+	( state: WriterState ): Image[] => Object.values( state.images.byId ),
+	( state: WriterState ) => [ state.images.byId ]
 );
 
 export function getContent(

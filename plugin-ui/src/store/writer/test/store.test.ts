@@ -9,7 +9,7 @@ import { createRegistry } from '@wordpress/data';
 import { setClient } from '../../../api';
 import type { CloudClient } from '../../../api/client';
 import reducer, { initialState } from '../reducer';
-import { receiveItems } from '../actions';
+import { receiveItems, sameDraft } from '../actions';
 import { getLatestRecordFor } from '../selectors';
 import { store as writerStore } from '..';
 
@@ -55,5 +55,53 @@ describe( 'writer store', () => {
 		expect(
 			registry.select( writerStore ).getLatestRecordFor( 5 )?.status
 		).toBe( 'published' );
+	} );
+
+	it( 'features one image and un-features the others of its content only', async () => {
+		const image = ( id: number, content: number | null, task = 1 ) => ( {
+			id,
+			content_id: content,
+			task_id: task,
+			is_featured: id !== 2,
+		} );
+		const patch = jest.fn( async () => ( {
+			...image( 2, 10 ),
+			is_featured: true,
+		} ) );
+		setClient( { patch } as unknown as CloudClient );
+		const registry = createRegistry();
+		registry.register( writerStore );
+		// 1: featured in the same content; 3: another content's; 4: a task-only image.
+		registry
+			.dispatch( writerStore )
+			.receiveItems( 'images', [
+				image( 1, 10 ),
+				image( 2, 10 ),
+				image( 3, 20 ),
+				image( 4, null ),
+			] as never );
+		await registry.dispatch( writerStore ).setFeaturedImage( 2 );
+		expect( patch ).toHaveBeenCalledWith( '/writer/images/2/', {
+			is_featured: true,
+		} );
+		const featured = (
+			registry.select( writerStore ).getKnownImages() as {
+				id: number;
+				is_featured: boolean;
+			}[]
+		 )
+			.filter( ( i ) => i.is_featured )
+			.map( ( i ) => i.id );
+		expect( featured ).toEqual( [ 2, 3, 4 ] );
+	} );
+
+	it( 'tells images apart by the draft they compete in', () => {
+		const of = ( content: number | null, task: number | null ) =>
+			( { content_id: content, task_id: task } ) as never;
+		expect( sameDraft( of( 1, 5 ), of( 1, 6 ) ) ).toBe( true );
+		expect( sameDraft( of( 1, 5 ), of( 2, 5 ) ) ).toBe( false );
+		expect( sameDraft( of( null, 5 ), of( null, 5 ) ) ).toBe( true );
+		expect( sameDraft( of( null, 5 ), of( 1, 5 ) ) ).toBe( false );
+		expect( sameDraft( of( null, null ), of( null, null ) ) ).toBe( false );
 	} );
 } );
