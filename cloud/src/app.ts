@@ -1,18 +1,19 @@
 import path from 'node:path';
-import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { aiRoutes } from './ai/routes';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
+import { corsPolicy } from './http/cors';
 import { CorsOrigins } from './http/cors-origins';
 import { docsPage } from './http/docs';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestId } from './http/request-id';
 import { mountRoutes, type AnyRoute } from './http/route';
-import { createGate } from './modules/auth/gate';
+import { bearerOf, createGate } from './modules/auth/gate';
 import { authRoutes } from './modules/auth/routes';
+import { siteOfSessionToken } from './modules/auth/tokens';
 import { integrationRoutes } from './modules/integration/routes';
 import { keywordImportRoutes } from './modules/planner/import';
 import { estimateRoutes } from './modules/billing/estimate';
@@ -57,33 +58,21 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
  */
 export function createApp( context: AppContext ): Express {
 	const app = express();
-	const corsOrigins = new CorsOrigins(
-		context.db,
-		context.config.corsOrigins
-	);
+	const cors = corsPolicy( {
+		origins: new CorsOrigins( context.db, context.config.corsOrigins ),
+		siteOfToken: ( req ) => {
+			const token = bearerOf( req );
+			return token
+				? siteOfSessionToken( context.secrets.jwtSecret, token )
+				: null;
+		},
+	} );
 	app.disable( 'x-powered-by' );
 	app.set( 'trust proxy', 'loopback' );
 	app.use( requestId );
 	app.use( accessLog( context.logger ) );
 	app.use( helmet() );
-	app.use(
-		cors( {
-			origin: ( origin, callback ) => {
-				corsOrigins.allows( origin ).then(
-					( allowed ) => callback( null, allowed ),
-					( error: Error ) => callback( error )
-				);
-			},
-			allowedHeaders: [
-				'Authorization',
-				'Content-Type',
-				'X-IGNY8-API-Key',
-				'X-Request-ID',
-			],
-			exposedHeaders: [ 'X-Request-ID', 'Retry-After' ],
-			maxAge: 600,
-		} )
-	);
+	app.use( cors.requests );
 	app.use( express.json( { limit: '1mb' } ) );
 
 	const routes = apiRoutes( context );
@@ -94,7 +83,7 @@ export function createApp( context: AppContext ): Express {
 	api.get( '/schema/', ( _req, res ) => void res.json( document ) );
 	api.use( '/docs', docsPage( path.join( '/api/v1', 'schema/' ) ) );
 	mountRoutes( api, routes, createGate( context.services ) );
-	app.use( '/api/v1', api );
+	app.use( '/api/v1', cors.preflights( routes ), api );
 
 	app.use( notFoundHandler );
 	app.use( errorHandler( context.logger ) );

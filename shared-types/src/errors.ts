@@ -14,6 +14,11 @@ export const ERROR_STATUS = {
 	not_found: 404,
 	method_not_allowed: 405,
 	conflict: 409,
+	/**
+	 * The account's WordPress site did not answer, or refused, a call the
+	 * request needed: the state of the tenant's site, not a cloud failure.
+	 */
+	site_unavailable: 409,
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	insufficient_credits: 402,

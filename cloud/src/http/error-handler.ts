@@ -31,6 +31,13 @@ const PARSER_ERRORS: Record< string, { code: string; message: string } > = {
 	},
 };
 
+const CLIENT_ERROR_CODES: Record< number, string > = {
+	404: 'not_found',
+	405: 'method_not_allowed',
+	413: 'payload_too_large',
+	415: 'unsupported_media_type',
+};
+
 export function notFoundHandler( req: Request, res: Response ): void {
 	sendError( req, res, 404, {
 		code: 'not_found',
@@ -83,11 +90,23 @@ export function errorHandler( logger: Logger ) {
 			return;
 		}
 		const httpish = err as HttpishError;
-		const parserError = httpish?.type
-			? PARSER_ERRORS[ httpish.type ]
-			: undefined;
+		const parserError =
+			httpish?.type && Object.hasOwn( PARSER_ERRORS, httpish.type )
+				? PARSER_ERRORS[ httpish.type ]
+				: undefined;
 		if ( parserError ) {
 			sendError( req, res, httpish.status ?? 400, parserError );
+			return;
+		}
+		// Any other client error the HTTP stack raises (a body that does not
+		// inflate, a path that does not decode): the request's fault, not ours.
+		const status = httpish?.status ?? httpish?.statusCode;
+		if ( typeof status === 'number' && status >= 400 && status < 500 ) {
+			sendError( req, res, status, {
+				code: CLIENT_ERROR_CODES[ status ] ?? 'bad_request',
+				message:
+					'The request could not be read: check its encoding, its body and its URL.',
+			} );
 			return;
 		}
 		logger.error(

@@ -27,6 +27,11 @@ export type AuthMode =
 	/** A person, or a WordPress site with its `X-IGNY8-API-Key`. */
 	| 'user_or_site_key';
 
+/** Whether a WordPress user's site session may call routes of this mode (CORS preflights ask this). */
+export function siteSessionMayCall( auth: AuthMode ): boolean {
+	return auth === 'user' || auth === 'user_or_site_key';
+}
+
 type Schema = z.ZodType;
 type Out< S > = S extends z.ZodType ? z.infer< S > : undefined;
 

@@ -4,6 +4,7 @@ import { NotAuthenticatedError } from '../../http/errors';
 import { serializeSiteApiKey } from '../tenancy/serializers';
 import { randomToken, sha256 } from './crypto';
 import type { SiteKeyPrincipal } from './principal';
+import { PrincipalRows, REFUSED_ACCOUNT_STATUSES } from './principal-rows';
 
 /** Keys look like `ig8_Ab3dEf9h…`: the prefix is shown in lists, the rest exists only with the site owner. */
 const KEY_PREFIX = 'ig8_';
@@ -12,7 +13,11 @@ const VISIBLE_CHARS = KEY_PREFIX.length + 8;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export class SiteApiKeyService {
-	constructor( private readonly models: Models ) {}
+	private readonly rows: PrincipalRows;
+
+	constructor( private readonly models: Models ) {
+		this.rows = new PrincipalRows( models );
+	}
 
 	async create(
 		site: SiteRow,
@@ -33,7 +38,7 @@ export class SiteApiKeyService {
 		return { ...serializeSiteApiKey( row ), key };
 	}
 
-	/** The site a presented key speaks for; refused once the key is revoked or the site is not active. */
+	/** The site a presented key speaks for (one query); refused once the key is revoked or the site is not active. */
 	async principalFromKey( presented: string ): Promise< SiteKeyPrincipal > {
 		const refused = new NotAuthenticatedError(
 			'Site API key is invalid or revoked.'
@@ -41,24 +46,15 @@ export class SiteApiKeyService {
 		if ( ! presented.startsWith( KEY_PREFIX ) || presented.length > 200 ) {
 			throw refused;
 		}
-		const key = await this.models.SiteApiKey.findOne( {
-			where: { key_hash: sha256( presented ), revoked_at: null },
-		} );
-		if ( ! key ) {
-			throw refused;
-		}
-		const [ site, account ] = await Promise.all( [
-			this.models.Site.findByPk( key.site_id ),
-			this.models.Account.findByPk( key.account_id ),
-		] );
+		const found = await this.rows.siteKey( sha256( presented ) );
 		if (
-			! site ||
-			! account ||
-			site.status !== 'active' ||
-			[ 'suspended', 'cancelled' ].includes( account.status )
+			! found ||
+			found.site.status !== 'active' ||
+			REFUSED_ACCOUNT_STATUSES.includes( found.account.status )
 		) {
 			throw refused;
 		}
+		const { key, site, account } = found;
 		if (
 			! key.last_used_at ||
 			Date.now() - key.last_used_at.getTime() > LAST_USED_RESOLUTION_MS

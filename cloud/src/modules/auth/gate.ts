@@ -6,14 +6,32 @@ import {
 import type { AnyRoute, Gate } from '../../http/route';
 import type { SiteApiKeyService } from './api-keys';
 import { assertCan } from './policy';
+import type { Principal } from './principal';
 import type { AuthService } from './service';
 import type { Throttle } from './throttle';
 import type { RequestTracker } from './request-tracker';
 
+/** The bearer token of a request (`Authorization: Bearer …`), if any. */
+export function bearerOf( req: Request ): string | undefined {
+	return /^Bearer\s+(\S+)$/i.exec( req.get( 'authorization' ) ?? '' )?.[ 1 ];
+}
+
+/** Whose budget a request counts against: each credential has its own. */
+function credentialId( principal: Principal ): string {
+	switch ( principal.kind ) {
+		case 'user':
+			return `user:${ principal.user.id }`;
+		case 'site_key':
+			return `key:${ principal.key.id }`;
+		case 'site_user':
+			return `session:${ principal.site.id }:${ principal.wpUser.id }`;
+	}
+}
+
 /**
  * Runs before every declared route: identifies the caller (JWT or site key),
- * checks the route's permission, throttles, and counts the request against
- * the caller's account.
+ * checks the route's permission, throttles (see Throttle for what counts
+ * where), and counts the request against the caller's account.
  */
 export function createGate( deps: {
 	auth: AuthService;
@@ -27,37 +45,50 @@ export function createGate( deps: {
 		};
 
 	async function authorize( spec: AnyRoute, req: Request ): Promise< void > {
-		const bearer = /^Bearer\s+(\S+)$/i.exec(
-			req.get( 'authorization' ) ?? ''
-		)?.[ 1 ];
+		const throttled = spec.throttled !== false;
+		const ip = req.ip ?? 'unknown';
+		const bearer = bearerOf( req );
 		const apiKey = req.get( 'x-igny8-api-key' );
-		if ( bearer ) {
-			req.principal = await deps.auth.principalFromAccessToken( bearer );
-		} else if ( apiKey && spec.auth === 'user_or_site_key' ) {
-			req.principal = await deps.apiKeys.principalFromKey( apiKey );
-		} else if ( spec.auth !== 'public' ) {
-			throw new NotAuthenticatedError(
-				apiKey
-					? 'A site API key cannot be used here; sign in as a user.'
-					: 'Authentication credentials were not provided.'
-			);
+		const resolve = bearer
+			? () => deps.auth.principalFromAccessToken( bearer )
+			: apiKey && spec.auth === 'user_or_site_key'
+				? () => deps.apiKeys.principalFromKey( apiKey )
+				: undefined;
+		if ( ! resolve ) {
+			if ( throttled ) {
+				await deps.throttle.anonymous( ip );
+			}
+			if ( spec.auth !== 'public' ) {
+				throw new NotAuthenticatedError(
+					apiKey
+						? 'A site API key cannot be used here; sign in as a user.'
+						: 'Authentication credentials were not provided.'
+				);
+			}
+			return;
 		}
-		const principal = req.principal;
-		if ( spec.auth === 'account_user' && principal?.kind === 'site_user' ) {
+		if ( throttled ) {
+			await deps.throttle.assertCredentialsAllowed( ip );
+		}
+		let principal: Principal;
+		try {
+			principal = await resolve();
+		} catch ( error ) {
+			if ( throttled && error instanceof NotAuthenticatedError ) {
+				await deps.throttle.credentialsRefused( ip );
+			}
+			throw error;
+		}
+		req.principal = principal;
+		if ( spec.auth === 'account_user' && principal.kind === 'site_user' ) {
 			throw new PermissionDeniedError(
 				'This is managed in the IGNY8 console, not from WordPress.'
 			);
 		}
-		if ( spec.throttled === false ) {
-			return;
+		if ( throttled ) {
+			await deps.throttle.credential( credentialId( principal ) );
 		}
-		await deps.throttle.request( {
-			userId: principal?.kind === 'user' ? principal.user.id : undefined,
-			ip: req.ip ?? 'unknown',
-		} );
-		if ( principal ) {
-			assertCan( principal, spec.permission ?? 'read' );
-			deps.tracker.count( principal.account.id );
-		}
+		assertCan( principal, spec.permission ?? 'read' );
+		deps.tracker.count( principal.account.id );
 	}
 }

@@ -1,4 +1,5 @@
 import type { Role } from '@igny8/shared-types';
+import { ValidationError } from '../../http/errors';
 import type {
 	AccountRow,
 	SiteApiKeyRow,
@@ -12,6 +13,8 @@ export type UserPrincipal = {
 	user: UserRow;
 	account: AccountRow;
 	role: Role;
+	/** The sign-in (refresh-token family) the access token belongs to. */
+	sessionId?: string;
 };
 export type SiteKeyPrincipal = {
 	kind: 'site_key';
@@ -40,6 +43,27 @@ export function confinedSiteId( principal: Principal ): number | null {
 /** The `where` that keeps a confined principal inside its site; nothing for account users. */
 export function siteFilter( principal: Principal ): { site_id?: number } {
 	return principal.kind === 'user' ? {} : { site_id: principal.site.id };
+}
+
+/**
+ * The site a list narrows to. A confined principal always gets its own site
+ * (naming another is refused exactly like a site that does not exist); an
+ * account user gets the one asked for, if any.
+ */
+export function narrowedSiteId(
+	principal: Principal,
+	requested: number | undefined
+): number | undefined {
+	const confined = confinedSiteId( principal );
+	if ( confined === null ) {
+		return requested;
+	}
+	if ( requested !== undefined && requested !== confined ) {
+		throw new ValidationError( 'Invalid query.', {
+			site_id: [ `site ${ requested } does not exist` ],
+		} );
+	}
+	return confined;
 }
 
 /** The account user acting, for `created_by` columns; null for sites and WordPress users. */

@@ -23,25 +23,31 @@ import type {
 	SiteUserPrincipal,
 	UserPrincipal,
 } from './principal';
+import { PrincipalRows, REFUSED_ACCOUNT_STATUSES } from './principal-rows';
 import type { Secrets } from './secrets';
 import type { Throttle } from './throttle';
 import {
 	REFRESH_TOKEN_DAYS,
+	isSiteSession,
 	signAccessToken,
 	verifyAccessToken,
+	type SiteSessionClaims,
 } from './tokens';
 
-const REFUSED_ACCOUNT_STATUSES = [ 'suspended', 'cancelled' ];
 const DEFAULT_PLAN = 'free';
 
 /** Sign-in, tokens and registration. Routes stay thin; the rules live here. */
 export class AuthService {
+	private readonly rows: PrincipalRows;
+
 	constructor(
 		private readonly db: Database,
 		private readonly models: Models,
 		private readonly secrets: Secrets,
 		private readonly throttle: Throttle
-	) {}
+	) {
+		this.rows = new PrincipalRows( models );
+	}
 
 	async login(
 		email: string,
@@ -49,13 +55,13 @@ export class AuthService {
 		ip: string
 	): Promise< TokenPair > {
 		const normalized = email.trim().toLowerCase();
-		await this.throttle.assertLoginAllowed( normalized, ip );
+		// Counted before the password is checked, atomically: parallel guesses cannot all pass.
+		await this.throttle.loginAttempt( normalized, ip );
 		const user = await this.models.User.findOne( {
 			where: { email: normalized },
 		} );
 		const valid = await verifyPassword( user?.password_hash, password );
 		if ( ! user || ! valid ) {
-			await this.throttle.loginFailed( normalized, ip );
 			throw new ApiError(
 				'authentication_failed',
 				'Invalid email or password.'
@@ -196,10 +202,19 @@ export class AuthService {
 			} );
 		}
 		await user.update( { password_hash: await hashPassword( next ) } );
-		// Other sessions were opened with the old password: end them.
+		// Other sessions were opened with the old password: end them (their
+		// access tokens with them); the one changing it stays signed in.
 		await this.models.RefreshToken.update(
 			{ revoked_at: new Date() },
-			{ where: { user_id: user.id, revoked_at: null } }
+			{
+				where: {
+					user_id: user.id,
+					revoked_at: null,
+					...( principal.sessionId
+						? { family_id: { [ Op.ne ]: principal.sessionId } }
+						: {} ),
+				},
+			}
 		);
 	}
 
@@ -217,6 +232,7 @@ export class AuthService {
 			account_id: site.account.id,
 			role: request.role,
 			site_id: site.site.id,
+			kid: site.key.id,
 			wp_user: {
 				id: request.wp_user.id,
 				login: request.wp_user.login,
@@ -231,7 +247,14 @@ export class AuthService {
 		};
 	}
 
-	/** The person behind an access token, refused at once if deactivated or suspended since it was issued. */
+	/**
+	 * The caller behind an access token, checked against the database on
+	 * every request (one query): a person is refused once deactivated, their
+	 * account suspended, or the sign-in the token belongs to signed out
+	 * (logout, password change, a reused refresh token); a site session once
+	 * its site or account is switched off or the key that opened it revoked.
+	 * A role taken away applies at once: the role is read from the row.
+	 */
 	async principalFromAccessToken( token: string ): Promise< Principal > {
 		const claims = verifyAccessToken( this.secrets.jwtSecret, token );
 		if ( ! claims ) {
@@ -239,46 +262,61 @@ export class AuthService {
 				'Access token is invalid or expired.'
 			);
 		}
-		if ( claims.site_id !== undefined && claims.wp_user ) {
-			return this.siteUserPrincipal(
-				claims.site_id,
-				claims.account_id,
-				claims.role,
-				claims.wp_user
-			);
+		if ( isSiteSession( claims ) ) {
+			return this.siteUserPrincipal( claims );
 		}
-		const user = await this.models.User.findByPk( Number( claims.sub ) );
-		if ( ! user || ! user.is_active ) {
+		const found = await this.rows.user( Number( claims.sub ), claims.sid );
+		if ( ! found || ! found.user.is_active ) {
 			throw new NotAuthenticatedError( 'This user is deactivated.' );
 		}
-		const account = await this.activeAccountOf( user );
-		return { kind: 'user', user, account, role: user.role };
+		const { user, account } = found;
+		if ( REFUSED_ACCOUNT_STATUSES.includes( account.status ) ) {
+			throw new NotAuthenticatedError(
+				`This account is ${ account.status }.`
+			);
+		}
+		if ( ! found.signedIn ) {
+			throw new NotAuthenticatedError(
+				'This session has ended; sign in again.'
+			);
+		}
+		return {
+			kind: 'user',
+			user,
+			account,
+			role: user.role,
+			sessionId: claims.sid,
+		};
 	}
 
-	/** A WordPress user's token stops working as soon as its site or account is switched off. */
 	private async siteUserPrincipal(
-		siteId: number,
-		accountId: number,
-		role: SiteUserPrincipal[ 'role' ],
-		wpUser: SiteUserPrincipal[ 'wpUser' ]
+		claims: SiteSessionClaims
 	): Promise< SiteUserPrincipal > {
-		const [ site, account ] = await Promise.all( [
-			this.models.Site.findOne( {
-				where: { id: siteId, account_id: accountId },
-			} ),
-			this.models.Account.findByPk( accountId ),
-		] );
+		const found = await this.rows.siteSession( {
+			siteId: claims.site_id,
+			accountId: claims.account_id,
+			keyId: claims.kid,
+		} );
 		if (
-			! site ||
-			site.status !== 'active' ||
-			! account ||
-			REFUSED_ACCOUNT_STATUSES.includes( account.status )
+			! found ||
+			found.site.status !== 'active' ||
+			REFUSED_ACCOUNT_STATUSES.includes( found.account.status )
 		) {
 			throw new NotAuthenticatedError(
 				'This site session is no longer valid.'
 			);
 		}
-		return { kind: 'site_user', site, account, role, wpUser };
+		return {
+			kind: 'site_user',
+			site: found.site,
+			account: found.account,
+			role: claims.role,
+			wpUser: {
+				id: claims.wp_user.id,
+				login: claims.wp_user.login,
+				display_name: claims.wp_user.display_name,
+			},
+		};
 	}
 
 	async assertIdentityFree(
@@ -347,6 +385,7 @@ export class AuthService {
 			sub: String( user.id ),
 			account_id: account.id,
 			role: user.role,
+			sid: familyId,
 		} );
 		return {
 			access: access.token,

@@ -10,13 +10,23 @@ import { ApiError } from '../../http/errors';
 
 /**
  * Request throttles and login brute-force protection. Counters live in Redis
- * when there is one (shared by every API replica), in memory otherwise.
+ * when there is one (shared by every API replica), in memory otherwise (the
+ * embedded single-process mode).
+ *
+ * Every request counts once: against the budget of the credential it proved
+ * (a person, a site key, a WordPress user's site session: each its own), or,
+ * with none, against its address's anonymous budget — so a busy site is not
+ * starved by anonymous traffic from its address. Refused credentials (bad,
+ * expired or revoked tokens and keys) count against their address on a
+ * budget of their own; once it is spent, credentials from that address are
+ * answered 429 without being looked up until the window passes.
  */
 export class Throttle {
-	private readonly perUser: RateLimiterAbstract;
+	private readonly perCredential: RateLimiterAbstract;
 	private readonly perIp: RateLimiterAbstract;
-	private readonly loginFailures: RateLimiterAbstract;
-	private readonly loginFailuresPerIp: RateLimiterAbstract;
+	private readonly refusedPerIp: RateLimiterAbstract;
+	private readonly loginAttempts: RateLimiterAbstract;
+	private readonly loginAttemptsPerIp: RateLimiterAbstract;
 
 	private constructor(
 		make: ( options: {
@@ -29,8 +39,8 @@ export class Throttle {
 		private readonly client?: Redis
 	) {
 		const { throttle } = config;
-		this.perUser = make( {
-			keyPrefix: 'throttle:user',
+		this.perCredential = make( {
+			keyPrefix: 'throttle:credential',
 			points: throttle.userPerMinute,
 			duration: 60,
 		} );
@@ -39,14 +49,20 @@ export class Throttle {
 			points: throttle.anonPerMinute,
 			duration: 60,
 		} );
-		this.loginFailures = make( {
+		this.refusedPerIp = make( {
+			keyPrefix: 'throttle:refused',
+			points: throttle.anonPerMinute,
+			duration: 60,
+			blockDuration: 60,
+		} );
+		this.loginAttempts = make( {
 			keyPrefix: 'throttle:login',
 			points: throttle.loginMaxFailures,
 			duration: throttle.loginBlockSeconds,
 			blockDuration: throttle.loginBlockSeconds,
 		} );
 		// Many emails from one address: a slower, wider net.
-		this.loginFailuresPerIp = make( {
+		this.loginAttemptsPerIp = make( {
 			keyPrefix: 'throttle:login-ip',
 			points: throttle.loginMaxFailures * 5,
 			duration: 3600,
@@ -81,47 +97,57 @@ export class Throttle {
 		);
 	}
 
-	/** Counts one request against the caller's budget; throws 429 when it is spent. */
-	async request( key: { userId?: number; ip: string } ): Promise< void > {
-		const limiter = key.userId ? this.perUser : this.perIp;
-		await consume(
-			limiter,
-			key.userId ? String( key.userId ) : key.ip,
-			'Request was throttled.'
-		);
+	/** Counts a request that proved a credential (`user:1`, `key:2`, …) against that credential's budget. */
+	async credential( id: string ): Promise< void > {
+		await consume( this.perCredential, id, 'Request was throttled.' );
 	}
 
-	/** Refuses a login attempt while its email (from this address) or the address itself is blocked. */
-	async assertLoginAllowed( email: string, ip: string ): Promise< void > {
-		for ( const [ limiter, key ] of [
-			[ this.loginFailures, `${ ip }:${ email }` ],
-			[ this.loginFailuresPerIp, ip ],
-		] as const ) {
-			const state = await limiter.get( key );
-			if ( state && state.consumedPoints >= limiter.points ) {
-				throw throttled(
-					'Too many failed login attempts. Try again later.',
-					state
-				);
-			}
+	/** Counts a request without credentials against its address's budget. */
+	async anonymous( ip: string ): Promise< void > {
+		await consume( this.perIp, ip, 'Request was throttled.' );
+	}
+
+	/** Refuses, before any lookup, credentials from an address that has spent its budget of refused ones. */
+	async assertCredentialsAllowed( ip: string ): Promise< void > {
+		const state = await this.refusedPerIp.get( ip ).catch( () => null );
+		if ( state && state.consumedPoints >= this.refusedPerIp.points ) {
+			throw throttled( REFUSED_MESSAGE, state );
 		}
 	}
 
-	async loginFailed( email: string, ip: string ): Promise< void > {
-		await Promise.all( [
-			this.loginFailures.penalty( `${ ip }:${ email }`, 1 ),
-			this.loginFailuresPerIp.penalty( ip, 1 ),
-		] );
+	/** Counts a refused credential; once the address's budget is spent the answer is 429, not 401. */
+	async credentialsRefused( ip: string ): Promise< void > {
+		await consume( this.refusedPerIp, ip, REFUSED_MESSAGE );
 	}
 
+	/**
+	 * Counts a sign-in attempt before its password is checked. Each counter
+	 * is one atomic increment in the store, and the count it returns decides:
+	 * past LOGIN_MAX_FAILURES for this email from this address (or five times
+	 * that from the address) the attempt is refused unseen, so parallel
+	 * guesses cannot all slip past a check made before any was counted.
+	 */
+	async loginAttempt( email: string, ip: string ): Promise< void > {
+		const message = 'Too many failed login attempts. Try again later.';
+		await consume( this.loginAttempts, `${ ip }:${ email }`, message );
+		await consume( this.loginAttemptsPerIp, ip, message );
+	}
+
+	/** A good password: the attempt was not a failure, so it is given back. */
 	async loginSucceeded( email: string, ip: string ): Promise< void > {
-		await this.loginFailures.delete( `${ ip }:${ email }` );
+		await Promise.all( [
+			this.loginAttempts.delete( `${ ip }:${ email }` ),
+			this.loginAttemptsPerIp.reward( ip, 1 ),
+		] ).catch( () => undefined );
 	}
 
 	async close(): Promise< void > {
 		await this.client?.quit().catch( () => undefined );
 	}
 }
+
+const REFUSED_MESSAGE =
+	'Too many requests with invalid credentials from this address.';
 
 async function consume(
 	limiter: RateLimiterAbstract,

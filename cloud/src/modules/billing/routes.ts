@@ -11,6 +11,7 @@ import type { CreditTransactionRow, Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
+import { narrowedSiteId } from '../auth/principal';
 
 const serializeTransaction = ( row: CreditTransactionRow ) => ( {
 	id: row.id,
@@ -26,7 +27,11 @@ const serializeTransaction = ( row: CreditTransactionRow ) => ( {
 
 const DAY_MS = 86_400_000;
 
-/** The seed's Billing module: balance, the ledger, and usage over time. Everyone in the account may read them. */
+/**
+ * The seed's Billing module: balance, the ledger, and usage over time.
+ * Everyone in the account may read them; a WordPress site's session sees the
+ * balance and only its own site's movements and usage.
+ */
 export function billingRoutes( {
 	db,
 	models,
@@ -68,24 +73,29 @@ export function billingRoutes( {
 			auth: 'user',
 			query: transactionListQuerySchema,
 			response: { list: creditTransactionSchema },
-			handler: async ( { query, principal, req } ) => ( {
-				list: await paginate(
-					req,
-					models.CreditTransaction,
-					query,
-					{
-						account_id: principal.account.id,
-						...( query.type ? { type: query.type } : {} ),
-						...( query.site_id ? { site_id: query.site_id } : {} ),
-					},
-					{
-						orderingFields: [ 'id', 'created_at', 'amount' ],
-						searchFields: [ 'description', 'function_name' ],
-						defaultOrdering: '-id',
-					},
-					serializeTransaction
-				),
-			} ),
+			handler: async ( { query, principal, req } ) => {
+				const siteId = narrowedSiteId( principal, query.site_id );
+				return {
+					list: await paginate(
+						req,
+						models.CreditTransaction,
+						query,
+						{
+							account_id: principal.account.id,
+							...( query.type ? { type: query.type } : {} ),
+							...( siteId !== undefined
+								? { site_id: siteId }
+								: {} ),
+						},
+						{
+							orderingFields: [ 'id', 'created_at', 'amount' ],
+							searchFields: [ 'description', 'function_name' ],
+							defaultOrdering: '-id',
+						},
+						serializeTransaction
+					),
+				};
+			},
 		} ),
 		route( {
 			method: 'get',
@@ -97,6 +107,7 @@ export function billingRoutes( {
 			query: usageQuerySchema,
 			response: { data: usageSchema },
 			handler: async ( { query, principal } ) => {
+				const siteId = narrowedSiteId( principal, query.site_id );
 				const to = query.to ?? new Date().toISOString().slice( 0, 10 );
 				const from =
 					query.from ??
@@ -124,7 +135,7 @@ export function billingRoutes( {
 					)
 					SELECT to_char(started AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, function_name, site_id, COUNT(*)::int AS jobs, SUM(credits)::int AS credits
 					FROM jobs
-					WHERE started >= CAST(:from AS date) AND started < CAST(:to AS date) + 1 ${ query.site_id ? 'AND site_id = :siteId' : '' }
+					WHERE started >= CAST(:from AS date) AND started < CAST(:to AS date) + 1 ${ siteId !== undefined ? 'AND site_id = :siteId' : '' }
 					GROUP BY 1, 2, 3
 					ORDER BY 1, 2, 3`,
 					{
@@ -132,7 +143,7 @@ export function billingRoutes( {
 							accountId: principal.account.id,
 							from,
 							to,
-							siteId: query.site_id ?? null,
+							siteId: siteId ?? null,
 						},
 						type: QueryTypes.SELECT,
 					}

@@ -1,4 +1,10 @@
-import { UniqueConstraintError, type Transaction } from 'sequelize';
+import {
+	Op,
+	UniqueConstraintError,
+	literal,
+	type Transaction,
+	type WhereOptions,
+} from 'sequelize';
 import type { z } from 'zod';
 import {
 	authorProfileCreateSchema,
@@ -18,6 +24,7 @@ import type { Models } from '../../db/models';
 import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
+import { confinedSiteId } from '../auth/principal';
 import type { AuthorProfileRow, ContentStrategyRow } from './models';
 
 /**
@@ -50,14 +57,44 @@ export type StrategyBrief = {
 };
 
 /**
+ * The strategies one site may use: the account's shared ones (no sector) and
+ * those of its own sectors. `siteId` null (an account user) means all of the
+ * account's.
+ */
+export function strategyScope(
+	accountId: number,
+	siteId: number | null
+): WhereOptions {
+	if ( siteId === null ) {
+		return { account_id: accountId };
+	}
+	return {
+		account_id: accountId,
+		[ Op.or ]: [
+			{ sector_id: null },
+			{
+				sector_id: {
+					[ Op.in ]: literal(
+						`(SELECT id FROM sectors WHERE site_id = ${ Number( siteId ) })`
+					),
+				},
+			},
+		],
+	};
+}
+
+/**
  * The voice and strategy of one run, for an AI function's `validate` or
  * `prepare`. Without `author_profile_id` it is the account's default profile
- * (or none); an id that is not the account's is a 400 naming the field.
+ * (or none); an id that is not the account's — or, for a caller confined to
+ * one site (`siteId`), a strategy of another site's sector — is a 400 naming
+ * the field.
  */
 export async function profilesForRun(
 	models: Models,
 	accountId: number,
-	ids: { author_profile_id?: number | null; strategy_id?: number | null }
+	ids: { author_profile_id?: number | null; strategy_id?: number | null },
+	siteId: number | null = null
 ): Promise< { author: AuthorVoice | null; strategy: StrategyBrief | null } > {
 	const author = ids.author_profile_id
 		? await models.AuthorProfile.findOne( {
@@ -75,7 +112,12 @@ export async function profilesForRun(
 	}
 	const strategy = ids.strategy_id
 		? await models.ContentStrategy.findOne( {
-				where: { id: ids.strategy_id, account_id: accountId },
+				where: {
+					[ Op.and ]: [
+						{ id: ids.strategy_id },
+						strategyScope( accountId, siteId ),
+					],
+				},
 			} )
 		: null;
 	if ( ids.strategy_id && ! strategy ) {
@@ -145,9 +187,10 @@ export class ProfileService {
 
 	forRun(
 		accountId: number,
-		ids: { author_profile_id?: number | null; strategy_id?: number | null }
+		ids: { author_profile_id?: number | null; strategy_id?: number | null },
+		siteId: number | null = null
 	) {
-		return profilesForRun( this.models, accountId, ids );
+		return profilesForRun( this.models, accountId, ids, siteId );
 	}
 
 	async findProfile(
@@ -207,12 +250,16 @@ export class ProfileService {
 		await row.destroy();
 	}
 
+	/** `siteId`: the one site the caller is confined to (another site's strategy is "not found"), or null. */
 	async findStrategy(
 		accountId: number,
-		id: number
+		id: number,
+		siteId: number | null = null
 	): Promise< ContentStrategyRow > {
 		const row = await this.models.ContentStrategy.findOne( {
-			where: { id, account_id: accountId },
+			where: {
+				[ Op.and ]: [ { id }, strategyScope( accountId, siteId ) ],
+			},
 		} );
 		if ( ! row ) {
 			throw new NotFoundError( 'Strategy not found.' );
@@ -312,7 +359,8 @@ export class ProfileService {
 /**
  * Reads need `read`; writes need `manage_sites` (owner, admin) and an
  * account user: a profile or strategy shapes what every writer of the
- * account generates, on every site.
+ * account generates, on every site. A WordPress site's session reads the
+ * account's profiles, the shared strategies and its own sectors' strategies.
  */
 export function profileRoutes(
 	profiles: ProfileService,
@@ -436,10 +484,15 @@ export function profileRoutes(
 					models.ContentStrategy,
 					query,
 					{
-						account_id: principal.account.id,
-						...( query.sector_id
-							? { sector_id: query.sector_id }
-							: {} ),
+						[ Op.and ]: [
+							strategyScope(
+								principal.account.id,
+								confinedSiteId( principal )
+							),
+							query.sector_id
+								? { sector_id: query.sector_id }
+								: {},
+						],
 					},
 					{
 						orderingFields: [ 'name', 'created_at', 'id' ],
@@ -478,7 +531,8 @@ export function profileRoutes(
 				data: serializeStrategy(
 					await profiles.findStrategy(
 						principal.account.id,
-						params.id
+						params.id,
+						confinedSiteId( principal )
 					)
 				),
 			} ),

@@ -1,0 +1,146 @@
+import { QueryTypes, type Model, type ModelStatic } from 'sequelize';
+import type {
+	AccountRow,
+	Models,
+	SiteApiKeyRow,
+	SiteRow,
+	UserRow,
+} from '../../db/models';
+
+/** Accounts whose people and sites are refused at once. */
+export const REFUSED_ACCOUNT_STATUSES: readonly string[] = [
+	'suspended',
+	'cancelled',
+];
+
+/**
+ * The rows behind a caller, each kind in ONE query: this runs on every
+ * request, so the credential's liveness (its sign-in not ended, its key not
+ * revoked) is read in the same statement that loads the rows it speaks for. Whether the rows still allow access (deactivated user, site
+ * switched off, suspended account) is decided by the caller, which words
+ * the refusal.
+ */
+export class PrincipalRows {
+	constructor( private readonly models: Models ) {}
+
+	/** A person and their account, and whether `sessionId` (the refresh family) is still signed in. */
+	async user(
+		userId: number,
+		sessionId: string
+	): Promise< {
+		user: UserRow;
+		account: AccountRow;
+		signedIn: boolean;
+	} | null > {
+		const [ row ] = await this.select(
+			{
+				user: [ this.models.User, 'u' ],
+				account: [ this.models.Account, 'a' ],
+			},
+			`FROM users u JOIN accounts a ON a.id = u.account_id
+			 WHERE u.id = :userId`,
+			{ userId, sessionId },
+			`EXISTS (
+				SELECT 1 FROM refresh_tokens r
+				WHERE r.family_id = CAST(:sessionId AS uuid) AND r.user_id = u.id AND r.revoked_at IS NULL
+			)`
+		);
+		return row
+			? {
+					user: row.models.user as UserRow,
+					account: row.models.account as AccountRow,
+					signedIn: row.flag === true,
+				}
+			: null;
+	}
+
+	/** A site session's site and account, only while the key that opened it is not revoked. */
+	async siteSession( claims: {
+		siteId: number;
+		accountId: number;
+		keyId: number;
+	} ): Promise< { site: SiteRow; account: AccountRow } | null > {
+		const [ row ] = await this.select(
+			{
+				site: [ this.models.Site, 's' ],
+				account: [ this.models.Account, 'a' ],
+			},
+			`FROM site_api_keys k JOIN sites s ON s.id = k.site_id JOIN accounts a ON a.id = k.account_id
+			 WHERE k.id = :keyId AND k.site_id = :siteId AND k.account_id = :accountId AND k.revoked_at IS NULL`,
+			claims
+		);
+		return row
+			? {
+					site: row.models.site as SiteRow,
+					account: row.models.account as AccountRow,
+				}
+			: null;
+	}
+
+	/** A live (unrevoked) site key by its hash, with its site and account. */
+	async siteKey( keyHash: string ): Promise< {
+		key: SiteApiKeyRow;
+		site: SiteRow;
+		account: AccountRow;
+	} | null > {
+		const [ row ] = await this.select(
+			{
+				key: [ this.models.SiteApiKey, 'k' ],
+				site: [ this.models.Site, 's' ],
+				account: [ this.models.Account, 'a' ],
+			},
+			`FROM site_api_keys k JOIN sites s ON s.id = k.site_id JOIN accounts a ON a.id = k.account_id
+			 WHERE k.key_hash = :keyHash AND k.revoked_at IS NULL`,
+			{ keyHash }
+		);
+		return row
+			? {
+					key: row.models.key as SiteApiKeyRow,
+					site: row.models.site as SiteRow,
+					account: row.models.account as AccountRow,
+				}
+			: null;
+	}
+
+	/**
+	 * Runs `SELECT <every column of each model, aliased>[, <flag>] <from>`
+	 * and builds the model instances a finder would have returned (so
+	 * `.update()` works on them), plus the flag's value, per row.
+	 */
+	private async select(
+		parts: Record< string, [ ModelStatic< Model >, string ] >,
+		from: string,
+		replacements: Record< string, unknown >,
+		flag?: string
+	): Promise< { models: Record< string, Model >; flag: unknown }[] > {
+		const columns = Object.entries( parts ).flatMap(
+			( [ name, [ model, alias ] ] ) =>
+				Object.entries( model.getAttributes() ).map(
+					( [ attribute, definition ] ) =>
+						`${ alias }."${ definition.field ?? attribute }" AS "${ name }.${ attribute }"`
+				)
+		);
+		if ( flag ) {
+			columns.push( `${ flag } AS "flag"` );
+		}
+		const rows = await this.models.User.sequelize!.query<
+			Record< string, unknown >
+		>( `SELECT ${ columns.join( ', ' ) } ${ from }`, {
+			replacements,
+			type: QueryTypes.SELECT,
+			nest: true,
+		} );
+		return rows.map( ( row ) => ( {
+			models: Object.fromEntries(
+				Object.entries( parts ).map( ( [ name, [ model ] ] ) => [
+					name,
+					model.build( row[ name ] as never, {
+						isNewRecord: false,
+						raw: true,
+					} ),
+				] )
+			),
+			flag: row.flag,
+		} ) );
+	}
+}
