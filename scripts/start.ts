@@ -252,6 +252,7 @@ async function main(): Promise< void > {
 	// Cloud.
 	const cloud = startCloud( {
 		port: cloudPort,
+		wordpressUrl: wpUrl,
 		dataDir: paths.dataDir,
 		logFile: log.fresh( 'cloud.log' ),
 	} );

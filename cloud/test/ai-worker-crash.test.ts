@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
-import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import {
+	outboundAllow,
+	startFakeOpenAI,
+	type FakeOpenAI,
+} from '@igny8/test-harness';
 import { AI_DEFAULTS } from '../src/ai/defaults';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
@@ -36,6 +40,8 @@ function startWorker(): ChildProcess {
 			QUEUE_PREFIX: config.queuePrefix,
 			OPENAI_API_KEY: 'sk-test',
 			OPENAI_BASE_URL: openai.url,
+			// The fake server, and only it, on loopback (as the test cloud allows it).
+			IGNY8_OUTBOUND_ALLOW: outboundAllow( openai.url ),
 			AI_REQUEST_TIMEOUT_MS: '60000',
 		},
 		stdio: [ 'ignore', 'ignore', 'pipe' ],

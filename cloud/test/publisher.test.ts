@@ -27,14 +27,23 @@ describe( 'publisher', () => {
 
 	beforeAll( async () => {
 		const port = await freePort();
-		// The cloud's own image URLs must point where WordPress can fetch them.
+		let wpPort = await freePort();
+		while ( wpPort === port ) {
+			wpPort = await freePort();
+		}
 		cloud = await startTestCloud(
 			{ db: 'postgres', queue: 'bee' },
-			{ PUBLIC_URL: `http://127.0.0.1:${ port }` }
+			{
+				// The cloud's own image URLs must point where WordPress can fetch them.
+				PUBLIC_URL: `http://127.0.0.1:${ port }`,
+				// The cloud may call this WordPress, and port 9 (nothing listens
+				// there) stands for a site that is down; nothing else on loopback.
+				IGNY8_OUTBOUND_ALLOW: `127.0.0.1:${ wpPort },127.0.0.1:9`,
+			}
 		);
 		[ served, site ] = await Promise.all( [
 			listen( cloud, port ),
-			startWordPress(),
+			startWordPress( { port: wpPort } ),
 		] );
 		tenant = await addTenant( cloud, 'Publish Co' );
 		integrationId = ( await connectSite( site, served.url, tenant ) ).id;

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import { createTestDatabase, createTestRedis } from '@igny8/test-harness';
+import {
+	createTestDatabase,
+	createTestRedis,
+	joinAllow,
+	outboundAllow,
+} from '@igny8/test-harness';
 import { createApp } from '../src/app';
 import { boot, shutdown } from '../src/boot';
 import { loadConfig } from '../src/config';
@@ -59,6 +64,12 @@ export async function startTestCloud(
 		THROTTLE_USER_PER_MINUTE: '100000',
 		SHUTDOWN_TIMEOUT_MS: '5000',
 		...env,
+		// The fake AI servers a test points the cloud at are allowed, exactly;
+		// every other internal address stays refused, as in production.
+		IGNY8_OUTBOUND_ALLOW: joinAllow(
+			env.IGNY8_OUTBOUND_ALLOW,
+			outboundAllow( env.OPENAI_BASE_URL, env.RUNWARE_BASE_URL )
+		),
 	} );
 	const context = await boot( config, createLogger( config.logLevel ) );
 	// `workers: false` is an API-only process: separate worker processes take the jobs.

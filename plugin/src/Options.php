@@ -25,6 +25,7 @@ final class Options {
 	public const OUTBOX_STATE       = 'igny8_outbox_state';
 	public const DB_VERSION         = 'igny8_db_version';
 	public const STRUCTURE_HASH     = 'igny8_structure_hash';
+	public const IMAGE_HOSTS        = 'igny8_image_hosts';
 	public const DEFAULT_POST_TYPES = array( 'post', 'page' );
 
 	/** Every option the plugin owns (uninstall.php repeats this list). */
@@ -37,6 +38,7 @@ final class Options {
 		self::OUTBOX_STATE,
 		self::DB_VERSION,
 		self::STRUCTURE_HASH,
+		self::IMAGE_HOSTS,
 	);
 
 	/**
@@ -47,6 +49,7 @@ final class Options {
 		add_option( self::API_KEY, '', '', false );
 		add_option( self::SYNCED_POST_TYPES, self::DEFAULT_POST_TYPES, '', false );
 		add_option( self::REMOVE_META, '0', '', false );
+		add_option( self::IMAGE_HOSTS, array(), '', false );
 	}
 
 	/**
@@ -70,6 +73,56 @@ final class Options {
 	public function set_synced_post_types( array $types ): void {
 		$known = array_values( array_filter( array_map( 'sanitize_key', $types ), 'post_type_exists' ) );
 		update_option( self::SYNCED_POST_TYPES, array_values( array_unique( $known ) ), false );
+	}
+
+	/**
+	 * Hosts, besides the cloud's own, that images for IGNY8 posts may be
+	 * downloaded from (`cdn.example.com`, or `*.example.com` for its subdomains).
+	 *
+	 * @return string[]
+	 */
+	public function image_hosts(): array {
+		$value = get_option( self::IMAGE_HOSTS, array() );
+		return is_array( $value ) ? self::parse_image_hosts( $value )['hosts'] : array();
+	}
+
+	/**
+	 * Stores the image hosts; what is not a host name is dropped.
+	 *
+	 * @param string|string[] $hosts One per line (or comma-separated), or a list.
+	 */
+	public function set_image_hosts( $hosts ): void {
+		update_option( self::IMAGE_HOSTS, self::parse_image_hosts( $hosts )['hosts'], false );
+	}
+
+	/**
+	 * Reads image hosts as a site owner types them: one per line or
+	 * comma-separated, a pasted URL counts as its host, case does not matter.
+	 *
+	 * @param mixed $value A string or a list of strings.
+	 * @return array{hosts: string[], invalid: string[]} The hosts, and the entries that are not host names.
+	 */
+	public static function parse_image_hosts( $value ): array {
+		$entries = is_array( $value ) ? $value : preg_split( '/[\r\n,]+/', is_string( $value ) ? $value : '' );
+		$hosts   = array();
+		$invalid = array();
+		foreach ( (array) $entries as $entry ) {
+			$entry = strtolower( trim( sanitize_text_field( is_string( $entry ) ? $entry : '' ) ) );
+			if ( '' === $entry ) {
+				continue;
+			}
+			$host = preg_match( '#^https?://#', $entry ) ? (string) wp_parse_url( $entry, PHP_URL_HOST ) : $entry;
+			$host = rtrim( $host, '.' );
+			if ( 1 === preg_match( '/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/', $host ) && strlen( $host ) <= 253 ) {
+				$hosts[] = $host;
+			} else {
+				$invalid[] = $entry;
+			}
+		}
+		return array(
+			'hosts'   => array_values( array_unique( $hosts ) ),
+			'invalid' => $invalid,
+		);
 	}
 
 	/**

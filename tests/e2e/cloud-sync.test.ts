@@ -8,8 +8,10 @@ import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
 import {
+	freePort,
 	launchBrowser,
 	loginToWpAdmin,
+	outboundAllow,
 	startWordPress,
 	type WordPressSite,
 } from '@igny8/test-harness';
@@ -35,13 +37,20 @@ let site: WordPressSite;
 let tenant: Tenant;
 
 beforeAll( async () => {
+	const wpPort = await freePort();
 	cloud = await startTestCloud(
 		{ db: 'postgres', queue: 'bee' },
-		{ DATABASE_POOL_MAX: '5' }
+		{
+			DATABASE_POOL_MAX: '5',
+			// The cloud may call back this WordPress (and only it) on loopback.
+			IGNY8_OUTBOUND_ALLOW: outboundAllow(
+				`http://127.0.0.1:${ wpPort }`
+			),
+		}
 	);
 	[ served, site ] = await Promise.all( [
 		listen( cloud ),
-		startWordPress(),
+		startWordPress( { port: wpPort } ),
 	] );
 	port = Number( new URL( served.url ).port );
 	tenant = await addTenant( cloud, 'Bridge E2E' );

@@ -12,6 +12,7 @@ import {
 	freePort,
 	launchBrowser,
 	loginToWpAdmin,
+	outboundAllow,
 	REPO_ROOT,
 	screenshot,
 	startWordPress,
@@ -41,7 +42,7 @@ let editor: WpUser;
 let asEditor: WpRestClient;
 let apiKey: string;
 
-async function startCloud(): Promise< void > {
+async function startCloud( wordpressUrl: string ): Promise< void > {
 	cloudDataDir = fs.mkdtempSync(
 		path.join( os.tmpdir(), 'igny8-e2e-cloud-' )
 	);
@@ -60,6 +61,8 @@ async function startCloud(): Promise< void > {
 				IGNY8_DATA_DIR: cloudDataDir,
 				DATABASE_URL: '',
 				REDIS_URL: '',
+				// The cloud may call back this WordPress (and only it) on loopback.
+				IGNY8_OUTBOUND_ALLOW: outboundAllow( wordpressUrl ),
 			},
 			stdio: [ 'ignore', 'pipe', 'pipe' ],
 			detached: true,
@@ -119,7 +122,11 @@ async function stopCloud(): Promise< void > {
 
 beforeAll( async () => {
 	assertPluginUiBuilt();
-	[ site ] = await Promise.all( [ startWordPress(), startCloud() ] );
+	const wpPort = await freePort();
+	[ site ] = await Promise.all( [
+		startWordPress( { port: wpPort } ),
+		startCloud( `http://127.0.0.1:${ wpPort }` ),
+	] );
 	editor = await site.createUser( { role: 'editor' } );
 	asEditor = await site.login( editor );
 	// A real tenant, site and key, made through the cloud's API as `npm start` does.

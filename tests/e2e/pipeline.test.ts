@@ -6,6 +6,7 @@
  */
 import {
 	loginRestClient,
+	outboundAllow,
 	startFakeOpenAI,
 	startWordPress,
 	type FakeOpenAI,
@@ -37,17 +38,22 @@ beforeAll( async () => {
 	scriptPipelineProvider( openai );
 	// WordPress sideloads the images from the address the cloud says it has.
 	const port = await freePort();
+	const wpPort = await freePort();
 	cloud = await startTestCloud(
 		{ db: 'postgres', queue: 'bee' },
 		{
 			...AI_ENV( openai ),
 			DATABASE_POOL_MAX: '5',
 			PUBLIC_URL: `http://127.0.0.1:${ port }`,
+			// The cloud may call back this WordPress (and only it) on loopback.
+			IGNY8_OUTBOUND_ALLOW: outboundAllow(
+				`http://127.0.0.1:${ wpPort }`
+			),
 		}
 	);
 	[ served, site ] = await Promise.all( [
 		listen( cloud, port ),
-		startWordPress( { db: 'mariadb' } ),
+		startWordPress( { db: 'mariadb', port: wpPort } ),
 	] );
 	const tenant = await addTenant( cloud, 'Pipeline on MariaDB' );
 	await grant( cloud, tenant, 500 );

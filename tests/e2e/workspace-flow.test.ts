@@ -12,8 +12,10 @@
 import type { Browser, Page } from 'playwright-core';
 import {
 	collectConsoleErrors,
+	freePort,
 	launchBrowser,
 	loginToWpAdmin,
+	outboundAllow,
 	screenshot,
 	startFakeOpenAI,
 	startWordPress,
@@ -92,13 +94,21 @@ beforeAll( async () => {
 	assertPluginUiBuilt();
 	openai = await startFakeOpenAI();
 	scriptProvider();
+	const wpPort = await freePort();
 	cloud = await startTestCloud(
 		{ db: 'postgres', queue: 'bee' },
-		{ ...AI_ENV( openai ), DATABASE_POOL_MAX: '5' }
+		{
+			...AI_ENV( openai ),
+			DATABASE_POOL_MAX: '5',
+			// The cloud may call back this WordPress (and only it) on loopback.
+			IGNY8_OUTBOUND_ALLOW: outboundAllow(
+				`http://127.0.0.1:${ wpPort }`
+			),
+		}
 	);
 	[ served, site ] = await Promise.all( [
 		listen( cloud ),
-		startWordPress(),
+		startWordPress( { port: wpPort } ),
 	] );
 	tenant = await addTenant( cloud, 'Workspace flow' );
 	await grant( cloud, tenant, 500 );

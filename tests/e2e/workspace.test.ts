@@ -14,6 +14,7 @@ import {
 	freePort,
 	launchBrowser,
 	loginToWpAdmin,
+	outboundAllow,
 	REPO_ROOT,
 	screenshot,
 	startWordPress,
@@ -72,6 +73,8 @@ async function startCloud( origin: string ): Promise< void > {
 				DATABASE_URL: '',
 				REDIS_URL: '',
 				CORS_ORIGINS: origin,
+				// The cloud may call back this WordPress (and only it) on loopback.
+				IGNY8_OUTBOUND_ALLOW: outboundAllow( origin ),
 			},
 			stdio: [ 'ignore', 'pipe', 'pipe' ],
 			detached: true,

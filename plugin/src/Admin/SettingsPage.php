@@ -121,6 +121,15 @@ final class SettingsPage {
 		);
 		register_setting(
 			self::GROUP,
+			Options::IMAGE_HOSTS,
+			array(
+				'type'              => 'array',
+				'sanitize_callback' => array( $this, 'sanitize_image_hosts' ),
+				'show_in_rest'      => false,
+			)
+		);
+		register_setting(
+			self::GROUP,
 			Options::REMOVE_META,
 			array(
 				'type'              => 'string',
@@ -163,6 +172,26 @@ final class SettingsPage {
 	public function sanitize_post_types( $value ): array {
 		$types = is_array( $value ) ? array_map( 'sanitize_key', $value ) : array();
 		return array_values( array_unique( array_filter( $types, 'post_type_exists' ) ) );
+	}
+
+	/**
+	 * The hosts typed in the textarea; entries that are not host names are
+	 * dropped and named in an error.
+	 *
+	 * @param mixed $value Submitted.
+	 * @return string[]
+	 */
+	public function sanitize_image_hosts( $value ): array {
+		$parsed = Options::parse_image_hosts( $value );
+		if ( ! empty( $parsed['invalid'] ) ) {
+			add_settings_error(
+				Options::IMAGE_HOSTS,
+				'igny8_bad_image_host',
+				/* translators: %s: the entries that were dropped, comma-separated. */
+				sprintf( __( 'These are not host names and were not saved: %s. Write one host per line, e.g. cdn.example.com or *.example.com.', 'igny8-bridge' ), implode( ', ', $parsed['invalid'] ) )
+			);
+		}
+		return $parsed['hosts'];
 	}
 
 	/**
@@ -323,6 +352,7 @@ final class SettingsPage {
 			printf( '<div class="notice notice-%1$s is-dismissible"><p>%2$s</p></div>', esc_attr( $messages[ $done ][0] ), esc_html( $messages[ $done ][1] ) );
 		}
 		settings_errors( Options::CLOUD_URL );
+		settings_errors( Options::IMAGE_HOSTS );
 
 		echo '<h2>' . esc_html__( 'Connection', 'igny8-bridge' ) . '</h2>';
 		echo '<p class="igny8-connection-status">';
@@ -365,6 +395,9 @@ final class SettingsPage {
 			);
 		}
 		echo '</fieldset></td></tr>';
+		echo '<tr><th scope="row"><label for="igny8_image_hosts">' . esc_html__( 'Also accept images from these hosts', 'igny8-bridge' ) . '</label></th><td>';
+		echo '<textarea class="large-text code" rows="3" id="igny8_image_hosts" name="' . esc_attr( Options::IMAGE_HOSTS ) . '">' . esc_textarea( implode( "\n", $this->options->image_hosts() ) ) . '</textarea>';
+		echo '<p class="description">' . esc_html__( 'Images in IGNY8 posts are downloaded only from the IGNY8 cloud and from these hosts: one per line, e.g. cdn.example.com, or *.example.com for all of its subdomains.', 'igny8-bridge' ) . '</p></td></tr>';
 		echo '<tr><th scope="row">' . esc_html__( 'Uninstall', 'igny8-bridge' ) . '</th><td>';
 		echo '<input type="hidden" name="' . esc_attr( Options::REMOVE_META ) . '" value="0">';
 		printf(

@@ -11,3 +11,4 @@ export * from './wordpress/prepare';
 export * from './wordpress/sqlite';
 export * from './browser';
 export * from './fake-openai';
+export * from './outbound';

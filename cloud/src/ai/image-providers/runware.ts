@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import {
+	OUTBOUND_LIMITS,
+	outboundErrorOf,
+	type OutboundClient,
+} from '../../net/outbound';
 import { AiAbortedError, AiProviderError, sleep } from '../provider';
 import {
 	imageMimeOf,
@@ -24,6 +29,8 @@ export type RunwareSettings = {
 	maxAttempts: number;
 	retryBaseMs: number;
 	maxRetryAfterMs: number;
+	/** The guarded client every request goes through. */
+	outbound: OutboundClient;
 };
 
 type RunwareAnswer = {
@@ -149,36 +156,41 @@ export class RunwareImages implements ImageGenerator {
 		if ( signal?.aborted ) {
 			throw new AiAbortedError( signal.reason );
 		}
-		const signals = [ AbortSignal.timeout( timeoutMs ) ];
-		if ( signal ) {
-			signals.push( signal );
-		}
 		let response: Response;
 		let answer: RunwareAnswer;
 		try {
-			response = await fetch( this.settings.baseUrl, {
-				method: 'POST',
-				headers: {
-					'content-type': 'application/json',
-					authorization: `Bearer ${ this.settings.apiKey }`,
+			response = await this.settings.outbound.fetch(
+				this.settings.baseUrl,
+				{
+					method: 'POST',
+					headers: {
+						'content-type': 'application/json',
+						authorization: `Bearer ${ this.settings.apiKey }`,
+					},
+					body,
+					signal,
 				},
-				body,
-				signal: AbortSignal.any( signals ),
-			} );
-			answer = ( await response
-				.json()
-				.catch( () => ( {} ) ) ) as RunwareAnswer;
+				{ ...OUTBOUND_LIMITS.ai, timeoutMs }
+			);
+			// Read whole (capped) before parsing: a cut-off answer is an error, not an empty one.
+			answer = answerOf( await response.text() );
 		} catch ( error ) {
 			if ( signal?.aborted ) {
 				throw new AiAbortedError( signal.reason );
 			}
-			const timedOut = ( error as Error ).name === 'TimeoutError';
+			const outbound = outboundErrorOf( error );
+			if ( ! outbound ) {
+				throw error;
+			}
 			return {
 				kind: 'error',
-				retryable: true,
-				message: timedOut
-					? 'Runware did not answer in time'
-					: `Runware could not be reached: ${ ( error as Error ).message }`,
+				retryable: outbound.transient,
+				message:
+					outbound.kind === 'timeout'
+						? 'Runware did not answer in time'
+						: outbound.answered
+							? `Runware's answer could not be used: ${ outbound.reason }`
+							: `Runware could not be reached: ${ outbound.reason }`,
 			};
 		}
 		if ( response.ok && ! answer.errors?.length ) {
@@ -202,5 +214,14 @@ export class RunwareImages implements ImageGenerator {
 					? seconds * 1000
 					: undefined,
 		};
+	}
+}
+
+/** Runware's JSON, or nothing usable when it is not JSON. */
+function answerOf( text: string ): RunwareAnswer {
+	try {
+		return JSON.parse( text ) as RunwareAnswer;
+	} catch {
+		return {};
 	}
 }

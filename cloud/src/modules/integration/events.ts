@@ -8,6 +8,7 @@ import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
 import type { SiteKeyPrincipal } from '../auth/principal';
+import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
 
 type PostEvent = Extract< SyncEvent, { post: unknown } >;
@@ -164,7 +165,10 @@ export class EventService {
 		if ( row ) {
 			await row.update(
 				{
-					config_json: { ...row.config_json, structure: metadata },
+					config_json: {
+						...row.config_json,
+						structure: structureOf( metadata ),
+					},
 					last_structure_update_at: new Date(),
 				},
 				{ transaction }

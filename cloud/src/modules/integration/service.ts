@@ -16,6 +16,7 @@ import type {
 import type { Models } from '../../db/models';
 import { ApiError, ValidationError } from '../../http/errors';
 import type { Logger } from '../../logger';
+import { OutboundError, type OutboundClient } from '../../net/outbound';
 import type { JobDefinition, JobQueue } from '../../queue';
 import { decryptSecret, encryptSecret } from '../auth/crypto';
 import {
@@ -26,6 +27,7 @@ import {
 } from '../auth/principal';
 import type { Secrets } from '../auth/secrets';
 import { findOwned } from '../tenancy/scope';
+import { structureOf } from './site-structure';
 import {
 	WpClient,
 	WpClientError,
@@ -141,6 +143,8 @@ export class IntegrationService {
 			secrets: Secrets;
 			queue: JobQueue;
 			logger: Logger;
+			/** Every call to a site, and the check of an address before it is stored. */
+			outbound: OutboundClient;
 		}
 	) {}
 
@@ -172,6 +176,10 @@ export class IntegrationService {
 				site_id: [ `site ${ body.site_id } does not exist` ],
 			} );
 		}
+		await this.checkRestUrl(
+			'config_json.rest_url',
+			body.config_json.rest_url
+		);
 		try {
 			return await this.deps.models.SiteIntegration.create( {
 				account_id: site.account_id,
@@ -193,10 +201,14 @@ export class IntegrationService {
 		}
 	}
 
-	update(
+	async update(
 		row: SiteIntegrationRow,
 		body: z.infer< typeof integrationUpdateSchema >
 	): Promise< SiteIntegrationRow > {
+		await this.checkRestUrl(
+			'config_json.rest_url',
+			body.config_json?.rest_url
+		);
 		return row.update( {
 			...body,
 			...( body.config_json
@@ -217,13 +229,15 @@ export class IntegrationService {
 		presentedKey: string
 	): Promise< SiteIntegrationRow > {
 		const { models, secrets } = this.deps;
+		await this.checkRestUrl( 'rest_url', body.rest_url );
+		const structure = structureOf( body.metadata );
 		const values = ( existing?: SiteIntegrationRow ) => ( {
 			config_json: {
 				...( existing?.config_json ?? {} ),
 				site_url: body.site_url,
 				rest_url: body.rest_url,
-				structure: body.metadata,
-				content_types: postTypesOf( body.metadata ).map(
+				structure,
+				content_types: postTypesOf( structure ).map(
 					( type ) => type.name
 				),
 			},
@@ -266,8 +280,9 @@ export class IntegrationService {
 		row: SiteIntegrationRow,
 		metadata?: Record< string, unknown >
 	): Promise< SiteIntegrationRow > {
-		const structure =
-			metadata ?? ( await this.clientFor( row ).siteMetadata() );
+		const structure = structureOf(
+			metadata ?? ( await this.askSite( row ) )
+		);
 		return row.update( {
 			config_json: {
 				...row.config_json,
@@ -276,6 +291,47 @@ export class IntegrationService {
 			},
 			last_structure_update_at: new Date(),
 		} );
+	}
+
+	/**
+	 * A site address a tenant submits: refused with a 400, before anything is
+	 * stored or fetched, when the cloud would not connect to it.
+	 */
+	private async checkRestUrl(
+		field: string,
+		url: string | undefined
+	): Promise< void > {
+		if ( url === undefined ) {
+			return;
+		}
+		try {
+			await this.deps.outbound.check( url );
+		} catch ( error ) {
+			if ( error instanceof OutboundError ) {
+				throw new ValidationError(
+					`The site's REST URL is not allowed: ${ error.reason }.`,
+					{ [ field ]: [ error.reason ] }
+				);
+			}
+			throw error;
+		}
+	}
+
+	/** The site's own metadata, asked now; a site that does not answer is the caller's 409, not our 500. */
+	private async askSite(
+		row: SiteIntegrationRow
+	): Promise< Record< string, unknown > > {
+		try {
+			return await this.clientFor( row ).siteMetadata();
+		} catch ( error ) {
+			if ( error instanceof WpClientError ) {
+				throw new ApiError(
+					'site_unavailable',
+					`${ error.message } Check that the site is up and IGNY8 Bridge is connected, then try again.`
+				);
+			}
+			throw error;
+		}
 	}
 
 	contentTypes( row: SiteIntegrationRow ) {
@@ -314,6 +370,7 @@ export class IntegrationService {
 		return new WpClient( {
 			restUrl,
 			apiKey: decryptSecret( this.deps.secrets.encryptionKey, sealed ),
+			outbound: this.deps.outbound,
 			timeoutMs,
 		} );
 	}
@@ -415,26 +472,26 @@ export class IntegrationService {
 			}
 		}
 		let processed = 0;
-		const progress = async ( stage: string, message?: string ) =>
-			row.update( {
-				sync_progress: {
-					stage,
-					processed,
-					total,
-					percent:
-						stage === 'done'
-							? 100
-							: total
-								? Math.min(
-										99,
-										Math.floor(
-											( processed / total ) * 100
-										)
-									)
-								: 0,
-					...( message ? { message } : {} ),
-				} satisfies SyncProgress,
-			} );
+		const progressOf = (
+			stage: string,
+			message?: string
+		): SyncProgress => ( {
+			stage,
+			processed,
+			total,
+			percent:
+				stage === 'done'
+					? 100
+					: total
+						? Math.min(
+								99,
+								Math.floor( ( processed / total ) * 100 )
+							)
+						: 0,
+			...( message ? { message } : {} ),
+		} );
+		const progress = async ( stage: string ) =>
+			row.update( { sync_progress: progressOf( stage ) } );
 		await row.update( { sync_state: 'running', sync_error: null } );
 		await progress( 'fetching' );
 		try {
@@ -475,10 +532,15 @@ export class IntegrationService {
 				? await this.markMissingDeleted( row, fullSince, types )
 				: 0;
 			const { full_sync_started_at: _done, ...config } = row.config_json;
+			// The outcome and its progress in one write: a reader never sees one without the other.
 			await row.update( {
 				sync_state: 'succeeded',
 				last_sync_at: new Date(),
 				config_json: config,
+				sync_progress: progressOf(
+					'done',
+					`${ processed } posts synced`
+				),
 			} );
 			if ( gone > 0 ) {
 				this.deps.logger.info(
@@ -486,13 +548,15 @@ export class IntegrationService {
 					'full sync marked posts missing from WordPress as deleted'
 				);
 			}
-			await progress( 'done', `${ processed } posts synced` );
 			return { processed };
 		} catch ( error ) {
 			const message =
 				error instanceof Error ? error.message : String( error );
-			await row.update( { sync_state: 'failed', sync_error: message } );
-			await progress( 'failed', message );
+			await row.update( {
+				sync_state: 'failed',
+				sync_error: message,
+				sync_progress: progressOf( 'failed', message ),
+			} );
 			this.deps.logger.warn(
 				{ integration_id: row.id, err: message },
 				'site sync failed'

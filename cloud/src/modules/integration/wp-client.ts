@@ -1,4 +1,9 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import {
+	OUTBOUND_LIMITS,
+	outboundErrorOf,
+	type OutboundClient,
+} from '../../net/outbound';
 
 /**
  * The cloud's side of "Cloud → WordPress" in docs/bridge-protocol.md: every
@@ -6,6 +11,12 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
  * and an HMAC over the canonical request, so a captured call cannot be
  * replayed or altered. Failures come back as typed errors the publisher and
  * the sync job decide on (retry, conflict, give up).
+ *
+ * The site's address is the tenant's to set, so every call goes through the
+ * guarded outbound client (no internal addresses, capped answers, one
+ * deadline, the key never follows a redirect). What the site answers is
+ * parsed, never repeated: an error says what happened in words, plus IGNY8
+ * Bridge's (or WordPress's REST API's) own explanation when it gave one.
  */
 
 export class WpClientError extends Error {
@@ -104,6 +115,8 @@ export type WpClientOptions = {
 	/** The site's `rest_url()`, e.g. `https://example.com/wp-json/` or `…/?rest_route=/`. */
 	restUrl: string;
 	apiKey: string;
+	outbound: OutboundClient;
+	/** The whole call, answer included. */
 	timeoutMs?: number;
 	/** For tests: a clock other than now. */
 	now?: () => number;
@@ -161,7 +174,8 @@ export class WpClient {
 	private readonly now: () => number;
 
 	constructor( private readonly options: WpClientOptions ) {
-		this.timeoutMs = options.timeoutMs ?? 20_000;
+		this.timeoutMs =
+			options.timeoutMs ?? OUTBOUND_LIMITS.wordpress.timeoutMs;
 		this.now = options.now ?? Date.now;
 	}
 
@@ -194,14 +208,27 @@ export class WpClient {
 				false
 			);
 		}
-		return { items: page.items, next_cursor: page.next_cursor ?? null };
+		const next = page.next_cursor as Partial< WpCursor > | null | undefined;
+		return {
+			items: page.items,
+			next_cursor:
+				typeof next?.modified_after === 'string' &&
+				Number.isInteger( next.after_id )
+					? {
+							modified_after: next.modified_after.slice( 0, 40 ),
+							after_id: next.after_id!,
+						}
+					: null,
+		};
 	}
 
 	async postByContentId( contentId: number ): Promise< WpPostResult | null > {
 		try {
-			return await this.call< WpPostResult >(
-				'GET',
-				`post-by-content-id/${ contentId }`
+			return postResultOf(
+				await this.call< unknown >(
+					'GET',
+					`post-by-content-id/${ contentId }`
+				)
 			);
 		} catch ( error ) {
 			if ( error instanceof WpNotFoundError ) {
@@ -211,8 +238,10 @@ export class WpClient {
 		}
 	}
 
-	upsertPost( payload: WpPostPayload ): Promise< WpPostResult > {
-		return this.call< WpPostResult >( 'POST', 'posts', {}, payload );
+	async upsertPost( payload: WpPostPayload ): Promise< WpPostResult > {
+		return postResultOf(
+			await this.call< unknown >( 'POST', 'posts', {}, payload )
+		);
 	}
 
 	private url( route: string, query: Record< string, string > ): URL {
@@ -252,31 +281,44 @@ export class WpClient {
 			} )
 		);
 		let response: Response;
+		let text: string;
 		try {
-			response = await fetch( this.url( route, query ), {
-				method,
-				headers: {
-					Accept: 'application/json',
-					...( body ? { 'Content-Type': 'application/json' } : {} ),
-					'X-IGNY8-API-Key': this.options.apiKey,
-					'X-IGNY8-Timestamp': String( timestamp ),
-					'X-IGNY8-Request-Id': requestId,
-					'X-IGNY8-Signature': signature,
+			response = await this.options.outbound.fetch(
+				this.url( route, query ),
+				{
+					method,
+					headers: {
+						Accept: 'application/json',
+						...( body
+							? { 'Content-Type': 'application/json' }
+							: {} ),
+						'X-IGNY8-API-Key': this.options.apiKey,
+						'X-IGNY8-Timestamp': String( timestamp ),
+						'X-IGNY8-Request-Id': requestId,
+						'X-IGNY8-Signature': signature,
+					},
+					body: body || undefined,
 				},
-				body: body || undefined,
-				signal: AbortSignal.timeout( this.timeoutMs ),
-				redirect: 'error',
-			} );
+				{ ...OUTBOUND_LIMITS.wordpress, timeoutMs: this.timeoutMs }
+			);
+			text = await response.text();
 		} catch ( error ) {
-			const reason =
-				error instanceof Error && error.name === 'TimeoutError'
-					? `no answer within ${ this.timeoutMs } ms`
-					: ( error as Error ).message;
-			throw new WpUnavailableError(
-				`The site could not be reached: ${ reason }.`
+			const outbound = outboundErrorOf( error );
+			if ( ! outbound ) {
+				throw error;
+			}
+			if ( outbound.transient ) {
+				throw new WpUnavailableError(
+					`The site could not be reached: ${ outbound.reason }.`
+				);
+			}
+			throw new WpClientError(
+				outbound.answered
+					? `The site's answer could not be used: ${ outbound.reason }.`
+					: `The site could not be reached: ${ outbound.reason }.`,
+				false
 			);
 		}
-		const text = await response.text().catch( () => '' );
 		let parsed: unknown;
 		try {
 			parsed = text ? JSON.parse( text ) : undefined;
@@ -286,36 +328,37 @@ export class WpClient {
 		if ( response.ok ) {
 			if ( parsed === undefined ) {
 				throw new WpClientError(
-					`The site answered ${ response.status } without JSON.`,
+					`The site answered HTTP ${ response.status } without JSON.`,
 					false,
 					response.status
 				);
 			}
 			return unwrap( parsed ) as T;
 		}
-		const message = errorMessage( parsed ) ?? `HTTP ${ response.status }`;
+		const explained = explanationOf( parsed );
+		const answered = `The site answered HTTP ${ response.status }${ explained ? `: ${ explained }` : '.' }`;
 		if ( response.status === 401 || response.status === 403 ) {
 			throw new WpUnauthorizedError(
-				`The site refused the cloud's credentials: ${ message }`
+				`The site refused the cloud's credentials: ${ explained ?? `HTTP ${ response.status }` }`
 			);
 		}
 		if ( response.status === 409 ) {
-			throw new WpConflictError( unwrap( parsed ) as WpPostResult );
+			// An edit in WordPress (the post as it is now), or a refusal such as "published as another post".
+			let remote: WpPostResult;
+			try {
+				remote = postResultOf( unwrap( parsed ) );
+			} catch {
+				throw new WpClientError( answered, false, 409 );
+			}
+			throw new WpConflictError( remote );
 		}
 		if ( response.status === 404 ) {
-			throw new WpNotFoundError( message );
+			throw new WpNotFoundError( answered );
 		}
 		if ( response.status === 429 || response.status >= 500 ) {
-			throw new WpUnavailableError(
-				`The site answered ${ response.status }: ${ message }`,
-				response.status
-			);
+			throw new WpUnavailableError( answered, response.status );
 		}
-		throw new WpClientError(
-			`The site answered ${ response.status }: ${ message }`,
-			false,
-			response.status
-		);
+		throw new WpClientError( answered, false, response.status );
 	}
 }
 
@@ -330,14 +373,72 @@ function unwrap( body: unknown ): unknown {
 	return body;
 }
 
-function errorMessage( body: unknown ): string | undefined {
-	if ( body && typeof body === 'object' ) {
-		const record = body as Record< string, unknown >;
-		for ( const field of [ 'message', 'error' ] ) {
-			if ( typeof record[ field ] === 'string' ) {
-				return record[ field ] as string;
-			}
-		}
+/**
+ * The explanation in an error answer from IGNY8 Bridge or WordPress's REST
+ * API (a WP_Error: an `igny8_…` or `rest_…` code and a message), as one
+ * short line. Anything else a site answers is not repeated.
+ */
+function explanationOf( body: unknown ): string | undefined {
+	if ( ! body || typeof body !== 'object' ) {
+		return undefined;
 	}
-	return undefined;
+	const { code, message } = body as Record< string, unknown >;
+	if (
+		typeof code !== 'string' ||
+		! /^(igny8|rest)_[a-z0-9_]{1,60}$/.test( code ) ||
+		typeof message !== 'string'
+	) {
+		return undefined;
+	}
+	const words = message
+		.replace( /[\u0000-\u001f\u007f]+/g, ' ' )
+		.replace( /\s+/g, ' ' )
+		.trim();
+	if ( ! words ) {
+		return undefined;
+	}
+	return words.length > 300 ? `${ words.slice( 0, 299 ) }…` : words;
+}
+
+/**
+ * The fields of a post the plugin answered with (a push's result, or the
+ * export item `post-by-content-id` answers, whose id is `wp_post_id`),
+ * checked; anything else it sent is dropped.
+ */
+function postResultOf( body: unknown ): WpPostResult {
+	const record = ( body && typeof body === 'object' ? body : {} ) as Record<
+		string,
+		unknown
+	>;
+	const postId = record.post_id ?? record.wp_post_id;
+	if (
+		! Number.isInteger( postId ) ||
+		typeof record.content_hash !== 'string' ||
+		! /^[0-9a-f]{64}$/.test( record.content_hash )
+	) {
+		throw new WpClientError(
+			'The site answered without a post id and content hash.',
+			false
+		);
+	}
+	const url =
+		typeof record.url === 'string' && /^https?:\/\//i.test( record.url )
+			? record.url.slice( 0, 2000 )
+			: '';
+	return {
+		post_id: postId as number,
+		url,
+		status:
+			typeof record.status === 'string'
+				? record.status.slice( 0, 20 )
+				: '',
+		content_hash: record.content_hash,
+		...( typeof record.modified_gmt === 'string'
+			? { modified_gmt: record.modified_gmt.slice( 0, 40 ) }
+			: {} ),
+		...( record.featured_media_id === null ||
+		Number.isInteger( record.featured_media_id )
+			? { featured_media_id: record.featured_media_id as number | null }
+			: {} ),
+	};
 }

@@ -247,6 +247,11 @@ export interface StartWordPressOptions {
 	workers?: number;
 	/** Keep the folder and database after stop() (default: env `IGNY8_KEEP_SITES=1`). */
 	keep?: boolean;
+	/**
+	 * The port to serve on (default: a free one). Chosen first when a cloud
+	 * must be told before it starts, e.g. to allow the site in IGNY8_OUTBOUND_ALLOW.
+	 */
+	port?: number;
 }
 
 export interface CreateUserOptions {
@@ -357,7 +362,7 @@ export async function startWordPress(
 ): Promise< WordPressSite > {
 	const id = crypto.randomBytes( 4 ).toString( 'hex' );
 	const database = uniqueDatabaseName();
-	const port = await freePort();
+	const port = options.port ?? ( await freePort() );
 	const url = `http://127.0.0.1:${ port }`;
 	const dir = path.join( STATE_DIR, 'sites', `${ database }` );
 	const keep = options.keep ?? process.env.IGNY8_KEEP_SITES === '1';
