@@ -1,5 +1,10 @@
 import path from 'node:path';
 import { z } from 'zod';
+import {
+	AllowListError,
+	parseAllowList,
+	type AllowEntry,
+} from './net/address-policy';
 
 /**
  * Runtime configuration, read once from the environment and validated. A bad
@@ -24,6 +29,37 @@ const optionalUrl = ( protocols: string[], hint: string ) =>
 			}, hint )
 			.optional()
 	);
+
+/** As the AI settings take them: letters, digits and `_ . : @ / -`. */
+const MODEL_NAME = /^[\w.:@/-]{1,100}$/;
+
+/** A comma-separated list of model names; blank entries are ignored. */
+const modelList = z.preprocess(
+	emptyToUndefined,
+	z
+		.string()
+		.optional()
+		.transform( ( value, ctx ) => {
+			const names = ( value ?? '' )
+				.split( ',' )
+				.map( ( name ) => name.trim() )
+				.filter( Boolean );
+			const bad = names.find( ( name ) => ! MODEL_NAME.test( name ) );
+			if ( bad !== undefined ) {
+				ctx.addIssue( {
+					code: 'custom',
+					message: `has "${ bad }", which is not a model name: list names like gpt-4o-mini, separated by commas`,
+				} );
+				return z.NEVER;
+			}
+			return names;
+		} )
+);
+
+/** The defaults first, then the rest in the order given, each once. */
+const allowList = ( defaults: string[], listed: string[] ) => [
+	...new Set( [ ...defaults, ...listed ] ),
+];
 
 const envSchema = z.object( {
 	NODE_ENV: z.preprocess(
@@ -82,6 +118,15 @@ const envSchema = z.object( {
 		emptyToUndefined,
 		z.string().default( 'gpt-4o-mini' )
 	),
+	/** Text models an account may choose while it runs on the server's key (AI_MODEL always may). */
+	IGNY8_AI_ALLOWED_MODELS: modelList,
+	/** Image models an account may choose on the server's keys (AI_IMAGE_MODEL and RUNWARE_MODEL always may). */
+	IGNY8_AI_ALLOWED_IMAGE_MODELS: modelList,
+	/** The most `max_tokens` an account may set on the server's key; also what its runs send by default. */
+	IGNY8_AI_MAX_TOKENS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 1_000_000 ).default( 8_000 )
+	),
 	AI_REQUEST_TIMEOUT_MS: z.preprocess(
 		emptyToUndefined,
 		z.coerce.number().int().min( 100 ).default( 60_000 )
@@ -132,6 +177,24 @@ const envSchema = z.object( {
 	IGNY8_ENCRYPTION_KEY: z.preprocess(
 		emptyToUndefined,
 		z.string().optional()
+	),
+	/** Internal addresses the cloud may fetch from (a site, an AI endpoint): hosts, host:port, CIDRs. */
+	IGNY8_OUTBOUND_ALLOW: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.optional()
+			.transform( ( value, ctx ) => {
+				try {
+					return parseAllowList( value );
+				} catch ( error ) {
+					if ( ! ( error instanceof AllowListError ) ) {
+						throw error;
+					}
+					ctx.addIssue( { code: 'custom', message: error.message } );
+					return z.NEVER;
+				}
+			} )
 	),
 	CORS_ORIGINS: z.preprocess(
 		emptyToUndefined,
@@ -205,6 +268,10 @@ export type Config = {
 	ai: {
 		/** Chat model unless a call names another. */
 		model: string;
+		/** Text models an account may choose on the server's key; `model` first. */
+		allowedModels: string[];
+		/** The longest answer (`max_completion_tokens`) a request on the server's key may ask for. */
+		maxTokens: number;
 		/** One provider request; a slower one is abandoned and retried. */
 		requestTimeoutMs: number;
 		/** Tries per provider request (429, 5xx, timeouts), the first included. */
@@ -218,6 +285,8 @@ export type Config = {
 		provider: 'openai' | 'runware';
 		/** OpenAI images API model. */
 		model: string;
+		/** Image models an account may choose on the server's keys; the two defaults first. */
+		allowedModels: string[];
 		runwareApiKey?: string;
 		runwareBaseUrl: string;
 		runwareModel: string;
@@ -228,6 +297,8 @@ export type Config = {
 	/** base64 of 32 bytes; encrypts secrets stored in the database. */
 	encryptionKey?: string;
 	corsOrigins: string[];
+	/** Refused addresses the operator allows the cloud to fetch from (IGNY8_OUTBOUND_ALLOW). */
+	outboundAllow: AllowEntry[];
 	throttle: {
 		userPerMinute: number;
 		anonPerMinute: number;
@@ -270,6 +341,11 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		openaiBaseUrl: e.OPENAI_BASE_URL,
 		ai: {
 			model: e.AI_MODEL,
+			allowedModels: allowList(
+				[ e.AI_MODEL ],
+				e.IGNY8_AI_ALLOWED_MODELS
+			),
+			maxTokens: e.IGNY8_AI_MAX_TOKENS,
 			requestTimeoutMs: e.AI_REQUEST_TIMEOUT_MS,
 			maxAttempts: e.AI_MAX_ATTEMPTS,
 			retryBaseMs: e.AI_RETRY_BASE_MS,
@@ -278,6 +354,10 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		images: {
 			provider: e.IMAGE_PROVIDER,
 			model: e.AI_IMAGE_MODEL,
+			allowedModels: allowList(
+				[ e.AI_IMAGE_MODEL, e.RUNWARE_MODEL ],
+				e.IGNY8_AI_ALLOWED_IMAGE_MODELS
+			),
 			runwareApiKey: e.RUNWARE_API_KEY,
 			runwareBaseUrl: e.RUNWARE_BASE_URL ?? 'https://api.runware.ai/v1',
 			runwareModel: e.RUNWARE_MODEL,
@@ -289,6 +369,7 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		jwtSecret: e.JWT_SECRET,
 		encryptionKey: e.IGNY8_ENCRYPTION_KEY,
 		corsOrigins: e.CORS_ORIGINS,
+		outboundAllow: e.IGNY8_OUTBOUND_ALLOW,
 		throttle: {
 			userPerMinute: e.THROTTLE_USER_PER_MINUTE,
 			anonPerMinute: e.THROTTLE_ANON_PER_MINUTE,

@@ -1,6 +1,7 @@
 import { AiEngine } from './ai/engine';
 import { closeLexicalPool } from './ai/clustering/lexical-pool';
 import { AiProvider, providerSettings } from './ai/provider';
+import { StructuredOutputModes } from './ai/structured/modes';
 import type { Config } from './config';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
@@ -25,6 +26,7 @@ import { PromptService } from './modules/system/prompts';
 import { SectorService } from './modules/tenancy/sectors';
 import { SiteService } from './modules/tenancy/sites';
 import { UserService } from './modules/tenancy/users';
+import { OutboundClient } from './net/outbound';
 import type { JobQueue } from './queue';
 
 /** Every domain service, wired in one place from the boot-time dependencies. */
@@ -49,6 +51,8 @@ export type Services = {
 	integrations: IntegrationService;
 	events: EventService;
 	publisher: PublisherService;
+	/** Every request to an address a tenant influenced (sites, AI endpoints, image links). */
+	outbound: OutboundClient;
 };
 
 export function createServices( deps: {
@@ -67,13 +71,17 @@ export function createServices( deps: {
 	const credits = new CreditService( db );
 	const prices = new PriceBook( db );
 	const prompts = new PromptService( db, models );
+	const outbound = new OutboundClient( { allow: config.outboundAllow } );
 	// One server provider (one HTTP client) for every account without its own key.
-	const provider = new AiProvider( providerSettings( config ) );
+	const provider = new AiProvider( providerSettings( config, outbound ) );
+	const structuredModes = new StructuredOutputModes( db.sequelize );
 	const aiSettings = new AiSettingsService(
 		config,
 		models,
 		secrets,
-		provider
+		provider,
+		structuredModes,
+		outbound
 	);
 	const integrations = new IntegrationService( {
 		db,
@@ -81,6 +89,7 @@ export function createServices( deps: {
 		secrets,
 		queue,
 		logger,
+		outbound,
 	} );
 	const publisher = new PublisherService( {
 		db,
@@ -119,10 +128,12 @@ export function createServices( deps: {
 			prompts,
 			provider,
 			aiSettings,
+			structuredModes,
 		} ),
 		integrations,
 		events: new EventService( { db, models, logger } ),
 		publisher,
+		outbound,
 	};
 }
 
@@ -133,4 +144,5 @@ export async function closeServices( services: Services ): Promise< void > {
 	services.grants.stop();
 	await services.tracker.stop();
 	await services.throttle.close();
+	await services.outbound.close();
 }

@@ -57,6 +57,15 @@ async function addCluster(
 	return cluster.body.data.id;
 }
 
+/*
+ * Prices (the default row, migration 0016): 0.8 per idea + 0.1 per 1k tokens.
+ * A run reserves its ideas and, per request (one per cluster), the most the
+ * server's answer cap (8,000) allows: 2 × 4,000 prompt + 3 × 8,000 answer
+ * tokens (one repair included) = 32,000 → 3.2 credits. It is charged the
+ * ideas made and the tokens the fake server reports (a few hundred here).
+ */
+const RESERVED_ONE_CLUSTER_THREE_IDEAS = 6; // 2.4 + 3.2 = 5.6 → 6
+
 const ideasAnswer = ( ...titles: string[] ) => ( {
 	ideas: titles.map( ( title ) => ( {
 		title,
@@ -170,8 +179,14 @@ describe.each( [
 			'- trail running shoes (volume 9000, informational)'
 		);
 		expect( first ).toContain( 'Propose 2 content ideas' );
-		expect( chats[ 0 ]!.body.response_format ).toEqual( {
-			type: 'json_object',
+		// Strict structured output, its schema made from the zod schema that validates the answer.
+		expect( chats[ 0 ]!.body.response_format ).toMatchObject( {
+			type: 'json_schema',
+			json_schema: {
+				name: 'content_ideas',
+				strict: true,
+				schema: { type: 'object', additionalProperties: false },
+			},
 		} );
 		expect( chats[ 0 ]!.headers.authorization ).toBe( 'Bearer sk-test' );
 
@@ -202,14 +217,15 @@ describe.each( [
 			'Pacing a 10k',
 		] );
 
-		// The run's record and its one charge: 4 ideas = 4 credits.
+		// The run's record and its one charge: 4 ideas (3.2) and their tokens (< 8,000) → 4 credits;
+		// reserved: 3.2 + 2 requests × 3.2 = 9.6 → 10.
 		const run = await finished( cloud, tenant, runId );
 		expect( run ).toMatchObject( {
 			status: 'succeeded',
 			function_name: 'generate_ideas',
 			site_id: tenant.siteId,
 			sector_id: tenant.sectorId,
-			credits_reserved: 4,
+			credits_reserved: 10,
 			credits_charged: 4,
 			attempts: 1,
 			error: null,
@@ -219,8 +235,8 @@ describe.each( [
 		expect( run.tokens_out ).toBeGreaterThan( 0 );
 		expect( run.cost ).toBeGreaterThan( 0 );
 		expect( await closedLedger( cloud, runId ) ).toEqual( [
-			[ 'reserve', -4 ],
-			[ 'settle', 0 ],
+			[ 'reserve', -10 ],
+			[ 'settle', 6 ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before - 4 );
 
@@ -266,7 +282,9 @@ describe.each( [
 		await waitFor( () =>
 			openai.received( 'chat' ).length === 1 ? true : undefined
 		);
-		expect( await balance( cloud, tenant ) ).toBe( before - 3 );
+		expect( await balance( cloud, tenant ) ).toBe(
+			before - RESERVED_ONE_CLUSTER_THREE_IDEAS
+		);
 
 		const cancelledAt = Date.now();
 		const cancelled = await request( cloud.app )
@@ -302,8 +320,8 @@ describe.each( [
 		off();
 		expect( await cloud.context.models.Idea.count() ).toBe( ideasBefore );
 		expect( await closedLedger( cloud, runId ) ).toEqual( [
-			[ 'reserve', -3 ],
-			[ 'refund', 3 ],
+			[ 'reserve', -RESERVED_ONE_CLUSTER_THREE_IDEAS ],
+			[ 'refund', RESERVED_ONE_CLUSTER_THREE_IDEAS ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before );
 
@@ -372,18 +390,19 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		expect( started.status ).toBe( 202 );
 		const runId = started.body.data.run_id;
 		const run = await finished( cloud, tenant, runId );
+		// Reserved 2 ideas and one request's tokens: 1.6 + 3.2 → 5; charged 1 idea and its tokens → 1.
 		expect( run ).toMatchObject( {
 			status: 'succeeded',
-			credits_reserved: 2,
+			credits_reserved: 5,
 			credits_charged: 1,
 		} );
 		const chats = openai.received( 'chat' );
 		expect( chats ).toHaveLength( 2 );
 		expect( chats[ 1 ]!.at - chats[ 0 ]!.at ).toBeGreaterThanOrEqual( 45 );
-		// One reservation, one settlement returning the unused credit: one charge.
+		// One reservation, one settlement returning the unused credits: one charge.
 		expect( await closedLedger( cloud, runId ) ).toEqual( [
-			[ 'reserve', -2 ],
-			[ 'settle', 1 ],
+			[ 'reserve', -5 ],
+			[ 'settle', 4 ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before - 1 );
 		const titles = (
@@ -427,8 +446,8 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		expect( run.credits_charged ).toBe( 0 );
 		expect( openai.received( 'chat' ) ).toHaveLength( 3 );
 		expect( await closedLedger( cloud, run.id ) ).toEqual( [
-			[ 'reserve', -3 ],
-			[ 'refund', 3 ],
+			[ 'reserve', -RESERVED_ONE_CLUSTER_THREE_IDEAS ],
+			[ 'refund', RESERVED_ONE_CLUSTER_THREE_IDEAS ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before );
 		expect( await cloud.context.models.Idea.count() ).toBe( ideasBefore );
@@ -473,8 +492,9 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 		const started = await start();
 		const run = await finished( cloud, tenant, started.body.data.run_id );
 		expect( run.status ).toBe( 'failed' );
-		expect( run.error ).toMatch(
-			/^The AI answer did not match the expected format, even after one correction: it is not valid JSON/
+		// Said for people: what was missing and what to do; the zod details stay in the log.
+		expect( run.error ).toBe(
+			"The model's answer had no usable ideas, even after it was asked to correct it. Nothing was charged: try again, or choose another text model in System → AI settings."
 		);
 		await closedLedger( cloud, run.id );
 		expect( openai.received( 'chat' ) ).toHaveLength( 2 );
@@ -495,7 +515,8 @@ describe( 'AI runs when the provider misbehaves (bee queue)', () => {
 			success: false,
 			code: 'insufficient_credits',
 		} );
-		expect( response.body.error ).toMatch( /needs 5, the account has 0/ );
+		// 5 ideas and one request's tokens: 4 + 3.2 → 8.
+		expect( response.body.error ).toMatch( /needs 8, the account has 0/ );
 		await new Promise( ( resolve ) => setTimeout( resolve, 300 ) );
 		expect( openai.requests ).toHaveLength( 0 );
 		const runs = await cloud.context.models.AiTaskRun.findAll( {
@@ -661,8 +682,8 @@ describe( 'AI runs with the worker in another process (bee queue)', () => {
 		const run = await finished( apiApp, tenant, runId );
 		expect( run.status ).toBe( 'cancelled' );
 		expect( await closedLedger( apiApp, runId ) ).toEqual( [
-			[ 'reserve', -3 ],
-			[ 'refund', 3 ],
+			[ 'reserve', -RESERVED_ONE_CLUSTER_THREE_IDEAS ],
+			[ 'refund', RESERVED_ONE_CLUSTER_THREE_IDEAS ],
 		] );
 	} );
 
@@ -680,8 +701,8 @@ describe( 'AI runs with the worker in another process (bee queue)', () => {
 			'The run took longer than 3 s and was stopped.'
 		);
 		expect( await closedLedger( apiApp, run.id ) ).toEqual( [
-			[ 'reserve', -3 ],
-			[ 'refund', 3 ],
+			[ 'reserve', -RESERVED_ONE_CLUSTER_THREE_IDEAS ],
+			[ 'refund', RESERVED_ONE_CLUSTER_THREE_IDEAS ],
 		] );
 		expect( await balance( apiApp, tenant ) ).toBe( before );
 	} );

@@ -19,10 +19,16 @@ import { startTestCloud, waitFor, type TestCloud } from './support';
  * generate_content end to end: from `POST writer/tasks/generate_content/`
  * to the saved content and task, on real PostgreSQL with the bee-queue and
  * the inline drivers, the real `openai` client and the fake provider.
- * Priced at the default 5 credits per article (migration 0007's table).
+ * Priced at the default 4.5 credits per article + 0.1 per 1k tokens
+ * (migration 0016): the fake's short articles come to 5 credits each. The
+ * reservation covers each article's request at the server's answer cap
+ * (8,000): 2 × 4,000 prompt + 3 × 8,000 answer tokens (one repair) = 3.2
+ * credits more per article.
  */
 
 const PER_ARTICLE = 5;
+const reservedFor = ( articles: number ) =>
+	Math.ceil( articles * ( 4.5 + 3.2 ) );
 
 const article = ( title: string, extra: Record< string, unknown > = {} ) => ( {
 	title,
@@ -182,14 +188,14 @@ describe.each( [
 		expect( run ).toMatchObject( {
 			status: 'succeeded',
 			function_name: 'generate_content',
-			credits_reserved: 2 * PER_ARTICLE,
+			credits_reserved: reservedFor( 2 ),
 			credits_charged: 2 * PER_ARTICLE,
 			output_summary: { articles_written: 2 },
 		} );
 		expect( run.tokens_in ).toBeGreaterThan( 0 );
 		expect( await closedLedger( cloud, runId ) ).toEqual( [
-			[ 'reserve', -2 * PER_ARTICLE ],
-			[ 'settle', 0 ],
+			[ 'reserve', -reservedFor( 2 ) ],
+			[ 'settle', reservedFor( 2 ) - 2 * PER_ARTICLE ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe(
 			before - 2 * PER_ARTICLE
@@ -235,7 +241,9 @@ describe.each( [
 		await waitFor( () =>
 			openai.received( 'chat' ).length === 1 ? true : undefined
 		);
-		expect( await balance( cloud, tenant ) ).toBe( before - PER_ARTICLE );
+		expect( await balance( cloud, tenant ) ).toBe(
+			before - reservedFor( 1 )
+		);
 		await request( cloud.app )
 			.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
 			.set( bearer( tenant.owner ) )
@@ -265,8 +273,8 @@ describe.each( [
 			'pending'
 		);
 		expect( await closedLedger( cloud, runId ) ).toEqual( [
-			[ 'reserve', -PER_ARTICLE ],
-			[ 'refund', PER_ARTICLE ],
+			[ 'reserve', -reservedFor( 1 ) ],
+			[ 'refund', reservedFor( 1 ) ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before );
 	} );
@@ -313,8 +321,8 @@ describe( 'generate_content when the provider misbehaves (bee queue)', () => {
 		// Retry-After: 1 (seconds) was waited out before the second request.
 		expect( chats[ 1 ]!.at - chats[ 0 ]!.at ).toBeGreaterThanOrEqual( 950 );
 		expect( await closedLedger( cloud, run.id ) ).toEqual( [
-			[ 'reserve', -PER_ARTICLE ],
-			[ 'settle', 0 ],
+			[ 'reserve', -reservedFor( 1 ) ],
+			[ 'settle', reservedFor( 1 ) - PER_ARTICLE ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before - PER_ARTICLE );
 		expect(
@@ -336,8 +344,8 @@ describe( 'generate_content when the provider misbehaves (bee queue)', () => {
 		expect( run.error ).toMatch( /answered 500.*after 3 attempts/ );
 		expect( openai.received( 'chat' ) ).toHaveLength( 3 );
 		expect( await closedLedger( cloud, run.id ) ).toEqual( [
-			[ 'reserve', -PER_ARTICLE ],
-			[ 'refund', PER_ARTICLE ],
+			[ 'reserve', -reservedFor( 1 ) ],
+			[ 'refund', reservedFor( 1 ) ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before );
 		const { models } = cloud.context;

@@ -67,7 +67,7 @@ export type CreditTransactionOut = z.infer< typeof creditTransactionSchema >;
 export type Usage = z.infer< typeof usageSchema >;
 
 /** POST /billing/estimate/: what starting an AI function with this input would reserve. */
-export const estimateRequestSchema = z.object( {
+export const estimateRequestSchema = z.strictObject( {
 	function: aiFunctionSchema,
 	/** The function's own input, as its endpoint passes it to the engine. */
 	input: z.record( z.string(), z.unknown() ),
@@ -75,10 +75,14 @@ export const estimateRequestSchema = z.object( {
 
 export const estimateSchema = z.object( {
 	function: z.string(),
-	/** Credits the run would reserve: the most it can cost. */
+	/** Credits the run would reserve: the most it can cost (the charge follows what it made and the tokens used). */
 	credits: z.number().int(),
 	balance: z.number().int(),
 	sufficient: z.boolean(),
+	/** Tokens the reservation covers, weighted by the text model's price (0 on the account's own key). */
+	tokens: z.number().int(),
+	/** The longest answer each request may ask for; null: the account's own key, which sets none. */
+	max_tokens: z.number().int().nullable(),
 } );
 
 export type Estimate = z.infer< typeof estimateSchema >;

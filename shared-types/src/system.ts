@@ -28,7 +28,7 @@ const templateText = ( part: string ) =>
 			`the ${ part } template may not be blank`
 		);
 
-export const promptTemplateSchema = z.object( {
+export const promptTemplateSchema = z.strictObject( {
 	system: templateText( 'system' ),
 	user: templateText( 'user' ),
 } );
@@ -58,7 +58,7 @@ export const promptSchema = z.object( {
 
 const shortText = ( max: number ) => z.string().trim().max( max );
 
-export const authorProfileCreateSchema = z.object( {
+export const authorProfileCreateSchema = z.strictObject( {
 	name: z.string().trim().min( 1, 'may not be blank' ).max( 255 ),
 	description: shortText( 5000 ).default( '' ),
 	tone: shortText( 255 ).default( '' ),
@@ -77,7 +77,7 @@ export const authorProfileCreateSchema = z.object( {
 	is_default: z.boolean().default( false ),
 } );
 export const authorProfileUpdateSchema = z
-	.object( {
+	.strictObject( {
 		name: authorProfileCreateSchema.shape.name,
 		description: shortText( 5000 ),
 		tone: shortText( 255 ),
@@ -101,7 +101,7 @@ export const authorProfileSchema = z.object( {
 	updated_at: timestampSchema,
 } );
 
-export const strategyCreateSchema = z.object( {
+export const strategyCreateSchema = z.strictObject( {
 	name: z.string().trim().min( 1, 'may not be blank' ).max( 255 ),
 	description: shortText( 5000 ).default( '' ),
 	/** What generate_content is told to follow, in the writer's words. */
@@ -110,7 +110,7 @@ export const strategyCreateSchema = z.object( {
 	sector_id: idSchema.nullable().default( null ),
 } );
 export const strategyUpdateSchema = z
-	.object( {
+	.strictObject( {
 		name: strategyCreateSchema.shape.name,
 		description: shortText( 5000 ),
 		instructions: shortText( 20_000 ),
@@ -136,6 +136,15 @@ export const strategyListQuerySchema = listQuerySchema.extend( {
 // --- AI settings ---------------------------------------------------------------------
 
 export const imageProviderSchema = z.enum( [ 'openai', 'runware' ] );
+
+/** How structured AI answers are asked for: strict json_schema, or JSON mode with the schema in the prompt. */
+export const structuredModeSchema = z.enum( [ 'json_schema', 'json_mode' ] );
+/** `auto`: json_schema until the provider refuses it for a model, then JSON mode for that model. */
+export const structuredOutputSchema = z.enum( [
+	'auto',
+	'json_schema',
+	'json_mode',
+] );
 
 const modelName = z
 	.string()
@@ -171,6 +180,8 @@ export const aiSettingsUpdateSchema = z
 				'must be a valid http(s) URL'
 			)
 			.nullable(),
+		/** null is `auto`. Setting it (to anything) forgets what earlier runs found out. */
+		structured_output: structuredOutputSchema.nullable(),
 	} )
 	.partial()
 	.strict();
@@ -181,6 +192,22 @@ const effectiveSettings = z.object( {
 	image_provider: imageProviderSchema,
 	temperature: z.number().nullable(),
 	max_tokens: z.number().int().nullable(),
+	/** How the next run asks for structured answers with the text model. */
+	structured_output: structuredModeSchema,
+} );
+
+/** What the server lets an account choose while its runs use the server's AI key. */
+const aiLimitsSchema = z.object( {
+	/** False: the account's own key pays, and any text model and max_tokens may be chosen. */
+	enforced: z.boolean(),
+	/** Text models offered on the server's key. */
+	text_models: z.array( z.string() ),
+	/** Image models offered on the server's keys (Runware's always, OpenAI's without an own key). */
+	image_models: z.array( z.string() ),
+	/** The most max_tokens on the server's key, and what its runs ask for when none is set. */
+	max_tokens: z.number().int(),
+	/** The above, said for people. */
+	note: z.string(),
 } );
 
 export const aiSettingsSchema = z.object( {
@@ -194,8 +221,23 @@ export const aiSettingsSchema = z.object( {
 	has_api_key: z.boolean(),
 	/** The last 4 characters of the stored key, to recognise it. */
 	api_key_last4: z.string().nullable(),
+	structured_output: structuredOutputSchema,
+	/**
+	 * What the account's runs found out at its current endpoint, per model:
+	 * `json_mode` after the provider refused json_schema (its message is the
+	 * reason), `json_schema` once it answered one.
+	 */
+	structured_output_detected: z.array(
+		z.object( {
+			model: z.string(),
+			mode: structuredModeSchema,
+			reason: z.string().nullable(),
+			detected_at: timestampSchema,
+		} )
+	),
 	/** What runs use: the account's choices over the server defaults. */
 	effective: effectiveSettings,
+	limits: aiLimitsSchema,
 	/** True when AI work can run: the account's own key or the server's. */
 	configured: z.boolean(),
 	updated_at: timestampSchema.nullable(),

@@ -17,8 +17,18 @@ export const AI_DEFAULTS = {
 	 * so the run row counts its own starts.
 	 */
 	maxStarts: 3,
-	/** Embeddings model for clustering unless a call names another. */
+	/** Embeddings model for clustering; the only one a run on the server's key may use. */
 	embeddingModel: 'text-embedding-3-small',
+	/**
+	 * Prompt tokens a text request is reserved for (our prompts: a batch of
+	 * keywords, a brief, an article's first 4,000 characters, plus the answer's
+	 * schema). Prompts are the one part of a run's tokens no setting caps, so
+	 * this is an allowance, not a limit: the charge never exceeds the
+	 * reservation even if a prompt does.
+	 */
+	promptTokensPerRequest: 4_000,
+	/** Tokens one embedded text is reserved for (a keyword: a few words; 64 tokens is ~250 characters of English). */
+	embeddingTokensPerText: 64,
 	/** Runs of one type a worker process executes at once. */
 	concurrency: 2,
 } as const;
@@ -30,7 +40,29 @@ export const MODEL_PRICES: Record< string, { input: number; output: number } > =
 		'gpt-4o': { input: 2.5, output: 10 },
 		'gpt-4.1': { input: 2, output: 8 },
 		'gpt-4.1-mini': { input: 0.4, output: 1.6 },
+		'text-embedding-3-small': { input: 0.02, output: 0 },
+		'text-embedding-3-large': { input: 0.13, output: 0 },
 	};
+
+/** The model the price table's per-1k-token rates are for: its tokens weigh 1. */
+export const REFERENCE_MODEL = 'gpt-4o-mini';
+
+/**
+ * What a token of `model` weighs in the per-1k-token price, by list price
+ * (input and output together) against the reference model: a gpt-4o token
+ * weighs about 17, an embedding token a fortieth. A model without a list
+ * price here weighs 1.
+ */
+export function tokenWeight( model: string ): number {
+	const price = MODEL_PRICES[ model ];
+	const reference = MODEL_PRICES[ REFERENCE_MODEL ]!;
+	if ( ! price ) {
+		return 1;
+	}
+	return (
+		( price.input + price.output ) / ( reference.input + reference.output )
+	);
+}
 
 /** US dollars per generated image at 1024×1024 (larger sizes cost about double). */
 export const IMAGE_PRICES: Record< string, number > = {

@@ -24,12 +24,23 @@ import type {
 	ImageGenerator,
 	ImageProviderName,
 } from './image-providers/types';
-import { serverAiSettings, type AiSettingsSource } from './account-settings';
+import {
+	serverAiSettings,
+	type AccountAi,
+	type AiSettingsSource,
+} from './account-settings';
 import { AI_DEFAULTS, costOf } from './defaults';
-import { AiAbortedError, AiProvider, providerSettings } from './provider';
+import { pricedTokens, reservedTokens } from './metering';
+import { ModelPolicy } from './model-policy';
+import {
+	AiAbortedError,
+	AiInvalidOutputError,
+	type AiProvider,
+} from './provider';
 import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
 import type { AiTaskRunRow } from './run-model';
+import { StructuredOutputModes } from './structured/modes';
 import type {
 	AiDeps,
 	AiFunction,
@@ -57,6 +68,29 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A plain copy of a run row, as listeners and serializers get it. */
 export type RunSnapshot = InferAttributes< AiTaskRunRow >;
 
+/** What a run spent so far: raw tokens and dollars for its record, weighted tokens for its price. */
+type Usage = {
+	tokensIn: number;
+	tokensOut: number;
+	cost: number;
+	priced: number;
+};
+
+/** A priced, checked run that has not started (what the estimate endpoint shows). */
+export type Quote = {
+	fn: AiFunction;
+	input: unknown;
+	scope: RunScope;
+	/** The account's provider and settings the price was made for. */
+	account: AccountAi;
+	/** What the run reserves: the most it can cost. */
+	credits: number;
+	/** Weighted tokens the reservation covers (0 on the account's own key). */
+	tokens: number;
+	/** The longest answer each text request may ask for; null: the account's own key sets none. */
+	answerCap: number | null;
+};
+
 class RunStopped extends Error {
 	constructor( readonly outcome: 'cancelled' | 'timeout' ) {
 		super(
@@ -73,7 +107,8 @@ type Deps = {
 	queue: JobQueue;
 	credits: CreditService;
 	registry?: AiRegistry;
-	provider?: AiProvider;
+	/** The server's provider; its outbound client also carries Runware's requests. */
+	provider: AiProvider;
 	prompts?: PromptSource;
 	/** Prices each function per the account's plan (reservation and charge). */
 	prices: PriceBook;
@@ -83,6 +118,8 @@ type Deps = {
 	files?: ImageStore;
 	/** Image services by name; default OpenAI's images API (the provider) and Runware. */
 	imageGenerators?: Partial< Record< ImageProviderName, ImageGenerator > >;
+	/** What each account's runs found out about structured output; default: in this database. */
+	structuredModes?: StructuredOutputModes;
 };
 
 export class AiEngine {
@@ -91,17 +128,23 @@ export class AiEngine {
 	readonly aiSettings: AiSettingsSource;
 	readonly files: ImageStore;
 	readonly imageGenerators: Record< ImageProviderName, ImageGenerator >;
+	readonly structuredModes: StructuredOutputModes;
+	/** What accounts on the server's key may ask for (models, max tokens). */
+	readonly policy: ModelPolicy;
 	private readonly events = new EventEmitter();
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
 	private sweepTimer: NodeJS.Timeout | null = null;
 
 	constructor( private readonly deps: Deps ) {
-		this.provider =
-			deps.provider ?? new AiProvider( providerSettings( deps.config ) );
+		this.provider = deps.provider;
 		this.registry = deps.registry ?? defaultRegistry();
 		this.aiSettings =
 			deps.aiSettings ?? serverAiSettings( deps.config, this.provider );
+		this.policy = ModelPolicy.of( deps.config );
+		this.structuredModes =
+			deps.structuredModes ??
+			new StructuredOutputModes( deps.db.sequelize );
 		const { config } = deps;
 		this.files =
 			deps.files ??
@@ -119,6 +162,7 @@ export class AiEngine {
 				maxAttempts: config.ai.maxAttempts,
 				retryBaseMs: config.ai.retryBaseMs,
 				maxRetryAfterMs: AI_DEFAULTS.maxRetryAfterMs,
+				outbound: this.provider.settings.outbound,
 			} ),
 			...deps.imageGenerators,
 		};
@@ -138,14 +182,12 @@ export class AiEngine {
 		rawInput: unknown,
 		principal: Principal
 	): Promise< AiTaskRunRow > {
-		const { fn, input, scope, credits } = await this.quote(
+		const { fn, input, scope, credits, account } = await this.quote(
 			functionName,
 			rawInput,
 			principal
 		);
-		const { provider, settings } = await this.aiSettings.forAccount(
-			principal.account.id
-		);
+		const { provider, settings } = account;
 		// Some inputs never reach the provider (lexical clustering): no key needed.
 		if (
 			( fn.needsProvider?.( input, settings ) ?? true ) &&
@@ -206,19 +248,16 @@ export class AiEngine {
 	/**
 	 * Checks and prices a run without starting it: the input (400), what the
 	 * caller may touch (the function's validate) and the credits it would
-	 * reserve at the account's plan price. runAiTask and the estimate
-	 * endpoint both go through here, so the estimate is what gets reserved.
+	 * reserve at the account's plan price — its items, and the most tokens
+	 * its requests may use with the account's model and answer cap (see
+	 * ai/metering.ts). runAiTask and the estimate endpoint both go through
+	 * here, so the estimate is what gets reserved.
 	 */
 	async quote(
 		functionName: string,
 		rawInput: unknown,
 		principal: Principal
-	): Promise< {
-		fn: AiFunction;
-		input: unknown;
-		scope: RunScope;
-		credits: number;
-	} > {
+	): Promise< Quote > {
 		const fn = this.registry.get( functionName );
 		const parsed = fn.input.safeParse( rawInput );
 		if ( ! parsed.success ) {
@@ -231,12 +270,25 @@ export class AiEngine {
 		}
 		const input = parsed.data;
 		const scope = await fn.validate( input, principal, this.fnDeps );
+		const account = await this.aiSettings.forAccount(
+			principal.account.id
+		);
+		const workload = fn.estimate( input, scope );
+		const answerCap = this.policy.answerCap(
+			account.ownKey,
+			account.settings.maxTokens
+		);
+		const tokens = reservedTokens( workload, {
+			ownKey: account.ownKey,
+			textModel: account.settings.textModel,
+			answerCap,
+		} );
 		const credits = await this.deps.prices.estimate(
 			principal.account.id,
 			fn.name,
-			fn.estimate( input, scope )
+			{ items: workload.items, tokens }
 		);
-		return { fn, input, scope, credits };
+		return { fn, input, scope, account, credits, tokens, answerCap };
 	}
 
 	/** A run of the caller's account (a site key: of its site), or 404. */
@@ -396,7 +448,7 @@ export class AiEngine {
 				() => undefined
 			);
 		}, AI_DEFAULTS.cancelPollMs );
-		const usage = { tokensIn: 0, tokensOut: 0, cost: 0 };
+		const usage: Usage = { tokensIn: 0, tokensOut: 0, cost: 0, priced: 0 };
 		try {
 			const result = await this.steps(
 				fn,
@@ -435,9 +487,17 @@ export class AiEngine {
 			const message =
 				stopped === 'timeout'
 					? `The run took longer than ${ Math.round( this.deps.config.ai.runTimeoutMs / 1000 ) } s and was stopped.`
-					: ( error as Error ).message;
+					: failureMessage( error as Error );
 			logger.warn(
-				{ run_id: runId, function: fn.name, error: message },
+				{
+					run_id: runId,
+					function: fn.name,
+					error: message,
+					// What the validation said stays in the log; the run says it for people.
+					...( error instanceof AiInvalidOutputError
+						? { detail: error.detail }
+						: {} ),
+				},
 				'AI run failed'
 			);
 			await this.finish( runId, 'failed', {
@@ -458,7 +518,7 @@ export class AiEngine {
 		fn: AiFunction,
 		run: AiTaskRunRow,
 		signal: AbortSignal,
-		usage: { tokensIn: number; tokensOut: number; cost: number }
+		usage: Usage
 	): Promise< unknown > {
 		const checkpoint = () => {
 			if ( signal.aborted ) {
@@ -467,18 +527,35 @@ export class AiEngine {
 					: new RunStopped( 'cancelled' );
 			}
 		};
-		const count = (
-			model: string,
-			tokensIn: number,
-			tokensOut: number
-		) => {
-			usage.tokensIn += tokensIn;
-			usage.tokensOut += tokensOut;
-			usage.cost += costOf( model, tokensIn, tokensOut );
-		};
 		const account = await this.aiSettings.forAccount( run.account_id );
 		const { provider, settings } = account;
-		// The account's settings are defaults: a function naming its own model or temperature wins.
+		// Priced by the model asked for (the one the policy allowed); dollars by the one that answered.
+		const count = (
+			asked: string,
+			spent: { model: string; tokensIn: number; tokensOut: number }
+		) => {
+			usage.tokensIn += spent.tokensIn;
+			usage.tokensOut += spent.tokensOut;
+			usage.cost += costOf(
+				spent.model,
+				spent.tokensIn,
+				spent.tokensOut
+			);
+			usage.priced += pricedTokens(
+				account.ownKey,
+				asked,
+				spent.tokensIn,
+				spent.tokensOut
+			);
+		};
+		// Nothing reaches the server's key that its policy refuses (settings may predate it).
+		const limits = this.policy.forRun( account.ownKey );
+		const modes = this.structuredModes.forRun(
+			Number( run.account_id ),
+			provider.endpoint,
+			settings.structuredOutput
+		);
+		// The account's settings are defaults: a function naming its own model or temperature wins (within `limits`).
 		const tuned = {
 			model: settings.textModel,
 			...( settings.temperature !== null
@@ -491,23 +568,45 @@ export class AiEngine {
 		const ai: RunProvider = {
 			chat: async ( messages, options = {} ) => {
 				checkpoint();
-				const answer = await provider.chat( messages, {
-					...tuned,
-					...options,
-					signal,
-				} );
-				count( answer.model, answer.tokensIn, answer.tokensOut );
+				const call = limits.text( { ...tuned, ...options, signal } );
+				const answer = await provider.chat( messages, call );
+				count( call.model, answer );
 				return answer;
 			},
-			structured: async ( schema, messages, options = {} ) => {
+			structured: async ( answer, messages, options = {} ) => {
 				checkpoint();
-				const answer = await provider.structured( schema, messages, {
-					...tuned,
-					...options,
-					signal,
-				} );
-				count( answer.model, answer.tokensIn, answer.tokensOut );
-				return answer.value;
+				const call = limits.text( { ...tuned, ...options, signal } );
+				const { mode, fallback } = await modes.choose( call.model );
+				try {
+					const result = await provider.structured(
+						answer,
+						messages,
+						{
+							...call,
+							mode,
+							fallback,
+						}
+					);
+					count( call.model, result );
+					await modes.learned(
+						call.model,
+						result.mode,
+						result.refusal
+					);
+					return result.value;
+				} catch ( error ) {
+					if ( error instanceof AiInvalidOutputError ) {
+						// A wrong answer still shows which way the provider answers.
+						const { spent } = error;
+						count( call.model, spent );
+						await modes.learned(
+							call.model,
+							spent.mode,
+							spent.refusal
+						);
+					}
+					throw error;
+				}
 			},
 			images: async ( prompt, options = {} ) => {
 				checkpoint();
@@ -517,11 +616,15 @@ export class AiEngine {
 					name === 'openai' && account.ownKey
 						? provider
 						: this.imageGenerators[ name ];
+				const model =
+					options.model ??
+					( name === settings.imageProvider
+						? settings.imageModel
+						: undefined );
+				limits.image( name, model );
 				const image = await generator.generate( prompt, {
-					...( name === settings.imageProvider
-						? { model: settings.imageModel }
-						: {} ),
 					...options,
+					...( model !== undefined ? { model } : {} ),
 					signal,
 				} );
 				usage.cost += image.cost;
@@ -529,11 +632,17 @@ export class AiEngine {
 			},
 			embeddings: async ( texts, options = {} ) => {
 				checkpoint();
+				const model = limits.embeddings( options.model );
 				const answer = await provider.embeddings( texts, {
 					...options,
+					model,
 					signal,
 				} );
-				count( answer.model, answer.tokensIn, 0 );
+				count( model, {
+					model: answer.model,
+					tokensIn: answer.tokensIn,
+					tokensOut: 0,
+				} );
 				return answer.vectors;
 			},
 		};
@@ -591,7 +700,7 @@ export class AiEngine {
 		fn: AiFunction,
 		run: AiTaskRunRow,
 		outcome: unknown,
-		usage: { tokensIn: number; tokensOut: number; cost: number }
+		usage: Usage
 	): Promise< number > {
 		const { prepared, result } = outcome as {
 			prepared: unknown;
@@ -616,11 +725,11 @@ export class AiEngine {
 				...this.fnDeps,
 				transaction,
 			} );
-			// Priced on what was made and the tokens spent; the reservation is the most it costs.
+			// Priced on what was made and the (weighted) tokens spent; the reservation is the most it costs.
 			const charged = Math.min(
 				creditsFor( price, {
 					items: done.items,
-					tokens: usage.tokensIn + usage.tokensOut,
+					tokens: usage.priced,
 				} ),
 				run.credits_reserved
 			);
@@ -820,6 +929,15 @@ export class AiEngine {
 
 export const isFinal = ( status: string ) =>
 	( AI_RUN_FINAL as readonly string[] ).includes( status );
+
+/** A run's error as its user reads it. */
+function failureMessage( error: Error ): string {
+	if ( error instanceof AiInvalidOutputError ) {
+		// Every failed run is refunded in full (closeCredits).
+		return `${ error.message } Nothing was charged: try again, or choose another text model in System → AI settings.`;
+	}
+	return error.message;
+}
 
 function stopReason(
 	error: unknown,

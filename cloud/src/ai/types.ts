@@ -7,6 +7,8 @@ import type { Principal } from '../modules/auth/principal';
 import type { ImageStore } from '../storage/image-store';
 import type { GeneratedImage, ImageOptions } from './image-providers/types';
 import type { PromptDefinition } from './prompts';
+import type { StructuredAnswer } from './structured/answer';
+import type { StructuredOutputSetting } from './structured/modes';
 import type {
 	CallOptions,
 	ChatMessage,
@@ -38,8 +40,12 @@ export type RunProvider = {
 		messages: ChatMessage[],
 		options?: CallOptions
 	): Promise< ChatResult >;
+	/**
+	 * A validated answer, asked for the way the account's settings and what
+	 * its earlier runs found out say (see structured/modes.ts).
+	 */
 	structured< T >(
-		schema: z.ZodType< T >,
+		answer: StructuredAnswer< T >,
 		messages: ChatMessage[],
 		options?: CallOptions
 	): Promise< T >;
@@ -83,8 +89,22 @@ export type ExecuteContext = {
  */
 export type Metered = {
 	items: number;
-	/** Only for functions priced per token: the most the run may use. */
+	/** Tokens, weighted by their model's price (see tokenWeight); none on an account's own key. */
 	tokens?: number;
+};
+
+/**
+ * The most a run may do, as its function says before it starts: the items,
+ * and the provider requests that bound its tokens (each text request may
+ * answer at most the account's max_tokens cap). The engine prices it into
+ * the reservation (see ai/metering.ts).
+ */
+export type Workload = {
+	items: number;
+	/** Chat or structured requests at most (a structured request's one repair is counted by the engine). */
+	requests?: number;
+	/** Texts sent to the embeddings model at most. */
+	embeddingTexts?: number;
 };
 
 export type SaveOutcome = {
@@ -100,7 +120,10 @@ export type RunSettings = {
 	imageModel: string;
 	imageProvider: 'openai' | 'runware';
 	temperature: number | null;
+	/** The longest answer a request asks for: capped on the server's key; null only on an account's own key that set none. */
 	maxTokens: number | null;
+	/** How structured answers are asked for; `auto`: json_schema unless the provider refuses it. */
+	structuredOutput: StructuredOutputSetting;
 };
 
 export interface AiFunction< Input = any, Prepared = any, Result = any > {
@@ -114,7 +137,7 @@ export interface AiFunction< Input = any, Prepared = any, Result = any > {
 		deps: AiDeps
 	): Promise< RunScope >;
 	/** The most work the run may do; priced and reserved before any provider call. */
-	estimate( input: Input, scope: RunScope ): Metered;
+	estimate( input: Input, scope: RunScope ): Workload;
 	/**
 	 * Whether this input calls the AI provider at all; when false the run is
 	 * accepted without an API key (e.g. lexical clustering, or images that

@@ -9,6 +9,10 @@ import { migration as aiSettings } from './0007-ai-settings';
 import { migration as aiWriter } from './0008-ai-writer';
 import { migration as integration } from './0009-integration';
 import { migration as bridgeAuthorsTerms } from './0010-bridge-authors-terms';
+import { migration as structuredOutput } from './0011-structured-output';
+import { migration as keywordQuota } from './0012-keyword-quota';
+import { migration as ledgerKeepsReferences } from './0013-ledger-keeps-references';
+import { migration as tokenPrices } from './0016-token-prices';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -22,4 +26,8 @@ export const MIGRATIONS: Migration[] = [
 	aiWriter,
 	integration,
 	bridgeAuthorsTerms,
+	structuredOutput,
+	keywordQuota,
+	ledgerKeepsReferences,
+	tokenPrices,
 ];

@@ -5,7 +5,8 @@ import type { CreditService } from './credits';
 
 /**
  * What an AI action would reserve, before starting it: the same checks and
- * price as the run itself (`AiEngine.quote`), nothing recorded or reserved.
+ * price as the run itself (`AiEngine.quote`: the items, and the most tokens
+ * the account's model and answer cap allow), nothing recorded or reserved.
  * Anyone in the account may ask (it changes nothing).
  */
 export function estimateRoutes(
@@ -36,6 +37,8 @@ export function estimateRoutes(
 						credits: quote.credits,
 						balance,
 						sufficient: balance >= quote.credits,
+						tokens: quote.tokens,
+						max_tokens: quote.answerCap,
 					},
 				};
 			},

@@ -9,12 +9,19 @@ import {
 	type AccountAi,
 	type AiSettingsSource,
 } from '../../ai/account-settings';
+import { ModelPolicy } from '../../ai/model-policy';
 import { AiProvider } from '../../ai/provider';
+import {
+	chooseMode,
+	type DetectedMode,
+	type StructuredOutputModes,
+} from '../../ai/structured/modes';
 import type { RunSettings } from '../../ai/types';
 import type { Config } from '../../config';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
+import { OutboundError, type OutboundClient } from '../../net/outbound';
 import { decryptSecret, encryptSecret } from '../auth/crypto';
 import type { UserPrincipal } from '../auth/principal';
 import type { Secrets } from '../auth/secrets';
@@ -42,15 +49,22 @@ type Cached = { stamp: string; ai: AccountAi };
 export class AiSettingsService implements AiSettingsSource {
 	private readonly cache = new Map< number, Cached >();
 	private readonly defaults: RunSettings;
+	/** What may be chosen on the server's key (IGNY8_AI_ALLOWED_MODELS, IGNY8_AI_MAX_TOKENS…). */
+	private readonly policy: ModelPolicy;
 
 	constructor(
 		private readonly config: Config,
 		private readonly models: Models,
 		private readonly secrets: Secrets,
 		/** The server's provider, shared by every account without its own key. */
-		private readonly serverProvider: AiProvider
+		private readonly serverProvider: AiProvider,
+		/** What the account's runs found out about structured output (shown, and reset on change). */
+		private readonly structuredModes: StructuredOutputModes,
+		/** Checks an account's base URL before it is stored. */
+		private readonly outbound: OutboundClient
 	) {
 		this.defaults = serverRunSettings( config );
+		this.policy = ModelPolicy.of( config );
 	}
 
 	async forAccount( accountId: number ): Promise< AccountAi > {
@@ -75,7 +89,12 @@ export class AiSettingsService implements AiSettingsSource {
 
 	async get( accountId: number ): Promise< AiSettingsOut > {
 		const row = await this.models.AiSettings.findByPk( accountId );
-		return this.serialize( row, await this.forAccount( accountId ) );
+		const ai = await this.forAccount( accountId );
+		const detected = await this.structuredModes.detected(
+			accountId,
+			ai.provider.endpoint
+		);
+		return this.serialize( row, ai, detected );
 	}
 
 	/** Applies the fields given; null puts a field back to the server default. */
@@ -98,6 +117,12 @@ export class AiSettingsService implements AiSettingsSource {
 				( changes as Record< string, unknown > )[ field ] =
 					input[ field ];
 			}
+		}
+		if ( input.structured_output !== undefined ) {
+			changes.structured_output =
+				input.structured_output === 'auto'
+					? null
+					: input.structured_output;
 		}
 		if ( input.api_key !== undefined ) {
 			changes.api_key_encrypted =
@@ -128,6 +153,10 @@ export class AiSettingsService implements AiSettingsSource {
 				base_url: [ 'needs your own api_key' ],
 			} );
 		}
+		this.checkPolicy( current, changes, hasKey );
+		if ( typeof changes.base_url === 'string' ) {
+			await this.checkBaseUrl( changes.base_url );
+		}
 		// findOrCreate: two first saves racing end in one row, not a key violation.
 		const [ row ] = await this.models.AiSettings.findOrCreate( {
 			where: { account_id: accountId },
@@ -141,12 +170,68 @@ export class AiSettingsService implements AiSettingsSource {
 				api_key_encrypted: null,
 				api_key_last4: null,
 				base_url: null,
+				structured_output: null,
 				updated_by: principal.user.id,
 			},
 		} );
+		if ( input.structured_output !== undefined ) {
+			// Choosing again (even automatic) starts over: the next runs find out afresh.
+			// First: should the save fail after it, only a finding is lost, found again.
+			await this.structuredModes.forget( accountId );
+		}
 		await row.update( { ...changes, updated_by: principal.user.id } );
 		this.invalidate( accountId );
 		return this.get( accountId );
+	}
+
+	/**
+	 * On the server's key the choices stay within the operator's policy. The
+	 * settings as this save would leave them are checked, so removing an own
+	 * key while keeping a model only it could use is refused too.
+	 */
+	private checkPolicy(
+		current: AiSettingsRow | null,
+		changes: Partial< AiSettingsRow[ '_creationAttributes' ] >,
+		ownKey: boolean
+	): void {
+		const after = <
+			K extends
+				'text_model' | 'image_model' | 'image_provider' | 'max_tokens',
+		>(
+			field: K
+		): AiSettingsRow[ K ] | null =>
+			changes[ field ] !== undefined
+				? ( changes[ field ] as AiSettingsRow[ K ] )
+				: ( current?.[ field ] ?? null );
+		const refused = this.policy.violations( {
+			ownKey,
+			textModel: after( 'text_model' ),
+			imageProvider:
+				after( 'image_provider' ) ?? this.defaults.imageProvider,
+			imageModel: after( 'image_model' ),
+			maxTokens: after( 'max_tokens' ),
+		} );
+		if ( refused ) {
+			throw new ValidationError(
+				'This server does not offer these AI settings: each field below says what it offers.',
+				refused
+			);
+		}
+	}
+
+	/** An endpoint on an internal address is refused before it is stored (and so before any key is sent there). */
+	private async checkBaseUrl( url: string ): Promise< void > {
+		try {
+			await this.outbound.check( url );
+		} catch ( error ) {
+			if ( error instanceof OutboundError ) {
+				throw new ValidationError(
+					`The AI base URL is not allowed: ${ error.reason }.`,
+					{ base_url: [ error.reason ] }
+				);
+			}
+			throw error;
+		}
 	}
 
 	private build( row: AiSettingsRow | null ): AccountAi {
@@ -164,7 +249,11 @@ export class AiSettingsService implements AiSettingsSource {
 				row?.temperature === null || row?.temperature === undefined
 					? null
 					: Number( row.temperature ),
-			maxTokens: row?.max_tokens ?? null,
+			maxTokens: this.policy.answerCap(
+				Boolean( row?.api_key_encrypted ),
+				row?.max_tokens ?? null
+			),
+			structuredOutput: row?.structured_output ?? 'auto',
 		};
 		if ( ! row?.api_key_encrypted ) {
 			return { provider: this.serverProvider, settings, ownKey: false };
@@ -180,10 +269,26 @@ export class AiSettingsService implements AiSettingsSource {
 		return { provider, settings, ownKey: true };
 	}
 
+	/** What the account may choose, and why, for the settings screen. */
+	private limits( ownKey: boolean ): AiSettingsOut[ 'limits' ] {
+		const { policy } = this;
+		return {
+			enforced: ! ownKey,
+			text_models: [ ...policy.textModels ],
+			image_models: [ ...policy.imageModels ],
+			max_tokens: policy.maxTokens,
+			note: ownKey
+				? 'Your runs use your own API key: you may choose any text model and max tokens (your provider bills you for the tokens; credits price the work done). Runware images still use this server’s key and the image models it offers.'
+				: `Your runs use this server’s AI key: choose a text model and an image model from those it offers, and max tokens up to ${ policy.maxTokens }. Credits price the work done and the tokens used. With your own API key you may choose any model and max tokens.`,
+		};
+	}
+
 	private serialize(
 		row: AiSettingsRow | null,
-		ai: AccountAi
+		ai: AccountAi,
+		detected: DetectedMode[]
 	): AiSettingsOut {
+		const choice = ai.settings.structuredOutput;
 		return {
 			text_model: row?.text_model ?? null,
 			image_model: row?.image_model ?? null,
@@ -196,13 +301,26 @@ export class AiSettingsService implements AiSettingsSource {
 			base_url: row?.base_url ?? null,
 			has_api_key: Boolean( row?.api_key_encrypted ),
 			api_key_last4: row?.api_key_last4 ?? null,
+			structured_output: choice,
+			structured_output_detected: detected.map( ( d ) => ( {
+				model: d.model,
+				mode: d.mode,
+				reason: d.reason,
+				detected_at: new Date( d.detected_at ).toISOString(),
+			} ) ),
 			effective: {
 				text_model: ai.settings.textModel,
 				image_model: ai.settings.imageModel,
 				image_provider: ai.settings.imageProvider,
 				temperature: ai.settings.temperature,
 				max_tokens: ai.settings.maxTokens,
+				structured_output: chooseMode(
+					choice,
+					detected.find( ( d ) => d.model === ai.settings.textModel )
+						?.mode ?? null
+				).mode,
 			},
+			limits: this.limits( ai.ownKey ),
 			configured: ai.provider.configured,
 			updated_at: row ? new Date( row.updated_at ).toISOString() : null,
 		};
