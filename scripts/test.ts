@@ -24,25 +24,39 @@ const VM_MODULES =
 type Counts = { passed: number; failed: number; skipped: number };
 type Suite = {
 	name: string;
-	run(): { status: number | null; counts: Counts | null };
+	/** Minutes after which the suite is killed and counted as failed. */
+	limitMinutes: number;
+	run(): { status: number | null; counts: Counts | null; timedOut: boolean };
 };
 
 function jestSuite(
 	name: string,
 	config: string,
+	limitMinutes: number,
 	extraEnv: Record< string, string > = {}
 ): Suite {
 	return {
 		name,
+		limitMinutes,
 		run() {
 			const report = path.join( REPORTS, `${ name }.json` );
+			// --forceExit: run in band (2 cores), one test file's stray handle
+			// would otherwise keep jest waiting after the results are written.
 			const result = spawnSync(
 				process.execPath,
-				[ JEST, '-c', config, '--json', `--outputFile=${ report }` ],
+				[
+					JEST,
+					'-c',
+					config,
+					'--json',
+					`--outputFile=${ report }`,
+					'--forceExit',
+				],
 				{
 					cwd: ROOT,
 					stdio: 'inherit',
 					env: { ...process.env, ...extraEnv },
+					...limits( limitMinutes ),
 				}
 			);
 			let counts: Counts | null = null;
@@ -67,13 +81,18 @@ function jestSuite(
 					skipped: json.numPendingTests,
 				};
 			}
-			return { status: result.status, counts };
+			return {
+				status: result.status,
+				counts,
+				timedOut: result.signal === 'SIGKILL',
+			};
 		},
 	};
 }
 
 function commandSuite(
 	name: string,
+	limitMinutes: number,
 	command: string,
 	args: string[],
 	junit?: string,
@@ -81,11 +100,13 @@ function commandSuite(
 ): Suite {
 	return {
 		name,
+		limitMinutes,
 		run() {
 			const result = spawnSync( command, args, {
 				cwd: ROOT,
 				stdio: 'inherit',
 				env: { ...process.env, ...extraEnv },
+				...limits( limitMinutes ),
 			} );
 			let counts: Counts | null = null;
 			if ( junit && fs.existsSync( junit ) ) {
@@ -107,9 +128,18 @@ function commandSuite(
 					};
 				}
 			}
-			return { status: result.status, counts };
+			return {
+				status: result.status,
+				counts,
+				timedOut: result.signal === 'SIGKILL',
+			};
 		},
 	};
+}
+
+/** A hung suite is killed (and reported) instead of eating the whole CI budget. */
+function limits( minutes: number ) {
+	return { timeout: minutes * 60_000, killSignal: 'SIGKILL' as const };
 }
 
 /** PHPUnit on one database: its own prepared site (`wp-prepare[-sqlite]`), then the suite. */
@@ -120,6 +150,7 @@ function phpunitSuites( name: string, db: 'mariadb' | 'sqlite' ): Suite[] {
 	return [
 		commandSuite(
 			name.replace( 'phpunit', 'wp-prepare' ),
+			5,
 			process.execPath,
 			[
 				'--import',
@@ -132,6 +163,7 @@ function phpunitSuites( name: string, db: 'mariadb' | 'sqlite' ): Suite[] {
 		),
 		commandSuite(
 			name,
+			15,
 			'phpunit',
 			[ '-c', 'plugin/phpunit.xml.dist', '--log-junit', report ],
 			report,
@@ -141,11 +173,13 @@ function phpunitSuites( name: string, db: 'mariadb' | 'sqlite' ): Suite[] {
 }
 
 const SUITES: Suite[] = [
-	jestSuite( 'cloud', 'cloud/jest.config.js', { NODE_OPTIONS: VM_MODULES } ),
-	jestSuite( 'plugin-ui', 'plugin-ui/jest.config.js' ),
+	jestSuite( 'cloud', 'cloud/jest.config.js', 25, {
+		NODE_OPTIONS: VM_MODULES,
+	} ),
+	jestSuite( 'plugin-ui', 'plugin-ui/jest.config.js', 5 ),
 	...phpunitSuites( 'phpunit', 'mariadb' ),
 	...phpunitSuites( 'phpunit-sqlite', 'sqlite' ),
-	jestSuite( 'e2e', 'tests/e2e/jest.config.js', {
+	jestSuite( 'e2e', 'tests/e2e/jest.config.js', 45, {
 		NODE_OPTIONS: VM_MODULES,
 	} ),
 ];
@@ -163,7 +197,12 @@ const broken: string[] = [];
 
 for ( const suite of selected ) {
 	process.stdout.write( `\n=== ${ suite.name } ===\n` );
-	const { status, counts } = suite.run();
+	const { status, counts, timedOut } = suite.run();
+	if ( timedOut ) {
+		process.stdout.write(
+			`\n${ suite.name }: killed after ${ suite.limitMinutes } min\n`
+		);
+	}
 	if ( counts ) {
 		total.passed += counts.passed;
 		total.failed += counts.failed;

@@ -40,7 +40,8 @@ export interface PreparePhpUnitOptions {
 
 /**
  * Builds a fresh, persistent WordPress site for PHPUnit (default
- * `.igny8/phpunit-site` with database `igny8_phpunit`, or
+ * `.igny8/phpunit-site` with database `igny8_phpunit` — or
+ * `IGNY8_PHPUNIT_DATABASE` —, or
  * `.igny8/phpunit-site-sqlite` on SQLite; IGNY8 Bridge active and symlinked,
  * so plugin edits need no re-prepare) and writes the file the PHPUnit
  * bootstrap reads (phpunitSiteFile()).
@@ -55,7 +56,10 @@ export async function prepareWordPressForPhpUnit(
 			STATE_DIR,
 			db === 'mariadb' ? 'phpunit-site' : `phpunit-site-${ db }`
 		);
-	const database = options.database ?? 'igny8_phpunit';
+	// Two checkouts preparing at once on one MariaDB each name their own.
+	const database =
+		options.database ??
+		( process.env.IGNY8_PHPUNIT_DATABASE || 'igny8_phpunit' );
 	const url = options.url ?? 'http://127.0.0.1:8889';
 	const built = await buildSite( {
 		dir,
