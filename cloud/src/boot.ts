@@ -55,6 +55,7 @@ export async function boot(
 	} );
 	queue.define( services.ai.job() );
 	queue.define( services.grants.job() );
+	queue.define( services.events.job() );
 	queue.define( services.integrations.syncJob() );
 	queue.define( services.publisher.job() );
 	return { config, logger, db, models, secrets, queue, services };

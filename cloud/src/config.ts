@@ -127,6 +127,16 @@ const envSchema = z.object( {
 		emptyToUndefined,
 		z.coerce.number().int().min( 1 ).max( 1_000_000 ).default( 8_000 )
 	),
+	/** Event streams (run progress) one user or site may hold open in one API process. */
+	IGNY8_STREAMS_PER_USER: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 1_000 ).default( 8 )
+	),
+	/** Days the cloud keeps a received WordPress event's id (duplicate detection) before deleting it. */
+	IGNY8_EVENT_RETENTION_DAYS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 3_650 ).default( 30 )
+	),
 	AI_REQUEST_TIMEOUT_MS: z.preprocess(
 		emptyToUndefined,
 		z.coerce.number().int().min( 100 ).default( 60_000 )
@@ -291,6 +301,10 @@ export type Config = {
 		runwareBaseUrl: string;
 		runwareModel: string;
 	};
+	/** Open run-progress streams per user or site, per API process. */
+	streamsPerUser: number;
+	/** Days received WordPress event ids are kept. */
+	eventRetentionDays: number;
 	/** Base URL WordPress sites use to fetch what the cloud serves (no trailing slash). */
 	publicUrl: string;
 	jwtSecret?: string;
@@ -339,6 +353,8 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		dataDir: path.resolve( e.IGNY8_DATA_DIR ?? defaultDataDir() ),
 		openaiApiKey: e.OPENAI_API_KEY,
 		openaiBaseUrl: e.OPENAI_BASE_URL,
+		streamsPerUser: e.IGNY8_STREAMS_PER_USER,
+		eventRetentionDays: e.IGNY8_EVENT_RETENTION_DAYS,
 		ai: {
 			model: e.AI_MODEL,
 			allowedModels: allowList(

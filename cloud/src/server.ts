@@ -17,6 +17,8 @@ async function main(): Promise< void > {
 		await context.queue.startWorkers();
 		// Where jobs run, monthly plan grants are scheduled (idempotent per account and month).
 		context.services.grants.schedule();
+		// Received WordPress event ids past the retention period are purged (daily).
+		context.services.events.schedule();
 		// Where jobs run, generated files whose rows are gone are swept (at start, then daily).
 		context.services.ai.startFileSweep();
 	}

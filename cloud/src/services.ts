@@ -131,7 +131,13 @@ export function createServices( deps: {
 			structuredModes,
 		} ),
 		integrations,
-		events: new EventService( { db, models, logger } ),
+		events: new EventService( {
+			db,
+			models,
+			logger,
+			queue,
+			retentionDays: config.eventRetentionDays,
+		} ),
 		publisher,
 		outbound,
 	};
@@ -142,6 +148,7 @@ export async function closeServices( services: Services ): Promise< void > {
 	services.ai.stopFileSweep();
 	services.publisher.stop();
 	services.grants.stop();
+	services.events.stop();
 	await services.tracker.stop();
 	await services.throttle.close();
 	await services.outbound.close();

@@ -16,6 +16,8 @@ async function main(): Promise< void > {
 	await context.queue.startWorkers();
 	// Every worker enqueues the same hourly job id, so N workers make one grants job per hour.
 	context.services.grants.schedule();
+	// Received WordPress event ids past the retention period are purged (daily).
+	context.services.events.schedule();
 	// Generated files whose rows are gone: swept at start-up, then daily.
 	context.services.ai.startFileSweep();
 	logger.info( { queue: context.queue.driver }, 'igny8 worker started' );

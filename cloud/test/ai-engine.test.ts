@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
 import { createApp } from '../src/app';
@@ -650,6 +652,128 @@ describe( 'AI runs with the worker in another process (bee queue)', () => {
 		expect( events.map( ( e ) => e.data.progress.stage ) ).toContain(
 			'generating'
 		);
+	} );
+
+	it( 'follows many streams of runs it cannot hear from one batched read, never one read per stream', async () => {
+		openai.fallback( 'chat', {
+			latencyMs: 1_500,
+			content: ideasAnswer( 'Shared idea' ),
+		} );
+		const engine = api.services.ai;
+		const single = jest.spyOn( engine, 'load' );
+		const batched = jest.spyOn( engine, 'loadMany' );
+		try {
+			const start = async ( cluster: number ) =>
+				(
+					await request( apiApp.app )
+						.post( '/api/v1/planner/clusters/generate_ideas/' )
+						.set( bearer( tenant.owner ) )
+						.send( { ids: [ cluster ], ideas_per_cluster: 1 } )
+						.expect( 202 )
+				).body.data.run_id as number;
+			const first = await start( trail );
+			const second = await start( road );
+			const began = Date.now();
+			const streams = await Promise.all( [
+				readEvents( apiApp, tenant, first ),
+				readEvents( apiApp, tenant, first ),
+				readEvents( apiApp, tenant, first ),
+				readEvents( apiApp, tenant, second ),
+			] );
+			const elapsed = Date.now() - began;
+			for ( const events of streams ) {
+				expect( events.at( -1 ) ).toMatchObject( {
+					event: 'done',
+					data: { status: 'succeeded' },
+				} );
+			}
+			expect( single ).not.toHaveBeenCalled();
+			// One read per tick for all four streams (per-stream polling would make four).
+			expect( batched.mock.calls.length ).toBeLessThanOrEqual(
+				Math.ceil( elapsed / 500 ) + 1
+			);
+			expect(
+				batched.mock.calls.some(
+					( [ ids ] ) =>
+						ids.length === 2 &&
+						ids.includes( first ) &&
+						ids.includes( second )
+				)
+			).toBe( true );
+			expect( engine.feed.openStreams() ).toBe( 0 );
+		} finally {
+			single.mockRestore();
+			batched.mockRestore();
+		}
+	} );
+
+	it( 'refuses a stream over the per-user limit in the envelope, and admits one again when a stream closes', async () => {
+		const capped = await boot(
+			{ ...worker.context.config, streamsPerUser: 2 },
+			createLogger( worker.context.config.logLevel )
+		);
+		const server = createApp( capped ).listen( 0, '127.0.0.1' );
+		await new Promise( ( resolve ) => server.once( 'listening', resolve ) );
+		const { port } = server.address() as AddressInfo;
+		const open: http.ClientRequest[] = [];
+		const openStream = ( runId: number ) =>
+			new Promise< { status: number; body: string } >(
+				( resolve, reject ) => {
+					const req = http.get(
+						{
+							host: '127.0.0.1',
+							port,
+							path: `/api/v1/system/ai-runs/${ runId }/events/`,
+							headers: bearer( tenant.owner ),
+						},
+						( res ) => {
+							if ( res.statusCode === 200 ) {
+								// Held open: the answer is the stream itself.
+								resolve( { status: 200, body: '' } );
+								return;
+							}
+							let body = '';
+							res.setEncoding( 'utf8' );
+							res.on( 'data', ( chunk ) => ( body += chunk ) );
+							res.on( 'end', () =>
+								resolve( { status: res.statusCode ?? 0, body } )
+							);
+						}
+					);
+					req.on( 'error', reject );
+					open.push( req );
+				}
+			);
+		try {
+			openai.fallback( 'chat', { hang: true } );
+			const started = await request( apiApp.app )
+				.post( '/api/v1/planner/clusters/generate_ideas/' )
+				.set( bearer( tenant.owner ) )
+				.send( { ids: [ trail ] } )
+				.expect( 202 );
+			const runId = started.body.data.run_id as number;
+			expect( ( await openStream( runId ) ).status ).toBe( 200 );
+			expect( ( await openStream( runId ) ).status ).toBe( 200 );
+			const refused = await openStream( runId );
+			expect( refused.status ).toBe( 429 );
+			expect( JSON.parse( refused.body ) ).toMatchObject( {
+				success: false,
+				error: expect.stringContaining(
+					'2 progress streams are already open'
+				),
+			} );
+			expect( capped.services.ai.feed.openStreams() ).toBe( 2 );
+			open[ 0 ]!.destroy();
+			await waitFor( () =>
+				capped.services.ai.feed.openStreams() === 1 ? true : undefined
+			);
+			expect( ( await openStream( runId ) ).status ).toBe( 200 );
+			await finished( apiApp, tenant, runId );
+		} finally {
+			open.forEach( ( req ) => req.destroy() );
+			await new Promise( ( resolve ) => server.close( resolve ) );
+			await shutdown( capped );
+		}
 	} );
 
 	it( 'cancels from the API process: the worker notices and saves nothing', async () => {

@@ -39,6 +39,7 @@ import {
 } from './provider';
 import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
+import { RunFeed } from './run-feed';
 import type { AiTaskRunRow } from './run-model';
 import { StructuredOutputModes } from './structured/modes';
 import type {
@@ -132,6 +133,8 @@ export class AiEngine {
 	/** What accounts on the server's key may ask for (models, max tokens). */
 	readonly policy: ModelPolicy;
 	private readonly events = new EventEmitter();
+	/** What every event stream of this process reads (one listener per run, one batched read). */
+	readonly feed: RunFeed;
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
 	private sweepTimer: NodeJS.Timeout | null = null;
@@ -142,6 +145,10 @@ export class AiEngine {
 		this.aiSettings =
 			deps.aiSettings ?? serverAiSettings( deps.config, this.provider );
 		this.policy = ModelPolicy.of( deps.config );
+		this.feed = new RunFeed( this, {
+			perUser: deps.config.streamsPerUser,
+			pollMs: AI_DEFAULTS.streamPollMs,
+		} );
 		this.structuredModes =
 			deps.structuredModes ??
 			new StructuredOutputModes( deps.db.sequelize );
@@ -385,6 +392,14 @@ export class AiEngine {
 		const name = `run:${ runId }`;
 		this.events.on( name, listener );
 		return () => this.events.off( name, listener );
+	}
+
+	/** Several runs in one query (those that exist). */
+	async loadMany( runIds: number[] ): Promise< RunSnapshot[] > {
+		const runs = await this.deps.models.AiTaskRun.findAll( {
+			where: { id: runIds },
+		} );
+		return runs.map( ( run ) => run.get( { plain: true } ) as RunSnapshot );
 	}
 
 	async load( runId: number ): Promise< RunSnapshot | null > {

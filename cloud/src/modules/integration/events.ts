@@ -5,8 +5,10 @@ import {
 	type SyncEvent,
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
+import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
+import type { JobDefinition, JobQueue } from '../../queue';
 import type { SiteKeyPrincipal } from '../auth/principal';
 import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
@@ -14,16 +16,107 @@ import { mapWpStatus, wpState, type WpState } from './status-mapping';
 type PostEvent = Extract< SyncEvent, { post: unknown } >;
 type TermEvent = Extract< SyncEvent, { type: 'term.changed' } >;
 
+export const EVENT_RETENTION_JOB = 'integration.event-retention';
+export type EventRetentionJob = { day: string };
+
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Rows one purge statement deletes: a long backlog goes in short transactions. */
+const PURGE_BATCH = 5_000;
+
 /**
  * Applies the plugin's outbox batches (protocol → events). Every event id is
  * recorded in the same transaction that applies it, under a primary key, so
- * an event is applied at most once ever — also when two copies of a batch
- * race — and a replay is acknowledged as a duplicate.
+ * an event is applied at most once within the retention period — also when
+ * two copies of a batch race — and a replay is acknowledged as a duplicate.
+ * Ids older than the period are purged (the plugin deletes an event once the
+ * cloud acknowledged it, so only a replay months late could find its id gone,
+ * and posts and terms ignore reports older than what they hold).
  */
 export class EventService {
+	private timer: NodeJS.Timeout | undefined;
+
 	constructor(
-		private readonly deps: { db: Database; models: Models; logger: Logger }
+		private readonly deps: {
+			db: Database;
+			models: Models;
+			logger: Logger;
+			queue: JobQueue;
+			retentionDays: number;
+		}
 	) {}
+
+	/** Deletes event ids processed before the retention period; returns how many. */
+	async purgeExpired( now = new Date() ): Promise< number > {
+		const cutoff = new Date(
+			now.getTime() - this.deps.retentionDays * DAY_MS
+		);
+		let purged = 0;
+		for (;;) {
+			const [ , meta ] = await this.deps.db.sequelize.query(
+				`DELETE FROM integration_events WHERE (site_id, event_id) IN (
+					SELECT site_id, event_id FROM integration_events WHERE processed_at < :cutoff LIMIT ${ PURGE_BATCH }
+				)`,
+				{ replacements: { cutoff } }
+			);
+			const deleted = rowCountOf( meta );
+			purged += deleted;
+			if ( deleted < PURGE_BATCH ) {
+				break;
+			}
+		}
+		if ( purged > 0 ) {
+			this.deps.logger.info(
+				{ purged, retention_days: this.deps.retentionDays },
+				'expired WordPress event ids purged'
+			);
+		}
+		return purged;
+	}
+
+	job(): JobDefinition< EventRetentionJob, number > {
+		return {
+			type: EVENT_RETENTION_JOB,
+			concurrency: 1,
+			retries: 3,
+			timeoutMs: 10 * 60_000,
+			handler: () => this.purgeExpired(),
+		};
+	}
+
+	/**
+	 * Enqueues today's purge now and every hour, for processes that run
+	 * workers. The job id is the day, so however many processes do this the
+	 * purge runs once a day.
+	 */
+	schedule( intervalMs = HOUR_MS ): void {
+		this.stop();
+		const tick = () => {
+			const day = new Date().toISOString().slice( 0, 10 );
+			this.deps.queue
+				.enqueue< EventRetentionJob >(
+					EVENT_RETENTION_JOB,
+					{ day },
+					{ jobId: `integration-event-retention-${ day }` }
+				)
+				.catch( ( error: Error ) =>
+					this.deps.logger.warn(
+						{ error: error.message },
+						'could not enqueue the event retention purge'
+					)
+				);
+		};
+		tick();
+		this.timer = setInterval( tick, intervalMs );
+		this.timer.unref();
+	}
+
+	stop(): void {
+		if ( this.timer ) {
+			clearInterval( this.timer );
+			this.timer = undefined;
+		}
+	}
 
 	async applyBatch(
 		principal: SiteKeyPrincipal,

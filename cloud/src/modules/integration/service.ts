@@ -8,6 +8,7 @@ import type {
 	testConnectionSchema,
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
+import { rowCountOf } from '../../db/row-count';
 import type {
 	SiteIntegrationRow,
 	SitePostRow,
@@ -592,10 +593,7 @@ export class IntegrationService {
 				},
 			}
 		);
-		return typeof affected === 'number'
-			? affected
-			: ( ( affected as { rowCount?: number } | undefined )?.rowCount ??
-					0 );
+		return rowCountOf( affected );
 	}
 
 	/** Upserts one page by (site, wp_post_id); the last copy of a post within a page wins. */
