@@ -253,11 +253,22 @@ const envSchema = z.object( {
 			] )
 			.default( 'info' )
 	),
+	/** What this process does: `api` (HTTP), `worker` (queues), `scheduler` (periodic work) or `all`. */
+	IGNY8_ROLE: z.preprocess(
+		emptyToUndefined,
+		z
+			.enum( [ 'all', 'api', 'worker', 'scheduler' ], {
+				message: 'must be all, api, worker or scheduler',
+			} )
+			.default( 'all' )
+	),
 	SHUTDOWN_TIMEOUT_MS: z.preprocess(
 		emptyToUndefined,
 		z.coerce.number().int().min( 0 ).default( 10_000 )
 	),
 } );
+
+export type ProcessRole = 'all' | 'api' | 'worker' | 'scheduler';
 
 export type Config = {
 	env: 'development' | 'production' | 'test';
@@ -321,6 +332,7 @@ export type Config = {
 	};
 	logLevel: string;
 	shutdownTimeoutMs: number;
+	role: ProcessRole;
 };
 
 export class ConfigError extends Error {}
@@ -340,6 +352,13 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		);
 	}
 	const e = parsed.data;
+	// Split roles share work through PostgreSQL and Redis; the embedded
+	// defaults (PGlite, the in-process queue) live inside one process.
+	if ( e.IGNY8_ROLE !== 'all' && ( ! e.DATABASE_URL || ! e.REDIS_URL ) ) {
+		throw new ConfigError(
+			`IGNY8_ROLE ${ e.IGNY8_ROLE } needs DATABASE_URL and REDIS_URL (without them one process does everything: leave IGNY8_ROLE unset)`
+		);
+	}
 	return {
 		env: e.NODE_ENV,
 		port: e.PORT,
@@ -394,5 +413,6 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		},
 		logLevel: e.LOG_LEVEL,
 		shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+		role: e.IGNY8_ROLE,
 	};
 }

@@ -67,7 +67,6 @@ export function createServices( deps: {
 	const throttle = Throttle.create( config );
 	const auth = new AuthService( db, models, secrets, throttle );
 	const tracker = new RequestTracker( db.sequelize, logger );
-	tracker.start();
 	const credits = new CreditService( db );
 	const prices = new PriceBook( db );
 	const prompts = new PromptService( db, models );
@@ -98,8 +97,6 @@ export function createServices( deps: {
 		logger,
 		integrations,
 	} );
-	// Like the tracker: only looks for due retries and enqueues them; whoever runs workers pushes.
-	publisher.start();
 	return {
 		auth,
 		apiKeys: new SiteApiKeyService( models ),
@@ -135,7 +132,6 @@ export function createServices( deps: {
 			db,
 			models,
 			logger,
-			queue,
 			retentionDays: config.eventRetentionDays,
 		} ),
 		publisher,
@@ -145,10 +141,6 @@ export function createServices( deps: {
 
 export async function closeServices( services: Services ): Promise< void > {
 	await closeLexicalPool();
-	services.ai.stopFileSweep();
-	services.publisher.stop();
-	services.grants.stop();
-	services.events.stop();
 	await services.tracker.stop();
 	await services.throttle.close();
 	await services.outbound.close();

@@ -37,7 +37,7 @@ export type TestCloud = {
 export async function startTestCloud(
 	modes: Modes,
 	env: NodeJS.ProcessEnv = {},
-	options: { workers?: boolean } = {}
+	options: { workers?: boolean; scheduler?: boolean } = {}
 ): Promise< TestCloud > {
 	const dataDir = fs.mkdtempSync(
 		path.join( os.tmpdir(), 'igny8-cloud-test-' )
@@ -75,6 +75,10 @@ export async function startTestCloud(
 	// `workers: false` is an API-only process: separate worker processes take the jobs.
 	if ( options.workers !== false ) {
 		await context.queue.startWorkers();
+	}
+	// The periodic work (publisher retries, run reconciliation, grants …) runs where the workers do, unless a test drives it itself.
+	if ( ( options.scheduler ?? options.workers ) !== false ) {
+		context.scheduler.start();
 	}
 	return {
 		context,

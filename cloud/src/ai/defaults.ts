@@ -8,6 +8,10 @@ export const AI_DEFAULTS = {
 	streamPollMs: 500,
 	/** Keeps idle event streams open through proxies. */
 	streamHeartbeatMs: 15_000,
+	/** A run still queued this long after its last change is put on the queue again (its job may be gone). */
+	requeueQueuedAfterMs: 60_000,
+	/** A run still queued this long after it was created fails and is refunded. */
+	abandonQueuedAfterMs: 60 * 60_000,
 	/** Queue-level backstop above the run's own timeout. */
 	jobTimeoutSlackMs: 30_000,
 	/**

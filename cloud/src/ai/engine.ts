@@ -137,7 +137,6 @@ export class AiEngine {
 	readonly feed: RunFeed;
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
-	private sweepTimer: NodeJS.Timeout | null = null;
 
 	constructor( private readonly deps: Deps ) {
 		this.provider = deps.provider;
@@ -205,36 +204,55 @@ export class AiEngine {
 				'AI is not configured: the server has no OPENAI_API_KEY and your account has no API key of its own (System → AI settings).'
 			);
 		}
-		const run = await this.deps.models.AiTaskRun.create( {
+		const fields = {
 			account_id: principal.account.id,
 			site_id: scope.site_id,
 			sector_id: scope.sector_id,
 			function_name: fn.name,
 			input: input as Record< string, unknown >,
 			output_summary: null,
-			error: null,
 			credits_reserved: credits,
 			created_by: principal.kind === 'user' ? principal.user.id : null,
 			started_at: null,
-			finished_at: null,
-		} );
-		const jobId = jobIdOf( run.id );
+		};
+		let run: AiTaskRunRow;
 		try {
-			await this.deps.credits.reserve( {
-				accountId: principal.account.id,
-				jobId,
-				amount: credits,
-				siteId: scope.site_id,
-				functionName: fn.name,
-				description: `${ fn.name } (run ${ run.id })`,
-			} );
+			// The run and its reservation commit together: after a crash there
+			// is either neither or both, and the reconciler enqueues a committed
+			// run whose job never reached the queue (the run row is the outbox).
+			run = await this.deps.db.sequelize.transaction(
+				async ( transaction ) => {
+					const created = await this.deps.models.AiTaskRun.create(
+						{ ...fields, error: null, finished_at: null },
+						{ transaction }
+					);
+					await this.deps.credits.reserve(
+						{
+							accountId: principal.account.id,
+							jobId: jobIdOf( created.id ),
+							amount: credits,
+							siteId: scope.site_id,
+							functionName: fn.name,
+							description: `${ fn.name } (run ${ created.id })`,
+						},
+						transaction
+					);
+					return created;
+				}
+			);
 		} catch ( error ) {
-			await this.finish( run.id, 'failed', {
-				error: ( error as Error ).message,
-				stage: 'refused',
+			// Nothing was reserved; the refusal stays in the run history.
+			const message = ( error as Error ).message;
+			await this.deps.models.AiTaskRun.create( {
+				...fields,
+				status: 'failed',
+				error: message,
+				finished_at: new Date(),
+				progress: { stage: 'refused', percent: 0, message, seq: 1 },
 			} );
 			throw error;
 		}
+		const jobId = jobIdOf( run.id );
 		try {
 			await this.deps.queue.enqueue< AiRunJob >(
 				AI_RUN_JOB,
@@ -364,27 +382,71 @@ export class AiEngine {
 		return removed;
 	}
 
-	startFileSweep(): void {
-		if ( this.sweepTimer ) {
-			return;
+	/**
+	 * Puts runs whose job may be gone back on the queue: queued for longer
+	 * than a queue takes to start them (the process crashed before enqueueing,
+	 * the inline queue's memory died with its process, Redis was flushed), or
+	 * running with no sign of life after the run timeout (its worker died).
+	 * The job id is the run's, so a job the queue still holds is not doubled,
+	 * and claim() starts only a live run, counting its starts. A run still
+	 * queued after `abandonQueuedAfterMs` can no longer be expected to run:
+	 * it fails and its reservation is refunded. What the scheduler calls.
+	 */
+	async reconcile( now = new Date() ): Promise< {
+		requeued: number;
+		abandoned: number;
+	} > {
+		const { sequelize } = this.deps.db;
+		const at = ( ms: number ) => new Date( now.getTime() - ms );
+		const abandoned = await sequelize.query< { id: number } >(
+			`SELECT id FROM ai_task_runs WHERE status = 'queued' AND created_at < :before ORDER BY id LIMIT 500`,
+			{
+				replacements: {
+					before: at( AI_DEFAULTS.abandonQueuedAfterMs ),
+				},
+				type: QueryTypes.SELECT,
+			}
+		);
+		for ( const { id } of abandoned ) {
+			if (
+				await this.finish( Number( id ), 'failed', {
+					stage: 'abandoned',
+					error: 'The run could not be started; nothing was charged. Start it again.',
+				} )
+			) {
+				await this.closeCredits( Number( id ) );
+			}
 		}
-		const sweep = () =>
-			void this.sweepOrphanedFiles().catch( ( error: Error ) =>
-				this.deps.logger.warn(
-					{ error: error.message },
-					'sweeping orphaned image files failed'
-				)
+		const stale = await sequelize.query< { id: number } >(
+			`SELECT id FROM ai_task_runs
+			 WHERE (status = 'queued' AND updated_at < :queuedBefore)
+			    OR (status = 'running' AND updated_at < :runningBefore)
+			 ORDER BY id LIMIT 500`,
+			{
+				replacements: {
+					queuedBefore: at( AI_DEFAULTS.requeueQueuedAfterMs ),
+					runningBefore: at(
+						this.deps.config.ai.runTimeoutMs +
+							AI_DEFAULTS.jobTimeoutSlackMs
+					),
+				},
+				type: QueryTypes.SELECT,
+			}
+		);
+		for ( const { id } of stale ) {
+			await this.deps.queue.enqueue< AiRunJob >(
+				AI_RUN_JOB,
+				{ run_id: Number( id ) },
+				{ jobId: jobIdOf( Number( id ) ) }
 			);
-		sweep();
-		this.sweepTimer = setInterval( sweep, DAY_MS );
-		this.sweepTimer.unref();
-	}
-
-	stopFileSweep(): void {
-		if ( this.sweepTimer ) {
-			clearInterval( this.sweepTimer );
-			this.sweepTimer = null;
 		}
+		if ( stale.length > 0 || abandoned.length > 0 ) {
+			this.deps.logger.info(
+				{ requeued: stale.length, abandoned: abandoned.length },
+				'AI runs reconciled with the queue'
+			);
+		}
+		return { requeued: stale.length, abandoned: abandoned.length };
 	}
 
 	/** Hears every change of a run made in this process. */

@@ -14,6 +14,7 @@ import { migration as keywordQuota } from './0012-keyword-quota';
 import { migration as ledgerKeepsReferences } from './0013-ledger-keeps-references';
 import { migration as tokenPrices } from './0016-token-prices';
 import { migration as eventRetention } from './0017-event-retention';
+import { migration as scheduler } from './0018-scheduler';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: Migration[] = [
 	ledgerKeepsReferences,
 	tokenPrices,
 	eventRetention,
+	scheduler,
 ];

@@ -8,7 +8,6 @@ import type { Database } from '../../db/connection';
 import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
-import type { JobDefinition, JobQueue } from '../../queue';
 import type { SiteKeyPrincipal } from '../auth/principal';
 import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
@@ -16,11 +15,7 @@ import { mapWpStatus, wpState, type WpState } from './status-mapping';
 type PostEvent = Extract< SyncEvent, { post: unknown } >;
 type TermEvent = Extract< SyncEvent, { type: 'term.changed' } >;
 
-export const EVENT_RETENTION_JOB = 'integration.event-retention';
-export type EventRetentionJob = { day: string };
-
-const HOUR_MS = 60 * 60_000;
-const DAY_MS = 24 * HOUR_MS;
+const DAY_MS = 24 * 60 * 60_000;
 /** Rows one purge statement deletes: a long backlog goes in short transactions. */
 const PURGE_BATCH = 5_000;
 
@@ -34,19 +29,16 @@ const PURGE_BATCH = 5_000;
  * and posts and terms ignore reports older than what they hold).
  */
 export class EventService {
-	private timer: NodeJS.Timeout | undefined;
-
 	constructor(
 		private readonly deps: {
 			db: Database;
 			models: Models;
 			logger: Logger;
-			queue: JobQueue;
 			retentionDays: number;
 		}
 	) {}
 
-	/** Deletes event ids processed before the retention period; returns how many. */
+	/** Deletes event ids processed before the retention period; returns how many. The scheduler runs it daily. */
 	async purgeExpired( now = new Date() ): Promise< number > {
 		const cutoff = new Date(
 			now.getTime() - this.deps.retentionDays * DAY_MS
@@ -72,50 +64,6 @@ export class EventService {
 			);
 		}
 		return purged;
-	}
-
-	job(): JobDefinition< EventRetentionJob, number > {
-		return {
-			type: EVENT_RETENTION_JOB,
-			concurrency: 1,
-			retries: 3,
-			timeoutMs: 10 * 60_000,
-			handler: () => this.purgeExpired(),
-		};
-	}
-
-	/**
-	 * Enqueues today's purge now and every hour, for processes that run
-	 * workers. The job id is the day, so however many processes do this the
-	 * purge runs once a day.
-	 */
-	schedule( intervalMs = HOUR_MS ): void {
-		this.stop();
-		const tick = () => {
-			const day = new Date().toISOString().slice( 0, 10 );
-			this.deps.queue
-				.enqueue< EventRetentionJob >(
-					EVENT_RETENTION_JOB,
-					{ day },
-					{ jobId: `integration-event-retention-${ day }` }
-				)
-				.catch( ( error: Error ) =>
-					this.deps.logger.warn(
-						{ error: error.message },
-						'could not enqueue the event retention purge'
-					)
-				);
-		};
-		tick();
-		this.timer = setInterval( tick, intervalMs );
-		this.timer.unref();
-	}
-
-	stop(): void {
-		if ( this.timer ) {
-			clearInterval( this.timer );
-			this.timer = undefined;
-		}
 	}
 
 	async applyBatch(
