@@ -253,6 +253,15 @@ const envSchema = z.object( {
 			] )
 			.default( 'info' )
 	),
+	/** Where uploads and generated images live: `database` (every process reads them) or `local` (IGNY8_DATA_DIR, one machine). */
+	IGNY8_FILE_STORAGE: z.preprocess(
+		emptyToUndefined,
+		z
+			.enum( [ 'database', 'local' ], {
+				message: 'must be database or local',
+			} )
+			.default( 'database' )
+	),
 	/** What this process does: `api` (HTTP), `worker` (queues), `scheduler` (periodic work) or `all`. */
 	IGNY8_ROLE: z.preprocess(
 		emptyToUndefined,
@@ -333,6 +342,7 @@ export type Config = {
 	logLevel: string;
 	shutdownTimeoutMs: number;
 	role: ProcessRole;
+	fileStorage: 'database' | 'local';
 };
 
 export class ConfigError extends Error {}
@@ -414,5 +424,6 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		logLevel: e.LOG_LEVEL,
 		shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
 		role: e.IGNY8_ROLE,
+		fileStorage: e.IGNY8_FILE_STORAGE,
 	};
 }

@@ -13,6 +13,7 @@ import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
 import { CreditService } from './modules/billing/credits';
 import { GrantService } from './modules/billing/grants';
+import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
 import { PriceBook } from './modules/billing/prices';
 import { EventService } from './modules/integration/events';
 import { IntegrationService } from './modules/integration/service';
@@ -126,6 +127,13 @@ export function createServices( deps: {
 			provider,
 			aiSettings,
 			structuredModes,
+			signals: config.redisUrl
+				? new RedisRunSignals(
+						config.redisUrl,
+						config.queuePrefix,
+						logger
+					)
+				: new LocalRunSignals(),
 		} ),
 		integrations,
 		events: new EventService( {
@@ -142,6 +150,7 @@ export function createServices( deps: {
 export async function closeServices( services: Services ): Promise< void > {
 	await closeLexicalPool();
 	await services.tracker.stop();
+	await services.ai.signals.close();
 	await services.throttle.close();
 	await services.outbound.close();
 }

@@ -19,6 +19,7 @@ import {
 import type { ProcessRole } from '../src/config';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
+import { addWriterContent } from './writer-fixtures';
 
 /**
  * The cloud as a deployment runs it: 2 `api`, 2 `worker` and 1 `scheduler`
@@ -100,8 +101,15 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 
 	async function startProcess( role: ProcessRole ): Promise< Proc > {
 		const port = role === 'api' ? await freePort() : 0;
+		// Each process its own data folder, as on its own machine: only the database and Redis are shared.
+		const ownDir = fs.mkdtempSync( path.join( dataDir, `${ role }-` ) );
 		const child = spawn( process.execPath, [ '--import', 'tsx', SERVER ], {
-			env: { ...env, IGNY8_ROLE: role, PORT: String( port ) },
+			env: {
+				...env,
+				IGNY8_ROLE: role,
+				PORT: String( port ),
+				IGNY8_DATA_DIR: ownDir,
+			},
 			stdio: [ 'ignore', 'pipe', 'pipe' ],
 		} );
 		let output = '';
@@ -267,6 +275,61 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 		expect( events.map( ( e ) => e.data.progress.stage ) ).toContain(
 			'generating'
 		);
+	} );
+
+	it( 'serves an image a worker generated from either API', async () => {
+		const { taskId, contentId } = await addWriterContent(
+			fixtures,
+			tenant,
+			'Topology pictures'
+		);
+		await fixtures.context.models.Image.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: tenant.sectorId,
+			task_id: taskId,
+			content_id: contentId,
+			prompt: 'A trail in the fog',
+			position: 1,
+			image_url: null,
+			storage_path: null,
+		} );
+		const [ first, second ] = apis();
+		const started = await request( first!.url! )
+			.post( '/api/v1/writer/tasks/generate_images/' )
+			.set( bearer( tenant.owner ) )
+			.send( { ids: [ taskId ] } )
+			.expect( 202 );
+		const done = await streamEvents(
+			`${ first!.url }/api/v1/system/ai-runs/${ started.body.data.run_id }/events/`,
+			bearer( tenant.owner )
+		);
+		expect( done.at( -1 ) ).toMatchObject( {
+			event: 'done',
+			data: { status: 'succeeded' },
+		} );
+		const image = await fixtures.context.models.Image.findOne( {
+			where: { content_id: contentId },
+		} );
+		const filePath = new URL( image!.image_url! ).pathname;
+		const bodies: Buffer[] = [];
+		for ( const api of [ first!, second! ] ) {
+			const served = await request( api.url! )
+				.get( filePath )
+				.buffer( true )
+				.parse( ( res, callback ) => {
+					const chunks: Buffer[] = [];
+					res.on( 'data', ( c: Buffer ) => chunks.push( c ) );
+					res.on( 'end', () =>
+						callback( null, Buffer.concat( chunks ) )
+					);
+				} )
+				.expect( 200 );
+			expect( served.headers[ 'content-type' ] ).toBe( 'image/png' );
+			bodies.push( served.body as Buffer );
+		}
+		expect( bodies[ 0 ]!.length ).toBeGreaterThan( 0 );
+		expect( bodies[ 0 ]!.equals( bodies[ 1 ]! ) ).toBe( true );
 	} );
 
 	it( 'runs periodic work in the scheduler only, once per tick', async () => {

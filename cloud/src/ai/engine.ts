@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import {
 	Op,
 	QueryTypes,
@@ -16,7 +15,7 @@ import { siteFilter, type Principal } from '../modules/auth/principal';
 import type { CreditService } from '../modules/billing/credits';
 import { creditsFor, type PriceBook } from '../modules/billing/prices';
 import type { JobDefinition, JobQueue } from '../queue';
-import { LocalFileStorage } from '../storage/file-storage';
+import { createFileStorage } from '../storage/file-storage';
 import { ImageStore } from '../storage/image-store';
 import { sweepOrphanedImages } from './functions/generate-images';
 import { RunwareImages } from './image-providers/runware';
@@ -40,6 +39,7 @@ import {
 import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
 import { RunFeed } from './run-feed';
+import { LocalRunSignals, type RunSignals } from './run-signals';
 import type { AiTaskRunRow } from './run-model';
 import { StructuredOutputModes } from './structured/modes';
 import type {
@@ -121,6 +121,8 @@ type Deps = {
 	imageGenerators?: Partial< Record< ImageProviderName, ImageGenerator > >;
 	/** What each account's runs found out about structured output; default: in this database. */
 	structuredModes?: StructuredOutputModes;
+	/** "Run N changed" between processes; default: none (one process hears itself). */
+	signals?: RunSignals;
 };
 
 export class AiEngine {
@@ -135,8 +137,14 @@ export class AiEngine {
 	private readonly events = new EventEmitter();
 	/** What every event stream of this process reads (one listener per run, one batched read). */
 	readonly feed: RunFeed;
+	readonly signals: RunSignals;
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
+	/** While runs execute here: hears cancels made elsewhere (signals, and a slow fallback read). */
+	private cancelWatch: {
+		unlisten: () => void;
+		timer: NodeJS.Timeout;
+	} | null = null;
 
 	constructor( private readonly deps: Deps ) {
 		this.provider = deps.provider;
@@ -144,9 +152,10 @@ export class AiEngine {
 		this.aiSettings =
 			deps.aiSettings ?? serverAiSettings( deps.config, this.provider );
 		this.policy = ModelPolicy.of( deps.config );
+		this.signals = deps.signals ?? new LocalRunSignals();
 		this.feed = new RunFeed( this, {
 			perUser: deps.config.streamsPerUser,
-			pollMs: AI_DEFAULTS.streamPollMs,
+			fallbackMs: AI_DEFAULTS.signalFallbackMs,
 		} );
 		this.structuredModes =
 			deps.structuredModes ??
@@ -155,7 +164,7 @@ export class AiEngine {
 		this.files =
 			deps.files ??
 			new ImageStore(
-				new LocalFileStorage( path.join( config.dataDir, 'files' ) ),
+				createFileStorage( config, deps.db.sequelize, 'files' ),
 				config.publicUrl
 			);
 		this.imageGenerators = {
@@ -515,16 +524,7 @@ export class AiEngine {
 			() => controller.abort( new RunStopped( 'timeout' ) ),
 			this.deps.config.ai.runTimeoutMs
 		);
-		const watcher = setInterval( () => {
-			void this.statusOf( runId ).then(
-				( status ) => {
-					if ( status === 'cancelled' ) {
-						controller.abort( new RunStopped( 'cancelled' ) );
-					}
-				},
-				() => undefined
-			);
-		}, AI_DEFAULTS.cancelPollMs );
+		this.watchCancels();
 		const usage: Usage = { tokensIn: 0, tokensOut: 0, cost: 0, priced: 0 };
 		try {
 			const result = await this.steps(
@@ -533,7 +533,6 @@ export class AiEngine {
 				controller.signal,
 				usage
 			);
-			clearInterval( watcher );
 			let charged: number;
 			try {
 				charged = await this.commit( fn, claimed, result, usage );
@@ -548,7 +547,6 @@ export class AiEngine {
 			}
 			return { run_id: runId, charged };
 		} catch ( error ) {
-			clearInterval( watcher );
 			const stopped = stopReason( error, controller.signal );
 			if ( stopped === 'cancelled' ) {
 				await this.finish( runId, 'cancelled', {
@@ -586,8 +584,10 @@ export class AiEngine {
 			return { run_id: runId, failed: message };
 		} finally {
 			clearTimeout( runTimeout );
-			clearInterval( watcher );
 			this.running.delete( runId );
+			if ( this.running.size === 0 ) {
+				this.unwatchCancels();
+			}
 		}
 	}
 
@@ -973,17 +973,56 @@ export class AiEngine {
 		);
 	}
 
-	private async statusOf(
-		runId: number
-	): Promise< AiRunStatus | undefined > {
-		const run = await this.deps.models.AiTaskRun.findByPk( runId, {
-			attributes: [ 'status' ],
+	/** Stops the runs of this process that were cancelled (elsewhere); one query for all of them. */
+	async stopCancelled( runIds: number[] ): Promise< void > {
+		const live = runIds.filter( ( id ) => this.running.has( id ) );
+		if ( live.length === 0 ) {
+			return;
+		}
+		const cancelled = await this.deps.models.AiTaskRun.findAll( {
+			where: { id: live, status: 'cancelled' },
+			attributes: [ 'id' ],
 		} );
-		return run?.status;
+		for ( const run of cancelled ) {
+			this.running
+				.get( Number( run.id ) )
+				?.abort( new RunStopped( 'cancelled' ) );
+		}
+	}
+
+	private watchCancels(): void {
+		if ( this.cancelWatch ) {
+			return;
+		}
+		const check = ( ids: number[] ) =>
+			void this.stopCancelled( ids ).catch( () => undefined );
+		const timer = setInterval(
+			() => check( [ ...this.running.keys() ] ),
+			AI_DEFAULTS.signalFallbackMs
+		);
+		timer.unref();
+		this.cancelWatch = {
+			unlisten: this.signals.listen( ( runId ) => check( [ runId ] ) ),
+			timer,
+		};
+	}
+
+	private unwatchCancels(): void {
+		if ( this.cancelWatch ) {
+			this.cancelWatch.unlisten();
+			clearInterval( this.cancelWatch.timer );
+			this.cancelWatch = null;
+		}
+	}
+
+	/** Signals of runs changed in other processes (for the feed). */
+	listenSignals( listener: ( runId: number ) => void ): () => void {
+		return this.signals.listen( listener );
 	}
 
 	private publish( row: RunSnapshot ): void {
 		this.events.emit( `run:${ Number( row.id ) }`, row );
+		this.signals.send( Number( row.id ) );
 	}
 
 	/** Runs a list query: the caller's runs, newest first. */

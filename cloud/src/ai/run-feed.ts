@@ -1,17 +1,21 @@
 import { ApiError } from '../http/errors';
 import type { RunSnapshot } from './engine';
 
-/** Where the feed hears of runs: changes made in this process, and a batch read for the rest. */
+/**
+ * Where the feed hears of runs: changes made in this process, signals of
+ * changes made elsewhere, and a batch read of the rows.
+ */
 export interface RunSource {
 	watch( runId: number, listener: ( run: RunSnapshot ) => void ): () => void;
+	listenSignals( listener: ( runId: number ) => void ): () => void;
 	loadMany( runIds: number[] ): Promise< RunSnapshot[] >;
 }
 
 export interface RunFeedLimits {
 	/** Open event streams one user (or one site) may hold in this process. */
 	perUser: number;
-	/** How often runs that are not changed in this process are re-read, all in one query. */
-	pollMs: number;
+	/** How often every followed run is re-read anyway, in one query, in case a signal was lost. */
+	fallbackMs: number;
 }
 
 type Listener = ( run: RunSnapshot ) => void;
@@ -24,17 +28,21 @@ interface Watched {
 /**
  * The one source every event stream of this process reads from. However many
  * clients follow however many runs, the process keeps one engine listener
- * per run and one timer that re-reads every followed run in a single query
- * (a worker elsewhere changes the row, not our listeners); the timer runs
- * only while someone is listening. Streams are counted per holder so one
- * user cannot pin the process's sockets: the resource this guards is the
+ * per run (changes made here) and one signal subscription (changes made by a
+ * worker elsewhere: the signalled runs are read together, once per burst),
+ * plus one slow fallback read of every followed run in a single query; all
+ * of it only while someone is listening. Streams are counted per holder so
+ * one user cannot pin the process's sockets: the resource this guards is the
  * process's own, so the count is too.
  */
 export class RunFeed {
 	private readonly runs = new Map< number, Watched >();
 	private readonly holders = new Map< string, number >();
 	private timer: NodeJS.Timeout | null = null;
-	private polling = false;
+	private unlisten: ( () => void ) | null = null;
+	/** Runs signalled since the last read; read together on the next turn. */
+	private readonly dirty = new Set< number >();
+	private flushing: Promise< void > | null = null;
 
 	constructor(
 		private readonly source: RunSource,
@@ -85,7 +93,7 @@ export class RunFeed {
 			this.runs.set( runId, watched );
 		}
 		watched.listeners.add( listener );
-		this.startPolling();
+		this.startListening();
 		const entry = watched;
 		return () => {
 			entry.listeners.delete( listener );
@@ -97,7 +105,7 @@ export class RunFeed {
 				this.runs.delete( runId );
 			}
 			if ( this.runs.size === 0 ) {
-				this.stopPolling();
+				this.stopListening();
 			}
 		};
 	}
@@ -109,38 +117,59 @@ export class RunFeed {
 		return total;
 	}
 
-	private startPolling(): void {
+	private startListening(): void {
 		if ( this.timer ) {
 			return;
 		}
-		this.timer = setInterval( () => void this.poll(), this.limits.pollMs );
+		this.unlisten = this.source.listenSignals( ( runId ) => {
+			if ( this.runs.has( runId ) ) {
+				this.dirty.add( runId );
+				void this.flush();
+			}
+		} );
+		this.timer = setInterval( () => {
+			this.runs.forEach( ( _, runId ) => this.dirty.add( runId ) );
+			void this.flush();
+		}, this.limits.fallbackMs );
 		this.timer.unref();
 	}
 
-	private stopPolling(): void {
+	private stopListening(): void {
 		if ( this.timer ) {
 			clearInterval( this.timer );
 			this.timer = null;
 		}
+		this.unlisten?.();
+		this.unlisten = null;
+		this.dirty.clear();
 	}
 
-	private async poll(): Promise< void > {
-		// A slow read is not stacked on: the next tick after it finishes reads again.
-		if ( this.polling || this.runs.size === 0 ) {
-			return;
+	/** Reads the signalled runs in one query; signals arriving meanwhile wait for the next read. */
+	private flush(): Promise< void > {
+		if ( this.flushing ) {
+			return this.flushing;
 		}
-		this.polling = true;
-		try {
-			const runs = await this.source.loadMany( [ ...this.runs.keys() ] );
-			for ( const run of runs ) {
-				this.runs
-					.get( Number( run.id ) )
-					?.listeners.forEach( ( listener ) => listener( run ) );
+		this.flushing = ( async () => {
+			while ( this.dirty.size > 0 ) {
+				const ids = [ ...this.dirty ];
+				this.dirty.clear();
+				try {
+					const runs = await this.source.loadMany( ids );
+					for ( const run of runs ) {
+						this.runs
+							.get( Number( run.id ) )
+							?.listeners.forEach( ( listener ) =>
+								listener( run )
+							);
+					}
+				} catch {
+					// The fallback reads again; a stream is never ended by a failed read.
+					return;
+				}
 			}
-		} catch {
-			// The next tick reads again; a stream is never ended by a failed read.
-		} finally {
-			this.polling = false;
-		}
+		} )().finally( () => {
+			this.flushing = null;
+		} );
+		return this.flushing;
 	}
 }

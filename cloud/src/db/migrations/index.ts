@@ -15,6 +15,7 @@ import { migration as ledgerKeepsReferences } from './0013-ledger-keeps-referenc
 import { migration as tokenPrices } from './0016-token-prices';
 import { migration as eventRetention } from './0017-event-retention';
 import { migration as scheduler } from './0018-scheduler';
+import { migration as storedFiles } from './0019-stored-files';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: Migration[] = [
 	tokenPrices,
 	eventRetention,
 	scheduler,
+	storedFiles,
 ];
