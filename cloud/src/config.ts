@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import {
 	AllowListError,
@@ -262,6 +263,38 @@ const envSchema = z.object( {
 			} )
 			.default( 'database' )
 	),
+	/**
+	 * Which proxies' X-Forwarded-For the API believes (the client address that
+	 * rate limits and logs use): a hop count, `none`, or a comma-separated list
+	 * of addresses, CIDRs and `loopback` / `linklocal` / `uniquelocal`.
+	 */
+	IGNY8_TRUST_PROXY: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.default( 'loopback' )
+			.transform( ( value, ctx ) => {
+				const trimmed = value.trim();
+				if ( trimmed === 'none' ) {
+					return false;
+				}
+				if ( /^\d+$/.test( trimmed ) ) {
+					return Number( trimmed );
+				}
+				const parts = trimmed
+					.split( ',' )
+					.map( ( part ) => part.trim() );
+				const bad = parts.find( ( part ) => ! isProxyEntry( part ) );
+				if ( bad !== undefined ) {
+					ctx.addIssue( {
+						code: 'custom',
+						message: `has "${ bad }": use a hop count, none, or addresses, CIDRs, loopback, linklocal, uniquelocal separated by commas`,
+					} );
+					return z.NEVER;
+				}
+				return parts;
+			} )
+	),
 	/** What this process does: `api` (HTTP), `worker` (queues), `scheduler` (periodic work) or `all`. */
 	IGNY8_ROLE: z.preprocess(
 		emptyToUndefined,
@@ -276,6 +309,24 @@ const envSchema = z.object( {
 		z.coerce.number().int().min( 0 ).default( 10_000 )
 	),
 } );
+
+const PROXY_NAMES = new Set( [ 'loopback', 'linklocal', 'uniquelocal' ] );
+
+function isProxyEntry( entry: string ): boolean {
+	if ( PROXY_NAMES.has( entry ) ) {
+		return true;
+	}
+	try {
+		if ( entry.includes( '/' ) ) {
+			ipaddr.parseCIDR( entry );
+		} else {
+			ipaddr.parse( entry );
+		}
+		return true;
+	} catch {
+		return false;
+	}
+}
 
 export type ProcessRole = 'all' | 'api' | 'worker' | 'scheduler';
 
@@ -342,6 +393,8 @@ export type Config = {
 	logLevel: string;
 	shutdownTimeoutMs: number;
 	role: ProcessRole;
+	/** Express's `trust proxy`: hops, none (false) or addresses and ranges. */
+	trustProxy: number | false | string[];
 	fileStorage: 'database' | 'local';
 };
 
@@ -424,6 +477,7 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		logLevel: e.LOG_LEVEL,
 		shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
 		role: e.IGNY8_ROLE,
+		trustProxy: e.IGNY8_TRUST_PROXY,
 		fileStorage: e.IGNY8_FILE_STORAGE,
 	};
 }

@@ -32,6 +32,17 @@ describe.each( ALL_MODES )(
 			);
 		} );
 
+		it( 'is ready when the database and the queue answer', async () => {
+			const response = await request( cloud.app )
+				.get( '/api/v1/health/ready/' )
+				.expect( 200 );
+			expect( response.body.data ).toMatchObject( {
+				status: 'ok',
+				db: { state: 'ok' },
+				queue: { state: 'ok' },
+			} );
+		} );
+
 		it( 'accepts the path without its trailing slash', async () => {
 			const response = await request( cloud.app )
 				.get( '/api/v1/health' )
@@ -95,6 +106,15 @@ describe( 'health when a dependency is down', () => {
 			expect( response.body.data ).toMatchObject( {
 				status: 'degraded',
 				db: { state: 'down', mode: 'postgres' },
+			} );
+			// Readiness says no, so a load balancer sends traffic elsewhere; liveness stays 200.
+			const ready = await request( cloud.app )
+				.get( '/api/v1/health/ready/' )
+				.expect( 503 );
+			expect( ready.body ).toMatchObject( {
+				success: false,
+				code: 'service_unavailable',
+				error: 'Not ready: the database does not answer.',
 			} );
 		} finally {
 			await cloud.stop().catch( () => undefined );
