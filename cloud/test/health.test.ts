@@ -9,9 +9,10 @@ describe.each( ALL_MODES )(
 	( modes ) => {
 		let cloud: TestCloud;
 
+		// PGlite starts in seconds alone, slower on a busy machine.
 		beforeAll( async () => {
 			cloud = await startTestCloud( modes );
-		} );
+		}, 120_000 );
 		afterAll( async () => {
 			await cloud?.stop();
 		} );

@@ -6,6 +6,8 @@ import type { FileStorage } from './file-storage';
 
 /** Bytes per stored chunk: large enough to keep rows few, small enough to stream. */
 export const CHUNK_BYTES = 1024 * 1024;
+/** Bytes per piece a read yields: a local file stream's default. */
+const READ_PIECE_BYTES = 64 * 1024;
 
 type FileRow = { size: string | number; complete: boolean };
 
@@ -156,10 +158,14 @@ export class DatabaseFileStorage implements FileStorage {
 			}
 			const bytes = Buffer.from( row.bytes );
 			const offset = seq * CHUNK_BYTES;
-			yield bytes.subarray(
+			const wanted = bytes.subarray(
 				Math.max( 0, start - offset ),
 				Math.min( bytes.length, end - offset + 1 )
 			);
+			// In pieces the size a file stream reads, so readers report progress as often.
+			for ( let at = 0; at < wanted.length; at += READ_PIECE_BYTES ) {
+				yield wanted.subarray( at, at + READ_PIECE_BYTES );
+			}
 		}
 	}
 

@@ -406,10 +406,11 @@ export class IntegrationService {
 			}
 		);
 		if ( claimed === 1 ) {
-			await this.deps.queue.enqueue< SyncJob >( SYNC_JOB, {
-				integration_id: row.id,
-				mode,
-			} );
+			await this.deps.queue.enqueue< SyncJob >(
+				SYNC_JOB,
+				{ integration_id: row.id, mode },
+				{ jobId: `integration-sync-${ row.id }` }
+			);
 		}
 		return row.reload();
 	}

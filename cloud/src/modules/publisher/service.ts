@@ -91,6 +91,9 @@ type Outcome =
  * records carry their own retry time, and a failing site backs off on its
  * own, so a dead site's records wait while every other site's flow.
  */
+/** One publishing job per site at a time: it pushes every due record of the site. */
+const publishJobId = ( siteId: number ) => `publish-site-${ siteId }`;
+
 export class PublisherService {
 	constructor(
 		private readonly deps: {
@@ -208,9 +211,11 @@ export class PublisherService {
 			}
 		);
 		for ( const siteId of siteIds ) {
-			await this.deps.queue.enqueue< PublishJob >( PUBLISH_JOB, {
-				site_id: siteId,
-			} );
+			await this.deps.queue.enqueue< PublishJob >(
+				PUBLISH_JOB,
+				{ site_id: siteId },
+				{ jobId: publishJobId( siteId ) }
+			);
 		}
 		return records;
 	}
@@ -248,9 +253,11 @@ export class PublisherService {
 			{ type: QueryTypes.SELECT }
 		);
 		for ( const { site_id } of due ) {
-			await this.deps.queue.enqueue< PublishJob >( PUBLISH_JOB, {
-				site_id: Number( site_id ),
-			} );
+			await this.deps.queue.enqueue< PublishJob >(
+				PUBLISH_JOB,
+				{ site_id: Number( site_id ) },
+				{ jobId: publishJobId( Number( site_id ) ) }
+			);
 		}
 	}
 
