@@ -13,6 +13,7 @@ import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
 import { CreditService } from './modules/billing/credits';
 import { GrantService } from './modules/billing/grants';
+import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
 import { PriceBook } from './modules/billing/prices';
 import { EventService } from './modules/integration/events';
 import { IntegrationService } from './modules/integration/service';
@@ -67,7 +68,6 @@ export function createServices( deps: {
 	const throttle = Throttle.create( config );
 	const auth = new AuthService( db, models, secrets, throttle );
 	const tracker = new RequestTracker( db.sequelize, logger );
-	tracker.start();
 	const credits = new CreditService( db );
 	const prices = new PriceBook( db );
 	const prompts = new PromptService( db, models );
@@ -98,8 +98,6 @@ export function createServices( deps: {
 		logger,
 		integrations,
 	} );
-	// Like the tracker: only looks for due retries and enqueues them; whoever runs workers pushes.
-	publisher.start();
 	return {
 		auth,
 		apiKeys: new SiteApiKeyService( models ),
@@ -129,9 +127,21 @@ export function createServices( deps: {
 			provider,
 			aiSettings,
 			structuredModes,
+			signals: config.redisUrl
+				? new RedisRunSignals(
+						config.redisUrl,
+						config.queuePrefix,
+						logger
+					)
+				: new LocalRunSignals(),
 		} ),
 		integrations,
-		events: new EventService( { db, models, logger } ),
+		events: new EventService( {
+			db,
+			models,
+			logger,
+			retentionDays: config.eventRetentionDays,
+		} ),
 		publisher,
 		outbound,
 	};
@@ -139,10 +149,8 @@ export function createServices( deps: {
 
 export async function closeServices( services: Services ): Promise< void > {
 	await closeLexicalPool();
-	services.ai.stopFileSweep();
-	services.publisher.stop();
-	services.grants.stop();
 	await services.tracker.stop();
+	await services.ai.signals.close();
 	await services.throttle.close();
 	await services.outbound.close();
 }

@@ -436,7 +436,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		expect( row!.deleted_at ).not.toBeNull();
 	} );
 
-	it( 'applies each event id once ever: a replayed batch is acknowledged as duplicates', async () => {
+	it( 'applies each event id once within the retention period: a replayed batch is acknowledged as duplicates', async () => {
 		const events = [
 			postEvent(
 				'post.saved',
@@ -483,6 +483,43 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			where: { site_id: tenant.siteId, wp_post_id: 50 },
 		} );
 		expect( row!.title ).toBe( 'Changed since' );
+	} );
+
+	it( 'keeps event ids for the retention period, then the purge deletes the expired ones', async () => {
+		const { context } = cloud;
+		expect( context.config.eventRetentionDays ).toBe( 30 );
+		const events = [ 60, 61 ].map( ( id ) =>
+			postEvent(
+				'post.saved',
+				post( 'publish', {
+					wp_post_id: id,
+					igny8_task_id: null,
+					igny8_content_id: null,
+				} )
+			)
+		);
+		await send( tenant.apiKey, events ).expect( 200 );
+		const ids = events.map( ( e ) => e.id );
+		const kept = async () =>
+			(
+				( await context.db.sequelize.query(
+					'SELECT event_id FROM integration_events WHERE event_id IN (:ids) ORDER BY event_id',
+					{ replacements: { ids }, type: QueryTypes.SELECT }
+				) ) as { event_id: string }[]
+			 ).map( ( row ) => row.event_id );
+		await context.db.sequelize.query(
+			`UPDATE integration_events SET processed_at = NOW() - INTERVAL '31 days' WHERE event_id = :id`,
+			{ replacements: { id: ids[ 0 ] } }
+		);
+		// What the scheduler runs daily (integration.event-retention).
+		expect( await context.services.events.purgeExpired() ).toBe( 1 );
+		expect( await kept() ).toEqual( [ ids[ 1 ] ] );
+		expect( await context.services.events.purgeExpired() ).toBe( 0 );
+		// Within the period a replay is still a duplicate.
+		const replay = await send( tenant.apiKey, [ events[ 1 ] ] ).expect(
+			200
+		);
+		expect( replay.body.data.duplicates ).toEqual( [ ids[ 1 ] ] );
 	} );
 
 	it( 'rejects a malformed event by id and still applies the rest of the batch', async () => {

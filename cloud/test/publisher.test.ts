@@ -39,7 +39,9 @@ describe( 'publisher', () => {
 				// The cloud may call this WordPress, and port 9 (nothing listens
 				// there) stands for a site that is down; nothing else on loopback.
 				IGNY8_OUTBOUND_ALLOW: `127.0.0.1:${ wpPort },127.0.0.1:9`,
-			}
+			},
+			// Retries of a site that was down are found by the scheduler's sweep.
+			{ scheduler: true }
 		);
 		[ served, site ] = await Promise.all( [
 			listen( cloud, port ),

@@ -27,6 +27,8 @@ final class Options {
 	public const STRUCTURE_HASH     = 'igny8_structure_hash';
 	public const IMAGE_HOSTS        = 'igny8_image_hosts';
 	public const EXPORT_STATUSES    = 'igny8_export_statuses';
+	public const DEAD_LETTER_DAYS   = 'igny8_dead_letter_days';
+	public const DEFAULT_DEAD_DAYS  = 30;
 	public const DEFAULT_POST_TYPES = array( 'post', 'page' );
 
 	/** The statuses the cloud sees in full unless the owner chooses others. */
@@ -47,6 +49,7 @@ final class Options {
 		self::STRUCTURE_HASH,
 		self::IMAGE_HOSTS,
 		self::EXPORT_STATUSES,
+		self::DEAD_LETTER_DAYS,
 	);
 
 	/**
@@ -169,6 +172,22 @@ final class Options {
 			'hosts'   => array_values( array_unique( $hosts ) ),
 			'invalid' => $invalid,
 		);
+	}
+
+	/**
+	 * Days an event the cloud never took (dead or rejected) is kept for a
+	 * retry from the settings page before the drainer deletes it.
+	 */
+	public function dead_letter_days(): int {
+		$days = (int) get_option( self::DEAD_LETTER_DAYS, self::DEFAULT_DEAD_DAYS );
+		return $days >= 1 && $days <= 3650 ? $days : self::DEFAULT_DEAD_DAYS;
+	}
+
+	/**
+	 * @param int $days 1 to 3650.
+	 */
+	public function set_dead_letter_days( int $days ): void {
+		update_option( self::DEAD_LETTER_DAYS, (string) max( 1, min( 3650, $days ) ), false );
 	}
 
 	/**

@@ -139,6 +139,18 @@ final class SettingsPage {
 		);
 		register_setting(
 			self::GROUP,
+			Options::DEAD_LETTER_DAYS,
+			array(
+				'type'              => 'integer',
+				'sanitize_callback' => static function ( $value ): string {
+					$days = is_numeric( $value ) ? (int) $value : Options::DEFAULT_DEAD_DAYS;
+					return (string) max( 1, min( 3650, $days ) );
+				},
+				'show_in_rest'      => false,
+			)
+		);
+		register_setting(
+			self::GROUP,
 			Options::REMOVE_META,
 			array(
 				'type'              => 'string',
@@ -430,6 +442,14 @@ final class SettingsPage {
 		echo '<tr><th scope="row"><label for="igny8_image_hosts">' . esc_html__( 'Also accept images from these hosts', 'igny8-bridge' ) . '</label></th><td>';
 		echo '<textarea class="large-text code" rows="3" id="igny8_image_hosts" name="' . esc_attr( Options::IMAGE_HOSTS ) . '">' . esc_textarea( implode( "\n", $this->options->image_hosts() ) ) . '</textarea>';
 		echo '<p class="description">' . esc_html__( 'Images in IGNY8 posts are downloaded only from the IGNY8 cloud and from these hosts: one per line, e.g. cdn.example.com, or *.example.com for all of its subdomains.', 'igny8-bridge' ) . '</p></td></tr>';
+		echo '<tr><th scope="row"><label for="igny8_dead_letter_days">' . esc_html__( 'Keep dead letters for', 'igny8-bridge' ) . '</label></th><td>';
+		printf(
+			'<input type="number" class="small-text" min="1" max="3650" step="1" id="igny8_dead_letter_days" name="%1$s" value="%2$d"> %3$s',
+			esc_attr( Options::DEAD_LETTER_DAYS ),
+			(int) $this->options->dead_letter_days(),
+			esc_html__( 'days', 'igny8-bridge' )
+		);
+		echo '<p class="description">' . esc_html__( 'Events the cloud never took stay listed under Outbox for a retry, then are deleted this many days after they happened.', 'igny8-bridge' ) . '</p></td></tr>';
 		echo '<tr><th scope="row">' . esc_html__( 'Uninstall', 'igny8-bridge' ) . '</th><td>';
 		echo '<input type="hidden" name="' . esc_attr( Options::REMOVE_META ) . '" value="0">';
 		printf(

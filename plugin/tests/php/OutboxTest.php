@@ -224,6 +224,35 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( 'unknown post type', $rows[0]['last_error'] );
 	}
 
+	public function test_dead_and_rejected_events_older_than_the_retention_setting_are_deleted_by_the_drainer(): void {
+		global $wpdb;
+		for ( $i = 0; $i < 4; $i++ ) {
+			wp_insert_post( array( 'post_title' => "Retention {$i}", 'post_status' => 'draft' ) );
+		}
+		$ids   = array_column( $this->rows(), 'event_id' );
+		$table = Schema::outbox_table();
+		$old   = gmdate( 'Y-m-d H:i:s', time() - 8 * DAY_IN_SECONDS );
+		// 0: dead and old, 1: rejected and old, 2: dead but recent, 3: pending and old (never purged).
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'dead', created_at = %s WHERE event_id = %s", $table, $old, $ids[0] ) );
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'rejected', created_at = %s WHERE event_id = %s", $table, $old, $ids[1] ) );
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'dead' WHERE event_id = %s", $table, $ids[2] ) );
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET created_at = %s, next_attempt_at = %s WHERE event_id = %s", $table, $old, '2999-01-01 00:00:00', $ids[3] ) );
+
+		$options = Plugin::instance()->options();
+		$this->assertSame( 30, $options->dead_letter_days() );
+		Plugin::instance()->drainer()->drain();
+		$this->assertSame( $ids, array_column( $this->rows(), 'event_id' ), 'Within 30 days nothing is deleted.' );
+
+		$options->set_dead_letter_days( 7 );
+		$this->assertSame( 7, $options->dead_letter_days() );
+		Plugin::instance()->drainer()->drain();
+		$this->assertSame( array( $ids[2], $ids[3] ), array_column( $this->rows(), 'event_id' ) );
+		$this->assertSame( array( 'dead', 'pending' ), array_column( $this->rows(), 'status' ) );
+
+		update_option( 'igny8_dead_letter_days', 'nonsense' );
+		$this->assertSame( 30, $options->dead_letter_days() );
+	}
+
 	public function test_batches_hold_at_most_100_events_and_a_5xx_is_retried(): void {
 		global $wpdb;
 		$outbox = Plugin::instance()->outbox();

@@ -8,6 +8,7 @@ import type {
 	testConnectionSchema,
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
+import { rowCountOf } from '../../db/row-count';
 import type {
 	SiteIntegrationRow,
 	SitePostRow,
@@ -616,10 +617,7 @@ export class IntegrationService {
 			 WHERE ${ unseen } ${ covered }`,
 			{ replacements }
 		);
-		return typeof affected === 'number'
-			? affected
-			: ( ( affected as { rowCount?: number } | undefined )?.rowCount ??
-					0 );
+		return rowCountOf( affected );
 	}
 
 	/** Upserts one page by (site, wp_post_id); the last copy of a post within a page wins. */

@@ -93,8 +93,6 @@ type Outcome =
  * own, so a dead site's records wait while every other site's flow.
  */
 export class PublisherService {
-	private sweeper?: NodeJS.Timeout;
-
 	constructor(
 		private readonly deps: {
 			db: Database;
@@ -229,27 +227,12 @@ export class PublisherService {
 		};
 	}
 
-	/** Looks for due retries (and pushes a crashed worker left behind) every few seconds. */
-	start(): void {
-		if ( this.sweeper ) {
-			return;
-		}
-		this.sweeper = setInterval( () => {
-			this.sweep().catch( ( error ) =>
-				this.deps.logger.warn(
-					{ err: error },
-					'publisher sweep failed'
-				)
-			);
-		}, this.settings.sweepMs );
-		this.sweeper.unref();
+	/** How often the scheduler should call sweep(). */
+	get sweepEveryMs(): number {
+		return this.settings.sweepMs;
 	}
 
-	stop(): void {
-		clearInterval( this.sweeper );
-		this.sweeper = undefined;
-	}
-
+	/** Requeues pushes a crashed worker left behind and enqueues sites with due records; the scheduler calls it every few seconds. */
 	async sweep(): Promise< void > {
 		const { sequelize } = this.deps.db;
 		await sequelize.query(
