@@ -16,8 +16,9 @@ use WP_Post;
  * The site owner's choice of what the bridge shares and touches
  * (docs/bridge-protocol.md → "What the bridge may read and write"):
  *
- * - read in full (export, post-by-*-id lookups, the title and content of
- *   events): posts of the synced post types in the exported statuses;
+ * - read in full (post-by-*-id lookups, the title and content of events):
+ *   posts of the synced post types in the exported statuses, and those the
+ *   bridge may write; the export lists the exported statuses only;
  * - written (PUT posts/{id}, and POST posts/ when it finds a post): posts the
  *   cloud created (they carry an IGNY8 content or task id) and posts the owner
  *   marked "Let IGNY8 manage this post".
@@ -55,12 +56,16 @@ final class ExportScope {
 	}
 
 	/**
-	 * Whether the cloud may read this post in full.
+	 * Whether the cloud may read this post in full: a synced type, and either
+	 * an exported status or a post the bridge may write (the cloud made it or
+	 * was handed it, so it sees its own drafts change — a WordPress edit of
+	 * a draft the cloud pushed still reaches it).
 	 *
 	 * @param WP_Post $post The post.
 	 */
 	public function covers( WP_Post $post ): bool {
-		return in_array( $post->post_type, $this->post_types(), true ) && in_array( $post->post_status, $this->statuses(), true );
+		return in_array( $post->post_type, $this->post_types(), true )
+			&& ( in_array( $post->post_status, $this->statuses(), true ) || self::writable( $post ) );
 	}
 
 	/**

@@ -212,16 +212,34 @@ final class BridgeScopeTest extends BridgeTestCase {
 		$this->assertNotContains( $private, $ids );
 	}
 
-	public function test_the_lookups_answer_only_posts_the_export_covers(): void {
+	public function test_the_lookups_answer_the_clouds_own_posts_in_any_status_and_nothing_outside_the_synced_types(): void {
+		// The cloud's own draft: not exported (drafts are not chosen), but the cloud made it and may read it.
 		$draft = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 1306, array( 'status' => 'draft' ) ) ) )->get_data()['data'];
-		$this->assertSame( 404, $this->dispatch( $this->signed( 'GET', '/igny8/v1/post-by-content-id/1306' ) )->get_status() );
-		$this->assertSame( 404, $this->dispatch( $this->signed( 'GET', '/igny8/v1/post-by-task-id/2306' ) )->get_status() );
-
-		wp_publish_post( $draft['post_id'] );
 		$found = $this->dispatch( $this->signed( 'GET', '/igny8/v1/post-by-content-id/1306' ) );
 		$this->assertSame( 200, $found->get_status() );
 		$this->assertSame( $draft['post_id'], $found->get_data()['data']['wp_post_id'] );
 		$this->assertSame( 200, $this->dispatch( $this->signed( 'GET', '/igny8/v1/post-by-task-id/2306' ) )->get_status() );
+
+		// Once its type is no longer synced, not even the cloud's own post is answered.
+		update_option( 'igny8_synced_post_types', array( 'page' ) );
+		$this->assertSame( 404, $this->dispatch( $this->signed( 'GET', '/igny8/v1/post-by-content-id/1306' ) )->get_status() );
+		$this->assertSame( 404, $this->dispatch( $this->signed( 'GET', '/igny8/v1/post-by-task-id/2306' ) )->get_status() );
+	}
+
+	public function test_events_about_the_clouds_own_draft_carry_its_title_and_hash(): void {
+		global $wpdb;
+		$draft = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 1307, array( 'status' => 'draft' ) ) ) )->get_data()['data'];
+		$wpdb->query( $wpdb->prepare( 'DELETE FROM %i', Schema::outbox_table() ) );
+		wp_update_post( array( 'ID' => $draft['post_id'], 'post_title' => 'Edited in WordPress' ) );
+		$payloads = array_map(
+			static function ( $row ) {
+				return json_decode( $row, true )['post'];
+			},
+			(array) $wpdb->get_col( $wpdb->prepare( 'SELECT payload FROM %i WHERE object_id = %d', Schema::outbox_table(), $draft['post_id'] ) )
+		);
+		$this->assertNotEmpty( $payloads );
+		$this->assertSame( 'Edited in WordPress', $payloads[0]['title'] );
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{64}$/', $payloads[0]['content_hash'] );
 	}
 
 	public function test_events_about_posts_outside_the_export_carry_no_title_or_content(): void {
