@@ -50,8 +50,10 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertMatchesRegularExpression( '/Z$/', $event['occurred_at'] );
 		$this->assertSame( $id, $event['post']['wp_post_id'] );
 		$this->assertSame( 'draft', $event['post']['status'] );
-		$this->assertSame( hash( 'sha256', "Outbox one\n<p>a</p>" ), $event['post']['content_hash'] );
+		$this->assertSame( 'post', $event['post']['post_type'] );
 		$this->assertNull( $event['post']['igny8_content_id'] );
+		// A draft is outside the default export (publish, future): its event says only which post and its state.
+		$this->assertSame( array( 'wp_post_id', 'post_type', 'status', 'igny8_task_id', 'igny8_content_id' ), array_keys( $event['post'] ) );
 
 		wp_publish_post( $id );
 		wp_trash_post( $id );
@@ -60,6 +62,12 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( array( 'post.saved', 'post.status_changed', 'post.saved', 'post.trashed', 'post.deleted' ), $types );
 		$status = json_decode( $this->rows()[1]['payload'], true );
 		$this->assertSame( 'publish', $status['post']['status'] );
+		$this->assertSame( 'Outbox one', $status['post']['title'] );
+		$this->assertSame( hash( 'sha256', "Outbox one\n<p>a</p>" ), $status['post']['content_hash'] );
+		// Trashed is outside the export too.
+		$trashed = json_decode( $this->rows()[3]['payload'], true );
+		$this->assertSame( 'trash', $trashed['post']['status'] );
+		$this->assertArrayNotHasKey( 'title', $trashed['post'] );
 	}
 
 	public function test_revisions_autosaves_unsynced_types_and_unconnected_sites_write_nothing(): void {

@@ -9,6 +9,7 @@ import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
 import type { SiteKeyPrincipal } from '../auth/principal';
+import { httpUrlOrNull } from '../../net/http-url';
 import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
 
@@ -259,6 +260,8 @@ export class EventService {
 		const modified = post.modified_gmt
 			? new Date( post.modified_gmt )
 			: null;
+		// Only an http(s) address is stored; anything else keeps the previous one.
+		const url = httpUrlOrNull( post.url );
 		await row!.update(
 			{
 				...( post.post_type ? { post_type: post.post_type } : {} ),
@@ -268,7 +271,7 @@ export class EventService {
 						? { status: post.status, deleted_at: null }
 						: {} ),
 				...( post.title !== undefined ? { title: post.title } : {} ),
-				...( post.url !== undefined ? { url: post.url } : {} ),
+				...( url ? { url } : {} ),
 				...( post.content_hash
 					? { content_hash: post.content_hash }
 					: {} ),
@@ -288,13 +291,14 @@ export class EventService {
 		if ( state === null ) {
 			return;
 		}
-		await this.applyStatus( principal, post, state, transaction );
+		await this.applyStatus( principal, post, url, state, transaction );
 	}
 
 	/** The mapping applied to the post's content and task (only the ones of this site). */
 	private async applyStatus(
 		principal: SiteKeyPrincipal,
 		post: PostEvent[ 'post' ],
+		url: string | null,
 		state: WpState,
 		transaction: Transaction
 	): Promise< void > {
@@ -354,7 +358,7 @@ export class EventService {
 						? { assigned_post_id: null, post_url: null }
 						: {
 								assigned_post_id: post.wp_post_id,
-								...( post.url ? { post_url: post.url } : {} ),
+								...( url ? { post_url: url } : {} ),
 							} ),
 				},
 				{ transaction }

@@ -20,6 +20,7 @@ import {
 	confinedSiteId,
 	type Principal,
 } from '../auth/principal';
+import { httpUrlOrNull } from '../../net/http-url';
 import type { IntegrationService } from '../integration/service';
 import { mapWpStatus, wpState } from '../integration/status-mapping';
 import {
@@ -502,13 +503,15 @@ export class PublisherService {
 			);
 		if ( outcome.kind === 'published' ) {
 			const { result } = outcome;
+			// Only an http(s) address is stored; anything else keeps the previous one.
+			const url = httpUrlOrNull( result.url );
 			const content = await models.Content.findByPk( record.content_id );
 			await db.sequelize.transaction( async ( transaction ) => {
 				await models.PublishingRecord.update(
 					{
 						status: keepRequeued( 'published' ) as never,
 						post_id: result.post_id,
-						post_url: result.url ?? null,
+						...( url ? { post_url: url } : {} ),
 						last_pushed_hash: result.content_hash,
 						remote_hash: result.content_hash,
 						revision: content?.revision ?? null,
@@ -535,7 +538,7 @@ export class PublisherService {
 					await models.Task.update(
 						{
 							assigned_post_id: result.post_id,
-							post_url: result.url ?? null,
+							...( url ? { post_url: url } : {} ),
 							status: mapped.task,
 						},
 						{
@@ -555,6 +558,7 @@ export class PublisherService {
 			return;
 		}
 		if ( outcome.kind === 'conflict' ) {
+			const remoteUrl = httpUrlOrNull( outcome.remote?.url );
 			await models.PublishingRecord.update(
 				{
 					status: keepRequeued( 'conflict' ) as never,
@@ -562,7 +566,7 @@ export class PublisherService {
 					...( outcome.remote?.post_id
 						? {
 								post_id: outcome.remote.post_id,
-								post_url: outcome.remote.url ?? null,
+								...( remoteUrl ? { post_url: remoteUrl } : {} ),
 							}
 						: {} ),
 					last_error:
