@@ -12,6 +12,7 @@ import type { Secrets } from './modules/auth/secrets';
 import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
 import { CreditService } from './modules/billing/credits';
+import { DomainEvents } from './domain-events';
 import { GrantService } from './modules/billing/grants';
 import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
 import { PriceBook } from './modules/billing/prices';
@@ -32,6 +33,8 @@ import type { JobQueue } from './queue';
 
 /** Every domain service, wired in one place from the boot-time dependencies. */
 export type Services = {
+	/** Domain events: subscribers get what modules recorded (domain-events/). */
+	domainEvents: DomainEvents;
 	auth: AuthService;
 	apiKeys: SiteApiKeyService;
 	throttle: Throttle;
@@ -99,6 +102,7 @@ export function createServices( deps: {
 		integrations,
 	} );
 	return {
+		domainEvents: new DomainEvents( db.sequelize, logger ),
 		auth,
 		apiKeys: new SiteApiKeyService( models ),
 		throttle,

@@ -808,6 +808,23 @@ describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
 			invalid: 0,
 		} );
 		expect( await h.keywords( sectorId ) ).toEqual( before );
+		// Each finished import is recorded as a fact, with what it added.
+		const events = await cloud.context.db.sequelize.query< {
+			payload: { import_id: number; imported: number };
+		} >(
+			"SELECT payload FROM domain_events WHERE type = 'keywords.imported' AND (payload->>'sector_id')::bigint = :sector ORDER BY id",
+			{ replacements: { sector: sectorId }, type: QueryTypes.SELECT }
+		);
+		expect( events.map( ( e ) => e.payload ) ).toEqual( [
+			expect.objectContaining( {
+				import_id: first.body.data.id,
+				imported: 5,
+			} ),
+			expect.objectContaining( {
+				import_id: second.body.data.id,
+				imported: 0,
+			} ),
+		] );
 	} );
 
 	describe( 'the plan’s keyword quota', () => {

@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { startWordPress, type WordPressSite } from '@igny8/test-harness';
 import { encryptSecret } from '../src/modules/auth/crypto';
@@ -140,6 +141,26 @@ describe( 'publisher', () => {
 			task: 'published',
 			assigned_post_id: post!.ID,
 			post_url: record.post_url,
+		} );
+		// The fact is recorded with the change, for the modules that react to it.
+		const events = await cloud.context.db.sequelize.query< {
+			account_id: string;
+			payload: Record< string, unknown >;
+		} >(
+			"SELECT account_id, payload FROM domain_events WHERE type = 'content.published' AND payload->>'content_id' = :id",
+			{
+				replacements: { id: String( contentId ) },
+				type: QueryTypes.SELECT,
+			}
+		);
+		expect( events ).toHaveLength( 1 );
+		expect( Number( events[ 0 ]!.account_id ) ).toBe( tenant.accountId );
+		expect( events[ 0 ]!.payload ).toMatchObject( {
+			content_id: contentId,
+			task_id: taskId,
+			post_id: post!.ID,
+			post_url: record.post_url,
+			status: 'publish',
 		} );
 	} );
 

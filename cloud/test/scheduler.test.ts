@@ -111,6 +111,7 @@ describe.each( [
 			'ai.file-sweep',
 			'ai.reconcile',
 			'billing.grants',
+			'domain-events.dispatch',
 			'integration.event-retention',
 			'publisher.sweep',
 		] );

@@ -350,6 +350,7 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 			'ai.file-sweep',
 			'ai.reconcile',
 			'billing.grants',
+			'domain-events.dispatch',
 			'integration.event-retention',
 			'publisher.sweep',
 		] );

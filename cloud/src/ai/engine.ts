@@ -66,6 +66,9 @@ export const jobIdOf = ( runId: number ) => `ai-run-${ runId }`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The `run.finished` domain event's payload, built from an ai_task_runs row in SQL. */
+const RUN_FINISHED_PAYLOAD = `jsonb_build_object('run_id', id, 'function_name', function_name, 'status', status, 'site_id', site_id, 'sector_id', sector_id, 'credits_charged', credits_charged, 'summary', output_summary)`;
+
 /** A plain copy of a run row, as listeners and serializers get it. */
 export type RunSnapshot = InferAttributes< AiTaskRunRow >;
 
@@ -835,6 +838,11 @@ export class AiEngine {
 				'Charged',
 				transaction
 			);
+			await sequelize.query(
+				`INSERT INTO domain_events (type, account_id, payload)
+				 SELECT 'run.finished', account_id, ${ RUN_FINISHED_PAYLOAD } FROM ai_task_runs WHERE id = :id`,
+				{ replacements: { id: run.id }, transaction }
+			);
 			return { charged, updated };
 		} );
 		if ( saved.updated ) {
@@ -902,10 +910,17 @@ export class AiEngine {
 		}
 	): Promise< boolean > {
 		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
-			`UPDATE ai_task_runs SET status = :status, error = :error, finished_at = NOW(), updated_at = NOW(),
-			   tokens_in = tokens_in + :tokensIn, tokens_out = tokens_out + :tokensOut, cost = cost + :cost,
-			   progress = jsonb_build_object('stage', :stage::text, 'percent', (progress->>'percent')::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
-			 WHERE id = :runId AND status IN ('queued', 'running') RETURNING *`,
+			// The final state and its run.finished event in one statement: both or neither.
+			`WITH updated AS (
+			   UPDATE ai_task_runs SET status = :status, error = :error, finished_at = NOW(), updated_at = NOW(),
+			     tokens_in = tokens_in + :tokensIn, tokens_out = tokens_out + :tokensOut, cost = cost + :cost,
+			     progress = jsonb_build_object('stage', :stage::text, 'percent', (progress->>'percent')::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
+			   WHERE id = :runId AND status IN ('queued', 'running') RETURNING *
+			 ), event AS (
+			   INSERT INTO domain_events (type, account_id, payload)
+			   SELECT 'run.finished', account_id, ${ RUN_FINISHED_PAYLOAD } FROM updated
+			 )
+			 SELECT * FROM updated`,
 			{
 				replacements: {
 					runId,

@@ -11,6 +11,11 @@ export const RECONCILE_EVERY_MS = 15_000;
 export function periodicTasks( services: Services ): PeriodicTask[] {
 	return [
 		{
+			name: 'domain-events.dispatch',
+			everyMs: 1_000,
+			run: () => services.domainEvents.dispatch(),
+		},
+		{
 			name: 'billing.grants',
 			everyMs: HOUR_MS,
 			run: () => services.grants.enqueueThisHour(),

@@ -16,6 +16,7 @@ import { migration as tokenPrices } from './0016-token-prices';
 import { migration as eventRetention } from './0017-event-retention';
 import { migration as scheduler } from './0018-scheduler';
 import { migration as storedFiles } from './0019-stored-files';
+import { migration as domainEvents } from './0020-domain-events';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
 	eventRetention,
 	scheduler,
 	storedFiles,
+	domainEvents,
 ];

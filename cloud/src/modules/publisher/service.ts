@@ -5,6 +5,7 @@ import type {
 	PublishingRecord,
 	publishRequestSchema,
 } from '@igny8/shared-types';
+import { recordEvent } from '../../domain-events';
 import type { Database } from '../../db/connection';
 import type { ContentRow } from '../../db/content-models';
 import type {
@@ -554,6 +555,21 @@ export class PublisherService {
 					{ publish_backoff_until: null },
 					{ where: { id: integration.id }, transaction }
 				);
+				await recordEvent( db.sequelize, transaction, {
+					type: 'content.published',
+					account_id: Number( record.account_id ),
+					payload: {
+						content_id: Number( record.content_id ),
+						task_id: record.task_id
+							? Number( record.task_id )
+							: null,
+						site_id: Number( record.site_id ),
+						post_id: result.post_id,
+						post_url: url,
+						status: result.status,
+						publishing_record_id: Number( record.id ),
+					},
+				} );
 			} );
 			return;
 		}
