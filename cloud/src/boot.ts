@@ -63,7 +63,7 @@ export async function boot(
 	const scheduler = new Scheduler(
 		db.sequelize,
 		logger,
-		periodicTasks( services )
+		periodicTasks( services, config.eventRetentionDays )
 	);
 	return {
 		config,

@@ -179,7 +179,7 @@ describe( 'monthly plan grants', () => {
 				events.push( event );
 			}
 		} );
-		const task = periodicTasks( cloud.context.services ).filter(
+		const task = periodicTasks( cloud.context.services, 30 ).filter(
 			( each ) => each.name === 'billing.grants'
 		);
 		expect( task ).toHaveLength( 1 );

@@ -192,6 +192,42 @@ describe( 'domain events', () => {
 		expect( seen.handovers() - before ).toBe( 20 );
 	} );
 
+	it( 'prunes old events only once every subscriber has passed them', async () => {
+		const seen = recorder( 'test.prune' );
+		const events = dispatcher();
+		events.subscribe( seen.subscriber );
+		await events.dispatch();
+		await record( 5, 99 );
+		await sequelize.query(
+			"UPDATE domain_events SET created_at = NOW() - INTERVAL '40 days' WHERE payload->>'n' = '99'"
+		);
+		const count = async () =>
+			(
+				await sequelize.query< { n: string } >(
+					"SELECT COUNT(*) AS n FROM domain_events WHERE payload->>'n' = '99'",
+					{ type: QueryTypes.SELECT }
+				)
+			)[ 0 ]!.n;
+		// test.prune has not had it yet: it stays.
+		await events.prune( 30 );
+		expect( Number( await count() ) ).toBe( 1 );
+		// Every subscriber of this test file gets it, then it may go.
+		for ( const name of [
+			'test.once',
+			'test.order',
+			'test.crash',
+			'test.lease',
+			'test.race',
+		] ) {
+			const other = dispatcher();
+			other.subscribe( recorder( name ).subscriber );
+			await other.dispatch();
+		}
+		await events.dispatch();
+		expect( await events.prune( 30 ) ).toBeGreaterThanOrEqual( 1 );
+		expect( Number( await count() ) ).toBe( 0 );
+	} );
+
 	it( 'records run.finished with the run’s final state, in the run’s own transaction', async () => {
 		const tenant = await addTenant( cloud, 'Events Co' );
 		await cloud.context.services.credits.add(

@@ -106,12 +106,13 @@ describe.each( [
 	} );
 
 	it( 'schedules every periodic task of the cloud under a unique name', () => {
-		const tasks = periodicTasks( cloud.context.services );
+		const tasks = periodicTasks( cloud.context.services, 30 );
 		expect( tasks.map( ( task ) => task.name ).sort() ).toEqual( [
 			'ai.file-sweep',
 			'ai.reconcile',
 			'billing.grants',
 			'domain-events.dispatch',
+			'domain-events.prune',
 			'integration.event-retention',
 			'publisher.sweep',
 		] );

@@ -351,6 +351,7 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 			'ai.reconcile',
 			'billing.grants',
 			'domain-events.dispatch',
+			'domain-events.prune',
 			'integration.event-retention',
 			'publisher.sweep',
 		] );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { rowCountOf } from '../db/row-count';
 import type { Logger } from '../logger';
 
 /**
@@ -160,6 +161,23 @@ export class DomainEvents {
 			);
 		}
 		return delivered;
+	}
+
+	/**
+	 * Deletes events older than `days` that every subscriber has passed (an
+	 * event a subscriber still waits for stays, however old); answers how
+	 * many went. The scheduler runs it daily.
+	 */
+	async prune( days: number ): Promise< number > {
+		const [ , meta ] = await this.sequelize.query(
+			`DELETE FROM domain_events e
+			 WHERE e.created_at < NOW() - make_interval(days => $1)
+			   AND NOT EXISTS (
+			     SELECT 1 FROM domain_event_cursors c WHERE (c.last_tx, c.last_id) < (e.tx, e.id)
+			   )`,
+			{ bind: [ days ] }
+		);
+		return rowCountOf( meta );
 	}
 
 	/** Takes the subscriber's cursor if nobody holds it; its position, or null. */

@@ -8,7 +8,10 @@ const DAY_MS = 24 * HOUR_MS;
 export const RECONCILE_EVERY_MS = 15_000;
 
 /** Everything the cloud does on a clock, each once per tick across all processes (jobs/scheduler.ts). */
-export function periodicTasks( services: Services ): PeriodicTask[] {
+export function periodicTasks(
+	services: Services,
+	retentionDays: number
+): PeriodicTask[] {
 	return [
 		{
 			name: 'domain-events.dispatch',
@@ -39,6 +42,11 @@ export function periodicTasks( services: Services ): PeriodicTask[] {
 			name: 'integration.event-retention',
 			everyMs: DAY_MS,
 			run: () => services.events.purgeExpired(),
+		},
+		{
+			name: 'domain-events.prune',
+			everyMs: DAY_MS,
+			run: () => services.domainEvents.prune( retentionDays ),
 		},
 	];
 }
