@@ -309,8 +309,9 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 			data: { status: 'succeeded' },
 		} );
 		const image = await fixtures.context.models.Image.findOne( {
-			where: { content_id: contentId },
+			where: { content_id: contentId, prompt: 'A trail in the fog' },
 		} );
+		expect( image!.storage_path ).toMatch( /^generated\// );
 		const filePath = new URL( image!.image_url! ).pathname;
 		const bodies: Buffer[] = [];
 		for ( const api of [ first!, second! ] ) {

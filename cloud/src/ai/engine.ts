@@ -1035,6 +1035,10 @@ export class AiEngine {
 		return this.signals.listen( listener );
 	}
 
+	signalsReady(): Promise< void > {
+		return this.signals.ready();
+	}
+
 	private publish( row: RunSnapshot ): void {
 		this.events.emit( `run:${ Number( row.id ) }`, row );
 		this.signals.send( Number( row.id ) );

@@ -8,6 +8,8 @@ import type { RunSnapshot } from './engine';
 export interface RunSource {
 	watch( runId: number, listener: ( run: RunSnapshot ) => void ): () => void;
 	listenSignals( listener: ( runId: number ) => void ): () => void;
+	/** Resolves once signals are heard; what changed before that is read once then. */
+	signalsReady(): Promise< void >;
 	loadMany( runIds: number[] ): Promise< RunSnapshot[] >;
 }
 
@@ -126,6 +128,11 @@ export class RunFeed {
 				this.dirty.add( runId );
 				void this.flush();
 			}
+		} );
+		// Changes between the first read of a run and the subscription: read once more.
+		void this.source.signalsReady().then( () => {
+			this.runs.forEach( ( _, runId ) => this.dirty.add( runId ) );
+			void this.flush();
 		} );
 		this.timer = setInterval( () => {
 			this.runs.forEach( ( _, runId ) => this.dirty.add( runId ) );

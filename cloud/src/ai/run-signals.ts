@@ -12,6 +12,8 @@ export interface RunSignals {
 	send( runId: number ): void;
 	/** Hears every run's signals until the returned function is called. */
 	listen( listener: ( runId: number ) => void ): () => void;
+	/** Resolves once signals sent from now on are heard (the subscription is in place). */
+	ready(): Promise< void >;
 	close(): Promise< void >;
 }
 
@@ -26,6 +28,8 @@ export class LocalRunSignals implements RunSignals {
 		return () => undefined;
 	}
 
+	async ready(): Promise< void > {}
+
 	async close(): Promise< void > {}
 }
 
@@ -35,6 +39,7 @@ export class RedisRunSignals implements RunSignals {
 	private subscriber: Redis | null = null;
 	private readonly listeners = new Set< ( runId: number ) => void >();
 	private readonly channel: string;
+	private subscribed: Promise< void > = Promise.resolve();
 
 	constructor(
 		private readonly url: string,
@@ -68,18 +73,22 @@ export class RedisRunSignals implements RunSignals {
 					this.listeners.forEach( ( each ) => each( runId ) );
 				}
 			} );
-			subscriber
-				.subscribe( this.channel )
-				.catch( ( error: Error ) =>
+			this.subscribed = subscriber.subscribe( this.channel ).then(
+				() => undefined,
+				( error: Error ) =>
 					this.logger.warn(
 						{ err: error },
 						'run signals not subscribed; listeners fall back to reading'
 					)
-				);
+			);
 			this.subscriber = subscriber;
 		}
 		this.listeners.add( listener );
 		return () => this.listeners.delete( listener );
+	}
+
+	ready(): Promise< void > {
+		return this.subscribed;
 	}
 
 	async close(): Promise< void > {
