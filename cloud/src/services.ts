@@ -83,7 +83,9 @@ export function createServices( deps: {
 		structuredModes,
 		outbound
 	);
+	const apiKeys = new SiteApiKeyService( models, secrets.encryptionKey );
 	const integrations = new IntegrationService( {
+		apiKeys,
 		db,
 		models,
 		secrets,
@@ -102,7 +104,7 @@ export function createServices( deps: {
 	publisher.start();
 	return {
 		auth,
-		apiKeys: new SiteApiKeyService( models ),
+		apiKeys,
 		throttle,
 		tracker,
 		sites: new SiteService( db, models, secrets ),

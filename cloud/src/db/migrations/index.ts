@@ -13,6 +13,7 @@ import { migration as structuredOutput } from './0011-structured-output';
 import { migration as keywordQuota } from './0012-keyword-quota';
 import { migration as ledgerKeepsReferences } from './0013-ledger-keeps-references';
 import { migration as tokenPrices } from './0016-token-prices';
+import { migration as signedSiteKeys } from './0017-signed-site-keys';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: Migration[] = [
 	keywordQuota,
 	ledgerKeepsReferences,
 	tokenPrices,
+	signedSiteKeys,
 ];
