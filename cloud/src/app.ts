@@ -68,7 +68,7 @@ export function createApp( context: AppContext ): Express {
 		},
 	} );
 	app.disable( 'x-powered-by' );
-	app.set( 'trust proxy', 'loopback' );
+	app.set( 'trust proxy', context.config.trustProxy );
 	app.use( requestId );
 	app.use( accessLog( context.logger ) );
 	app.use( helmet() );

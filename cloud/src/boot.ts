@@ -4,6 +4,8 @@ import { openDatabase } from './db/connection';
 import { migrate } from './db/migrate';
 import { defineModels } from './db/models';
 import { heartbeatJob } from './jobs/heartbeat';
+import { periodicTasks } from './jobs/periodic';
+import { Scheduler } from './jobs/scheduler';
 import { keywordImportJob } from './modules/planner/import';
 import type { Logger } from './logger';
 import { loadSecrets } from './modules/auth/secrets';
@@ -11,8 +13,9 @@ import { createQueue } from './queue';
 import { closeServices, createServices } from './services';
 
 /**
- * Opens the database (migrated), the queue with every job type defined, and
- * the services. Shared by the API server, the worker and the CLI.
+ * Opens the database (migrated), the queue with every job type defined, the
+ * services and the scheduler, starting nothing: roles.ts starts what a
+ * process's role runs. Shared by every role, the tests and the CLI.
  */
 export async function boot(
 	config: Config,
@@ -57,10 +60,25 @@ export async function boot(
 	queue.define( services.grants.job() );
 	queue.define( services.integrations.syncJob() );
 	queue.define( services.publisher.job() );
-	return { config, logger, db, models, secrets, queue, services };
+	const scheduler = new Scheduler(
+		db.sequelize,
+		logger,
+		periodicTasks( services, config.eventRetentionDays )
+	);
+	return {
+		config,
+		logger,
+		db,
+		models,
+		secrets,
+		queue,
+		services,
+		scheduler,
+	};
 }
 
 export async function shutdown( context: AppContext ): Promise< void > {
+	await context.scheduler.stop();
 	await context.queue.close( context.config.shutdownTimeoutMs );
 	await closeServices( context.services );
 	await context.db.close();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import {
 	AllowListError,
@@ -127,6 +128,16 @@ const envSchema = z.object( {
 		emptyToUndefined,
 		z.coerce.number().int().min( 1 ).max( 1_000_000 ).default( 8_000 )
 	),
+	/** Event streams (run progress) one user or site may hold open in one API process. */
+	IGNY8_STREAMS_PER_USER: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 1_000 ).default( 8 )
+	),
+	/** Days the cloud keeps a received WordPress event's id (duplicate detection) before deleting it. */
+	IGNY8_EVENT_RETENTION_DAYS: z.preprocess(
+		emptyToUndefined,
+		z.coerce.number().int().min( 1 ).max( 3_650 ).default( 30 )
+	),
 	AI_REQUEST_TIMEOUT_MS: z.preprocess(
 		emptyToUndefined,
 		z.coerce.number().int().min( 100 ).default( 60_000 )
@@ -243,11 +254,81 @@ const envSchema = z.object( {
 			] )
 			.default( 'info' )
 	),
+	/** Where uploads and generated images live: `database` (every process reads them) or `local` (IGNY8_DATA_DIR, one machine). */
+	IGNY8_FILE_STORAGE: z.preprocess(
+		emptyToUndefined,
+		z
+			.enum( [ 'database', 'local' ], {
+				message: 'must be database or local',
+			} )
+			.default( 'database' )
+	),
+	/**
+	 * Which proxies' X-Forwarded-For the API believes (the client address that
+	 * rate limits and logs use): a hop count, `none`, or a comma-separated list
+	 * of addresses, CIDRs and `loopback` / `linklocal` / `uniquelocal`.
+	 */
+	IGNY8_TRUST_PROXY: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.default( 'loopback' )
+			.transform( ( value, ctx ) => {
+				const trimmed = value.trim();
+				if ( trimmed === 'none' ) {
+					return false;
+				}
+				if ( /^\d+$/.test( trimmed ) ) {
+					return Number( trimmed );
+				}
+				const parts = trimmed
+					.split( ',' )
+					.map( ( part ) => part.trim() );
+				const bad = parts.find( ( part ) => ! isProxyEntry( part ) );
+				if ( bad !== undefined ) {
+					ctx.addIssue( {
+						code: 'custom',
+						message: `has "${ bad }": use a hop count, none, or addresses, CIDRs, loopback, linklocal, uniquelocal separated by commas`,
+					} );
+					return z.NEVER;
+				}
+				return parts;
+			} )
+	),
+	/** What this process does: `api` (HTTP), `worker` (queues), `scheduler` (periodic work) or `all`. */
+	IGNY8_ROLE: z.preprocess(
+		emptyToUndefined,
+		z
+			.enum( [ 'all', 'api', 'worker', 'scheduler' ], {
+				message: 'must be all, api, worker or scheduler',
+			} )
+			.default( 'all' )
+	),
 	SHUTDOWN_TIMEOUT_MS: z.preprocess(
 		emptyToUndefined,
 		z.coerce.number().int().min( 0 ).default( 10_000 )
 	),
 } );
+
+const PROXY_NAMES = new Set( [ 'loopback', 'linklocal', 'uniquelocal' ] );
+
+function isProxyEntry( entry: string ): boolean {
+	if ( PROXY_NAMES.has( entry ) ) {
+		return true;
+	}
+	try {
+		if ( entry.includes( '/' ) ) {
+			ipaddr.parseCIDR( entry );
+		} else {
+			ipaddr.parse( entry );
+		}
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export type ProcessRole = 'all' | 'api' | 'worker' | 'scheduler';
 
 export type Config = {
 	env: 'development' | 'production' | 'test';
@@ -291,6 +372,10 @@ export type Config = {
 		runwareBaseUrl: string;
 		runwareModel: string;
 	};
+	/** Open run-progress streams per user or site, per API process. */
+	streamsPerUser: number;
+	/** Days received WordPress event ids are kept. */
+	eventRetentionDays: number;
 	/** Base URL WordPress sites use to fetch what the cloud serves (no trailing slash). */
 	publicUrl: string;
 	jwtSecret?: string;
@@ -307,6 +392,10 @@ export type Config = {
 	};
 	logLevel: string;
 	shutdownTimeoutMs: number;
+	role: ProcessRole;
+	/** Express's `trust proxy`: hops, none (false) or addresses and ranges. */
+	trustProxy: number | false | string[];
+	fileStorage: 'database' | 'local';
 };
 
 export class ConfigError extends Error {}
@@ -326,6 +415,13 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		);
 	}
 	const e = parsed.data;
+	// Split roles share work through PostgreSQL and Redis; the embedded
+	// defaults (PGlite, the in-process queue) live inside one process.
+	if ( e.IGNY8_ROLE !== 'all' && ( ! e.DATABASE_URL || ! e.REDIS_URL ) ) {
+		throw new ConfigError(
+			`IGNY8_ROLE ${ e.IGNY8_ROLE } needs DATABASE_URL and REDIS_URL (without them one process does everything: leave IGNY8_ROLE unset)`
+		);
+	}
 	return {
 		env: e.NODE_ENV,
 		port: e.PORT,
@@ -339,6 +435,8 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		dataDir: path.resolve( e.IGNY8_DATA_DIR ?? defaultDataDir() ),
 		openaiApiKey: e.OPENAI_API_KEY,
 		openaiBaseUrl: e.OPENAI_BASE_URL,
+		streamsPerUser: e.IGNY8_STREAMS_PER_USER,
+		eventRetentionDays: e.IGNY8_EVENT_RETENTION_DAYS,
 		ai: {
 			model: e.AI_MODEL,
 			allowedModels: allowList(
@@ -378,5 +476,8 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		},
 		logLevel: e.LOG_LEVEL,
 		shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+		role: e.IGNY8_ROLE,
+		trustProxy: e.IGNY8_TRUST_PROXY,
+		fileStorage: e.IGNY8_FILE_STORAGE,
 	};
 }

@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
+import type { Scheduler } from './jobs/scheduler';
 import type { Logger } from './logger';
 import type { Secrets } from './modules/auth/secrets';
 import type { Services } from './services';
@@ -15,4 +16,6 @@ export type AppContext = {
 	secrets: Secrets;
 	queue: JobQueue;
 	services: Services;
+	/** Periodic work; started only in processes whose role includes it (roles.ts). */
+	scheduler: Scheduler;
 };

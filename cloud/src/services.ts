@@ -12,7 +12,9 @@ import type { Secrets } from './modules/auth/secrets';
 import { AuthService } from './modules/auth/service';
 import { Throttle } from './modules/auth/throttle';
 import { CreditService } from './modules/billing/credits';
+import { DomainEvents } from './domain-events';
 import { GrantService } from './modules/billing/grants';
+import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
 import { PriceBook } from './modules/billing/prices';
 import { EventService } from './modules/integration/events';
 import { IntegrationService } from './modules/integration/service';
@@ -31,6 +33,8 @@ import type { JobQueue } from './queue';
 
 /** Every domain service, wired in one place from the boot-time dependencies. */
 export type Services = {
+	/** Domain events: subscribers get what modules recorded (domain-events/). */
+	domainEvents: DomainEvents;
 	auth: AuthService;
 	apiKeys: SiteApiKeyService;
 	throttle: Throttle;
@@ -67,7 +71,6 @@ export function createServices( deps: {
 	const throttle = Throttle.create( config );
 	const auth = new AuthService( db, models, secrets, throttle );
 	const tracker = new RequestTracker( db.sequelize, logger );
-	tracker.start();
 	const credits = new CreditService( db );
 	const prices = new PriceBook( db );
 	const prompts = new PromptService( db, models );
@@ -100,9 +103,8 @@ export function createServices( deps: {
 		logger,
 		integrations,
 	} );
-	// Like the tracker: only looks for due retries and enqueues them; whoever runs workers pushes.
-	publisher.start();
 	return {
+		domainEvents: new DomainEvents( db.sequelize, logger ),
 		auth,
 		apiKeys,
 		throttle,
@@ -131,9 +133,21 @@ export function createServices( deps: {
 			provider,
 			aiSettings,
 			structuredModes,
+			signals: config.redisUrl
+				? new RedisRunSignals(
+						config.redisUrl,
+						config.queuePrefix,
+						logger
+					)
+				: new LocalRunSignals(),
 		} ),
 		integrations,
-		events: new EventService( { db, models, logger } ),
+		events: new EventService( {
+			db,
+			models,
+			logger,
+			retentionDays: config.eventRetentionDays,
+		} ),
 		publisher,
 		outbound,
 	};
@@ -141,10 +155,8 @@ export function createServices( deps: {
 
 export async function closeServices( services: Services ): Promise< void > {
 	await closeLexicalPool();
-	services.ai.stopFileSweep();
-	services.publisher.stop();
-	services.grants.stop();
 	await services.tracker.stop();
+	await services.ai.signals.close();
 	await services.throttle.close();
 	await services.outbound.close();
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
 import { createApp } from '../src/app';
@@ -652,9 +654,124 @@ describe( 'AI runs with the worker in another process (bee queue)', () => {
 		);
 	} );
 
+	it( 'follows runs a worker elsewhere executes through signals: no reads while nothing changes, one read per change for all streams', async () => {
+		openai.fallback( 'chat', {
+			// Within the 3 s run timeout of these tests.
+			latencyMs: 2_400,
+			content: ideasAnswer( 'Shared idea' ),
+		} );
+		const engine = api.services.ai;
+		const single = jest.spyOn( engine, 'load' );
+		const batched = jest.spyOn( engine, 'loadMany' );
+		try {
+			const started = await request( apiApp.app )
+				.post( '/api/v1/planner/clusters/generate_ideas/' )
+				.set( bearer( tenant.owner ) )
+				.send( { ids: [ trail ], ideas_per_cluster: 1 } )
+				.expect( 202 );
+			const runId = started.body.data.run_id as number;
+			const streams = Promise.all(
+				[ 1, 2, 3 ].map( () => readEvents( apiApp, tenant, runId ) )
+			);
+			// The worker waits on the provider: nothing changes, so nothing is read.
+			await waitFor( () =>
+				openai.received( 'chat' ).length === 1 ? true : undefined
+			);
+			await waitFor( () =>
+				engine.feed.openStreams() === 3 ? true : undefined
+			);
+			batched.mockClear();
+			await new Promise( ( resolve ) => setTimeout( resolve, 1_000 ) );
+			expect( batched ).not.toHaveBeenCalled();
+			for ( const events of await streams ) {
+				expect( events.at( -1 ) ).toMatchObject( {
+					event: 'done',
+					data: { status: 'succeeded' },
+				} );
+			}
+			expect( single ).not.toHaveBeenCalled();
+			// Each read served all three streams: far fewer reads than events sent.
+			expect( batched.mock.calls.length ).toBeGreaterThanOrEqual( 1 );
+			expect( batched.mock.calls.length ).toBeLessThanOrEqual( 4 );
+			expect( engine.feed.openStreams() ).toBe( 0 );
+		} finally {
+			single.mockRestore();
+			batched.mockRestore();
+		}
+	} );
+
+	it( 'refuses a stream over the per-user limit in the envelope, and admits one again when a stream closes', async () => {
+		const capped = await boot(
+			{ ...worker.context.config, streamsPerUser: 2 },
+			createLogger( worker.context.config.logLevel )
+		);
+		const server = createApp( capped ).listen( 0, '127.0.0.1' );
+		await new Promise( ( resolve ) => server.once( 'listening', resolve ) );
+		const { port } = server.address() as AddressInfo;
+		const open: http.ClientRequest[] = [];
+		const openStream = ( runId: number ) =>
+			new Promise< { status: number; body: string } >(
+				( resolve, reject ) => {
+					const req = http.get(
+						{
+							host: '127.0.0.1',
+							port,
+							path: `/api/v1/system/ai-runs/${ runId }/events/`,
+							headers: bearer( tenant.owner ),
+						},
+						( res ) => {
+							if ( res.statusCode === 200 ) {
+								// Held open: the answer is the stream itself.
+								resolve( { status: 200, body: '' } );
+								return;
+							}
+							let body = '';
+							res.setEncoding( 'utf8' );
+							res.on( 'data', ( chunk ) => ( body += chunk ) );
+							res.on( 'end', () =>
+								resolve( { status: res.statusCode ?? 0, body } )
+							);
+						}
+					);
+					req.on( 'error', reject );
+					open.push( req );
+				}
+			);
+		try {
+			openai.fallback( 'chat', { hang: true } );
+			const started = await request( apiApp.app )
+				.post( '/api/v1/planner/clusters/generate_ideas/' )
+				.set( bearer( tenant.owner ) )
+				.send( { ids: [ trail ] } )
+				.expect( 202 );
+			const runId = started.body.data.run_id as number;
+			expect( ( await openStream( runId ) ).status ).toBe( 200 );
+			expect( ( await openStream( runId ) ).status ).toBe( 200 );
+			const refused = await openStream( runId );
+			expect( refused.status ).toBe( 429 );
+			expect( JSON.parse( refused.body ) ).toMatchObject( {
+				success: false,
+				error: expect.stringContaining(
+					'2 progress streams are already open'
+				),
+			} );
+			expect( capped.services.ai.feed.openStreams() ).toBe( 2 );
+			open[ 0 ]!.destroy();
+			await waitFor( () =>
+				capped.services.ai.feed.openStreams() === 1 ? true : undefined
+			);
+			expect( ( await openStream( runId ) ).status ).toBe( 200 );
+			await finished( apiApp, tenant, runId );
+		} finally {
+			open.forEach( ( req ) => req.destroy() );
+			await new Promise( ( resolve ) => server.close( resolve ) );
+			await shutdown( capped );
+		}
+	} );
+
 	it( 'cancels from the API process: the worker notices and saves nothing', async () => {
 		openai.fallback( 'chat', {
-			latencyMs: 2_500,
+			latencyMs: 8_000,
 			content: ideasAnswer( 'Never saved remotely' ),
 		} );
 		const started = await request( apiApp.app )
@@ -666,14 +783,15 @@ describe( 'AI runs with the worker in another process (bee queue)', () => {
 		await waitFor( () =>
 			openai.received( 'chat' ).length === 1 ? true : undefined
 		);
+		const cancelledAt = Date.now();
 		await request( apiApp.app )
 			.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
 			.set( bearer( tenant.owner ) )
 			.expect( 200 );
-		// The worker hears of it through the run row and hangs up on the provider.
+		// The worker hears of it through a signal (its fallback read is 5 s away) and hangs up on the provider.
 		const call = openai.received( 'chat' )[ 0 ]!;
 		await waitFor( () => call.abandonedAt, 2_000 );
-		expect( call.abandonedAt! - call.at ).toBeLessThan( 2_500 );
+		expect( call.abandonedAt! - cancelledAt ).toBeLessThan( 1_500 );
 		expect(
 			await api.models.Idea.count( {
 				where: { title: 'Never saved remotely' },

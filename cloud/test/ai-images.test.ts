@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -47,15 +46,42 @@ const promptsAnswer = ( label: string ) => ( {
 } );
 
 /** Files the cloud has stored for generated images. */
-function storedFiles( cloud: TestCloud ): string[] {
-	const folder = path.join(
-		cloud.context.config.dataDir,
-		'files',
-		'generated'
+/** Complete generated-image files in the cloud's file storage (the database by default). */
+async function storedFiles( cloud: TestCloud ): Promise< string[] > {
+	const files = cloud.context.services.ai.files;
+	const keys: string[] = [];
+	for await ( const file of files.list() ) {
+		if ( await stored( cloud, file.key ) ) {
+			keys.push( file.key );
+		}
+	}
+	return keys;
+}
+
+/** Whether a key holds a complete, readable file. */
+function stored( cloud: TestCloud, key: string ): Promise< boolean > {
+	return cloud.context.services.ai.files.size( key ).then(
+		() => true,
+		() => false
 	);
-	return fs.existsSync( folder )
-		? fs.readdirSync( folder ).filter( ( f ) => ! f.endsWith( '.partial' ) )
-		: [];
+}
+
+/** Changes a stored file's row as time, or a crash mid-write, would (database storage). */
+async function alterStored(
+	cloud: TestCloud,
+	key: string,
+	change: { modifiedAt?: Date; complete?: boolean }
+): Promise< void > {
+	await cloud.context.db.sequelize.query(
+		`UPDATE stored_files SET modified_at = COALESCE(:at, modified_at), complete = COALESCE(:complete, complete) WHERE key = :key`,
+		{
+			replacements: {
+				key: `files:${ key }`,
+				at: change.modifiedAt ?? null,
+				complete: change.complete ?? null,
+			},
+		}
+	);
 }
 
 async function imagesOf( cloud: TestCloud, contentId: number ) {
@@ -170,7 +196,7 @@ describe.each( [
 		] );
 
 		// Draw them.
-		const filesBefore = storedFiles( cloud ).length;
+		const filesBefore = ( await storedFiles( cloud ) ).length;
 		openai.fallback( 'images', { latencyMs: 150 } );
 		const draw = await request( cloud.app )
 			.post( '/api/v1/writer/tasks/generate_images/' )
@@ -204,7 +230,7 @@ describe.each( [
 		expect( new Set( generated.map( ( i ) => i.image_url ) ).size ).toBe(
 			3
 		);
-		expect( storedFiles( cloud ).length ).toBe( filesBefore + 3 );
+		expect( ( await storedFiles( cloud ) ).length ).toBe( filesBefore + 3 );
 		const run = await finished( cloud, tenant, drawRun );
 		expect( run ).toMatchObject( {
 			status: 'succeeded',
@@ -288,7 +314,7 @@ describe.each( [
 		] );
 		openai.script( 'images', { latencyMs: 50 } );
 		openai.fallback( 'images', { latencyMs: 10_000 } );
-		const filesBefore = storedFiles( cloud ).length;
+		const filesBefore = ( await storedFiles( cloud ) ).length;
 		const before = await balance( cloud, tenant );
 		const outcomes: JobEvent[] = [];
 		const off = cloud.context.queue.onEvent( ( e ) => outcomes.push( e ) );
@@ -302,7 +328,7 @@ describe.each( [
 		await waitFor( () =>
 			openai.received( 'images' ).length === 2 ? true : undefined
 		);
-		expect( storedFiles( cloud ).length ).toBe( filesBefore + 1 );
+		expect( ( await storedFiles( cloud ) ).length ).toBe( filesBefore + 1 );
 		await request( cloud.app )
 			.post( `/api/v1/system/ai-runs/${ runId }/cancel/` )
 			.set( bearer( tenant.owner ) )
@@ -328,7 +354,7 @@ describe.each( [
 			[ null, null ],
 			[ null, null ],
 		] );
-		expect( storedFiles( cloud ).length ).toBe( filesBefore );
+		expect( ( await storedFiles( cloud ) ).length ).toBe( filesBefore );
 		expect( await closedLedger( cloud, runId ) ).toEqual( [
 			[ 'reserve', -4 ],
 			[ 'refund', 4 ],
@@ -501,9 +527,6 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 		expect( ( served.body as Buffer ).equals( RUNWARE_PNG ) ).toBe( true );
 	} );
 
-	const fileOf = ( key: string ) =>
-		path.join( cloud.context.config.dataDir, 'files', key );
-
 	it( 'deletes the picture file once the image row is deleted through the API', async () => {
 		const { taskId, contentId } = await withPrompts( 'Deleted', 1 );
 		const started = await request( cloud.app )
@@ -516,14 +539,14 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 		const [ image ] = ( await imagesOf( cloud, contentId ) ).filter(
 			( r ) => r.storage_path
 		);
-		expect( fs.existsSync( fileOf( image!.storage_path! ) ) ).toBe( true );
+		expect( await stored( cloud, image!.storage_path! ) ).toBe( true );
 		await request( cloud.app )
 			.delete( `/api/v1/writer/images/${ image!.id }/` )
 			.set( bearer( tenant.owner ) )
 			.expect( 204 );
 		await waitFor(
 			async () =>
-				fs.existsSync( fileOf( image!.storage_path! ) )
+				( await stored( cloud, image!.storage_path! ) )
 					? undefined
 					: true,
 			5_000
@@ -535,8 +558,9 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 
 	it( 'removes the drawn files when a cancel wins the race with the final save', async () => {
 		const { taskId, contentId } = await withPrompts( 'Late cancel', 2 );
-		const filesBefore = storedFiles( cloud ).length;
+		const filesBefore = ( await storedFiles( cloud ) ).length;
 		const before = await balance( cloud, tenant );
+		const puts = jest.spyOn( cloud.context.services.ai.files, 'put' );
 		const started = await request( cloud.app )
 			.post( '/api/v1/writer/tasks/generate_images/' )
 			.set( bearer( tenant.owner ) )
@@ -544,12 +568,12 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 			.expect( 202 );
 		const runId = started.body.data.run_id;
 		let drawnFiles = 0;
-		// The moment the run reports saving, every picture is on disk and the
+		// The moment the run reports saving, every picture is stored and the
 		// save's transaction has not begun: cancel it there, as another
 		// process would, by the row (the pool's one connection takes this first).
 		const unwatch = cloud.context.services.ai.watch( runId, ( run ) => {
 			if ( ( run.progress as { stage: string } ).stage === 'saving' ) {
-				drawnFiles = storedFiles( cloud ).length - filesBefore;
+				drawnFiles = puts.mock.calls.length;
 				void cloud.context.db.sequelize.query(
 					"UPDATE ai_task_runs SET status = 'cancelled', finished_at = NOW() WHERE id = :id AND status = 'running'",
 					{ replacements: { id: runId } }
@@ -558,6 +582,7 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 		} );
 		const run = await finished( cloud, tenant, runId );
 		unwatch();
+		puts.mockRestore();
 		expect( drawnFiles ).toBe( 2 );
 		expect( run.status ).toBe( 'cancelled' );
 		const rows = ( await imagesOf( cloud, contentId ) ).filter(
@@ -566,7 +591,9 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 		expect( rows.every( ( r ) => r.storage_path === null ) ).toBe( true );
 		await waitFor(
 			async () =>
-				storedFiles( cloud ).length === filesBefore ? true : undefined,
+				( await storedFiles( cloud ) ).length === filesBefore
+					? true
+					: undefined,
 			5_000
 		);
 		expect( await balance( cloud, tenant ) ).toBe( before );
@@ -588,29 +615,38 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 		const files = cloud.context.services.ai.files;
 		const oldOrphan = ( await files.put( TINY_PNG, 'image/png' ) ).key;
 		const newOrphan = ( await files.put( TINY_PNG, 'image/png' ) ).key;
-		const oldPartial = `${ ( await files.put( TINY_PNG, 'image/png' ) ).key }.partial`;
-		fs.renameSync(
-			fileOf( oldPartial.replace( /\.partial$/, '' ) ),
-			fileOf( oldPartial )
-		);
+		// A write that crashed before its last chunk: never complete, never readable.
+		const oldPartial = ( await files.put( TINY_PNG, 'image/png' ) ).key;
+		await alterStored( cloud, oldPartial, { complete: false } );
 		const twoDaysAgo = new Date( Date.now() - 2 * 24 * 3600 * 1000 );
 		for ( const key of [ oldOrphan, oldPartial, kept!.storage_path! ] ) {
-			fs.utimesSync( fileOf( key ), twoDaysAgo, twoDaysAgo );
+			await alterStored( cloud, key, { modifiedAt: twoDaysAgo } );
 		}
+		const listed = async () => {
+			const keys: string[] = [];
+			for await ( const file of files.list() ) {
+				keys.push( file.key );
+			}
+			return keys;
+		};
+		expect( await listed() ).toEqual(
+			expect.arrayContaining( [ oldOrphan, oldPartial, newOrphan ] )
+		);
 		expect(
 			await cloud.context.services.ai.sweepOrphanedFiles()
 		).toBeGreaterThanOrEqual( 2 );
-		expect( fs.existsSync( fileOf( oldOrphan ) ) ).toBe( false );
-		expect( fs.existsSync( fileOf( oldPartial ) ) ).toBe( false );
-		expect( fs.existsSync( fileOf( newOrphan ) ) ).toBe( true );
-		expect( fs.existsSync( fileOf( kept!.storage_path! ) ) ).toBe( true );
+		const left = await listed();
+		expect( left ).not.toContain( oldOrphan );
+		expect( left ).not.toContain( oldPartial );
+		expect( await stored( cloud, newOrphan ) ).toBe( true );
+		expect( await stored( cloud, kept!.storage_path! ) ).toBe( true );
 		await files.remove( newOrphan );
 	} );
 
 	it( 'fails after repeated 500s from the images API and refunds; the rows stay as they were', async () => {
 		const { taskId, contentId } = await withPrompts( 'Broken', 2 );
 		openai.fallback( 'images', { status: 500, message: 'Upstream broke' } );
-		const filesBefore = storedFiles( cloud ).length;
+		const filesBefore = ( await storedFiles( cloud ) ).length;
 		const before = await balance( cloud, tenant );
 		const started = await request( cloud.app )
 			.post( '/api/v1/writer/tasks/generate_images/' )
@@ -627,7 +663,7 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 			[ 'refund', 4 ],
 		] );
 		expect( await balance( cloud, tenant ) ).toBe( before );
-		expect( storedFiles( cloud ).length ).toBe( filesBefore );
+		expect( ( await storedFiles( cloud ) ).length ).toBe( filesBefore );
 		const rows = ( await imagesOf( cloud, contentId ) ).filter(
 			( r ) => r.prompt
 		);

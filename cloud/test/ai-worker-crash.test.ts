@@ -12,13 +12,13 @@ import { startTestCloud, waitFor, type TestCloud } from './support';
 
 /**
  * A worker process dies (SIGKILL) in the middle of an AI run. The API runs
- * in this process without workers; the runs are taken by real `worker.ts`
- * processes on the same PostgreSQL database and Redis prefix. bee-queue's
+ * in this process without workers; the runs are taken by real worker
+ * processes (the server entry point with `IGNY8_ROLE=worker`) on the same PostgreSQL database and Redis prefix. bee-queue's
  * stalled-job check hands the job to the next worker, and the run row makes
  * sure it completes, and is charged, exactly once.
  */
 
-const WORKER = path.resolve( __dirname, '../src/worker.ts' );
+const SERVER = path.resolve( __dirname, '../src/server.ts' );
 
 let openai: FakeOpenAI;
 let cloud: TestCloud;
@@ -28,11 +28,12 @@ const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
 	const { config } = cloud.context;
-	const child = spawn( process.execPath, [ '--import', 'tsx', WORKER ], {
+	const child = spawn( process.execPath, [ '--import', 'tsx', SERVER ], {
 		env: {
 			PATH: process.env.PATH,
 			HOME: process.env.HOME,
 			NODE_ENV: 'test',
+			IGNY8_ROLE: 'worker',
 			LOG_LEVEL: 'warn',
 			IGNY8_DATA_DIR: config.dataDir,
 			DATABASE_URL: config.databaseUrl,

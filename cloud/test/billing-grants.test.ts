@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { GRANTS_JOB, grantKey, monthOf } from '../src/modules/billing/grants';
+import { periodicTasks } from '../src/jobs/periodic';
+import { Scheduler } from '../src/jobs/scheduler';
 import type { JobEvent } from '../src/queue';
 import { addTenant, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
@@ -56,7 +58,12 @@ describe( 'monthly plan grants', () => {
 		} );
 
 	beforeAll( async () => {
-		cloud = await startTestCloud( { db: 'postgres', queue: 'bee' } );
+		// The test drives the scheduler itself (below).
+		cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'bee' },
+			{},
+			{ scheduler: false }
+		);
 		agency = await addTenant( cloud, 'Grant Agency', 'agency' );
 		starter = await addTenant( cloud, 'Grant Starter', 'starter' );
 		trial = await addTenant( cloud, 'Grant Trial', 'growth' );
@@ -164,7 +171,7 @@ describe( 'monthly plan grants', () => {
 		);
 	} );
 
-	it( "runs as a scheduled queue job: this month's grants, one job per hour however many schedulers", async () => {
+	it( 'runs as a queue job the scheduler enqueues once an hour, however many schedulers run', async () => {
 		const month = monthOf( new Date() );
 		const events: JobEvent[] = [];
 		const off = cloud.context.queue.onEvent( ( event ) => {
@@ -172,20 +179,36 @@ describe( 'monthly plan grants', () => {
 				events.push( event );
 			}
 		} );
-		const grants = cloud.context.services.grants;
+		const task = periodicTasks( cloud.context.services, 30 ).filter(
+			( each ) => each.name === 'billing.grants'
+		);
+		expect( task ).toHaveLength( 1 );
+		// Two scheduler processes (hot standbys of each other) check at the same moment.
+		const schedulers = [ 1, 2 ].map(
+			() =>
+				new Scheduler(
+					cloud.context.db.sequelize,
+					cloud.context.logger,
+					task
+				)
+		);
 		try {
-			grants.schedule( 60_000 );
-			// A second scheduler (another worker) in the same hour enqueues the same job id.
-			grants.schedule( 60_000 );
+			await Promise.all( schedulers.map( ( each ) => each.check() ) );
+			await Promise.all( schedulers.map( ( each ) => each.check() ) );
 			await waitFor( () =>
 				events.some( ( e ) => e.kind === 'succeeded' )
 					? true
 					: undefined
 			);
 		} finally {
-			grants.stop();
 			off();
 		}
+		const [ claims ] = await cloud.context.db.sequelize.query< {
+			runs: string;
+		} >( "SELECT runs FROM scheduler_tasks WHERE name = 'billing.grants'", {
+			type: QueryTypes.SELECT,
+		} );
+		expect( Number( claims!.runs ) ).toBe( 1 );
 		const succeeded = events.filter( ( e ) => e.kind === 'succeeded' );
 		expect( succeeded ).toHaveLength( 1 );
 		expect( succeeded[ 0 ]!.id ).toBe(

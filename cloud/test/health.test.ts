@@ -9,9 +9,10 @@ describe.each( ALL_MODES )(
 	( modes ) => {
 		let cloud: TestCloud;
 
+		// PGlite starts in seconds alone, slower on a busy machine.
 		beforeAll( async () => {
 			cloud = await startTestCloud( modes );
-		} );
+		}, 120_000 );
 		afterAll( async () => {
 			await cloud?.stop();
 		} );
@@ -30,6 +31,17 @@ describe.each( ALL_MODES )(
 			expect( response.headers[ 'x-request-id' ] ).toBe(
 				body.request_id
 			);
+		} );
+
+		it( 'is ready when the database and the queue answer', async () => {
+			const response = await request( cloud.app )
+				.get( '/api/v1/health/ready/' )
+				.expect( 200 );
+			expect( response.body.data ).toMatchObject( {
+				status: 'ok',
+				db: { state: 'ok' },
+				queue: { state: 'ok' },
+			} );
 		} );
 
 		it( 'accepts the path without its trailing slash', async () => {
@@ -95,6 +107,15 @@ describe( 'health when a dependency is down', () => {
 			expect( response.body.data ).toMatchObject( {
 				status: 'degraded',
 				db: { state: 'down', mode: 'postgres' },
+			} );
+			// Readiness says no, so a load balancer sends traffic elsewhere; liveness stays 200.
+			const ready = await request( cloud.app )
+				.get( '/api/v1/health/ready/' )
+				.expect( 503 );
+			expect( ready.body ).toMatchObject( {
+				success: false,
+				code: 'service_unavailable',
+				error: 'Not ready: the database does not answer.',
 			} );
 		} finally {
 			await cloud.stop().catch( () => undefined );

@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
+import { loadConfig } from '../src/config';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, type TestCloud } from './support';
 
@@ -104,6 +105,56 @@ describe( 'HTTP conventions', () => {
 				.set( 'X-Forwarded-For', '203.0.113.7' )
 				.expect( 200 );
 		}
+	} );
+} );
+
+describe( 'IGNY8_TRUST_PROXY', () => {
+	const refresh = ( cloud: TestCloud, address: string ) =>
+		request( cloud.app )
+			.post( '/api/v1/auth/refresh/' )
+			.set( 'X-Forwarded-For', address )
+			.send( { refresh: 'nope' } );
+
+	it( 'believes no X-Forwarded-For when set to none: every forwarded address shares the sender’s budget', async () => {
+		const cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'inline' },
+			{ THROTTLE_ANON_PER_MINUTE: '4', IGNY8_TRUST_PROXY: 'none' }
+		);
+		try {
+			const statuses: number[] = [];
+			for ( let i = 0; i < 6; i++ ) {
+				statuses.push(
+					( await refresh( cloud, `203.0.113.${ i + 1 }` ) ).status
+				);
+			}
+			expect( statuses ).toEqual( [ 401, 401, 401, 401, 429, 429 ] );
+		} finally {
+			await cloud.stop();
+		}
+	} );
+
+	it( 'believes only the listed proxies: a range that leaves out loopback ignores the header', async () => {
+		const cloud = await startTestCloud(
+			{ db: 'postgres', queue: 'inline' },
+			{ THROTTLE_ANON_PER_MINUTE: '2', IGNY8_TRUST_PROXY: '10.0.0.0/8' }
+		);
+		try {
+			await refresh( cloud, '203.0.113.1' ).expect( 401 );
+			await refresh( cloud, '203.0.113.2' ).expect( 401 );
+			await refresh( cloud, '203.0.113.3' ).expect( 429 );
+		} finally {
+			await cloud.stop();
+		}
+	} );
+
+	it( 'refuses a value it cannot read, naming it', () => {
+		expect( () =>
+			loadConfig( { IGNY8_TRUST_PROXY: 'loopback,my-proxy' } )
+		).toThrow(
+			'IGNY8_TRUST_PROXY has "my-proxy": use a hop count, none, or addresses, CIDRs, loopback, linklocal, uniquelocal separated by commas'
+		);
+		expect( loadConfig( { IGNY8_TRUST_PROXY: '2' } ).trustProxy ).toBe( 2 );
+		expect( loadConfig( {} ).trustProxy ).toEqual( [ 'loopback' ] );
 	} );
 } );
 

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { REPO_ROOT, phpBinary } from '@igny8/test-harness';
 import { deriveSigningSecret } from '../src/modules/auth/bridge-signing';
 import { decryptSecret } from '../src/modules/auth/crypto';
+import { httpUrlOrNull } from '../src/net/http-url';
 import {
 	canonicalRequest,
 	signRequest,
@@ -270,6 +271,86 @@ describe( 'integration: connecting a WordPress site', () => {
 		] );
 		await connect( cloud, tenant );
 	} );
+
+	it( 'stores only http(s) addresses from the post export: anything else keeps the one stored', async () => {
+		const connected = await connect( cloud, tenant ).expect( 200 );
+		const row = await cloud.context.models.SiteIntegration.findByPk(
+			connected.body.data.id
+		);
+		const item = ( id: number, url: string | null ) => ( {
+			wp_post_id: id,
+			post_type: 'post',
+			status: 'publish',
+			title: `Post ${ id }`,
+			url,
+			modified_gmt: '2026-11-26T12:00:00Z',
+		} );
+		const { integrations } = cloud.context.services;
+		await integrations.storePosts(
+			row!,
+			[
+				item( 501, 'https://shop.example.test/a/' ),
+				item( 502, 'javascript:alert(1)' ),
+			],
+			true
+		);
+		await integrations.storePosts(
+			row!,
+			[
+				item( 501, 'javascript:alert(document.cookie)' ),
+				item( 502, 'data:text/html,x' ),
+				item( 503, 'HTTPS://shop.example.test/c/' ),
+			],
+			true
+		);
+		const urls = (
+			await cloud.context.models.SitePost.findAll( {
+				where: {
+					site_id: tenant.siteId,
+					wp_post_id: [ 501, 502, 503 ],
+				},
+				order: [ [ 'wp_post_id', 'ASC' ] ],
+			} )
+		).map( ( p ) => [ p.wp_post_id, p.url, p.title ] );
+		expect( urls ).toEqual( [
+			[ 501, 'https://shop.example.test/a/', 'Post 501' ],
+			[ 502, null, 'Post 502' ],
+			[ 503, 'HTTPS://shop.example.test/c/', 'Post 503' ],
+		] );
+	} );
+} );
+
+describe( 'httpUrlOrNull', () => {
+	it.each( [
+		[ 'https://example.com/a?b=c#d', 'https://example.com/a?b=c#d' ],
+		[ 'http://127.0.0.1:8080/', 'http://127.0.0.1:8080/' ],
+		[ '  https://example.com/  ', 'https://example.com/' ],
+		[ 'javascript:alert(1)', null ],
+		[ 'JAVASCRIPT:alert(1)', null ],
+		[ 'java\nscript:alert(1)', null ],
+		[ 'data:text/html,x', null ],
+		[ 'ftp://example.com/', null ],
+		[ '//example.com/', null ],
+		[ '/path', null ],
+		[ 'http://', null ],
+		[ 'https://exa mple.com/', null ],
+		[ '', null ],
+		[ 42, null ],
+		[ null, null ],
+		[ undefined, null ],
+	] )( 'maps %p to %p', ( value, expected ) => {
+		expect( httpUrlOrNull( value ) ).toBe( expected );
+	} );
+
+	it( 'refuses an address longer than the 2000 characters the columns hold', () => {
+		const base = 'https://example.com/';
+		expect(
+			httpUrlOrNull( base + 'a'.repeat( 2000 - base.length ) )
+		).not.toBeNull();
+		expect(
+			httpUrlOrNull( base + 'a'.repeat( 2001 - base.length ) )
+		).toBeNull();
+	} );
 } );
 
 describe( 'integration: events from the plugin’s outbox', () => {
@@ -380,7 +461,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		expect( row!.deleted_at ).not.toBeNull();
 	} );
 
-	it( 'applies each event id once ever: a replayed batch is acknowledged as duplicates', async () => {
+	it( 'applies each event id once within the retention period: a replayed batch is acknowledged as duplicates', async () => {
 		const events = [
 			postEvent(
 				'post.saved',
@@ -427,6 +508,43 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			where: { site_id: tenant.siteId, wp_post_id: 50 },
 		} );
 		expect( row!.title ).toBe( 'Changed since' );
+	} );
+
+	it( 'keeps event ids for the retention period, then the purge deletes the expired ones', async () => {
+		const { context } = cloud;
+		expect( context.config.eventRetentionDays ).toBe( 30 );
+		const events = [ 60, 61 ].map( ( id ) =>
+			postEvent(
+				'post.saved',
+				post( 'publish', {
+					wp_post_id: id,
+					igny8_task_id: null,
+					igny8_content_id: null,
+				} )
+			)
+		);
+		await send( tenant.apiKey, events ).expect( 200 );
+		const ids = events.map( ( e ) => e.id );
+		const kept = async () =>
+			(
+				( await context.db.sequelize.query(
+					'SELECT event_id FROM integration_events WHERE event_id IN (:ids) ORDER BY event_id',
+					{ replacements: { ids }, type: QueryTypes.SELECT }
+				) ) as { event_id: string }[]
+			 ).map( ( row ) => row.event_id );
+		await context.db.sequelize.query(
+			`UPDATE integration_events SET processed_at = NOW() - INTERVAL '31 days' WHERE event_id = :id`,
+			{ replacements: { id: ids[ 0 ] } }
+		);
+		// What the scheduler runs daily (integration.event-retention).
+		expect( await context.services.events.purgeExpired() ).toBe( 1 );
+		expect( await kept() ).toEqual( [ ids[ 1 ] ] );
+		expect( await context.services.events.purgeExpired() ).toBe( 0 );
+		// Within the period a replay is still a duplicate.
+		const replay = await send( tenant.apiKey, [ events[ 1 ] ] ).expect(
+			200
+		);
+		expect( replay.body.data.duplicates ).toEqual( [ ids[ 1 ] ] );
 	} );
 
 	it( 'rejects a malformed event by id and still applies the rest of the batch', async () => {
@@ -520,6 +638,95 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			sync_status: 'published',
 			external_id: '70',
 		} );
+	} );
+
+	it( 'stores only http(s) addresses from events: anything else keeps the one stored', async () => {
+		const at = ( seconds: number ) =>
+			new Date( Date.now() + 120_000 + seconds * 1000 ).toISOString();
+		await send( tenant.apiKey, [
+			postEvent(
+				'post.saved',
+				post( 'publish', { wp_post_id: 88 } ),
+				at( 0 )
+			),
+		] ).expect( 200 );
+		const stored = async () => ( {
+			site_post: ( await cloud.context.models.SitePost.findOne( {
+				where: { site_id: tenant.siteId, wp_post_id: 88 },
+			} ) )!.url,
+			task: ( await state( writer ) ).post_url,
+		} );
+		const good = {
+			site_post: 'https://shop.example.test/hello/',
+			task: 'https://shop.example.test/hello/',
+		};
+		expect( await stored() ).toEqual( good );
+		const hostile = [
+			'javascript:alert(document.cookie)',
+			'JavaScript:alert(1)',
+			' javascript:alert(1)',
+			'java\tscript:alert(1)',
+			'data:text/html,<script>alert(1)</script>',
+			'vbscript:msgbox(1)',
+			'//evil.example/x',
+			'/relative/path',
+			'https://',
+			'',
+		];
+		for ( const [ i, url ] of hostile.entries() ) {
+			const response = await send( tenant.apiKey, [
+				postEvent(
+					'post.saved',
+					post( 'publish', {
+						wp_post_id: 88,
+						url,
+						title: `T${ i }`,
+					} ),
+					at( i + 1 )
+				),
+			] ).expect( 200 );
+			expect( response.body.data.accepted ).toHaveLength( 1 );
+			expect( await stored() ).toEqual( good );
+		}
+		// The rest of the event still applies.
+		const row = await cloud.context.models.SitePost.findOne( {
+			where: { site_id: tenant.siteId, wp_post_id: 88 },
+		} );
+		expect( row!.title ).toBe( `T${ hostile.length - 1 }` );
+	} );
+
+	it( 'accepts events that describe a post by id, type and status only, keeping what it knew', async () => {
+		await send( tenant.apiKey, [
+			postEvent(
+				'post.saved',
+				post( 'publish', { wp_post_id: 89 } ),
+				new Date( Date.now() + 300_000 ).toISOString()
+			),
+		] ).expect( 200 );
+		const response = await send( tenant.apiKey, [
+			postEvent(
+				'post.status_changed',
+				{
+					wp_post_id: 89,
+					post_type: 'post',
+					status: 'private',
+					old_status: 'publish',
+					igny8_task_id: null,
+					igny8_content_id: null,
+				},
+				new Date( Date.now() + 301_000 ).toISOString()
+			),
+		] ).expect( 200 );
+		expect( response.body.data.accepted ).toHaveLength( 1 );
+		const row = await cloud.context.models.SitePost.findOne( {
+			where: { site_id: tenant.siteId, wp_post_id: 89 },
+		} );
+		expect( row ).toMatchObject( {
+			status: 'private',
+			title: 'Hello',
+			url: 'https://shop.example.test/hello/',
+		} );
+		expect( row!.deleted_at ).toBeNull();
 	} );
 
 	it( 'stores a structure change on the site’s integration', async () => {

@@ -11,7 +11,7 @@ import {
 import type { JobEvent } from '../src/queue';
 import { normalizeKeyword } from '../src/modules/planner/normalize';
 import { quotaExceeded } from '../src/modules/planner/quota';
-import { LocalFileStorage } from '../src/storage/file-storage';
+import { createFileStorage } from '../src/storage/file-storage';
 import { addTenant, addUser, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 
@@ -93,15 +93,7 @@ function helpers( get: () => { cloud: TestCloud; tenant: Tenant } ) {
 		/** What refused uploads must leave behind: nothing in the account's upload folder but recorded imports' files. */
 		async strayUploads(): Promise< string[] > {
 			const { cloud, tenant } = get();
-			const uploads = path.join(
-				cloud.context.config.dataDir,
-				'uploads',
-				'keyword-imports',
-				String( tenant.accountId )
-			);
-			const stored = fs.existsSync( uploads )
-				? fs.readdirSync( uploads )
-				: [];
+			const stored = await uploadsOf( cloud, tenant );
 			const recorded = (
 				await cloud.context.models.KeywordImport.findAll( {
 					where: { account_id: tenant.accountId },
@@ -134,6 +126,25 @@ function helpers( get: () => { cloud: TestCloud; tenant: Tenant } ) {
 			);
 		},
 	};
+}
+
+/** The file names stored for an account's keyword imports, in the configured file storage. */
+async function uploadsOf(
+	cloud: TestCloud,
+	tenant: Tenant
+): Promise< string[] > {
+	const storage = createFileStorage(
+		cloud.context.config,
+		cloud.context.db.sequelize,
+		'uploads'
+	);
+	const names: string[] = [];
+	for await ( const file of storage.list(
+		`keyword-imports/${ tenant.accountId }`
+	) ) {
+		names.push( path.basename( file.key ) );
+	}
+	return names;
 }
 
 describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
@@ -797,6 +808,23 @@ describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
 			invalid: 0,
 		} );
 		expect( await h.keywords( sectorId ) ).toEqual( before );
+		// Each finished import is recorded as a fact, with what it added.
+		const events = await cloud.context.db.sequelize.query< {
+			payload: { import_id: number; imported: number };
+		} >(
+			"SELECT payload FROM domain_events WHERE type = 'keywords.imported' AND (payload->>'sector_id')::bigint = :sector ORDER BY id",
+			{ replacements: { sector: sectorId }, type: QueryTypes.SELECT }
+		);
+		expect( events.map( ( e ) => e.payload ) ).toEqual( [
+			expect.objectContaining( {
+				import_id: first.body.data.id,
+				imported: 5,
+			} ),
+			expect.objectContaining( {
+				import_id: second.body.data.id,
+				imported: 0,
+			} ),
+		] );
 	} );
 
 	describe( 'the plan’s keyword quota', () => {
@@ -1056,15 +1084,7 @@ describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
 				keywords: await cloud.context.models.Keyword.count(),
 			} ).toEqual( before );
 			// The upload was stored while it streamed in; a refusal deletes it.
-			const uploads = path.join(
-				cloud.context.config.dataDir,
-				'uploads',
-				'keyword-imports',
-				String( tenant.accountId )
-			);
-			const stored = fs.existsSync( uploads )
-				? fs.readdirSync( uploads )
-				: [];
+			const stored = await uploadsOf( cloud, tenant );
 			const recorded = (
 				await cloud.context.models.KeywordImport.findAll( {
 					where: { account_id: tenant.accountId },
@@ -1188,8 +1208,10 @@ describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
 	it( 'leaves correct counters and no duplicates when the job dies mid-run and runs again', async () => {
 		const sectorId = await h.newSector( 'Crash' );
 		const service = keywordImportService( cloud.context );
-		const storage = new LocalFileStorage(
-			path.join( cloud.context.config.dataDir, 'uploads' )
+		const storage = createFileStorage(
+			cloud.context.config,
+			cloud.context.db.sequelize,
+			'uploads'
 		);
 		const lines = [ 'Keyword,Volume' ];
 		for ( let i = 0; i < 12_000; i++ ) {

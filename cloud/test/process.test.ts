@@ -48,6 +48,16 @@ describe( 'start-up with bad configuration', () => {
 			'localhost:6379',
 			'igny8-cloud: invalid configuration: REDIS_URL must be a redis:// or rediss:// URL',
 		],
+		[
+			'IGNY8_ROLE',
+			'cron',
+			'igny8-cloud: invalid configuration: IGNY8_ROLE must be all, api, worker or scheduler',
+		],
+		[
+			'IGNY8_ROLE',
+			'worker',
+			'igny8-cloud: invalid configuration: IGNY8_ROLE worker needs DATABASE_URL and REDIS_URL (without them one process does everything: leave IGNY8_ROLE unset)',
+		],
 	] )(
 		'exits non-zero with one line when %s is %p',
 		( name, value, line ) => {

@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { startWordPress, type WordPressSite } from '@igny8/test-harness';
 import { deriveSigningSecret } from '../src/modules/auth/bridge-signing';
@@ -41,7 +42,9 @@ describe( 'publisher', () => {
 				// The cloud may call this WordPress, and port 9 (nothing listens
 				// there) stands for a site that is down; nothing else on loopback.
 				IGNY8_OUTBOUND_ALLOW: `127.0.0.1:${ wpPort },127.0.0.1:9`,
-			}
+			},
+			// Retries of a site that was down are found by the scheduler's sweep.
+			{ scheduler: true }
 		);
 		[ served, site ] = await Promise.all( [
 			listen( cloud, port ),
@@ -140,6 +143,26 @@ describe( 'publisher', () => {
 			task: 'published',
 			assigned_post_id: post!.ID,
 			post_url: record.post_url,
+		} );
+		// The fact is recorded with the change, for the modules that react to it.
+		const events = await cloud.context.db.sequelize.query< {
+			account_id: string;
+			payload: Record< string, unknown >;
+		} >(
+			"SELECT account_id, payload FROM domain_events WHERE type = 'content.published' AND payload->>'content_id' = :id",
+			{
+				replacements: { id: String( contentId ) },
+				type: QueryTypes.SELECT,
+			}
+		);
+		expect( events ).toHaveLength( 1 );
+		expect( Number( events[ 0 ]!.account_id ) ).toBe( tenant.accountId );
+		expect( events[ 0 ]!.payload ).toMatchObject( {
+			content_id: contentId,
+			task_id: taskId,
+			post_id: post!.ID,
+			post_url: record.post_url,
+			status: 'publish',
 		} );
 	} );
 
@@ -518,7 +541,7 @@ for ( $i = 1; $i <= 45; $i++ ) {
 }` );
 		const expected = await phpJson< number[] >(
 			site,
-			`echo wp_json_encode( array_map( 'intval', get_posts( array( 'post_type' => array( 'post', 'page' ), 'post_status' => array( 'publish', 'draft', 'pending', 'private', 'future', 'trash' ), 'numberposts' => -1, 'fields' => 'ids' ) ) ) );`
+			`echo wp_json_encode( array_map( 'intval', get_posts( array( 'post_type' => array( 'post', 'page' ), 'post_status' => array( 'publish', 'future' ), 'numberposts' => -1, 'fields' => 'ids' ) ) ) );`
 		);
 		const started = await request( cloud.app )
 			.post( `/api/v1/integration/integrations/${ integrationId }/sync/` )
@@ -548,9 +571,13 @@ for ( $i = 1; $i <= 45; $i++ ) {
 		const stored = await cloud.context.models.SitePost.findAll( {
 			where: { site_id: tenant.siteId },
 		} );
+		// The site exports what its owner chose: by default published and scheduled posts, never the drafts.
 		expect(
 			stored.map( ( p ) => p.wp_post_id ).sort( ( a, b ) => a - b )
 		).toEqual( [ ...expected ].sort( ( a, b ) => a - b ) );
+		expect( stored.map( ( p ) => p.title ) ).not.toContain(
+			'Existing post 5'
+		);
 		const sample = stored.find( ( p ) => p.title === 'Existing post 7' );
 		expect( sample ).toMatchObject( {
 			post_type: 'post',
@@ -684,5 +711,61 @@ wp_insert_post( array( 'post_title' => 'Brand new', 'post_status' => 'publish' )
 				where: { site_id: tenant.siteId, deleted_at: null },
 			} )
 		).toBe( expected.length + 1 - 2 );
+	} );
+
+	it( 'keeps a post a full pull no longer lists because the owner stopped exporting its status, without its content', async () => {
+		const fullSync = async () => {
+			await request( cloud.app )
+				.post(
+					`/api/v1/integration/integrations/${ integrationId }/sync/`
+				)
+				.set( auth() )
+				.send( { mode: 'full' } )
+				.expect( 202 );
+			return waitFor( async () => {
+				const row =
+					await cloud.context.models.SiteIntegration.findByPk(
+						integrationId
+					);
+				return row &&
+					[ 'succeeded', 'failed' ].includes( row.sync_state )
+					? row
+					: undefined;
+			}, 60_000 );
+		};
+		const draftId = await phpJson< number >(
+			site,
+			`update_option( 'igny8_export_statuses', array( 'publish', 'future', 'draft' ) );
+echo wp_json_encode( wp_insert_post( array( 'post_title' => 'Draft shared, then not', 'post_content' => '<p>Not for the cloud</p>', 'post_status' => 'draft' ) ) );`
+		);
+		const rowOf = async () =>
+			cloud.context.models.SitePost.findOne( {
+				where: { site_id: tenant.siteId, wp_post_id: draftId },
+			} );
+		try {
+			expect( ( await fullSync() ).sync_state ).toBe( 'succeeded' );
+			expect( await rowOf() ).toMatchObject( {
+				status: 'draft',
+				title: 'Draft shared, then not',
+				content_html: '<p>Not for the cloud</p>',
+				deleted_at: null,
+			} );
+
+			await site.php(
+				`update_option( 'igny8_export_statuses', array( 'publish', 'future' ) );`
+			);
+			expect( ( await fullSync() ).sync_state ).toBe( 'succeeded' );
+			// Still a post of the site (not "deleted"), but the cloud no longer holds what the site stopped sharing.
+			expect( await rowOf() ).toMatchObject( {
+				status: 'draft',
+				title: '',
+				url: null,
+				content_html: null,
+				excerpt: '',
+				deleted_at: null,
+			} );
+		} finally {
+			await site.php( `delete_option( 'igny8_export_statuses' );` );
+		}
 	} );
 } );

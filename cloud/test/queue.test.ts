@@ -35,9 +35,11 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			const unsubscribe = cloud.context.queue.onEvent( ( event ) =>
 				events.push( event )
 			);
-			const { id } = await cloud.context.queue.enqueue( HEARTBEAT_JOB, {
-				requestedAt: new Date().toISOString(),
-			} );
+			const { id } = await cloud.context.queue.enqueue(
+				HEARTBEAT_JOB,
+				{ requestedAt: new Date().toISOString() },
+				{ jobId: `heartbeat-${ driver }-round-trip` }
+			);
 
 			await waitFor( async () =>
 				( await heartbeats( id ) ) === 1 ? true : undefined
@@ -84,7 +86,7 @@ describe.each( [ 'bee', 'inline' ] as const )(
 
 		it( 'refuses a job type nobody defined', async () => {
 			await expect(
-				cloud.context.queue.enqueue( 'no.such.job', {} )
+				cloud.context.queue.enqueue( 'no.such.job', {}, { jobId: 'x' } )
 			).rejects.toThrow( 'Unknown job type: no.such.job' );
 		} );
 	}
@@ -108,6 +110,66 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			await redis.cleanup();
 		} );
 
+		it( 'ignores an id while its job waits or runs, and takes it again once the job finished, failed ones too', async () => {
+			const calls: string[] = [];
+			queue.define< { fail: boolean; n: number }, number >( {
+				type: 'test.again',
+				retries: 0,
+				async handler( job ) {
+					calls.push( `${ job.id }:${ job.data.n }` );
+					await sleep( 100 );
+					if ( job.data.fail ) {
+						throw new Error( 'no luck' );
+					}
+					return job.data.n;
+				},
+			} );
+			const outcomes: JobEvent[] = [];
+			queue.onEvent( ( event ) => outcomes.push( event ) );
+			await queue.startWorkers();
+			const finished = ( count: number ) =>
+				waitFor(
+					() => ( outcomes.length >= count ? true : undefined ),
+					15_000
+				);
+			await queue.enqueue(
+				'test.again',
+				{ fail: false, n: 1 },
+				{ jobId: 'ok' }
+			);
+			await queue.enqueue(
+				'test.again',
+				{ fail: false, n: 2 },
+				{ jobId: 'ok' }
+			);
+			await finished( 1 );
+			await queue.enqueue(
+				'test.again',
+				{ fail: false, n: 3 },
+				{ jobId: 'ok' }
+			);
+			await finished( 2 );
+			await queue.enqueue(
+				'test.again',
+				{ fail: true, n: 4 },
+				{ jobId: 'bad' }
+			);
+			await finished( 3 );
+			await queue.enqueue(
+				'test.again',
+				{ fail: true, n: 5 },
+				{ jobId: 'bad' }
+			);
+			await finished( 4 );
+			expect( calls ).toEqual( [ 'ok:1', 'ok:3', 'bad:4', 'bad:5' ] );
+			expect( outcomes.map( ( e ) => e.kind ) ).toEqual( [
+				'succeeded',
+				'succeeded',
+				'failed',
+				'failed',
+			] );
+		} );
+
 		it( 'retries a failed run and reports the attempt number to the handler', async () => {
 			const attempts: number[] = [];
 			queue.define< { n: number }, string >( {
@@ -124,7 +186,11 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			const outcomes: JobEvent[] = [];
 			queue.onEvent( ( event ) => outcomes.push( event ) );
 			await queue.startWorkers();
-			const { id } = await queue.enqueue( 'test.flaky', { n: 7 } );
+			const { id } = await queue.enqueue(
+				'test.flaky',
+				{ n: 7 },
+				{ jobId: 'flaky-7' }
+			);
 			await waitFor(
 				() => outcomes.find( ( e ) => e.kind === 'succeeded' ),
 				15_000
@@ -146,7 +212,11 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			const outcomes: JobEvent[] = [];
 			queue.onEvent( ( event ) => outcomes.push( event ) );
 			await queue.startWorkers();
-			const { id } = await queue.enqueue( 'test.broken', {} );
+			const { id } = await queue.enqueue(
+				'test.broken',
+				{},
+				{ jobId: 'broken-1' }
+			);
 			await waitFor( () =>
 				outcomes.find( ( e ) => e.kind === 'failed' )
 			);
@@ -170,7 +240,7 @@ describe.each( [ 'bee', 'inline' ] as const )(
 			const outcomes: JobEvent[] = [];
 			queue.onEvent( ( event ) => outcomes.push( event ) );
 			await queue.startWorkers();
-			await queue.enqueue( 'test.hang', {} );
+			await queue.enqueue( 'test.hang', {}, { jobId: 'hang-1' } );
 			const failed = await waitFor( () =>
 				outcomes.find( ( e ) => e.kind === 'failed' )
 			);
@@ -201,7 +271,7 @@ describe.each( [ 'bee', 'inline' ] as const )(
 					event.kind === 'progress' && progress.push( event.progress )
 			);
 			await queue.startWorkers();
-			await queue.enqueue( 'test.progress', {} );
+			await queue.enqueue( 'test.progress', {}, { jobId: 'progress-1' } );
 			await waitFor( () => ( progress.length === 2 ? true : undefined ) );
 			expect( progress ).toEqual( [
 				{ stage: 'prepare', percent: 10 },
@@ -221,7 +291,7 @@ describe.each( [ 'bee', 'inline' ] as const )(
 				},
 			} );
 			await queue.startWorkers();
-			await queue.enqueue( 'test.slow', {} );
+			await queue.enqueue( 'test.slow', {}, { jobId: 'slow-1' } );
 			await waitFor( () => ( started ? true : undefined ) );
 			await queue.close( 5_000 );
 			expect( finished ).toBe( true );
@@ -238,7 +308,7 @@ describe( 'bee-queue key isolation', () => {
 			logger,
 		} );
 		queue.define( { type: 'test.keys', handler: async () => 'ok' } );
-		await queue.enqueue( 'test.keys', {} );
+		await queue.enqueue( 'test.keys', {}, { jobId: 'keys-1' } );
 		expect(
 			await countKeys( `${ redis.prefix }:test.keys:*` )
 		).toBeGreaterThan( 0 );

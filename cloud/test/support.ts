@@ -37,7 +37,7 @@ export type TestCloud = {
 export async function startTestCloud(
 	modes: Modes,
 	env: NodeJS.ProcessEnv = {},
-	options: { workers?: boolean } = {}
+	options: { workers?: boolean; scheduler?: boolean } = {}
 ): Promise< TestCloud > {
 	const dataDir = fs.mkdtempSync(
 		path.join( os.tmpdir(), 'igny8-cloud-test-' )
@@ -75,6 +75,11 @@ export async function startTestCloud(
 	// `workers: false` is an API-only process: separate worker processes take the jobs.
 	if ( options.workers !== false ) {
 		await context.queue.startWorkers();
+	}
+	// The periodic work (publisher retries, run reconciliation, monthly grants …) only where a
+	// test asks for it: a grant landing mid-test would move the balances other tests assert.
+	if ( options.scheduler ) {
+		context.scheduler.start();
 	}
 	return {
 		context,

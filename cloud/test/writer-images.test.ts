@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
 import { AI_ENV, balance, closedLedger, finished, grant } from './ai-support';
@@ -42,8 +40,12 @@ describe.each( [
 			await openai?.close();
 		} );
 
-		const fileOf = ( key: string ) =>
-			path.join( cloud.context.config.dataDir, 'files', key );
+		/** Whether the cloud's file storage holds a complete file under `key`. */
+		const stored = ( key: string ) =>
+			cloud.context.services.ai.files.size( key ).then(
+				() => true,
+				() => false
+			);
 
 		const imagesOf = ( contentId: number ) =>
 			cloud.context.models.Image.findAll( {
@@ -145,14 +147,10 @@ describe.each( [
 				second.get( { plain: true } )
 			);
 			// The old file goes once the new picture is committed; only the new one is served.
-			expect( fs.existsSync( fileOf( redrawn!.storage_path! ) ) ).toBe(
-				true
-			);
+			expect( await stored( redrawn!.storage_path! ) ).toBe( true );
 			await waitFor(
-				() =>
-					fs.existsSync( fileOf( first.storage_path! ) )
-						? undefined
-						: true,
+				async () =>
+					( await stored( first.storage_path! ) ) ? undefined : true,
 				5_000
 			);
 			await request( cloud.app )
@@ -236,9 +234,7 @@ describe.each( [
 			const [ , kept ] = await imagesOf( contentId );
 			expect( kept!.image_url ).toBe( first.image_url );
 			expect( kept!.storage_path ).toBe( first.storage_path );
-			expect( fs.existsSync( fileOf( first.storage_path! ) ) ).toBe(
-				true
-			);
+			expect( await stored( first.storage_path! ) ).toBe( true );
 		} );
 
 		it( "refuses another account's image (404), an image without a prompt and bad bodies (400): nothing started, nothing charged", async () => {

@@ -30,7 +30,16 @@ final class Options {
 	public const STRUCTURE_HASH     = 'igny8_structure_hash';
 	public const IMAGE_HOSTS        = 'igny8_image_hosts';
 	public const CREDENTIALS        = 'igny8_credentials';
+	public const EXPORT_STATUSES    = 'igny8_export_statuses';
+	public const DEAD_LETTER_DAYS   = 'igny8_dead_letter_days';
+	public const DEFAULT_DEAD_DAYS  = 30;
 	public const DEFAULT_POST_TYPES = array( 'post', 'page' );
+
+	/** The statuses the cloud sees in full unless the owner chooses others. */
+	public const DEFAULT_EXPORT_STATUSES = array( 'publish', 'future' );
+
+	/** The statuses an owner may choose to export. */
+	public const EXPORTABLE_STATUSES = array( 'publish', 'future', 'draft', 'pending', 'private', 'trash' );
 
 	/** Every option the plugin owns (uninstall.php repeats this list). */
 	public const ALL = array(
@@ -44,6 +53,8 @@ final class Options {
 		self::STRUCTURE_HASH,
 		self::IMAGE_HOSTS,
 		self::CREDENTIALS,
+		self::EXPORT_STATUSES,
+		self::DEAD_LETTER_DAYS,
 	);
 
 	/**
@@ -55,6 +66,7 @@ final class Options {
 		add_option( self::SYNCED_POST_TYPES, self::DEFAULT_POST_TYPES, '', false );
 		add_option( self::REMOVE_META, '0', '', false );
 		add_option( self::IMAGE_HOSTS, array(), '', false );
+		add_option( self::EXPORT_STATUSES, self::DEFAULT_EXPORT_STATUSES, '', false );
 	}
 
 	/**
@@ -78,6 +90,43 @@ final class Options {
 	public function set_synced_post_types( array $types ): void {
 		$known = array_values( array_filter( array_map( 'sanitize_key', $types ), 'post_type_exists' ) );
 		update_option( self::SYNCED_POST_TYPES, array_values( array_unique( $known ) ), false );
+	}
+
+	/**
+	 * The post statuses whose posts the cloud may read in full (export,
+	 * lookups, events): an unset or unreadable option means the default.
+	 *
+	 * @return string[]
+	 */
+	public function export_statuses(): array {
+		$value = get_option( self::EXPORT_STATUSES, self::DEFAULT_EXPORT_STATUSES );
+		return is_array( $value ) ? self::clean_statuses( $value ) : self::DEFAULT_EXPORT_STATUSES;
+	}
+
+	/**
+	 * Stores the exported statuses; anything not in EXPORTABLE_STATUSES is dropped.
+	 *
+	 * @param string[] $statuses Post statuses.
+	 */
+	public function set_export_statuses( array $statuses ): void {
+		update_option( self::EXPORT_STATUSES, self::clean_statuses( $statuses ), false );
+	}
+
+	/**
+	 * The known statuses in a submitted list, each once.
+	 *
+	 * @param array<int|string, mixed> $statuses Submitted values.
+	 * @return string[]
+	 */
+	public static function clean_statuses( array $statuses ): array {
+		$clean = array();
+		foreach ( $statuses as $status ) {
+			$status = is_string( $status ) ? sanitize_key( $status ) : '';
+			if ( in_array( $status, self::EXPORTABLE_STATUSES, true ) && ! in_array( $status, $clean, true ) ) {
+				$clean[] = $status;
+			}
+		}
+		return $clean;
 	}
 
 	/**
@@ -128,6 +177,22 @@ final class Options {
 			'hosts'   => array_values( array_unique( $hosts ) ),
 			'invalid' => $invalid,
 		);
+	}
+
+	/**
+	 * Days an event the cloud never took (dead or rejected) is kept for a
+	 * retry from the settings page before the drainer deletes it.
+	 */
+	public function dead_letter_days(): int {
+		$days = (int) get_option( self::DEAD_LETTER_DAYS, self::DEFAULT_DEAD_DAYS );
+		return $days >= 1 && $days <= 3650 ? $days : self::DEFAULT_DEAD_DAYS;
+	}
+
+	/**
+	 * @param int $days 1 to 3650.
+	 */
+	public function set_dead_letter_days( int $days ): void {
+		update_option( self::DEAD_LETTER_DAYS, (string) max( 1, min( 3650, $days ) ), false );
 	}
 
 	/**

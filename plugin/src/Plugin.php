@@ -126,7 +126,8 @@ final class Plugin {
 		$this->publisher             = new PostPublisher(
 			new MediaImporter( $this->options ),
 			$this->events,
-			defined( 'IGNY8_PUBLISH_LOCK_WAIT' ) ? (float) IGNY8_PUBLISH_LOCK_WAIT : PostPublisher::LOCK_TIMEOUT
+			defined( 'IGNY8_PUBLISH_LOCK_WAIT' ) ? (float) IGNY8_PUBLISH_LOCK_WAIT : PostPublisher::LOCK_TIMEOUT,
+			$this->options
 		);
 		$this->bridge_controller     = new BridgeController( $this->options, new RequestVerifier( $this->options ), $this->metadata, $this->publisher );
 		$this->settings_page         = new SettingsPage( $this->options, $this->cloud, $this->outbox, $this->drainer, $this->metadata );

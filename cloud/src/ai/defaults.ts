@@ -2,12 +2,18 @@
 export const AI_DEFAULTS = {
 	/** A provider asking us to wait longer than this is waited out this long, then retried. */
 	maxRetryAfterMs: 30_000,
-	/** How often a running run re-reads its own row to notice a cancel from another process. */
-	cancelPollMs: 250,
-	/** How often an event stream re-reads a run it cannot hear in process (worker elsewhere). */
-	streamPollMs: 500,
+	/**
+	 * Changes made in another process (a cancel, a worker's progress) arrive
+	 * as signals; in case one is lost, the runs a process executes or streams
+	 * are also re-read this often, all in one query.
+	 */
+	signalFallbackMs: 5_000,
 	/** Keeps idle event streams open through proxies. */
 	streamHeartbeatMs: 15_000,
+	/** A run still queued this long after its last change is put on the queue again (its job may be gone). */
+	requeueQueuedAfterMs: 60_000,
+	/** A run still queued this long after it was created fails and is refunded. */
+	abandonQueuedAfterMs: 60 * 60_000,
 	/** Queue-level backstop above the run's own timeout. */
 	jobTimeoutSlackMs: 30_000,
 	/**

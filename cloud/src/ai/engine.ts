@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
 import {
 	Op,
 	QueryTypes,
@@ -16,7 +15,7 @@ import { siteFilter, type Principal } from '../modules/auth/principal';
 import type { CreditService } from '../modules/billing/credits';
 import { creditsFor, type PriceBook } from '../modules/billing/prices';
 import type { JobDefinition, JobQueue } from '../queue';
-import { LocalFileStorage } from '../storage/file-storage';
+import { createFileStorage } from '../storage/file-storage';
 import { ImageStore } from '../storage/image-store';
 import { sweepOrphanedImages } from './functions/generate-images';
 import { RunwareImages } from './image-providers/runware';
@@ -39,6 +38,8 @@ import {
 } from './provider';
 import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
+import { RunFeed } from './run-feed';
+import { LocalRunSignals, type RunSignals } from './run-signals';
 import type { AiTaskRunRow } from './run-model';
 import { StructuredOutputModes } from './structured/modes';
 import type {
@@ -64,6 +65,9 @@ export type AiRunJob = { run_id: number };
 export const jobIdOf = ( runId: number ) => `ai-run-${ runId }`;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The `run.finished` domain event's payload, built from an ai_task_runs row in SQL. */
+const RUN_FINISHED_PAYLOAD = `jsonb_build_object('run_id', id, 'function_name', function_name, 'status', status, 'site_id', site_id, 'sector_id', sector_id, 'credits_charged', credits_charged, 'summary', output_summary)`;
 
 /** A plain copy of a run row, as listeners and serializers get it. */
 export type RunSnapshot = InferAttributes< AiTaskRunRow >;
@@ -120,6 +124,8 @@ type Deps = {
 	imageGenerators?: Partial< Record< ImageProviderName, ImageGenerator > >;
 	/** What each account's runs found out about structured output; default: in this database. */
 	structuredModes?: StructuredOutputModes;
+	/** "Run N changed" between processes; default: none (one process hears itself). */
+	signals?: RunSignals;
 };
 
 export class AiEngine {
@@ -132,9 +138,16 @@ export class AiEngine {
 	/** What accounts on the server's key may ask for (models, max tokens). */
 	readonly policy: ModelPolicy;
 	private readonly events = new EventEmitter();
+	/** What every event stream of this process reads (one listener per run, one batched read). */
+	readonly feed: RunFeed;
+	readonly signals: RunSignals;
 	/** Runs executing in this process, so a cancel here stops them at once. */
 	private readonly running = new Map< number, AbortController >();
-	private sweepTimer: NodeJS.Timeout | null = null;
+	/** While runs execute here: hears cancels made elsewhere (signals, and a slow fallback read). */
+	private cancelWatch: {
+		unlisten: () => void;
+		timer: NodeJS.Timeout;
+	} | null = null;
 
 	constructor( private readonly deps: Deps ) {
 		this.provider = deps.provider;
@@ -142,6 +155,11 @@ export class AiEngine {
 		this.aiSettings =
 			deps.aiSettings ?? serverAiSettings( deps.config, this.provider );
 		this.policy = ModelPolicy.of( deps.config );
+		this.signals = deps.signals ?? new LocalRunSignals();
+		this.feed = new RunFeed( this, {
+			perUser: deps.config.streamsPerUser,
+			fallbackMs: AI_DEFAULTS.signalFallbackMs,
+		} );
 		this.structuredModes =
 			deps.structuredModes ??
 			new StructuredOutputModes( deps.db.sequelize );
@@ -149,7 +167,7 @@ export class AiEngine {
 		this.files =
 			deps.files ??
 			new ImageStore(
-				new LocalFileStorage( path.join( config.dataDir, 'files' ) ),
+				createFileStorage( config, deps.db.sequelize, 'files' ),
 				config.publicUrl
 			);
 		this.imageGenerators = {
@@ -198,36 +216,55 @@ export class AiEngine {
 				'AI is not configured: the server has no OPENAI_API_KEY and your account has no API key of its own (System → AI settings).'
 			);
 		}
-		const run = await this.deps.models.AiTaskRun.create( {
+		const fields = {
 			account_id: principal.account.id,
 			site_id: scope.site_id,
 			sector_id: scope.sector_id,
 			function_name: fn.name,
 			input: input as Record< string, unknown >,
 			output_summary: null,
-			error: null,
 			credits_reserved: credits,
 			created_by: principal.kind === 'user' ? principal.user.id : null,
 			started_at: null,
-			finished_at: null,
-		} );
-		const jobId = jobIdOf( run.id );
+		};
+		let run: AiTaskRunRow;
 		try {
-			await this.deps.credits.reserve( {
-				accountId: principal.account.id,
-				jobId,
-				amount: credits,
-				siteId: scope.site_id,
-				functionName: fn.name,
-				description: `${ fn.name } (run ${ run.id })`,
-			} );
+			// The run and its reservation commit together: after a crash there
+			// is either neither or both, and the reconciler enqueues a committed
+			// run whose job never reached the queue (the run row is the outbox).
+			run = await this.deps.db.sequelize.transaction(
+				async ( transaction ) => {
+					const created = await this.deps.models.AiTaskRun.create(
+						{ ...fields, error: null, finished_at: null },
+						{ transaction }
+					);
+					await this.deps.credits.reserve(
+						{
+							accountId: principal.account.id,
+							jobId: jobIdOf( created.id ),
+							amount: credits,
+							siteId: scope.site_id,
+							functionName: fn.name,
+							description: `${ fn.name } (run ${ created.id })`,
+						},
+						transaction
+					);
+					return created;
+				}
+			);
 		} catch ( error ) {
-			await this.finish( run.id, 'failed', {
-				error: ( error as Error ).message,
-				stage: 'refused',
+			// Nothing was reserved; the refusal stays in the run history.
+			const message = ( error as Error ).message;
+			await this.deps.models.AiTaskRun.create( {
+				...fields,
+				status: 'failed',
+				error: message,
+				finished_at: new Date(),
+				progress: { stage: 'refused', percent: 0, message, seq: 1 },
 			} );
 			throw error;
 		}
+		const jobId = jobIdOf( run.id );
 		try {
 			await this.deps.queue.enqueue< AiRunJob >(
 				AI_RUN_JOB,
@@ -357,27 +394,71 @@ export class AiEngine {
 		return removed;
 	}
 
-	startFileSweep(): void {
-		if ( this.sweepTimer ) {
-			return;
+	/**
+	 * Puts runs whose job may be gone back on the queue: queued for longer
+	 * than a queue takes to start them (the process crashed before enqueueing,
+	 * the inline queue's memory died with its process, Redis was flushed), or
+	 * running with no sign of life after the run timeout (its worker died).
+	 * The job id is the run's, so a job the queue still holds is not doubled,
+	 * and claim() starts only a live run, counting its starts. A run still
+	 * queued after `abandonQueuedAfterMs` can no longer be expected to run:
+	 * it fails and its reservation is refunded. What the scheduler calls.
+	 */
+	async reconcile( now = new Date() ): Promise< {
+		requeued: number;
+		abandoned: number;
+	} > {
+		const { sequelize } = this.deps.db;
+		const at = ( ms: number ) => new Date( now.getTime() - ms );
+		const abandoned = await sequelize.query< { id: number } >(
+			`SELECT id FROM ai_task_runs WHERE status = 'queued' AND created_at < :before ORDER BY id LIMIT 500`,
+			{
+				replacements: {
+					before: at( AI_DEFAULTS.abandonQueuedAfterMs ),
+				},
+				type: QueryTypes.SELECT,
+			}
+		);
+		for ( const { id } of abandoned ) {
+			if (
+				await this.finish( Number( id ), 'failed', {
+					stage: 'abandoned',
+					error: 'The run could not be started; nothing was charged. Start it again.',
+				} )
+			) {
+				await this.closeCredits( Number( id ) );
+			}
 		}
-		const sweep = () =>
-			void this.sweepOrphanedFiles().catch( ( error: Error ) =>
-				this.deps.logger.warn(
-					{ error: error.message },
-					'sweeping orphaned image files failed'
-				)
+		const stale = await sequelize.query< { id: number } >(
+			`SELECT id FROM ai_task_runs
+			 WHERE (status = 'queued' AND updated_at < :queuedBefore)
+			    OR (status = 'running' AND updated_at < :runningBefore)
+			 ORDER BY id LIMIT 500`,
+			{
+				replacements: {
+					queuedBefore: at( AI_DEFAULTS.requeueQueuedAfterMs ),
+					runningBefore: at(
+						this.deps.config.ai.runTimeoutMs +
+							AI_DEFAULTS.jobTimeoutSlackMs
+					),
+				},
+				type: QueryTypes.SELECT,
+			}
+		);
+		for ( const { id } of stale ) {
+			await this.deps.queue.enqueue< AiRunJob >(
+				AI_RUN_JOB,
+				{ run_id: Number( id ) },
+				{ jobId: jobIdOf( Number( id ) ) }
 			);
-		sweep();
-		this.sweepTimer = setInterval( sweep, DAY_MS );
-		this.sweepTimer.unref();
-	}
-
-	stopFileSweep(): void {
-		if ( this.sweepTimer ) {
-			clearInterval( this.sweepTimer );
-			this.sweepTimer = null;
 		}
+		if ( stale.length > 0 || abandoned.length > 0 ) {
+			this.deps.logger.info(
+				{ requeued: stale.length, abandoned: abandoned.length },
+				'AI runs reconciled with the queue'
+			);
+		}
+		return { requeued: stale.length, abandoned: abandoned.length };
 	}
 
 	/** Hears every change of a run made in this process. */
@@ -385,6 +466,14 @@ export class AiEngine {
 		const name = `run:${ runId }`;
 		this.events.on( name, listener );
 		return () => this.events.off( name, listener );
+	}
+
+	/** Several runs in one query (those that exist). */
+	async loadMany( runIds: number[] ): Promise< RunSnapshot[] > {
+		const runs = await this.deps.models.AiTaskRun.findAll( {
+			where: { id: runIds },
+		} );
+		return runs.map( ( run ) => run.get( { plain: true } ) as RunSnapshot );
 	}
 
 	async load( runId: number ): Promise< RunSnapshot | null > {
@@ -438,16 +527,7 @@ export class AiEngine {
 			() => controller.abort( new RunStopped( 'timeout' ) ),
 			this.deps.config.ai.runTimeoutMs
 		);
-		const watcher = setInterval( () => {
-			void this.statusOf( runId ).then(
-				( status ) => {
-					if ( status === 'cancelled' ) {
-						controller.abort( new RunStopped( 'cancelled' ) );
-					}
-				},
-				() => undefined
-			);
-		}, AI_DEFAULTS.cancelPollMs );
+		this.watchCancels();
 		const usage: Usage = { tokensIn: 0, tokensOut: 0, cost: 0, priced: 0 };
 		try {
 			const result = await this.steps(
@@ -456,7 +536,6 @@ export class AiEngine {
 				controller.signal,
 				usage
 			);
-			clearInterval( watcher );
 			let charged: number;
 			try {
 				charged = await this.commit( fn, claimed, result, usage );
@@ -471,7 +550,6 @@ export class AiEngine {
 			}
 			return { run_id: runId, charged };
 		} catch ( error ) {
-			clearInterval( watcher );
 			const stopped = stopReason( error, controller.signal );
 			if ( stopped === 'cancelled' ) {
 				await this.finish( runId, 'cancelled', {
@@ -509,8 +587,10 @@ export class AiEngine {
 			return { run_id: runId, failed: message };
 		} finally {
 			clearTimeout( runTimeout );
-			clearInterval( watcher );
 			this.running.delete( runId );
+			if ( this.running.size === 0 ) {
+				this.unwatchCancels();
+			}
 		}
 	}
 
@@ -758,6 +838,11 @@ export class AiEngine {
 				'Charged',
 				transaction
 			);
+			await sequelize.query(
+				`INSERT INTO domain_events (type, account_id, payload)
+				 SELECT 'run.finished', account_id, ${ RUN_FINISHED_PAYLOAD } FROM ai_task_runs WHERE id = :id`,
+				{ replacements: { id: run.id }, transaction }
+			);
 			return { charged, updated };
 		} );
 		if ( saved.updated ) {
@@ -825,10 +910,17 @@ export class AiEngine {
 		}
 	): Promise< boolean > {
 		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
-			`UPDATE ai_task_runs SET status = :status, error = :error, finished_at = NOW(), updated_at = NOW(),
-			   tokens_in = tokens_in + :tokensIn, tokens_out = tokens_out + :tokensOut, cost = cost + :cost,
-			   progress = jsonb_build_object('stage', :stage::text, 'percent', (progress->>'percent')::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
-			 WHERE id = :runId AND status IN ('queued', 'running') RETURNING *`,
+			// The final state and its run.finished event in one statement: both or neither.
+			`WITH updated AS (
+			   UPDATE ai_task_runs SET status = :status, error = :error, finished_at = NOW(), updated_at = NOW(),
+			     tokens_in = tokens_in + :tokensIn, tokens_out = tokens_out + :tokensOut, cost = cost + :cost,
+			     progress = jsonb_build_object('stage', :stage::text, 'percent', (progress->>'percent')::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
+			   WHERE id = :runId AND status IN ('queued', 'running') RETURNING *
+			 ), event AS (
+			   INSERT INTO domain_events (type, account_id, payload)
+			   SELECT 'run.finished', account_id, ${ RUN_FINISHED_PAYLOAD } FROM updated
+			 )
+			 SELECT * FROM updated`,
 			{
 				replacements: {
 					runId,
@@ -896,17 +988,56 @@ export class AiEngine {
 		);
 	}
 
-	private async statusOf(
-		runId: number
-	): Promise< AiRunStatus | undefined > {
-		const run = await this.deps.models.AiTaskRun.findByPk( runId, {
-			attributes: [ 'status' ],
+	/** Stops the runs of this process that were cancelled (elsewhere); one query for all of them. */
+	async stopCancelled( runIds: number[] ): Promise< void > {
+		const live = runIds.filter( ( id ) => this.running.has( id ) );
+		if ( live.length === 0 ) {
+			return;
+		}
+		const cancelled = await this.deps.models.AiTaskRun.findAll( {
+			where: { id: live, status: 'cancelled' },
+			attributes: [ 'id' ],
 		} );
-		return run?.status;
+		for ( const run of cancelled ) {
+			this.running
+				.get( Number( run.id ) )
+				?.abort( new RunStopped( 'cancelled' ) );
+		}
+	}
+
+	private watchCancels(): void {
+		if ( this.cancelWatch ) {
+			return;
+		}
+		const check = ( ids: number[] ) =>
+			void this.stopCancelled( ids ).catch( () => undefined );
+		const timer = setInterval(
+			() => check( [ ...this.running.keys() ] ),
+			AI_DEFAULTS.signalFallbackMs
+		);
+		timer.unref();
+		this.cancelWatch = {
+			unlisten: this.signals.listen( ( runId ) => check( [ runId ] ) ),
+			timer,
+		};
+	}
+
+	private unwatchCancels(): void {
+		if ( this.cancelWatch ) {
+			this.cancelWatch.unlisten();
+			clearInterval( this.cancelWatch.timer );
+			this.cancelWatch = null;
+		}
+	}
+
+	/** Signals of runs changed in other processes (for the feed). */
+	listenSignals( listener: ( runId: number ) => void ): () => void {
+		return this.signals.listen( listener );
 	}
 
 	private publish( row: RunSnapshot ): void {
 		this.events.emit( `run:${ Number( row.id ) }`, row );
+		this.signals.send( Number( row.id ) );
 	}
 
 	/** Runs a list query: the caller's runs, newest first. */

@@ -351,7 +351,13 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 			},
 			handler: async ( { params, principal, req, res } ) => {
 				const run = await engine.find( principal, params.id );
-				streamRun( engine, req, res, run.get( { plain: true } ) );
+				streamRun(
+					engine,
+					principal,
+					req,
+					res,
+					run.get( { plain: true } )
+				);
 				return { sent: true };
 			},
 		} ),

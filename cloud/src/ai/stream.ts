@@ -1,25 +1,35 @@
 import type { Request, Response } from 'express';
 import type { AiRun } from '@igny8/shared-types';
+import type { Principal } from '../modules/auth/principal';
 import { AI_DEFAULTS } from './defaults';
 import { isFinal, type AiEngine, type RunSnapshot } from './engine';
 import { serializeRun } from './serialize';
 
+/** Who holds a stream slot: the person, or the site for its key and its WordPress users. */
+function holderOf( principal: Principal ): string {
+	return principal.kind === 'user'
+		? `user:${ principal.user.id }`
+		: `site:${ principal.site.id }`;
+}
+
 /**
  * A run's progress as Server-Sent Events: `state` (where it is now), then
  * `progress` for every change, then `done` with the final state, and the
- * stream ends. Changes made in this process arrive at once through the
- * engine's listeners; the run row is also re-read every `streamPollMs`, so a
- * worker in another process (bee-queue) is heard too, through the database
- * both already share. Every change carries a sequence number: an event is
- * sent only when it is newer than the last one, so the two sources never
- * repeat or reorder anything.
+ * stream ends. Changes arrive through the engine's run feed: at once when
+ * this process made them, else from the feed's one batched re-read of the
+ * followed runs (a worker in another process writes the row). Every change
+ * carries a sequence number: an event is sent only when it is newer than the
+ * last one, so the two sources never repeat or reorder anything. A holder
+ * over its stream limit gets 429 before anything is streamed.
  */
 export function streamRun(
 	engine: AiEngine,
+	principal: Principal,
 	req: Request,
 	res: Response,
 	first: RunSnapshot
 ): void {
+	const release = engine.feed.admit( holderOf( principal ) );
 	res.status( 200 ).set( {
 		'Content-Type': 'text/event-stream; charset=utf-8',
 		'Cache-Control': 'no-cache, no-transform',
@@ -56,10 +66,7 @@ export function streamRun(
 		}
 		write( event, run );
 	};
-	const unwatch = engine.watch( Number( first.id ), deliver );
-	const poll = setInterval( () => {
-		engine.load( Number( first.id ) ).then( deliver, () => undefined );
-	}, AI_DEFAULTS.streamPollMs );
+	const unfollow = engine.feed.follow( Number( first.id ), deliver );
 	const heartbeat = setInterval(
 		() => res.write( ': keep-alive\n\n' ),
 		AI_DEFAULTS.streamHeartbeatMs
@@ -69,11 +76,12 @@ export function streamRun(
 			return;
 		}
 		ended = true;
-		unwatch();
-		clearInterval( poll );
+		unfollow();
+		release();
 		clearInterval( heartbeat );
 		res.end();
 	}
 	req.on( 'close', end );
+	res.on( 'close', end );
 	deliver( first );
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import BeeQueue from 'bee-queue';
 import type { Logger } from '../logger';
 import { QUEUE_DEFAULTS } from './defaults';
@@ -46,13 +45,13 @@ export class BeeJobQueue implements JobQueue {
 	async enqueue< T >(
 		type: string,
 		data: T,
-		options: EnqueueOptions = {}
+		options: EnqueueOptions
 	): Promise< { id: string } > {
 		const definition = this.definitions.get( type );
 		if ( ! definition ) {
 			throw new Error( `Unknown job type: ${ type }` );
 		}
-		const id = options.jobId ?? randomUUID();
+		const id = options.jobId;
 		const queue = await this.queueFor( type );
 		const retries = definition.retries ?? QUEUE_DEFAULTS.retries;
 		// bee-queue ignores a job whose id it already holds: enqueueing is idempotent.

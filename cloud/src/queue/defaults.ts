@@ -8,9 +8,11 @@ export const QUEUE_DEFAULTS = {
 	stallIntervalMs: 5_000,
 	/** Per-run limit unless a job type says otherwise; AI calls set their own. */
 	timeoutMs: 10 * 60_000,
-	/** Finished jobs are dropped from Redis: outcomes live in the database. */
+	/**
+	 * Finished jobs, failed ones too, are dropped from Redis: outcomes live in
+	 * the database. Both drivers thus de-duplicate alike: a job id is ignored
+	 * while its job waits or runs, and may be enqueued again once it finished.
+	 */
 	removeOnSuccess: true,
-	removeOnFailure: false,
-	/** Inline driver: how many finished job ids are remembered for de-duplication. */
-	inlineRememberIds: 10_000,
+	removeOnFailure: true,
 } as const;

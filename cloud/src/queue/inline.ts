@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { QUEUE_DEFAULTS } from './defaults';
 import type {
@@ -41,7 +40,7 @@ export class InlineQueue implements JobQueue {
 	async enqueue< T >(
 		type: string,
 		data: T,
-		options: EnqueueOptions = {}
+		options: EnqueueOptions
 	): Promise< { id: string } > {
 		if ( ! this.definitions.has( type ) ) {
 			throw new Error( `Unknown job type: ${ type }` );
@@ -49,11 +48,11 @@ export class InlineQueue implements JobQueue {
 		if ( this.closing ) {
 			throw new Error( 'The queue is shutting down.' );
 		}
-		const id = options.jobId ?? randomUUID();
+		const id = options.jobId;
 		if ( this.known.has( id ) ) {
 			return { id };
 		}
-		this.remember( id );
+		this.known.add( id );
 		// Payloads cross a serialization boundary on bee-queue; do the same here
 		// so a handler never depends on sharing objects with its caller.
 		const payload = JSON.parse( JSON.stringify( data ?? null ) );
@@ -105,16 +104,6 @@ export class InlineQueue implements JobQueue {
 		return list;
 	}
 
-	private remember( id: string ): void {
-		this.known.add( id );
-		if ( this.known.size > QUEUE_DEFAULTS.inlineRememberIds ) {
-			const oldest = this.known.values().next().value;
-			if ( oldest !== undefined ) {
-				this.known.delete( oldest );
-			}
-		}
-	}
-
 	private pump( type: string ): void {
 		const definition = this.definitions.get( type );
 		if ( ! this.working || ! definition ) {
@@ -157,6 +146,7 @@ export class InlineQueue implements JobQueue {
 				} ),
 				timeoutMs
 			);
+			this.known.delete( job.id );
 			this.emit( {
 				kind: 'succeeded',
 				id: job.id,
@@ -191,6 +181,7 @@ export class InlineQueue implements JobQueue {
 				{ job_id: job.id, type: job.type, error: message },
 				'job failed'
 			);
+			this.known.delete( job.id );
 			this.emit( {
 				kind: 'failed',
 				id: job.id,

@@ -34,10 +34,13 @@ export type JobDefinition< T = unknown, R = unknown > = {
 
 export type EnqueueOptions = {
 	/**
-	 * A stable id makes enqueueing idempotent: a second enqueue with the same id
-	 * is a no-op while the first is known, so a retried request never runs twice.
+	 * Every job has a deterministic id, derived from what it works on: a
+	 * second enqueue with the same id is a no-op while the first waits or
+	 * runs (on both drivers), so a retried request or a second process
+	 * enqueueing the same work never runs it twice at once. Once the job
+	 * finished the id may be enqueued again.
 	 */
-	jobId?: string;
+	jobId: string;
 };
 
 export type JobEvent =
@@ -52,7 +55,7 @@ export interface JobQueue {
 	enqueue< T >(
 		type: string,
 		data: T,
-		options?: EnqueueOptions
+		options: EnqueueOptions
 	): Promise< { id: string } >;
 	/** Begins taking jobs of every defined type in this process. */
 	startWorkers(): Promise< void >;

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Sequelize } from 'sequelize';
+import { DatabaseFileStorage } from './database-storage';
 
 /**
  * Where uploaded files live. Callers see keys, never paths, so a local folder
@@ -98,4 +100,18 @@ export class LocalFileStorage implements FileStorage {
 		}
 		return resolved;
 	}
+}
+
+/**
+ * The storage of one area (`uploads`, `files`) as configured: in the
+ * database by default, or in a folder under the data dir.
+ */
+export function createFileStorage(
+	config: { fileStorage: 'database' | 'local'; dataDir: string },
+	sequelize: Sequelize,
+	area: string
+): FileStorage {
+	return config.fileStorage === 'database'
+		? new DatabaseFileStorage( sequelize, area )
+		: new LocalFileStorage( path.join( config.dataDir, area ) );
 }

@@ -8,6 +8,7 @@ import { __ } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { getBootData } from '../boot';
+import { safeUrl } from '../safe-url';
 import type { ApiErrorKind } from '../api/errors';
 
 export function Loading( { label }: { label?: string } ) {
@@ -36,7 +37,7 @@ export function EmptyState( {
 }
 
 function SettingsLink() {
-	const { settingsUrl } = getBootData();
+	const settingsUrl = safeUrl( getBootData().settingsUrl );
 	if ( ! settingsUrl ) {
 		return (
 			<p>

@@ -18,6 +18,7 @@ import { getBootData, type ScreenId } from '../boot';
 import type { SessionError, SessionInfo } from '../store/settings/types';
 import { ErrorNotice, Loading, EmptyState } from './states';
 import { SCREENS } from '../screens';
+import { safeUrl } from '../safe-url';
 
 const SETTINGS = 'igny8/settings';
 
@@ -45,7 +46,7 @@ function Nav( { current }: { current: ScreenId } ) {
 			{ ( Object.keys( titles ) as ScreenId[] ).map( ( id ) => (
 				<a
 					key={ id }
-					href={ pages[ id ] ?? '#' }
+					href={ safeUrl( pages[ id ] ) ?? '#' }
 					className={
 						id === current
 							? 'igny8-nav__item is-current'

@@ -16,6 +16,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { getBootData } from '../boot';
 import { RunProgress } from '../components/ai-action';
 import { useList } from '../hooks/use-list';
+import { safeUrl } from '../safe-url';
 import type { ScreenProps } from './types';
 
 function pipelineCount( list: {
@@ -47,7 +48,7 @@ function Count( {
 	const list = useList( store, selector, kind, { ...query, page_size: 1 } );
 	return (
 		<li className="igny8-pipeline__step">
-			<a href={ href ?? '#' }>
+			<a href={ safeUrl( href ) ?? '#' }>
 				<span className="igny8-pipeline__count">
 					{ pipelineCount( list ) }
 				</span>

@@ -23,6 +23,7 @@ import { __, sprintf } from '@wordpress/i18n';
 import { getClient } from '../api';
 import { errorMessage } from '../api/errors';
 import { getBootData } from '../boot';
+import { safeUrl } from '../safe-url';
 import { ConnectionStatus } from '../components/connection-card';
 import { ErrorNotice, Loading } from '../components/states';
 import type { SessionInfo } from '../store/settings/types';
@@ -143,7 +144,8 @@ function Sectors() {
  * Settings: connection, outbox health, sectors, AI, credits and usage.
  */
 export function SettingsScreen( {}: ScreenProps ) {
-	const { settingsUrl, outbox } = getBootData();
+	const { outbox } = getBootData();
+	const settingsUrl = safeUrl( getBootData().settingsUrl );
 	return (
 		<div className="igny8-screen igny8-settings">
 			<ConnectionStatus />

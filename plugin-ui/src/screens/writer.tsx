@@ -36,6 +36,7 @@ import { DataTable } from '../components/data-table';
 import { DraftImages, ImageCard } from '../components/draft-images';
 import { EmptyState, ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
+import { safeUrl } from '../safe-url';
 import { useCanEdit } from './keywords';
 import type { ScreenProps } from './types';
 
@@ -130,8 +131,8 @@ export function TasksScreen( { sectorId }: ScreenProps ) {
 							id: 'post',
 							label: __( 'Post', 'igny8-bridge' ),
 							render: ( t: Task ) =>
-								t.post_url ? (
-									<a href={ t.post_url }>
+								safeUrl( t.post_url ) ? (
+									<a href={ safeUrl( t.post_url ) }>
 										{ __( 'View', 'igny8-bridge' ) }
 									</a>
 								) : (
@@ -266,10 +267,10 @@ function PublishPanel( { content }: { content: Content } ) {
 							latest.wp_status
 						) }
 					</span>
-					{ latest.post_url && (
+					{ safeUrl( latest.post_url ) && (
 						<>
 							{ ' ' }
-							<a href={ latest.post_url }>
+							<a href={ safeUrl( latest.post_url ) }>
 								{ __( 'View post', 'igny8-bridge' ) }
 							</a>
 						</>

@@ -83,8 +83,10 @@ final class EditorSidebar {
 	}
 
 	/**
-	 * Registers the meta for every synced post type, read-only over REST:
-	 * only the cloud (through the bridge) writes it.
+	 * Registers the meta for every synced post type, read-only over REST
+	 * (only the cloud, through the bridge, writes it) and only in
+	 * `context=edit`, which the core REST API grants only to users who can
+	 * edit the post: the block editor reads it, visitors and subscribers never.
 	 */
 	public function register_meta(): void {
 		$types = array_unique( array_merge( $this->options->synced_post_types(), array( 'post', 'page' ) ) );
@@ -96,7 +98,12 @@ final class EditorSidebar {
 					array(
 						'type'          => $meta_type,
 						'single'        => true,
-						'show_in_rest'  => true,
+						'show_in_rest'  => array(
+							'schema' => array(
+								'type'    => $meta_type,
+								'context' => array( 'edit' ),
+							),
+						),
 						'auth_callback' => '__return_false',
 					)
 				);

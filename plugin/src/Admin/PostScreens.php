@@ -11,17 +11,20 @@ namespace IGNY8\Bridge\Admin;
 
 use IGNY8\Bridge\Options;
 use IGNY8\Bridge\Sync\EventRecorder;
+use IGNY8\Bridge\Sync\ExportScope;
 use IGNY8\Bridge\Sync\OutboxDrainer;
 use IGNY8\Bridge\Sync\PostSnapshot;
 use WP_Post;
 
 /**
- * The "IGNY8" column on the lists of the synced post types, and the meta box
- * on managed posts with "Resync now".
+ * The "IGNY8" column on the lists of the synced post types, the meta box
+ * on managed posts with "Resync now", and the "Let IGNY8 manage this post"
+ * row action (and its undo) that lets the bridge update an existing post.
  */
 final class PostScreens {
 
-	public const COLUMN = 'igny8';
+	public const COLUMN        = 'igny8';
+	public const MANAGE_ACTION = 'igny8_manage';
 
 	/**
 	 * @var Options
@@ -59,6 +62,98 @@ final class PostScreens {
 		add_action( 'manage_pages_custom_column', array( $this, 'render_column' ), 10, 2 );
 		add_action( 'add_meta_boxes', array( $this, 'add_meta_box' ), 10, 2 );
 		add_action( 'admin_post_igny8_resync', array( $this, 'handle_resync' ) );
+		add_filter( 'post_row_actions', array( $this, 'row_actions' ), 10, 2 );
+		add_filter( 'page_row_actions', array( $this, 'row_actions' ), 10, 2 );
+		add_action( 'admin_post_' . self::MANAGE_ACTION, array( $this, 'handle_manage' ) );
+		add_action( 'admin_notices', array( $this, 'manage_notice' ) );
+	}
+
+	/**
+	 * `post_row_actions` / `page_row_actions`: "Let IGNY8 manage this post",
+	 * or its undo on a post the owner handed over (one the cloud created
+	 * stays the cloud's: it carries IGNY8 ids).
+	 *
+	 * @param array<string, string> $actions The row's actions.
+	 * @param WP_Post               $post    The row's post.
+	 * @return array<string, string>
+	 */
+	public function row_actions( $actions, $post ): array {
+		$actions = is_array( $actions ) ? $actions : array();
+		if ( ! $post instanceof WP_Post || 'trash' === $post->post_status || ! current_user_can( 'edit_post', (int) $post->ID ) ) {
+			return $actions;
+		}
+		$id = (int) $post->ID;
+		if ( ! ExportScope::writable( $post ) ) {
+			$actions['igny8_manage'] = '<a href="' . esc_url( self::manage_url( $id, true ) ) . '">' . esc_html__( 'Let IGNY8 manage this post', 'igny8-bridge' ) . '</a>';
+		} elseif ( self::owner_managed( $id ) ) {
+			$actions['igny8_unmanage'] = '<a href="' . esc_url( self::manage_url( $id, false ) ) . '">' . esc_html__( 'Stop IGNY8 managing this post', 'igny8-bridge' ) . '</a>';
+		}
+		return $actions;
+	}
+
+	/**
+	 * The nonce'd admin-post address that hands a post to IGNY8 or takes it back.
+	 *
+	 * @param int  $post_id The post.
+	 * @param bool $manage  Hand over (true) or take back (false).
+	 */
+	public static function manage_url( int $post_id, bool $manage ): string {
+		return wp_nonce_url(
+			add_query_arg(
+				array(
+					'action' => self::MANAGE_ACTION,
+					'post'   => $post_id,
+					'manage' => $manage ? '1' : '0',
+				),
+				admin_url( 'admin-post.php' )
+			),
+			self::MANAGE_ACTION . '_' . $post_id
+		);
+	}
+
+	/**
+	 * Whether the owner handed this post over (managed, but no IGNY8 ids).
+	 *
+	 * @param int $post_id The post.
+	 */
+	private static function owner_managed( int $post_id ): bool {
+		return PostSnapshot::is_managed( $post_id )
+			&& null === PostSnapshot::igny8_id( $post_id, PostSnapshot::META_CONTENT_ID )
+			&& null === PostSnapshot::igny8_id( $post_id, PostSnapshot::META_TASK_ID );
+	}
+
+	/**
+	 * `admin_post_igny8_manage`: marks the post managed (`manage=1`) or
+	 * unmarks it (`manage=0`); needs the nonce and `edit_post` on that post.
+	 */
+	public function handle_manage(): void {
+		$post_id = isset( $_GET['post'] ) ? absint( $_GET['post'] ) : 0; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- checked on the next line.
+		check_admin_referer( self::MANAGE_ACTION . '_' . $post_id );
+		$post = get_post( $post_id );
+		if ( ! $post instanceof WP_Post || ! current_user_can( 'edit_post', $post_id ) ) {
+			wp_die( esc_html__( 'Sorry, you are not allowed to edit this post.', 'igny8-bridge' ), '', array( 'response' => 403 ) );
+		}
+		$manage = isset( $_GET['manage'] ) && '1' === sanitize_key( wp_unslash( (string) $_GET['manage'] ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- checked above.
+		if ( $manage ) {
+			update_post_meta( $post_id, PostSnapshot::META_MANAGED, '1' );
+		} elseif ( self::owner_managed( $post_id ) ) {
+			delete_post_meta( $post_id, PostSnapshot::META_MANAGED );
+		}
+		$back = add_query_arg( 'post_type', $post->post_type, admin_url( 'edit.php' ) );
+		wp_safe_redirect( add_query_arg( 'igny8_managed', $manage ? '1' : '0', $back ) );
+		exit;
+	}
+
+	/**
+	 * `admin_notices`: what the last manage/unmanage did (display only).
+	 */
+	public function manage_notice(): void {
+		if ( ! isset( $_GET['igny8_managed'] ) || ! current_user_can( 'edit_posts' ) ) { // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only, changes nothing.
+			return;
+		}
+		$managed = '1' === sanitize_key( wp_unslash( (string) $_GET['igny8_managed'] ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display only, changes nothing.
+		$message = $managed ? __( 'IGNY8 may now update this post.', 'igny8-bridge' ) : __( 'IGNY8 no longer manages this post.', 'igny8-bridge' );
+		echo '<div class="notice notice-success is-dismissible"><p>' . esc_html( $message ) . '</p></div>';
 	}
 
 	/**

@@ -121,10 +121,31 @@ final class SettingsPage {
 		);
 		register_setting(
 			self::GROUP,
+			Options::EXPORT_STATUSES,
+			array(
+				'type'              => 'array',
+				'sanitize_callback' => array( $this, 'sanitize_export_statuses' ),
+				'show_in_rest'      => false,
+			)
+		);
+		register_setting(
+			self::GROUP,
 			Options::IMAGE_HOSTS,
 			array(
 				'type'              => 'array',
 				'sanitize_callback' => array( $this, 'sanitize_image_hosts' ),
+				'show_in_rest'      => false,
+			)
+		);
+		register_setting(
+			self::GROUP,
+			Options::DEAD_LETTER_DAYS,
+			array(
+				'type'              => 'integer',
+				'sanitize_callback' => static function ( $value ): string {
+					$days = is_numeric( $value ) ? (int) $value : Options::DEFAULT_DEAD_DAYS;
+					return (string) max( 1, min( 3650, $days ) );
+				},
 				'show_in_rest'      => false,
 			)
 		);
@@ -172,6 +193,14 @@ final class SettingsPage {
 	public function sanitize_post_types( $value ): array {
 		$types = is_array( $value ) ? array_map( 'sanitize_key', $value ) : array();
 		return array_values( array_unique( array_filter( $types, 'post_type_exists' ) ) );
+	}
+
+	/**
+	 * @param mixed $value Submitted.
+	 * @return string[]
+	 */
+	public function sanitize_export_statuses( $value ): array {
+		return Options::clean_statuses( is_array( $value ) ? $value : array() );
 	}
 
 	/**
@@ -395,9 +424,32 @@ final class SettingsPage {
 			);
 		}
 		echo '</fieldset></td></tr>';
+		echo '<tr><th scope="row">' . esc_html__( 'Statuses IGNY8 may read', 'igny8-bridge' ) . '</th><td><fieldset class="igny8-export-statuses">';
+		echo '<input type="hidden" name="' . esc_attr( Options::EXPORT_STATUSES ) . '[]" value="">';
+		$exported = $this->options->export_statuses();
+		foreach ( Options::EXPORTABLE_STATUSES as $status ) {
+			$object = get_post_status_object( $status );
+			printf(
+				'<label><input type="checkbox" name="%1$s[]" value="%2$s"%3$s> %4$s</label><br>',
+				esc_attr( Options::EXPORT_STATUSES ),
+				esc_attr( $status ),
+				checked( in_array( $status, $exported, true ), true, false ),
+				esc_html( $object ? (string) $object->label : $status )
+			);
+		}
+		echo '<p class="description">' . esc_html__( 'IGNY8 reads the title and content only of posts of the synced post types in these statuses; of the others it learns only that they exist and their status. It updates only posts it published or that you let it manage (see "Let IGNY8 manage this post" on the posts list).', 'igny8-bridge' ) . '</p>';
+		echo '</fieldset></td></tr>';
 		echo '<tr><th scope="row"><label for="igny8_image_hosts">' . esc_html__( 'Also accept images from these hosts', 'igny8-bridge' ) . '</label></th><td>';
 		echo '<textarea class="large-text code" rows="3" id="igny8_image_hosts" name="' . esc_attr( Options::IMAGE_HOSTS ) . '">' . esc_textarea( implode( "\n", $this->options->image_hosts() ) ) . '</textarea>';
 		echo '<p class="description">' . esc_html__( 'Images in IGNY8 posts are downloaded only from the IGNY8 cloud and from these hosts: one per line, e.g. cdn.example.com, or *.example.com for all of its subdomains.', 'igny8-bridge' ) . '</p></td></tr>';
+		echo '<tr><th scope="row"><label for="igny8_dead_letter_days">' . esc_html__( 'Keep dead letters for', 'igny8-bridge' ) . '</label></th><td>';
+		printf(
+			'<input type="number" class="small-text" min="1" max="3650" step="1" id="igny8_dead_letter_days" name="%1$s" value="%2$d"> %3$s',
+			esc_attr( Options::DEAD_LETTER_DAYS ),
+			(int) $this->options->dead_letter_days(),
+			esc_html__( 'days', 'igny8-bridge' )
+		);
+		echo '<p class="description">' . esc_html__( 'Events the cloud never took stay listed under Outbox for a retry, then are deleted this many days after they happened.', 'igny8-bridge' ) . '</p></td></tr>';
 		echo '<tr><th scope="row">' . esc_html__( 'Uninstall', 'igny8-bridge' ) . '</th><td>';
 		echo '<input type="hidden" name="' . esc_attr( Options::REMOVE_META ) . '" value="0">';
 		printf(

@@ -10,8 +10,10 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge\Publishing;
 
 use IGNY8\Bridge\Lock;
+use IGNY8\Bridge\Options;
 use IGNY8\Bridge\SiteMetadata;
 use IGNY8\Bridge\Sync\EventRecorder;
+use IGNY8\Bridge\Sync\ExportScope;
 use IGNY8\Bridge\Sync\PostSnapshot;
 use WP_Error;
 use WP_Post;
@@ -50,6 +52,13 @@ final class PostPublisher {
 	private $events;
 
 	/**
+	 * Settings (the synced post types new posts may have).
+	 *
+	 * @var Options
+	 */
+	private $options;
+
+	/**
 	 * Seconds to wait for the content's lock.
 	 *
 	 * @var float
@@ -60,11 +69,13 @@ final class PostPublisher {
 	 * @param MediaImporter $media     Image sideloading.
 	 * @param EventRecorder $events    Records the resulting post.saved.
 	 * @param float         $lock_wait Seconds to wait for another request publishing the same content.
+	 * @param Options|null  $options   Settings.
 	 */
-	public function __construct( MediaImporter $media, EventRecorder $events, float $lock_wait = self::LOCK_TIMEOUT ) {
+	public function __construct( MediaImporter $media, EventRecorder $events, float $lock_wait = self::LOCK_TIMEOUT, ?Options $options = null ) {
 		$this->media     = $media;
 		$this->events    = $events;
 		$this->lock_wait = max( 0.0, $lock_wait );
+		$this->options   = $options ?? new Options();
 	}
 
 	/**
@@ -172,10 +183,26 @@ final class PostPublisher {
 			if ( ! $target instanceof WP_Post || in_array( $target->post_type, array( 'revision', 'attachment' ), true ) ) {
 				return new WP_Error( 'igny8_not_found', __( 'No such post.', 'igny8-bridge' ), array( 'status' => 404 ) );
 			}
+			if ( ! ExportScope::writable( $target ) ) {
+				return new WP_Error( 'igny8_not_managed', __( 'IGNY8 may only update posts it published or that the site owner let it manage ("Let IGNY8 manage this post" on the posts list).', 'igny8-bridge' ), array( 'status' => 403 ) );
+			}
 			if ( null !== $existing && (int) $existing->ID !== $post_id ) {
 				return new WP_Error( 'igny8_content_elsewhere', __( 'This content is already published as another post.', 'igny8-bridge' ), array( 'status' => 409, 'post_id' => (int) $existing->ID ) );
 			}
 			$existing = $target;
+		}
+
+		if ( null !== $existing && isset( $input['post_type'] ) && is_string( $input['post_type'] ) && '' !== $input['post_type'] && $input['post_type'] !== $existing->post_type ) {
+			return new WP_Error(
+				'igny8_post_type_change',
+				/* translators: 1: the post's type, 2: the type the request asked for. */
+				sprintf( __( 'IGNY8 never changes a post\'s type: this post is a "%1$s", the request asked for "%2$s". Nothing was changed.', 'igny8-bridge' ), $existing->post_type, $input['post_type'] ),
+				array(
+					'status'    => 409,
+					'post_id'   => (int) $existing->ID,
+					'post_type' => $existing->post_type,
+				)
+			);
 		}
 
 		if ( null !== $existing ) {
@@ -196,9 +223,10 @@ final class PostPublisher {
 			}
 		}
 
-		$post_type = isset( $input['post_type'] ) && is_string( $input['post_type'] ) && '' !== $input['post_type'] ? $input['post_type'] : ( $existing ? $existing->post_type : 'post' );
-		if ( ! post_type_exists( $post_type ) || in_array( $post_type, array( 'attachment', 'revision', 'nav_menu_item' ), true ) ) {
-			return new WP_Error( 'igny8_bad_post_type', __( 'Unknown post type.', 'igny8-bridge' ), array( 'status' => 400 ) );
+		// An existing post keeps its type (checked above); a new one is of a synced type.
+		$post_type = $existing ? $existing->post_type : ( isset( $input['post_type'] ) && is_string( $input['post_type'] ) && '' !== $input['post_type'] ? $input['post_type'] : 'post' );
+		if ( ! $existing && ( ! post_type_exists( $post_type ) || ! in_array( $post_type, $this->options->synced_post_types(), true ) ) ) {
+			return new WP_Error( 'igny8_bad_post_type', __( 'IGNY8 may only create posts of the post types this site syncs (Settings → IGNY8).', 'igny8-bridge' ), array( 'status' => 400 ) );
 		}
 
 		// Images first: if one cannot be fetched nothing is written.

@@ -13,6 +13,7 @@ use IGNY8\Bridge\Options;
 use IGNY8\Bridge\Publishing\PostPublisher;
 use IGNY8\Bridge\Security\RequestVerifier;
 use IGNY8\Bridge\SiteMetadata;
+use IGNY8\Bridge\Sync\ExportScope;
 use IGNY8\Bridge\Sync\PostSnapshot;
 use WP_Error;
 use WP_Post;
@@ -28,7 +29,6 @@ use WP_REST_Server;
 final class BridgeController {
 
 	public const REST_NAMESPACE = 'igny8/v1';
-	public const EXPORT_STATUSES_EXCLUDED = array( 'auto-draft', 'inherit' );
 
 	/**
 	 * @var Options
@@ -51,6 +51,13 @@ final class BridgeController {
 	private $publisher;
 
 	/**
+	 * What the cloud may read.
+	 *
+	 * @var ExportScope
+	 */
+	private $scope;
+
+	/**
 	 * @param Options         $options   Settings.
 	 * @param RequestVerifier $verifier  Signed-request check.
 	 * @param SiteMetadata    $metadata  Site structure.
@@ -61,6 +68,7 @@ final class BridgeController {
 		$this->verifier  = $verifier;
 		$this->metadata  = $metadata;
 		$this->publisher = $publisher;
+		$this->scope     = new ExportScope( $options );
 	}
 
 	/**
@@ -151,11 +159,27 @@ final class BridgeController {
 	 */
 	public function export( WP_REST_Request $request ) {
 		global $wpdb;
-		$types = $request->get_param( 'post_type' );
-		$types = is_string( $types ) && '' !== $types ? array_map( 'sanitize_key', explode( ',', $types ) ) : $this->options->synced_post_types();
-		$types = array_values( array_filter( $types, 'post_type_exists' ) );
+		// Only what the owner shares: the synced post types (a request may narrow them), the exported statuses.
+		$synced = $this->scope->post_types();
+		$types  = $request->get_param( 'post_type' );
+		$types  = is_string( $types ) && '' !== $types ? array_intersect( array_map( 'sanitize_key', explode( ',', $types ) ), $synced ) : $synced;
+		$types  = array_values( array_unique( array_filter( $types, 'post_type_exists' ) ) );
 		if ( empty( $types ) ) {
-			return new WP_Error( 'igny8_bad_post_type', __( 'No known post type requested.', 'igny8-bridge' ), array( 'status' => 400 ) );
+			return new WP_Error( 'igny8_bad_post_type', __( 'None of the requested post types is synced by this site (Settings → IGNY8).', 'igny8-bridge' ), array( 'status' => 400 ) );
+		}
+		$statuses = $this->scope->statuses();
+		$scope    = array(
+			'post_types' => $types,
+			'statuses'   => $statuses,
+		);
+		if ( empty( $statuses ) ) {
+			return self::ok(
+				array(
+					'items'       => array(),
+					'next_cursor' => null,
+					'scope'       => $scope,
+				)
+			);
 		}
 		$per_page = (int) $request->get_param( 'per_page' );
 		$after    = $request->get_param( 'modified_after' );
@@ -175,10 +199,10 @@ final class BridgeController {
 		$ids = $wpdb->get_col(
 			$wpdb->prepare(
 				'SELECT ID FROM %i WHERE post_type IN (' . implode( ',', array_fill( 0, count( $types ), '%s' ) ) . ')'
-					. " AND post_status NOT IN ('auto-draft','inherit')"
+					. ' AND post_status IN (' . implode( ',', array_fill( 0, count( $statuses ), '%s' ) ) . ')'
 					. ' AND ( post_modified_gmt > %s OR ( post_modified_gmt = %s AND ID > %d ) )'
 					. ' ORDER BY post_modified_gmt ASC, ID ASC LIMIT %d',
-				array_merge( array( $wpdb->posts ), $types, array( $gmt, $gmt, $after_id, $per_page ) )
+				array_merge( array( $wpdb->posts ), $types, $statuses, array( $gmt, $gmt, $after_id, $per_page ) )
 			)
 		);
 		$ids = array_map( 'intval', (array) $ids );
@@ -205,6 +229,7 @@ final class BridgeController {
 			array(
 				'items'       => $items,
 				'next_cursor' => $next,
+				'scope'       => $scope,
 			)
 		);
 	}
@@ -216,7 +241,7 @@ final class BridgeController {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public function by_task( WP_REST_Request $request ) {
-		return self::item_or_404( PostPublisher::find_by_task_id( (int) $request['task_id'] ) );
+		return $this->item_or_404( PostPublisher::find_by_task_id( (int) $request['task_id'] ) );
 	}
 
 	/**
@@ -226,7 +251,7 @@ final class BridgeController {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public function by_content( WP_REST_Request $request ) {
-		return self::item_or_404( PostPublisher::find_by_content_id( (int) $request['content_id'] ) );
+		return $this->item_or_404( PostPublisher::find_by_content_id( (int) $request['content_id'] ) );
 	}
 
 	/**
@@ -283,11 +308,14 @@ final class BridgeController {
 	}
 
 	/**
+	 * The export item for a post, or 404 when there is none or the export
+	 * does not cover it (the same answer: the cloud learns nothing from it).
+	 *
 	 * @param WP_Post|null $post The post.
 	 * @return WP_REST_Response|WP_Error
 	 */
-	private static function item_or_404( ?WP_Post $post ) {
-		if ( null === $post ) {
+	private function item_or_404( ?WP_Post $post ) {
+		if ( null === $post || ! $this->scope->covers( $post ) ) {
 			return new WP_Error( 'igny8_not_found', __( 'No post is linked to that IGNY8 id.', 'igny8-bridge' ), array( 'status' => 404 ) );
 		}
 		return self::ok( PostSnapshot::item( $post ) );

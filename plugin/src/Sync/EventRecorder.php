@@ -17,7 +17,9 @@ use WP_Term;
 /**
  * Hooked on post, term and structure changes. Records events for managed
  * posts and for every post of the synced post types, and only while the site
- * has a key: an unconnected site is caught up by the cloud's full sync.
+ * has a key: an unconnected site is caught up by the cloud's full sync. A post
+ * the export does not cover (ExportScope) is described only by its id, type,
+ * status and IGNY8 ids.
  */
 final class EventRecorder {
 
@@ -37,6 +39,13 @@ final class EventRecorder {
 	private $metadata;
 
 	/**
+	 * What events may say about a post.
+	 *
+	 * @var ExportScope
+	 */
+	private $scope;
+
+	/**
 	 * While > 0 no post event is recorded (the publisher records one itself).
 	 *
 	 * @var int
@@ -52,6 +61,7 @@ final class EventRecorder {
 		$this->options  = $options;
 		$this->outbox   = $outbox;
 		$this->metadata = $metadata;
+		$this->scope    = new ExportScope( $options );
 	}
 
 	/**
@@ -109,7 +119,7 @@ final class EventRecorder {
 		if ( ! $force && ! $this->tracks( $post ) ) {
 			return null;
 		}
-		return $this->outbox->add( 'post.saved', array( 'post' => PostSnapshot::summary( $post ) ), (int) $post->ID );
+		return $this->outbox->add( 'post.saved', array( 'post' => $this->scope->event_post( $post ) ), (int) $post->ID );
 	}
 
 	/**
@@ -140,9 +150,9 @@ final class EventRecorder {
 		if ( ! $this->tracks( $post ) ) {
 			return;
 		}
-		$summary                = PostSnapshot::summary( $post );
-		$summary['status']      = (string) $new_status;
-		$summary['old_status']  = (string) $old_status;
+		$summary               = $this->scope->event_post( $post );
+		$summary['status']     = (string) $new_status;
+		$summary['old_status'] = (string) $old_status;
 		$this->outbox->add( 'post.status_changed', array( 'post' => $summary ), (int) $post->ID );
 	}
 
@@ -154,7 +164,7 @@ final class EventRecorder {
 	public function on_trashed( $post_id ): void {
 		$post = get_post( (int) $post_id );
 		if ( $post instanceof WP_Post && $this->tracks( $post ) ) {
-			$this->outbox->add( 'post.trashed', array( 'post' => PostSnapshot::summary( $post ) ), (int) $post->ID );
+			$this->outbox->add( 'post.trashed', array( 'post' => $this->scope->event_post( $post ) ), (int) $post->ID );
 		}
 	}
 

@@ -113,6 +113,21 @@ final class Outbox {
 	}
 
 	/**
+	 * Deletes dead and rejected events recorded more than `$days` days ago, so
+	 * the dead-letter list cannot grow forever; pending events are never touched.
+	 *
+	 * @param int $days The retention period.
+	 * @return int How many were deleted.
+	 */
+	public function purge_dead_letters( int $days ): int {
+		global $wpdb;
+		$cutoff = gmdate( 'Y-m-d H:i:s', time() - $days * DAY_IN_SECONDS );
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the plugin's outbox table: requests and the cron drainer change it concurrently, so it is never cached.
+		$deleted = $wpdb->query( $wpdb->prepare( "DELETE FROM %i WHERE status IN ('dead','rejected') AND created_at < %s", Schema::outbox_table(), $cutoff ) );
+		return is_int( $deleted ) ? $deleted : 0;
+	}
+
+	/**
 	 * Marks an event the cloud refused; it is not retried on its own.
 	 *
 	 * @param string $event_id The id.

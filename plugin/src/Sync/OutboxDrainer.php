@@ -159,6 +159,8 @@ final class OutboxDrainer {
 					break;
 				}
 			}
+			// Expired dead letters go while the lock is held, so one drainer does it.
+			$this->outbox->purge_dead_letters( $this->options->dead_letter_days() );
 		} finally {
 			$lock->release();
 		}

@@ -61,12 +61,30 @@ final class PostSnapshot {
 	}
 
 	/**
-	 * Whether the cloud published this post.
+	 * Whether the cloud published this post or the owner handed it to IGNY8.
 	 *
 	 * @param int $post_id The post.
 	 */
 	public static function is_managed( int $post_id ): bool {
 		return '1' === (string) get_post_meta( $post_id, self::META_MANAGED, true );
+	}
+
+	/**
+	 * The event `post` object for a post the export does not cover: which
+	 * post, its type and status, and the cloud's own ids; no title, address,
+	 * content or hash.
+	 *
+	 * @param WP_Post $post The post.
+	 * @return array<string, mixed>
+	 */
+	public static function identity( WP_Post $post ): array {
+		return array(
+			'wp_post_id'       => (int) $post->ID,
+			'post_type'        => $post->post_type,
+			'status'           => $post->post_status,
+			'igny8_task_id'    => self::igny8_id( (int) $post->ID, self::META_TASK_ID ),
+			'igny8_content_id' => self::igny8_id( (int) $post->ID, self::META_CONTENT_ID ),
+		);
 	}
 
 	/**

@@ -50,8 +50,10 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertMatchesRegularExpression( '/Z$/', $event['occurred_at'] );
 		$this->assertSame( $id, $event['post']['wp_post_id'] );
 		$this->assertSame( 'draft', $event['post']['status'] );
-		$this->assertSame( hash( 'sha256', "Outbox one\n<p>a</p>" ), $event['post']['content_hash'] );
+		$this->assertSame( 'post', $event['post']['post_type'] );
 		$this->assertNull( $event['post']['igny8_content_id'] );
+		// A draft is outside the default export (publish, future): its event says only which post and its state.
+		$this->assertSame( array( 'wp_post_id', 'post_type', 'status', 'igny8_task_id', 'igny8_content_id' ), array_keys( $event['post'] ) );
 
 		wp_publish_post( $id );
 		wp_trash_post( $id );
@@ -60,6 +62,12 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( array( 'post.saved', 'post.status_changed', 'post.saved', 'post.trashed', 'post.deleted' ), $types );
 		$status = json_decode( $this->rows()[1]['payload'], true );
 		$this->assertSame( 'publish', $status['post']['status'] );
+		$this->assertSame( 'Outbox one', $status['post']['title'] );
+		$this->assertSame( hash( 'sha256', "Outbox one\n<p>a</p>" ), $status['post']['content_hash'] );
+		// Trashed is outside the export too.
+		$trashed = json_decode( $this->rows()[3]['payload'], true );
+		$this->assertSame( 'trash', $trashed['post']['status'] );
+		$this->assertArrayNotHasKey( 'title', $trashed['post'] );
 	}
 
 	public function test_revisions_autosaves_unsynced_types_and_unconnected_sites_write_nothing(): void {
@@ -215,6 +223,35 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( $ids[2], $rows[0]['event_id'] );
 		$this->assertSame( 'rejected', $rows[0]['status'] );
 		$this->assertSame( 'unknown post type', $rows[0]['last_error'] );
+	}
+
+	public function test_dead_and_rejected_events_older_than_the_retention_setting_are_deleted_by_the_drainer(): void {
+		global $wpdb;
+		for ( $i = 0; $i < 4; $i++ ) {
+			wp_insert_post( array( 'post_title' => "Retention {$i}", 'post_status' => 'draft' ) );
+		}
+		$ids   = array_column( $this->rows(), 'event_id' );
+		$table = Schema::outbox_table();
+		$old   = gmdate( 'Y-m-d H:i:s', time() - 8 * DAY_IN_SECONDS );
+		// 0: dead and old, 1: rejected and old, 2: dead but recent, 3: pending and old (never purged).
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'dead', created_at = %s WHERE event_id = %s", $table, $old, $ids[0] ) );
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'rejected', created_at = %s WHERE event_id = %s", $table, $old, $ids[1] ) );
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET status = 'dead' WHERE event_id = %s", $table, $ids[2] ) );
+		$wpdb->query( $wpdb->prepare( "UPDATE %i SET created_at = %s, next_attempt_at = %s WHERE event_id = %s", $table, $old, '2999-01-01 00:00:00', $ids[3] ) );
+
+		$options = Plugin::instance()->options();
+		$this->assertSame( 30, $options->dead_letter_days() );
+		Plugin::instance()->drainer()->drain();
+		$this->assertSame( $ids, array_column( $this->rows(), 'event_id' ), 'Within 30 days nothing is deleted.' );
+
+		$options->set_dead_letter_days( 7 );
+		$this->assertSame( 7, $options->dead_letter_days() );
+		Plugin::instance()->drainer()->drain();
+		$this->assertSame( array( $ids[2], $ids[3] ), array_column( $this->rows(), 'event_id' ) );
+		$this->assertSame( array( 'dead', 'pending' ), array_column( $this->rows(), 'status' ) );
+
+		update_option( 'igny8_dead_letter_days', 'nonsense' );
+		$this->assertSame( 30, $options->dead_letter_days() );
 	}
 
 	public function test_batches_hold_at_most_100_events_and_a_5xx_is_retried(): void {

@@ -54,6 +54,26 @@ final class SettingsPageTest extends BridgeTestCase {
 		$this->assertStringContainsString( 'value="igny8_disconnect"', $html );
 	}
 
+	public function test_the_dead_letter_retention_is_a_setting_kept_within_bounds(): void {
+		wp_set_current_user( $this->create_user( 'administrator' ) );
+		$this->page()->register_settings();
+		update_option( 'igny8_dead_letter_days', '99999' );
+		$this->assertSame( '3650', get_option( 'igny8_dead_letter_days' ) );
+		update_option( 'igny8_dead_letter_days', 'abc' );
+		$this->assertSame( '30', get_option( 'igny8_dead_letter_days' ) );
+		update_option( 'igny8_dead_letter_days', '14' );
+		$html = $this->render( array( $this->page(), 'render' ) );
+		$this->assertStringContainsString( 'name="igny8_dead_letter_days" value="14"', $html );
+		$this->assertStringContainsString( 'Keep dead letters for', $html );
+		delete_option( 'igny8_dead_letter_days' );
+		// The sanitizers would otherwise stay hooked for the tests that follow.
+		foreach ( array_keys( get_registered_settings() ) as $name ) {
+			if ( 0 === strpos( $name, 'igny8_' ) ) {
+				unregister_setting( 'igny8_settings', $name );
+			}
+		}
+	}
+
 	public function test_the_page_prints_nothing_for_an_editor(): void {
 		wp_set_current_user( $this->create_user( 'editor' ) );
 		$this->assertSame( '', $this->render( array( $this->page(), 'render' ) ) );

@@ -83,6 +83,49 @@ abstract class TestCase extends PHPUnitTestCase {
 	}
 
 	/**
+	 * Runs an admin-post handler as the current user with these GET/POST
+	 * fields, as admin-post.php would, and reports how it ended: a redirect
+	 * (the action ran) or wp_die() (refused, with its HTTP status). Neither
+	 * exits: both are turned into exceptions here.
+	 *
+	 * @param callable             $handler The `admin_post_*` callback.
+	 * @param array<string, mixed> $get     Query fields.
+	 * @param array<string, mixed> $post    Form fields.
+	 * @return array{outcome: string, status: int, location: string}
+	 */
+	protected function run_admin_action( callable $handler, array $get = array(), array $post = array() ): array {
+		$redirect = static function ( $location ) {
+			throw new AdminActionEnded( 'redirect', 302, (string) $location );
+		};
+		$die      = static function () {
+			return static function ( $message, $title = '', $args = array() ) {
+				$status = is_int( $args ) ? $args : (int) ( is_array( $args ) && isset( $args['response'] ) ? $args['response'] : 500 );
+				throw new AdminActionEnded( 'died', $status, '' );
+			};
+		};
+		$this->add_test_filter( 'wp_redirect', $redirect, 1 );
+		$this->add_test_filter( 'wp_die_handler', $die, 1 );
+		$saved = array( $_GET, $_POST, $_REQUEST );
+		$_GET     = $get;
+		$_POST    = $post;
+		$_REQUEST = array_merge( $get, $post );
+		try {
+			$handler();
+			$this->fail( 'The admin action neither redirected nor died.' );
+		} catch ( AdminActionEnded $ended ) {
+			return array(
+				'outcome'  => $ended->outcome,
+				'status'   => $ended->status,
+				'location' => $ended->location,
+			);
+		} finally {
+			list( $_GET, $_POST, $_REQUEST ) = $saved;
+			remove_filter( 'wp_redirect', $redirect, 1 );
+			remove_filter( 'wp_die_handler', $die, 1 );
+		}
+	}
+
+	/**
 	 * Dispatches a REST request as the current user.
 	 *
 	 * @param string $method HTTP method.
@@ -136,5 +179,44 @@ abstract class TestCase extends PHPUnitTestCase {
 			'cookies'  => array(),
 			'filename' => null,
 		);
+	}
+}
+
+/**
+ * How an admin-post handler ended in a test (see TestCase::run_admin_action()).
+ */
+final class AdminActionEnded extends \RuntimeException {
+
+	/**
+	 * `redirect` or `died`.
+	 *
+	 * @var string
+	 */
+	public $outcome;
+
+	/**
+	 * HTTP status.
+	 *
+	 * @var int
+	 */
+	public $status;
+
+	/**
+	 * Where a redirect went.
+	 *
+	 * @var string
+	 */
+	public $location;
+
+	/**
+	 * @param string $outcome  `redirect` or `died`.
+	 * @param int    $status   HTTP status.
+	 * @param string $location Where a redirect went.
+	 */
+	public function __construct( string $outcome, int $status, string $location ) {
+		parent::__construct( $outcome );
+		$this->outcome  = $outcome;
+		$this->status   = $status;
+		$this->location = $location;
 	}
 }

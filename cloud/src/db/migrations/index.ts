@@ -13,7 +13,11 @@ import { migration as structuredOutput } from './0011-structured-output';
 import { migration as keywordQuota } from './0012-keyword-quota';
 import { migration as ledgerKeepsReferences } from './0013-ledger-keeps-references';
 import { migration as tokenPrices } from './0016-token-prices';
-import { migration as signedSiteKeys } from './0017-signed-site-keys';
+import { migration as eventRetention } from './0017-event-retention';
+import { migration as scheduler } from './0018-scheduler';
+import { migration as storedFiles } from './0019-stored-files';
+import { migration as domainEvents } from './0020-domain-events';
+import { migration as signedSiteKeys } from './0021-signed-site-keys';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -31,5 +35,9 @@ export const MIGRATIONS: Migration[] = [
 	keywordQuota,
 	ledgerKeepsReferences,
 	tokenPrices,
+	eventRetention,
+	scheduler,
+	storedFiles,
+	domainEvents,
 	signedSiteKeys,
 ];

@@ -16,12 +16,15 @@ export class RequestTracker {
 		private readonly flushEveryMs = 5_000
 	) {}
 
-	start(): void {
-		this.timer = setInterval( () => void this.flush(), this.flushEveryMs );
-		this.timer.unref();
-	}
-
 	count( accountId: number ): void {
+		// Started by the first request, so processes that serve none (workers, the CLI) keep no timer.
+		if ( ! this.timer ) {
+			this.timer = setInterval(
+				() => void this.flush(),
+				this.flushEveryMs
+			);
+			this.timer.unref();
+		}
 		const key = `${ accountId }|${ new Date().toISOString().slice( 0, 10 ) }`;
 		this.pending.set( key, ( this.pending.get( key ) ?? 0 ) + 1 );
 	}
@@ -54,6 +57,7 @@ export class RequestTracker {
 
 	async stop(): Promise< void > {
 		clearInterval( this.timer );
+		this.timer = undefined;
 		await this.flush();
 	}
 }

@@ -69,12 +69,13 @@ export class CreditService {
 	 * are no-ops, so the ledger only ever records credits that moved.
 	 */
 	async reserve(
-		reservation: Reservation
+		reservation: Reservation,
+		outer?: Transaction
 	): Promise< CreditTransaction | null > {
 		if ( reservation.amount === 0 ) {
 			return null;
 		}
-		return this.db.sequelize.transaction( async ( transaction ) => {
+		const work = async ( transaction: Transaction ) => {
 			const existing = await this.jobEntry(
 				reservation.jobId,
 				'reserve',
@@ -116,7 +117,9 @@ export class CreditService {
 				},
 				transaction
 			);
-		} );
+		};
+		// Inside the caller's transaction when given one (a run and its reservation commit together).
+		return outer ? work( outer ) : this.db.sequelize.transaction( work );
 	}
 
 	/**

@@ -13,17 +13,16 @@ import type { CreditService } from './credits';
  * Accounts that are suspended or cancelled, or whose plan is inactive or
  * grants nothing, are skipped.
  *
- * Scheduling: a timer in each worker process enqueues `billing.grants` every
- * hour with the hour as job id (the queue ignores an id it holds, so N
- * workers make one job per hour); a month's grants thus land within an hour
- * of its start, and an account created mid-month gets that month's at once.
+ * Scheduling: the scheduler (jobs/periodic.ts) enqueues `billing.grants`
+ * once an hour with the hour as job id; a month's grants thus land within an
+ * hour of its start, and an account created mid-month gets that month's
+ * within the hour.
  */
 
 export const GRANTS_JOB = 'billing.grants';
 export type GrantsJob = { month: string };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const HOUR_MS = 3_600_000;
 
 export type GrantReport = {
 	month: string;
@@ -43,8 +42,6 @@ export const grantKey = ( accountId: number, month: string ) =>
 	`grant:${ accountId }:${ month }`;
 
 export class GrantService {
-	private timer: NodeJS.Timeout | undefined;
-
 	constructor(
 		private readonly db: Database,
 		private readonly credits: CreditService,
@@ -132,35 +129,16 @@ export class GrantService {
 		};
 	}
 
-	/** Enqueues this hour's grants job now and every `intervalMs`; for processes that run workers. */
-	schedule( intervalMs = HOUR_MS ): void {
-		this.stop();
-		const tick = () => {
-			const now = new Date();
-			this.queue
-				.enqueue< GrantsJob >(
-					GRANTS_JOB,
-					{ month: monthOf( now ) },
-					{
-						jobId: `billing-grants-${ now.toISOString().slice( 0, 13 ) }`,
-					}
-				)
-				.catch( ( error: Error ) =>
-					this.logger.warn(
-						{ error: error.message },
-						'could not enqueue the monthly grants'
-					)
-				);
-		};
-		tick();
-		this.timer = setInterval( tick, intervalMs );
-		this.timer.unref();
-	}
-
-	stop(): void {
-		if ( this.timer ) {
-			clearInterval( this.timer );
-			this.timer = undefined;
-		}
+	/**
+	 * Enqueues this hour's grants job (what the scheduler runs hourly). The job
+	 * id is the hour, and grants are idempotent per account and month, so an
+	 * extra enqueue or run never grants twice.
+	 */
+	async enqueueThisHour( now = new Date() ): Promise< void > {
+		await this.queue.enqueue< GrantsJob >(
+			GRANTS_JOB,
+			{ month: monthOf( now ) },
+			{ jobId: `billing-grants-${ now.toISOString().slice( 0, 13 ) }` }
+		);
 	}
 }

@@ -1,4 +1,9 @@
-import type { Model, ModelStatic, WhereOptions } from 'sequelize';
+import type {
+	FindAttributeOptions,
+	Model,
+	ModelStatic,
+	WhereOptions,
+} from 'sequelize';
 import { Op } from 'sequelize';
 import type { z } from 'zod';
 import { idPathSchema, type ListQuery } from '@igny8/shared-types';
@@ -35,6 +40,8 @@ export type ScopedResource<
 	filters?: ( query: z.infer< Q > ) => WhereOptions[];
 	/** Rows → API shapes, a page at a time (related data loads in one query). */
 	serialize: ( rows: Row[] ) => Promise< unknown[] >;
+	/** Columns a list page selects besides the row's own (e.g. a related id as a subquery), so serialize needs no query of its own. */
+	listAttributes?: FindAttributeOptions;
 	create: (
 		scope: SectorScope,
 		body: z.infer< C >,
@@ -105,7 +112,10 @@ export function scopedResourceRoutes<
 						query as ListQuery,
 						where,
 						spec.list,
-						spec.serialize
+						spec.serialize,
+						spec.listAttributes
+							? { attributes: spec.listAttributes }
+							: {}
 					),
 				};
 			},

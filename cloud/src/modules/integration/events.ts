@@ -5,25 +5,67 @@ import {
 	type SyncEvent,
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
+import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
 import type { SiteKeyPrincipal } from '../auth/principal';
+import { httpUrlOrNull } from '../../net/http-url';
 import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
 
 type PostEvent = Extract< SyncEvent, { post: unknown } >;
 type TermEvent = Extract< SyncEvent, { type: 'term.changed' } >;
 
+const DAY_MS = 24 * 60 * 60_000;
+/** Rows one purge statement deletes: a long backlog goes in short transactions. */
+const PURGE_BATCH = 5_000;
+
 /**
  * Applies the plugin's outbox batches (protocol → events). Every event id is
  * recorded in the same transaction that applies it, under a primary key, so
- * an event is applied at most once ever — also when two copies of a batch
- * race — and a replay is acknowledged as a duplicate.
+ * an event is applied at most once within the retention period — also when
+ * two copies of a batch race — and a replay is acknowledged as a duplicate.
+ * Ids older than the period are purged (the plugin deletes an event once the
+ * cloud acknowledged it, so only a replay months late could find its id gone,
+ * and posts and terms ignore reports older than what they hold).
  */
 export class EventService {
 	constructor(
-		private readonly deps: { db: Database; models: Models; logger: Logger }
+		private readonly deps: {
+			db: Database;
+			models: Models;
+			logger: Logger;
+			retentionDays: number;
+		}
 	) {}
+
+	/** Deletes event ids processed before the retention period; returns how many. The scheduler runs it daily. */
+	async purgeExpired( now = new Date() ): Promise< number > {
+		const cutoff = new Date(
+			now.getTime() - this.deps.retentionDays * DAY_MS
+		);
+		let purged = 0;
+		for (;;) {
+			const [ , meta ] = await this.deps.db.sequelize.query(
+				`DELETE FROM integration_events WHERE (site_id, event_id) IN (
+					SELECT site_id, event_id FROM integration_events WHERE processed_at < :cutoff LIMIT ${ PURGE_BATCH }
+				)`,
+				{ replacements: { cutoff } }
+			);
+			const deleted = rowCountOf( meta );
+			purged += deleted;
+			if ( deleted < PURGE_BATCH ) {
+				break;
+			}
+		}
+		if ( purged > 0 ) {
+			this.deps.logger.info(
+				{ purged, retention_days: this.deps.retentionDays },
+				'expired WordPress event ids purged'
+			);
+		}
+		return purged;
+	}
 
 	async applyBatch(
 		principal: SiteKeyPrincipal,
@@ -218,6 +260,8 @@ export class EventService {
 		const modified = post.modified_gmt
 			? new Date( post.modified_gmt )
 			: null;
+		// Only an http(s) address is stored; anything else keeps the previous one.
+		const url = httpUrlOrNull( post.url );
 		await row!.update(
 			{
 				...( post.post_type ? { post_type: post.post_type } : {} ),
@@ -227,7 +271,7 @@ export class EventService {
 						? { status: post.status, deleted_at: null }
 						: {} ),
 				...( post.title !== undefined ? { title: post.title } : {} ),
-				...( post.url !== undefined ? { url: post.url } : {} ),
+				...( url ? { url } : {} ),
 				...( post.content_hash
 					? { content_hash: post.content_hash }
 					: {} ),
@@ -247,13 +291,14 @@ export class EventService {
 		if ( state === null ) {
 			return;
 		}
-		await this.applyStatus( principal, post, state, transaction );
+		await this.applyStatus( principal, post, url, state, transaction );
 	}
 
 	/** The mapping applied to the post's content and task (only the ones of this site). */
 	private async applyStatus(
 		principal: SiteKeyPrincipal,
 		post: PostEvent[ 'post' ],
+		url: string | null,
 		state: WpState,
 		transaction: Transaction
 	): Promise< void > {
@@ -313,7 +358,7 @@ export class EventService {
 						? { assigned_post_id: null, post_url: null }
 						: {
 								assigned_post_id: post.wp_post_id,
-								...( post.url ? { post_url: post.url } : {} ),
+								...( url ? { post_url: url } : {} ),
 							} ),
 				},
 				{ transaction }

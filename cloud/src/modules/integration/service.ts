@@ -8,6 +8,7 @@ import type {
 	testConnectionSchema,
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
+import { rowCountOf } from '../../db/row-count';
 import type {
 	SiteIntegrationRow,
 	SitePostRow,
@@ -27,12 +28,14 @@ import {
 	type SiteKeyPrincipal,
 } from '../auth/principal';
 import type { Secrets } from '../auth/secrets';
+import { httpUrlOrNull } from '../../net/http-url';
 import { findOwned } from '../tenancy/scope';
 import { structureOf } from './site-structure';
 import {
 	WpClient,
 	WpClientError,
 	type WpCursor,
+	type WpExportScope,
 	type WpExportItem,
 } from './wp-client';
 
@@ -471,10 +474,11 @@ export class IntegrationService {
 			}
 		);
 		if ( claimed === 1 ) {
-			await this.deps.queue.enqueue< SyncJob >( SYNC_JOB, {
-				integration_id: row.id,
-				mode,
-			} );
+			await this.deps.queue.enqueue< SyncJob >(
+				SYNC_JOB,
+				{ integration_id: row.id, mode },
+				{ jobId: `integration-sync-${ row.id }` }
+			);
 		}
 		return row.reload();
 	}
@@ -538,6 +542,8 @@ export class IntegrationService {
 			}
 		}
 		let processed = 0;
+		// What the site's export covered (the same on every page); null from an older plugin.
+		let scope: WpExportScope | null = null;
 		const progressOf = (
 			stage: string,
 			message?: string
@@ -574,6 +580,7 @@ export class IntegrationService {
 					settings.include_content
 				);
 				processed += page.items.length;
+				scope = page.scope ?? scope;
 				const last = page.items[ page.items.length - 1 ];
 				// Where the next incremental pull starts: after the newest post seen, not after this page's cursor.
 				const seen: WpCursor | null =
@@ -595,7 +602,7 @@ export class IntegrationService {
 				}
 			}
 			const gone = fullSince
-				? await this.markMissingDeleted( row, fullSince, types )
+				? await this.markMissingDeleted( row, fullSince, types, scope )
 				: 0;
 			const { full_sync_started_at: _done, ...config } = row.config_json;
 			// The outcome and its progress in one write: a reader never sees one without the other.
@@ -637,31 +644,47 @@ export class IntegrationService {
 
 	/**
 	 * After a complete full pull: posts neither exported since it started nor
-	 * reported by an event since then no longer exist in WordPress.
+	 * reported by an event since then no longer exist in WordPress — when
+	 * their last known type and status are ones the export covered. Those it
+	 * did not cover (the owner narrowed the export, an event reported the
+	 * post private or trashed) still exist: they keep their row and status,
+	 * and lose the title, address and content the site no longer shares.
 	 */
 	private async markMissingDeleted(
 		row: SiteIntegrationRow,
 		since: Date,
-		postTypes: string[]
+		postTypes: string[],
+		scope: WpExportScope | null
 	): Promise< number > {
+		const unseen = `site_id = :site AND account_id = :account AND deleted_at IS NULL
+			   AND synced_at < :since AND (last_event_at IS NULL OR last_event_at < :since)
+			   ${ postTypes.length ? 'AND post_type IN (:types)' : '' }`;
+		const replacements = {
+			site: row.site_id,
+			account: row.account_id,
+			since,
+			types: postTypes,
+			// An empty list in SQL's IN (): a value no type or status has.
+			scopeTypes: scope?.post_types.length ? scope.post_types : [ '' ],
+			scopeStatuses: scope?.statuses.length ? scope.statuses : [ '' ],
+		};
+		const covered = scope
+			? 'AND post_type IN (:scopeTypes) AND status IN (:scopeStatuses)'
+			: '';
+		if ( scope ) {
+			await this.deps.db.sequelize.query(
+				`UPDATE site_posts SET title = '', url = NULL, content_html = NULL, excerpt = '', updated_at = NOW()
+				 WHERE ${ unseen }
+				   AND NOT (post_type IN (:scopeTypes) AND status IN (:scopeStatuses))`,
+				{ replacements }
+			);
+		}
 		const [ , affected ] = await this.deps.db.sequelize.query(
 			`UPDATE site_posts SET status = 'deleted', deleted_at = NOW(), updated_at = NOW()
-			 WHERE site_id = :site AND account_id = :account AND deleted_at IS NULL
-			   AND synced_at < :since AND (last_event_at IS NULL OR last_event_at < :since)
-			   ${ postTypes.length ? 'AND post_type IN (:types)' : '' }`,
-			{
-				replacements: {
-					site: row.site_id,
-					account: row.account_id,
-					since,
-					types: postTypes,
-				},
-			}
+			 WHERE ${ unseen } ${ covered }`,
+			{ replacements }
 		);
-		return typeof affected === 'number'
-			? affected
-			: ( ( affected as { rowCount?: number } | undefined )?.rowCount ??
-					0 );
+		return rowCountOf( affected );
 	}
 
 	/** Upserts one page by (site, wp_post_id); the last copy of a post within a page wins. */
@@ -695,7 +718,7 @@ export class IntegrationService {
 			post_type: String( item.post_type ?? 'post' ).slice( 0, 64 ),
 			status: String( item.status ?? 'publish' ).slice( 0, 20 ),
 			title: String( item.title ?? '' ),
-			url: item.url ? String( item.url ).slice( 0, 2000 ) : null,
+			url: httpUrlOrNull( item.url ),
 			content_html: includeContent ? ( item.content_html ?? null ) : null,
 			excerpt: String( item.excerpt ?? '' ),
 			categories: strings( item.categories ),
@@ -712,27 +735,39 @@ export class IntegrationService {
 			deleted_at: null,
 			synced_at: now,
 		} ) );
-		await this.deps.models.SitePost.bulkCreate( rows, {
-			conflictAttributes: [ 'site_id', 'wp_post_id' ],
-			updateOnDuplicate: [
-				'post_type',
-				'status',
-				'title',
-				'url',
-				'content_html',
-				'excerpt',
-				'categories',
-				'tags',
-				'content_hash',
-				'modified_gmt',
-				'date_gmt',
-				'igny8_task_id',
-				'igny8_content_id',
-				'deleted_at',
-				'synced_at',
-				'updated_at',
-			] satisfies ( keyof SitePostRow )[],
-		} );
+		const updated = [
+			'post_type',
+			'status',
+			'title',
+			'url',
+			'content_html',
+			'excerpt',
+			'categories',
+			'tags',
+			'content_hash',
+			'modified_gmt',
+			'date_gmt',
+			'igny8_task_id',
+			'igny8_content_id',
+			'deleted_at',
+			'synced_at',
+			'updated_at',
+		] satisfies ( keyof SitePostRow )[];
+		// A post whose address is not http(s) keeps the stored one (a new row has none).
+		for ( const batch of [
+			{ rows: rows.filter( ( r ) => r.url !== null ), columns: updated },
+			{
+				rows: rows.filter( ( r ) => r.url === null ),
+				columns: updated.filter( ( column ) => column !== 'url' ),
+			},
+		] ) {
+			if ( batch.rows.length > 0 ) {
+				await this.deps.models.SitePost.bulkCreate( batch.rows, {
+					conflictAttributes: [ 'site_id', 'wp_post_id' ],
+					updateOnDuplicate: batch.columns,
+				} );
+			}
+		}
 	}
 
 	async remove( row: SiteIntegrationRow ): Promise< void > {

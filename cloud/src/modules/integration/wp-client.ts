@@ -108,9 +108,13 @@ export type WpExportItem = {
 
 export type WpCursor = { modified_after: string; after_id: number };
 
+/** What an export covered (absent from plugins older than the scope). */
+export type WpExportScope = { post_types: string[]; statuses: string[] };
+
 export type WpExportPage = {
 	items: WpExportItem[];
 	next_cursor: WpCursor | null;
+	scope?: WpExportScope;
 };
 
 export type WpClientOptions = {
@@ -182,7 +186,9 @@ export class WpClient {
 			);
 		}
 		const next = page.next_cursor as Partial< WpCursor > | null | undefined;
+		const scope = scopeOf( page.scope );
 		return {
+			...( scope ? { scope } : {} ),
 			items: page.items,
 			next_cursor:
 				typeof next?.modified_after === 'string' &&
@@ -337,6 +343,25 @@ export class WpClient {
 		}
 		throw new WpClientError( answered, false, response.status );
 	}
+}
+
+/** The export's `scope`, when it is two lists of short names. */
+function scopeOf( value: unknown ): WpExportScope | null {
+	const names = ( list: unknown ) =>
+		Array.isArray( list ) &&
+		list.length <= 100 &&
+		list.every(
+			( name ) =>
+				typeof name === 'string' && /^[a-z0-9_-]{1,64}$/.test( name )
+		)
+			? ( list as string[] )
+			: null;
+	const record = (
+		value && typeof value === 'object' ? value : {}
+	) as Record< string, unknown >;
+	const postTypes = names( record.post_types );
+	const statuses = names( record.statuses );
+	return postTypes && statuses ? { post_types: postTypes, statuses } : null;
 }
 
 /** `{success, data}` (our routes) or a WP_Error body whose `data` holds the fields. */

@@ -5,6 +5,7 @@ import type {
 	PublishingRecord,
 	publishRequestSchema,
 } from '@igny8/shared-types';
+import { recordEvent } from '../../domain-events';
 import type { Database } from '../../db/connection';
 import type { ContentRow } from '../../db/content-models';
 import type {
@@ -20,6 +21,7 @@ import {
 	confinedSiteId,
 	type Principal,
 } from '../auth/principal';
+import { httpUrlOrNull } from '../../net/http-url';
 import { isPaired, type IntegrationService } from '../integration/service';
 import { mapWpStatus, wpState } from '../integration/status-mapping';
 import {
@@ -91,9 +93,10 @@ type Outcome =
  * records carry their own retry time, and a failing site backs off on its
  * own, so a dead site's records wait while every other site's flow.
  */
-export class PublisherService {
-	private sweeper?: NodeJS.Timeout;
+/** One publishing job per site at a time: it pushes every due record of the site. */
+const publishJobId = ( siteId: number ) => `publish-site-${ siteId }`;
 
+export class PublisherService {
 	constructor(
 		private readonly deps: {
 			db: Database;
@@ -210,9 +213,11 @@ export class PublisherService {
 			}
 		);
 		for ( const siteId of siteIds ) {
-			await this.deps.queue.enqueue< PublishJob >( PUBLISH_JOB, {
-				site_id: siteId,
-			} );
+			await this.deps.queue.enqueue< PublishJob >(
+				PUBLISH_JOB,
+				{ site_id: siteId },
+				{ jobId: publishJobId( siteId ) }
+			);
 		}
 		return records;
 	}
@@ -228,27 +233,12 @@ export class PublisherService {
 		};
 	}
 
-	/** Looks for due retries (and pushes a crashed worker left behind) every few seconds. */
-	start(): void {
-		if ( this.sweeper ) {
-			return;
-		}
-		this.sweeper = setInterval( () => {
-			this.sweep().catch( ( error ) =>
-				this.deps.logger.warn(
-					{ err: error },
-					'publisher sweep failed'
-				)
-			);
-		}, this.settings.sweepMs );
-		this.sweeper.unref();
+	/** How often the scheduler should call sweep(). */
+	get sweepEveryMs(): number {
+		return this.settings.sweepMs;
 	}
 
-	stop(): void {
-		clearInterval( this.sweeper );
-		this.sweeper = undefined;
-	}
-
+	/** Requeues pushes a crashed worker left behind and enqueues sites with due records; the scheduler calls it every few seconds. */
 	async sweep(): Promise< void > {
 		const { sequelize } = this.deps.db;
 		await sequelize.query(
@@ -265,9 +255,11 @@ export class PublisherService {
 			{ type: QueryTypes.SELECT }
 		);
 		for ( const { site_id } of due ) {
-			await this.deps.queue.enqueue< PublishJob >( PUBLISH_JOB, {
-				site_id: Number( site_id ),
-			} );
+			await this.deps.queue.enqueue< PublishJob >(
+				PUBLISH_JOB,
+				{ site_id: Number( site_id ) },
+				{ jobId: publishJobId( Number( site_id ) ) }
+			);
 		}
 	}
 
@@ -512,13 +504,15 @@ export class PublisherService {
 			);
 		if ( outcome.kind === 'published' ) {
 			const { result } = outcome;
+			// Only an http(s) address is stored; anything else keeps the previous one.
+			const url = httpUrlOrNull( result.url );
 			const content = await models.Content.findByPk( record.content_id );
 			await db.sequelize.transaction( async ( transaction ) => {
 				await models.PublishingRecord.update(
 					{
 						status: keepRequeued( 'published' ) as never,
 						post_id: result.post_id,
-						post_url: result.url ?? null,
+						...( url ? { post_url: url } : {} ),
 						last_pushed_hash: result.content_hash,
 						remote_hash: result.content_hash,
 						revision: content?.revision ?? null,
@@ -545,7 +539,7 @@ export class PublisherService {
 					await models.Task.update(
 						{
 							assigned_post_id: result.post_id,
-							post_url: result.url ?? null,
+							...( url ? { post_url: url } : {} ),
 							status: mapped.task,
 						},
 						{
@@ -561,10 +555,26 @@ export class PublisherService {
 					{ publish_backoff_until: null },
 					{ where: { id: integration.id }, transaction }
 				);
+				await recordEvent( db.sequelize, transaction, {
+					type: 'content.published',
+					account_id: Number( record.account_id ),
+					payload: {
+						content_id: Number( record.content_id ),
+						task_id: record.task_id
+							? Number( record.task_id )
+							: null,
+						site_id: Number( record.site_id ),
+						post_id: result.post_id,
+						post_url: url,
+						status: result.status,
+						publishing_record_id: Number( record.id ),
+					},
+				} );
 			} );
 			return;
 		}
 		if ( outcome.kind === 'conflict' ) {
+			const remoteUrl = httpUrlOrNull( outcome.remote?.url );
 			await models.PublishingRecord.update(
 				{
 					status: keepRequeued( 'conflict' ) as never,
@@ -572,7 +582,7 @@ export class PublisherService {
 					...( outcome.remote?.post_id
 						? {
 								post_id: outcome.remote.post_id,
-								post_url: outcome.remote.url ?? null,
+								...( remoteUrl ? { post_url: remoteUrl } : {} ),
 							}
 						: {} ),
 					last_error:

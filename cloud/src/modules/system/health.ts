@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes } from 'sequelize';
 import type { Health } from '@igny8/shared-types';
@@ -42,9 +43,12 @@ export class HealthService {
 		timeoutMs: number
 	): Promise< number | null > {
 		const started = Date.now();
-		const { id } = await this.context.queue.enqueue( HEARTBEAT_JOB, {
-			requestedAt: new Date().toISOString(),
-		} );
+		// A probe of its own: each check sends a new heartbeat.
+		const { id } = await this.context.queue.enqueue(
+			HEARTBEAT_JOB,
+			{ requestedAt: new Date().toISOString() },
+			{ jobId: `heartbeat-${ randomUUID() }` }
+		);
 		while ( Date.now() - started < timeoutMs ) {
 			const rows = await this.context.db.sequelize.query(
 				'SELECT 1 FROM system_heartbeats WHERE job_id = :id',

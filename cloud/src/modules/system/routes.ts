@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { healthSchema } from '@igny8/shared-types';
+import { ApiError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
 import type { HealthService } from './health';
 
@@ -26,6 +27,30 @@ export function healthRoutes( health: HealthService ): AnyRoute[] {
 					roundTrip: query.check === 'queue',
 				} ),
 			} ),
+		} ),
+		route( {
+			method: 'get',
+			path: '/health/ready/',
+			summary:
+				'Readiness for a load balancer: 200 when the database and the queue answer, else 503 saying which does not',
+			tag: 'system',
+			auth: 'public',
+			throttled: false,
+			response: { data: healthReportSchema },
+			handler: async () => {
+				const report = await health.report( { roundTrip: false } );
+				if ( report.status !== 'ok' ) {
+					const down = [
+						report.db.state === 'down' ? 'the database' : null,
+						report.queue.state === 'down' ? 'the queue' : null,
+					].filter( Boolean );
+					throw new ApiError(
+						'service_unavailable',
+						`Not ready: ${ down.join( ' and ' ) } does not answer.`
+					);
+				}
+				return { data: report };
+			},
 		} ),
 	];
 }

@@ -20,6 +20,7 @@ import {
 	serializeContent,
 	serializeImages,
 	serializeTasks,
+	TASK_CONTENT_ID,
 } from './serializers';
 import type { WriterService } from './service';
 
@@ -58,6 +59,7 @@ export function writerRoutes(
 			filters: ( query ) =>
 				equal( { status: query.status, cluster_id: query.cluster_id } ),
 			serialize: ( rows ) => serializeTasks( models, rows ),
+			listAttributes: { include: [ TASK_CONTENT_ID ] },
 			create: ( scope, body ) => writer.createTask( scope, body ),
 			update: ( row, body ) => writer.updateTask( row, body ),
 		} ),

@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, literal } from 'sequelize';
 import type { Content, Image, Task } from '@igny8/shared-types';
 import type { ContentRow, ImageRow, TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
@@ -7,10 +7,29 @@ import type { Models } from '../../db/models';
 
 const iso = ( date: Date ) => date.toISOString();
 
+/** A task's content id as a column of the task query, so a list page needs no query of its own for it. */
+export const TASK_CONTENT_ID: [ ReturnType< typeof literal >, string ] = [
+	literal(
+		'(SELECT c.id FROM content c WHERE c.task_id = "Task"."id" ORDER BY c.id DESC LIMIT 1)'
+	),
+	'content_id',
+];
+
 export async function serializeTasks(
 	models: Models,
 	rows: TaskRow[]
 ): Promise< Task[] > {
+	// A list page selected it with the tasks (TASK_CONTENT_ID); a single task looks it up.
+	if ( rows.every( ( row ) => row.get( 'content_id' ) !== undefined ) ) {
+		return rows.map( ( row ) =>
+			taskOf(
+				row,
+				( row.get( 'content_id' ) as number | string | null ) === null
+					? null
+					: Number( row.get( 'content_id' ) )
+			)
+		);
+	}
 	const content = rows.length
 		? await models.Content.findAll( {
 				attributes: [ 'id', 'task_id' ],
@@ -18,7 +37,13 @@ export async function serializeTasks(
 			} )
 		: [];
 	const contentOf = new Map( content.map( ( c ) => [ c.task_id, c.id ] ) );
-	return rows.map( ( row ) => ( {
+	return rows.map( ( row ) =>
+		taskOf( row, contentOf.get( row.id ) ?? null )
+	);
+}
+
+function taskOf( row: TaskRow, contentId: number | null ): Task {
+	return {
 		id: row.id,
 		account_id: row.account_id,
 		site_id: row.site_id,
@@ -31,10 +56,10 @@ export async function serializeTasks(
 		status: row.status,
 		assigned_post_id: row.assigned_post_id,
 		post_url: row.post_url,
-		content_id: contentOf.get( row.id ) ?? null,
+		content_id: contentId,
 		created_at: iso( row.created_at ),
 		updated_at: iso( row.updated_at ),
-	} ) );
+	};
 }
 
 export async function serializeContent(

@@ -1,21 +1,20 @@
-import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import type { Models } from '../../../db/models';
 import type { Logger } from '../../../logger';
 import type { JobQueue } from '../../../queue';
-import { LocalFileStorage } from '../../../storage/file-storage';
+import { createFileStorage } from '../../../storage/file-storage';
 import { KeywordImportService } from './service';
 
 /** What the keyword import needs from the app; the boot context fits. */
 export type KeywordImportDeps = {
-	config: { dataDir: string };
+	config: { dataDir: string; fileStorage: 'database' | 'local' };
 	db: { sequelize: Sequelize };
 	models: Models;
 	queue: JobQueue;
 	logger: Logger;
 };
 
-/** Uploads live under `<dataDir>/uploads` until object storage replaces the folder. */
+/** Uploads live in the configured file storage (the database by default). */
 export function keywordImportService(
 	deps: KeywordImportDeps
 ): KeywordImportService {
@@ -23,9 +22,7 @@ export function keywordImportService(
 		sequelize: deps.db.sequelize,
 		models: deps.models,
 		queue: deps.queue,
-		storage: new LocalFileStorage(
-			path.join( deps.config.dataDir, 'uploads' )
-		),
+		storage: createFileStorage( deps.config, deps.db.sequelize, 'uploads' ),
 		logger: deps.logger,
 	} );
 }

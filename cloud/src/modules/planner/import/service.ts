@@ -7,6 +7,7 @@ import {
 	type Transaction,
 	type WhereOptions,
 } from 'sequelize';
+import { recordEvent } from '../../../domain-events';
 import {
 	importMappingSchema,
 	type ImportMapping,
@@ -474,11 +475,26 @@ export class KeywordImportService {
 			} );
 			throw error;
 		}
-		await row.update( {
-			status: 'succeeded',
-			progress: 100,
-			finished_at: new Date(),
-			...counters,
+		await this.deps.sequelize.transaction( async ( transaction ) => {
+			await row.update(
+				{
+					status: 'succeeded',
+					progress: 100,
+					finished_at: new Date(),
+					...counters,
+				},
+				{ transaction }
+			);
+			await recordEvent( this.deps.sequelize, transaction, {
+				type: 'keywords.imported',
+				account_id: Number( row.account_id ),
+				payload: {
+					import_id: Number( row.id ),
+					site_id: Number( row.site_id ),
+					sector_id: Number( row.sector_id ),
+					imported: counters.imported,
+				},
+			} );
 		} );
 		await job.reportProgress( { stage: 'done', percent: 100 } );
 		return counters;

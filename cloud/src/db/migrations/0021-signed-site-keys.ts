@@ -19,7 +19,7 @@ import type { Migration } from '../migrate';
  *   stores.
  */
 export const migration: Migration = {
-	name: '0017-signed-site-keys',
+	name: '0021-signed-site-keys',
 	async up( { context: qi } ) {
 		await qi.sequelize.query( `
 			ALTER TABLE site_api_keys
