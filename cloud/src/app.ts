@@ -73,7 +73,15 @@ export function createApp( context: AppContext ): Express {
 	app.use( accessLog( context.logger ) );
 	app.use( helmet() );
 	app.use( cors.requests );
-	app.use( express.json( { limit: '1mb' } ) );
+	app.use(
+		express.json( {
+			limit: '1mb',
+			// A site's signed call covers the body as sent (see auth/api-keys.ts).
+			verify: ( req, _res, buf ) => {
+				( req as express.Request ).rawBody = buf;
+			},
+		} )
+	);
 
 	const routes = apiRoutes( context );
 	const document = buildOpenApiDocument( routes, VERSION );

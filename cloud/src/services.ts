@@ -86,7 +86,9 @@ export function createServices( deps: {
 		structuredModes,
 		outbound
 	);
+	const apiKeys = new SiteApiKeyService( models, secrets.encryptionKey );
 	const integrations = new IntegrationService( {
+		apiKeys,
 		db,
 		models,
 		secrets,
@@ -104,7 +106,7 @@ export function createServices( deps: {
 	return {
 		domainEvents: new DomainEvents( db.sequelize, logger ),
 		auth,
-		apiKeys: new SiteApiKeyService( models ),
+		apiKeys,
 		throttle,
 		tracker,
 		sites: new SiteService( db, models, secrets ),

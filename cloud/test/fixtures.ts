@@ -1,5 +1,7 @@
 import request from 'supertest';
 import type { Role } from '@igny8/shared-types';
+import { deriveSigningSecret } from '../src/modules/auth/bridge-signing';
+import { encryptSecret } from '../src/modules/auth/crypto';
 import { hashPassword } from '../src/modules/auth/passwords';
 import type { TestCloud } from './support';
 
@@ -157,5 +159,24 @@ export async function addContent(
 		keywordId: keyword.body.data.id,
 		clusterId: cluster.body.data.id,
 		ideaId: idea.body.data.id,
+	};
+}
+
+/**
+ * An integration's `credentials_json` as a pairing leaves it: the id of the
+ * key and the secret derived from it, sealed (the key itself is not kept).
+ */
+export function pairedCredentials(
+	cloud: TestCloud,
+	key: string,
+	keyId: number
+): Record< string, unknown > {
+	return {
+		signing_secret: encryptSecret(
+			cloud.context.secrets.encryptionKey,
+			deriveSigningSecret( key )
+		),
+		key_id: keyId,
+		key_prefix: key.slice( 0, 12 ),
 	};
 }

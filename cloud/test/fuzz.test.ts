@@ -5,9 +5,8 @@ import jwt from 'jsonwebtoken';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
 import { apiRoutes } from '../src/app';
 import { buildOpenApiDocument } from '../src/http/openapi';
-import { encryptSecret } from '../src/modules/auth/crypto';
 import { VERSION } from '../src/version';
-import { addContent, addTenant, addUser } from './fixtures';
+import { addContent, addTenant, addUser, pairedCredentials } from './fixtures';
 import {
 	encodePart,
 	forOperation,
@@ -140,12 +139,11 @@ async function buildWorld(): Promise< World > {
 			platform: 'wordpress',
 			// A closed port: anything that calls the site is refused at once.
 			config_json: { rest_url: 'http://127.0.0.1:9/wp-json/' },
-			credentials_json: {
-				api_key: encryptSecret(
-					cloud.context.secrets.encryptionKey,
-					tenant.apiKey
-				),
-			},
+			credentials_json: pairedCredentials(
+				cloud,
+				tenant.apiKey,
+				tenant.keyId
+			),
 		} );
 		const record = await models.PublishingRecord.create( {
 			...scope,

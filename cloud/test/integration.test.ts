@@ -4,6 +4,7 @@ import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { REPO_ROOT, phpBinary } from '@igny8/test-harness';
+import { deriveSigningSecret } from '../src/modules/auth/bridge-signing';
 import { decryptSecret } from '../src/modules/auth/crypto';
 import { httpUrlOrNull } from '../src/net/http-url';
 import {
@@ -11,6 +12,7 @@ import {
 	signRequest,
 } from '../src/modules/integration/wp-client';
 import { addTenant, addUser, bearer, type Tenant } from './fixtures';
+import { signedCall } from './site-signing';
 import { startTestCloud, type TestCloud } from './support';
 import { addWriterContent, type WriterFixtures } from './writer-fixtures';
 
@@ -27,15 +29,29 @@ const metadata = {
 	taxonomies: [ { name: 'category', label: 'Categories', count: 4 } ],
 };
 
-const connect = ( cloud: TestCloud, tenant: Tenant ) =>
-	request( cloud.app )
-		.post( '/api/v1/integration/integrations/test-connection/' )
-		.set( 'X-IGNY8-API-Key', tenant.apiKey )
-		.send( {
-			site_url: 'https://shop.example.test',
-			rest_url: 'https://shop.example.test/wp-json/',
-			metadata,
-		} );
+const CONNECT_BODY = {
+	site_url: 'https://shop.example.test',
+	rest_url: 'https://shop.example.test/wp-json/',
+	metadata,
+};
+
+/** The plugin's test-connection, answered 200: the key in plain the first time (pairing), signed after. */
+const connect = async ( cloud: TestCloud, tenant: Tenant ) => {
+	const key = await cloud.context.models.SiteApiKey.findByPk( tenant.keyId );
+	return key?.paired_at
+		? signedCall(
+				cloud.app,
+				tenant,
+				'post',
+				'/api/v1/integration/integrations/test-connection/',
+				CONNECT_BODY
+			).expect( 200 )
+		: request( cloud.app )
+				.post( '/api/v1/integration/integrations/test-connection/' )
+				.set( 'X-IGNY8-API-Key', tenant.apiKey )
+				.send( CONNECT_BODY )
+				.expect( 200 );
+};
 
 const postEvent = (
 	type: string,
@@ -58,7 +74,7 @@ describe( 'integration: connecting a WordPress site', () => {
 	} );
 
 	it( 'creates the site’s integration on test-connection, keeps the key sealed and never returns it', async () => {
-		const response = await connect( cloud, tenant ).expect( 200 );
+		const response = await connect( cloud, tenant );
 
 		expect( response.body.data ).toMatchObject( {
 			site_id: tenant.siteId,
@@ -77,19 +93,24 @@ describe( 'integration: connecting a WordPress site', () => {
 			tenant.apiKey
 		);
 		expect( JSON.stringify( response.body ) ).not.toContain( 'api_key' );
+		expect( response.body.data.key_id ).toBe( tenant.keyId );
 		const row = await cloud.context.models.SiteIntegration.findByPk(
 			response.body.data.id
 		);
-		const sealed = row!.credentials_json.api_key as string;
-		expect( sealed ).not.toContain( tenant.apiKey );
+		// Only the derived secret is kept, sealed: never the key.
+		expect( JSON.stringify( row!.credentials_json ) ).not.toContain(
+			tenant.apiKey
+		);
+		const sealed = row!.credentials_json.signing_secret as string;
 		expect(
 			decryptSecret( cloud.context.secrets.encryptionKey, sealed )
-		).toBe( tenant.apiKey );
+		).toBe( deriveSigningSecret( tenant.apiKey ) );
+		expect( row!.credentials_json.key_id ).toBe( tenant.keyId );
 	} );
 
 	it( 'updates the same integration when the site connects again', async () => {
-		const first = await connect( cloud, tenant ).expect( 200 );
-		const second = await connect( cloud, tenant ).expect( 200 );
+		const first = await connect( cloud, tenant );
+		const second = await connect( cloud, tenant );
 		expect( second.body.data.id ).toBe( first.body.data.id );
 		expect(
 			await cloud.context.models.SiteIntegration.count( {
@@ -219,7 +240,7 @@ describe( 'integration: connecting a WordPress site', () => {
 	} );
 
 	it( 'stores a reported structure and derives the content types from it', async () => {
-		const connected = await connect( cloud, tenant ).expect( 200 );
+		const connected = await connect( cloud, tenant );
 		const id = connected.body.data.id;
 		await request( cloud.app )
 			.post(
@@ -239,14 +260,16 @@ describe( 'integration: connecting a WordPress site', () => {
 				},
 			} )
 			.expect( 200 );
-		const types = await request( cloud.app )
-			.get( `/api/v1/integration/integrations/${ id }/content-types/` )
-			.set( 'X-IGNY8-API-Key', tenant.apiKey )
-			.expect( 200 );
+		const types = await signedCall(
+			cloud.app,
+			tenant,
+			'get',
+			`/api/v1/integration/integrations/${ id }/content-types/`
+		).expect( 200 );
 		expect( types.body.data.post_types ).toEqual( [
 			{ name: 'product', label: 'Products', count: 7, synced: true },
 		] );
-		await connect( cloud, tenant ).expect( 200 );
+		await connect( cloud, tenant );
 	} );
 
 	it( 'stores only http(s) addresses from the post export: anything else keeps the one stored', async () => {
@@ -337,11 +360,10 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	let writer: WriterFixtures;
 	let theirs: WriterFixtures;
 
-	const send = ( key: string, events: unknown[] ) =>
-		request( cloud.app )
-			.post( '/api/v1/integration/events/' )
-			.set( 'X-IGNY8-API-Key', key )
-			.send( { events } );
+	const send = ( site: Tenant, events: unknown[] ) =>
+		signedCall( cloud.app, site, 'post', '/api/v1/integration/events/', {
+			events,
+		} );
 
 	const state = async ( fixtures: WriterFixtures ) => {
 		const { models } = cloud.context;
@@ -362,6 +384,9 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		other = await addTenant( cloud, 'Bystander Co' );
 		writer = await addWriterContent( cloud, tenant );
 		theirs = await addWriterContent( cloud, other );
+		// Both sites pair, so their events are signed.
+		await connect( cloud, tenant );
+		await connect( cloud, other );
 	} );
 	afterAll( async () => {
 		await cloud?.stop();
@@ -392,7 +417,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	] )(
 		'maps a post saved as %s to task %s and content %s',
 		async ( wpStatus, taskStatus, syncStatus ) => {
-			const response = await send( tenant.apiKey, [
+			const response = await send( tenant, [
 				postEvent( 'post.status_changed', post( wpStatus ) ),
 			] ).expect( 200 );
 			expect( response.body.data.accepted ).toHaveLength( 1 );
@@ -407,7 +432,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	);
 
 	it( 'maps trashing, then deleting, and clears the post link on delete', async () => {
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			postEvent( 'post.trashed', post( 'trash' ) ),
 		] ).expect( 200 );
 		expect( await state( writer ) ).toMatchObject( {
@@ -415,7 +440,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			sync_status: 'trashed',
 			external_id: '41',
 		} );
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			postEvent( 'post.deleted', {
 				wp_post_id: 41,
 				igny8_task_id: writer.taskId,
@@ -456,7 +481,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 				} )
 			),
 		];
-		const first = await send( tenant.apiKey, events ).expect( 200 );
+		const first = await send( tenant, events ).expect( 200 );
 		expect( first.body.data ).toEqual( {
 			accepted: events.map( ( e ) => e.id ),
 			duplicates: [],
@@ -468,8 +493,8 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			{ where: { site_id: tenant.siteId, wp_post_id: 50 } }
 		);
 		const [ again, concurrent ] = await Promise.all( [
-			send( tenant.apiKey, events ),
-			send( tenant.apiKey, events ),
+			send( tenant, events ),
+			send( tenant, events ),
 		] );
 		for ( const replay of [ again, concurrent ] ) {
 			expect( replay.status ).toBe( 200 );
@@ -532,7 +557,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			} )
 		);
 		const badId = randomUUID();
-		const response = await send( tenant.apiKey, [
+		const response = await send( tenant, [
 			{
 				id: badId,
 				type: 'post.saved',
@@ -560,11 +585,11 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	} );
 
 	it( 'refuses a whole batch that is empty or larger than 100 events', async () => {
-		await send( tenant.apiKey, [] ).expect( 400 );
+		await send( tenant, [] ).expect( 400 );
 		const tooMany = Array.from( { length: 101 }, () =>
 			postEvent( 'post.saved', post( 'publish' ) )
 		);
-		const response = await send( tenant.apiKey, tooMany ).expect( 400 );
+		const response = await send( tenant, tooMany ).expect( 400 );
 		expect( response.body.errors.events ).toEqual( [
 			'at most 100 events per batch',
 		] );
@@ -579,7 +604,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 
 	it( 'never touches another site’s task or content, whatever ids the event names', async () => {
 		const before = await state( theirs );
-		const response = await send( tenant.apiKey, [
+		const response = await send( tenant, [
 			postEvent( 'post.status_changed', {
 				wp_post_id: 99,
 				status: 'publish',
@@ -594,14 +619,14 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	it( 'ignores an event older than one already applied to the same post', async () => {
 		const later = new Date( Date.now() + 60_000 ).toISOString();
 		const earlier = new Date( Date.now() - 60_000 ).toISOString();
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			postEvent(
 				'post.status_changed',
 				post( 'publish', { wp_post_id: 70 } ),
 				later
 			),
 		] ).expect( 200 );
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			postEvent(
 				'post.status_changed',
 				post( 'draft', { wp_post_id: 70 } ),
@@ -705,8 +730,8 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	} );
 
 	it( 'stores a structure change on the site’s integration', async () => {
-		await connect( cloud, tenant ).expect( 200 );
-		await send( tenant.apiKey, [
+		await connect( cloud, tenant );
+		await send( tenant, [
 			{
 				id: randomUUID(),
 				type: 'structure.changed',
@@ -748,7 +773,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			{ taxonomy: 'category', term_id: 5, name: 'News', slug: 'news' },
 			at( -3000 )
 		);
-		const response = await send( tenant.apiKey, [
+		const response = await send( tenant, [
 			created,
 			termEvent(
 				'created',
@@ -768,7 +793,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		] ).expect( 200 );
 		expect( response.body.data.accepted ).toHaveLength( 3 );
 		// The same term id on another site is that site's own term.
-		await send( other.apiKey, [
+		await send( other, [
 			termEvent(
 				'created',
 				{ taxonomy: 'category', term_id: 5, name: 'Elsewhere' },
@@ -802,7 +827,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		] );
 
 		// A deletion wins over a late, older edit; a replayed "created" is a duplicate.
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			termEvent(
 				'deleted',
 				{ taxonomy: 'post_tag', term_id: 9, name: 'seo', slug: 'seo' },
@@ -814,7 +839,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 				at( -1500 )
 			),
 		] ).expect( 200 );
-		const replay = await send( tenant.apiKey, [ created ] ).expect( 200 );
+		const replay = await send( tenant, [ created ] ).expect( 200 );
 		expect( replay.body.data.duplicates ).toEqual( [ created.id ] );
 		expect( await terms( tenant.siteId ) ).toEqual( [
 			expect.objectContaining( {
@@ -874,7 +899,7 @@ describe( 'the signed client and the plugin sign the same canonical string', () 
 			namespace { require ${ JSON.stringify( verifier ) };
 				$in = json_decode( stream_get_contents( STDIN ), true );
 				$c = \\IGNY8\\Bridge\\Security\\RequestVerifier::canonical( $in['method'], $in['route'], $in['query'], (string) $in['timestamp'], $in['requestId'], $in['body'] );
-				echo json_encode( array( $c, \\IGNY8\\Bridge\\Security\\RequestVerifier::sign( 'ig8_key', $c ) ) ); }`;
+				echo json_encode( array( $c, \\IGNY8\\Bridge\\Security\\RequestVerifier::sign( 'ig8_key', $c ), \\IGNY8\\Bridge\\Security\\RequestVerifier::derive_secret( 'ig8_key' ) ) ); }`;
 		const output = execFileSync( phpBinary(), [ '-r', php ], {
 			input: JSON.stringify( parts ),
 		} ).toString();
@@ -882,6 +907,7 @@ describe( 'the signed client and the plugin sign the same canonical string', () 
 		expect( JSON.parse( output ) ).toEqual( [
 			canonical,
 			signRequest( 'ig8_key', canonical ),
+			deriveSigningSecret( 'ig8_key' ),
 		] );
 	} );
 } );

@@ -1,8 +1,10 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { startWordPress, type WordPressSite } from '@igny8/test-harness';
+import { deriveSigningSecret } from '../src/modules/auth/bridge-signing';
 import { encryptSecret } from '../src/modules/auth/crypto';
-import { addTenant, bearer, type Tenant } from './fixtures';
+import { addTenant, bearer, type Tenant, pairedCredentials } from './fixtures';
+import { signedCall } from './site-signing';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 import {
 	addPublishableContent,
@@ -278,10 +280,13 @@ echo wp_json_encode( array( 'wp' => $wp, 'owner' => $owner ) );`
 				`echo (int) get_post_field( 'post_author', ${ postId } );`
 			);
 
-		const session = await request( cloud.app )
-			.post( '/api/v1/auth/site-session/' )
-			.set( 'X-IGNY8-API-Key', tenant.apiKey )
-			.send( {
+		// The site is paired: it asks for a session with a signed call.
+		const session = await signedCall(
+			cloud.app,
+			tenant,
+			'post',
+			'/api/v1/auth/site-session/',
+			{
 				wp_user: {
 					id: users.wp,
 					login: 'maria-wp',
@@ -289,8 +294,8 @@ echo wp_json_encode( array( 'wp' => $wp, 'owner' => $owner ) );`
 					display_name: 'Maria',
 				},
 				role: 'editor',
-			} )
-			.expect( 200 );
+			}
+		).expect( 200 );
 		const fromWpAdmin = await newContent( 'Published from wp-admin' );
 		await request( cloud.app )
 			.post( '/api/v1/publisher/publish/' )
@@ -410,12 +415,11 @@ echo wp_json_encode( array( 'wp' => $wp, 'owner' => $owner ) );`
 			site_id: dead.siteId,
 			platform: 'wordpress',
 			config_json: { rest_url: 'http://127.0.0.1:9/wp-json/' },
-			credentials_json: {
-				api_key: encryptSecret(
-					cloud.context.secrets.encryptionKey,
-					dead.apiKey
-				),
-			},
+			credentials_json: pairedCredentials(
+				cloud,
+				dead.apiKey,
+				dead.keyId
+			),
 		} );
 		const deadContent = await request( cloud.app )
 			.post( '/api/v1/writer/content/' )
@@ -662,9 +666,9 @@ wp_insert_post( array( 'post_title' => 'Brand new', 'post_status' => 'publish' )
 		await integration!.update( {
 			credentials_json: {
 				...credentials,
-				api_key: encryptSecret(
+				signing_secret: encryptSecret(
 					cloud.context.secrets.encryptionKey,
-					'ig8_not_the_sites_key'
+					deriveSigningSecret( 'ig8_not_the_sites_key' )
 				),
 			},
 		} );

@@ -9,8 +9,8 @@ import {
 	PASSWORD,
 	type Actor,
 	type Tenant,
+	pairedCredentials,
 } from './fixtures';
-import { encryptSecret } from '../src/modules/auth/crypto';
 import { startTestCloud, type TestCloud } from './support';
 
 /**
@@ -260,12 +260,7 @@ describe( 'the role matrix', () => {
 			account_id: tenant.accountId,
 			site_id: site.id,
 			config_json: { rest_url: 'http://127.0.0.1:9/wp-json/' },
-			credentials_json: {
-				api_key: encryptSecret(
-					cloud.context.secrets.encryptionKey,
-					'ig8_unreachable'
-				),
-			},
+			credentials_json: pairedCredentials( cloud, 'ig8_unreachable', 1 ),
 		} );
 		if (
 			route.startsWith( 'POST /writer/tasks/generate_' ) ||

@@ -3,9 +3,8 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { z } from 'zod';
 import { apiRoutes } from '../src/app';
-import { encryptSecret } from '../src/modules/auth/crypto';
 import type { AnyRoute } from '../src/http/route';
-import { addTenant, bearer, type Tenant } from './fixtures';
+import { addTenant, bearer, type Tenant, pairedCredentials } from './fixtures';
 import { startTestCloud, type TestCloud } from './support';
 
 /**
@@ -160,16 +159,18 @@ describe( 'what the fuzz found', () => {
 	} );
 
 	it( 'answers 409, not 500, when the site to ask for its structure does not answer', async () => {
-		const { models, secrets } = cloud.context;
+		const { models } = cloud.context;
 		const integration = await models.SiteIntegration.create( {
 			account_id: tenant.accountId,
 			site_id: tenant.siteId,
 			platform: 'wordpress',
 			// A closed port: the call is refused at once.
 			config_json: { rest_url: 'http://127.0.0.1:9/wp-json/' },
-			credentials_json: {
-				api_key: encryptSecret( secrets.encryptionKey, tenant.apiKey ),
-			},
+			credentials_json: pairedCredentials(
+				cloud,
+				tenant.apiKey,
+				tenant.keyId
+			),
 		} );
 		const response = await request( cloud.app )
 			.post(

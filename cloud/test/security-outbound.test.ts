@@ -13,7 +13,7 @@ import {
 	type OutboundLimits,
 	type Resolver,
 } from '../src/net/outbound';
-import { addTenant, bearer, type Tenant } from './fixtures';
+import { addTenant, bearer, type Tenant, pairedCredentials } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 
 /**
@@ -598,7 +598,8 @@ describe( 'the outbound client', () => {
 		try {
 			const wp = new WpClient( {
 				restUrl: `${ site.url }/wp-json/`,
-				apiKey: 'ig8_key',
+				keyId: 1,
+				signingSecret: 'a'.repeat( 64 ),
 				outbound: client( `127.0.0.1:${ site.port }` ),
 			} );
 			const failed = await wp.siteMetadata().then(
@@ -677,12 +678,11 @@ describe( 'outbound requests a tenant can cause', () => {
 			site_id: tenant.siteId,
 			platform: 'wordpress',
 			config_json: { rest_url: restUrl },
-			credentials_json: {
-				api_key: encryptSecret(
-					cloud.context.secrets.encryptionKey,
-					tenant.apiKey
-				),
-			},
+			credentials_json: pairedCredentials(
+				cloud,
+				tenant.apiKey,
+				tenant.keyId
+			),
 		} );
 	}
 

@@ -9,11 +9,14 @@ declare( strict_types=1 );
 
 namespace IGNY8\Bridge;
 
+use IGNY8\Bridge\Security\RequestVerifier;
 use WP_Error;
 
 /**
  * Talks to the cloud through the WordPress HTTP API and unwraps its response
- * envelope `{success, data, message, request_id}`.
+ * envelope `{success, data, message, request_id}`. Calls are signed with the
+ * paired key's id and derived secret; the key itself travels once, on the
+ * test-connection that pairs it (docs/bridge-protocol.md → Secrets).
  */
 final class CloudClient {
 
@@ -74,18 +77,12 @@ final class CloudClient {
 			return new WP_Error( 'igny8_not_configured', __( 'The IGNY8 cloud URL is not set.', 'igny8-bridge' ) );
 		}
 
-		$headers = array( 'Accept' => 'application/json' );
-		$key     = $this->options->api_key();
-		if ( null !== $key ) {
-			$headers[ self::API_KEY_HEADER ] = $key;
-		}
-
 		$response = wp_remote_get(
 			$base . $path,
 			array(
 				'timeout'     => self::DEFAULT_TIMEOUT,
 				'redirection' => 0,
-				'headers'     => $headers,
+				'headers'     => array( 'Accept' => 'application/json' ),
 			)
 		);
 
@@ -93,33 +90,52 @@ final class CloudClient {
 	}
 
 	/**
-	 * Sends a JSON POST to the cloud (with the site key) and returns the envelope's `data`.
+	 * Sends a JSON POST to the cloud, signed, and returns the envelope's `data`.
+	 * The test-connection with a key that has not paired yet sends that key
+	 * instead (pairing) and, once the cloud accepts it, stores the key's id and
+	 * derived secret to sign with from then on.
 	 *
-	 * @param string               $path    Path under the cloud URL, starting with a slash.
+	 * @param string               $path    Path under the cloud URL, starting with `/api/v1/`.
 	 * @param array<string, mixed> $body    The JSON body.
 	 * @param int                  $timeout Seconds.
 	 * @return array<string, mixed>|WP_Error Errors carry `status` (HTTP code, 0 when unreachable).
 	 */
 	public function post( string $path, array $body, int $timeout = 15 ) {
 		$base = $this->options->cloud_url();
-		$key  = $this->options->api_key();
-		if ( null === $base || null === $key ) {
+		if ( null === $base || null === $this->options->api_key() ) {
 			return new WP_Error( 'igny8_not_configured', __( 'The IGNY8 cloud URL or the site API key is not set.', 'igny8-bridge' ), array( 'status' => 0 ) );
+		}
+		$raw     = (string) wp_json_encode( $body );
+		$to_pair = self::TEST_PATH === $path ? $this->options->key_to_pair() : null;
+		$auth    = null === $to_pair
+			? RequestVerifier::sign_outgoing( $this->options, 'POST', $path, $raw )
+			: array( self::API_KEY_HEADER => $to_pair );
+		if ( null === $auth ) {
+			return new WP_Error( 'igny8_not_paired', __( 'This site has not paired with IGNY8 yet: run "Test connection" under Settings → IGNY8.', 'igny8-bridge' ), array( 'status' => 0 ) );
 		}
 		$response = wp_remote_post(
 			$base . $path,
 			array(
 				'timeout'     => $timeout,
 				'redirection' => 0,
-				'headers'     => array(
-					'Accept'             => 'application/json',
-					'Content-Type'       => 'application/json',
-					self::API_KEY_HEADER => $key,
+				'headers'     => array_merge(
+					array(
+						'Accept'       => 'application/json',
+						'Content-Type' => 'application/json',
+					),
+					$auth
 				),
-				'body'        => (string) wp_json_encode( $body ),
+				'body'        => $raw,
 			)
 		);
-		return $this->parse_response( $response );
+		$data = $this->parse_response( $response );
+		if ( null !== $to_pair && ! is_wp_error( $data ) ) {
+			if ( ! isset( $data['key_id'] ) || ! is_int( $data['key_id'] ) || $data['key_id'] < 1 ) {
+				return new WP_Error( 'igny8_bad_response', __( 'The IGNY8 cloud accepted the key but did not say its id; update the cloud, then test the connection again.', 'igny8-bridge' ), array( 'status' => 0 ) );
+			}
+			$this->options->pair( $to_pair, $data['key_id'] );
+		}
+		return $data;
 	}
 
 	/**

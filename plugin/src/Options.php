@@ -13,7 +13,10 @@ namespace IGNY8\Bridge;
  * Reads and writes the options IGNY8 Bridge keeps in `wp_options`.
  *
  * The API key is a secret: it is stored with autoload off (so it is not loaded
- * on every request) and only ever shown back masked.
+ * on every request) and only ever shown back masked. It is sent once, to
+ * pair; from then on the plugin signs with the key's public id and the
+ * secret derived from it (`igny8_credentials`, autoload off), and accepts
+ * the key a new one replaced until the cloud has used the new one.
  */
 final class Options {
 
@@ -26,6 +29,7 @@ final class Options {
 	public const DB_VERSION         = 'igny8_db_version';
 	public const STRUCTURE_HASH     = 'igny8_structure_hash';
 	public const IMAGE_HOSTS        = 'igny8_image_hosts';
+	public const CREDENTIALS        = 'igny8_credentials';
 	public const EXPORT_STATUSES    = 'igny8_export_statuses';
 	public const DEAD_LETTER_DAYS   = 'igny8_dead_letter_days';
 	public const DEFAULT_DEAD_DAYS  = 30;
@@ -48,6 +52,7 @@ final class Options {
 		self::DB_VERSION,
 		self::STRUCTURE_HASH,
 		self::IMAGE_HOSTS,
+		self::CREDENTIALS,
 		self::EXPORT_STATUSES,
 		self::DEAD_LETTER_DAYS,
 	);
@@ -231,10 +236,12 @@ final class Options {
 	}
 
 	/**
-	 * Forgets the key and the connection state; the cloud URL stays for reconnecting.
+	 * Forgets the key, the pairing and the connection state; the cloud URL
+	 * stays for reconnecting.
 	 */
 	public function disconnect(): void {
 		update_option( self::API_KEY, '', false );
+		delete_option( self::CREDENTIALS );
 		delete_option( self::CONNECTION );
 	}
 
@@ -243,8 +250,125 @@ final class Options {
 	 */
 	public function api_key_prefix(): ?string {
 		$key = $this->api_key();
+		if ( null === $key ) {
+			return null;
+		}
 		// A short (test) key would be shown whole: never show more than half of it.
-		return null === $key ? null : substr( $key, 0, min( 12, intdiv( strlen( $key ), 2 ) ) ) . '…';
+		return substr( $key, 0, min( 12, intdiv( strlen( $key ), 2 ) ) ) . '…';
+	}
+
+	/**
+	 * The pairing: the paired key's public id, the secret derived from it, its
+	 * display prefix, and the key it replaced while that one is still
+	 * accepted. Null before the site has paired. Never send `secret` anywhere.
+	 *
+	 * @return array{key_id: int, secret: string, prefix: string, previous: array{key_id: int, secret: string, retires_at: int|null}|null}|null
+	 */
+	public function credentials(): ?array {
+		$value = get_option( self::CREDENTIALS, array() );
+		if ( ! is_array( $value ) || ! isset( $value['key_id'], $value['secret'] ) || ! is_numeric( $value['key_id'] ) || ! is_string( $value['secret'] ) || '' === $value['secret'] ) {
+			return null;
+		}
+		$previous = isset( $value['previous'] ) && is_array( $value['previous'] ) && isset( $value['previous']['key_id'], $value['previous']['secret'] ) && is_numeric( $value['previous']['key_id'] ) && is_string( $value['previous']['secret'] )
+			? array(
+				'key_id'     => (int) $value['previous']['key_id'],
+				'secret'     => $value['previous']['secret'],
+				'retires_at' => isset( $value['previous']['retires_at'] ) && is_numeric( $value['previous']['retires_at'] ) ? (int) $value['previous']['retires_at'] : null,
+			)
+			: null;
+		return array(
+			'key_id'   => (int) $value['key_id'],
+			'secret'   => $value['secret'],
+			'prefix'   => isset( $value['prefix'] ) ? (string) $value['prefix'] : '',
+			'previous' => $previous,
+		);
+	}
+
+	/**
+	 * The key typed in that has not paired yet (a first connection, or a
+	 * rotation), which the next test-connection sends, once; null when
+	 * there is none.
+	 */
+	public function key_to_pair(): ?string {
+		$key     = $this->api_key();
+		$current = get_option( self::CREDENTIALS, array() );
+		if ( null === $key || ( is_array( $current ) && isset( $current['key_hash'] ) && hash_equals( (string) $current['key_hash'], hash( 'sha256', $key ) ) ) ) {
+			return null;
+		}
+		return $key;
+	}
+
+	/**
+	 * Whether the site has paired with the cloud (it signs its calls).
+	 */
+	public function is_paired(): bool {
+		return null !== $this->credentials();
+	}
+
+	/**
+	 * Stores a pairing: the id and derived secret of the key the cloud
+	 * accepted (`$key`, sent this once, never again). The key paired before
+	 * stays accepted until the cloud has signed with the new one (see
+	 * confirm_current()).
+	 *
+	 * @param string $key    The key just paired.
+	 * @param int    $key_id Its public id, as the cloud answered.
+	 */
+	public function pair( string $key, int $key_id ): void {
+		$current  = $this->credentials();
+		$previous = null !== $current && $current['key_id'] !== $key_id
+			? array(
+				'key_id'     => $current['key_id'],
+				'secret'     => $current['secret'],
+				'retires_at' => null,
+			)
+			: null;
+		update_option(
+			self::CREDENTIALS,
+			array(
+				'key_id'   => $key_id,
+				'secret'   => Security\RequestVerifier::derive_secret( $key ),
+				'prefix'   => substr( $key, 0, min( 12, intdiv( strlen( $key ), 2 ) ) ),
+				'key_hash' => hash( 'sha256', $key ),
+				'previous' => $previous,
+			),
+			false
+		);
+	}
+
+	/**
+	 * The cloud has signed a call with the current key: the key it replaced
+	 * is accepted for `$grace` seconds more (calls signed before may still
+	 * arrive), then never again.
+	 *
+	 * @param int $grace Seconds.
+	 */
+	public function confirm_current( int $grace ): void {
+		$current = $this->credentials();
+		if ( null === $current || null === $current['previous'] || null !== $current['previous']['retires_at'] ) {
+			return;
+		}
+		$current['previous']['retires_at'] = time() + $grace;
+		update_option( self::CREDENTIALS, $current, false );
+	}
+
+	/**
+	 * The secrets a call signed right now may use, by key id: the current
+	 * key's, and the replaced key's until it retires.
+	 *
+	 * @return array<int, string>
+	 */
+	public function signing_secrets(): array {
+		$current = $this->credentials();
+		if ( null === $current ) {
+			return array();
+		}
+		$secrets = array( $current['key_id'] => $current['secret'] );
+		$before  = $current['previous'];
+		if ( null !== $before && ( null === $before['retires_at'] || $before['retires_at'] > time() ) ) {
+			$secrets[ $before['key_id'] ] = $before['secret'];
+		}
+		return $secrets;
 	}
 
 	/**

@@ -56,6 +56,15 @@ async function expectOk< T >(
 	return body.data;
 }
 
+/** A list answer's rows (`results`), or a bare array. */
+function listOf< T >( body: unknown ): T[] {
+	if ( Array.isArray( body ) ) {
+		return body as T[];
+	}
+	const results = ( body as { results?: unknown } | null )?.results;
+	return Array.isArray( results ) ? ( results as T[] ) : [];
+}
+
 function read( file: string ): LocalConnection | undefined {
 	try {
 		return JSON.parse( fs.readFileSync( file, 'utf8' ) ) as LocalConnection;
@@ -73,24 +82,38 @@ export async function ensureLocalConnection( options: {
 	const { cloudUrl, wordpressUrl, file, note } = options;
 	const saved = read( file );
 	if ( saved ) {
-		const check = await call< unknown >(
+		// Once WordPress has paired with the key, the key is never accepted in
+		// plain again: the owner signs in and checks the key is still live.
+		const login = await call< { access: string } >(
 			cloudUrl,
-			'GET',
-			`/auth/sites/${ saved.siteId }/`,
-			{ apiKey: saved.apiKey }
+			'POST',
+			'/auth/login/',
+			{ body: { email: saved.email, password: saved.password } }
 		);
-		if ( check.status === 200 ) {
-			const login = await expectOk< { access: string } >(
-				'Signing in to the local cloud',
-				call( cloudUrl, 'POST', '/auth/login/', {
-					body: { email: saved.email, password: saved.password },
-				} )
+		const keys =
+			login.status === 200
+				? await call< unknown >(
+						cloudUrl,
+						'GET',
+						`/auth/sites/${ saved.siteId }/api-keys/`,
+						{ token: login.body.data.access }
+					)
+				: undefined;
+		const live =
+			keys?.status === 200 &&
+			listOf< { prefix: string; revoked_at: string | null } >(
+				keys.body
+			).some(
+				( key ) =>
+					key.prefix === saved.apiKey.slice( 0, key.prefix.length ) &&
+					! key.revoked_at
 			);
+		if ( live ) {
 			// The WordPress port may have changed since the last start.
 			await expectOk(
 				'Updating the local site',
 				call( cloudUrl, 'PATCH', `/auth/sites/${ saved.siteId }/`, {
-					token: login.access,
+					token: login.body.data.access,
 					body: { wordpress_url: wordpressUrl, domain: wordpressUrl },
 				} )
 			);
@@ -100,7 +123,7 @@ export async function ensureLocalConnection( options: {
 			return saved;
 		}
 		note(
-			`the saved site key no longer works (${ check.status }); connecting afresh`
+			`the saved account or site key no longer works (${ keys?.status ?? login.status }); connecting afresh`
 		);
 	}
 	const email = `admin-${ randomBytes( 3 ).toString( 'hex' ) }@igny8.local`;

@@ -9,6 +9,17 @@ export const ERROR_STATUS = {
 	bad_request: 400,
 	not_authenticated: 401,
 	authentication_failed: 401,
+	/**
+	 * A signed site call (`X-IGNY8-Key-Id` + `X-IGNY8-Signature`) was refused:
+	 * unknown or retired key id, wrong signature, stale timestamp, or a
+	 * request id already seen.
+	 */
+	invalid_signature: 401,
+	/**
+	 * A site key was sent in plain (`X-IGNY8-API-Key`) after its site paired
+	 * with signing: only pairing a new key sends a key, once.
+	 */
+	site_key_paired: 401,
 	permission_denied: 403,
 	plan_limit_reached: 403,
 	not_found: 404,

@@ -58,6 +58,12 @@ export const integrationSchema = z.object( {
 	config_json: z.record( z.string(), z.unknown() ),
 	/** The stored credential is never sent back; this says whether one is held. */
 	has_credentials: z.boolean(),
+	/**
+	 * The public id of the site key the site is paired with (it sends it as
+	 * `X-IGNY8-Key-Id`; the cloud signs its calls to the site with it); null
+	 * before the site has paired.
+	 */
+	key_id: idSchema.nullable(),
 	is_active: z.boolean(),
 	sync_enabled: z.boolean(),
 	sync_state: integrationSyncStateSchema,

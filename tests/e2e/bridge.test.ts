@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
 	callBridge,
+	pairSitePhp,
 	startWordPress,
 	type WordPressSite,
 	type WpRestClient,
@@ -56,7 +57,7 @@ beforeAll( async () => {
 	// The images are served by "the cloud": the plugin trusts the cloud's own host.
 	await site.php( `
 update_option( 'igny8_cloud_url', ${ JSON.stringify( imageBase ) } );
-update_option( 'igny8_api_key', ${ JSON.stringify( KEY ) }, false );` );
+${ pairSitePhp( KEY ) }` );
 	const [ editor, subscriber ] = await Promise.all( [
 		site.createUser( { role: 'editor' } ),
 		site.createUser( { role: 'subscriber' } ),
@@ -313,6 +314,15 @@ describe( 'authentication', () => {
 				override: {
 					timestamp: String( Math.floor( Date.now() / 1000 ) - 400 ),
 				},
+			} ),
+			// Another key id, and the key itself in plain: the key never travels after pairing.
+			callBridge( site.url, KEY, 'POST', '/igny8/v1/posts', {
+				body: payload,
+				override: { keyId: '2' },
+			} ),
+			callBridge( site.url, KEY, 'POST', '/igny8/v1/posts', {
+				body: payload,
+				override: { plainKey: KEY },
 			} ),
 		] );
 		for ( const answer of faulty ) {

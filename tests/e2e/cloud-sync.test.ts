@@ -16,6 +16,7 @@ import {
 	type WordPressSite,
 } from '@igny8/test-harness';
 import { addTenant, bearer, type Tenant } from '../../cloud/test/fixtures';
+import { signedCall } from '../../cloud/test/site-signing';
 import {
 	startTestCloud,
 	waitFor,
@@ -306,10 +307,13 @@ for ( $i = 1; $i <= 200; $i++ ) {
 		expect( row!.title ).toBe( 'Offline edit 200' );
 
 		// A replay (the plugin lost our answer) is a duplicate, not a second application.
-		const replay = await request( cloud.app )
-			.post( '/api/v1/integration/events/' )
-			.set( 'X-IGNY8-API-Key', tenant.apiKey )
-			.send( {
+		// The site has paired: it signs, the key is not sent.
+		const replay = await signedCall(
+			cloud.app,
+			tenant,
+			'post',
+			'/api/v1/integration/events/',
+			{
 				events: [
 					{
 						id: queued[ 0 ],
@@ -322,8 +326,8 @@ for ( $i = 1; $i <= 200; $i++ ) {
 						},
 					},
 				],
-			} )
-			.expect( 200 );
+			}
+		).expect( 200 );
 		expect( replay.body.data.duplicates ).toEqual( [ queued[ 0 ] ] );
 		await row!.reload();
 		expect( row!.title ).toBe( 'Offline edit 200' );

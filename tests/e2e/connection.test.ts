@@ -139,7 +139,9 @@ beforeAll( async () => {
 	apiKey = connection.apiKey;
 	await site.php( `
 update_option( 'igny8_cloud_url', ${ JSON.stringify( cloudUrl ) } );
-update_option( 'igny8_api_key', ${ JSON.stringify( apiKey ) }, false );` );
+update_option( 'igny8_api_key', ${ JSON.stringify( apiKey ) }, false );
+// The plugin's "Test connection": the key pairs, and the site signs from then on.
+if ( ! \\IGNY8\\Bridge\\Plugin::instance()->connect() ) { throw new Exception( 'Test connection failed.' ); }` );
 } );
 
 afterAll( async () => {

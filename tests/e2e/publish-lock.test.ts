@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import {
 	callBridge,
+	pairSitePhp,
 	startWordPress,
 	WP_DATABASES,
 	type WordPressSite,
@@ -67,7 +68,7 @@ describe.each( WP_DATABASES )( 'on %s', ( db: WpDatabase ) => {
 		// The images are served by "the cloud": the plugin trusts the cloud's own host.
 		await site.php( `
 update_option( 'igny8_cloud_url', ${ JSON.stringify( imageBase ) } );
-update_option( 'igny8_api_key', ${ JSON.stringify( KEY ) }, false );` );
+${ pairSitePhp( KEY ) }` );
 	} );
 
 	afterAll( async () => {

@@ -136,7 +136,9 @@ beforeAll( async () => {
 	subscriber = await site.createUser( { role: 'subscriber' } );
 	await site.php( `
 update_option( 'igny8_cloud_url', ${ JSON.stringify( cloudUrl ) } );
-update_option( 'igny8_api_key', ${ JSON.stringify( key.key ) }, false );` );
+update_option( 'igny8_api_key', ${ JSON.stringify( key.key ) }, false );
+// The plugin's "Test connection": the key pairs, and the site signs from then on.
+if ( ! \\IGNY8\\Bridge\\Plugin::instance()->connect() ) { throw new Exception( 'Test connection failed.' ); }` );
 	browser = await launchBrowser();
 } );
 

@@ -161,6 +161,11 @@ export interface SiteApiKeyRow extends Model<
 	created_by: number | null;
 	last_used_at: Date | null;
 	revoked_at: Date | null;
+	/** The derived signing secret, sealed; null until the key pairs. */
+	signing_secret: CreationOptional< string | null >;
+	paired_at: CreationOptional< Date | null >;
+	/** A replaced key is refused from then on (null: not scheduled). */
+	retires_at: CreationOptional< Date | null >;
 	created_at: Ts;
 }
 
@@ -377,6 +382,9 @@ export function defineModels( sequelize: Sequelize ): Models {
 			created_by: bigint( true ),
 			last_used_at: { type: DataTypes.DATE, allowNull: true },
 			revoked_at: { type: DataTypes.DATE, allowNull: true },
+			signing_secret: { type: DataTypes.TEXT, allowNull: true },
+			paired_at: { type: DataTypes.DATE, allowNull: true },
+			retires_at: { type: DataTypes.DATE, allowNull: true },
 			created_at: timestamp(),
 		},
 		tableOptions( 'site_api_keys', false )

@@ -217,6 +217,8 @@ export function buildOpenApiDocument(
 					type: 'apiKey',
 					in: 'header',
 					name: 'X-IGNY8-API-Key',
+					description:
+						'A site key in plain: accepted while its site has not paired with signing, and once to pair it (test-connection). A paired site signs instead: X-IGNY8-Key-Id, X-IGNY8-Timestamp, X-IGNY8-Request-Id and X-IGNY8-Signature (docs/bridge-protocol.md).',
 				},
 			},
 		},

@@ -24,7 +24,11 @@ export type AuthMode =
 	| 'user'
 	/** An account user only (their own profile, the account's people and sites). */
 	| 'account_user'
-	/** A person, or a WordPress site with its `X-IGNY8-API-Key`. */
+	/**
+	 * A person, or a WordPress site: its signed call (`X-IGNY8-Key-Id` +
+	 * `X-IGNY8-Signature`), or its key in plain (`X-IGNY8-API-Key`) while
+	 * the site has not paired (see `sitePairing`).
+	 */
 	| 'user_or_site_key';
 
 /** Whether a WordPress user's site session may call routes of this mode (CORS preflights ask this). */
@@ -78,6 +82,12 @@ export type RouteSpec<
 	auth: A;
 	/** False for probes (health, schema) that monitoring polls from one address. */
 	throttled?: boolean;
+	/**
+	 * The one route a site pairs a new key on (the plugin's test-connection):
+	 * it accepts a key in plain that has not paired yet even when the site
+	 * has paired another key before (a rotation).
+	 */
+	sitePairing?: boolean;
 	/** Needed by the caller's role; reads default to `read`. */
 	permission?: Permission;
 	params?: P;

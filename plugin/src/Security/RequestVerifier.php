@@ -15,14 +15,19 @@ use WP_Error;
 use WP_REST_Request;
 
 /**
- * The `permission_callback` of every `igny8/v1` route the cloud calls: API key
- * (`hash_equals`), timestamp within 300 s, HMAC-SHA256 signature over the
- * canonical request, and a request id never seen before. See
+ * The `permission_callback` of every `igny8/v1` route the cloud calls: the
+ * paired key's id, timestamp within 300 s, HMAC-SHA256 signature (with the
+ * secret derived from the key at pairing, compared with `hash_equals`) over
+ * the canonical request, and a request id never seen before. The key itself
+ * is never sent: a call that carries it is refused. See
  * docs/bridge-protocol.md → "Authentication of every call".
  */
 final class RequestVerifier {
 
 	public const TOLERANCE = 300;
+
+	/** What the signing secret is derived with (docs/bridge-protocol.md → Secrets). */
+	public const SIGNING_LABEL = 'igny8-bridge-signing-v1';
 
 	// What remember() found.
 	private const RECORDED   = 'recorded';
@@ -35,7 +40,7 @@ final class RequestVerifier {
 	private $options;
 
 	/**
-	 * @param Options $options Holds the site key.
+	 * @param Options $options Holds the pairing.
 	 */
 	public function __construct( Options $options ) {
 		$this->options = $options;
@@ -76,13 +81,47 @@ final class RequestVerifier {
 	}
 
 	/**
-	 * Signs a canonical string with the key.
+	 * The secret a site key signs with once paired: HMAC-SHA256(key, label), hex.
 	 *
-	 * @param string $key       The site key.
+	 * @param string $key The site key.
+	 */
+	public static function derive_secret( string $key ): string {
+		return hash_hmac( 'sha256', self::SIGNING_LABEL, $key );
+	}
+
+	/**
+	 * Signs a canonical string with the signing secret.
+	 *
+	 * @param string $secret    The derived secret (see derive_secret()).
 	 * @param string $canonical See canonical().
 	 */
-	public static function sign( string $key, string $canonical ): string {
-		return hash_hmac( 'sha256', $canonical, $key );
+	public static function sign( string $secret, string $canonical ): string {
+		return hash_hmac( 'sha256', $canonical, $secret );
+	}
+
+	/**
+	 * The headers of a signed call to the cloud (the same scheme, the other
+	 * way), or null before the site has paired.
+	 *
+	 * @param Options $options The plugin's settings.
+	 * @param string  $method  HTTP method.
+	 * @param string  $path    The path from `/api/v1/` on, e.g. `/api/v1/integration/events/`.
+	 * @param string  $body    The raw body.
+	 * @return array<string, string>|null
+	 */
+	public static function sign_outgoing( Options $options, string $method, string $path, string $body ): ?array {
+		$current = $options->credentials();
+		if ( null === $current ) {
+			return null;
+		}
+		$timestamp  = (string) time();
+		$request_id = wp_generate_uuid4();
+		return array(
+			'X-IGNY8-Key-Id'     => (string) $current['key_id'],
+			'X-IGNY8-Timestamp'  => $timestamp,
+			'X-IGNY8-Request-Id' => $request_id,
+			'X-IGNY8-Signature'  => self::sign( $current['secret'], (string) self::canonical( $method, $path, array(), $timestamp, $request_id, $body ) ),
+		);
 	}
 
 	/**
@@ -93,18 +132,22 @@ final class RequestVerifier {
 	 * @return true|WP_Error
 	 */
 	public function verify( WP_REST_Request $request ) {
-		$key = $this->options->api_key();
-		if ( null === $key ) {
+		$secrets = $this->options->signing_secrets();
+		if ( array() === $secrets ) {
 			return self::refuse( __( 'This site is not connected to IGNY8.', 'igny8-bridge' ) );
 		}
 
-		$presented  = (string) $request->get_header( 'x_igny8_api_key' );
+		$key_id     = trim( (string) $request->get_header( 'x_igny8_key_id' ) );
 		$timestamp  = trim( (string) $request->get_header( 'x_igny8_timestamp' ) );
 		$request_id = trim( (string) $request->get_header( 'x_igny8_request_id' ) );
 		$signature  = strtolower( trim( (string) $request->get_header( 'x_igny8_signature' ) ) );
 
-		if ( '' === $presented || ! hash_equals( $key, $presented ) ) {
-			return self::refuse( __( 'Invalid IGNY8 API key.', 'igny8-bridge' ) );
+		// The key was sent once, to pair; a call that carries it did not come from the cloud.
+		if ( null !== $request->get_header( 'x_igny8_api_key' ) ) {
+			return self::refuse( __( 'The site key is never sent after pairing; this request is refused.', 'igny8-bridge' ) );
+		}
+		if ( ! preg_match( '/^[1-9]\d{0,15}$/', $key_id ) || ! isset( $secrets[ (int) $key_id ] ) ) {
+			return self::refuse( __( 'Unknown or retired IGNY8 key id.', 'igny8-bridge' ) );
 		}
 		if ( ! preg_match( '/^\d{1,12}$/', $timestamp ) || abs( time() - (int) $timestamp ) > self::TOLERANCE ) {
 			return self::refuse( __( 'The request timestamp is missing or outside the allowed window.', 'igny8-bridge' ) );
@@ -121,7 +164,7 @@ final class RequestVerifier {
 			$request_id,
 			(string) $request->get_body()
 		);
-		if ( null === $canonical || ! preg_match( '/^[0-9a-f]{64}$/', $signature ) || ! hash_equals( self::sign( $key, $canonical ), $signature ) ) {
+		if ( null === $canonical || ! preg_match( '/^[0-9a-f]{64}$/', $signature ) || ! hash_equals( self::sign( $secrets[ (int) $key_id ], $canonical ), $signature ) ) {
 			return self::refuse( __( 'Invalid request signature.', 'igny8-bridge' ) );
 		}
 
@@ -131,6 +174,11 @@ final class RequestVerifier {
 		}
 		if ( self::UNRECORDED === $remembered ) {
 			return new WP_Error( 'igny8_unavailable', __( 'The site could not record the request in its database; send it again in a moment.', 'igny8-bridge' ), array( 'status' => 503 ) );
+		}
+		$current = $this->options->credentials();
+		if ( null !== $current && $current['key_id'] === (int) $key_id ) {
+			// The cloud signs with the new key: the one it replaced retires after the window.
+			$this->options->confirm_current( self::TOLERANCE );
 		}
 		return true;
 	}

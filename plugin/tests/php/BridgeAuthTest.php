@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace IGNY8\Bridge\Tests;
 
+use IGNY8\Bridge\Options;
 use IGNY8\Bridge\Publishing\PostPublisher;
 use IGNY8\Bridge\Schema;
 use IGNY8\Bridge\Security\RequestVerifier;
@@ -51,6 +52,9 @@ final class BridgeAuthTest extends BridgeTestCase {
 		return array(
 			'tampered body'     => array( array( 'body' => '{"content_id":777,"title":"Evil","content_html":"x","status":"publish"}' ) ),
 			'wrong key'         => array( array( 'key' => 'ig8_wrong_0123456789abcdefghijklmnopqrstu' ) ),
+			'unknown key id'    => array( array( 'key_id' => '42' ) ),
+			'malformed key id'  => array( array( 'key_id' => '41abc' ) ),
+			'plain key header'  => array( array( 'api_key' => self::KEY ) ),
 			'stale timestamp'   => array( array( 'timestamp' => (string) ( time() - 400 ) ) ),
 			'future timestamp'  => array( array( 'timestamp' => (string) ( time() + 400 ) ) ),
 			'forged signature'  => array( array( 'signature' => str_repeat( 'a', 64 ) ) ),
@@ -127,9 +131,9 @@ final class BridgeAuthTest extends BridgeTestCase {
 		$this->assertNull( PostPublisher::find_by_content_id( 779 ) );
 	}
 
-	public function test_a_site_without_a_key_refuses_everything(): void {
+	public function test_a_site_that_has_not_paired_refuses_everything(): void {
 		$request = $this->signed( 'GET', '/igny8/v1/site-metadata' );
-		update_option( 'igny8_api_key', '' );
+		delete_option( Options::CREDENTIALS );
 		$this->assertSame( 401, $this->dispatch( $request )->get_status() );
 	}
 

@@ -21,10 +21,15 @@ abstract class BridgeTestCase extends TestCase {
 
 	protected const KEY = 'ig8_test_0123456789abcdefghijklmnopqrstuv';
 
+	/** The key's id in the cloud, as the pairing answered it. */
+	protected const KEY_ID = 41;
+
+	/** The site is configured and has paired with KEY. */
 	protected function setUp(): void {
 		parent::setUp();
 		( new Options() )->set_cloud_url( 'http://127.0.0.1:9' );
 		( new Options() )->set_api_key( self::KEY );
+		( new Options() )->pair( self::KEY, self::KEY_ID );
 	}
 
 	/**
@@ -34,7 +39,7 @@ abstract class BridgeTestCase extends TestCase {
 	 * @param string               $route   Route.
 	 * @param array<string, mixed>|null $body JSON body.
 	 * @param array<string, string> $query  Query.
-	 * @param array<string, mixed> $override Header overrides: key, timestamp, request_id, signature, body (raw body sent instead of the signed one).
+	 * @param array<string, mixed> $override Overrides: key (the key whose derived secret signs), key_id, timestamp, request_id, signature, body (raw body sent instead of the signed one), api_key (sent in plain too).
 	 */
 	protected function signed( string $method, string $route, ?array $body = null, array $query = array(), array $override = array() ): WP_REST_Request {
 		$raw        = null === $body ? '' : (string) wp_json_encode( $body );
@@ -44,10 +49,13 @@ abstract class BridgeTestCase extends TestCase {
 		$canonical  = RequestVerifier::canonical( $method, $route, $query, $timestamp, $request_id, $raw );
 		$request    = new WP_REST_Request( $method, $route );
 		$request->set_query_params( $query );
-		$request->set_header( 'X-IGNY8-API-Key', $key );
+		if ( isset( $override['api_key'] ) ) {
+			$request->set_header( 'X-IGNY8-API-Key', (string) $override['api_key'] );
+		}
+		$request->set_header( 'X-IGNY8-Key-Id', (string) ( $override['key_id'] ?? self::KEY_ID ) );
 		$request->set_header( 'X-IGNY8-Timestamp', $timestamp );
 		$request->set_header( 'X-IGNY8-Request-Id', $request_id );
-		$request->set_header( 'X-IGNY8-Signature', (string) ( $override['signature'] ?? RequestVerifier::sign( $key, (string) $canonical ) ) );
+		$request->set_header( 'X-IGNY8-Signature', (string) ( $override['signature'] ?? RequestVerifier::sign( RequestVerifier::derive_secret( $key ), (string) $canonical ) ) );
 		$sent = isset( $override['body'] ) ? (string) $override['body'] : $raw;
 		if ( '' !== $sent ) {
 			$request->set_header( 'Content-Type', 'application/json' );

@@ -213,7 +213,8 @@ final class OutboxTest extends BridgeTestCase {
 		$this->assertSame( 1, $result['rejected'] );
 		$this->assertCount( 1, $requests );
 		$this->assertSame( 'http://127.0.0.1:9/api/v1/integration/events/', $requests[0]['url'] );
-		$this->assertSame( self::KEY, $requests[0]['args']['headers']['X-IGNY8-API-Key'] );
+		$this->assertSame( (string) self::KEY_ID, $requests[0]['args']['headers']['X-IGNY8-Key-Id'] );
+		$this->assertArrayNotHasKey( 'X-IGNY8-API-Key', $requests[0]['args']['headers'] );
 		$sent = json_decode( $requests[0]['args']['body'], true );
 		$this->assertSame( $ids, array_column( $sent['events'], 'id' ) );
 

@@ -26,6 +26,7 @@ final class SessionRouteTest extends TestCase {
 		parent::setUp();
 		update_option( Options::CLOUD_URL, self::CLOUD_URL );
 		update_option( Options::API_KEY, self::API_KEY, false );
+		( new Options() )->pair( self::API_KEY, 7 );
 	}
 
 	protected function tearDown(): void {
@@ -96,7 +97,9 @@ final class SessionRouteTest extends TestCase {
 		$this->assertCount( 1, $requests );
 		$this->assertSame( self::CLOUD_URL . SessionController::CLOUD_PATH, $requests[0]['url'] );
 		$this->assertSame( 'POST', $requests[0]['args']['method'] );
-		$this->assertSame( self::API_KEY, $requests[0]['args']['headers'][ CloudClient::API_KEY_HEADER ] );
+		// Signed with the paired key's id; the key itself is not sent.
+		$this->assertArrayNotHasKey( CloudClient::API_KEY_HEADER, $requests[0]['args']['headers'] );
+		$this->assertSame( '7', $requests[0]['args']['headers']['X-IGNY8-Key-Id'] );
 		$sent = json_decode( $requests[0]['args']['body'], true );
 		$this->assertSame( $cloud_role, $sent['role'] );
 		$this->assertSame( $user_id, $sent['wp_user']['id'] );

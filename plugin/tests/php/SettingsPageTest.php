@@ -91,12 +91,15 @@ final class SettingsPageTest extends BridgeTestCase {
 	public function test_test_connection_posts_the_site_metadata_and_records_the_result(): void {
 		$requests = $this->intercept_http(
 			static function () {
-				return self::http_response( 200, '{"success":true,"data":{"id":42,"platform":"wordpress","console_url":"https://app.example.test"}}' );
+				return self::http_response( 200, '{"success":true,"data":{"id":42,"key_id":43,"platform":"wordpress","console_url":"https://app.example.test"}}' );
 			}
 		);
+		delete_option( Options::CREDENTIALS );
 		$this->assertTrue( $this->page()->test_connection() );
 		$this->assertSame( 'http://127.0.0.1:9/api/v1/integration/integrations/test-connection/', $requests[0]['url'] );
+		// Not paired yet: this call pairs the key, the one time it is sent.
 		$this->assertSame( self::KEY, $requests[0]['args']['headers']['X-IGNY8-API-Key'] );
+		$this->assertSame( 43, ( new Options() )->credentials()['key_id'] );
 		$sent = json_decode( $requests[0]['args']['body'], true );
 		$this->assertSame( home_url(), $sent['site_url'] );
 		$this->assertSame( rest_url(), $sent['rest_url'] );

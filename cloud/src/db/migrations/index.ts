@@ -17,6 +17,7 @@ import { migration as eventRetention } from './0017-event-retention';
 import { migration as scheduler } from './0018-scheduler';
 import { migration as storedFiles } from './0019-stored-files';
 import { migration as domainEvents } from './0020-domain-events';
+import { migration as signedSiteKeys } from './0021-signed-site-keys';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: Migration[] = [
 	scheduler,
 	storedFiles,
 	domainEvents,
+	signedSiteKeys,
 ];

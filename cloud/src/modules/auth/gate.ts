@@ -1,10 +1,15 @@
 import type { NextFunction, Request, Response } from 'express';
 import {
+	ApiError,
 	NotAuthenticatedError,
 	PermissionDeniedError,
 } from '../../http/errors';
 import type { AnyRoute, Gate } from '../../http/route';
-import type { SiteApiKeyService } from './api-keys';
+import {
+	SIGNATURE_HEADERS,
+	SignatureRefusedError,
+	type SiteApiKeyService,
+} from './api-keys';
 import { assertCan } from './policy';
 import type { Principal } from './principal';
 import type { AuthService } from './service';
@@ -29,7 +34,8 @@ function credentialId( principal: Principal ): string {
 }
 
 /**
- * Runs before every declared route: identifies the caller (JWT or site key),
+ * Runs before every declared route: identifies the caller (JWT, a site's
+ * signed call, or a site key sent in plain to pair; see SiteApiKeyService),
  * checks the route's permission, throttles (see Throttle for what counts
  * where), and counts the request against the caller's account.
  */
@@ -49,18 +55,33 @@ export function createGate( deps: {
 		const ip = req.ip ?? 'unknown';
 		const bearer = bearerOf( req );
 		const apiKey = req.get( 'x-igny8-api-key' );
+		const signed = req.get( SIGNATURE_HEADERS.keyId ) !== undefined;
+		const siteMayCall = spec.auth === 'user_or_site_key';
 		const resolve = bearer
 			? () => deps.auth.principalFromAccessToken( bearer )
-			: apiKey && spec.auth === 'user_or_site_key'
-				? () => deps.apiKeys.principalFromKey( apiKey )
-				: undefined;
+			: signed && siteMayCall
+				? async () => {
+						if ( apiKey !== undefined ) {
+							// A signed call never carries the key it is signed with.
+							throw new SignatureRefusedError(
+								'A signed request must not carry X-IGNY8-API-Key.'
+							);
+						}
+						return deps.apiKeys.principalFromSignature( req );
+					}
+				: apiKey && siteMayCall
+					? () =>
+							deps.apiKeys.principalFromKey( apiKey, {
+								pairing: spec.sitePairing === true,
+							} )
+					: undefined;
 		if ( ! resolve ) {
 			if ( throttled ) {
 				await deps.throttle.anonymous( ip );
 			}
 			if ( spec.auth !== 'public' ) {
 				throw new NotAuthenticatedError(
-					apiKey
+					apiKey || signed
 						? 'A site API key cannot be used here; sign in as a user.'
 						: 'Authentication credentials were not provided.'
 				);
@@ -74,7 +95,11 @@ export function createGate( deps: {
 		try {
 			principal = await resolve();
 		} catch ( error ) {
-			if ( throttled && error instanceof NotAuthenticatedError ) {
+			if (
+				throttled &&
+				error instanceof ApiError &&
+				error.status === 401
+			) {
 				await deps.throttle.credentialsRefused( ip );
 			}
 			throw error;

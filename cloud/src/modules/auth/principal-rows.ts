@@ -66,7 +66,8 @@ export class PrincipalRows {
 				account: [ this.models.Account, 'a' ],
 			},
 			`FROM site_api_keys k JOIN sites s ON s.id = k.site_id JOIN accounts a ON a.id = k.account_id
-			 WHERE k.id = :keyId AND k.site_id = :siteId AND k.account_id = :accountId AND k.revoked_at IS NULL`,
+			 WHERE k.id = :keyId AND k.site_id = :siteId AND k.account_id = :accountId AND k.revoked_at IS NULL
+			   AND (k.retires_at IS NULL OR k.retires_at > NOW())`,
 			claims
 		);
 		return row
@@ -77,11 +78,37 @@ export class PrincipalRows {
 			: null;
 	}
 
-	/** A live (unrevoked) site key by its hash, with its site and account. */
+	/**
+	 * A live (unrevoked) site key by its hash, with its site and account, and
+	 * whether any key of that site has paired with signing.
+	 */
 	async siteKey( keyHash: string ): Promise< {
 		key: SiteApiKeyRow;
 		site: SiteRow;
 		account: AccountRow;
+		sitePaired: boolean;
+	} | null > {
+		return this.liveKey( 'k.key_hash = :keyHash', { keyHash } );
+	}
+
+	/** A live (unrevoked) site key by its id, as siteKey(). */
+	async siteKeyById( keyId: number ): Promise< {
+		key: SiteApiKeyRow;
+		site: SiteRow;
+		account: AccountRow;
+		sitePaired: boolean;
+	} | null > {
+		return this.liveKey( 'k.id = :keyId', { keyId } );
+	}
+
+	private async liveKey(
+		where: string,
+		replacements: Record< string, unknown >
+	): Promise< {
+		key: SiteApiKeyRow;
+		site: SiteRow;
+		account: AccountRow;
+		sitePaired: boolean;
 	} | null > {
 		const [ row ] = await this.select(
 			{
@@ -90,14 +117,18 @@ export class PrincipalRows {
 				account: [ this.models.Account, 'a' ],
 			},
 			`FROM site_api_keys k JOIN sites s ON s.id = k.site_id JOIN accounts a ON a.id = k.account_id
-			 WHERE k.key_hash = :keyHash AND k.revoked_at IS NULL`,
-			{ keyHash }
+			 WHERE ${ where } AND k.revoked_at IS NULL`,
+			replacements,
+			`EXISTS (
+				SELECT 1 FROM site_api_keys p WHERE p.site_id = k.site_id AND p.paired_at IS NOT NULL
+			)`
 		);
 		return row
 			? {
 					key: row.models.key as SiteApiKeyRow,
 					site: row.models.site as SiteRow,
 					account: row.models.account as AccountRow,
+					sitePaired: row.flag === true,
 				}
 			: null;
 	}

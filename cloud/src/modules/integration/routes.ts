@@ -112,9 +112,10 @@ export function integrationRoutes( deps: {
 			method: 'post',
 			path: `${ BASE }test-connection/`,
 			summary:
-				'The plugin connects: creates or refreshes its site’s WordPress integration (site key only)',
+				'The plugin connects: pairs a new site key (sent in plain, once) or, signed, refreshes its site’s WordPress integration (site only)',
 			tag: TAG,
 			auth: 'user_or_site_key',
+			sitePairing: true,
 			permission: 'site_sync',
 			body: testConnectionSchema,
 			response: { data: integrationSchema },
@@ -123,7 +124,8 @@ export function integrationRoutes( deps: {
 				const row = await integrations.testConnection(
 					site,
 					body,
-					req.get( 'x-igny8-api-key' ) as string
+					// Present only when the site pairs a key (the gate refused it on a signed call).
+					req.get( 'x-igny8-api-key' )
 				);
 				return {
 					data: serializeIntegration( row ),

@@ -19,7 +19,8 @@ import { ApiError, ValidationError } from '../../http/errors';
 import type { Logger } from '../../logger';
 import { OutboundError, type OutboundClient } from '../../net/outbound';
 import type { JobDefinition, JobQueue } from '../../queue';
-import { decryptSecret, encryptSecret } from '../auth/crypto';
+import type { SiteApiKeyService } from '../auth/api-keys';
+import { decryptSecret } from '../auth/crypto';
 import {
 	confinedSiteId,
 	siteFilter,
@@ -48,6 +49,14 @@ const SYNC_PAGE_SIZE = 200;
 
 const iso = ( date: Date | null | undefined ) => date?.toISOString() ?? null;
 
+/** Whether the integration's site has paired: the cloud holds a secret to sign its calls with. */
+export function isPaired( row: SiteIntegrationRow ): boolean {
+	return (
+		typeof row.credentials_json.signing_secret === 'string' &&
+		typeof row.credentials_json.key_id === 'number'
+	);
+}
+
 export function serializeIntegration( row: SiteIntegrationRow ): Integration {
 	return {
 		id: row.id,
@@ -56,7 +65,10 @@ export function serializeIntegration( row: SiteIntegrationRow ): Integration {
 		platform: row.platform,
 		platform_type: row.platform_type,
 		config_json: row.config_json,
-		has_credentials: typeof row.credentials_json.api_key === 'string',
+		has_credentials: isPaired( row ),
+		key_id: isPaired( row )
+			? ( row.credentials_json.key_id as number )
+			: null,
 		is_active: row.is_active,
 		sync_enabled: row.sync_enabled,
 		sync_state: row.sync_state,
@@ -141,6 +153,8 @@ const DEFAULT_SYNC_SETTINGS: SyncSettings = {
 export class IntegrationService {
 	constructor(
 		private readonly deps: {
+			/** Pairs the site's keys and retires the ones they replace. */
+			apiKeys: SiteApiKeyService;
 			db: Database;
 			models: Models;
 			secrets: Secrets;
@@ -221,19 +235,40 @@ export class IntegrationService {
 	}
 
 	/**
-	 * "Test connection" from the plugin: the presented (already verified) key
-	 * speaks for its site, so the site's WordPress integration is created or
-	 * refreshed with what the site says about itself, and the key is kept,
-	 * sealed, to sign the cloud's calls back.
+	 * "Test connection" from the plugin: the (already verified) caller speaks
+	 * for its site, so the site's WordPress integration is created or
+	 * refreshed with what the site says about itself. With `presentedKey`
+	 * (a key sent in plain, to pair) the key pairs first: its derived secret
+	 * is kept, sealed, to sign the cloud's calls back, and the key it
+	 * replaces keeps working until the cloud has used the new one. A signed
+	 * call leaves the pairing as it is.
 	 */
 	async testConnection(
 		principal: SiteKeyPrincipal,
 		body: z.infer< typeof testConnectionSchema >,
-		presentedKey: string
+		presentedKey: string | undefined
 	): Promise< SiteIntegrationRow > {
-		const { models, secrets } = this.deps;
+		const { models, apiKeys } = this.deps;
 		await this.checkRestUrl( 'rest_url', body.rest_url );
 		const structure = structureOf( body.metadata );
+		const current = await models.SiteIntegration.findOne( {
+			where: { site_id: principal.site.id, platform: 'wordpress' },
+		} );
+		const previous = current?.credentials_json.key_id;
+		const previousKeyId =
+			typeof previous === 'number' && previous !== principal.key.id
+				? previous
+				: null;
+		// The secret is derived, so a racing pairing of the same key stores the same one.
+		const credentials =
+			presentedKey === undefined
+				? undefined
+				: {
+						signing_secret:
+							apiKeys.sealedSigningSecret( presentedKey ),
+						key_id: principal.key.id,
+						key_prefix: principal.key.prefix,
+					};
 		const values = ( existing?: SiteIntegrationRow ) => ( {
 			config_json: {
 				...( existing?.config_json ?? {} ),
@@ -244,14 +279,33 @@ export class IntegrationService {
 					( type ) => type.name
 				),
 			},
-			credentials_json: {
-				api_key: encryptSecret( secrets.encryptionKey, presentedKey ),
-				key_id: principal.key.id,
-				key_prefix: principal.key.prefix,
-			},
+			...( credentials ? { credentials_json: credentials } : {} ),
 			is_active: true,
 			last_structure_update_at: new Date(),
 		} );
+		const row = await this.upsertWordPress( principal, values );
+		if ( credentials ) {
+			// After the write: a pairing that fails before it leaves the key unpaired, to pair again.
+			await apiKeys.markPaired(
+				principal.key,
+				credentials.signing_secret,
+				previousKeyId
+			);
+		}
+		return row;
+	}
+
+	/** The site's WordPress integration, created or updated with `values`. */
+	private async upsertWordPress(
+		principal: SiteKeyPrincipal,
+		values: ( existing?: SiteIntegrationRow ) => {
+			config_json: Record< string, unknown >;
+			credentials_json?: Record< string, unknown >;
+			is_active: boolean;
+			last_structure_update_at: Date;
+		}
+	): Promise< SiteIntegrationRow > {
+		const { models } = this.deps;
 		for ( let attempt = 0; ; attempt++ ) {
 			const existing = await models.SiteIntegration.findOne( {
 				where: { site_id: principal.site.id, platform: 'wordpress' },
@@ -361,20 +415,32 @@ export class IntegrationService {
 		};
 	}
 
-	/** The signed client for this integration's site; a clear 400 while it has never connected. */
+	/** The signed client for this integration's site; a clear 400 while it has never paired. */
 	clientFor( row: SiteIntegrationRow, timeoutMs?: number ): WpClient {
-		const sealed = row.credentials_json.api_key;
+		const sealed = row.credentials_json.signing_secret;
+		const keyId = row.credentials_json.key_id;
 		const restUrl = row.config_json.rest_url;
-		if ( typeof sealed !== 'string' || typeof restUrl !== 'string' ) {
+		if (
+			typeof sealed !== 'string' ||
+			typeof keyId !== 'number' ||
+			typeof restUrl !== 'string'
+		) {
 			throw new ValidationError(
 				'The site has not connected yet: run "Test connection" in the IGNY8 Bridge settings first.'
 			);
 		}
 		return new WpClient( {
 			restUrl,
-			apiKey: decryptSecret( this.deps.secrets.encryptionKey, sealed ),
+			keyId,
+			signingSecret: decryptSecret(
+				this.deps.secrets.encryptionKey,
+				sealed
+			),
 			outbound: this.deps.outbound,
 			timeoutMs,
+			// The site has the new secret: the key it replaced may retire.
+			onAuthenticated: () =>
+				this.deps.apiKeys.retireReplaced( row.site_id, keyId ),
 		} );
 	}
 

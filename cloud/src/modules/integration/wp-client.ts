@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { canonicalRequest, signRequest } from '../auth/bridge-signing';
 import {
 	OUTBOUND_LIMITS,
 	outboundErrorOf,
@@ -7,14 +8,15 @@ import {
 
 /**
  * The cloud's side of "Cloud → WordPress" in docs/bridge-protocol.md: every
- * call to the plugin carries the site key, a timestamp, a fresh request id
- * and an HMAC over the canonical request, so a captured call cannot be
- * replayed or altered. Failures come back as typed errors the publisher and
+ * call to the plugin carries the paired key's id, a timestamp, a fresh
+ * request id and an HMAC (with the secret derived at pairing, never sent)
+ * over the canonical request, so a captured call cannot be replayed or
+ * altered and reveals no secret. Failures come back as typed errors the publisher and
  * the sync job decide on (retry, conflict, give up).
  *
  * The site's address is the tenant's to set, so every call goes through the
  * guarded outbound client (no internal addresses, capped answers, one
- * deadline, the key never follows a redirect). What the site answers is
+ * deadline, no credential follows a redirect). What the site answers is
  * parsed, never repeated: an error says what happened in words, plus IGNY8
  * Bridge's (or WordPress's REST API's) own explanation when it gave one.
  */
@@ -118,64 +120,35 @@ export type WpExportPage = {
 export type WpClientOptions = {
 	/** The site's `rest_url()`, e.g. `https://example.com/wp-json/` or `…/?rest_route=/`. */
 	restUrl: string;
-	apiKey: string;
+	/** The public id of the site key the site paired with (`X-IGNY8-Key-Id`). */
+	keyId: number;
+	/** The secret derived from that key at pairing; it is never sent. */
+	signingSecret: string;
 	outbound: OutboundClient;
 	/** The whole call, answer included. */
 	timeoutMs?: number;
 	/** For tests: a clock other than now. */
 	now?: () => number;
+	/**
+	 * Called once, after the first call the site authenticated and answered
+	 * successfully: the site has the secret, so a key it replaced may retire.
+	 */
+	onAuthenticated?: () => Promise< void >;
 };
 
 const NAMESPACE = '/igny8/v1';
 
-/** `rawurlencode`: RFC 3986, which encodeURIComponent leaves five characters short of. */
-export function rawUrlEncode( value: string ): string {
-	return encodeURIComponent( value ).replace(
-		/[!'()*]/g,
-		( c ) => `%${ c.charCodeAt( 0 ).toString( 16 ).toUpperCase() }`
-	);
-}
-
-export function sha256Hex( value: string ): string {
-	return createHash( 'sha256' ).update( value, 'utf8' ).digest( 'hex' );
-}
-
-/** The six-line canonical string both sides sign (protocol → Authentication). */
-export function canonicalRequest( parts: {
-	method: string;
-	route: string;
-	query: Record< string, string >;
-	timestamp: number;
-	requestId: string;
-	body: string;
-} ): string {
-	const query = Object.keys( parts.query )
-		.filter( ( name ) => name !== 'rest_route' )
-		.sort()
-		.map(
-			( name ) =>
-				`${ rawUrlEncode( name ) }=${ rawUrlEncode( parts.query[ name ]! ) }`
-		)
-		.join( '&' );
-	return [
-		parts.method.toUpperCase(),
-		parts.route.replace( /\/+$/, '' ),
-		query,
-		String( parts.timestamp ),
-		parts.requestId,
-		sha256Hex( parts.body ),
-	].join( '\n' );
-}
-
-export function signRequest( key: string, canonical: string ): string {
-	return createHmac( 'sha256', key )
-		.update( canonical, 'utf8' )
-		.digest( 'hex' );
-}
+export {
+	canonicalRequest,
+	rawUrlEncode,
+	sha256Hex,
+	signRequest,
+} from '../auth/bridge-signing';
 
 export class WpClient {
 	private readonly timeoutMs: number;
 	private readonly now: () => number;
+	private confirmed = false;
 
 	constructor( private readonly options: WpClientOptions ) {
 		this.timeoutMs =
@@ -276,7 +249,7 @@ export class WpClient {
 		const timestamp = Math.floor( this.now() / 1000 );
 		const requestId = randomUUID();
 		const signature = signRequest(
-			this.options.apiKey,
+			this.options.signingSecret,
 			canonicalRequest( {
 				method,
 				route,
@@ -298,7 +271,7 @@ export class WpClient {
 						...( body
 							? { 'Content-Type': 'application/json' }
 							: {} ),
-						'X-IGNY8-API-Key': this.options.apiKey,
+						'X-IGNY8-Key-Id': String( this.options.keyId ),
 						'X-IGNY8-Timestamp': String( timestamp ),
 						'X-IGNY8-Request-Id': requestId,
 						'X-IGNY8-Signature': signature,
@@ -330,6 +303,10 @@ export class WpClient {
 			parsed = text ? JSON.parse( text ) : undefined;
 		} catch {
 			parsed = undefined;
+		}
+		if ( response.ok && ! this.confirmed && this.options.onAuthenticated ) {
+			this.confirmed = true;
+			await this.options.onAuthenticated();
 		}
 		if ( response.ok ) {
 			if ( parsed === undefined ) {

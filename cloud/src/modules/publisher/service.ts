@@ -22,7 +22,7 @@ import {
 	type Principal,
 } from '../auth/principal';
 import { httpUrlOrNull } from '../../net/http-url';
-import type { IntegrationService } from '../integration/service';
+import { isPaired, type IntegrationService } from '../integration/service';
 import { mapWpStatus, wpState } from '../integration/status-mapping';
 import {
 	WpClientError,
@@ -148,7 +148,7 @@ export class PublisherService {
 				.filter(
 					( i ) =>
 						i.is_active &&
-						typeof i.credentials_json.api_key === 'string' &&
+						isPaired( i ) &&
 						typeof i.config_json.rest_url === 'string'
 				)
 				.map( ( i ) => i.site_id )

@@ -1,6 +1,8 @@
 /**
- * Calls IGNY8 Bridge's `igny8/v1` routes the way the cloud does: API key,
- * timestamp, request id and HMAC signature (docs/bridge-protocol.md).
+ * Calls IGNY8 Bridge's `igny8/v1` routes the way the cloud does once the
+ * site has paired: key id, timestamp, request id and HMAC signature with the
+ * secret derived from the key; the key itself is not sent
+ * (docs/bridge-protocol.md).
  */
 import crypto from 'node:crypto';
 import type { HttpResult } from './http';
@@ -8,9 +10,11 @@ import type { HttpResult } from './http';
 export interface BridgeCallOptions {
 	query?: Record< string, string >;
 	body?: unknown;
-	/** Deliberate faults for tests: a different key, timestamp, id, signature or body. */
+	/** Deliberate faults for tests: a different key, key id, timestamp, id, signature or body, or the key sent in plain. */
 	override?: {
 		key?: string;
+		keyId?: string;
+		plainKey?: string;
 		timestamp?: string;
 		requestId?: string;
 		signature?: string;
@@ -53,9 +57,32 @@ export function bridgeCanonical(
 	].join( '\n' );
 }
 
+/** The id a test pairs its key under when it gives none (see pairSitePhp()). */
+export const DEFAULT_BRIDGE_KEY_ID = 1;
+
+/** A site key and the id the cloud knows it by; a bare key has DEFAULT_BRIDGE_KEY_ID. */
+export type BridgeKey = string | { key: string; keyId: number };
+
+/** `HMAC-SHA256(key, 'igny8-bridge-signing-v1')`, hex: the secret both sides sign with. */
+export function deriveBridgeSecret( key: string ): string {
+	return crypto
+		.createHmac( 'sha256', key )
+		.update( 'igny8-bridge-signing-v1' )
+		.digest( 'hex' );
+}
+
+/** PHP that pairs the site with `key` as the plugin does when the cloud accepts it. */
+export function pairSitePhp(
+	key: string,
+	keyId: number = DEFAULT_BRIDGE_KEY_ID
+): string {
+	return `update_option( 'igny8_api_key', ${ JSON.stringify( key ) }, false );
+( new \\IGNY8\\Bridge\\Options() )->pair( ${ JSON.stringify( key ) }, ${ keyId } );`;
+}
+
 /** A signed request's headers and body, ready for fetch(). */
 export function signBridgeRequest(
-	key: string,
+	bridgeKey: BridgeKey,
 	method: string,
 	route: string,
 	options: BridgeCallOptions = {}
@@ -66,11 +93,15 @@ export function signBridgeRequest(
 		options.override?.timestamp ??
 		String( Math.floor( Date.now() / 1000 ) );
 	const requestId = options.override?.requestId ?? crypto.randomUUID();
+	const { key, keyId } =
+		typeof bridgeKey === 'string'
+			? { key: bridgeKey, keyId: DEFAULT_BRIDGE_KEY_ID }
+			: bridgeKey;
 	const signingKey = options.override?.key ?? key;
 	const signature =
 		options.override?.signature ??
 		crypto
-			.createHmac( 'sha256', signingKey )
+			.createHmac( 'sha256', deriveBridgeSecret( signingKey ) )
 			.update(
 				bridgeCanonical(
 					method,
@@ -85,7 +116,10 @@ export function signBridgeRequest(
 	const sent = options.override?.rawBody ?? body;
 	return {
 		headers: {
-			'X-IGNY8-API-Key': signingKey,
+			'X-IGNY8-Key-Id': options.override?.keyId ?? String( keyId ),
+			...( options.override?.plainKey
+				? { 'X-IGNY8-API-Key': options.override.plainKey }
+				: {} ),
 			'X-IGNY8-Timestamp': timestamp,
 			'X-IGNY8-Request-Id': requestId,
 			'X-IGNY8-Signature': signature,
@@ -101,7 +135,7 @@ export function signBridgeRequest(
  */
 export async function callBridge< T = unknown >(
 	siteUrl: string,
-	key: string,
+	key: BridgeKey,
 	method: string,
 	route: string,
 	options: BridgeCallOptions = {}
