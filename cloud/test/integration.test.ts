@@ -273,7 +273,7 @@ describe( 'integration: connecting a WordPress site', () => {
 	} );
 
 	it( 'stores only http(s) addresses from the post export: anything else keeps the one stored', async () => {
-		const connected = await connect( cloud, tenant ).expect( 200 );
+		const connected = await connect( cloud, tenant );
 		const row = await cloud.context.models.SiteIntegration.findByPk(
 			connected.body.data.id
 		);
@@ -523,7 +523,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 				} )
 			)
 		);
-		await send( tenant.apiKey, events ).expect( 200 );
+		await send( tenant, events ).expect( 200 );
 		const ids = events.map( ( e ) => e.id );
 		const kept = async () =>
 			(
@@ -541,7 +541,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		expect( await kept() ).toEqual( [ ids[ 1 ] ] );
 		expect( await context.services.events.purgeExpired() ).toBe( 0 );
 		// Within the period a replay is still a duplicate.
-		const replay = await send( tenant.apiKey, [ events[ 1 ] ] ).expect(
+		const replay = await send( tenant, [ events[ 1 ] ] ).expect(
 			200
 		);
 		expect( replay.body.data.duplicates ).toEqual( [ ids[ 1 ] ] );
@@ -643,7 +643,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	it( 'stores only http(s) addresses from events: anything else keeps the one stored', async () => {
 		const at = ( seconds: number ) =>
 			new Date( Date.now() + 120_000 + seconds * 1000 ).toISOString();
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			postEvent(
 				'post.saved',
 				post( 'publish', { wp_post_id: 88 } ),
@@ -674,7 +674,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 			'',
 		];
 		for ( const [ i, url ] of hostile.entries() ) {
-			const response = await send( tenant.apiKey, [
+			const response = await send( tenant, [
 				postEvent(
 					'post.saved',
 					post( 'publish', {
@@ -696,14 +696,14 @@ describe( 'integration: events from the plugin’s outbox', () => {
 	} );
 
 	it( 'accepts events that describe a post by id, type and status only, keeping what it knew', async () => {
-		await send( tenant.apiKey, [
+		await send( tenant, [
 			postEvent(
 				'post.saved',
 				post( 'publish', { wp_post_id: 89 } ),
 				new Date( Date.now() + 300_000 ).toISOString()
 			),
 		] ).expect( 200 );
-		const response = await send( tenant.apiKey, [
+		const response = await send( tenant, [
 			postEvent(
 				'post.status_changed',
 				{
