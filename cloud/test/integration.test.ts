@@ -541,9 +541,7 @@ describe( 'integration: events from the plugin’s outbox', () => {
 		expect( await kept() ).toEqual( [ ids[ 1 ] ] );
 		expect( await context.services.events.purgeExpired() ).toBe( 0 );
 		// Within the period a replay is still a duplicate.
-		const replay = await send( tenant, [ events[ 1 ] ] ).expect(
-			200
-		);
+		const replay = await send( tenant, [ events[ 1 ] ] ).expect( 200 );
 		expect( replay.body.data.duplicates ).toEqual( [ ids[ 1 ] ] );
 	} );
 

@@ -611,7 +611,11 @@ describe( 'the outbound client', () => {
 				'The site answered HTTP 500.'
 			);
 			const refused = await wp
-				.upsertPost( {} as Parameters< WpClient[ 'upsertPost' ] >[ 0 ] )
+				.upsertPost( {
+					content_id: 1,
+					title: 'Post',
+					content_html: '<p>x</p>',
+				} )
 				.then(
 					() => undefined,
 					( e: unknown ) => e

@@ -9,4 +9,5 @@ export * from './writer';
 export * from './billing';
 export * from './ai';
 export * from './integration';
+export * from './bridge';
 export * from './system';

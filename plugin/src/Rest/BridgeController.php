@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace IGNY8\Bridge\Rest;
 
+use IGNY8\Bridge\Contract\BridgeContract;
 use IGNY8\Bridge\Options;
 use IGNY8\Bridge\Publishing\PostPublisher;
 use IGNY8\Bridge\Security\RequestVerifier;
@@ -25,6 +26,8 @@ use WP_REST_Server;
  * `igny8/v1` routes for the cloud (docs/bridge-protocol.md → "Cloud → WordPress").
  * Every one is authenticated by RequestVerifier in its `permission_callback`;
  * WordPress users, whatever their role, get nothing here without the key.
+ * What each route accepts is the bridge contract (BridgeContract), generated
+ * from the schemas the cloud's client sends with.
  */
 final class BridgeController {
 
@@ -102,13 +105,13 @@ final class BridgeController {
 					'methods'             => WP_REST_Server::READABLE,
 					'callback'            => array( $this, 'export' ),
 					'permission_callback' => $auth,
-					'args'                => $this->export_args(),
+					'args'                => BridgeContract::args( 'posts.export' ),
 				),
 				array(
 					'methods'             => WP_REST_Server::CREATABLE,
 					'callback'            => array( $this, 'create' ),
 					'permission_callback' => $auth,
-					'args'                => $this->write_args( true ),
+					'args'                => BridgeContract::args( 'posts.create' ),
 				),
 			)
 		);
@@ -119,7 +122,7 @@ final class BridgeController {
 				'methods'             => 'PUT',
 				'callback'            => array( $this, 'update' ),
 				'permission_callback' => $auth,
-				'args'                => array_merge( array( 'id' => $id ), $this->write_args( true ) ),
+				'args'                => array_merge( array( 'id' => $id ), BridgeContract::args( 'posts.update' ) ),
 			)
 		);
 		register_rest_route(
@@ -281,7 +284,7 @@ final class BridgeController {
 	 */
 	private function write( WP_REST_Request $request, ?int $post_id ) {
 		$input = array();
-		foreach ( array_keys( $this->write_args( false ) ) as $name ) {
+		foreach ( BridgeContract::fields( 'posts.create' ) as $name ) {
 			if ( $request->has_param( $name ) ) {
 				$input[ $name ] = $request->get_param( $name );
 			}
@@ -337,145 +340,5 @@ final class BridgeController {
 		);
 		$response->header( 'Cache-Control', 'no-store' );
 		return $response;
-	}
-
-	/**
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function export_args(): array {
-		return array(
-			'post_type'      => array(
-				'type'              => 'string',
-				'pattern'           => '^[a-z0-9_\-]+(,[a-z0-9_\-]+)*$',
-				'validate_callback' => 'rest_validate_request_arg',
-				'sanitize_callback' => 'sanitize_text_field',
-			),
-			'modified_after' => array(
-				'type'              => 'string',
-				'format'            => 'date-time',
-				'validate_callback' => 'rest_validate_request_arg',
-			),
-			'after_id'       => array(
-				'type'              => 'integer',
-				'minimum'           => 0,
-				'default'           => 0,
-				'validate_callback' => 'rest_validate_request_arg',
-				'sanitize_callback' => 'absint',
-			),
-			'per_page'       => array(
-				'type'              => 'integer',
-				'minimum'           => 1,
-				'maximum'           => 500,
-				'default'           => 100,
-				'validate_callback' => 'rest_validate_request_arg',
-				'sanitize_callback' => 'absint',
-			),
-		);
-	}
-
-	/**
-	 * The body of POST/PUT posts.
-	 *
-	 * @param bool $with_validation Include the validate/sanitize callbacks.
-	 * @return array<string, array<string, mixed>>
-	 */
-	private function write_args( bool $with_validation ): array {
-		$image = array(
-			'type'                 => 'object',
-			'properties'           => array(
-				'url' => array(
-					'type'     => 'string',
-					'format'   => 'uri',
-					'pattern'  => '^https?://[^\\s]+$',
-					'required' => true,
-				),
-				'alt' => array( 'type' => 'string' ),
-			),
-			'additionalProperties' => false,
-		);
-		$names = array(
-			'type'  => 'array',
-			'items' => array(
-				'type'      => 'string',
-				'minLength' => 1,
-				'maxLength' => 200,
-			),
-		);
-		$args  = array(
-			'content_id'       => array(
-				'type'     => 'integer',
-				'minimum'  => 1,
-				'required' => true,
-			),
-			'revision'         => array(
-				'type'    => 'integer',
-				'minimum' => 0,
-			),
-			'task_id'          => array(
-				'type'    => array( 'integer', 'null' ),
-				'minimum' => 1,
-			),
-			'title'            => array(
-				'type'      => 'string',
-				'required'  => true,
-				'minLength' => 1,
-				'maxLength' => 1000,
-			),
-			'content_html'     => array(
-				'type'     => 'string',
-				'required' => true,
-			),
-			'excerpt'          => array( 'type' => 'string' ),
-			'status'           => array(
-				'type'    => 'string',
-				'enum' => array( 'draft', 'pending', 'publish', 'future' ),
-			),
-			'date_gmt'         => array(
-				'type'   => array( 'string', 'null' ),
-				'format' => 'date-time',
-			),
-			'post_type'        => array(
-				'type'    => 'string',
-				'pattern' => '^[a-z0-9_\-]{1,20}$',
-			),
-			'author'           => array(
-				'type'       => array( 'object', 'null' ),
-				'properties' => array(
-					'email' => array( 'type' => array( 'string', 'null' ) ),
-					'login' => array( 'type' => array( 'string', 'null' ) ),
-				),
-			),
-			'categories'       => $names,
-			'tags'             => $names,
-			'featured_image'   => array_merge( $image, array( 'type' => array( 'object', 'null' ) ) ),
-			'images'           => array(
-				'type'     => 'array',
-				'items'    => $image,
-				'maxItems' => 50,
-			),
-			'meta_title'       => array(
-				'type'      => array( 'string', 'null' ),
-				'maxLength' => 300,
-			),
-			'meta_description' => array(
-				'type'      => array( 'string', 'null' ),
-				'maxLength' => 1000,
-			),
-			'expected_hash'    => array(
-				'type'    => array( 'string', 'null' ),
-				'pattern' => '^[0-9a-fA-F]{64}$',
-			),
-			'force'            => array(
-				'type'    => 'boolean',
-				'default' => false,
-			),
-		);
-		if ( $with_validation ) {
-			foreach ( $args as $name => $arg ) {
-				$args[ $name ]['validate_callback'] = 'rest_validate_request_arg';
-				$args[ $name ]['sanitize_callback'] = 'rest_sanitize_request_arg';
-			}
-		}
-		return $args;
 	}
 }

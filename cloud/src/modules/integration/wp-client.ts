@@ -1,4 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import {
+	bridgeExportPageSchema,
+	bridgePostItemSchema,
+	bridgePostResultSchema,
+	bridgePostWriteSchema,
+	type BridgeExportPage,
+	type BridgePostItem,
+	type BridgePostResult,
+	type BridgePostWrite,
+} from '@igny8/shared-types';
+import type { z } from 'zod';
 import { canonicalRequest, signRequest } from '../auth/bridge-signing';
 import {
 	OUTBOUND_LIMITS,
@@ -60,62 +71,22 @@ export class WpUnavailableError extends WpClientError {
 	}
 }
 
-export type WpPostResult = {
-	post_id: number;
-	url: string;
-	status: string;
-	content_hash: string;
-	modified_gmt?: string;
-	featured_media_id?: number | null;
-};
+/**
+ * What a push answered, or the post a lookup found, as the cloud keeps it:
+ * checked against the bridge contract, the address kept only when http(s).
+ */
+export type WpPostResult = Pick<
+	BridgePostResult,
+	'post_id' | 'url' | 'status' | 'content_hash'
+> &
+	Partial< Pick< BridgePostResult, 'modified_gmt' | 'featured_media_id' > >;
 
-export type WpPostPayload = {
-	content_id: number;
-	revision: number;
-	task_id: number | null;
-	title: string;
-	content_html: string;
-	excerpt: string;
-	status: 'draft' | 'pending' | 'publish' | 'future';
-	date_gmt?: string;
-	author?: { email?: string; login?: string };
-	categories: string[];
-	tags: string[];
-	featured_image?: { url: string; alt: string };
-	images: { url: string; alt: string }[];
-	meta_title?: string;
-	meta_description: string;
-	expected_hash: string | null;
-	force: boolean;
-};
-
-export type WpExportItem = {
-	wp_post_id: number;
-	post_type: string;
-	status: string;
-	title: string;
-	url: string | null;
-	content_html?: string;
-	excerpt?: string;
-	modified_gmt: string | null;
-	date_gmt?: string | null;
-	content_hash?: string | null;
-	categories?: string[];
-	tags?: string[];
-	igny8_task_id?: number | null;
-	igny8_content_id?: number | null;
-};
-
-export type WpCursor = { modified_after: string; after_id: number };
-
+export type WpPostPayload = BridgePostWrite;
+export type WpExportItem = BridgePostItem;
+export type WpCursor = NonNullable< BridgeExportPage[ 'next_cursor' ] >;
+export type WpExportPage = BridgeExportPage;
 /** What an export covered (absent from plugins older than the scope). */
-export type WpExportScope = { post_types: string[]; statuses: string[] };
-
-export type WpExportPage = {
-	items: WpExportItem[];
-	next_cursor: WpCursor | null;
-	scope?: WpExportScope;
-};
+export type WpExportScope = NonNullable< BridgeExportPage[ 'scope' ] >;
 
 export type WpClientOptions = {
 	/** The site's `rest_url()`, e.g. `https://example.com/wp-json/` or `…/?rest_route=/`. */
@@ -178,27 +149,11 @@ export class WpClient {
 		} else if ( params.modifiedAfter ) {
 			query.modified_after = params.modifiedAfter;
 		}
-		const page = await this.call< WpExportPage >( 'GET', 'posts', query );
-		if ( ! page || ! Array.isArray( page.items ) ) {
-			throw new WpClientError(
-				'The site answered the post export without items.',
-				false
-			);
-		}
-		const next = page.next_cursor as Partial< WpCursor > | null | undefined;
-		const scope = scopeOf( page.scope );
-		return {
-			...( scope ? { scope } : {} ),
-			items: page.items,
-			next_cursor:
-				typeof next?.modified_after === 'string' &&
-				Number.isInteger( next.after_id )
-					? {
-							modified_after: next.modified_after.slice( 0, 40 ),
-							after_id: next.after_id!,
-						}
-					: null,
-		};
+		return fitted(
+			bridgeExportPageSchema,
+			await this.call< unknown >( 'GET', 'posts', query ),
+			'post export'
+		);
 	}
 
 	async postByContentId( contentId: number ): Promise< WpPostResult | null > {
@@ -218,6 +173,14 @@ export class WpClient {
 	}
 
 	async upsertPost( payload: WpPostPayload ): Promise< WpPostResult > {
+		const checked = bridgePostWriteSchema.safeParse( payload );
+		if ( ! checked.success ) {
+			// The site would refuse it (its args are the same schema): say why here.
+			throw new WpClientError(
+				`The post cannot be sent: ${ issueOf( checked.error ) }.`,
+				false
+			);
+		}
 		return postResultOf(
 			await this.call< unknown >( 'POST', 'posts', {}, payload )
 		);
@@ -345,23 +308,23 @@ export class WpClient {
 	}
 }
 
-/** The export's `scope`, when it is two lists of short names. */
-function scopeOf( value: unknown ): WpExportScope | null {
-	const names = ( list: unknown ) =>
-		Array.isArray( list ) &&
-		list.length <= 100 &&
-		list.every(
-			( name ) =>
-				typeof name === 'string' && /^[a-z0-9_-]{1,64}$/.test( name )
-		)
-			? ( list as string[] )
-			: null;
-	const record = (
-		value && typeof value === 'object' ? value : {}
-	) as Record< string, unknown >;
-	const postTypes = names( record.post_types );
-	const statuses = names( record.statuses );
-	return postTypes && statuses ? { post_types: postTypes, statuses } : null;
+/** The first problem zod found, as `field.path: message`. */
+function issueOf( error: z.ZodError ): string {
+	const issue = error.issues[ 0 ];
+	const where = issue?.path.join( '.' );
+	return `${ where ? `${ where }: ` : '' }${ issue?.message ?? 'invalid' }`;
+}
+
+/** An answer checked against the bridge contract; one that does not fit is refused, naming the field. */
+function fitted< T >( schema: z.ZodType< T >, body: unknown, what: string ): T {
+	const result = schema.safeParse( body );
+	if ( ! result.success ) {
+		throw new WpClientError(
+			`The site's ${ what } does not fit the bridge contract (${ issueOf( result.error ) }): update IGNY8 Bridge on the site.`,
+			false
+		);
+	}
+	return result.data;
 }
 
 /** `{success, data}` (our routes) or a WP_Error body whose `data` holds the fields. */
@@ -403,44 +366,25 @@ function explanationOf( body: unknown ): string | undefined {
 }
 
 /**
- * The fields of a post the plugin answered with (a push's result, or the
- * export item `post-by-content-id` answers, whose id is `wp_post_id`),
- * checked; anything else it sent is dropped.
+ * A push's answer, or the export item `post-by-content-id` answers (whose id
+ * is `wp_post_id`), checked against the contract; an address that is not
+ * http(s) is dropped.
  */
 function postResultOf( body: unknown ): WpPostResult {
-	const record = ( body && typeof body === 'object' ? body : {} ) as Record<
-		string,
-		unknown
-	>;
-	const postId = record.post_id ?? record.wp_post_id;
-	if (
-		! Number.isInteger( postId ) ||
-		typeof record.content_hash !== 'string' ||
-		! /^[0-9a-f]{64}$/.test( record.content_hash )
-	) {
-		throw new WpClientError(
-			'The site answered without a post id and content hash.',
-			false
-		);
-	}
-	const url =
-		typeof record.url === 'string' && /^https?:\/\//i.test( record.url )
-			? record.url.slice( 0, 2000 )
-			: '';
+	const isItem = !! body && typeof body === 'object' && 'wp_post_id' in body;
+	const result: WpPostResult = isItem
+		? ( ( item ) => ( {
+				post_id: item.wp_post_id,
+				url: item.url,
+				status: item.status,
+				content_hash: item.content_hash,
+				modified_gmt: item.modified_gmt,
+			} ) )( fitted( bridgePostItemSchema, body, 'post' ) )
+		: fitted( bridgePostResultSchema, body, 'answer to the push' );
 	return {
-		post_id: postId as number,
-		url,
-		status:
-			typeof record.status === 'string'
-				? record.status.slice( 0, 20 )
-				: '',
-		content_hash: record.content_hash,
-		...( typeof record.modified_gmt === 'string'
-			? { modified_gmt: record.modified_gmt.slice( 0, 40 ) }
-			: {} ),
-		...( record.featured_media_id === null ||
-		Number.isInteger( record.featured_media_id )
-			? { featured_media_id: record.featured_media_id as number | null }
-			: {} ),
+		...result,
+		url: /^https?:\/\//i.test( result.url )
+			? result.url.slice( 0, 2000 )
+			: '',
 	};
 }

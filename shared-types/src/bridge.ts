@@ -1,0 +1,206 @@
+import { z } from 'zod';
+
+/**
+ * The "Cloud → WordPress" half of the bridge (docs/bridge-protocol.md): what
+ * the cloud sends to the plugin's `igny8/v1` routes and what the plugin
+ * answers. This is the one source: the cloud's client is typed and checked
+ * from it, and `npm run contract` turns it into the JSON Schema the plugin
+ * registers as its REST `args` (plugin/src/Contract/bridge-contract.json).
+ *
+ * Only JSON Schema that WordPress's `rest_validate_value_from_schema()`
+ * enforces may be used here, so both sides refuse the same requests: types,
+ * enums, lengths, patterns, min/max, item counts, required and closed nested
+ * objects. Top-level objects stay open: a newer cloud may send a field an
+ * older plugin ignores.
+ */
+
+const wpId = z.number().int().min( 1 );
+/** `2026-11-26T12:00:00Z`: RFC 3339 with a zone, as both sides write it. */
+const gmtDateTime = z.iso.datetime( { offset: true } );
+const httpUrl = z
+	.string()
+	.max( 2000 )
+	.regex( /^https?:\/\/[^\s]+$/, 'must be an http(s) address' );
+const termNames = z.array( z.string().min( 1 ).max( 200 ) );
+const contentHash = z
+	.string()
+	.regex( /^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256' );
+
+export const BRIDGE_POST_STATUSES = [
+	'draft',
+	'pending',
+	'publish',
+	'future',
+] as const;
+
+export const bridgeImageSchema = z.strictObject( {
+	url: httpUrl,
+	alt: z.string().optional(),
+} );
+
+/** The body of `POST igny8/v1/posts` and `PUT igny8/v1/posts/{id}`. */
+export const bridgePostWriteSchema = z.object( {
+	content_id: wpId,
+	revision: z.number().int().min( 0 ).optional(),
+	task_id: wpId.nullable().optional(),
+	title: z.string().min( 1 ).max( 1000 ),
+	content_html: z.string(),
+	excerpt: z.string().optional(),
+	status: z.enum( BRIDGE_POST_STATUSES ).optional(),
+	date_gmt: gmtDateTime.nullable().optional(),
+	post_type: z
+		.string()
+		.regex( /^[a-z0-9_-]{1,20}$/, 'must be a post type name' )
+		.optional(),
+	author: z
+		.strictObject( {
+			email: z.string().nullable().optional(),
+			login: z.string().nullable().optional(),
+		} )
+		.nullable()
+		.optional(),
+	categories: termNames.optional(),
+	tags: termNames.optional(),
+	featured_image: bridgeImageSchema.nullable().optional(),
+	images: z.array( bridgeImageSchema ).max( 50 ).optional(),
+	meta_title: z.string().max( 300 ).nullable().optional(),
+	meta_description: z.string().max( 1000 ).nullable().optional(),
+	expected_hash: z
+		.string()
+		.regex( /^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256' )
+		.nullable()
+		.optional(),
+	force: z.boolean().default( false ),
+} );
+export type BridgePostWrite = z.input< typeof bridgePostWriteSchema >;
+
+/** The query of `GET igny8/v1/posts` (values arrive as strings). */
+export const bridgeExportQuerySchema = z.object( {
+	post_type: z
+		.string()
+		.regex(
+			/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/,
+			'must be post type names separated by commas'
+		)
+		.optional(),
+	modified_after: gmtDateTime.optional(),
+	after_id: z.coerce.number().int().min( 0 ).default( 0 ),
+	per_page: z.coerce.number().int().min( 1 ).max( 500 ).default( 100 ),
+} );
+export type BridgeExportQuery = z.input< typeof bridgeExportQuerySchema >;
+
+/** What a push answers (201 created, 200 updated or unchanged, 409 with the post as it is now). */
+export const bridgePostResultSchema = z.object( {
+	post_id: wpId,
+	url: z.string(),
+	status: z.string().max( 20 ),
+	content_hash: contentHash,
+	modified_gmt: gmtDateTime.nullable(),
+	featured_media_id: wpId.nullable(),
+} );
+export type BridgePostResult = z.infer< typeof bridgePostResultSchema >;
+
+/** A post as the export, `post-by-content-id` and `post-by-task-id` describe it. */
+export const bridgePostItemSchema = z.object( {
+	wp_post_id: wpId,
+	post_type: z.string().max( 64 ),
+	status: z.string().max( 20 ),
+	title: z.string(),
+	url: z.string(),
+	modified_gmt: gmtDateTime.nullable(),
+	content_hash: contentHash,
+	igny8_task_id: wpId.nullable(),
+	igny8_content_id: wpId.nullable(),
+	content_html: z.string(),
+	excerpt: z.string(),
+	date_gmt: gmtDateTime.nullable(),
+	author_email: z.string().nullable(),
+	categories: z.array( z.string() ),
+	tags: z.array( z.string() ),
+} );
+export type BridgePostItem = z.infer< typeof bridgePostItemSchema >;
+
+const shortName = z.string().regex( /^[a-z0-9_-]{1,64}$/ );
+
+export const bridgeExportPageSchema = z.object( {
+	items: z.array( bridgePostItemSchema ).max( 500 ),
+	next_cursor: z
+		.object( { modified_after: gmtDateTime, after_id: wpId } )
+		.nullable(),
+	/** What the export covered: the synced post types asked for, the statuses shared (absent from plugins that predate it). */
+	scope: z
+		.object( {
+			post_types: z.array( shortName ).max( 100 ),
+			statuses: z.array( shortName ).max( 100 ),
+		} )
+		.optional(),
+} );
+export type BridgeExportPage = z.infer< typeof bridgeExportPageSchema >;
+
+/** `GET igny8/v1/site-metadata`: the fields every plugin sends; later versions add more. */
+export const bridgeSiteMetadataSchema = z.looseObject( {
+	site_name: z.string(),
+	site_url: z.string(),
+	rest_url: z.string(),
+	wordpress_version: z.string(),
+	plugin_version: z.string(),
+	synced_post_types: z.array( z.string() ),
+	post_types: z.array(
+		z.looseObject( {
+			name: z.string(),
+			label: z.string(),
+			counts: z.record( z.string(), z.number().int() ),
+		} )
+	),
+	taxonomies: z.array(
+		z.looseObject( {
+			name: z.string(),
+			label: z.string(),
+			count: z.number().int(),
+		} )
+	),
+} );
+
+/**
+ * Each route the cloud calls: its request (body or query) and the `data` of
+ * its `{success: true, data}` answer. The names key the generated contract.
+ */
+export const BRIDGE_ROUTES = {
+	'site-metadata': {
+		method: 'GET',
+		path: '/site-metadata',
+		request: null,
+		response: bridgeSiteMetadataSchema,
+	},
+	'posts.export': {
+		method: 'GET',
+		path: '/posts',
+		request: bridgeExportQuerySchema,
+		response: bridgeExportPageSchema,
+	},
+	'posts.create': {
+		method: 'POST',
+		path: '/posts',
+		request: bridgePostWriteSchema,
+		response: bridgePostResultSchema,
+	},
+	'posts.update': {
+		method: 'PUT',
+		path: '/posts/{id}',
+		request: bridgePostWriteSchema,
+		response: bridgePostResultSchema,
+	},
+	'post-by-content-id': {
+		method: 'GET',
+		path: '/post-by-content-id/{content_id}',
+		request: null,
+		response: bridgePostItemSchema,
+	},
+	'post-by-task-id': {
+		method: 'GET',
+		path: '/post-by-task-id/{task_id}',
+		request: null,
+		response: bridgePostItemSchema,
+	},
+} as const;
+export type BridgeRouteName = keyof typeof BRIDGE_ROUTES;
