@@ -6,9 +6,9 @@ import { defineModels } from './db/models';
 import { heartbeatJob } from './jobs/heartbeat';
 import { periodicTasks } from './jobs/periodic';
 import { Scheduler } from './jobs/scheduler';
-import { keywordImportJob } from './modules/planner/import';
+import { keywordImportJob } from './modules/planner';
 import type { Logger } from './logger';
-import { loadSecrets } from './modules/auth/secrets';
+import { loadSecrets } from './modules/auth';
 import { createQueue } from './queue';
 import { closeServices, createServices } from './services';
 

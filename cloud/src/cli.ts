@@ -19,13 +19,13 @@ import { exitWith } from './fatal';
 import { ApiError } from './http/errors';
 import { parseInput } from './http/validate';
 import { createLogger } from './logger';
-import { hashPassword } from './modules/auth/passwords';
+import { hashPassword } from './modules/auth';
 import {
 	serializeAccount,
 	serializeSite,
 	serializeUser,
-} from './modules/tenancy/serializers';
-import { uniqueSlug } from './modules/tenancy/slugs';
+} from './modules/tenancy';
+import { uniqueSlug } from './modules/tenancy';
 
 const USAGE = `Usage: igny8-cloud <command> [options]   (from the repo root: npm run cloud -- <command>)
 

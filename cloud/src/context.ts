@@ -3,7 +3,7 @@ import type { Database } from './db/connection';
 import type { Models } from './db/models';
 import type { Scheduler } from './jobs/scheduler';
 import type { Logger } from './logger';
-import type { Secrets } from './modules/auth/secrets';
+import type { Secrets } from './modules/auth';
 import type { Services } from './services';
 import type { JobQueue } from './queue';
 

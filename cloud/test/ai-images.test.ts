@@ -596,6 +596,14 @@ describe( 'AI images from other providers and failures (bee queue)', () => {
 					: undefined,
 			5_000
 		);
+		// The worker refunds after it removes the files (the run already reads cancelled).
+		await waitFor(
+			async () =>
+				( await balance( cloud, tenant ) ) === before
+					? true
+					: undefined,
+			5_000
+		);
 		expect( await balance( cloud, tenant ) ).toBe( before );
 	} );
 

@@ -12,11 +12,17 @@ import type { PromptDefinition } from './prompts';
  * (`/system/prompts/`) shows and what an override may be saved for. Each
  * function module exports its own definitions; they are listed here so a
  * prompt cannot exist without appearing in the registry.
+ *
+ * A function, not a constant: the functions import the system module (for
+ * profiles), which imports this file, so the list is built on first use,
+ * once every function module has finished loading.
  */
-export const PROMPT_CATALOG: readonly PromptDefinition[] = [
-	clusterPromptDefinition,
-	clusterNamingPromptDefinition,
-	ideasPromptDefinition,
-	contentPromptDefinition,
-	imagePromptsDefinition,
-];
+export function promptCatalog(): readonly PromptDefinition[] {
+	return [
+		clusterPromptDefinition,
+		clusterNamingPromptDefinition,
+		ideasPromptDefinition,
+		contentPromptDefinition,
+		imagePromptsDefinition,
+	];
+}

@@ -13,10 +13,7 @@ import {
 } from '@igny8/shared-types';
 import { z } from 'zod';
 import type { Models } from '../db/models';
-import type {
-	SiteUserPrincipal,
-	UserPrincipal,
-} from '../modules/auth/principal';
+import type { SiteUserPrincipal, UserPrincipal } from '../modules/auth';
 import { NotFoundError } from '../http/errors';
 import { paginate } from '../http/pagination';
 import { route, type AnyRoute } from '../http/route';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { AiFunctionName } from '@igny8/shared-types';
 import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
-import type { Principal } from '../modules/auth/principal';
+import type { Principal } from '../modules/auth';
 import type { ImageStore } from '../storage/image-store';
 import type { GeneratedImage, ImageOptions } from './image-providers/types';
 import type { PromptDefinition } from './prompts';

@@ -15,10 +15,7 @@ import {
 	defineIntegrationModels,
 	type IntegrationModels,
 } from './integration-models';
-import {
-	defineSystemModels,
-	type SystemModels,
-} from '../modules/system/models';
+import { defineSystemModels, type SystemModels } from '../modules/system';
 
 /**
  * Sequelize models over the tables the migrations create. Defined per

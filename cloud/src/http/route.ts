@@ -1,11 +1,11 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { Permission } from '../modules/auth/policy';
+import type { Permission } from '../modules/auth';
 import type {
 	Principal,
 	SiteUserPrincipal,
 	UserPrincipal,
-} from '../modules/auth/principal';
+} from '../modules/auth';
 import { sendList, sendSuccess } from './envelope';
 import type { ListPage } from './pagination';
 import { parseInput } from './validate';

@@ -2,7 +2,7 @@ import { Op, QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { clusterMethodSchema, type ClusterMethod } from '@igny8/shared-types';
 import { ValidationError } from '../../http/errors';
-import { resolveSector } from '../../modules/content/scope';
+import { resolveSector } from '../../modules/content';
 import { clusterEmbeddings } from '../clustering/embeddings';
 import { lexicalPool } from '../clustering/lexical-pool';
 import {
@@ -15,7 +15,7 @@ import type { Clustering } from '../clustering/result';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunction, ExecuteContext, RunScope, Workload } from '../types';
-import { siteFilter } from '../../modules/auth/principal';
+import { siteFilter } from '../../modules/auth';
 
 /**
  * auto_cluster: keywords → topic clusters, by one of three methods.

@@ -4,17 +4,13 @@ import type { Transaction } from 'sequelize';
 import type { TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import {
-	confinedSiteId,
-	siteFilter,
-	type Principal,
-} from '../../modules/auth/principal';
-import { profilesForRun } from '../../modules/system/profiles';
+import { confinedSiteId, siteFilter, type Principal } from '../../modules/auth';
+import { profilesForRun } from '../../modules/system';
 import {
 	deriveContent,
 	plainTextOf,
 	sanitizeContentHtml,
-} from '../../modules/writer/html';
+} from '../../modules/writer';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunction, RunScope, Workload } from '../types';

@@ -5,7 +5,7 @@ import { ValidationError } from '../../http/errors';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunction } from '../types';
-import { siteFilter } from '../../modules/auth/principal';
+import { siteFilter } from '../../modules/auth';
 
 /**
  * generate_ideas: clusters → content ideas. One structured request per

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ImageRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { NotFoundError, ValidationError } from '../../http/errors';
-import { siteFilter, type Principal } from '../../modules/auth/principal';
+import { siteFilter, type Principal } from '../../modules/auth';
 import type { ImageStore } from '../../storage/image-store';
 import { AiProviderError } from '../provider';
 import type { AiFunction, Metered } from '../types';

@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import type { CreatedSiteApiKey } from '@igny8/shared-types';
 import type { Models, SiteApiKeyRow, SiteRow } from '../../db/models';
 import { ApiError, NotAuthenticatedError } from '../../http/errors';
-import { serializeSiteApiKey } from '../tenancy/serializers';
+import { serializeSiteApiKey } from '../tenancy';
 import {
 	canonicalRequest,
 	deriveSigningSecret,

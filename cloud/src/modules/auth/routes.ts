@@ -12,7 +12,7 @@ import {
 } from '@igny8/shared-types';
 import { PermissionDeniedError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
-import { serializeAccount, serializeUser } from '../tenancy/serializers';
+import { serializeAccount, serializeUser } from '../tenancy';
 import type { AuthService } from './service';
 
 const meSchema = z.object( { user: userSchema, account: accountSchema } );

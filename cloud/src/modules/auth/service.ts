@@ -13,8 +13,8 @@ import {
 	NotAuthenticatedError,
 	ValidationError,
 } from '../../http/errors';
-import { serializeUser } from '../tenancy/serializers';
-import { uniqueSlug } from '../tenancy/slugs';
+import { serializeUser } from '../tenancy';
+import { uniqueSlug } from '../tenancy';
 import { randomToken, sha256 } from './crypto';
 import { hashPassword, verifyPassword } from './passwords';
 import type {

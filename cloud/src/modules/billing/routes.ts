@@ -11,7 +11,7 @@ import type { CreditTransactionRow, Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
-import { narrowedSiteId } from '../auth/principal';
+import { narrowedSiteId } from '../auth';
 
 const serializeTransaction = ( row: CreditTransactionRow ) => ( {
 	id: row.id,

@@ -11,7 +11,7 @@ import type { Models } from '../../db/models';
 import { NotFoundError } from '../../http/errors';
 import { paginateWith, type ListOptions } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
-import { siteFilter, type Principal } from '../auth/principal';
+import { siteFilter, type Principal } from '../auth';
 import { listScope, resolveSector, type SectorScope } from './scope';
 
 /**

@@ -2,7 +2,7 @@ import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { allowedNext, type TransitionTable } from '@igny8/shared-types';
 import type { Models, SectorRow } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import { siteFilter, type Principal } from '../auth/principal';
+import { siteFilter, type Principal } from '../auth';
 
 /**
  * The seed's SiteSectorModelViewSet semantics: content rows belong to an

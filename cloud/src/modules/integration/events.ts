@@ -8,7 +8,7 @@ import type { Database } from '../../db/connection';
 import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
-import type { SiteKeyPrincipal } from '../auth/principal';
+import type { SiteKeyPrincipal } from '../auth';
 import { httpUrlOrNull } from '../../net/http-url';
 import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';

@@ -20,7 +20,7 @@ import {
 	siteFilter,
 	type Principal,
 	type SiteKeyPrincipal,
-} from '../auth/principal';
+} from '../auth';
 import type { EventService } from './events';
 import { serializeIntegration, type IntegrationService } from './service';
 

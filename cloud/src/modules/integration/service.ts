@@ -19,17 +19,17 @@ import { ApiError, ValidationError } from '../../http/errors';
 import type { Logger } from '../../logger';
 import { OutboundError, type OutboundClient } from '../../net/outbound';
 import type { JobDefinition, JobQueue } from '../../queue';
-import type { SiteApiKeyService } from '../auth/api-keys';
-import { decryptSecret } from '../auth/crypto';
+import type { SiteApiKeyService } from '../auth';
+import { decryptSecret } from '../auth';
 import {
 	confinedSiteId,
 	siteFilter,
 	type Principal,
 	type SiteKeyPrincipal,
-} from '../auth/principal';
-import type { Secrets } from '../auth/secrets';
+} from '../auth';
+import type { Secrets } from '../auth';
 import { httpUrlOrNull } from '../../net/http-url';
-import { findOwned } from '../tenancy/scope';
+import { findOwned } from '../tenancy';
 import { structureOf } from './site-structure';
 import {
 	WpClient,

@@ -10,7 +10,7 @@ import {
 	type BridgePostWrite,
 } from '@igny8/shared-types';
 import type { z } from 'zod';
-import { canonicalRequest, signRequest } from '../auth/bridge-signing';
+import { canonicalRequest, signRequest } from '../auth';
 import {
 	OUTBOUND_LIMITS,
 	outboundErrorOf,
@@ -114,7 +114,7 @@ export {
 	rawUrlEncode,
 	sha256Hex,
 	signRequest,
-} from '../auth/bridge-signing';
+} from '../auth';
 
 export class WpClient {
 	private readonly timeoutMs: number;

@@ -8,7 +8,7 @@ import type { Database } from '../../db/connection';
 import type { ClusterRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import { assertTransition, type SectorScope } from '../content/scope';
+import { assertTransition, type SectorScope } from '../content';
 
 type ClusterCreate = z.infer< typeof clusterCreateSchema >;
 type ClusterUpdate = z.infer< typeof clusterUpdateSchema >;

@@ -5,12 +5,8 @@ import type { Database } from '../../db/connection';
 import type { IdeaRow, TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import type { Principal } from '../auth/principal';
-import {
-	assertTransition,
-	idsInScope,
-	type SectorScope,
-} from '../content/scope';
+import type { Principal } from '../auth';
+import { assertTransition, idsInScope, type SectorScope } from '../content';
 
 type IdeaCreate = z.infer< typeof ideaCreateSchema >;
 type IdeaUpdate = z.infer< typeof ideaUpdateSchema >;

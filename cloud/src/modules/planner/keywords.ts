@@ -14,12 +14,8 @@ import type { Database } from '../../db/connection';
 import type { KeywordRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
-import { siteFilter, type Principal } from '../auth/principal';
-import {
-	assertTransition,
-	idsInScope,
-	type SectorScope,
-} from '../content/scope';
+import { siteFilter, type Principal } from '../auth';
+import { assertTransition, idsInScope, type SectorScope } from '../content';
 import { keywordProblem } from './keyword-rules';
 import { cleanKeyword, normalizeKeyword } from './normalize';
 import { assertRoom, lockQuota } from './quota';

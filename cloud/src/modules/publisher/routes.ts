@@ -8,8 +8,8 @@ import {
 import type { Models } from '../../db/models';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
-import { siteFilter } from '../auth/principal';
-import { findOwned } from '../tenancy/scope';
+import { siteFilter } from '../auth';
+import { findOwned } from '../tenancy';
 import { serializeRecord, type PublisherService } from './service';
 
 const TAG = 'publisher';

@@ -16,20 +16,16 @@ import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import type { Logger } from '../../logger';
 import type { JobDefinition, JobQueue } from '../../queue';
-import {
-	actingUserId,
-	confinedSiteId,
-	type Principal,
-} from '../auth/principal';
+import { actingUserId, confinedSiteId, type Principal } from '../auth';
 import { httpUrlOrNull } from '../../net/http-url';
-import { isPaired, type IntegrationService } from '../integration/service';
-import { mapWpStatus, wpState } from '../integration/status-mapping';
+import { isPaired, type IntegrationService } from '../integration';
+import { mapWpStatus, wpState } from '../integration';
 import {
 	WpClientError,
 	WpConflictError,
 	type WpPostPayload,
 	type WpPostResult,
-} from '../integration/wp-client';
+} from '../integration';
 
 export const PUBLISH_JOB = 'publisher.site';
 export type PublishJob = { site_id: number };

@@ -22,9 +22,9 @@ import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
 import { OutboundError, type OutboundClient } from '../../net/outbound';
-import { decryptSecret, encryptSecret } from '../auth/crypto';
-import type { UserPrincipal } from '../auth/principal';
-import type { Secrets } from '../auth/secrets';
+import { decryptSecret, encryptSecret } from '../auth';
+import type { UserPrincipal } from '../auth';
+import type { Secrets } from '../auth';
 import type { AiSettingsRow } from './models';
 
 /** Where an account's own key goes when it names no endpoint: OpenAI itself, never the server's endpoint. */

@@ -24,7 +24,7 @@ import type { Models } from '../../db/models';
 import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
-import { confinedSiteId } from '../auth/principal';
+import { confinedSiteId } from '../auth';
 import type { AuthorProfileRow, ContentStrategyRow } from './models';
 
 /**

@@ -6,7 +6,7 @@ import {
 	promptSchema,
 	type PromptOut,
 } from '@igny8/shared-types';
-import { PROMPT_CATALOG } from '../../ai/prompt-catalog';
+import { promptCatalog } from '../../ai/prompt-catalog';
 import {
 	unknownVariables,
 	variablesIn,
@@ -19,7 +19,7 @@ import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
-import type { UserPrincipal } from '../auth/principal';
+import type { UserPrincipal } from '../auth';
 import type { AiPromptRow } from './models';
 
 /**
@@ -32,7 +32,7 @@ export class PromptService implements PromptSource {
 	constructor(
 		private readonly db: Database,
 		private readonly models: Models,
-		private readonly catalog: readonly PromptDefinition[] = PROMPT_CATALOG
+		private readonly catalog: readonly PromptDefinition[] = promptCatalog()
 	) {}
 
 	async overridesFor( accountId: number ): Promise< PromptOverrides > {

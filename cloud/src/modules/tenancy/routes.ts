@@ -23,8 +23,8 @@ import type { Models } from '../../db/models';
 import { NotFoundError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
-import type { SiteApiKeyService } from '../auth/api-keys';
-import { confinedSiteId, siteFilter, type Principal } from '../auth/principal';
+import type { SiteApiKeyService } from '../auth';
+import { confinedSiteId, siteFilter, type Principal } from '../auth';
 import { accountListQuerySchema, findOwned, scopedAccountId } from './scope';
 import type { SectorService } from './sectors';
 import {

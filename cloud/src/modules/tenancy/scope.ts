@@ -8,7 +8,7 @@ import {
 import { z } from 'zod';
 import { listQuerySchema } from '@igny8/shared-types';
 import { NotFoundError, PermissionDeniedError } from '../../http/errors';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../auth';
 
 /** List query for account-owned resources; developers may name another account. */
 export const accountListQuerySchema = listQuerySchema.extend( {

@@ -4,8 +4,8 @@ import type { siteCreateSchema, siteUpdateSchema } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
 import type { Models, SiteRow } from '../../db/models';
 import { ApiError, ValidationError } from '../../http/errors';
-import { encryptSecret } from '../auth/crypto';
-import type { Secrets } from '../auth/secrets';
+import { encryptSecret } from '../auth';
+import type { Secrets } from '../auth';
 import { findOwned } from './scope';
 import { uniqueSlug, slugify } from './slugs';
 

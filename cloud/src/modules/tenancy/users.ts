@@ -7,10 +7,10 @@ import type {
 import type { Database } from '../../db/connection';
 import type { Models, UserRow } from '../../db/models';
 import { PermissionDeniedError, ValidationError } from '../../http/errors';
-import { hashPassword } from '../auth/passwords';
-import { canManageRole } from '../auth/policy';
-import type { UserPrincipal } from '../auth/principal';
-import type { AuthService } from '../auth/service';
+import { hashPassword } from '../auth';
+import { canManageRole } from '../auth';
+import type { UserPrincipal } from '../auth';
+import type { AuthService } from '../auth';
 import { findOwned } from './scope';
 
 type UserCreate = z.infer< typeof userCreateSchema >;

@@ -15,7 +15,7 @@ import {
 } from '@igny8/shared-types';
 import type { Models } from '../../db/models';
 import type { AnyRoute } from '../../http/route';
-import { scopedResourceRoutes } from '../content/crud';
+import { scopedResourceRoutes } from '../content';
 import {
 	serializeContent,
 	serializeImages,

@@ -21,7 +21,7 @@ import type { ContentRow, ImageRow, TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import type { ImageStore } from '../../storage/image-store';
 import { ValidationError } from '../../http/errors';
-import { assertTransition, type SectorScope } from '../content/scope';
+import { assertTransition, type SectorScope } from '../content';
 import { deriveContent, plainTextOf, sanitizeContentHtml } from './html';
 
 type TaskCreate = z.infer< typeof taskCreateSchema >;

@@ -12,7 +12,7 @@ import {
 import type { Models } from '../../../db/models';
 import { ValidationError } from '../../../http/errors';
 import { route, type AnyRoute } from '../../../http/route';
-import { siteFilter, type Principal } from '../../auth/principal';
+import { siteFilter, type Principal } from '../../auth';
 import { exportClusters, exportKeywords } from './export';
 import { keywordImportService, type KeywordImportDeps } from './factory';
 

@@ -27,9 +27,9 @@ import {
 	type Principal,
 	type SiteUserPrincipal,
 	type UserPrincipal,
-} from '../../auth/principal';
-import { findScoped } from '../../content/crud';
-import { listScope, resolveSector } from '../../content/scope';
+} from '../../auth';
+import { findScoped } from '../../content';
+import { listScope, resolveSector } from '../../content';
 import { assertRoom, lockQuota, roomIn } from '../quota';
 import {
 	detect,

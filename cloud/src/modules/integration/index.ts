@@ -1,0 +1,15 @@
+/** The integration module's public face: the only file other modules, ai/ and the composition root import from it (npm run lint checks). */
+export { EventService } from './events';
+
+export { integrationRoutes } from './routes';
+
+export { IntegrationService, isPaired } from './service';
+
+export { mapWpStatus, wpState } from './status-mapping';
+
+export {
+	WpClientError,
+	WpConflictError,
+	type WpPostPayload,
+	type WpPostResult,
+} from './wp-client';

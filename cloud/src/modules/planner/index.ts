@@ -1,0 +1,10 @@
+/** The planner module's public face: the only file other modules, ai/ and the composition root import from it (npm run lint checks). */
+export { ClusterService } from './clusters';
+
+export { IdeaService } from './ideas';
+
+export { keywordImportJob, keywordImportRoutes } from './import';
+
+export { KeywordService } from './keywords';
+
+export { plannerRoutes } from './routes';

@@ -1,0 +1,19 @@
+/** The tenancy module's public face: the only file other modules, ai/ and the composition root import from it (npm run lint checks). */
+export { tenancyRoutes } from './routes';
+
+export { findOwned } from './scope';
+
+export { SectorService } from './sectors';
+
+export {
+	serializeAccount,
+	serializeSite,
+	serializeSiteApiKey,
+	serializeUser,
+} from './serializers';
+
+export { SiteService } from './sites';
+
+export { uniqueSlug } from './slugs';
+
+export { UserService } from './users';
