@@ -45,6 +45,13 @@ final class MediaImporter {
 	private $options;
 
 	/**
+	 * Attachments this importer added since the last take_created().
+	 *
+	 * @var int[]
+	 */
+	private $created = array();
+
+	/**
 	 * @param Options $options For the cloud URL and the allowed image hosts.
 	 */
 	public function __construct( Options $options ) {
@@ -116,7 +123,20 @@ final class MediaImporter {
 		}
 		update_post_meta( (int) $attachment_id, PostSnapshot::META_SOURCE_URL, $url );
 		$this->set_alt( (int) $attachment_id, $alt );
+		$this->created[] = (int) $attachment_id;
 		return (int) $attachment_id;
+	}
+
+	/**
+	 * The attachments added since the last call (not the ones reused), so a
+	 * publish that fails after sideloading some can take them back.
+	 *
+	 * @return int[]
+	 */
+	public function take_created(): array {
+		$created       = $this->created;
+		$this->created = array();
+		return $created;
 	}
 
 	/**

@@ -99,7 +99,16 @@ final class PostPublisher {
 		try {
 			return $this->events->without_events(
 				function () use ( $input, $post_id, $content_id, $lock ) {
-					return $this->publish_locked( $input, $post_id, $content_id, $lock );
+					$this->media->take_created();
+					$result  = $this->publish_locked( $input, $post_id, $content_id, $lock );
+					$created = $this->media->take_created();
+					if ( is_wp_error( $result ) ) {
+						// A publish that fails adds nothing to the media library: images it sideloaded before failing go too.
+						foreach ( $created as $attachment_id ) {
+							wp_delete_attachment( $attachment_id, true );
+						}
+					}
+					return $result;
 				}
 			);
 		} finally {
@@ -280,6 +289,21 @@ final class PostPublisher {
 			$data['ID'] = (int) $existing->ID;
 		}
 
+		// Terms before the post: a failure here must not leave a post without its IGNY8 meta (a retry would make a second one).
+		$term_ids = array();
+		foreach ( array(
+			'category' => 'categories',
+			'post_tag' => 'tags',
+		) as $taxonomy => $field ) {
+			if ( is_object_in_taxonomy( $post_type, $taxonomy ) && isset( $input[ $field ] ) ) {
+				$ids = $this->term_ids( (array) $input[ $field ], $taxonomy );
+				if ( is_wp_error( $ids ) ) {
+					return $ids;
+				}
+				$term_ids[ $taxonomy ] = $ids;
+			}
+		}
+
 		// Downloads can be slow: write only while this request still holds the content's lock.
 		if ( ! $lock->refresh() ) {
 			return self::busy();
@@ -291,19 +315,8 @@ final class PostPublisher {
 		}
 		$id = (int) $result;
 
-		if ( is_object_in_taxonomy( $post_type, 'category' ) && isset( $input['categories'] ) ) {
-			$category_ids = $this->term_ids( (array) $input['categories'], 'category' );
-			if ( is_wp_error( $category_ids ) ) {
-				return $category_ids;
-			}
-			wp_set_post_terms( $id, $category_ids, 'category' );
-		}
-		if ( is_object_in_taxonomy( $post_type, 'post_tag' ) && isset( $input['tags'] ) ) {
-			$tag_ids = $this->term_ids( (array) $input['tags'], 'post_tag' );
-			if ( is_wp_error( $tag_ids ) ) {
-				return $tag_ids;
-			}
-			wp_set_post_terms( $id, $tag_ids, 'post_tag' );
+		foreach ( $term_ids as $taxonomy => $ids ) {
+			wp_set_post_terms( $id, $ids, $taxonomy );
 		}
 		if ( null !== $featured_id ) {
 			set_post_thumbnail( $id, $featured_id );

@@ -204,6 +204,49 @@ final class MediaImporterTest extends BridgeTestCase {
 		$this->assertSame( array(), get_posts( array( 'post_type' => 'any', 'post_status' => 'any', 'meta_key' => '_igny8_content_id', 'meta_value' => '990' ) ) ); // phpcs:ignore WordPress.DB.SlowDBQuery.slow_query_meta_key, WordPress.DB.SlowDBQuery.slow_query_meta_value -- one lookup in a test.
 	}
 
+	public function test_a_push_refused_at_a_later_image_takes_back_the_images_it_had_added_and_keeps_reused_ones(): void {
+		$requests = $this->serve( self::png(), 200, array( 'content-type' => 'image/png' ) );
+		$reused   = $this->importer()->import( self::CLOUD . '/api/v1/writer/images/files/reused.png', 'Reused', 0 );
+		$this->assertIsInt( $reused );
+		$before = $this->attachments();
+
+		$response = $this->dispatch(
+			$this->signed(
+				'POST',
+				'/igny8/v1/posts',
+				self::publish_body(
+					991,
+					array(
+						'images'         => array(
+							array( 'url' => self::CLOUD . '/api/v1/writer/images/files/reused.png', 'alt' => '' ),
+							array( 'url' => self::CLOUD . '/api/v1/writer/images/files/new-inline.png', 'alt' => '' ),
+						),
+						'featured_image' => array(
+							'url' => 'https://attacker.example.test/x.png',
+							'alt' => '',
+						),
+					)
+				)
+			)
+		);
+
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'igny8_image_refused', $response->get_data()['code'] );
+		$this->assertCount( 2, $requests, 'the reused image once, earlier, and the new inline one before the refusal' );
+		$this->assertSame( $before, $this->attachments(), 'the inline image added for the refused push is gone' );
+		$this->assertNull( $this->importer()->find( self::CLOUD . '/api/v1/writer/images/files/new-inline.png' ) );
+		$this->assertInstanceOf( \WP_Post::class, get_post( $reused ), 'an image that was already in the library stays' );
+		$this->assertSame( array(), get_posts( array( 'post_type' => 'any', 'post_status' => 'any', 'meta_key' => '_igny8_content_id', 'meta_value' => '991' ) ) ); // phpcs:ignore WordPress.DB.SlowDBQuery.slow_query_meta_key, WordPress.DB.SlowDBQuery.slow_query_meta_value -- one lookup in a test.
+
+		// The same push with an allowed featured image then publishes with every image.
+		$body                   = self::publish_body( 991 );
+		$body['images']         = array( array( 'url' => self::CLOUD . '/api/v1/writer/images/files/new-inline.png', 'alt' => '' ) );
+		$body['featured_image'] = array( 'url' => self::CLOUD . '/api/v1/writer/images/files/cover-991.png', 'alt' => 'Cover' );
+		$published              = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', $body ) );
+		$this->assertSame( 201, $published->get_status() );
+		$this->assertSame( $before + 2, $this->attachments() );
+	}
+
 	public function test_the_setting_keeps_host_names_and_names_what_it_dropped(): void {
 		require_once ABSPATH . 'wp-admin/includes/template.php';
 		$page  = new SettingsPage( Plugin::instance()->options(), Plugin::instance()->cloud(), Plugin::instance()->outbox(), Plugin::instance()->drainer(), Plugin::instance()->metadata() );
