@@ -9,6 +9,7 @@ import {
 	keywordImportService,
 } from '../src/modules/planner/import';
 import type { JobEvent } from '../src/queue';
+import * as copyModule from '../src/modules/planner/import/copy';
 import { normalizeKeyword } from '../src/modules/planner/normalize';
 import { quotaExceeded } from '../src/modules/planner/quota';
 import { createFileStorage } from '../src/storage/file-storage';
@@ -827,6 +828,103 @@ describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
 		] );
 	} );
 
+	it( 'copies batches while nothing conflicts, then skips the keywords the sector already has for the rest of the file', async () => {
+		const sectorId = await h.newSector( 'Copy then insert' );
+		// One keyword already there, in the file's second batch.
+		await cloud.context.models.Keyword.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: sectorId,
+			keyword: 'copy keyword 7000',
+			normalized: 'copy keyword 7000',
+			search_volume: 1,
+			source: 'manual',
+		} );
+		const copy = jest.spyOn( copyModule, 'copyKeywords' );
+		const rows = Array.from(
+			{ length: 12_000 },
+			( _v, i ) =>
+				`"copy keyword ${ i }${ i === 3 ? ' with a \\ and a\ttab' : '' }",${ i },${ i % 2 ? '' : i % 101 },${ i % 3 ? '1.25' : '' }`
+		);
+		const res = await h
+			.upload(
+				Buffer.from(
+					[ 'Keyword,Volume,KD,CPC', ...rows ].join( '\n' )
+				),
+				'copy.csv',
+				{ sector_id: String( sectorId ) }
+			)
+			.expect( 202 );
+		expect( await h.finished( res.body.data.id ) ).toMatchObject( {
+			status: 'succeeded',
+			total_rows: 12_000,
+			imported: 11_999,
+			duplicates: 1,
+			invalid: 0,
+		} );
+		// Batch 1 was copied; batch 2 met the keyword, and from then on batches
+		// take the INSERT way (batch 3 may have started its COPY already: both are right).
+		const outcomes = await Promise.all(
+			copy.mock.results.map( ( r ) => r.value )
+		);
+		copy.mockRestore();
+		expect( outcomes[ 0 ] ).toBe( 5_000 );
+		expect( outcomes ).toContain( null );
+		const [ stored ] = await h.sql< {
+			n: number;
+			imported: number;
+			manual: string;
+		} >(
+			`SELECT COUNT(*)::int AS n,
+				COUNT(*) FILTER (WHERE extra->>'import_id' = :id)::int AS imported,
+				MAX(source) FILTER (WHERE normalized = 'copy keyword 7000') AS manual
+			 FROM keywords WHERE sector_id = :sector`,
+			{ sector: sectorId, id: String( res.body.data.id ) }
+		);
+		expect( stored ).toEqual( {
+			n: 12_000,
+			imported: 11_999,
+			manual: 'manual',
+		} );
+		// Values and nulls arrive as the INSERT path would store them.
+		const sample = await h.sql< Record< string, unknown > >(
+			`SELECT keyword, search_volume, difficulty, cpc::text AS cpc, status, source
+			 FROM keywords WHERE sector_id = :sector AND normalized IN ('copy keyword 2', 'copy keyword 9', 'copy keyword 10001') ORDER BY id`,
+			{ sector: sectorId }
+		);
+		expect( sample ).toEqual( [
+			{
+				keyword: 'copy keyword 2',
+				search_volume: 2,
+				difficulty: 2,
+				cpc: '1.25',
+				status: 'active',
+				source: 'csv_import',
+			},
+			{
+				keyword: 'copy keyword 9',
+				search_volume: 9,
+				difficulty: null,
+				cpc: null,
+				status: 'active',
+				source: 'csv_import',
+			},
+			{
+				keyword: 'copy keyword 10001',
+				search_volume: 10001,
+				difficulty: null,
+				cpc: '1.25',
+				status: 'active',
+				source: 'csv_import',
+			},
+		] );
+		const [ escaped ] = await h.sql< { keyword: string } >(
+			"SELECT keyword FROM keywords WHERE sector_id = :sector AND keyword LIKE 'copy keyword 3 %'",
+			{ sector: sectorId }
+		);
+		expect( escaped?.keyword ).toBe( 'copy keyword 3 with a \\ and a tab' );
+	} );
+
 	describe( 'the plan’s keyword quota', () => {
 		let small: Tenant;
 		const q = helpers( () => ( { cloud, tenant: small } ) );
@@ -1552,5 +1650,36 @@ describe( 'keyword import on the inline queue driver', () => {
 			cpc: '2.10',
 			source: 'csv_import',
 		} );
+	} );
+} );
+
+describe( 'a batch as COPY text', () => {
+	it( 'escapes the characters COPY reads specially and writes nulls as \\N', () => {
+		expect(
+			copyModule.copyText(
+				{ id: 7, account_id: 1, site_id: 2, sector_id: 3 } as never,
+				[
+					{
+						keyword: 'a\\b\tc\nd\re',
+						normalized: 'a\\b c d e',
+						search_volume: 0,
+						difficulty: null,
+						intent: null,
+						cpc: null,
+					},
+					{
+						keyword: 'shoes',
+						normalized: 'shoes',
+						search_volume: 10,
+						difficulty: 42,
+						intent: 'commercial',
+						cpc: 0.5,
+					},
+				]
+			)
+		).toBe(
+			'1\t2\t3\ta\\\\b\\tc\\nd\\re\ta\\\\b c d e\t0\t\\N\t\\N\tactive\tcsv_import\t\\N\t{"import_id":7}\n' +
+				'1\t2\t3\tshoes\tshoes\t10\t42\tcommercial\tactive\tcsv_import\t0.5\t{"import_id":7}\n'
+		);
 	} );
 } );

@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import type { DatabaseMode } from '../../../db/connection';
 import type { Models } from '../../../db/models';
 import type { Logger } from '../../../logger';
 import type { JobQueue } from '../../../queue';
@@ -8,7 +9,7 @@ import { KeywordImportService } from './service';
 /** What the keyword import needs from the app; the boot context fits. */
 export type KeywordImportDeps = {
 	config: { dataDir: string; fileStorage: 'database' | 'local' };
-	db: { sequelize: Sequelize };
+	db: { sequelize: Sequelize; mode: DatabaseMode };
 	models: Models;
 	queue: JobQueue;
 	logger: Logger;
@@ -24,5 +25,6 @@ export function keywordImportService(
 		queue: deps.queue,
 		storage: createFileStorage( deps.config, deps.db.sequelize, 'uploads' ),
 		logger: deps.logger,
+		copy: deps.db.mode === 'postgres',
 	} );
 }

@@ -37,6 +37,7 @@ import {
 	UnreadableFileError,
 	type Detection,
 } from './detect';
+import { copyKeywords } from './copy';
 import { readRows, type ReadOptions } from './reader';
 import { receiveUpload } from './upload';
 import { judgeRow, type ParsedKeyword } from './values';
@@ -79,6 +80,8 @@ export class KeywordImportService {
 			queue: JobQueue;
 			storage: FileStorage;
 			logger: Logger;
+			/** COPY batches straight into keywords (PostgreSQL; PGlite's socket cannot). */
+			copy: boolean;
 		}
 	) {}
 
@@ -528,6 +531,8 @@ export class KeywordImportService {
 		let counted: Promise< void > = Promise.resolve();
 		const writes = new Set< Promise< number > >();
 
+		// A re-run must count what an earlier run inserted, which COPY cannot see.
+		let copying = this.deps.copy && ! rerun;
 		const write = async (
 			keywords: ParsedKeyword[],
 			bad: typeof problems
@@ -535,9 +540,22 @@ export class KeywordImportService {
 			if ( bad.length ) {
 				await this.insertProblems( row.id, bad );
 			}
-			return keywords.length
-				? this.insertKeywords( row, keywords, rerun )
-				: 0;
+			if ( ! keywords.length ) {
+				return 0;
+			}
+			if ( copying ) {
+				const copied = await copyKeywords(
+					this.deps.sequelize,
+					row,
+					keywords
+				);
+				if ( copied !== null ) {
+					return copied;
+				}
+				// The sector has some of these keywords already: skip them from here on.
+				copying = false;
+			}
+			return this.insertKeywords( row, keywords, rerun );
 		};
 		const flush = async () => {
 			if ( inFlight.length >= IMPORT_DEFAULTS.inFlight ) {
