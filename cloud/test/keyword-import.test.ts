@@ -1303,6 +1303,45 @@ describe( 'keyword import and export (PostgreSQL, bee-queue)', () => {
 		}
 	}, 90_000 );
 
+	it( 'keeps how the upload read the file, so the job reads the stored file once', async () => {
+		const sectorId = await h.newSector( 'Read once' );
+		const file = Buffer.from(
+			'\ufeffKeyword;Volume\nalpha shoes;1\nbeta shoes;2\n',
+			'utf16le'
+		);
+		const storage = createFileStorage(
+			cloud.context.config,
+			cloud.context.db.sequelize,
+			'uploads'
+		);
+		const reads = jest.spyOn( Object.getPrototypeOf( storage ), 'read' );
+		const res = await h
+			.upload( file, 'utf16.csv', { sector_id: String( sectorId ) } )
+			.expect( 202 );
+		expect( await h.finished( res.body.data.id ) ).toMatchObject( {
+			status: 'succeeded',
+			imported: 2,
+		} );
+		const readCalls = reads.mock.calls.length;
+		reads.mockRestore();
+		expect( readCalls ).toBe( 1 );
+		const row = await cloud.context.models.KeywordImport.findByPk(
+			res.body.data.id
+		);
+		expect( row!.read_options ).toEqual( {
+			encoding: 'utf-16le',
+			bomBytes: 2,
+			delimiter: ';',
+			fromLine: 2,
+			width: 2,
+		} );
+		expect( Number( row!.file_size ) ).toBe( file.length );
+		expect( [ ...( await h.keywords( sectorId ) ).keys() ] ).toEqual( [
+			'alpha shoes',
+			'beta shoes',
+		] );
+	} );
+
 	it( 'leaves correct counters and no duplicates when the job dies mid-run and runs again', async () => {
 		const sectorId = await h.newSector( 'Crash' );
 		const service = keywordImportService( cloud.context );

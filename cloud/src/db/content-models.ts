@@ -188,6 +188,10 @@ export interface KeywordImportRow extends Model<
 	progress: CreationOptional< number >;
 	/** Keywords the plan's quota holds for this import until it ends (planner/quota.ts). */
 	reserved_keywords: CreationOptional< number >;
+	/** How the job reads the file (planner/import/reader.ts ReadOptions with encoding and BOM); null on imports recorded before 0022. */
+	read_options: CreationOptional< Record< string, unknown > | null >;
+	/** Bytes; BIGINT, so pg returns it as a string. */
+	file_size: CreationOptional< number | string | null >;
 	error: string | null;
 	started_at: Date | null;
 	finished_at: Date | null;
@@ -397,6 +401,8 @@ export function defineContentModels( sequelize: Sequelize ): ContentModels {
 				allowNull: false,
 				defaultValue: 0,
 			},
+			read_options: { type: DataTypes.JSONB, allowNull: true },
+			file_size: { type: DataTypes.BIGINT, allowNull: true },
 			error: { type: DataTypes.TEXT, allowNull: true },
 			started_at: { type: DataTypes.DATE, allowNull: true },
 			finished_at: { type: DataTypes.DATE, allowNull: true },

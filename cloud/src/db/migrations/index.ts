@@ -18,6 +18,7 @@ import { migration as scheduler } from './0018-scheduler';
 import { migration as storedFiles } from './0019-stored-files';
 import { migration as domainEvents } from './0020-domain-events';
 import { migration as signedSiteKeys } from './0021-signed-site-keys';
+import { migration as keywordImportReading } from './0022-keyword-import-reading';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: Migration[] = [
 	storedFiles,
 	domainEvents,
 	signedSiteKeys,
+	keywordImportReading,
 ];

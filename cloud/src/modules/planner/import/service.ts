@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Request } from 'express';
 import { Transform, type Readable } from 'node:stream';
 import {
@@ -230,6 +231,8 @@ export class KeywordImportService {
 							format: detection.format,
 							mapping: mapping as Record< string, number | null >,
 							reserved_keywords: reserved,
+							read_options: readOptionsOf( detection ),
+							file_size: file.result.size,
 							error: null,
 							started_at: null,
 							finished_at: null,
@@ -515,7 +518,7 @@ export class KeywordImportService {
 		reportProgress: JobContext< unknown >[ 'reportProgress' ]
 	): Promise< void > {
 		const { storage } = this.deps;
-		const { detection, size } = await this.detectStored( row.storage_path );
+		const { options, size } = await this.readingOf( row );
 		const mapping = importMappingSchema.parse( row.mapping );
 		const source = storage.read( row.storage_path );
 		let bytesRead = 0;
@@ -596,10 +599,7 @@ export class KeywordImportService {
 		};
 
 		try {
-			for await ( const rows of readRows(
-				source,
-				readOptionsOf( detection )
-			) ) {
+			for await ( const rows of readRows( source, options ) ) {
 				for ( const record of rows ) {
 					counters.total_rows++;
 					const outcome = judgeRow( record, mapping );
@@ -704,6 +704,18 @@ export class KeywordImportService {
 		);
 	}
 
+	/** How to read an import's file: as its upload found it, or (imports recorded before that was kept) detected again. */
+	private async readingOf(
+		row: KeywordImportRow
+	): Promise< { options: StoredReadOptions; size: number } > {
+		const kept = storedReadOptionsSchema.safeParse( row.read_options );
+		if ( kept.success && row.file_size !== null ) {
+			return { options: kept.data, size: Number( row.file_size ) };
+		}
+		const { detection, size } = await this.detectStored( row.storage_path );
+		return { options: readOptionsOf( detection ), size };
+	}
+
 	private async detectStored(
 		key: string,
 		knownSize?: number
@@ -754,9 +766,18 @@ export function readHead(
 }
 
 /** How the job (and the exact quota count) reads a file: as its detection says, checked against its header's width. */
-const readOptionsOf = (
-	detection: Detection
-): ReadOptions & Pick< Detection, 'encoding' | 'bomBytes' > => ( {
+/** What the job needs to read a file, as kept on its import row. */
+const storedReadOptionsSchema = z.object( {
+	encoding: z.enum( [ 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252' ] ),
+	bomBytes: z.number().int().min( 0 ).max( 3 ),
+	delimiter: z.enum( [ '\t', ',', ';', '' ] ),
+	fromLine: z.number().int().min( 1 ),
+	width: z.number().int().min( 1 ).nullable(),
+} );
+type StoredReadOptions = ReadOptions &
+	Pick< Detection, 'encoding' | 'bomBytes' >;
+
+const readOptionsOf = ( detection: Detection ): StoredReadOptions => ( {
 	encoding: detection.encoding,
 	bomBytes: detection.bomBytes,
 	delimiter: detection.delimiter,
