@@ -11,21 +11,23 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { buildOpenApiDocument } from './http/openapi';
 import { requestId } from './http/request-id';
 import { mountRoutes, type AnyRoute } from './http/route';
-import { bearerOf, createGate } from './modules/auth';
-import { authRoutes } from './modules/auth';
-import { siteOfSessionToken } from './modules/auth';
+import {
+	bearerOf,
+	createGate,
+	authRoutes,
+	siteOfSessionToken,
+} from './modules/auth';
 import { integrationRoutes } from './modules/integration';
-import { keywordImportRoutes } from './modules/planner';
-import { estimateRoutes } from './modules/billing';
-import { billingRoutes } from './modules/billing';
-import { plannerRoutes } from './modules/planner';
+import { keywordImportRoutes, plannerRoutes } from './modules/planner';
+import { estimateRoutes, billingRoutes } from './modules/billing';
 import { publisherRoutes } from './modules/publisher';
-import { HealthService } from './modules/system';
-import { systemConfigRoutes } from './modules/system';
-import { healthRoutes } from './modules/system';
+import {
+	HealthService,
+	systemConfigRoutes,
+	healthRoutes,
+} from './modules/system';
 import { tenancyRoutes } from './modules/tenancy';
-import { writerRoutes } from './modules/writer';
-import { WriterService } from './modules/writer';
+import { writerRoutes, WriterService } from './modules/writer';
 import { VERSION } from './version';
 
 /** Every declared API route, in the order the OpenAPI document lists them. */

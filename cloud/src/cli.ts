@@ -24,8 +24,8 @@ import {
 	serializeAccount,
 	serializeSite,
 	serializeUser,
+	uniqueSlug,
 } from './modules/tenancy';
-import { uniqueSlug } from './modules/tenancy';
 
 const USAGE = `Usage: igny8-cloud <command> [options]   (from the repo root: npm run cloud -- <command>)
 

@@ -6,28 +6,25 @@ import type { Config } from './config';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
 import type { Logger } from './logger';
-import { SiteApiKeyService } from './modules/auth';
-import { RequestTracker } from './modules/auth';
+import {
+	SiteApiKeyService,
+	RequestTracker,
+	AuthService,
+	Throttle,
+} from './modules/auth';
 import type { Secrets } from './modules/auth';
-import { AuthService } from './modules/auth';
-import { Throttle } from './modules/auth';
-import { CreditService } from './modules/billing';
+import { CreditService, GrantService, PriceBook } from './modules/billing';
 import { DomainEvents } from './domain-events';
-import { GrantService } from './modules/billing';
 import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
-import { PriceBook } from './modules/billing';
-import { EventService } from './modules/integration';
-import { IntegrationService } from './modules/integration';
-import { ClusterService } from './modules/planner';
-import { IdeaService } from './modules/planner';
-import { KeywordService } from './modules/planner';
+import { EventService, IntegrationService } from './modules/integration';
+import { ClusterService, IdeaService, KeywordService } from './modules/planner';
 import { PublisherService } from './modules/publisher';
-import { AiSettingsService } from './modules/system';
-import { ProfileService } from './modules/system';
-import { PromptService } from './modules/system';
-import { SectorService } from './modules/tenancy';
-import { SiteService } from './modules/tenancy';
-import { UserService } from './modules/tenancy';
+import {
+	AiSettingsService,
+	ProfileService,
+	PromptService,
+} from './modules/system';
+import { SectorService, SiteService, UserService } from './modules/tenancy';
 import { OutboundClient } from './net/outbound';
 import type { JobQueue } from './queue';
 

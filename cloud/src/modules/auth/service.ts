@@ -13,8 +13,7 @@ import {
 	NotAuthenticatedError,
 	ValidationError,
 } from '../../http/errors';
-import { serializeUser } from '../tenancy';
-import { uniqueSlug } from '../tenancy';
+import { serializeUser, uniqueSlug } from '../tenancy';
 import { randomToken, sha256 } from './crypto';
 import { hashPassword, verifyPassword } from './passwords';
 import type {

@@ -20,8 +20,8 @@ import type { Logger } from '../../logger';
 import { OutboundError, type OutboundClient } from '../../net/outbound';
 import type { JobDefinition, JobQueue } from '../../queue';
 import type { SiteApiKeyService } from '../auth';
-import { decryptSecret } from '../auth';
 import {
+	decryptSecret,
 	confinedSiteId,
 	siteFilter,
 	type Principal,

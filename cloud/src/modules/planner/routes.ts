@@ -25,8 +25,12 @@ import {
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { route, type AnyRoute } from '../../http/route';
-import { scopedResourceRoutes, findScoped } from '../content';
-import { resolveSector, scopeOf } from '../content';
+import {
+	scopedResourceRoutes,
+	findScoped,
+	resolveSector,
+	scopeOf,
+} from '../content';
 import type { ClusterService } from './clusters';
 import type { IdeaService } from './ideas';
 import type { KeywordService } from './keywords';

@@ -18,9 +18,11 @@ import type { Logger } from '../../logger';
 import type { JobDefinition, JobQueue } from '../../queue';
 import { actingUserId, confinedSiteId, type Principal } from '../auth';
 import { httpUrlOrNull } from '../../net/http-url';
-import { isPaired, type IntegrationService } from '../integration';
-import { mapWpStatus, wpState } from '../integration';
 import {
+	isPaired,
+	type IntegrationService,
+	mapWpStatus,
+	wpState,
 	WpClientError,
 	WpConflictError,
 	type WpPostPayload,

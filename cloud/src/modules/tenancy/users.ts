@@ -7,8 +7,7 @@ import type {
 import type { Database } from '../../db/connection';
 import type { Models, UserRow } from '../../db/models';
 import { PermissionDeniedError, ValidationError } from '../../http/errors';
-import { hashPassword } from '../auth';
-import { canManageRole } from '../auth';
+import { hashPassword, canManageRole } from '../auth';
 import type { UserPrincipal } from '../auth';
 import type { AuthService } from '../auth';
 import { findOwned } from './scope';

@@ -29,8 +29,7 @@ import {
 	type SiteUserPrincipal,
 	type UserPrincipal,
 } from '../../auth';
-import { findScoped } from '../../content';
-import { listScope, resolveSector } from '../../content';
+import { findScoped, listScope, resolveSector } from '../../content';
 import { assertRoom, lockQuota, roomIn } from '../quota';
 import {
 	detect,
