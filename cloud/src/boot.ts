@@ -10,6 +10,7 @@ import { keywordImportJob } from './modules/planner';
 import type { Logger } from './logger';
 import { loadSecrets } from './modules/auth';
 import { createQueue } from './queue';
+import { tracedQueue } from './queue/traced';
 import { closeServices, createServices } from './services';
 
 /**
@@ -41,11 +42,14 @@ export async function boot(
 		throw error;
 	}
 	const models = defineModels( db.sequelize );
-	const queue = createQueue( {
-		redisUrl: config.redisUrl,
-		prefix: config.queuePrefix,
-		logger,
-	} );
+	const queue = tracedQueue(
+		createQueue( {
+			redisUrl: config.redisUrl,
+			prefix: config.queuePrefix,
+			logger,
+		} ),
+		logger
+	);
 	queue.define( heartbeatJob( db.sequelize, queue.driver ) );
 	queue.define( keywordImportJob( { config, db, models, queue, logger } ) );
 	const services = createServices( {

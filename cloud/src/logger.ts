@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { logContext } from './log-context';
 
 export type { Logger };
 
@@ -10,6 +11,8 @@ export function createLogger(
 		{
 			name: 'igny8-cloud',
 			level,
+			// Request and job ids on every line, without threading a child logger through every call.
+			mixin: logContext,
 			redact: {
 				paths: [
 					'req.headers.authorization',

@@ -30,7 +30,13 @@ import { addWriterContent } from './writer-fixtures';
 
 const SERVER = path.resolve( __dirname, '../src/server.ts' );
 
-type Proc = { role: ProcessRole; child: ChildProcess; url?: string };
+type Proc = {
+	role: ProcessRole;
+	child: ChildProcess;
+	url?: string;
+	/** Everything the process wrote so far (pino's JSON lines at info). */
+	output: () => string;
+};
 
 function freePort(): Promise< number > {
 	return new Promise( ( resolve, reject ) => {
@@ -131,6 +137,7 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 			role,
 			child,
 			url: role === 'api' ? `http://127.0.0.1:${ port }` : undefined,
+			output: () => output,
 		};
 		procs.push( proc );
 		return proc;
@@ -275,6 +282,61 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 		expect( events.map( ( e ) => e.data.progress.stage ) ).toContain(
 			'generating'
 		);
+	} );
+
+	it( 'logs a request on its API and the run it queued on the worker that ran it, joined by the request id', async () => {
+		const requestId = `trace-${ randomBytes( 8 ).toString( 'hex' ) }`;
+		const [ api ] = apis();
+		const started = await request( api!.url! )
+			.post( '/api/v1/planner/clusters/generate_ideas/' )
+			.set( bearer( tenant.owner ) )
+			.set( 'X-Request-ID', requestId )
+			.send( { ids: [ cluster ], ideas_per_cluster: 1 } )
+			.expect( 202 );
+		expect( started.headers[ 'x-request-id' ] ).toBe( requestId );
+		const runId = started.body.data.run_id as number;
+		const traced = ( proc: Proc ) =>
+			proc
+				.output()
+				.split( '\n' )
+				.filter( ( line ) => line.startsWith( '{' ) )
+				.map(
+					( line ) => JSON.parse( line ) as Record< string, unknown >
+				)
+				.filter( ( line ) => line.request_id === requestId );
+		const workers = procs.filter( ( proc ) => proc.role === 'worker' );
+		await waitFor(
+			() =>
+				workers.find( ( worker ) =>
+					traced( worker ).some(
+						( line ) => line.msg === 'job succeeded'
+					)
+				),
+			20_000
+		);
+		expect( traced( api! ) ).toContainEqual(
+			expect.objectContaining( {
+				msg: 'request',
+				method: 'POST',
+				status: 202,
+			} )
+		);
+		const ran = workers.filter( ( worker ) => traced( worker ).length > 0 );
+		expect( ran ).toHaveLength( 1 );
+		expect( traced( ran[ 0 ]! ) ).toContainEqual(
+			expect.objectContaining( {
+				msg: 'job succeeded',
+				run_id: runId,
+				job_id: `ai-run-${ runId }`,
+				job_type: 'ai.run',
+				attempt: 1,
+				ms: expect.any( Number ),
+			} )
+		);
+		// The API never ran it: its lines for this request are the request's own.
+		expect(
+			traced( api! ).filter( ( line ) => line.run_id !== undefined )
+		).toEqual( [] );
 	} );
 
 	it( 'serves an image a worker generated from either API', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { withLogContext } from '../log-context';
 
 declare module 'express-serve-static-core' {
 	interface Request {
@@ -18,5 +19,5 @@ export function requestId(
 	const given = req.get( 'x-request-id' );
 	req.requestId = given && CALLER_ID.test( given ) ? given : randomUUID();
 	res.setHeader( 'X-Request-ID', req.requestId );
-	next();
+	withLogContext( { request_id: req.requestId }, next );
 }
