@@ -6,6 +6,7 @@ import {
 	parseAllowList,
 	type AllowEntry,
 } from './net/address-policy';
+import type { S3StorageConfig } from './storage/s3-client';
 
 /**
  * Runtime configuration, read once from the environment and validated. A bad
@@ -254,15 +255,45 @@ const envSchema = z.object( {
 			] )
 			.default( 'info' )
 	),
-	/** Where uploads and generated images live: `database` (every process reads them) or `local` (IGNY8_DATA_DIR, one machine). */
+	/** Where uploads and generated images live: `database` (every process reads them), `local` (IGNY8_DATA_DIR, one machine) or `s3` (IGNY8_S3_*). */
 	IGNY8_FILE_STORAGE: z.preprocess(
 		emptyToUndefined,
 		z
-			.enum( [ 'database', 'local' ], {
-				message: 'must be database or local',
+			.enum( [ 'database', 'local', 's3' ], {
+				message: 'must be database, local or s3',
 			} )
 			.default( 'database' )
 	),
+	/** The bucket of IGNY8_FILE_STORAGE=s3: a name, not a URL or a path. */
+	IGNY8_S3_BUCKET: z.preprocess(
+		emptyToUndefined,
+		z
+			.string()
+			.regex(
+				/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/,
+				'must be a bucket name (letters, digits, . _ -), not a URL or a path: a folder goes in IGNY8_S3_PREFIX'
+			)
+			.optional()
+	),
+	/** Its region; AWS_REGION when unset. */
+	IGNY8_S3_REGION: z.preprocess( emptyToUndefined, z.string().optional() ),
+	AWS_REGION: z.preprocess( emptyToUndefined, z.string().optional() ),
+	/** An S3-compatible service (MinIO, R2 …) instead of AWS. */
+	IGNY8_S3_ENDPOINT: optionalUrl(
+		[ 'http:', 'https:' ],
+		'must be an http(s) URL such as https://minio.internal:9000'
+	),
+	IGNY8_S3_FORCE_PATH_STYLE: z.preprocess(
+		emptyToUndefined,
+		z
+			.enum( [ 'true', 'false', '1', '0' ], {
+				message: 'must be true or false',
+			} )
+			.default( 'false' )
+			.transform( ( value ) => value === 'true' || value === '1' )
+	),
+	/** Folders in the bucket before every key, e.g. `igny8/production`. */
+	IGNY8_S3_PREFIX: z.preprocess( emptyToUndefined, z.string().optional() ),
 	/**
 	 * Which proxies' X-Forwarded-For the API believes (the client address that
 	 * rate limits and logs use): a hop count, `none`, or a comma-separated list
@@ -395,7 +426,9 @@ export type Config = {
 	role: ProcessRole;
 	/** Express's `trust proxy`: hops, none (false) or addresses and ranges. */
 	trustProxy: number | false | string[];
-	fileStorage: 'database' | 'local';
+	fileStorage: 'database' | 'local' | 's3';
+	/** The bucket, with fileStorage `s3`. */
+	s3?: S3StorageConfig;
 };
 
 export class ConfigError extends Error {}
@@ -415,6 +448,7 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		);
 	}
 	const e = parsed.data;
+	const s3 = s3Storage( e );
 	// Split roles share work through PostgreSQL and Redis; the embedded
 	// defaults (PGlite, the in-process queue) live inside one process.
 	if ( e.IGNY8_ROLE !== 'all' && ( ! e.DATABASE_URL || ! e.REDIS_URL ) ) {
@@ -479,5 +513,51 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		role: e.IGNY8_ROLE,
 		trustProxy: e.IGNY8_TRUST_PROXY,
 		fileStorage: e.IGNY8_FILE_STORAGE,
+		s3,
+	};
+}
+
+/**
+ * The bucket settings of IGNY8_FILE_STORAGE=s3, complete; and none of them
+ * without it, since a bucket set while files quietly stay in the database
+ * is a mistake an operator would only find out about later.
+ */
+function s3Storage(
+	e: z.infer< typeof envSchema >
+): S3StorageConfig | undefined {
+	if ( e.IGNY8_FILE_STORAGE !== 's3' ) {
+		const stray = (
+			[
+				'IGNY8_S3_BUCKET',
+				'IGNY8_S3_REGION',
+				'IGNY8_S3_ENDPOINT',
+				'IGNY8_S3_PREFIX',
+			] as const
+		 ).find( ( name ) => e[ name ] !== undefined );
+		if ( stray ) {
+			throw new ConfigError(
+				`${ stray } is set but IGNY8_FILE_STORAGE is ${ e.IGNY8_FILE_STORAGE }: set IGNY8_FILE_STORAGE=s3 to keep files in the bucket, or unset ${ stray }`
+			);
+		}
+		return undefined;
+	}
+	if ( ! e.IGNY8_S3_BUCKET ) {
+		throw new ConfigError(
+			'IGNY8_FILE_STORAGE s3 needs IGNY8_S3_BUCKET (the bucket name)'
+		);
+	}
+	const region = e.IGNY8_S3_REGION ?? e.AWS_REGION;
+	if ( ! region ) {
+		throw new ConfigError(
+			'IGNY8_FILE_STORAGE s3 needs IGNY8_S3_REGION (or AWS_REGION); S3-compatible services mostly take us-east-1, R2 takes auto'
+		);
+	}
+	const folders = ( e.IGNY8_S3_PREFIX ?? '' ).split( '/' ).filter( Boolean );
+	return {
+		bucket: e.IGNY8_S3_BUCKET,
+		region,
+		endpoint: e.IGNY8_S3_ENDPOINT,
+		forcePathStyle: e.IGNY8_S3_FORCE_PATH_STYLE,
+		prefix: folders.length ? `${ folders.join( '/' ) }/` : '',
 	};
 }

@@ -8,12 +8,14 @@ import {
 	createFileStorage,
 	type FileStorage,
 } from '../src/storage/file-storage';
+import { startFakeS3, type FakeS3 } from './fake-s3';
+import { s3Env, useFakeS3Credentials } from './s3-support';
 import { startTestCloud, type TestCloud } from './support';
 
 /**
  * One contract, every storage: what the keyword import and the image store
- * rely on, on the database storage (PostgreSQL and PGlite, the default) and
- * the local folder.
+ * rely on, on the database storage (PostgreSQL and PGlite, the default), the
+ * local folder and an S3 bucket (the fake S3, through the real client).
  */
 
 async function collect( stream: Readable ): Promise< Buffer > {
@@ -37,26 +39,35 @@ describe.each( [
 	[ 'database', 'postgres' ],
 	[ 'database', 'pglite' ],
 	[ 'local', 'postgres' ],
+	[ 's3', 'postgres' ],
 ] as const )( '%s file storage (%s)', ( kind, db ) => {
 	let cloud: TestCloud;
 	let storage: FileStorage;
 	let dir: string;
+	let s3: FakeS3 | undefined;
+	let restoreCredentials: ( () => void ) | undefined;
 
 	beforeAll( async () => {
+		if ( kind === 's3' ) {
+			restoreCredentials = useFakeS3Credentials();
+			s3 = await startFakeS3();
+		}
 		cloud = await startTestCloud(
 			{ db, queue: 'inline' },
-			{},
+			s3 ? s3Env( s3 ) : {},
 			{ workers: false }
 		);
 		dir = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-storage-' ) );
 		storage = createFileStorage(
-			{ fileStorage: kind, dataDir: dir },
+			{ ...cloud.context.config, fileStorage: kind, dataDir: dir },
 			cloud.context.db.sequelize,
 			'contract'
 		);
 	} );
 	afterAll( async () => {
 		await cloud?.stop();
+		await s3?.close();
+		restoreCredentials?.();
 		fs.rmSync( dir, { recursive: true, force: true } );
 	} );
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { FileStorage } from './file-storage';
+import { notFound } from './not-found';
 
 /** Bytes per stored chunk: large enough to keep rows few, small enough to stream. */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -10,15 +11,6 @@ export const CHUNK_BYTES = 1024 * 1024;
 const READ_PIECE_BYTES = 64 * 1024;
 
 type FileRow = { size: string | number; complete: boolean };
-
-/** A missing key, as a local file's read would report it. */
-function notFound( key: string ): NodeJS.ErrnoException {
-	const error: NodeJS.ErrnoException = new Error(
-		`No stored file under ${ key }`
-	);
-	error.code = 'ENOENT';
-	return error;
-}
 
 /**
  * Files in PostgreSQL (`stored_files` and its 1 MiB `stored_file_chunks`),

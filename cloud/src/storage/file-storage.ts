@@ -5,10 +5,12 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Sequelize } from 'sequelize';
 import { DatabaseFileStorage } from './database-storage';
+import { s3ClientFor, type S3StorageConfig } from './s3-client';
+import { S3FileStorage } from './s3-storage';
 
 /**
- * Where uploaded files live. Callers see keys, never paths, so a local folder
- * today and object storage later are the same to them. Writes are streamed
+ * Where uploaded files live. Callers see keys, never paths, so the database,
+ * a local folder and an S3 bucket are the same to them. Writes are streamed
  * and land under their key only when complete (a crash leaves no half file).
  */
 export interface FileStorage {
@@ -102,16 +104,38 @@ export class LocalFileStorage implements FileStorage {
 	}
 }
 
+/** What picks the storage (IGNY8_FILE_STORAGE, IGNY8_DATA_DIR, IGNY8_S3_*); the app's config fits. */
+export type FileStorageConfig = {
+	fileStorage: 'database' | 'local' | 's3';
+	dataDir: string;
+	/** Set whenever `fileStorage` is `s3`. */
+	s3?: S3StorageConfig;
+};
+
 /**
  * The storage of one area (`uploads`, `files`) as configured: in the
- * database by default, or in a folder under the data dir.
+ * database by default, in a folder under the data dir, or in an S3 bucket.
  */
 export function createFileStorage(
-	config: { fileStorage: 'database' | 'local'; dataDir: string },
+	config: FileStorageConfig,
 	sequelize: Sequelize,
 	area: string
 ): FileStorage {
-	return config.fileStorage === 'database'
-		? new DatabaseFileStorage( sequelize, area )
-		: new LocalFileStorage( path.join( config.dataDir, area ) );
+	switch ( config.fileStorage ) {
+		case 'database':
+			return new DatabaseFileStorage( sequelize, area );
+		case 'local':
+			return new LocalFileStorage( path.join( config.dataDir, area ) );
+		case 's3':
+			if ( ! config.s3 ) {
+				throw new Error(
+					'File storage s3 needs its bucket settings (IGNY8_S3_*)'
+				);
+			}
+			return new S3FileStorage(
+				s3ClientFor( config.s3 ),
+				config.s3,
+				area
+			);
+	}
 }

@@ -3,12 +3,15 @@ import type { DatabaseMode } from '../../../db/connection';
 import type { Models } from '../../../db/models';
 import type { Logger } from '../../../logger';
 import type { JobQueue } from '../../../queue';
-import { createFileStorage } from '../../../storage/file-storage';
+import {
+	createFileStorage,
+	type FileStorageConfig,
+} from '../../../storage/file-storage';
 import { KeywordImportService } from './service';
 
 /** What the keyword import needs from the app; the boot context fits. */
 export type KeywordImportDeps = {
-	config: { dataDir: string; fileStorage: 'database' | 'local' };
+	config: FileStorageConfig;
 	db: { sequelize: Sequelize; mode: DatabaseMode };
 	models: Models;
 	queue: JobQueue;
