@@ -680,6 +680,16 @@ describe( 'AI runs with the worker in another process (bee queue)', () => {
 			await waitFor( () =>
 				engine.feed.openStreams() === 3 ? true : undefined
 			);
+			// Progress reported just before the call reaches the row within a
+			// write interval (AI_DEFAULTS.progressWriteMs); its one read follows.
+			await waitFor( async () => {
+				const row = await api.models.AiTaskRun.findByPk( runId );
+				return ( row?.progress as { stage: string } ).stage ===
+					'generating'
+					? true
+					: undefined;
+			} );
+			await new Promise( ( resolve ) => setTimeout( resolve, 300 ) );
 			batched.mockClear();
 			await new Promise( ( resolve ) => setTimeout( resolve, 1_000 ) );
 			expect( batched ).not.toHaveBeenCalled();

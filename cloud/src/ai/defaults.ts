@@ -35,8 +35,13 @@ export const AI_DEFAULTS = {
 	promptTokensPerRequest: 4_000,
 	/** Tokens one embedded text is reserved for (a keyword: a few words; 64 tokens is ~250 characters of English). */
 	embeddingTokensPerText: 64,
-	/** Runs of one type a worker process executes at once. */
-	concurrency: 2,
+	/**
+	 * A run's progress reaches the row (what other processes stream) at most
+	 * this often, the latest report winning; this process's listeners hear
+	 * every report at once. Four updates a second is as fast as anyone reads
+	 * a progress bar, and a run shorter than this writes no progress at all.
+	 */
+	progressWriteMs: 250,
 } as const;
 
 /** US dollars per million tokens (input, output); unknown models cost 0 here. */

@@ -5,7 +5,11 @@ import {
 	type InferAttributes,
 	type WhereOptions,
 } from 'sequelize';
-import { AI_RUN_FINAL, type AiRunStatus } from '@igny8/shared-types';
+import {
+	AI_RUN_FINAL,
+	type AiProgress,
+	type AiRunStatus,
+} from '@igny8/shared-types';
 import type { Config } from '../config';
 import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
@@ -39,6 +43,7 @@ import {
 import { NO_OVERRIDES, renderPrompt, type PromptSource } from './prompts';
 import { defaultRegistry, type AiRegistry } from './registry';
 import { RunFeed } from './run-feed';
+import { RunProgress } from './run-progress';
 import { LocalRunSignals, type RunSignals } from './run-signals';
 import type { AiTaskRunRow } from './run-model';
 import { StructuredOutputModes } from './structured/modes';
@@ -53,10 +58,12 @@ import type {
 /**
  * The AI engine (the seed's AIEngine + run_ai_task). `runAiTask` validates,
  * prices, records a queued run, reserves its credits and enqueues one
- * `ai.run` job. The job drives the function's steps, writing progress to the
- * run row (the truth any process can read) and telling listeners in this
- * process at once. A run ends exactly once: succeeded (credits settled),
- * failed or cancelled (credits refunded).
+ * `ai.run` job. The job drives the function's steps, telling listeners in
+ * this process every progress at once and writing it to the run row (the
+ * truth any process can read) at most every AI_DEFAULTS.progressWriteMs
+ * (see run-progress.ts). A run ends exactly once: succeeded (credits
+ * settled), failed or cancelled (credits refunded). A cancel made elsewhere
+ * reaches the worker as a signal, not by polling.
  */
 
 export const AI_RUN_JOB = 'ai.run';
@@ -68,6 +75,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The `run.finished` domain event's payload, built from an ai_task_runs row in SQL. */
 const RUN_FINISHED_PAYLOAD = `jsonb_build_object('run_id', id, 'function_name', function_name, 'status', status, 'site_id', site_id, 'sector_id', sector_id, 'credits_charged', credits_charged, 'summary', output_summary)`;
+
+type Price = Awaited< ReturnType< PriceBook[ 'price' ] > >;
 
 /** A plain copy of a run row, as listeners and serializers get it. */
 export type RunSnapshot = InferAttributes< AiTaskRunRow >;
@@ -126,7 +135,12 @@ type Deps = {
 	structuredModes?: StructuredOutputModes;
 	/** "Run N changed" between processes; default: none (one process hears itself). */
 	signals?: RunSignals;
+	/** Runs one worker process executes at once; default: the queue's concurrency setting. */
+	concurrency?: number;
 };
+
+/** A run executing in this process. */
+type Running = { controller: AbortController; progress: RunProgress };
 
 export class AiEngine {
 	readonly provider: AiProvider;
@@ -142,7 +156,7 @@ export class AiEngine {
 	readonly feed: RunFeed;
 	readonly signals: RunSignals;
 	/** Runs executing in this process, so a cancel here stops them at once. */
-	private readonly running = new Map< number, AbortController >();
+	private readonly running = new Map< number, Running >();
 	/** While runs execute here: hears cancels made elsewhere (signals, and a slow fallback read). */
 	private cancelWatch: {
 		unlisten: () => void;
@@ -307,9 +321,11 @@ export class AiEngine {
 		}
 		const input = parsed.data;
 		const scope = await fn.validate( input, principal, this.fnDeps );
-		const account = await this.aiSettings.forAccount(
-			principal.account.id
-		);
+		// Independent reads: one wait for both.
+		const [ account, price ] = await Promise.all( [
+			this.aiSettings.forAccount( principal.account.id ),
+			this.deps.prices.price( principal.account.id, fn.name ),
+		] );
 		const workload = fn.estimate( input, scope );
 		const answerCap = this.policy.answerCap(
 			account.ownKey,
@@ -320,11 +336,7 @@ export class AiEngine {
 			textModel: account.settings.textModel,
 			answerCap,
 		} );
-		const credits = await this.deps.prices.estimate(
-			principal.account.id,
-			fn.name,
-			{ items: workload.items, tokens }
-		);
+		const credits = creditsFor( price, { items: workload.items, tokens } );
 		return { fn, input, scope, account, credits, tokens, answerCap };
 	}
 
@@ -353,9 +365,11 @@ export class AiEngine {
 	 */
 	async cancel( principal: Principal, id: number ): Promise< AiTaskRunRow > {
 		const run = await this.find( principal, id );
+		const here = this.running.get( run.id );
 		const changed = await this.finish( run.id, 'cancelled', {
 			stage: 'cancelled',
 			message: 'Cancelled',
+			after: here?.progress,
 		} );
 		if ( ! changed ) {
 			await run.reload();
@@ -367,7 +381,7 @@ export class AiEngine {
 				`The run has already ${ run.status === 'succeeded' ? 'succeeded' : 'failed' } and can no longer be cancelled.`
 			);
 		}
-		this.running.get( run.id )?.abort( new RunStopped( 'cancelled' ) );
+		here?.controller.abort( new RunStopped( 'cancelled' ) );
 		await this.deps.credits.refund( jobIdOf( run.id ), 'Cancelled' );
 		return run.reload();
 	}
@@ -468,6 +482,10 @@ export class AiEngine {
 		return () => this.events.off( name, listener );
 	}
 
+	current( runId: number ): RunSnapshot | null {
+		return this.running.get( runId )?.progress.snapshot ?? null;
+	}
+
 	/** Several runs in one query (those that exist). */
 	async loadMany( runIds: number[] ): Promise< RunSnapshot[] > {
 		const runs = await this.deps.models.AiTaskRun.findAll( {
@@ -484,7 +502,8 @@ export class AiEngine {
 	job(): JobDefinition< AiRunJob, unknown > {
 		return {
 			type: AI_RUN_JOB,
-			concurrency: AI_DEFAULTS.concurrency,
+			concurrency:
+				this.deps.concurrency ?? this.deps.config.queueConcurrency,
 			// Run failures end the run (refunded); only infrastructure errors
 			// before a run is claimed reach the queue and are retried.
 			retries: 2,
@@ -522,7 +541,24 @@ export class AiEngine {
 		}
 		const fn = this.registry.get( claimed.function_name );
 		const controller = new AbortController();
-		this.running.set( runId, controller );
+		const progress = new RunProgress(
+			claimed.get( { plain: true } ) as RunSnapshot,
+			AI_DEFAULTS.progressWriteMs,
+			{
+				write: ( entry ) => this.writeProgress( runId, entry ),
+				emit: ( row ) => this.events.emit( `run:${ runId }`, row ),
+				signal: () => this.signals.send( runId ),
+				// The row no longer runs: someone else ended it, so stop at the next checkpoint.
+				ended: () => controller.abort( new RunStopped( 'cancelled' ) ),
+				failed: ( error ) =>
+					logger.warn(
+						{ run_id: runId, error: error.message },
+						'AI run: a progress write failed'
+					),
+			}
+		);
+		const entry: Running = { controller, progress };
+		this.running.set( runId, entry );
 		const runTimeout = setTimeout(
 			() => controller.abort( new RunStopped( 'timeout' ) ),
 			this.deps.config.ai.runTimeoutMs
@@ -534,11 +570,19 @@ export class AiEngine {
 				fn,
 				claimed,
 				controller.signal,
-				usage
+				usage,
+				progress
 			);
 			let charged: number;
 			try {
-				charged = await this.commit( fn, claimed, result, usage );
+				await progress.stop();
+				charged = await this.commit(
+					fn,
+					claimed,
+					result,
+					usage,
+					progress.nextSeq
+				);
 			} catch ( error ) {
 				// The save's transaction rolled back (a cancel won the race, or it failed).
 				await this.discard(
@@ -550,12 +594,14 @@ export class AiEngine {
 			}
 			return { run_id: runId, charged };
 		} catch ( error ) {
+			await progress.stop();
 			const stopped = stopReason( error, controller.signal );
 			if ( stopped === 'cancelled' ) {
 				await this.finish( runId, 'cancelled', {
 					stage: 'cancelled',
 					message: 'Cancelled',
 					usage,
+					after: progress,
 				} );
 				await this.recordUsage( runId, usage );
 				// Usually a refund; a settle if a parallel delivery of this job won the save.
@@ -582,12 +628,16 @@ export class AiEngine {
 				stage: 'failed',
 				error: message,
 				usage,
+				after: progress,
 			} );
 			await this.closeCredits( runId );
 			return { run_id: runId, failed: message };
 		} finally {
 			clearTimeout( runTimeout );
-			this.running.delete( runId );
+			// A second delivery of this run in this process may have taken the slot since.
+			if ( this.running.get( runId ) === entry ) {
+				this.running.delete( runId );
+			}
 			if ( this.running.size === 0 ) {
 				this.unwatchCancels();
 			}
@@ -598,7 +648,8 @@ export class AiEngine {
 		fn: AiFunction,
 		run: AiTaskRunRow,
 		signal: AbortSignal,
-		usage: Usage
+		usage: Usage,
+		progress: RunProgress
 	): Promise< unknown > {
 		const checkpoint = () => {
 			if ( signal.aborted ) {
@@ -607,7 +658,14 @@ export class AiEngine {
 					: new RunStopped( 'cancelled' );
 			}
 		};
-		const account = await this.aiSettings.forAccount( run.account_id );
+		// Independent reads: one wait for all. The price is the plan's as the run starts.
+		const [ account, overrides, price ] = await Promise.all( [
+			this.aiSettings.forAccount( run.account_id ),
+			( this.deps.prompts ?? NO_OVERRIDES ).overridesFor(
+				run.account_id
+			),
+			this.deps.prices.price( run.account_id, fn.name ),
+		] );
 		const { provider, settings } = account;
 		// Priced by the model asked for (the one the policy allowed); dollars by the one that answered.
 		const count = (
@@ -726,9 +784,6 @@ export class AiEngine {
 				return answer.vectors;
 			},
 		};
-		const overrides = await (
-			this.deps.prompts ?? NO_OVERRIDES
-		).overridesFor( run.account_id );
 		const context: ExecuteContext = {
 			ai,
 			signal,
@@ -742,7 +797,14 @@ export class AiEngine {
 				),
 			progress: async ( stage, percent, message ) => {
 				checkpoint();
-				await this.progress( run.id, stage, percent, message );
+				await progress.report( {
+					stage,
+					percent: Math.max(
+						0,
+						Math.min( 100, Math.round( percent ) )
+					),
+					message: message ?? '',
+				} );
 			},
 		};
 		const input = fn.input.parse( run.input );
@@ -756,7 +818,7 @@ export class AiEngine {
 			await this.discard( fn, run.id, result );
 			throw error;
 		}
-		return { prepared, result };
+		return { prepared, result, price };
 	}
 
 	private async discard(
@@ -780,15 +842,15 @@ export class AiEngine {
 		fn: AiFunction,
 		run: AiTaskRunRow,
 		outcome: unknown,
-		usage: Usage
+		usage: Usage,
+		seq: number
 	): Promise< number > {
-		const { prepared, result } = outcome as {
+		const { prepared, result, price } = outcome as {
 			prepared: unknown;
 			result: unknown;
+			price: Price;
 		};
 		const { sequelize } = this.deps.db;
-		// Read before the transaction: its connection is the only one a test pool has.
-		const price = await this.deps.prices.price( run.account_id, fn.name );
 		const saved = await sequelize.transaction( async ( transaction ) => {
 			const [ row ] = await sequelize.query< { status: AiRunStatus } >(
 				'SELECT status FROM ai_task_runs WHERE id = :id FOR UPDATE',
@@ -813,12 +875,19 @@ export class AiEngine {
 				} ),
 				run.credits_reserved
 			);
+			// The final state and its run.finished event in one statement.
 			const [ updated ] = await sequelize.query< RunSnapshot >(
-				`UPDATE ai_task_runs SET status = 'succeeded', output_summary = :summary::jsonb,
-				   tokens_in = :tokensIn, tokens_out = :tokensOut, cost = :cost, credits_charged = :charged,
-				   finished_at = NOW(), updated_at = NOW(),
-				   progress = jsonb_build_object('stage', 'done', 'percent', 100, 'message', 'Done', 'seq', (progress->>'seq')::int + 1)
-				 WHERE id = :id RETURNING *`,
+				`WITH updated AS (
+				   UPDATE ai_task_runs SET status = 'succeeded', output_summary = :summary::jsonb,
+				     tokens_in = :tokensIn, tokens_out = :tokensOut, cost = :cost, credits_charged = :charged,
+				     finished_at = NOW(), updated_at = NOW(),
+				     progress = jsonb_build_object('stage', 'done', 'percent', 100, 'message', 'Done', 'seq', GREATEST((progress->>'seq')::int + 1, :seq))
+				   WHERE id = :id RETURNING *
+				 ), event AS (
+				   INSERT INTO domain_events (type, account_id, payload)
+				   SELECT 'run.finished', account_id, ${ RUN_FINISHED_PAYLOAD } FROM updated
+				 )
+				 SELECT * FROM updated`,
 				{
 					replacements: {
 						id: run.id,
@@ -827,6 +896,7 @@ export class AiEngine {
 						tokensOut: usage.tokensOut,
 						cost: usage.cost.toFixed( 6 ),
 						charged,
+						seq,
 					},
 					type: QueryTypes.SELECT,
 					transaction,
@@ -837,11 +907,6 @@ export class AiEngine {
 				charged,
 				'Charged',
 				transaction
-			);
-			await sequelize.query(
-				`INSERT INTO domain_events (type, account_id, payload)
-				 SELECT 'run.finished', account_id, ${ RUN_FINISHED_PAYLOAD } FROM ai_task_runs WHERE id = :id`,
-				{ replacements: { id: run.id }, transaction }
 			);
 			return { charged, updated };
 		} );
@@ -870,32 +935,27 @@ export class AiEngine {
 		} );
 	}
 
-	private async progress(
+	/** A progress of a live run, numbered at least as the report was here; null once it no longer runs. */
+	private async writeProgress(
 		runId: number,
-		stage: string,
-		percent: number,
-		message?: string
-	): Promise< void > {
+		progress: AiProgress
+	): Promise< RunSnapshot | null > {
 		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
 			`UPDATE ai_task_runs SET updated_at = NOW(),
-			   progress = jsonb_build_object('stage', :stage::text, 'percent', :percent::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
+			   progress = jsonb_build_object('stage', :stage::text, 'percent', :percent::int, 'message', :message::text, 'seq', GREATEST((progress->>'seq')::int + 1, :seq))
 			 WHERE id = :runId AND status = 'running' RETURNING *`,
 			{
 				replacements: {
 					runId,
-					stage,
-					percent: Math.max(
-						0,
-						Math.min( 100, Math.round( percent ) )
-					),
-					message: message ?? '',
+					stage: progress.stage,
+					percent: progress.percent,
+					message: progress.message ?? '',
+					seq: progress.seq,
 				},
 				type: QueryTypes.SELECT,
 			}
 		);
-		if ( row ) {
-			this.publish( row );
-		}
+		return row ?? null;
 	}
 
 	/** Moves a live run to a final status; false when it had already ended. */
@@ -907,14 +967,17 @@ export class AiEngine {
 			message?: string;
 			error?: string;
 			usage?: { tokensIn: number; tokensOut: number; cost: number };
+			/** The run's progress in this process, when it executes here: the final state is numbered above it. */
+			after?: RunProgress;
 		}
 	): Promise< boolean > {
+		const seq = details.after?.nextSeq ?? 0;
 		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
 			// The final state and its run.finished event in one statement: both or neither.
 			`WITH updated AS (
 			   UPDATE ai_task_runs SET status = :status, error = :error, finished_at = NOW(), updated_at = NOW(),
 			     tokens_in = tokens_in + :tokensIn, tokens_out = tokens_out + :tokensOut, cost = cost + :cost,
-			     progress = jsonb_build_object('stage', :stage::text, 'percent', (progress->>'percent')::int, 'message', :message::text, 'seq', (progress->>'seq')::int + 1)
+			     progress = jsonb_build_object('stage', :stage::text, 'percent', COALESCE(:percent::int, (progress->>'percent')::int), 'message', :message::text, 'seq', GREATEST((progress->>'seq')::int + 1, :seq))
 			   WHERE id = :runId AND status IN ('queued', 'running') RETURNING *
 			 ), event AS (
 			   INSERT INTO domain_events (type, account_id, payload)
@@ -931,14 +994,35 @@ export class AiEngine {
 					tokensIn: details.usage?.tokensIn ?? 0,
 					tokensOut: details.usage?.tokensOut ?? 0,
 					cost: ( details.usage?.cost ?? 0 ).toFixed( 6 ),
+					seq,
+					percent: details.after?.percent ?? null,
 				},
 				type: QueryTypes.SELECT,
 			}
 		);
 		if ( row ) {
 			this.publish( row );
+		} else if ( details.after?.ahead ) {
+			await this.renumberEnd( runId, seq );
 		}
 		return Boolean( row );
+	}
+
+	/**
+	 * Another process ended the run while listeners here were told progress
+	 * the row never held, so its final state may be numbered below what they
+	 * saw and they would skip it: number it above. Streams elsewhere have
+	 * already ended on that state; nothing else reads the number.
+	 */
+	private async renumberEnd( runId: number, seq: number ): Promise< void > {
+		const [ row ] = await this.deps.db.sequelize.query< RunSnapshot >(
+			`UPDATE ai_task_runs SET progress = jsonb_set(progress, '{seq}', to_jsonb(:seq::int))
+			 WHERE id = :runId AND status NOT IN ('queued', 'running') AND (progress->>'seq')::int < :seq RETURNING *`,
+			{ replacements: { runId, seq }, type: QueryTypes.SELECT }
+		);
+		if ( row ) {
+			this.publish( row );
+		}
 	}
 
 	/**
@@ -1001,7 +1085,7 @@ export class AiEngine {
 		for ( const run of cancelled ) {
 			this.running
 				.get( Number( run.id ) )
-				?.abort( new RunStopped( 'cancelled' ) );
+				?.controller.abort( new RunStopped( 'cancelled' ) );
 		}
 	}
 

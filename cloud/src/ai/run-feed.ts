@@ -11,6 +11,8 @@ export interface RunSource {
 	/** Resolves once signals are heard; what changed before that is read once then. */
 	signalsReady(): Promise< void >;
 	loadMany( runIds: number[] ): Promise< RunSnapshot[] >;
+	/** A run executing in this process, as its listeners here were last told (its row may lag); else null. */
+	current( runId: number ): RunSnapshot | null;
 }
 
 export interface RunFeedLimits {
@@ -97,6 +99,17 @@ export class RunFeed {
 		watched.listeners.add( listener );
 		this.startListening();
 		const entry = watched;
+		// A run executing here may be further along than the row the caller
+		// read: start from what listeners here were told (after the caller's
+		// own first delivery; sequence numbers keep the order).
+		queueMicrotask( () => {
+			const now = entry.listeners.has( listener )
+				? this.source.current( runId )
+				: null;
+			if ( now ) {
+				listener( now );
+			}
+		} );
 		return () => {
 			entry.listeners.delete( listener );
 			if (

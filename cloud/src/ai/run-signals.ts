@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Logger } from '../logger';
 
@@ -10,7 +11,11 @@ import type { Logger } from '../logger';
  */
 export interface RunSignals {
 	send( runId: number ): void;
-	/** Hears every run's signals until the returned function is called. */
+	/**
+	 * Hears the signals other processes send until the returned function is
+	 * called. A process's own changes already reach its listeners through
+	 * the engine, so its own signals would only cost each listener a read.
+	 */
 	listen( listener: ( runId: number ) => void ): () => void;
 	/** Resolves once signals sent from now on are heard (the subscription is in place). */
 	ready(): Promise< void >;
@@ -33,12 +38,17 @@ export class LocalRunSignals implements RunSignals {
 	async close(): Promise< void > {}
 }
 
-/** Redis pub/sub on one channel per deployment (the queue prefix). Connects on first use. */
+/**
+ * Redis pub/sub on one channel per deployment (the queue prefix). Connects
+ * on first use. A message is `<run id>:<sender>`; a bare run id (a sender
+ * from before senders were named) is heard as another process's.
+ */
 export class RedisRunSignals implements RunSignals {
 	private publisher: Redis | null = null;
 	private subscriber: Redis | null = null;
 	private readonly listeners = new Set< ( runId: number ) => void >();
 	private readonly channel: string;
+	private readonly sender = randomUUID();
 	private subscribed: Promise< void > = Promise.resolve();
 
 	constructor(
@@ -52,7 +62,7 @@ export class RedisRunSignals implements RunSignals {
 	send( runId: number ): void {
 		this.publisher ??= this.connect( 'publisher' );
 		this.publisher
-			.publish( this.channel, String( runId ) )
+			.publish( this.channel, `${ runId }:${ this.sender }` )
 			.catch( ( error: Error ) =>
 				this.logger.warn(
 					{ err: error, run_id: runId },
@@ -65,9 +75,11 @@ export class RedisRunSignals implements RunSignals {
 		if ( ! this.subscriber ) {
 			const subscriber = this.connect( 'subscriber' );
 			subscriber.on( 'message', ( channel: string, message: string ) => {
-				const runId = Number( message );
+				const [ id, sender ] = message.split( ':' );
+				const runId = Number( id );
 				if (
 					channel === this.channel &&
+					sender !== this.sender &&
 					Number.isSafeInteger( runId )
 				) {
 					this.listeners.forEach( ( each ) => each( runId ) );

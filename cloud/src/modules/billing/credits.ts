@@ -75,51 +75,45 @@ export class CreditService {
 		if ( reservation.amount === 0 ) {
 			return null;
 		}
-		const work = async ( transaction: Transaction ) => {
-			const existing = await this.jobEntry(
-				reservation.jobId,
-				'reserve',
-				transaction
-			);
-			if ( existing ) {
-				return existing;
-			}
-			// One statement checks and debits, so concurrent reservations can never overdraw.
-			const [ debited ] = await this.db.sequelize.query< {
-				credits: number;
-			} >(
-				'UPDATE accounts SET credits = credits - :amount, updated_at = NOW() WHERE id = :accountId AND credits >= :amount RETURNING credits',
-				{
-					replacements: {
-						amount: reservation.amount,
-						accountId: reservation.accountId,
-					},
-					type: QueryTypes.SELECT,
-					transaction,
-				}
-			);
-			if ( ! debited ) {
-				throw new InsufficientCreditsError(
-					reservation.amount,
-					await this.balanceIn( reservation.accountId, transaction )
-				);
-			}
-			return this.record(
-				{
-					account_id: reservation.accountId,
-					type: 'reserve',
-					amount: -reservation.amount,
-					balance_after: debited.credits,
-					job_id: reservation.jobId,
-					site_id: reservation.siteId ?? null,
-					function_name: reservation.functionName ?? null,
-					description: reservation.description,
+		// One statement, so no transaction of its own: a job reserves once (a
+		// repeat answers the first reservation), and checking the balance and
+		// debiting it together means concurrent reservations never overdraw.
+		// Two first reservations of one job racing end on the (job_id, type)
+		// unique index. Inside the caller's transaction when given one (a run
+		// and its reservation commit together).
+		const [ row ] = await this.db.sequelize.query< CreditTransaction >(
+			`WITH existing AS (
+			   SELECT * FROM credit_transactions WHERE job_id = :jobId AND type = 'reserve'
+			 ), debited AS (
+			   UPDATE accounts SET credits = credits - :amount, updated_at = NOW()
+			   WHERE id = :accountId AND credits >= :amount AND NOT EXISTS (SELECT 1 FROM existing)
+			   RETURNING credits
+			 ), inserted AS (
+			   INSERT INTO credit_transactions (account_id, type, amount, balance_after, job_id, site_id, function_name, description)
+			   SELECT :accountId, 'reserve', 0 - :amount, credits, :jobId, :siteId::bigint, :functionName::text, :description::text FROM debited
+			   RETURNING *
+			 )
+			 SELECT * FROM inserted UNION ALL SELECT * FROM existing`,
+			{
+				replacements: {
+					amount: reservation.amount,
+					accountId: reservation.accountId,
+					jobId: reservation.jobId,
+					siteId: reservation.siteId ?? null,
+					functionName: reservation.functionName ?? null,
+					description: reservation.description.slice( 0, 500 ),
 				},
-				transaction
+				type: QueryTypes.SELECT,
+				transaction: outer,
+			}
+		);
+		if ( ! row ) {
+			throw new InsufficientCreditsError(
+				reservation.amount,
+				await this.balanceIn( reservation.accountId, outer )
 			);
-		};
-		// Inside the caller's transaction when given one (a run and its reservation commit together).
-		return outer ? work( outer ) : this.db.sequelize.transaction( work );
+		}
+		return row;
 	}
 
 	/**
@@ -180,35 +174,44 @@ export class CreditService {
 			if ( ! reserve ) {
 				return null;
 			}
-			const [ closed ] =
-				await this.db.sequelize.query< CreditTransaction >(
-					`SELECT * FROM credit_transactions WHERE job_id = :jobId AND type IN ('settle', 'refund') LIMIT 1`,
-					{
-						replacements: { jobId },
-						type: QueryTypes.SELECT,
-						transaction,
-					}
-				);
-			if ( closed ) {
-				return closed;
-			}
 			const reserved = -reserve.amount;
 			const returned = returnedOf( reserved );
-			const credits = await this.credit(
-				reserve.account_id,
-				returned,
-				transaction
-			);
-			return this.record(
+			// A new statement sees whatever close held the lock before us, so
+			// "already closed?", the credit and its ledger row go in one trip.
+			const [ row ] = await this.db.sequelize.query< CreditTransaction >(
+				`WITH closed AS (
+				   SELECT * FROM credit_transactions WHERE job_id = :jobId AND type IN ('settle', 'refund') LIMIT 1
+				 ), credited AS (
+				   UPDATE accounts SET credits = credits + :returned, updated_at = NOW()
+				   WHERE id = :accountId AND NOT EXISTS (SELECT 1 FROM closed)
+				   RETURNING credits
+				 ), inserted AS (
+				   INSERT INTO credit_transactions (account_id, type, amount, balance_after, job_id, site_id, function_name, description)
+				   SELECT :accountId, :type, :returned, credits, :jobId, :siteId::bigint, :functionName::text, :description::text FROM credited
+				   RETURNING *
+				 )
+				 SELECT * FROM inserted UNION ALL SELECT * FROM closed`,
 				{
-					...this.carry( reserve ),
-					type,
-					amount: returned,
-					balance_after: credits,
-					description: describe( reserved, returned ),
-				},
-				transaction
+					replacements: {
+						jobId,
+						type,
+						returned,
+						accountId: reserve.account_id,
+						siteId: reserve.site_id,
+						functionName: reserve.function_name,
+						description: describe( reserved, returned ).slice(
+							0,
+							500
+						),
+					},
+					type: QueryTypes.SELECT,
+					transaction,
+				}
 			);
+			if ( ! row ) {
+				throw new Error( `Account ${ reserve.account_id } not found.` );
+			}
+			return row;
 		};
 		return outer ? work( outer ) : this.db.sequelize.transaction( work );
 	}
@@ -254,15 +257,6 @@ export class CreditService {
 		} );
 	}
 
-	private carry( reserve: CreditTransaction ) {
-		return {
-			account_id: reserve.account_id,
-			job_id: reserve.job_id,
-			site_id: reserve.site_id,
-			function_name: reserve.function_name,
-		};
-	}
-
 	private async credit(
 		accountId: number,
 		amount: number,
@@ -284,7 +278,7 @@ export class CreditService {
 
 	private async balanceIn(
 		accountId: number,
-		transaction: Transaction
+		transaction?: Transaction
 	): Promise< number > {
 		const [ row ] = await this.db.sequelize.query< { credits: number } >(
 			'SELECT credits FROM accounts WHERE id = :accountId',
