@@ -21,7 +21,7 @@ export type BenchResult = {
 	ratio: number;
 };
 
-/** Every benchmark ends by printing exactly one of these lines. */
+/** One measurement against its baseline, as one JSON line; a benchmark prints one per baseline it compares with. */
 export function report( result: Omit< BenchResult, 'ratio' > ): void {
 	const ratio =
 		result.baseline_value === 0 ? 0 : result.value / result.baseline_value;

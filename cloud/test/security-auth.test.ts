@@ -141,7 +141,7 @@ describe( 'revocation takes effect on the next request', () => {
 		await read( fromKept ).expect( 200 );
 	} );
 
-	it( 'resolves each kind of caller in one query', async () => {
+	it( 'resolves each kind of caller in at most one query', async () => {
 		const { sequelize } = cloud.context.db;
 		const session = await siteSession( cloud, tenant.apiKey, 'viewer' );
 		// Warm up: the key's last_used_at is written at most once a minute.
@@ -161,7 +161,7 @@ describe( 'revocation takes effect on the next request', () => {
 				await call();
 				return spy.mock.calls.length;
 			};
-			expect( {
+			const counts = {
 				user: await counted( () =>
 					request( cloud.app )
 						.get( '/api/v1/auth/me/' )
@@ -184,7 +184,12 @@ describe( 'revocation takes effect on the next request', () => {
 						} )
 						.expect( 200 )
 				),
-			} ).toEqual( { user: 1, siteSession: 1, siteKey: 1 } );
+			};
+			// People and site sessions seen in the last seconds come from the
+			// principal cache (principal-cache.test.ts); site keys always query.
+			expect( counts.user ).toBeLessThanOrEqual( 1 );
+			expect( counts.siteSession ).toBeLessThanOrEqual( 1 );
+			expect( counts.siteKey ).toBe( 1 );
 		} finally {
 			spy.mockRestore();
 		}

@@ -12,6 +12,7 @@ import {
 	type WhereOptions,
 } from 'sequelize';
 import type { ListQuery } from '@igny8/shared-types';
+import type { JsonArrayText } from './envelope';
 import { ValidationError } from './errors';
 
 export type ListPage< T > = {
@@ -19,6 +20,11 @@ export type ListPage< T > = {
 	next: string | null;
 	previous: string | null;
 	results: T[];
+};
+
+/** A page whose results the database rendered as JSON (see JsonArrayText). */
+export type RenderedListPage = Omit< ListPage< never >, 'results' > & {
+	results: JsonArrayText;
 };
 
 export type ListOptions = {
@@ -29,21 +35,18 @@ export type ListOptions = {
 	defaultOrdering: string;
 };
 
-/**
- * `ordering=name,-created_at` → ORDER BY. Text columns sort case-insensitively
- * (people expect "alpha" before "Bravo"), and `id` always breaks ties.
- */
-export function parseOrdering(
+type OrderingTerm = { field: string; direction: 'ASC' | 'DESC' };
+
+/** `ordering=name,-created_at` → its terms, each field checked against `orderingFields`, `id` last as a tiebreaker. */
+function orderingTerms(
 	ordering: string | undefined,
-	options: ListOptions,
-	isText: ( field: string ) => boolean = () => false
-): Order {
+	options: ListOptions
+): OrderingTerm[] {
 	const terms = ( ordering ?? options.defaultOrdering )
 		.split( ',' )
 		.map( ( t ) => t.trim() )
 		.filter( Boolean );
-	const order: OrderItem[] = [];
-	const fields: string[] = [];
+	const order: OrderingTerm[] = [];
 	for ( const term of terms ) {
 		const field = term.replace( /^-/, '' );
 		if ( ! options.orderingFields.includes( field ) ) {
@@ -53,19 +56,53 @@ export function parseOrdering(
 				],
 			} );
 		}
-		const direction = term.startsWith( '-' ) ? 'DESC' : 'ASC';
-		order.push(
+		order.push( {
+			field,
+			direction: term.startsWith( '-' ) ? 'DESC' : 'ASC',
+		} );
+	}
+	// A unique tiebreaker keeps pages stable when the ordered field repeats.
+	if ( ! order.some( ( t ) => t.field === 'id' ) ) {
+		order.push( { field: 'id', direction: 'ASC' } );
+	}
+	return order;
+}
+
+/**
+ * `ordering=name,-created_at` → ORDER BY. Text columns sort case-insensitively
+ * (people expect "alpha" before "Bravo"), and `id` always breaks ties.
+ */
+export function parseOrdering(
+	ordering: string | undefined,
+	options: ListOptions,
+	isText: ( field: string ) => boolean = () => false
+): Order {
+	return orderingTerms( ordering, options ).map(
+		( { field, direction } ): OrderItem =>
 			isText( field )
 				? [ fn( 'lower', col( field ) ), direction ]
 				: [ field, direction ]
-		);
-		fields.push( field );
-	}
-	// A unique tiebreaker keeps pages stable when the ordered field repeats.
-	if ( ! fields.includes( 'id' ) ) {
-		order.push( [ 'id', 'ASC' ] );
-	}
-	return order;
+	);
+}
+
+/** parseOrdering, as SQL for a raw query over `alias` (fields are checked against orderingFields first). */
+export function orderBySql(
+	ordering: string | undefined,
+	options: ListOptions,
+	alias: string,
+	isText: ( field: string ) => boolean = () => false
+): string {
+	return orderingTerms( ordering, options )
+		.map( ( { field, direction } ) => {
+			const column = `${ alias }."${ field }"`;
+			return `${ isText( field ) ? `lower(${ column })` : column } ${ direction }`;
+		} )
+		.join( ', ' );
+}
+
+/** A case-insensitive substring pattern for LIKE, the search text's own wildcards escaped. */
+export function containsPattern( search: string ): string {
+	return `%${ search.replace( /[\\%_]/g, ( c ) => `\\${ c }` ) }%`;
 }
 
 export function searchWhere(
@@ -75,7 +112,7 @@ export function searchWhere(
 	if ( ! search ) {
 		return undefined;
 	}
-	const pattern = `%${ search.replace( /[\\%_]/g, ( c ) => `\\${ c }` ) }%`;
+	const pattern = containsPattern( search );
 	return {
 		[ Op.or ]: fields.map( ( field ) => ( {
 			[ field ]: { [ Op.iLike ]: pattern },

@@ -7,7 +7,7 @@ import type {
 	UserPrincipal,
 } from '../modules/auth';
 import { sendList, sendSuccess } from './envelope';
-import type { ListPage } from './pagination';
+import type { ListPage, RenderedListPage } from './pagination';
 import { parseInput } from './validate';
 
 /**
@@ -63,7 +63,7 @@ export type HandlerInput< P, Q, B, A extends AuthMode > = {
 
 export type HandlerResult =
 	| { status?: number; data: unknown; message?: string }
-	| { list: ListPage< unknown > }
+	| { list: ListPage< unknown > | RenderedListPage }
 	| { status: 204 }
 	/** The handler has written the response itself (a streamed file). */
 	| { sent: true };

@@ -6,6 +6,7 @@ import type {
 	SiteRow,
 	UserRow,
 } from '../../db/models';
+import type { PrincipalCache } from './principal-cache';
 
 /** Accounts whose people and sites are refused at once. */
 export const REFUSED_ACCOUNT_STATUSES: readonly string[] = [
@@ -13,15 +14,21 @@ export const REFUSED_ACCOUNT_STATUSES: readonly string[] = [
 	'cancelled',
 ];
 
+type RawRow = Record< string, unknown >;
+
 /**
  * The rows behind a caller, each kind in ONE query: this runs on every
  * request, so the credential's liveness (its sign-in not ended, its key not
  * revoked) is read in the same statement that loads the rows it speaks for. Whether the rows still allow access (deactivated user, site
  * switched off, suspended account) is decided by the caller, which words
- * the refusal.
+ * the refusal. With a cache, the people and site sessions behind access
+ * tokens are read from it (see PrincipalCache); site keys always query.
  */
 export class PrincipalRows {
-	constructor( private readonly models: Models ) {}
+	constructor(
+		private readonly models: Models,
+		private readonly cache?: PrincipalCache
+	) {}
 
 	/** A person and their account, and whether `sessionId` (the refresh family) is still signed in. */
 	async user(
@@ -43,7 +50,8 @@ export class PrincipalRows {
 			`EXISTS (
 				SELECT 1 FROM refresh_tokens r
 				WHERE r.family_id = CAST(:sessionId AS uuid) AND r.user_id = u.id AND r.revoked_at IS NULL
-			)`
+			)`,
+			`user:${ userId }:${ sessionId }`
 		);
 		return row
 			? {
@@ -68,9 +76,13 @@ export class PrincipalRows {
 			`FROM site_api_keys k JOIN sites s ON s.id = k.site_id JOIN accounts a ON a.id = k.account_id
 			 WHERE k.id = :keyId AND k.site_id = :siteId AND k.account_id = :accountId AND k.revoked_at IS NULL
 			   AND (k.retires_at IS NULL OR k.retires_at > NOW())`,
-			claims
+			claims,
+			// When the key retires: a cached row must not outlive it.
+			'k.retires_at',
+			`site-session:${ claims.siteId }:${ claims.accountId }:${ claims.keyId }`
 		);
-		return row
+		const retiresAt = row?.flag as Date | null | undefined;
+		return row && ( ! retiresAt || retiresAt.getTime() > Date.now() )
 			? {
 					site: row.models.site as SiteRow,
 					account: row.models.account as AccountRow,
@@ -135,32 +147,28 @@ export class PrincipalRows {
 
 	/**
 	 * Runs `SELECT <every column of each model, aliased>[, <flag>] <from>`
-	 * and builds the model instances a finder would have returned (so
-	 * `.update()` works on them), plus the flag's value, per row.
+	 * (or takes its rows from the cache under `cacheKey`) and builds the
+	 * model instances a finder would have returned (so `.update()` works on
+	 * them), plus the flag's value, per row.
 	 */
 	private async select(
 		parts: Record< string, [ ModelStatic< Model >, string ] >,
 		from: string,
 		replacements: Record< string, unknown >,
-		flag?: string
+		flag?: string,
+		cacheKey?: string
 	): Promise< { models: Record< string, Model >; flag: unknown }[] > {
-		const columns = Object.entries( parts ).flatMap(
-			( [ name, [ model, alias ] ] ) =>
-				Object.entries( model.getAttributes() ).map(
-					( [ attribute, definition ] ) =>
-						`${ alias }."${ definition.field ?? attribute }" AS "${ name }.${ attribute }"`
-				)
-		);
-		if ( flag ) {
-			columns.push( `${ flag } AS "flag"` );
-		}
-		const rows = await this.models.User.sequelize!.query<
-			Record< string, unknown >
-		>( `SELECT ${ columns.join( ', ' ) } ${ from }`, {
-			replacements,
-			type: QueryTypes.SELECT,
-			nest: true,
-		} );
+		const query = () => this.query( parts, from, replacements, flag );
+		const rows =
+			this.cache && cacheKey
+				? // Cached values are shared; each request gets its own copy to build on.
+					structuredClone(
+						( await this.cache.get( cacheKey, async () => {
+							const found = await query();
+							return found.length ? found : null;
+						} ) ) ?? []
+					)
+				: await query();
 		return rows.map( ( row ) => ( {
 			models: Object.fromEntries(
 				Object.entries( parts ).map( ( [ name, [ model ] ] ) => [
@@ -173,5 +181,31 @@ export class PrincipalRows {
 			),
 			flag: row.flag,
 		} ) );
+	}
+
+	private async query(
+		parts: Record< string, [ ModelStatic< Model >, string ] >,
+		from: string,
+		replacements: Record< string, unknown >,
+		flag?: string
+	): Promise< RawRow[] > {
+		const columns = Object.entries( parts ).flatMap(
+			( [ name, [ model, alias ] ] ) =>
+				Object.entries( model.getAttributes() ).map(
+					( [ attribute, definition ] ) =>
+						`${ alias }."${ definition.field ?? attribute }" AS "${ name }.${ attribute }"`
+				)
+		);
+		if ( flag ) {
+			columns.push( `${ flag } AS "flag"` );
+		}
+		return this.models.User.sequelize!.query< RawRow >(
+			`SELECT ${ columns.join( ', ' ) } ${ from }`,
+			{
+				replacements,
+				type: QueryTypes.SELECT,
+				nest: true,
+			}
+		);
 	}
 }

@@ -7,6 +7,11 @@ import {
 import Redis from 'ioredis';
 import type { Config } from '../../config';
 import { ApiError } from '../../http/errors';
+import {
+	LocalPrincipalSignals,
+	RedisPrincipalSignals,
+	type PrincipalSignals,
+} from './principal-signals';
 
 /**
  * Request throttles and login brute-force protection. Counters live in Redis
@@ -20,8 +25,12 @@ import { ApiError } from '../../http/errors';
  * expired or revoked tokens and keys) count against their address on a
  * budget of their own; once it is spent, credentials from that address are
  * answered 429 without being looked up until the window passes.
+ *
+ * Its Redis connection also carries the principal cache's change signal
+ * between processes (`principalSignals`), closed with it.
  */
 export class Throttle {
+	readonly principalSignals: PrincipalSignals;
 	private readonly perCredential: RateLimiterAbstract;
 	private readonly perIp: RateLimiterAbstract;
 	private readonly refusedPerIp: RateLimiterAbstract;
@@ -38,6 +47,12 @@ export class Throttle {
 		config: Config,
 		private readonly client?: Redis
 	) {
+		this.principalSignals = client
+			? new RedisPrincipalSignals(
+					client,
+					`${ config.queuePrefix }:principals:changed`
+				)
+			: new LocalPrincipalSignals();
 		const { throttle } = config;
 		this.perCredential = make( {
 			keyPrefix: 'throttle:credential',
@@ -109,6 +124,22 @@ export class Throttle {
 
 	/** Refuses, before any lookup, credentials from an address that has spent its budget of refused ones. */
 	async assertCredentialsAllowed( ip: string ): Promise< void > {
+		if ( this.client ) {
+			// Runs on every authenticated request, and nearly every address has
+			// no refused credentials: one GET of the counter answers those; the
+			// limiter's own read (a MULTI with its expiry, for Retry-After) is
+			// left for the few that have some.
+			const refused = await this.client
+				.get( this.refusedPerIp.getKey( ip ) as string )
+				.catch( () => undefined );
+			if (
+				refused === null ||
+				( refused !== undefined &&
+					Number( refused ) < this.refusedPerIp.points )
+			) {
+				return;
+			}
+		}
 		const state = await this.refusedPerIp.get( ip ).catch( () => null );
 		if ( state && state.consumedPoints >= this.refusedPerIp.points ) {
 			throw throttled( REFUSED_MESSAGE, state );
@@ -142,6 +173,7 @@ export class Throttle {
 	}
 
 	async close(): Promise< void > {
+		await this.principalSignals.close();
 		await this.client?.quit().catch( () => undefined );
 	}
 }
