@@ -15,9 +15,10 @@ describe.each( [
 ] as const )( 'the scheduler on %s', ( db, queue ) => {
 	let cloud: TestCloud;
 
+	// A PGlite boot and its migrations can take over jest's 30 s on a loaded 2-core CI machine.
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db, queue }, {}, { scheduler: false } );
-	} );
+	}, 120_000 );
 	afterAll( async () => {
 		await cloud?.stop();
 	} );
