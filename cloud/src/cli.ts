@@ -24,7 +24,6 @@ import {
 	serializeAccount,
 	serializeSite,
 	serializeUser,
-	uniqueSlug,
 } from './modules/tenancy';
 
 const USAGE = `Usage: igny8-cloud <command> [options]   (from the repo root: npm run cloud -- <command>)
@@ -127,35 +126,18 @@ const COMMANDS: Record<
 					input.username ?? input.email,
 					transaction
 				);
-				const created = await models.Account.create(
-					{
-						name: input.name,
-						slug: await uniqueSlug(
-							models.Account,
-							input.name,
-							{},
-							transaction
-						),
-						owner_id: null,
-						plan_id: plan.id,
-						credits: input.credits ?? plan.monthly_credits,
-						status: 'active',
-					},
-					{ transaction }
-				);
-				const owner = await models.User.create(
-					{
+				return services.accounts.open( transaction, {
+					name: input.name,
+					plan,
+					credits: input.credits ?? plan.monthly_credits,
+					status: 'active',
+					owner: {
 						email: input.email,
 						username: input.username ?? input.email,
 						password_hash: passwordHash,
-						account_id: created.id,
-						role: 'owner',
 						last_login: null,
 					},
-					{ transaction }
-				);
-				await created.update( { owner_id: owner.id }, { transaction } );
-				return { account: created, user: owner };
+				} );
 			}
 		);
 		return {
@@ -173,11 +155,10 @@ const COMMANDS: Record<
 			input.email,
 			input.username ?? input.email
 		);
-		const user = await context.models.User.create( {
+		const user = await context.services.accounts.addUser( account, {
 			email: input.email,
 			username: input.username ?? input.email,
 			password_hash: await hashPassword( input.password ),
-			account_id: account.id,
 			role: input.role,
 			is_staff: input.role === 'developer',
 			last_login: null,

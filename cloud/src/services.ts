@@ -1,4 +1,5 @@
 import { AiEngine } from './ai/engine';
+import { defaultRegistry } from './ai/registry';
 import { closeLexicalPool } from './ai/clustering/lexical-pool';
 import { AiProvider, providerSettings } from './ai/provider';
 import { StructuredOutputModes } from './ai/structured/modes';
@@ -16,7 +17,11 @@ import type { Secrets } from './modules/auth';
 import { CreditService, GrantService, PriceBook } from './modules/billing';
 import { DomainEvents } from './domain-events';
 import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
-import { EventService, IntegrationService } from './modules/integration';
+import {
+	EventService,
+	IntegrationService,
+	PublishLease,
+} from './modules/integration';
 import { ClusterService, IdeaService, KeywordService } from './modules/planner';
 import { PublisherService } from './modules/publisher';
 import {
@@ -24,7 +29,13 @@ import {
 	ProfileService,
 	PromptService,
 } from './modules/system';
-import { SectorService, SiteService, UserService } from './modules/tenancy';
+import {
+	AccountService,
+	SectorService,
+	SiteService,
+	UserService,
+} from './modules/tenancy';
+import { WriterPipeline } from './modules/writer';
 import { OutboundClient } from './net/outbound';
 import type { JobQueue } from './queue';
 
@@ -33,6 +44,8 @@ export type Services = {
 	/** Domain events: subscribers get what modules recorded (domain-events/). */
 	domainEvents: DomainEvents;
 	auth: AuthService;
+	/** Accounts and their people as sign-up and the CLI make them. */
+	accounts: AccountService;
 	apiKeys: SiteApiKeyService;
 	throttle: Throttle;
 	tracker: RequestTracker;
@@ -42,6 +55,8 @@ export type Services = {
 	keywords: KeywordService;
 	clusters: ClusterService;
 	ideas: IdeaService;
+	/** The writer's rows as conversion, AI runs, publishing and WordPress change them. */
+	writerPipeline: WriterPipeline;
 	credits: CreditService;
 	prices: PriceBook;
 	grants: GrantService;
@@ -66,7 +81,11 @@ export function createServices( deps: {
 } ): Services {
 	const { config, logger, db, models, secrets, queue } = deps;
 	const throttle = Throttle.create( config );
-	const auth = new AuthService( db, models, secrets, throttle );
+	const accounts = new AccountService( models );
+	const auth = new AuthService( db, models, secrets, throttle, accounts );
+	const writerPipeline = new WriterPipeline( models );
+	const clusters = new ClusterService( db, models );
+	const ideas = new IdeaService( db, models, writerPipeline );
 	const tracker = new RequestTracker( db.sequelize, logger );
 	const credits = new CreditService( db );
 	const prices = new PriceBook( db );
@@ -99,10 +118,13 @@ export function createServices( deps: {
 		queue,
 		logger,
 		integrations,
+		lease: new PublishLease( db, models ),
+		writer: writerPipeline,
 	} );
 	return {
 		domainEvents: new DomainEvents( db.sequelize, logger ),
 		auth,
+		accounts,
 		apiKeys,
 		throttle,
 		tracker,
@@ -110,8 +132,9 @@ export function createServices( deps: {
 		sectors: new SectorService( db, models ),
 		users: new UserService( db, models, auth ),
 		keywords: new KeywordService( db, models ),
-		clusters: new ClusterService( db, models ),
-		ideas: new IdeaService( db, models ),
+		clusters,
+		ideas,
+		writerPipeline,
 		credits,
 		prices,
 		grants: new GrantService( db, credits, queue, logger ),
@@ -130,6 +153,11 @@ export function createServices( deps: {
 			provider,
 			aiSettings,
 			structuredModes,
+			registry: defaultRegistry( {
+				clusters,
+				ideas,
+				writer: writerPipeline,
+			} ),
 			signals: config.redisUrl
 				? new RedisRunSignals(
 						config.redisUrl,
@@ -144,6 +172,8 @@ export function createServices( deps: {
 			models,
 			logger,
 			retentionDays: config.eventRetentionDays,
+			writer: writerPipeline,
+			publisher,
 		} ),
 		publisher,
 		outbound,

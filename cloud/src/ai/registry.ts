@@ -5,15 +5,37 @@ import { generateContent } from './functions/generate-content';
 import { generateIdeas } from './functions/generate-ideas';
 import { generateImagePrompts } from './functions/generate-image-prompts';
 import { generateImages } from './functions/generate-images';
-import type { AiFunction } from './types';
+import type { AiFunction, AiFunctionDefinition, AiOwners } from './types';
 
-/** Every AI function by name (the seed's registry). */
+/** Every AI function by name (the seed's registry), with the owning services bound to their saves. */
 export class AiRegistry {
 	private readonly functions = new Map< string, AiFunction >();
 
-	register( fn: AiFunction ): this {
-		this.functions.set( fn.name, fn );
+	constructor( private readonly owners?: AiOwners ) {}
+
+	register( fn: AiFunctionDefinition ): this {
+		const wired = () => this.wiredOwners();
+		this.functions.set( fn.name, {
+			...fn,
+			save: ( result, prepared, run, deps ) =>
+				fn.save( result, prepared, run, {
+					...deps,
+					// Read at save time: a registry built without owners still serves functions that need none.
+					get owners() {
+						return wired();
+					},
+				} ),
+		} );
 		return this;
+	}
+
+	private wiredOwners(): AiOwners {
+		if ( ! this.owners ) {
+			throw new Error(
+				'This AI registry has no owning services: build it with defaultRegistry( owners ) (services.ts does).'
+			);
+		}
+		return this.owners;
 	}
 
 	get( name: string ): AiFunction {
@@ -29,8 +51,8 @@ export class AiRegistry {
 	}
 }
 
-export function defaultRegistry(): AiRegistry {
-	return new AiRegistry()
+export function defaultRegistry( owners?: AiOwners ): AiRegistry {
+	return new AiRegistry( owners )
 		.register( generateIdeas )
 		.register( autoCluster )
 		.register( generateContent )

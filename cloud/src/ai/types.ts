@@ -4,6 +4,8 @@ import type { AiFunctionName } from '@igny8/shared-types';
 import type { Database } from '../db/connection';
 import type { Models } from '../db/models';
 import type { Principal } from '../modules/auth';
+import type { ClusterService, IdeaService } from '../modules/planner';
+import type { WriterPipeline } from '../modules/writer';
 import type { ImageStore } from '../storage/image-store';
 import type { GeneratedImage, ImageOptions } from './image-providers/types';
 import type { PromptDefinition } from './prompts';
@@ -33,6 +35,19 @@ export type RunScope = {
 };
 
 export type AiDeps = { db: Database; models: Models };
+
+/**
+ * The services that own what functions make: a function saves clusters,
+ * ideas, content and images through them, never by writing those tables
+ * (the registry binds them; services.ts wires them).
+ */
+export type AiOwners = {
+	clusters: ClusterService;
+	ideas: IdeaService;
+	writer: WriterPipeline;
+};
+
+export type SaveDeps = AiDeps & { transaction: Transaction };
 
 /** The provider as a function sees it: usage is counted, cancellation is wired in. */
 export type RunProvider = {
@@ -159,7 +174,7 @@ export interface AiFunction< Input = any, Prepared = any, Result = any > {
 		result: Result,
 		prepared: Prepared,
 		run: AiTaskRunRow,
-		deps: AiDeps & { transaction: Transaction }
+		deps: SaveDeps
 	): Promise< SaveOutcome >;
 	/**
 	 * Lets go of what `execute` made outside the database (files) when its
@@ -168,3 +183,21 @@ export interface AiFunction< Input = any, Prepared = any, Result = any > {
 	 */
 	discard?( result: Result ): Promise< void >;
 }
+
+/**
+ * An AI function as its file declares it: its save is also handed the
+ * owning services. The registry binds them, so the engine sees a plain
+ * AiFunction (and a function that needs no owners is one of these too).
+ */
+export type AiFunctionDefinition<
+	Input = any,
+	Prepared = any,
+	Result = any,
+> = Omit< AiFunction< Input, Prepared, Result >, 'save' > & {
+	save(
+		result: Result,
+		prepared: Prepared,
+		run: AiTaskRunRow,
+		deps: SaveDeps & { owners: AiOwners }
+	): Promise< SaveOutcome >;
+};

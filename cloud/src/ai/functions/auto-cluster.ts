@@ -14,7 +14,12 @@ import {
 import type { Clustering } from '../clustering/result';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
-import type { AiFunction, ExecuteContext, RunScope, Workload } from '../types';
+import type {
+	AiFunctionDefinition,
+	ExecuteContext,
+	RunScope,
+	Workload,
+} from '../types';
 import { siteFilter } from '../../modules/auth';
 
 /**
@@ -201,7 +206,11 @@ export const clusterNamesAnswer = defineAnswer( {
 	missing: 'did not name the clusters',
 } );
 
-export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
+export const autoCluster: AiFunctionDefinition<
+	AutoClusterInput,
+	Prepared,
+	Result
+> = {
 	name: 'auto_cluster',
 	input: inputSchema,
 
@@ -379,53 +388,14 @@ export const autoCluster: AiFunction< AutoClusterInput, Prepared, Result > = {
 		};
 	},
 
-	async save( result, prepared, _run, { models, transaction } ) {
+	async save( result, prepared, _run, { owners, transaction } ) {
 		const ids = prepared.keywords.map( ( k ) => k.id );
-		// Keywords deleted while the run worked are left out, not an error.
-		const alive = new Set(
-			(
-				await models.Keyword.findAll( {
-					attributes: [ 'id' ],
-					where: { id: { [ Op.in ]: ids }, ...prepared.scope },
-					transaction,
-				} )
-			).map( ( k ) => Number( k.id ) )
-		);
-		// Re-clustering moves a keyword: it leaves its old cluster (one cluster per keyword).
-		await models.ClusterKeyword.destroy( {
-			where: { keyword_id: { [ Op.in ]: [ ...alive ] } },
+		const { created, alive } = await owners.clusters.replaceFromRun(
 			transaction,
-		} );
-		const created: { id: number; name: string; keywords: number }[] = [];
-		for ( const cluster of result.clusters ) {
-			const members = cluster.keyword_ids.filter( ( id ) =>
-				alive.has( id )
-			);
-			if ( members.length === 0 ) {
-				continue;
-			}
-			const row = await models.Cluster.create(
-				{
-					...prepared.scope,
-					name: cluster.name,
-					description: cluster.description,
-					status: 'active',
-				},
-				{ transaction }
-			);
-			await models.ClusterKeyword.bulkCreate(
-				members.map( ( keyword_id ) => ( {
-					cluster_id: Number( row.id ),
-					keyword_id,
-				} ) ),
-				{ transaction }
-			);
-			created.push( {
-				id: Number( row.id ),
-				name: cluster.name,
-				keywords: members.length,
-			} );
-		}
+			prepared.scope,
+			ids,
+			result.clusters
+		);
 		const unclustered = result.unclustered.filter( ( id ) =>
 			alive.has( id )
 		);

@@ -10,10 +10,11 @@ import {
 	deriveContent,
 	plainTextOf,
 	sanitizeContentHtml,
+	type GeneratedDraft,
 } from '../../modules/writer';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
-import type { AiFunction, RunScope, Workload } from '../types';
+import type { AiFunctionDefinition, RunScope, Workload } from '../types';
 
 /**
  * generate_content: writing tasks → one article each. One structured request
@@ -238,7 +239,7 @@ const refusePublished = ( task: TaskRow ) =>
 		? `task ${ task.id } is published: move it back to completed to rewrite it`
 		: null;
 
-export const generateContent: AiFunction<
+export const generateContent: AiFunctionDefinition<
 	GenerateContentInput,
 	Prepared,
 	Result
@@ -361,7 +362,7 @@ export const generateContent: AiFunction<
 		return result;
 	},
 
-	async save( result, { briefs }, run, { models, transaction } ) {
+	async save( result, { briefs }, run, { models, owners, transaction } ) {
 		const tasks = await lockTasks(
 			models,
 			run.account_id,
@@ -396,7 +397,7 @@ export const generateContent: AiFunction<
 				/\n/g,
 				' '
 			);
-			const fields = {
+			const draft: GeneratedDraft = {
 				title: answer.title,
 				...derived,
 				excerpt:
@@ -410,47 +411,14 @@ export const generateContent: AiFunction<
 					post_tag: unique( answer.tags ),
 				},
 			};
-			const existing = await models.Content.findOne( {
-				where: { task_id, account_id: run.account_id },
-				transaction,
-			} );
-			let contentId: number;
-			if ( existing ) {
-				await existing.update(
-					{
-						...fields,
-						attributes: {
-							...existing.attributes,
-							generated_by_run: Number( run.id ),
-						},
-					},
-					{ transaction }
+			const { contentId, created } =
+				await owners.writer.saveGeneratedDraft(
+					transaction,
+					task,
+					draft,
+					Number( run.id )
 				);
-				contentId = Number( existing.id );
-			} else {
-				const created = await models.Content.create(
-					{
-						account_id: task.account_id,
-						site_id: task.site_id,
-						sector_id: task.sector_id,
-						task_id,
-						...fields,
-						attributes: { generated_by_run: Number( run.id ) },
-						external_id: null,
-						external_type: null,
-					},
-					{ transaction }
-				);
-				contentId = Number( created.id );
-			}
-			if ( task.status !== 'completed' ) {
-				await task.update( { status: 'completed' }, { transaction } );
-			}
-			written.push( {
-				task_id,
-				content_id: contentId,
-				created: ! existing,
-			} );
+			written.push( { task_id, content_id: contentId, created } );
 		}
 		return {
 			summary: {

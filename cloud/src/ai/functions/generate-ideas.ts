@@ -4,7 +4,7 @@ import type { ClusterRow } from '../../db/content-models';
 import { ValidationError } from '../../http/errors';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
-import type { AiFunction } from '../types';
+import type { AiFunctionDefinition } from '../types';
 import { siteFilter } from '../../modules/auth';
 
 /**
@@ -108,7 +108,7 @@ export function ideasPromptValues(
 	};
 }
 
-export const generateIdeas: AiFunction<
+export const generateIdeas: AiFunctionDefinition<
 	GenerateIdeasInput,
 	ClusterBrief[],
 	Result
@@ -218,27 +218,16 @@ export const generateIdeas: AiFunction<
 		return result;
 	},
 
-	async save( result, _briefs, _run, { models, transaction } ) {
+	async save( result, _briefs, _run, { owners, transaction } ) {
 		const created: { cluster_id: number; idea_ids: number[] }[] = [];
 		for ( const { cluster, ideas } of result ) {
-			const rows = await models.Idea.bulkCreate(
-				ideas.map( ( idea ) => ( {
-					account_id: cluster.account_id,
-					site_id: cluster.site_id,
-					sector_id: cluster.sector_id,
-					cluster_id: cluster.id,
-					title: idea.title,
-					description: idea.description,
-					suggested_keywords: idea.suggested_keywords,
-					content_type: idea.content_type,
-					target_word_count: idea.target_word_count,
-					status: 'draft' as const,
-				} ) ),
-				{ transaction, returning: true }
-			);
 			created.push( {
 				cluster_id: Number( cluster.id ),
-				idea_ids: rows.map( ( r ) => Number( r.id ) ),
+				idea_ids: await owners.ideas.saveGenerated(
+					transaction,
+					cluster,
+					ideas
+				),
 			} );
 		}
 		const total = created.reduce( ( n, c ) => n + c.idea_ids.length, 0 );

@@ -4,7 +4,7 @@ import type { ContentRow } from '../../db/content-models';
 import { ValidationError } from '../../http/errors';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
-import type { AiFunction, Workload } from '../types';
+import type { AiFunctionDefinition, Workload } from '../types';
 import { validateTasks } from './generate-content';
 
 /**
@@ -108,7 +108,7 @@ export function imagePromptValues(
 	};
 }
 
-export const generateImagePrompts: AiFunction<
+export const generateImagePrompts: AiFunctionDefinition<
 	GenerateImagePromptsInput,
 	Prepared,
 	Result
@@ -193,60 +193,21 @@ export const generateImagePrompts: AiFunction<
 		return result;
 	},
 
-	async save( result, _contents, run, { models, transaction } ) {
+	async save( result, _contents, run, { owners, transaction } ) {
 		const saved: { content_id: number; image_ids: number[] }[] = [];
 		for ( const { content, answer } of result ) {
-			// The content row lock orders this save against writer edits of its images.
-			const current = await models.Content.findOne( {
-				where: { id: content.id, account_id: run.account_id },
-				lock: transaction.LOCK.UPDATE,
+			const ids = await owners.writer.replaceImagePrompts(
 				transaction,
-			} );
-			if ( ! current ) {
-				continue;
+				run.account_id,
+				Number( content.id ),
+				[ answer.featured, ...answer.in_article ]
+			);
+			if ( ids ) {
+				saved.push( {
+					content_id: Number( content.id ),
+					image_ids: ids,
+				} );
 			}
-			await models.Image.destroy( {
-				where: {
-					content_id: current.id,
-					account_id: run.account_id,
-					image_url: null,
-					storage_path: null,
-				},
-				transaction,
-			} );
-			await models.Image.update(
-				{ is_featured: false },
-				{
-					where: {
-						content_id: current.id,
-						account_id: run.account_id,
-						is_featured: true,
-					},
-					transaction,
-				}
-			);
-			const rows = await models.Image.bulkCreate(
-				[ answer.featured, ...answer.in_article ].map(
-					( item, position ) => ( {
-						account_id: current.account_id,
-						site_id: current.site_id,
-						sector_id: current.sector_id,
-						task_id: current.task_id,
-						content_id: current.id,
-						prompt: item.prompt,
-						alt_text: item.alt_text,
-						is_featured: position === 0,
-						position,
-						image_url: null,
-						storage_path: null,
-					} )
-				),
-				{ transaction, returning: true }
-			);
-			saved.push( {
-				content_id: Number( current.id ),
-				image_ids: rows.map( ( r ) => Number( r.id ) ),
-			} );
 		}
 		const total = saved.reduce( ( n, s ) => n + s.image_ids.length, 0 );
 		return {

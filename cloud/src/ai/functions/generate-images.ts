@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../../http/errors';
 import { siteFilter, type Principal } from '../../modules/auth';
 import type { ImageStore } from '../../storage/image-store';
 import { AiProviderError } from '../provider';
-import type { AiFunction, Metered } from '../types';
+import type { AiFunctionDefinition, Metered } from '../types';
 import { validateTasks } from './generate-content';
 
 /**
@@ -145,7 +145,7 @@ type Result = {
 	files: ImageStore;
 };
 
-export const generateImages: AiFunction<
+export const generateImages: AiFunctionDefinition<
 	GenerateImagesInput,
 	ImageRow[],
 	Result
@@ -262,27 +262,24 @@ export const generateImages: AiFunction<
 	// A cancel that wins the race with the save leaves the drawn files to remove here.
 	discard: ( result ) => removeAll( result.files, result.drawn ),
 
-	async save( result, _images, run, { models, transaction } ) {
+	async save( result, _images, run, { owners, transaction } ) {
 		const saved: number[] = [];
 		const gone: number[] = [];
 		for ( const drawn of result.drawn ) {
-			const image = await models.Image.findOne( {
-				where: { id: drawn.image_id, account_id: run.account_id },
-				lock: transaction.LOCK.UPDATE,
+			const attached = await owners.writer.attachPicture(
 				transaction,
-			} );
-			if ( ! image ) {
+				run.account_id,
+				drawn.image_id,
+				{ url: drawn.url, key: drawn.key }
+			);
+			if ( attached === 'gone' ) {
 				gone.push( drawn.image_id );
 				transaction.afterCommit( () =>
 					result.files.remove( drawn.key ).catch( () => undefined )
 				);
 				continue;
 			}
-			const replaced = image.storage_path;
-			await image.update(
-				{ image_url: drawn.url, storage_path: drawn.key },
-				{ transaction }
-			);
+			const { replaced } = attached;
 			if ( replaced ) {
 				// Only once the new picture is committed may the old file go.
 				transaction.afterCommit( () =>

@@ -241,6 +241,13 @@ export class SiteApiKeyService {
 		return rows.length === 1;
 	}
 
+	/** Stops a key at once; revoking it again keeps the first time. */
+	async revoke( key: SiteApiKeyRow ): Promise< void > {
+		if ( ! key.revoked_at ) {
+			await key.update( { revoked_at: new Date() } );
+		}
+	}
+
 	/** The secret a key presented in plain derives, sealed for storage. */
 	sealedSigningSecret( presented: string ): string {
 		return encryptSecret(

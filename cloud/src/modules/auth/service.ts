@@ -13,7 +13,7 @@ import {
 	NotAuthenticatedError,
 	ValidationError,
 } from '../../http/errors';
-import { serializeUser, uniqueSlug } from '../tenancy';
+import { serializeUser, type AccountService } from '../tenancy';
 import { randomToken, sha256 } from './crypto';
 import { hashPassword, verifyPassword } from './passwords';
 import type {
@@ -22,6 +22,7 @@ import type {
 	SiteUserPrincipal,
 	UserPrincipal,
 } from './principal';
+import { PrincipalCache } from './principal-cache';
 import { PrincipalRows, REFUSED_ACCOUNT_STATUSES } from './principal-rows';
 import type { Secrets } from './secrets';
 import type { Throttle } from './throttle';
@@ -43,9 +44,14 @@ export class AuthService {
 		private readonly db: Database,
 		private readonly models: Models,
 		private readonly secrets: Secrets,
-		private readonly throttle: Throttle
+		private readonly throttle: Throttle,
+		/** Accounts and users are tenancy's: sign-up and sign-in change them through it. */
+		private readonly accounts: AccountService
 	) {
-		this.rows = new PrincipalRows( models );
+		this.rows = new PrincipalRows(
+			models,
+			new PrincipalCache( db.sequelize, throttle.principalSignals )
+		);
 	}
 
 	async login(
@@ -68,7 +74,7 @@ export class AuthService {
 		}
 		const account = await this.activeAccountOf( user );
 		await this.throttle.loginSucceeded( normalized, ip );
-		await user.update( { last_login: new Date() } );
+		await this.accounts.recordLogin( user );
 		return this.issueTokens( user, account, randomUUID() );
 	}
 
@@ -157,34 +163,18 @@ export class AuthService {
 				input.username ?? input.email,
 				transaction
 			);
-			const account = await this.models.Account.create(
-				{
-					name: input.account_name,
-					slug: await uniqueSlug(
-						this.models.Account,
-						input.account_name,
-						{},
-						transaction
-					),
-					owner_id: null,
-					plan_id: plan.id,
-					credits: plan.monthly_credits,
-					status: 'trial',
-				},
-				{ transaction }
-			);
-			const user = await this.models.User.create(
-				{
+			const { account, user } = await this.accounts.open( transaction, {
+				name: input.account_name,
+				plan,
+				credits: plan.monthly_credits,
+				status: 'trial',
+				owner: {
 					email: input.email,
 					username: input.username ?? input.email,
 					password_hash: passwordHash,
-					account_id: account.id,
-					role: 'owner',
 					last_login: new Date(),
 				},
-				{ transaction }
-			);
-			await account.update( { owner_id: user.id }, { transaction } );
+			} );
 			return this.issueTokens( user, account, randomUUID(), transaction );
 		} );
 	}
@@ -200,7 +190,7 @@ export class AuthService {
 				current_password: [ 'is not your current password' ],
 			} );
 		}
-		await user.update( { password_hash: await hashPassword( next ) } );
+		await this.accounts.setPasswordHash( user, await hashPassword( next ) );
 		// Other sessions were opened with the old password: end them (their
 		// access tokens with them); the one changing it stays signed in.
 		await this.models.RefreshToken.update(
@@ -247,12 +237,14 @@ export class AuthService {
 	}
 
 	/**
-	 * The caller behind an access token, checked against the database on
-	 * every request (one query): a person is refused once deactivated, their
-	 * account suspended, or the sign-in the token belongs to signed out
-	 * (logout, password change, a reused refresh token); a site session once
-	 * its site or account is switched off or the key that opened it revoked.
-	 * A role taken away applies at once: the role is read from the row.
+	 * The caller behind an access token, checked against the database (one
+	 * query, or the PrincipalCache: at once after this process's own
+	 * changes, on the signal or within seconds after another's): a person is
+	 * refused once deactivated, their account suspended, or the sign-in the
+	 * token belongs to signed out (logout, password change, a reused refresh
+	 * token); a site session once its site or account is switched off or the
+	 * key that opened it revoked or retired. A role taken away applies
+	 * likewise: the role is read from the row.
 	 */
 	async principalFromAccessToken( token: string ): Promise< Principal > {
 		const claims = verifyAccessToken( this.secrets.jwtSecret, token );
@@ -392,6 +384,17 @@ export class AuthService {
 			access_expires_at: access.expiresAt.toISOString(),
 			user: serializeUser( user ),
 		};
+	}
+
+	/** Signs a person out everywhere (their refresh tokens; their access tokens with them). */
+	async revokeSessionsOf(
+		userId: number,
+		transaction?: Transaction
+	): Promise< void > {
+		await this.models.RefreshToken.update(
+			{ revoked_at: new Date() },
+			{ where: { user_id: userId, revoked_at: null }, transaction }
+		);
 	}
 
 	private async revokeFamily(

@@ -52,8 +52,8 @@ export type ScopedResource<
 		body: z.infer< U >,
 		principal: Principal
 	) => Promise< Row >;
-	/** Deletes the row when more than the row goes with it (default: the row alone). */
-	destroy?: ( row: Row ) => Promise< void >;
+	/** Deletes the row: the owning module's service, which may remove more than the row. */
+	destroy: ( row: Row ) => Promise< void >;
 };
 
 export async function findScoped< Row extends Model >(
@@ -212,7 +212,7 @@ export function scopedResourceRoutes<
 					params.id,
 					spec.noun
 				);
-				await ( spec.destroy ? spec.destroy( row ) : row.destroy() );
+				await spec.destroy( row );
 				return { status: 204 };
 			},
 		} ),

@@ -3,6 +3,7 @@ export { findScoped, scopedResourceRoutes } from './crud';
 
 export {
 	type SectorScope,
+	assertReachable,
 	assertTransition,
 	idsInScope,
 	listScope,

@@ -135,3 +135,32 @@ export function assertTransition(
 		} );
 	}
 }
+
+/**
+ * Refuses a status change the system makes for someone (converting an idea,
+ * generating a draft, WordPress reporting a post) unless the table leads
+ * there: such a change may pass through statuses an editor would click
+ * through one at a time (a draft idea converted is approved, then started),
+ * but never makes a move no sequence of editor steps could.
+ */
+export function assertReachable(
+	resource: keyof TransitionTable,
+	from: string,
+	to: string
+): void {
+	const seen = new Set( [ from ] );
+	for ( let edge = [ from ]; edge.length; ) {
+		edge = edge.flatMap( ( status ) =>
+			allowedNext( resource, status ).filter( ( next ) => {
+				const fresh = ! seen.has( next );
+				seen.add( next );
+				return fresh;
+			} )
+		);
+	}
+	if ( ! seen.has( to ) ) {
+		throw new ValidationError( 'Invalid status change.', {
+			status: [ `cannot change from "${ from }" to "${ to }"` ],
+		} );
+	}
+}

@@ -9,6 +9,8 @@ import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
 import type { SiteKeyPrincipal } from '../auth';
+import type { PublisherService } from '../publisher';
+import type { WriterPipeline } from '../writer';
 import { httpUrlOrNull } from '../../net/http-url';
 import { structureOf } from './site-structure';
 import { mapWpStatus, wpState, type WpState } from './status-mapping';
@@ -36,6 +38,10 @@ export class EventService {
 			models: Models;
 			logger: Logger;
 			retentionDays: number;
+			/** Content and tasks are the writer's: WordPress's word on a post is recorded through it. */
+			writer: WriterPipeline;
+			/** Publishing records are the publisher's. */
+			publisher: Pick< PublisherService, 'recordRemoteHash' >;
 		}
 	) {}
 
@@ -318,51 +324,33 @@ export class EventService {
 					transaction,
 					lock: transaction.LOCK.UPDATE,
 				} );
-		const taskId = post.igny8_task_id ?? content?.task_id ?? null;
-		const task = taskId
-			? await models.Task.findOne( {
-					where: { ...scope, id: taskId },
-					transaction,
-					lock: transaction.LOCK.UPDATE,
-				} )
-			: null;
-		const mapped = mapWpStatus( state );
 		const deleted = state === 'deleted';
-		if ( content ) {
-			await content.update(
-				{
-					sync_status: mapped.content,
-					...( deleted
-						? { external_id: null }
-						: {
-								external_id: String( post.wp_post_id ),
-								external_type:
-									post.post_type ?? content.external_type,
-							} ),
-				},
-				{ transaction }
+		// Before the task: the same lock order as a publish (record, then task).
+		if ( content && post.content_hash && ! deleted ) {
+			// What WordPress holds now: shown next to what the cloud last pushed.
+			await this.deps.publisher.recordRemoteHash(
+				transaction,
+				content.id,
+				post.content_hash
 			);
-			if ( post.content_hash && ! deleted ) {
-				// What WordPress holds now: shown next to what the cloud last pushed.
-				await models.PublishingRecord.update(
-					{ remote_hash: post.content_hash },
-					{ where: { content_id: content.id }, transaction }
-				);
+		}
+		await this.deps.writer.recordPostState(
+			transaction,
+			scope,
+			{
+				content,
+				taskId: post.igny8_task_id ?? content?.task_id ?? null,
+			},
+			{
+				...mapWpStatus( state ),
+				post: deleted
+					? null
+					: {
+							id: post.wp_post_id,
+							type: post.post_type ?? null,
+							url,
+						},
 			}
-		}
-		if ( task ) {
-			await task.update(
-				{
-					status: mapped.task,
-					...( deleted
-						? { assigned_post_id: null, post_url: null }
-						: {
-								assigned_post_id: post.wp_post_id,
-								...( url ? { post_url: url } : {} ),
-							} ),
-				},
-				{ transaction }
-			);
-		}
+		);
 	}
 }

@@ -3,6 +3,8 @@ export { EventService } from './events';
 
 export { integrationRoutes } from './routes';
 
+export { PublishLease } from './publish-lease';
+
 export { IntegrationService, isPaired } from './service';
 
 export { mapWpStatus, wpState } from './status-mapping';

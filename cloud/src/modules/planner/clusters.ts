@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type {
 	clusterCreateSchema,
@@ -12,6 +12,13 @@ import { assertTransition, type SectorScope } from '../content';
 
 type ClusterCreate = z.infer< typeof clusterCreateSchema >;
 type ClusterUpdate = z.infer< typeof clusterUpdateSchema >;
+
+/** A cluster a clustering run found, by its keywords' ids. */
+export type FoundCluster = {
+	name: string;
+	description: string;
+	keyword_ids: number[];
+};
 
 /** Topic clusters of a sector; a keyword belongs to at most one. */
 export class ClusterService {
@@ -71,6 +78,67 @@ export class ClusterService {
 		} );
 	}
 
+	/**
+	 * Stores what a clustering run found over `keywordIds`: the ones still
+	 * there (deleted meanwhile is not an error) leave their old clusters for
+	 * the found ones; a found cluster left without keywords is not made.
+	 */
+	async replaceFromRun(
+		transaction: Transaction,
+		scope: SectorScope,
+		keywordIds: number[],
+		found: FoundCluster[]
+	): Promise< {
+		created: { id: number; name: string; keywords: number }[];
+		alive: ReadonlySet< number >;
+	} > {
+		const alive = new Set(
+			(
+				await this.models.Keyword.findAll( {
+					attributes: [ 'id' ],
+					where: { id: { [ Op.in ]: keywordIds }, ...scope },
+					transaction,
+				} )
+			).map( ( k ) => Number( k.id ) )
+		);
+		// One cluster per keyword: re-clustering moves it.
+		await this.models.ClusterKeyword.destroy( {
+			where: { keyword_id: { [ Op.in ]: [ ...alive ] } },
+			transaction,
+		} );
+		const created: { id: number; name: string; keywords: number }[] = [];
+		for ( const cluster of found ) {
+			const members = cluster.keyword_ids.filter( ( id ) =>
+				alive.has( id )
+			);
+			if ( members.length === 0 ) {
+				continue;
+			}
+			const row = await this.models.Cluster.create(
+				{
+					...scope,
+					name: cluster.name,
+					description: cluster.description,
+					status: 'active',
+				},
+				{ transaction }
+			);
+			await this.models.ClusterKeyword.bulkCreate(
+				members.map( ( keyword_id ) => ( {
+					cluster_id: Number( row.id ),
+					keyword_id,
+				} ) ),
+				{ transaction }
+			);
+			created.push( {
+				id: Number( row.id ),
+				name: cluster.name,
+				keywords: members.length,
+			} );
+		}
+		return { created, alive };
+	}
+
 	async update(
 		row: ClusterRow,
 		input: ClusterUpdate
@@ -78,5 +146,10 @@ export class ClusterService {
 		assertTransition( 'cluster', row.status, input.status );
 		await row.update( input );
 		return row;
+	}
+
+	/** Its keywords stay, unclustered (the membership rows cascade). */
+	async remove( row: ClusterRow ): Promise< void > {
+		await row.destroy();
 	}
 }

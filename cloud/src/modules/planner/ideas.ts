@@ -2,20 +2,38 @@ import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { ideaCreateSchema, ideaUpdateSchema } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
-import type { IdeaRow, TaskRow } from '../../db/content-models';
+import type { ClusterRow, IdeaRow, TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import type { Principal } from '../auth';
-import { assertTransition, idsInScope, type SectorScope } from '../content';
+import {
+	assertReachable,
+	assertTransition,
+	idsInScope,
+	type SectorScope,
+} from '../content';
+import type { WriterPipeline } from '../writer';
 
 type IdeaCreate = z.infer< typeof ideaCreateSchema >;
 type IdeaUpdate = z.infer< typeof ideaUpdateSchema >;
+
+/** An idea as a generation run suggests it, for a cluster of the run's. */
+export type GeneratedIdea = Pick<
+	IdeaRow,
+	| 'title'
+	| 'description'
+	| 'suggested_keywords'
+	| 'content_type'
+	| 'target_word_count'
+>;
 
 /** Content ideas, and their conversion into writer tasks (one task per idea, ever). */
 export class IdeaService {
 	constructor(
 		private readonly db: Database,
-		private readonly models: Models
+		private readonly models: Models,
+		/** Tasks are the writer's: conversion asks it for the idea's task. */
+		private readonly writer: WriterPipeline
 	) {}
 
 	async create( scope: SectorScope, input: IdeaCreate ): Promise< IdeaRow > {
@@ -30,6 +48,30 @@ export class IdeaService {
 			content_type: input.content_type ?? 'post',
 			target_word_count: input.target_word_count ?? null,
 		} );
+	}
+
+	/** Draft ideas a run suggested for a cluster; answers their ids. */
+	async saveGenerated(
+		transaction: Transaction,
+		cluster: ClusterRow,
+		ideas: GeneratedIdea[]
+	): Promise< number[] > {
+		const rows = await this.models.Idea.bulkCreate(
+			ideas.map( ( idea ) => ( {
+				account_id: cluster.account_id,
+				site_id: cluster.site_id,
+				sector_id: cluster.sector_id,
+				cluster_id: cluster.id,
+				title: idea.title,
+				description: idea.description,
+				suggested_keywords: idea.suggested_keywords,
+				content_type: idea.content_type,
+				target_word_count: idea.target_word_count,
+				status: 'draft' as const,
+			} ) ),
+			{ transaction, returning: true }
+		);
+		return rows.map( ( r ) => Number( r.id ) );
 	}
 
 	async update( row: IdeaRow, input: IdeaUpdate ): Promise< IdeaRow > {
@@ -82,33 +124,21 @@ export class IdeaService {
 		idea: IdeaRow,
 		transaction: Transaction
 	): Promise< TaskRow > {
-		const existing = await this.models.Task.findOne( {
-			where: { content_idea_id: idea.id },
-			transaction,
-		} );
-		if ( existing ) {
-			return existing;
-		}
-		const task = await this.models.Task.create(
-			{
-				account_id: idea.account_id,
-				site_id: idea.site_id,
-				sector_id: idea.sector_id,
-				content_idea_id: idea.id,
-				cluster_id: idea.cluster_id,
-				title: idea.title,
-				brief: idea.description,
-				target_keywords: idea.suggested_keywords,
-				status: 'pending',
-				assigned_post_id: null,
-				post_url: null,
-			},
-			{ transaction }
+		const { task, created } = await this.writer.taskForIdea(
+			idea,
+			transaction
 		);
-		if ( idea.status === 'draft' || idea.status === 'approved' ) {
+		if ( created && idea.status !== 'in_progress' ) {
+			// Converting a draft approves it on the way.
+			assertReachable( 'idea', idea.status, 'in_progress' );
 			await idea.update( { status: 'in_progress' }, { transaction } );
 		}
 		return task;
+	}
+
+	/** Its tasks stay, without an idea (the link is set to null). */
+	async remove( row: IdeaRow ): Promise< void > {
+		await row.destroy();
 	}
 
 	private async assertCluster(

@@ -1,7 +1,7 @@
 /** The planner module's public face: the only file other modules, ai/ and the composition root import from it (npm run lint checks). */
-export { ClusterService } from './clusters';
+export { ClusterService, type FoundCluster } from './clusters';
 
-export { IdeaService } from './ideas';
+export { type GeneratedIdea, IdeaService } from './ideas';
 
 export { keywordImportJob, keywordImportRoutes } from './import';
 

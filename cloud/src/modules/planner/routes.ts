@@ -24,7 +24,7 @@ import {
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
-import { route, type AnyRoute } from '../../http/route';
+import { route, type AnyRoute, type HandlerInput } from '../../http/route';
 import {
 	scopedResourceRoutes,
 	findScoped,
@@ -33,12 +33,15 @@ import {
 } from '../content';
 import type { ClusterService } from './clusters';
 import type { IdeaService } from './ideas';
+import { KeywordList } from './keyword-list';
 import type { KeywordService } from './keywords';
 import {
 	serializeClusters,
 	serializeIdeas,
 	serializeKeywords,
 } from './serializers';
+
+const KEYWORDS = '/planner/keywords/';
 
 type Deps = {
 	db: Database;
@@ -90,6 +93,27 @@ export function plannerRoutes( {
 		} ) ),
 		not_found: result.not_found,
 	} );
+
+	const keywordListOptions = {
+		orderingFields: [
+			'id',
+			'keyword',
+			'search_volume',
+			'difficulty',
+			'cpc',
+			'intent',
+			'status',
+			'created_at',
+			'updated_at',
+		],
+		searchFields: [ 'keyword' ],
+		defaultOrdering: '-search_volume',
+	};
+	const keywordList = new KeywordList(
+		db.sequelize,
+		models,
+		keywordListOptions
+	);
 
 	return [
 		// --- keywords: bulk actions first, so `bulk_create/` never reads as an id ---
@@ -174,7 +198,7 @@ export function plannerRoutes( {
 			} ),
 		} ),
 		...scopedResourceRoutes( models, {
-			base: '/planner/keywords/',
+			base: KEYWORDS,
 			tag: 'planner',
 			noun: 'Keyword',
 			model: models.Keyword,
@@ -182,21 +206,7 @@ export function plannerRoutes( {
 			listQuery: keywordListQuerySchema,
 			createBody: keywordCreateSchema,
 			updateBody: keywordUpdateSchema,
-			list: {
-				orderingFields: [
-					'id',
-					'keyword',
-					'search_volume',
-					'difficulty',
-					'cpc',
-					'intent',
-					'status',
-					'created_at',
-					'updated_at',
-				],
-				searchFields: [ 'keyword' ],
-				defaultOrdering: '-search_volume',
-			},
+			list: keywordListOptions,
 			filters: ( query ) => [
 				...( query.status ? [ { status: query.status } ] : [] ),
 				...( query.intent ? [ { intent: query.intent } ] : [] ),
@@ -226,7 +236,32 @@ export function plannerRoutes( {
 			serialize: ( rows ) => serializeKeywords( models, rows ),
 			create: ( scope, body ) => keywords.create( scope, body ),
 			update: ( row, body ) => keywords.update( row, body ),
-		} ),
+			// Nothing but the row goes (cluster membership cascades).
+			destroy: ( row ) => row.destroy(),
+		} ).map( ( spec ) =>
+			// The same route (its schemas, its document), answered by KeywordList.
+			spec.method === 'get' && spec.path === KEYWORDS
+				? {
+						...spec,
+						handler: async ( {
+							query,
+							principal,
+							req,
+						}: HandlerInput<
+							undefined,
+							typeof keywordListQuerySchema,
+							undefined,
+							'user_or_site_key'
+						> ) => ( {
+							list: await keywordList.page(
+								req,
+								principal,
+								query
+							),
+						} ),
+					}
+				: spec
+		),
 
 		// --- clusters --------------------------------------------------------------
 		...scopedResourceRoutes( models, {
@@ -254,6 +289,7 @@ export function plannerRoutes( {
 			serialize: ( rows ) => serializeClusters( db.sequelize, rows ),
 			create: ( scope, body ) => clusters.create( scope, body ),
 			update: ( row, body ) => clusters.update( row, body ),
+			destroy: ( row ) => clusters.remove( row ),
 		} ),
 
 		// --- ideas -----------------------------------------------------------------
@@ -329,6 +365,7 @@ export function plannerRoutes( {
 			serialize: ( rows ) => serializeIdeas( models, rows ),
 			create: ( scope, body ) => ideas.create( scope, body ),
 			update: ( row, body ) => ideas.update( row, body ),
+			destroy: ( row ) => ideas.remove( row ),
 		} ),
 	];
 }

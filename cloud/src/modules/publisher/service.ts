@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Op, QueryTypes } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type {
 	PublishingRecord,
@@ -22,12 +22,14 @@ import {
 	isPaired,
 	type IntegrationService,
 	mapWpStatus,
+	type PublishLease,
 	wpState,
 	WpClientError,
 	WpConflictError,
 	type WpPostPayload,
 	type WpPostResult,
 } from '../integration';
+import type { WriterPipeline } from '../writer';
 
 export const PUBLISH_JOB = 'publisher.site';
 export type PublishJob = { site_id: number };
@@ -102,6 +104,10 @@ export class PublisherService {
 			queue: JobQueue;
 			logger: Logger;
 			integrations: IntegrationService;
+			/** The site's lease and backoff live on its integration row (the integration module's). */
+			lease: PublishLease;
+			/** Content and tasks are the writer's: a push's outcome is recorded through it. */
+			writer: WriterPipeline;
 			settings?: Partial< typeof PUBLISHER_DEFAULTS >;
 		}
 	) {}
@@ -285,54 +291,27 @@ export class PublisherService {
 				await this.renew( siteId, token );
 			}
 		} finally {
-			await this.deps.models.SiteIntegration.update(
-				{ publish_lease_until: null, publish_lease_token: null },
-				{
-					where: {
-						site_id: siteId,
-						platform: 'wordpress',
-						publish_lease_token: token,
-					},
-				}
-			);
+			await this.deps.lease.release( siteId, token );
 		}
 		return { pushed };
 	}
 
-	private async lease(
+	private lease(
 		siteId: number,
 		token: string
 	): Promise< SiteIntegrationRow | null > {
-		const [ rows ] = await this.deps.db.sequelize.query(
-			`UPDATE site_integrations
-			 SET publish_lease_until = NOW() + make_interval(secs => :lease), publish_lease_token = :token
-			 WHERE site_id = :site AND platform = 'wordpress'
-			   AND (publish_lease_until IS NULL OR publish_lease_until < NOW())
-			   AND (publish_backoff_until IS NULL OR publish_backoff_until <= NOW())
-			 RETURNING id`,
-			{
-				replacements: {
-					site: siteId,
-					token,
-					lease: this.settings.leaseMs / 1000,
-				},
-			}
+		return this.deps.lease.take(
+			siteId,
+			token,
+			this.settings.leaseMs / 1000
 		);
-		const id = ( rows as { id: number }[] )[ 0 ]?.id;
-		return id ? this.deps.models.SiteIntegration.findByPk( id ) : null;
 	}
 
-	private async renew( siteId: number, token: string ): Promise< void > {
-		await this.deps.db.sequelize.query(
-			`UPDATE site_integrations SET publish_lease_until = NOW() + make_interval(secs => :lease)
-			 WHERE site_id = :site AND platform = 'wordpress' AND publish_lease_token = :token`,
-			{
-				replacements: {
-					site: siteId,
-					token,
-					lease: this.settings.leaseMs / 1000,
-				},
-			}
+	private renew( siteId: number, token: string ): Promise< void > {
+		return this.deps.lease.renew(
+			siteId,
+			token,
+			this.settings.leaseMs / 1000
 		);
 	}
 
@@ -489,6 +468,18 @@ export class PublisherService {
 		return user ? { email: user.email } : null;
 	}
 
+	/** What WordPress now holds for a content's post, shown next to what was last pushed. */
+	async recordRemoteHash(
+		transaction: Transaction,
+		contentId: number,
+		hash: string
+	): Promise< void > {
+		await this.deps.models.PublishingRecord.update(
+			{ remote_hash: hash },
+			{ where: { content_id: contentId }, transaction }
+		);
+	}
+
 	/** Writes the outcome; a record re-queued while it was in flight stays queued. */
 	private async settle(
 		integration: SiteIntegrationRow,
@@ -523,35 +514,23 @@ export class PublisherService {
 				const mapped = mapWpStatus(
 					wpState( result.status ) ?? 'draft'
 				);
-				if ( content ) {
-					await content.update(
-						{
-							external_id: String( result.post_id ),
-							external_type: content.entity_type,
-							sync_status: mapped.content,
+				await this.deps.writer.recordPostState(
+					transaction,
+					{ account_id: record.account_id },
+					{ content, taskId: record.task_id },
+					{
+						...mapped,
+						post: {
+							id: result.post_id,
+							type: content?.entity_type ?? null,
+							url,
 						},
-						{ transaction }
-					);
-				}
-				if ( record.task_id ) {
-					await models.Task.update(
-						{
-							assigned_post_id: result.post_id,
-							...( url ? { post_url: url } : {} ),
-							status: mapped.task,
-						},
-						{
-							where: {
-								id: record.task_id,
-								account_id: record.account_id,
-							},
-							transaction,
-						}
-					);
-				}
-				await models.SiteIntegration.update(
-					{ publish_backoff_until: null },
-					{ where: { id: integration.id }, transaction }
+					}
+				);
+				await this.deps.lease.backOff(
+					integration.id,
+					null,
+					transaction
 				);
 				await recordEvent( db.sequelize, transaction, {
 					type: 'content.published',
@@ -607,10 +586,7 @@ export class PublisherService {
 				},
 				{ where: { id: record.id } }
 			);
-			await models.SiteIntegration.update(
-				{ publish_backoff_until: next },
-				{ where: { id: integration.id } }
-			);
+			await this.deps.lease.backOff( integration.id, next );
 			return;
 		}
 		await models.PublishingRecord.update(

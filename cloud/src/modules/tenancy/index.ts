@@ -1,4 +1,6 @@
 /** The tenancy module's public face: the only file other modules, ai/ and the composition root import from it (npm run lint checks). */
+export { AccountService, type NewUser } from './accounts';
+
 export { tenancyRoutes } from './routes';
 
 export { findOwned } from './scope';

@@ -459,9 +459,7 @@ export function tenancyRoutes( {
 					principal.account.id,
 					{ where: { site_id: params.id } }
 				);
-				if ( ! key.revoked_at ) {
-					await key.update( { revoked_at: new Date() } );
-				}
+				await apiKeys.revoke( key );
 				return { status: 204 };
 			},
 		} ),

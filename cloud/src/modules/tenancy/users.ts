@@ -122,13 +122,7 @@ export class UserService {
 			}
 			await user.update( input, { transaction } );
 			if ( input.is_active === false ) {
-				await this.models.RefreshToken.update(
-					{ revoked_at: new Date() },
-					{
-						where: { user_id: user.id, revoked_at: null },
-						transaction,
-					}
-				);
+				await this.auth.revokeSessionsOf( user.id, transaction );
 			}
 			return user;
 		} );

@@ -62,6 +62,7 @@ export function writerRoutes(
 			listAttributes: { include: [ TASK_CONTENT_ID ] },
 			create: ( scope, body ) => writer.createTask( scope, body ),
 			update: ( row, body ) => writer.updateTask( row, body ),
+			destroy: ( row ) => writer.deleteTask( row ),
 		} ),
 		...scopedResourceRoutes( models, {
 			base: '/writer/content/',
@@ -93,6 +94,7 @@ export function writerRoutes(
 			serialize: serializeContent,
 			create: ( scope, body ) => writer.createContent( scope, body ),
 			update: ( row, body ) => writer.updateContent( row, body ),
+			destroy: ( row ) => writer.deleteContent( row ),
 		} ),
 		...scopedResourceRoutes( models, {
 			base: '/writer/images/',

@@ -167,6 +167,11 @@ export class WriterService {
 			);
 	}
 
+	/** Its images go with it and its content stays, task-less (database cascades). */
+	async deleteTask( row: TaskRow ): Promise< void > {
+		await row.destroy();
+	}
+
 	/**
 	 * Checks the idea and cluster a task body names (only those that change).
 	 * A new task from an idea takes the idea's cluster unless it names one.
@@ -302,6 +307,11 @@ export class WriterService {
 						: undefined
 				)
 			);
+	}
+
+	/** Its images go with it (a database cascade; their files are left to the orphan sweep). */
+	async deleteContent( row: ContentRow ): Promise< void > {
+		await row.destroy();
 	}
 
 	/** The stored text fields: sanitized HTML and what is derived from it. */
