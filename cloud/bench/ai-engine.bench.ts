@@ -1,7 +1,7 @@
 import BeeQueue from 'bee-queue';
 import { z } from 'zod';
-import { AI_RUN_JOB } from '../src/ai/engine';
-import type { AiFunction } from '../src/ai/types';
+import { AI_RUN_JOB } from '../src/modules/ai/engine';
+import type { AiFunction } from '../src/modules/ai/types';
 import type { UserPrincipal } from '../src/modules/auth/principal';
 import { benchOwner, report, runBench, startBenchCloud } from './support';
 

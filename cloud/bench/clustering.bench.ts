@@ -1,5 +1,5 @@
-import { clusterLexical } from '../src/ai/clustering/lexical';
-import { analyze } from '../src/ai/clustering/text';
+import { clusterLexical } from '../src/modules/ai/clustering/lexical';
+import { analyze } from '../src/modules/ai/clustering/text';
 import { generateKeywords } from './keywords';
 import { report, runBench } from './support';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { aiRoutes } from './ai/routes';
+import { aiRoutes } from './modules/ai';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
 import { corsPolicy } from './http/cors';

@@ -1,8 +1,13 @@
-import { AiEngine } from './ai/engine';
-import { defaultRegistry } from './ai/registry';
-import { closeLexicalPool } from './ai/clustering/lexical-pool';
-import { AiProvider, providerSettings } from './ai/provider';
-import { StructuredOutputModes } from './ai/structured/modes';
+import {
+	AiEngine,
+	AiProvider,
+	closeLexicalPool,
+	defaultRegistry,
+	LocalRunSignals,
+	providerSettings,
+	RedisRunSignals,
+	StructuredOutputModes,
+} from './modules/ai';
 import type { Config } from './config';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
@@ -16,7 +21,6 @@ import {
 import type { Secrets } from './modules/auth';
 import { CreditService, GrantService, PriceBook } from './modules/billing';
 import { DomainEvents } from './domain-events';
-import { LocalRunSignals, RedisRunSignals } from './ai/run-signals';
 import {
 	EventService,
 	IntegrationService,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Op } from 'sequelize';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
-import { AI_DEFAULTS, tokenWeight } from '../src/ai/defaults';
+import { AI_DEFAULTS, tokenWeight } from '../src/modules/ai/defaults';
 import { creditsFor } from '../src/modules/billing/prices';
 import { finished, readEvents } from './ai-support';
 import { addTenant, bearer, type Tenant } from './fixtures';

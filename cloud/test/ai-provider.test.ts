@@ -11,8 +11,8 @@ import {
 	AiProvider,
 	AiProviderError,
 	type ProviderSettings,
-} from '../src/ai/provider';
-import { defineAnswer } from '../src/ai/structured/answer';
+} from '../src/modules/ai/provider';
+import { defineAnswer } from '../src/modules/ai/structured/answer';
 import { parseAllowList } from '../src/net/address-policy';
 import { OutboundClient } from '../src/net/outbound';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AI_DEFAULTS } from '../src/ai/defaults';
-import type { RunSnapshot } from '../src/ai/engine';
-import type { AiFunction, ExecuteContext } from '../src/ai/types';
+import { AI_DEFAULTS } from '../src/modules/ai/defaults';
+import type { RunSnapshot } from '../src/modules/ai/engine';
+import type { AiFunction, ExecuteContext } from '../src/modules/ai/types';
 import { boot, shutdown } from '../src/boot';
 import type { AppContext } from '../src/context';
 import { createLogger } from '../src/logger';

@@ -5,19 +5,19 @@ import { JSON_SCHEMA_REFUSALS } from '@igny8/test-harness';
 import {
 	clusterBatchAnswer,
 	clusterNamesAnswer,
-} from '../src/ai/functions/auto-cluster';
-import { contentAnswer } from '../src/ai/functions/generate-content';
-import { ideasAnswer } from '../src/ai/functions/generate-ideas';
-import { imagePromptsAnswer } from '../src/ai/functions/generate-image-prompts';
+} from '../src/modules/ai/functions/auto-cluster';
+import { contentAnswer } from '../src/modules/ai/functions/generate-content';
+import { ideasAnswer } from '../src/modules/ai/functions/generate-ideas';
+import { imagePromptsAnswer } from '../src/modules/ai/functions/generate-image-prompts';
 import {
 	defineAnswer,
 	formatsOf,
 	readAnswer,
 	responseFormatOf,
 	type StructuredAnswer,
-} from '../src/ai/structured/answer';
-import { jsonSchemaRefusal } from '../src/ai/structured/refusal';
-import type { JsonSchema } from '../src/ai/structured/strict-schema';
+} from '../src/modules/ai/structured/answer';
+import { jsonSchemaRefusal } from '../src/modules/ai/structured/refusal';
+import type { JsonSchema } from '../src/modules/ai/structured/strict-schema';
 
 /**
  * The strict response formats made from the answers' zod schemas, the way

@@ -6,7 +6,7 @@ import {
 	startFakeOpenAI,
 	type FakeOpenAI,
 } from '@igny8/test-harness';
-import { AI_DEFAULTS } from '../src/ai/defaults';
+import { AI_DEFAULTS } from '../src/modules/ai/defaults';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 

@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
-import { AI_DEFAULTS, tokenWeight } from '../src/ai/defaults';
+import { AI_DEFAULTS, tokenWeight } from '../src/modules/ai/defaults';
 import { creditsFor, type Price } from '../src/modules/billing/prices';
 import { addContent, addTenant, bearer, type Tenant } from './fixtures';
 import { startTestCloud, waitFor, type TestCloud } from './support';

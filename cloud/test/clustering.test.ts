@@ -2,22 +2,22 @@ import {
 	averageLinkage,
 	graphFromNeighbours,
 	neighbourLists,
-} from '../src/ai/clustering/agglomerative';
-import { clusterEmbeddings } from '../src/ai/clustering/embeddings';
+} from '../src/modules/ai/clustering/agglomerative';
+import { clusterEmbeddings } from '../src/modules/ai/clustering/embeddings';
 import {
 	clusterLexical,
 	normalizeText,
 	stem,
 	tokenize,
 	analyze,
-} from '../src/ai/clustering/lexical';
-import { describeClusters } from '../src/ai/clustering/result';
+} from '../src/modules/ai/clustering/lexical';
+import { describeClusters } from '../src/modules/ai/clustering/result';
 import {
 	applyBatchAnswer,
 	batchesOf,
 	finishLlmClustering,
 	startLlmClustering,
-} from '../src/ai/clustering/llm';
+} from '../src/modules/ai/clustering/llm';
 import {
 	adjustedRandIndex,
 	labeledKeywords,

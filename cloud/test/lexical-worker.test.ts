@@ -1,10 +1,10 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
-import { clusterLexical } from '../src/ai/clustering/lexical';
+import { clusterLexical } from '../src/modules/ai/clustering/lexical';
 import {
 	LexicalWorkerPool,
 	workerEntry,
-} from '../src/ai/clustering/lexical-pool';
+} from '../src/modules/ai/clustering/lexical-pool';
 import { generateKeywords } from '../bench/keywords';
 import { finished, grant } from './ai-support';
 import { labeledKeywords } from './clustering-support';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
-import { generateIdeas } from '../src/ai/functions/generate-ideas';
-import type { AiFunction, RunProvider } from '../src/ai/types';
+import { generateIdeas } from '../src/modules/ai/functions/generate-ideas';
+import type { AiFunction, RunProvider } from '../src/modules/ai/types';
 import { ConfigError, loadConfig } from '../src/config';
 import { creditsFor } from '../src/modules/billing/prices';
 import { AI_ENV, closedLedger } from './ai-support';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { AiProviderError, downloadImage } from '../src/ai/provider';
+import { AiProviderError, downloadImage } from '../src/modules/ai/provider';
 import { ConfigError, loadConfig } from '../src/config';
 import { encryptSecret } from '../src/modules/auth/crypto';
 import { WpClient, WpClientError } from '../src/modules/integration/wp-client';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
-import { ideasPromptDefinition } from '../src/ai/functions/generate-ideas';
+import { ideasPromptDefinition } from '../src/modules/ai/functions/generate-ideas';
 import {
 	addContent,
 	addUser,

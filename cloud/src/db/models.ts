@@ -8,7 +8,7 @@ import {
 	type Sequelize,
 } from 'sequelize';
 import type { Role } from '@igny8/shared-types';
-import { defineAiModels, type AiModels } from '../ai/run-model';
+import { defineAiModels, type AiModels } from './ai-models';
 import { bigint, id, tableOptions, timestamp, timestamps } from './attributes';
 import { defineContentModels, type ContentModels } from './content-models';
 import {

@@ -1,5 +1,5 @@
 import { estimateRequestSchema, estimateSchema } from '@igny8/shared-types';
-import type { AiEngine } from '../../ai/engine';
+import type { AiEngine } from '../ai';
 import { route, type AnyRoute } from '../../http/route';
 import type { CreditService } from './credits';
 

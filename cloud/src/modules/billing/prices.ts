@@ -1,5 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import type { Metered } from '../../ai/types';
+import type { Metered } from '../ai';
 import type { Database } from '../../db/connection';
 
 /**

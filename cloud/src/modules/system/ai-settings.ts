@@ -5,18 +5,16 @@ import {
 	type AiSettingsUpdate,
 } from '@igny8/shared-types';
 import {
+	AiProvider,
+	chooseMode,
+	ModelPolicy,
 	serverRunSettings,
 	type AccountAi,
 	type AiSettingsSource,
-} from '../../ai/account-settings';
-import { ModelPolicy } from '../../ai/model-policy';
-import { AiProvider } from '../../ai/provider';
-import {
-	chooseMode,
 	type DetectedMode,
+	type RunSettings,
 	type StructuredOutputModes,
-} from '../../ai/structured/modes';
-import type { RunSettings } from '../../ai/types';
+} from '../ai';
 import type { Config } from '../../config';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';

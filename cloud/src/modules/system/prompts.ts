@@ -6,15 +6,15 @@ import {
 	promptSchema,
 	type PromptOut,
 } from '@igny8/shared-types';
-import { promptCatalog } from '../../ai/prompt-catalog';
 import {
+	promptCatalog,
 	unknownVariables,
 	variablesIn,
 	type PromptDefinition,
 	type PromptOverrides,
 	type PromptSource,
 	type PromptTemplate,
-} from '../../ai/prompts';
+} from '../ai';
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { NotFoundError, ValidationError } from '../../http/errors';

@@ -1,10 +1,10 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
-import type { ImageRow } from '../../db/content-models';
-import type { Models } from '../../db/models';
-import { NotFoundError, ValidationError } from '../../http/errors';
-import { siteFilter, type Principal } from '../../modules/auth';
-import type { ImageStore } from '../../storage/image-store';
+import type { ImageRow } from '../../../db/content-models';
+import type { Models } from '../../../db/models';
+import { NotFoundError, ValidationError } from '../../../http/errors';
+import { siteFilter, type Principal } from '../../auth';
+import type { ImageStore } from '../../../storage/image-store';
 import { AiProviderError } from '../provider';
 import type { AiFunctionDefinition, Metered } from '../types';
 import { validateTasks } from './generate-content';

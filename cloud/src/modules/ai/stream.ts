@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { AiRun } from '@igny8/shared-types';
-import type { Principal } from '../modules/auth';
+import type { Principal } from '../auth';
 import { AI_DEFAULTS } from './defaults';
 import { isFinal, type AiEngine, type RunSnapshot } from './engine';
 import { serializeRun } from './serialize';

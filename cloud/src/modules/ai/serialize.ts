@@ -1,6 +1,6 @@
 import type { AiRun } from '@igny8/shared-types';
 import type { RunSnapshot } from './engine';
-import type { AiTaskRunRow } from './run-model';
+import type { AiTaskRunRow } from '../../db/ai-models';
 
 const iso = ( value: Date | string | null ) =>
 	value === null ? null : new Date( value ).toISOString();

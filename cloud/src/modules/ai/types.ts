@@ -1,12 +1,12 @@
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { AiFunctionName } from '@igny8/shared-types';
-import type { Database } from '../db/connection';
-import type { Models } from '../db/models';
-import type { Principal } from '../modules/auth';
-import type { ClusterService, IdeaService } from '../modules/planner';
-import type { WriterPipeline } from '../modules/writer';
-import type { ImageStore } from '../storage/image-store';
+import type { Database } from '../../db/connection';
+import type { Models } from '../../db/models';
+import type { Principal } from '../auth';
+import type { ClusterService, IdeaService } from '../planner';
+import type { WriterPipeline } from '../writer';
+import type { ImageStore } from '../../storage/image-store';
 import type { GeneratedImage, ImageOptions } from './image-providers/types';
 import type { PromptDefinition } from './prompts';
 import type { StructuredAnswer } from './structured/answer';
@@ -17,7 +17,7 @@ import type {
 	ChatResult,
 	EmbeddingOptions,
 } from './provider';
-import type { AiTaskRunRow } from './run-model';
+import type { AiTaskRunRow } from '../../db/ai-models';
 
 /**
  * The contract of one AI function (the seed's BaseAIFunction). The engine

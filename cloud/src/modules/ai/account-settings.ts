@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config } from '../../config';
 import type { AiProvider } from './provider';
 import type { RunSettings } from './types';
 

@@ -1,11 +1,11 @@
 import { Op, QueryTypes } from 'sequelize';
 import { z } from 'zod';
-import type { ClusterRow } from '../../db/content-models';
-import { ValidationError } from '../../http/errors';
+import type { ClusterRow } from '../../../db/content-models';
+import { ValidationError } from '../../../http/errors';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunctionDefinition } from '../types';
-import { siteFilter } from '../../modules/auth';
+import { siteFilter } from '../../auth';
 
 /**
  * generate_ideas: clusters → content ideas. One structured request per

@@ -7,7 +7,7 @@ import {
 	type ModelStatic,
 	type Sequelize,
 } from 'sequelize';
-import { tableOptions, timestamps } from '../db/attributes';
+import { tableOptions, timestamps } from './attributes';
 import type { AiProgress, AiRunStatus } from '@igny8/shared-types';
 
 /** One AI task run (table `ai_task_runs`, migration 0006). */

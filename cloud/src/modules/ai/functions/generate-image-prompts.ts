@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import type { ContentRow } from '../../db/content-models';
-import { ValidationError } from '../../http/errors';
+import type { ContentRow } from '../../../db/content-models';
+import { ValidationError } from '../../../http/errors';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunctionDefinition, Workload } from '../types';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 
 /**
  * "Run N changed" between processes: a worker saves progress, a final state

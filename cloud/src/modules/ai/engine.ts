@@ -10,17 +10,17 @@ import {
 	type AiProgress,
 	type AiRunStatus,
 } from '@igny8/shared-types';
-import type { Config } from '../config';
-import type { Database } from '../db/connection';
-import type { Models } from '../db/models';
-import { ApiError, NotFoundError, ValidationError } from '../http/errors';
-import type { Logger } from '../logger';
-import { siteFilter, type Principal } from '../modules/auth';
-import type { CreditService } from '../modules/billing';
-import { creditsFor, type PriceBook } from '../modules/billing';
-import type { JobDefinition, JobQueue } from '../queue';
-import { createFileStorage } from '../storage/file-storage';
-import { ImageStore } from '../storage/image-store';
+import type { Config } from '../../config';
+import type { Database } from '../../db/connection';
+import type { Models } from '../../db/models';
+import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
+import type { Logger } from '../../logger';
+import { siteFilter, type Principal } from '../auth';
+import type { CreditService } from '../billing';
+import { creditsFor, type PriceBook } from '../billing';
+import type { JobDefinition, JobQueue } from '../../queue';
+import { createFileStorage } from '../../storage/file-storage';
+import { ImageStore } from '../../storage/image-store';
 import { sweepOrphanedImages } from './functions/generate-images';
 import { RunwareImages } from './image-providers/runware';
 import type {
@@ -45,7 +45,7 @@ import { defaultRegistry, type AiRegistry } from './registry';
 import { RunFeed } from './run-feed';
 import { RunProgress } from './run-progress';
 import { LocalRunSignals, type RunSignals } from './run-signals';
-import type { AiTaskRunRow } from './run-model';
+import type { AiTaskRunRow } from '../../db/ai-models';
 import { StructuredOutputModes } from './structured/modes';
 import type {
 	AiDeps,

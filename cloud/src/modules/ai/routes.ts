@@ -12,12 +12,12 @@ import {
 	regenerateImageRequestSchema,
 } from '@igny8/shared-types';
 import { z } from 'zod';
-import type { Models } from '../db/models';
-import type { SiteUserPrincipal, UserPrincipal } from '../modules/auth';
-import { NotFoundError } from '../http/errors';
-import { paginate } from '../http/pagination';
-import { route, type AnyRoute } from '../http/route';
-import { IMAGE_FILE_PATH } from '../storage/image-store';
+import type { Models } from '../../db/models';
+import type { SiteUserPrincipal, UserPrincipal } from '../auth';
+import { NotFoundError } from '../../http/errors';
+import { paginate } from '../../http/pagination';
+import { route, type AnyRoute } from '../../http/route';
+import { IMAGE_FILE_PATH } from '../../storage/image-store';
 import type { AiEngine } from './engine';
 import { defaultClusterMethod } from './functions/auto-cluster';
 import {

@@ -1,5 +1,5 @@
 import type { AiFunctionName } from '@igny8/shared-types';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../../http/errors';
 import { autoCluster } from './functions/auto-cluster';
 import { generateContent } from './functions/generate-content';
 import { generateIdeas } from './functions/generate-ideas';

@@ -1,8 +1,8 @@
 import { Op, QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { clusterMethodSchema, type ClusterMethod } from '@igny8/shared-types';
-import { ValidationError } from '../../http/errors';
-import { resolveSector } from '../../modules/content';
+import { ValidationError } from '../../../http/errors';
+import { resolveSector } from '../../content';
 import { clusterEmbeddings } from '../clustering/embeddings';
 import { lexicalPool } from '../clustering/lexical-pool';
 import {
@@ -20,7 +20,7 @@ import type {
 	RunScope,
 	Workload,
 } from '../types';
-import { siteFilter } from '../../modules/auth';
+import { siteFilter } from '../../auth';
 
 /**
  * auto_cluster: keywords → topic clusters, by one of three methods.

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '@igny8/shared-types';
-import type { Config } from '../config';
+import type { Config } from '../../config';
 import { AI_DEFAULTS } from './defaults';
 import type { ImageProviderName } from './image-providers/types';
 

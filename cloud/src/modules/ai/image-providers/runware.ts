@@ -3,7 +3,7 @@ import {
 	OUTBOUND_LIMITS,
 	outboundErrorOf,
 	type OutboundClient,
-} from '../../net/outbound';
+} from '../../../net/outbound';
 import { AiAbortedError, AiProviderError, sleep } from '../provider';
 import {
 	imageMimeOf,

@@ -1,17 +1,17 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
 import type { Transaction } from 'sequelize';
-import type { TaskRow } from '../../db/content-models';
-import type { Models } from '../../db/models';
-import { ValidationError } from '../../http/errors';
-import { confinedSiteId, siteFilter, type Principal } from '../../modules/auth';
-import { profilesForRun } from '../../modules/system';
+import type { TaskRow } from '../../../db/content-models';
+import type { Models } from '../../../db/models';
+import { ValidationError } from '../../../http/errors';
+import { confinedSiteId, siteFilter, type Principal } from '../../auth';
+import { profilesForRun } from '../../system';
 import {
 	deriveContent,
 	plainTextOf,
 	sanitizeContentHtml,
 	type GeneratedDraft,
-} from '../../modules/writer';
+} from '../../writer';
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunctionDefinition, RunScope, Workload } from '../types';

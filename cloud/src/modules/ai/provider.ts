@@ -4,12 +4,12 @@ import OpenAI, {
 	APIError,
 	APIUserAbortError,
 } from 'openai';
-import type { Config } from '../config';
+import type { Config } from '../../config';
 import {
 	OUTBOUND_LIMITS,
 	outboundErrorOf,
 	type OutboundClient,
-} from '../net/outbound';
+} from '../../net/outbound';
 import { AI_DEFAULTS, imageCostOf } from './defaults';
 import {
 	imageMimeOf,
