@@ -6,6 +6,7 @@ import { parseOrdering, searchWhere } from '../src/http/pagination';
 import type { Principal } from '../src/modules/auth';
 import { listScope } from '../src/modules/content';
 import { serializeKeywords } from '../src/modules/planner/serializers';
+import { KEYWORD_LIST_OPTIONS } from '../src/modules/planner/keyword-list';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { addSecondSite, as, siteSession } from './security-support';
 import { startTestCloud, type TestCloud } from './support';
@@ -16,22 +17,6 @@ import { startTestCloud, type TestCloud } from './support';
  * ordering, scope and refusal: that list, rebuilt here from the same parts
  * (listScope, parseOrdering, searchWhere, serializeKeywords), is the oracle.
  */
-
-const OPTIONS = {
-	orderingFields: [
-		'id',
-		'keyword',
-		'search_volume',
-		'difficulty',
-		'cpc',
-		'intent',
-		'status',
-		'created_at',
-		'updated_at',
-	],
-	searchFields: [ 'keyword' ],
-	defaultOrdering: '-search_volume',
-};
 
 describe.each( [ 'postgres', 'pglite' ] as const )(
 	'keywords list in one statement (%s)',
@@ -195,7 +180,7 @@ describe.each( [ 'postgres', 'pglite' ] as const )(
 				];
 				const search = searchWhere(
 					query.search,
-					OPTIONS.searchFields
+					KEYWORD_LIST_OPTIONS.searchFields
 				);
 				const { rows, count } = await models.Keyword.findAndCountAll( {
 					where: {
@@ -203,7 +188,7 @@ describe.each( [ 'postgres', 'pglite' ] as const )(
 					},
 					order: parseOrdering(
 						query.ordering,
-						OPTIONS,
+						KEYWORD_LIST_OPTIONS,
 						( field ) => {
 							const type =
 								models.Keyword.getAttributes()[

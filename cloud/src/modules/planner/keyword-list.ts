@@ -23,6 +23,23 @@ type PageRow = {
 	results: string;
 };
 
+/** What the keywords list may be ordered and searched by, and its default order (the route documents them; KeywordList answers them). */
+export const KEYWORD_LIST_OPTIONS = {
+	orderingFields: [
+		'id',
+		'keyword',
+		'search_volume',
+		'difficulty',
+		'cpc',
+		'intent',
+		'status',
+		'created_at',
+		'updated_at',
+	],
+	searchFields: [ 'keyword' ],
+	defaultOrdering: '-search_volume',
+};
+
 /** A timestamp as Date.prototype.toISOString() writes it (milliseconds truncated, as the pg driver reads them). */
 const iso = ( column: string ) =>
 	`to_char(${ column } AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

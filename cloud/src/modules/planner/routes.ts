@@ -1,4 +1,3 @@
-import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import {
 	bulkIdsSchema,
@@ -33,7 +32,7 @@ import {
 } from '../content';
 import type { ClusterService } from './clusters';
 import type { IdeaService } from './ideas';
-import { KeywordList } from './keyword-list';
+import { KEYWORD_LIST_OPTIONS, KeywordList } from './keyword-list';
 import type { KeywordService } from './keywords';
 import {
 	serializeClusters,
@@ -50,18 +49,6 @@ type Deps = {
 	clusters: ClusterService;
 	ideas: IdeaService;
 };
-
-const range = ( field: string, min?: number, max?: number ): WhereOptions[] =>
-	min === undefined && max === undefined
-		? []
-		: [
-				{
-					[ field ]: {
-						...( min !== undefined ? { [ Op.gte ]: min } : {} ),
-						...( max !== undefined ? { [ Op.lte ]: max } : {} ),
-					},
-				},
-			];
 
 const createdTasksSchema = z.object( {
 	tasks: z.array(
@@ -94,25 +81,10 @@ export function plannerRoutes( {
 		not_found: result.not_found,
 	} );
 
-	const keywordListOptions = {
-		orderingFields: [
-			'id',
-			'keyword',
-			'search_volume',
-			'difficulty',
-			'cpc',
-			'intent',
-			'status',
-			'created_at',
-			'updated_at',
-		],
-		searchFields: [ 'keyword' ],
-		defaultOrdering: '-search_volume',
-	};
 	const keywordList = new KeywordList(
 		db.sequelize,
 		models,
-		keywordListOptions
+		KEYWORD_LIST_OPTIONS
 	);
 
 	return [
@@ -206,33 +178,8 @@ export function plannerRoutes( {
 			listQuery: keywordListQuerySchema,
 			createBody: keywordCreateSchema,
 			updateBody: keywordUpdateSchema,
-			list: keywordListOptions,
-			filters: ( query ) => [
-				...( query.status ? [ { status: query.status } ] : [] ),
-				...( query.intent ? [ { intent: query.intent } ] : [] ),
-				...( query.source ? [ { source: query.source } ] : [] ),
-				...range( 'search_volume', query.volume_min, query.volume_max ),
-				...range(
-					'difficulty',
-					query.difficulty_min,
-					query.difficulty_max
-				),
-				...( query.cluster_id === undefined
-					? []
-					: [
-							{
-								id: {
-									[ query.cluster_id === 'none'
-										? Op.notIn
-										: Op.in ]: db.sequelize.literal(
-										query.cluster_id === 'none'
-											? '(SELECT keyword_id FROM cluster_keywords)'
-											: `(SELECT keyword_id FROM cluster_keywords WHERE cluster_id = ${ Number( query.cluster_id ) })`
-									),
-								},
-							},
-						] ),
-			],
+			list: KEYWORD_LIST_OPTIONS,
+			// Listing is KeywordList's (below): one statement instead of the generic list's filters.
 			serialize: ( rows ) => serializeKeywords( models, rows ),
 			create: ( scope, body ) => keywords.create( scope, body ),
 			update: ( row, body ) => keywords.update( row, body ),
