@@ -1,0 +1,183 @@
+/**
+ * External dependencies
+ */
+import type {
+	AiFunctionName,
+	AiRunStatus,
+	ClusterMethod,
+} from '@igny8/shared-types';
+
+/**
+ * WordPress dependencies
+ */
+import { __ } from '@wordpress/i18n';
+
+/**
+ * The words people read for the cloud's status and kind values. Screens never
+ * print a raw value (`in_progress`, `auto_cluster`): they go through `label`,
+ * which falls back to a readable form of a value this table does not know yet
+ * (a newer cloud) instead of showing the slug.
+ *
+ * Each table is a function so the strings are translated when read, after the
+ * script's translations are loaded, not when the module is first evaluated.
+ */
+export type LabelKind =
+	| 'keywordStatus'
+	| 'keywordSource'
+	| 'intent'
+	| 'clusterStatus'
+	| 'ideaStatus'
+	| 'taskStatus'
+	| 'syncStatus'
+	| 'contentType'
+	| 'runStatus'
+	| 'aiFunction'
+	| 'clusterMethod'
+	| 'importStatus'
+	| 'publishingStatus'
+	| 'integrationSyncState'
+	| 'role'
+	| 'creditTransaction';
+
+const TABLES: Record< LabelKind, () => Record< string, string > > = {
+	keywordStatus: () => ( {
+		active: __( 'Active', 'igny8-bridge' ),
+		inactive: __( 'Inactive', 'igny8-bridge' ),
+		used: __( 'Used', 'igny8-bridge' ),
+	} ),
+	keywordSource: () => ( {
+		manual: __( 'Added by hand', 'igny8-bridge' ),
+		csv_import: __( 'CSV import', 'igny8-bridge' ),
+		api_import: __( 'API import', 'igny8-bridge' ),
+	} ),
+	intent: () => ( {
+		informational: __( 'Informational', 'igny8-bridge' ),
+		commercial: __( 'Commercial', 'igny8-bridge' ),
+		transactional: __( 'Transactional', 'igny8-bridge' ),
+		navigational: __( 'Navigational', 'igny8-bridge' ),
+	} ),
+	clusterStatus: () => ( {
+		active: __( 'Active', 'igny8-bridge' ),
+		archived: __( 'Archived', 'igny8-bridge' ),
+	} ),
+	ideaStatus: () => ( {
+		draft: __( 'New', 'igny8-bridge' ),
+		approved: __( 'Approved', 'igny8-bridge' ),
+		in_progress: __( 'Being written', 'igny8-bridge' ),
+		completed: __( 'Written', 'igny8-bridge' ),
+	} ),
+	taskStatus: () => ( {
+		pending: __( 'To write', 'igny8-bridge' ),
+		in_progress: __( 'Writing', 'igny8-bridge' ),
+		completed: __( 'Draft ready', 'igny8-bridge' ),
+		published: __( 'Published', 'igny8-bridge' ),
+	} ),
+	syncStatus: () => ( {
+		draft: __( 'Draft (not in WordPress yet)', 'igny8-bridge' ),
+		imported: __( 'Imported from WordPress', 'igny8-bridge' ),
+		synced: __( 'In WordPress', 'igny8-bridge' ),
+		published: __( 'Published', 'igny8-bridge' ),
+		scheduled: __( 'Scheduled', 'igny8-bridge' ),
+		trashed: __( 'In the trash', 'igny8-bridge' ),
+		deleted: __( 'Deleted in WordPress', 'igny8-bridge' ),
+	} ),
+	contentType: () => ( {
+		post: __( 'Post', 'igny8-bridge' ),
+		page: __( 'Page', 'igny8-bridge' ),
+		product: __( 'Product', 'igny8-bridge' ),
+		service: __( 'Service', 'igny8-bridge' ),
+	} ),
+	runStatus: () =>
+		( {
+			queued: __( 'Waiting to start', 'igny8-bridge' ),
+			running: __( 'Running', 'igny8-bridge' ),
+			succeeded: __( 'Finished', 'igny8-bridge' ),
+			failed: __( 'Failed', 'igny8-bridge' ),
+			cancelled: __( 'Cancelled', 'igny8-bridge' ),
+		} ) satisfies Record< AiRunStatus, string >,
+	aiFunction: () =>
+		( {
+			auto_cluster: __( 'Cluster keywords', 'igny8-bridge' ),
+			generate_ideas: __( 'Generate ideas', 'igny8-bridge' ),
+			generate_content: __( 'Write drafts', 'igny8-bridge' ),
+			generate_image_prompts: __( 'Plan images', 'igny8-bridge' ),
+			generate_images: __( 'Generate images', 'igny8-bridge' ),
+		} ) satisfies Record< AiFunctionName, string >,
+	clusterMethod: () =>
+		( {
+			lexical: __( 'By shared words (no AI, free)', 'igny8-bridge' ),
+			embeddings: __( 'By meaning (AI embeddings)', 'igny8-bridge' ),
+			llm: __( 'By topic (AI model)', 'igny8-bridge' ),
+		} ) satisfies Record< ClusterMethod, string >,
+	importStatus: () => ( {
+		queued: __( 'Waiting to start', 'igny8-bridge' ),
+		running: __( 'Importing', 'igny8-bridge' ),
+		succeeded: __( 'Imported', 'igny8-bridge' ),
+		failed: __( 'Failed', 'igny8-bridge' ),
+	} ),
+	publishingStatus: () => ( {
+		queued: __( 'Waiting to publish', 'igny8-bridge' ),
+		publishing: __( 'Publishing', 'igny8-bridge' ),
+		published: __( 'Published', 'igny8-bridge' ),
+		failed: __( 'Failed', 'igny8-bridge' ),
+		conflict: __( 'Changed in WordPress', 'igny8-bridge' ),
+	} ),
+	integrationSyncState: () => ( {
+		idle: __( 'Not synced yet', 'igny8-bridge' ),
+		queued: __( 'Waiting to sync', 'igny8-bridge' ),
+		running: __( 'Syncing', 'igny8-bridge' ),
+		succeeded: __( 'Synced', 'igny8-bridge' ),
+		failed: __( 'Sync failed', 'igny8-bridge' ),
+	} ),
+	role: () => ( {
+		developer: __( 'Developer', 'igny8-bridge' ),
+		owner: __( 'Owner', 'igny8-bridge' ),
+		admin: __( 'Administrator', 'igny8-bridge' ),
+		editor: __( 'Editor', 'igny8-bridge' ),
+		viewer: __( 'Viewer', 'igny8-bridge' ),
+		system_bot: __( 'Automation', 'igny8-bridge' ),
+	} ),
+	creditTransaction: () => ( {
+		grant: __( 'Monthly credits', 'igny8-bridge' ),
+		topup: __( 'Top-up', 'igny8-bridge' ),
+		reserve: __( 'Reserved for a run', 'igny8-bridge' ),
+		settle: __( 'Used', 'igny8-bridge' ),
+		refund: __( 'Refunded', 'igny8-bridge' ),
+		adjustment: __( 'Adjustment', 'igny8-bridge' ),
+	} ),
+};
+
+/**
+ * `in_progress` → `In progress`: for a value the tables do not know.
+ * @param value A raw value from the cloud.
+ */
+function readable( value: string ): string {
+	const words = value.replace( /[_-]+/g, ' ' ).trim();
+	return words.charAt( 0 ).toUpperCase() + words.slice( 1 );
+}
+
+/**
+ * The translated label of a status or kind value.
+ * @param kind  Which table, e.g. `taskStatus`.
+ * @param value The raw value, e.g. `in_progress`.
+ */
+export function label( kind: LabelKind, value: string | null | undefined ) {
+	if ( ! value ) {
+		return '';
+	}
+	return TABLES[ kind ]()[ value ] ?? readable( value );
+}
+
+/**
+ * Every value of a table with its label, in the table's order: for filters
+ * and selects.
+ * @param kind Which table.
+ */
+export function labelOptions(
+	kind: LabelKind
+): { value: string; label: string }[] {
+	return Object.entries( TABLES[ kind ]() ).map( ( [ value, text ] ) => ( {
+		value,
+		label: text,
+	} ) );
+}
