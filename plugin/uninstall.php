@@ -15,7 +15,7 @@ global $wpdb;
 
 $igny8_bridge_remove_meta = '1' === (string) get_option( 'igny8_uninstall_remove_meta', '0' );
 
-foreach ( array( 'igny8_cloud_url', 'igny8_api_key', 'igny8_synced_post_types', 'igny8_uninstall_remove_meta', 'igny8_connection', 'igny8_outbox_state', 'igny8_db_version', 'igny8_structure_hash', 'igny8_image_hosts', 'igny8_export_statuses', 'igny8_dead_letter_days', 'igny8_credentials' ) as $igny8_bridge_option ) {
+foreach ( array( 'igny8_cloud_url', 'igny8_api_key', 'igny8_synced_post_types', 'igny8_uninstall_remove_meta', 'igny8_connection', 'igny8_outbox_state', 'igny8_db_version', 'igny8_structure_hash', 'igny8_image_hosts', 'igny8_export_statuses', 'igny8_dead_letter_days', 'igny8_credentials', 'igny8_default_post_status', 'igny8_default_author', 'igny8_default_categories', 'igny8_setup_dismissed' ) as $igny8_bridge_option ) {
 	delete_option( $igny8_bridge_option );
 }
 

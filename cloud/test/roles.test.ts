@@ -44,8 +44,10 @@ const EXPECTED: Record< string, Role[] > = {
 	'POST /system/strategies/': MANAGERS,
 	'PATCH /system/strategies/:id/': MANAGERS,
 	'DELETE /system/strategies/:id/': MANAGERS,
-	// Which provider account pays, and possibly a key: the owner's call.
-	'PUT /system/settings/ai/': [ 'owner' ],
+	// Which provider receives the content and who pays: the account's managers.
+	'PUT /system/settings/ai/': MANAGERS,
+	// Spends the saved key on one small call: whoever may change it.
+	'POST /system/settings/ai/test/': MANAGERS,
 	// Changes nothing: anyone who can read the account may ask a price.
 	'POST /billing/estimate/': [ ...ROLES ],
 	'POST /integration/integrations/': MANAGERS,
@@ -86,6 +88,7 @@ const EXPECTED: Record< string, Role[] > = {
 			'POST /writer/tasks/generate_content/',
 			'POST /writer/tasks/generate_image_prompts/',
 			'POST /writer/tasks/generate_images/',
+			'POST /writer/content/regenerate_section/',
 			'POST /writer/images/:id/regenerate/',
 		].map( ( key ) => [ key, WRITERS ] )
 	),
@@ -223,6 +226,7 @@ describe( 'the role matrix', () => {
 			...scope,
 			task_id: task.id,
 			title: `Content ${ n }`,
+			content_html: '<h2>One section</h2><p>To rewrite.</p>',
 			external_id: null,
 			external_type: null,
 		} );
@@ -337,6 +341,9 @@ describe( 'the role matrix', () => {
 				url: '/system/settings/ai/',
 				body: { temperature: 0.5 },
 			},
+			'POST /system/settings/ai/test/': {
+				url: '/system/settings/ai/test/',
+			},
 			'POST /billing/estimate/': {
 				url: '/billing/estimate/',
 				body: {
@@ -350,6 +357,10 @@ describe( 'the role matrix', () => {
 			'POST /writer/tasks/generate_content/': {
 				url: '/writer/tasks/generate_content/',
 				body: { ids: [ task.id ] },
+			},
+			'POST /writer/content/regenerate_section/': {
+				url: '/writer/content/regenerate_section/',
+				body: { content_id: content.id, heading_index: 0 },
 			},
 			'POST /writer/tasks/generate_image_prompts/': {
 				url: '/writer/tasks/generate_image_prompts/',

@@ -288,4 +288,76 @@ describe( 'CORS', () => {
 			).toBeUndefined();
 		}
 	} );
+	it( 'lets a WordPress admin change the account’s AI configuration only while the account holds that one site', async () => {
+		// This account has a second site: one site's admin must not decide for the other.
+		const admin = as( ( await session( 'admin' ) ).access );
+		const shown = await request( cloud.app )
+			.get( '/api/v1/system/settings/ai/' )
+			.set( admin )
+			.expect( 200 );
+		expect( shown.body.data ).toMatchObject( {
+			can_change: false,
+			cannot_change_reason: 'several_sites',
+		} );
+		for ( const [ method, path, body ] of [
+			[ 'put', '/api/v1/system/settings/ai/', { temperature: 0.3 } ],
+			[ 'post', '/api/v1/system/author-profiles/', { name: 'Sneaky' } ],
+			[
+				'put',
+				'/api/v1/system/prompts/generate_ideas/',
+				{ system: 'S', user: '{{count}} ideas' },
+			],
+		] as const ) {
+			const refused = await request( cloud.app )
+				[ method ]( path )
+				.set( admin )
+				.send( body )
+				.expect( 403 );
+			expect( refused.body.error ).toMatch( /console/ );
+		}
+		expect(
+			await cloud.context.models.AuthorProfile.count( {
+				where: { account_id: tenant.accountId },
+			} )
+		).toBe( 0 );
+
+		// A plugin-first account: the WordPress admin is its operator.
+		const solo = await addTenant( cloud, 'Solo site' );
+		const soloSession = async ( role: 'admin' | 'editor' ) =>
+			as(
+				(
+					await request( cloud.app )
+						.post( '/api/v1/auth/site-session/' )
+						.set( 'X-IGNY8-API-Key', solo.apiKey )
+						.send( { wp_user: WP_USER, role } )
+						.expect( 200 )
+				).body.data.access
+			);
+		const soloAdmin = await soloSession( 'admin' );
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( soloAdmin )
+			.send( { temperature: 0.3 } )
+			.expect( 200 );
+		await request( cloud.app )
+			.post( '/api/v1/system/author-profiles/' )
+			.set( soloAdmin )
+			.send( { name: 'House voice' } )
+			.expect( 201 );
+		const editor = await soloSession( 'editor' );
+		const readOnly = await request( cloud.app )
+			.get( '/api/v1/system/settings/ai/' )
+			.set( editor )
+			.expect( 200 );
+		expect( readOnly.body.data ).toMatchObject( {
+			temperature: 0.3,
+			can_change: false,
+			cannot_change_reason: 'role',
+		} );
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( editor )
+			.send( { temperature: 0.9 } )
+			.expect( 403 );
+	} );
 } );

@@ -92,6 +92,12 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 			.expect( 200 );
 		expect( response.body.data ).toEqual( {
 			text_model: null,
+			function_models: {
+				auto_cluster: null,
+				generate_ideas: null,
+				generate_content: null,
+				generate_image_prompts: null,
+			},
 			image_model: null,
 			image_provider: null,
 			temperature: null,
@@ -103,6 +109,12 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 			structured_output_detected: [],
 			effective: {
 				text_model: 'gpt-4o-mini',
+				function_models: {
+					auto_cluster: 'gpt-4o-mini',
+					generate_ideas: 'gpt-4o-mini',
+					generate_content: 'gpt-4o-mini',
+					generate_image_prompts: 'gpt-4o-mini',
+				},
 				image_model: cloud.context.config.images.model,
 				image_provider: cloud.context.config.images.provider,
 				temperature: null,
@@ -121,6 +133,8 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 				note: expect.stringContaining( 'own API key' ),
 			},
 			configured: true,
+			can_change: true,
+			cannot_change_reason: null,
 			updated_at: null,
 		} );
 	} );
@@ -204,19 +218,138 @@ describe( 'AI settings on a server with its own key (inline queue)', () => {
 		expect( after.body.data ).toEqual( before.body.data );
 	} );
 
-	it( 'lets only the owner change them (admins and editors read)', async () => {
-		for ( const role of [ 'admin', 'editor' ] as const ) {
+	it( 'lets owners and admins change them; editors and viewers read and are told they cannot', async () => {
+		const admin = await addUser( cloud, alpha.tenant.accountId, 'admin' );
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( admin ) )
+			.send( { max_tokens: 10 } )
+			.expect( 200 );
+		for ( const role of [ 'editor', 'viewer' ] as const ) {
 			const actor = await addUser( cloud, alpha.tenant.accountId, role );
-			await request( cloud.app )
+			const shown = await request( cloud.app )
 				.get( '/api/v1/system/settings/ai/' )
 				.set( bearer( actor ) )
 				.expect( 200 );
+			expect( shown.body.data ).toMatchObject( {
+				can_change: false,
+				cannot_change_reason: 'role',
+				max_tokens: 10,
+			} );
 			const refused = await request( cloud.app )
 				.put( '/api/v1/system/settings/ai/' )
 				.set( bearer( actor ) )
-				.send( { max_tokens: 10 } )
+				.send( { max_tokens: 20 } )
 				.expect( 403 );
 			expect( refused.body.code ).toBe( 'permission_denied' );
+			await request( cloud.app )
+				.post( '/api/v1/system/settings/ai/test/' )
+				.set( bearer( actor ) )
+				.expect( 403 );
+		}
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( alpha.tenant.owner ) )
+			.send( { max_tokens: null } )
+			.expect( 200 );
+	} );
+
+	it( 'sends each function its own model, chosen from what the server offers', async () => {
+		const saved = await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.send( { function_models: { generate_ideas: 'gpt-4.1-mini' } } )
+			.expect( 200 );
+		expect( saved.body.data.function_models ).toEqual( {
+			auto_cluster: null,
+			generate_ideas: 'gpt-4.1-mini',
+			generate_content: null,
+			generate_image_prompts: null,
+		} );
+		expect( saved.body.data.effective.function_models ).toMatchObject( {
+			generate_ideas: 'gpt-4.1-mini',
+			generate_content: 'gpt-4o-mini',
+		} );
+		openai.reset();
+		openai.fallback( 'chat', { content: IDEAS } );
+		const started = await startRun( cloud, bravo.tenant, bravo.clusterId );
+		expect( started.status ).toBe( 202 );
+		await succeeded( cloud, started.body.data.run_id );
+		expect(
+			openai.received( 'chat' ).map( ( sent ) => sent.body.model )
+		).toEqual( [ 'gpt-4.1-mini' ] );
+
+		// A model the server does not offer is refused by its field, and nothing changes.
+		const before = await request( cloud.app )
+			.get( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.expect( 200 );
+		for ( const function_models of [
+			{ generate_content: 'gpt-5-turbo-deluxe' },
+			{ generate_content: 'has spaces' },
+			{ summarize: 'gpt-4o-mini' },
+		] ) {
+			const refused = await request( cloud.app )
+				.put( '/api/v1/system/settings/ai/' )
+				.set( bearer( bravo.tenant.owner ) )
+				.send( { function_models, text_model: 'gpt-4.1-mini' } )
+				.expect( 400 );
+			expect( refused.body ).toMatchObject( {
+				success: false,
+				request_id: expect.any( String ),
+			} );
+			expect( Object.keys( refused.body.errors ).join( ' ' ) ).toMatch(
+				/function_models/
+			);
+		}
+		const after = await request( cloud.app )
+			.get( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.expect( 200 );
+		expect( after.body.data ).toEqual( before.body.data );
+
+		// null puts a function back on the account's text model.
+		const back = await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.send( { function_models: { generate_ideas: null } } )
+			.expect( 200 );
+		expect( back.body.data.function_models.generate_ideas ).toBeNull();
+	} );
+
+	it( 'tests the saved settings with one small real call and says how the provider answered', async () => {
+		openai.reset();
+		openai.script( 'chat', { content: 'OK' } );
+		const ok = await request( cloud.app )
+			.post( '/api/v1/system/settings/ai/test/' )
+			.set( bearer( alpha.tenant.owner ) )
+			.expect( 200 );
+		expect( ok.body.data ).toMatchObject( {
+			ok: true,
+			outcome: 'ok',
+			status: 200,
+			model: 'gpt-4o-mini',
+		} );
+		const [ sent ] = openai.received( 'chat' );
+		expect( sent!.body.model ).toBe( 'gpt-4o-mini' );
+		expect( sent!.headers.authorization ).toBe( 'Bearer sk-server' );
+
+		for ( const [ status, outcome ] of [
+			[ 401, 'refused_key' ],
+			[ 404, 'model_not_found' ],
+			[ 429, 'rate_limited' ],
+			[ 500, 'error' ],
+		] as const ) {
+			openai.script( 'chat', { status, message: 'Nope' } );
+			const failed = await request( cloud.app )
+				.post( '/api/v1/system/settings/ai/test/' )
+				.set( bearer( alpha.tenant.owner ) )
+				.expect( 200 );
+			expect( failed.body.data ).toMatchObject( {
+				ok: false,
+				outcome,
+				status,
+			} );
 		}
 	} );
 
@@ -326,6 +459,59 @@ describe( 'an account key on a server without one (bee queue)', () => {
 		);
 		expect( ai.provider.settings.baseUrl ).toBe( OPENAI_API_URL );
 		expect( ai.provider.settings.apiKey ).toBe( 'sk-bravo-own-key-9999' );
+	} );
+
+	it( 'tests an own key: a refused key is said to be refused, and no key is "not configured"', async () => {
+		openai.reset();
+		openai.fallback( 'chat', ( sent ) =>
+			sent.headers.authorization === `Bearer ${ OWN_KEY }`
+				? { content: 'OK' }
+				: { status: 401, message: 'Incorrect API key provided' }
+		);
+		// bravo holds a key for OpenAI itself (the test above): removed, AI is off.
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.send( { api_key: null } )
+			.expect( 200 );
+		const unconfigured = await request( cloud.app )
+			.post( '/api/v1/system/settings/ai/test/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.expect( 200 );
+		expect( unconfigured.body.data ).toMatchObject( {
+			ok: false,
+			outcome: 'not_configured',
+		} );
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.send( { api_key: 'sk-wrong-key-000000', base_url: openai.url } )
+			.expect( 200 );
+		const refused = await request( cloud.app )
+			.post( '/api/v1/system/settings/ai/test/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.expect( 200 );
+		expect( refused.body.data ).toMatchObject( {
+			ok: false,
+			outcome: 'refused_key',
+			status: 401,
+		} );
+		expect( JSON.stringify( refused.body ) ).not.toContain(
+			'sk-wrong-key-000000'
+		);
+		await request( cloud.app )
+			.put( '/api/v1/system/settings/ai/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.send( { api_key: OWN_KEY } )
+			.expect( 200 );
+		const accepted = await request( cloud.app )
+			.post( '/api/v1/system/settings/ai/test/' )
+			.set( bearer( bravo.tenant.owner ) )
+			.expect( 200 );
+		expect( accepted.body.data ).toMatchObject( {
+			ok: true,
+			outcome: 'ok',
+		} );
 	} );
 
 	it( 'removing the key removes its endpoint and turns AI off again', async () => {

@@ -111,7 +111,7 @@ final class CloudClient {
 			? RequestVerifier::sign_outgoing( $this->options, 'POST', $path, $raw )
 			: array( self::API_KEY_HEADER => $to_pair );
 		if ( null === $auth ) {
-			return new WP_Error( 'igny8_not_paired', __( 'This site has not paired with IGNY8 yet: run "Test connection" under Settings → IGNY8.', 'igny8-bridge' ), array( 'status' => 0 ) );
+			return new WP_Error( 'igny8_not_paired', __( 'This site has not paired with IGNY8 yet: run "Test connection" under IGNY8 → Settings.', 'igny8-bridge' ), array( 'status' => 0 ) );
 		}
 		$response = wp_remote_post(
 			$base . $path,

@@ -33,10 +33,16 @@ final class Options {
 	public const EXPORT_STATUSES    = 'igny8_export_statuses';
 	public const DEAD_LETTER_DAYS   = 'igny8_dead_letter_days';
 	public const DEFAULT_DEAD_DAYS  = 30;
+	public const DEFAULT_STATUS     = 'igny8_default_post_status';
+	public const DEFAULT_AUTHOR     = 'igny8_default_author';
+	public const DEFAULT_CATEGORIES = 'igny8_default_categories';
 	public const DEFAULT_POST_TYPES = array( 'post', 'page' );
 
 	/** The statuses the cloud sees in full unless the owner chooses others. */
 	public const DEFAULT_EXPORT_STATUSES = array( 'publish', 'future' );
+
+	/** The statuses a post IGNY8 publishes may get when the request names none. */
+	public const DEFAULTABLE_STATUSES = array( 'draft', 'pending', 'publish' );
 
 	/** The statuses an owner may choose to export. */
 	public const EXPORTABLE_STATUSES = array( 'publish', 'future', 'draft', 'pending', 'private', 'trash' );
@@ -55,6 +61,9 @@ final class Options {
 		self::CREDENTIALS,
 		self::EXPORT_STATUSES,
 		self::DEAD_LETTER_DAYS,
+		self::DEFAULT_STATUS,
+		self::DEFAULT_AUTHOR,
+		self::DEFAULT_CATEGORIES,
 	);
 
 	/**
@@ -207,6 +216,55 @@ final class Options {
 	 */
 	public function set_remove_meta_on_uninstall( bool $remove ): void {
 		update_option( self::REMOVE_META, $remove ? '1' : '0', false );
+	}
+
+	/**
+	 * The status a post IGNY8 creates gets when the request names none.
+	 */
+	public function default_post_status(): string {
+		$value = get_option( self::DEFAULT_STATUS, 'draft' );
+		return is_string( $value ) && in_array( $value, self::DEFAULTABLE_STATUSES, true ) ? $value : 'draft';
+	}
+
+	/**
+	 * The user new IGNY8 posts are attributed to, or 0 for "whoever asked
+	 * for the post" (the cloud names them). A user who can no longer publish
+	 * counts as 0: a post must not be credited to someone who could not write it.
+	 */
+	public function default_author(): int {
+		$id = (int) get_option( self::DEFAULT_AUTHOR, 0 );
+		return $id > 0 && self::can_author( $id ) ? $id : 0;
+	}
+
+	/**
+	 * Whether a user may be named as the author of IGNY8's posts.
+	 *
+	 * @param int $user_id User id.
+	 */
+	public static function can_author( int $user_id ): bool {
+		$user = get_userdata( $user_id );
+		return false !== $user && user_can( $user, 'publish_posts' );
+	}
+
+	/**
+	 * The categories a new IGNY8 post is filed under when the request names none;
+	 * deleted categories are skipped.
+	 *
+	 * @return int[]
+	 */
+	public function default_categories(): array {
+		$value = get_option( self::DEFAULT_CATEGORIES, array() );
+		if ( ! is_array( $value ) ) {
+			return array();
+		}
+		$ids = array();
+		foreach ( $value as $id ) {
+			$id = (int) $id;
+			if ( $id > 0 && term_exists( $id, 'category' ) && ! in_array( $id, $ids, true ) ) {
+				$ids[] = $id;
+			}
+		}
+		return $ids;
 	}
 
 	/**
@@ -416,6 +474,15 @@ final class Options {
 	 */
 	public function set_api_key( string $key ): void {
 		update_option( self::API_KEY, sanitize_text_field( $key ), false );
+	}
+
+	/**
+	 * The key's last four characters, to tell which key is stored without
+	 * revealing it; null when there is no key or it is too short to hide.
+	 */
+	public function api_key_last4(): ?string {
+		$key = $this->api_key();
+		return null !== $key && strlen( $key ) > 8 ? substr( $key, -4 ) : null;
 	}
 
 	/**

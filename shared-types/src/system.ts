@@ -153,10 +153,38 @@ const modelName = z
 	.max( 100 )
 	.regex( /^[\w.:@/-]+$/, 'must be a model name like gpt-4o-mini' );
 
+/** The AI functions that write with a text model: each may use its own. */
+export const TEXT_MODEL_FUNCTIONS = [
+	'auto_cluster',
+	'generate_ideas',
+	'generate_content',
+	'generate_image_prompts',
+] as const;
+export type TextModelFunction = ( typeof TEXT_MODEL_FUNCTIONS )[ number ];
+
+/** Per function: the text model it writes with (null: the account's text model). */
+export const functionModelsUpdateSchema = z
+	.object( {
+		auto_cluster: modelName.nullable(),
+		generate_ideas: modelName.nullable(),
+		generate_content: modelName.nullable(),
+		generate_image_prompts: modelName.nullable(),
+	} )
+	.partial()
+	.strict();
+const functionModelsSchema = z.object( {
+	auto_cluster: z.string().nullable(),
+	generate_ideas: z.string().nullable(),
+	generate_content: z.string().nullable(),
+	generate_image_prompts: z.string().nullable(),
+} );
+
 /** PUT: each field given replaces the stored one; null goes back to the server default. */
 export const aiSettingsUpdateSchema = z
 	.object( {
 		text_model: modelName.nullable(),
+		/** Functions given replace their model; null puts one back to text_model. */
+		function_models: functionModelsUpdateSchema,
 		image_model: modelName.nullable(),
 		image_provider: imageProviderSchema.nullable(),
 		temperature: z.number().min( 0 ).max( 2 ).nullable(),
@@ -188,6 +216,13 @@ export const aiSettingsUpdateSchema = z
 
 const effectiveSettings = z.object( {
 	text_model: z.string(),
+	/** The model each text function's next run asks for. */
+	function_models: z.object( {
+		auto_cluster: z.string(),
+		generate_ideas: z.string(),
+		generate_content: z.string(),
+		generate_image_prompts: z.string(),
+	} ),
 	image_model: z.string(),
 	image_provider: imageProviderSchema,
 	temperature: z.number().nullable(),
@@ -213,6 +248,7 @@ const aiLimitsSchema = z.object( {
 export const aiSettingsSchema = z.object( {
 	/** The account's own choices; null: the server default applies. */
 	text_model: z.string().nullable(),
+	function_models: functionModelsSchema,
 	image_model: z.string().nullable(),
 	image_provider: imageProviderSchema.nullable(),
 	temperature: z.number().nullable(),
@@ -240,8 +276,42 @@ export const aiSettingsSchema = z.object( {
 	limits: aiLimitsSchema,
 	/** True when AI work can run: the account's own key or the server's. */
 	configured: z.boolean(),
+	/**
+	 * Whether the caller may change the account's AI configuration (these
+	 * settings, prompts, author profiles, strategies), and if not why:
+	 * `role` (owners and admins only), `several_sites` (a WordPress site's
+	 * session, in an account that holds other sites: the console decides).
+	 */
+	can_change: z.boolean(),
+	cannot_change_reason: z.enum( [ 'role', 'several_sites' ] ).nullable(),
 	updated_at: timestampSchema.nullable(),
 } );
+
+/** `POST /system/settings/ai/test/`: one small real call with the saved settings. */
+export const aiTestResultSchema = z.object( {
+	ok: z.boolean(),
+	/**
+	 * `ok`; `refused_key` (401/403); `model_not_found` (404); `rate_limited`
+	 * (429); `unreachable` (no answer); `not_configured` (no key at all);
+	 * `error` (anything else; `status` says what the provider answered).
+	 */
+	outcome: z.enum( [
+		'ok',
+		'refused_key',
+		'model_not_found',
+		'rate_limited',
+		'unreachable',
+		'not_configured',
+		'error',
+	] ),
+	status: z.number().int().nullable(),
+	model: z.string(),
+	endpoint: z.string(),
+	/** The provider's own words, for the curious (never contains the key). */
+	detail: z.string().nullable(),
+	ms: z.number().int(),
+} );
+export type AiTestResult = z.infer< typeof aiTestResultSchema >;
 
 export type PromptOut = z.infer< typeof promptSchema >;
 export type AuthorProfileOut = z.infer< typeof authorProfileSchema >;

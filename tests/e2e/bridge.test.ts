@@ -422,38 +422,29 @@ update_option( 'igny8_cloud_url', ${ JSON.stringify( imageBase ) } );` )
 	} );
 } );
 
-describe( 'Settings → IGNY8', () => {
-	it( 'shows the key prefix only, and "Send now" needs the nonce and manage_options', async () => {
+describe( 'IGNY8 → Settings (REST)', () => {
+	it( 'shows the key by its last characters only, and "Send now" needs the REST nonce and manage_options', async () => {
 		const admin = await site.login( site.admin );
-		const page = await admin.page(
-			'/wp-admin/options-general.php?page=igny8-settings'
-		);
-		expect( page.status ).toBe( 200 );
-		expect( page.text ).toContain( `${ KEY.slice( 0, 12 ) }…` );
-		expect( page.text ).not.toContain( KEY );
-		const form =
-			/<input type="hidden" name="action" value="igny8_send_now">.*?name="_wpnonce" value="([0-9a-f]+)"/s.exec(
-				page.text
-			);
-		expect( form ).not.toBeNull();
-		const cookie = ( client: WpRestClient ) =>
-			client
-				.cookies()
-				.map( ( c ) => `${ c.name }=${ c.value }` )
-				.join( '; ' );
-		const send = ( client: WpRestClient, nonce: string ) =>
-			fetch( `${ site.url }/wp-admin/admin-post.php`, {
+		const settings = await admin.get< {
+			connection: { key_set: boolean; key_last4: string | null };
+		} >( 'igny8/v1/settings' );
+		expect( settings.status ).toBe( 200 );
+		expect( settings.body.connection ).toMatchObject( {
+			key_set: true,
+			key_last4: KEY.slice( -4 ),
+		} );
+		expect( JSON.stringify( settings.body ) ).not.toContain( KEY );
+		// The login cookie with a forged nonce: WordPress refuses before the route runs.
+		const forged = () =>
+			fetch( `${ site.url }/wp-json/igny8/v1/outbox/send`, {
 				method: 'POST',
-				redirect: 'manual',
 				headers: {
-					Cookie: cookie( client ),
-					'Content-Type': 'application/x-www-form-urlencoded',
-					Referer: `${ site.url }/wp-admin/options-general.php?page=igny8-settings`,
+					Cookie: admin
+						.cookies()
+						.map( ( c ) => `${ c.name }=${ c.value }` )
+						.join( '; ' ),
+					'X-WP-Nonce': 'bad0nce000',
 				},
-				body: new URLSearchParams( {
-					action: 'igny8_send_now',
-					_wpnonce: nonce,
-				} ).toString(),
 			} );
 
 		const attempts = async () =>
@@ -467,17 +458,17 @@ describe( 'Settings → IGNY8', () => {
 		);
 		try {
 			const before = await attempts();
-			expect( ( await send( admin, 'bad0nce000' ) ).status ).toBe( 403 );
-			expect( ( await send( asEditor, form![ 1 ]! ) ).status ).toBe(
-				403
-			);
+			expect( ( await forged() ).status ).toBe( 403 );
+			expect(
+				( await asEditor.post( 'igny8/v1/outbox/send' ) ).status
+			).toBe( 403 );
 			expect( await attempts() ).toBe( before );
 
-			const sent = await send( admin, form![ 1 ]! );
-			expect( sent.status ).toBe( 302 );
-			expect( sent.headers.get( 'location' ) ).toContain(
-				'igny8_done=send_failed'
+			const sent = await admin.post< { result: string } >(
+				'igny8/v1/outbox/send'
 			);
+			expect( sent.status ).toBe( 200 );
+			expect( sent.body.result ).toBe( 'failed' );
 			expect( await attempts() ).toBeGreaterThan( before );
 		} finally {
 			await site.php(

@@ -234,36 +234,13 @@ echo json_encode( array( 'won' => $won ) );` )
 
 	it( '"Send now" says another request is sending while the drain lock is held, and sends once a killed drainer’s lock expired', async () => {
 		const admin = await site.login( site.admin );
-		const settings = await admin.page(
-			'/wp-admin/options-general.php?page=igny8-settings'
-		);
-		const nonce =
-			/<input type="hidden" name="action" value="igny8_send_now">.*?name="_wpnonce" value="([0-9a-f]+)"/s.exec(
-				settings.text
-			)?.[ 1 ];
-		expect( nonce ).toBeDefined();
+		// What the Connection tab's "Send now" calls (IGNY8 → Settings).
 		const sendNow = async () => {
-			const answer = await fetch(
-				`${ site.url }/wp-admin/admin-post.php`,
-				{
-					method: 'POST',
-					redirect: 'manual',
-					headers: {
-						Cookie: admin
-							.cookies()
-							.map( ( c ) => `${ c.name }=${ c.value }` )
-							.join( '; ' ),
-						'Content-Type': 'application/x-www-form-urlencoded',
-						Referer: `${ site.url }/wp-admin/options-general.php?page=igny8-settings`,
-					},
-					body: new URLSearchParams( {
-						action: 'igny8_send_now',
-						_wpnonce: nonce!,
-					} ).toString(),
-				}
+			const answer = await admin.post< { result: string } >(
+				'igny8/v1/outbox/send'
 			);
-			expect( answer.status ).toBe( 302 );
-			return answer.headers.get( 'location' ) ?? '';
+			expect( answer.status ).toBe( 200 );
+			return answer.body.result;
 		};
 		// Nothing due: a drain that runs succeeds without needing a cloud.
 		await site.php(
@@ -271,17 +248,10 @@ echo json_encode( array( 'won' => $won ) );` )
 		);
 
 		await plantLock( 'outbox-drain', 120 );
-		const busy = await sendNow();
-		expect( busy ).toContain( 'igny8_done=send_busy' );
-		const notice = await admin.page(
-			new URL( busy ).pathname + new URL( busy ).search
-		);
-		expect( notice.text ).toContain(
-			'The outbox is being sent by another request right now. Wait a minute, then look again.'
-		);
+		expect( await sendNow() ).toBe( 'busy' );
 
 		await plantLock( 'outbox-drain', -1 );
-		expect( await sendNow() ).toContain( 'igny8_done=sent' );
+		expect( await sendNow() ).toBe( 'sent' );
 		expect( await lockOwner( 'outbox-drain' ) ).toBeNull();
 	} );
 

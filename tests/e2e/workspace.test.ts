@@ -199,7 +199,9 @@ describe( 'the IGNY8 workspace', () => {
 		const admin = await site.createUser( { role: 'administrator' } );
 		const { page } = await loginToWpAdmin( browser, site.url, admin );
 		const errors = collectConsoleErrors( page );
-		await page.goto( '/wp-admin/admin.php?page=igny8-workspace-settings' );
+		await page.goto(
+			'/wp-admin/admin.php?page=igny8-workspace-settings&tab=usage'
+		);
 		const card = page.locator( '.igny8-settings__card', {
 			hasText: 'Site and sectors',
 		} );

@@ -6,7 +6,7 @@ import { ContentScreen, ImagesScreen, TasksScreen } from './writer';
 import { ClustersScreen, IdeasScreen } from './planner';
 import { DashboardScreen } from './dashboard';
 import { KeywordsScreen } from './keywords';
-import { SettingsScreen } from './settings';
+import { SettingsScreen } from './settings/index';
 import type { ScreenProps } from './types';
 
 export const SCREENS: Record<

@@ -155,7 +155,7 @@ final class MediaImporter {
 			'igny8_image_refused',
 			sprintf(
 				/* translators: 1: image URL, 2: the image's host. */
-				__( 'The image %1$s was not downloaded: %2$s is neither the IGNY8 cloud nor a host allowed in Settings → IGNY8 ("Also accept images from these hosts").', 'igny8-bridge' ),
+				__( 'The image %1$s was not downloaded: %2$s is neither the IGNY8 cloud nor a host allowed in IGNY8 → Settings → Data ("Also accept images from these hosts").', 'igny8-bridge' ),
 				$url,
 				'' === $host ? __( 'its host', 'igny8-bridge' ) : $host
 			),

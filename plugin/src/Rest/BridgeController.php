@@ -168,7 +168,7 @@ final class BridgeController {
 		$types  = is_string( $types ) && '' !== $types ? array_intersect( array_map( 'sanitize_key', explode( ',', $types ) ), $synced ) : $synced;
 		$types  = array_values( array_unique( array_filter( $types, 'post_type_exists' ) ) );
 		if ( empty( $types ) ) {
-			return new WP_Error( 'igny8_bad_post_type', __( 'None of the requested post types is synced by this site (Settings → IGNY8).', 'igny8-bridge' ), array( 'status' => 400 ) );
+			return new WP_Error( 'igny8_bad_post_type', __( 'None of the requested post types is synced by this site (IGNY8 → Settings → Data).', 'igny8-bridge' ), array( 'status' => 400 ) );
 		}
 		$statuses = $this->scope->statuses();
 		$scope    = array(

@@ -115,7 +115,7 @@ final class SessionController {
 		if ( ! $this->options->is_configured() || null === $cloud_url ) {
 			return new WP_Error(
 				'igny8_not_configured',
-				__( 'This site is not connected to IGNY8 yet. An administrator can connect it under Settings → IGNY8.', 'igny8-bridge' ),
+				__( 'This site is not connected to IGNY8 yet. An administrator can connect it under IGNY8 → Settings.', 'igny8-bridge' ),
 				array( 'status' => 409 )
 			);
 		}

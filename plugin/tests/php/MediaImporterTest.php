@@ -111,7 +111,7 @@ final class MediaImporterTest extends BridgeTestCase {
 			'http://127.0.0.1:8000/same-host-other-port.png',
 		) as $url ) {
 			$error = $this->assert_refused( $this->importer()->import( $url, '', 0 ), 'igny8_image_refused', 400 );
-			$this->assertStringContainsString( 'is neither the IGNY8 cloud nor a host allowed in Settings → IGNY8', $error->get_error_message() );
+			$this->assertStringContainsString( 'is neither the IGNY8 cloud nor a host allowed in IGNY8 → Settings → Data', $error->get_error_message() );
 		}
 		$this->assertCount( 0, $requests, 'nothing was fetched' );
 		$this->assertSame( $before, $this->attachments() );
@@ -248,26 +248,20 @@ final class MediaImporterTest extends BridgeTestCase {
 	}
 
 	public function test_the_setting_keeps_host_names_and_names_what_it_dropped(): void {
-		require_once ABSPATH . 'wp-admin/includes/template.php';
-		$page  = new SettingsPage( Plugin::instance()->options(), Plugin::instance()->cloud(), Plugin::instance()->outbox(), Plugin::instance()->drainer(), Plugin::instance()->metadata() );
+		$page  = new SettingsPage( Plugin::instance()->options(), Plugin::instance()->cloud(), Plugin::instance()->outbox(), Plugin::instance()->metadata() );
 		$hosts = $page->sanitize_image_hosts( "CDN.Example.test\r\nhttps://img.example.test/some/path.png\n\nnot a host!, *.media.example.test\n<script>x</script>" );
 		$this->assertSame( array( 'cdn.example.test', 'img.example.test', '*.media.example.test' ), $hosts );
-		$errors = get_settings_errors( Options::IMAGE_HOSTS );
-		$this->assertCount( 1, $errors );
-		$this->assertStringContainsString( 'not a host!', $errors[0]['message'] );
-		$this->assertStringNotContainsString( '<script>', $errors[0]['message'] );
+		$problems = $page->take_problems();
+		$this->assertCount( 1, $problems );
+		$this->assertStringContainsString( 'not a host!', $problems[ Options::IMAGE_HOSTS ] );
+		$this->assertStringNotContainsString( '<script>', $problems[ Options::IMAGE_HOSTS ] );
 	}
 
-	public function test_the_settings_page_shows_the_hosts_escaped(): void {
-		require_once ABSPATH . 'wp-admin/includes/template.php';
+	public function test_the_settings_route_shows_only_host_names(): void {
 		update_option( Options::IMAGE_HOSTS, array( 'cdn.example.test', '</textarea><script>alert(1)</script>' ), false );
 		wp_set_current_user( $this->create_user( 'administrator' ) );
-		$page = new SettingsPage( Plugin::instance()->options(), Plugin::instance()->cloud(), Plugin::instance()->outbox(), Plugin::instance()->drainer(), Plugin::instance()->metadata() );
-		ob_start();
-		$page->render();
-		$html = (string) ob_get_clean();
-		$this->assertStringContainsString( 'Also accept images from these hosts', $html );
-		$this->assertMatchesRegularExpression( '#<textarea[^>]*name="igny8_image_hosts"[^>]*>cdn\.example\.test</textarea>#', $html );
-		$this->assertStringNotContainsString( '<script>alert(1)</script>', $html );
+		$response = rest_do_request( new \WP_REST_Request( 'GET', '/igny8/v1/settings' ) );
+		$this->assertSame( 200, $response->get_status() );
+		$this->assertSame( array( 'cdn.example.test' ), $response->get_data()['data']['image_hosts'] );
 	}
 }

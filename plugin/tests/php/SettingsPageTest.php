@@ -1,6 +1,7 @@
 <?php
 /**
- * Settings → IGNY8, the admin notice, the posts-list column and the meta box.
+ * The settings fields' sanitizers, the old Settings → IGNY8 page (now a
+ * redirect), the admin notice, the posts-list column and the meta box.
  *
  * @package IGNY8\Bridge\Tests
  */
@@ -23,6 +24,7 @@ final class SettingsPageTest extends BridgeTestCase {
 		parent::setUp();
 		// What wp-admin loads before rendering a settings page.
 		require_once ABSPATH . 'wp-admin/includes/template.php';
+		require_once ABSPATH . 'wp-admin/includes/plugin.php';
 	}
 
 	private function page(): SettingsPage {
@@ -30,7 +32,6 @@ final class SettingsPageTest extends BridgeTestCase {
 			Plugin::instance()->options(),
 			Plugin::instance()->cloud(),
 			Plugin::instance()->outbox(),
-			Plugin::instance()->drainer(),
 			Plugin::instance()->metadata()
 		);
 	}
@@ -41,42 +42,46 @@ final class SettingsPageTest extends BridgeTestCase {
 		return (string) ob_get_clean();
 	}
 
-	public function test_the_page_never_prints_the_key_and_uses_the_settings_api(): void {
+	public function test_the_old_page_redirects_to_the_connection_tab_and_left_the_menu(): void {
+		global $submenu, $_registered_pages, $admin_page_hooks;
 		wp_set_current_user( $this->create_user( 'administrator' ) );
-		$html = $this->render( array( $this->page(), 'render' ) );
-		$this->assertStringNotContainsString( self::KEY, $html );
-		$this->assertStringContainsString( 'ig8_test_012…', $html );
-		$this->assertStringContainsString( "name='option_page' value='igny8_settings'", $html );
-		$this->assertMatchesRegularExpression( '/name="_wpnonce" value="[0-9a-f]{10}"/', $html );
-		$this->assertStringContainsString( 'name="igny8_api_key" value=""', $html );
-		$this->assertStringContainsString( 'Remove IGNY8 post meta on uninstall', $html );
-		$this->assertStringContainsString( 'value="igny8_test_connection"', $html );
-		$this->assertStringContainsString( 'value="igny8_disconnect"', $html );
+		// What wp-admin/menu.php sets up before `admin_menu`: the Settings menu's hook prefix.
+		$admin_page_hooks['options-general.php'] = 'settings'; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- as wp-admin does.
+
+		$page = $this->page();
+		$page->add_page();
+		$this->assertArrayHasKey( 'settings_page_' . SettingsPage::SLUG, $_registered_pages, 'the old URL still resolves' );
+		$this->assertNotContains( SettingsPage::SLUG, array_column( $submenu['options-general.php'] ?? array(), 2 ), 'but it is no longer a second Settings entry' );
+		$this->assertNotFalse( has_action( 'load-settings_page_' . SettingsPage::SLUG, array( $page, 'redirect_old_page' ) ) );
+		remove_action( 'load-settings_page_' . SettingsPage::SLUG, array( $page, 'redirect_old_page' ) );
+
+		$ended = $this->run_admin_action( array( $page, 'redirect_old_page' ) );
+		$this->assertSame( 'redirect', $ended['outcome'] );
+		$this->assertSame( admin_url( 'admin.php?page=igny8-workspace-settings&tab=connection' ), $ended['location'] );
 	}
 
-	public function test_the_dead_letter_retention_is_a_setting_kept_within_bounds(): void {
+	public function test_the_plugin_list_links_to_the_settings_for_administrators_only(): void {
 		wp_set_current_user( $this->create_user( 'administrator' ) );
-		$this->page()->register_settings();
-		update_option( 'igny8_dead_letter_days', '99999' );
-		$this->assertSame( '3650', get_option( 'igny8_dead_letter_days' ) );
-		update_option( 'igny8_dead_letter_days', 'abc' );
-		$this->assertSame( '30', get_option( 'igny8_dead_letter_days' ) );
-		update_option( 'igny8_dead_letter_days', '14' );
-		$html = $this->render( array( $this->page(), 'render' ) );
-		$this->assertStringContainsString( 'name="igny8_dead_letter_days" value="14"', $html );
-		$this->assertStringContainsString( 'Keep dead letters for', $html );
-		delete_option( 'igny8_dead_letter_days' );
-		// The sanitizers would otherwise stay hooked for the tests that follow.
-		foreach ( array_keys( get_registered_settings() ) as $name ) {
-			if ( 0 === strpos( $name, 'igny8_' ) ) {
-				unregister_setting( 'igny8_settings', $name );
-			}
+		$links = $this->page()->action_links( array( 'deactivate' => '<a href="#">Deactivate</a>' ) );
+		$this->assertCount( 2, $links );
+		$this->assertStringContainsString( 'admin.php?page=igny8-workspace-settings&#038;tab=connection', $links[0] );
+		wp_set_current_user( $this->create_user( 'editor' ) );
+		$this->assertCount( 1, $this->page()->action_links( array( 'deactivate' => '<a href="#">Deactivate</a>' ) ) );
+	}
+
+	public function test_the_dead_letter_retention_is_kept_within_bounds(): void {
+		$page = $this->page();
+		update_option( Options::DEAD_LETTER_DAYS, '21' );
+		$this->assertSame( '14', $page->sanitize_dead_letter_days( '14' ) );
+		$this->assertSame( array(), $page->take_problems() );
+		foreach ( array( '99999', '0', 'abc', '' ) as $bad ) {
+			$this->assertSame( '21', $page->sanitize_dead_letter_days( $bad ), "{$bad} keeps the stored value" );
+			$this->assertArrayHasKey( Options::DEAD_LETTER_DAYS, $page->take_problems(), "{$bad} is reported" );
 		}
 	}
 
-	public function test_the_page_prints_nothing_for_an_editor(): void {
+	public function test_the_notice_prints_nothing_for_an_editor(): void {
 		wp_set_current_user( $this->create_user( 'editor' ) );
-		$this->assertSame( '', $this->render( array( $this->page(), 'render' ) ) );
 		$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ) );
 	}
 
@@ -84,8 +89,29 @@ final class SettingsPageTest extends BridgeTestCase {
 		$page = $this->page();
 		$this->assertSame( self::KEY, $page->sanitize_api_key( '' ) );
 		$this->assertSame( 'ig8_new_key', $page->sanitize_api_key( ' ig8_new_key ' ) );
+		$this->assertSame( array(), $page->take_problems() );
 		$this->assertSame( 'http://127.0.0.1:9', $page->sanitize_cloud_url( 'javascript:alert(1)' ) );
+		$this->assertSame( array( Options::CLOUD_URL ), array_keys( $page->take_problems() ) );
+		$this->assertSame( array(), $page->take_problems(), 'taken once' );
 		$this->assertSame( array( 'post' ), $page->sanitize_post_types( array( 'post', 'no_such_type', '' ) ) );
+	}
+
+	public function test_publishing_defaults_accept_only_what_wordpress_has(): void {
+		$page   = $this->page();
+		$editor = $this->create_user( 'editor' );
+		$this->assertSame( 'pending', $page->sanitize_default_status( 'pending' ) );
+		$this->assertSame( 'draft', $page->sanitize_default_status( 'future' ) );
+		$this->assertArrayHasKey( Options::DEFAULT_STATUS, $page->take_problems() );
+		$this->assertSame( $editor, $page->sanitize_default_author( (string) $editor ) );
+		$this->assertSame( 0, $page->sanitize_default_author( 0 ) );
+		$this->assertSame( array(), $page->take_problems() );
+		$this->assertSame( 0, $page->sanitize_default_author( $this->create_user( 'subscriber' ) ), 'a subscriber cannot publish' );
+		$this->assertArrayHasKey( Options::DEFAULT_AUTHOR, $page->take_problems() );
+		$category = (int) wp_insert_term( 'Defaults ' . wp_generate_password( 6, false ), 'category' )['term_id'];
+		$this->assertSame( array( $category ), $page->sanitize_default_categories( array( (string) $category, $category ) ) );
+		$this->assertSame( array(), $page->take_problems() );
+		$this->assertSame( array(), $page->sanitize_default_categories( array( $category, 999999 ) ) );
+		$this->assertArrayHasKey( Options::DEFAULT_CATEGORIES, $page->take_problems() );
 	}
 
 	public function test_test_connection_posts_the_site_metadata_and_records_the_result(): void {
@@ -122,7 +148,6 @@ final class SettingsPageTest extends BridgeTestCase {
 		$this->assertFalse( $connection['connected'] );
 		$this->assertStringContainsString( 'Invalid API key', $connection['error'] );
 		$this->assertStringContainsString( 'igny8-notice-disconnected', $this->render( array( $this->page(), 'notice' ) ) );
-		$this->assertStringContainsString( 'Invalid API key', $this->render( array( $this->page(), 'render' ) ) );
 	}
 
 	public function test_the_notice_reports_a_failing_outbox_once_connected(): void {
@@ -133,10 +158,9 @@ final class SettingsPageTest extends BridgeTestCase {
 		$this->assertSame( '', $this->render( array( $this->page(), 'notice' ) ) );
 		$id = Plugin::instance()->outbox()->add( 'post.saved', array() );
 		Plugin::instance()->outbox()->fail( array( array( 'event_id' => $id, 'attempts' => 9 ) ), 'HTTP 503' );
-		$this->assertStringContainsString( 'igny8-notice-outbox', $this->render( array( $this->page(), 'notice' ) ) );
-		$html = $this->render( array( $this->page(), 'render' ) );
-		$this->assertStringContainsString( $id, $html );
-		$this->assertStringContainsString( 'value="igny8_retry"', $html );
+		$html = $this->render( array( $this->page(), 'notice' ) );
+		$this->assertStringContainsString( 'igny8-notice-outbox', $html );
+		$this->assertStringContainsString( 'admin.php?page=igny8-workspace-settings&#038;tab=connection', $html );
 	}
 
 	public function test_a_key_never_tested_gets_a_gentle_hint_on_the_igny8_screens_only(): void {
@@ -155,7 +179,7 @@ final class SettingsPageTest extends BridgeTestCase {
 				$html        = $this->render( array( $this->page(), 'notice' ) );
 				$this->assertStringContainsString( 'igny8-notice-unverified', $html, $page );
 				$this->assertStringContainsString( 'notice-info', $html );
-				$this->assertStringContainsString( 'options-general.php?page=igny8-settings', $html );
+				$this->assertStringContainsString( 'admin.php?page=igny8-workspace-settings&#038;tab=connection', $html );
 				$this->assertStringNotContainsString( 'igny8-notice-disconnected', $html );
 			}
 

@@ -19,6 +19,8 @@ import { migration as storedFiles } from './0019-stored-files';
 import { migration as domainEvents } from './0020-domain-events';
 import { migration as signedSiteKeys } from './0021-signed-site-keys';
 import { migration as keywordImportReading } from './0022-keyword-import-reading';
+import { migration as aiFunctionModels } from './0023-ai-function-models';
+import { migration as sectionPrice } from './0024-section-price';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -42,4 +44,6 @@ export const MIGRATIONS: Migration[] = [
 	domainEvents,
 	signedSiteKeys,
 	keywordImportReading,
+	aiFunctionModels,
+	sectionPrice,
 ];

@@ -24,6 +24,7 @@ export interface AiSettingsSource {
 export function serverRunSettings( config: Config ): RunSettings {
 	return {
 		textModel: config.ai.model,
+		functionModels: {},
 		imageModel:
 			config.images.provider === 'runware'
 				? config.images.runwareModel

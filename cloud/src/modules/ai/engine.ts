@@ -54,6 +54,7 @@ import type {
 	RunProvider,
 	RunScope,
 } from './types';
+import { textModelFor } from './types';
 
 /**
  * The AI engine (the seed's AIEngine + run_ai_task). `runAiTask` validates,
@@ -333,7 +334,7 @@ export class AiEngine {
 		);
 		const tokens = reservedTokens( workload, {
 			ownKey: account.ownKey,
-			textModel: account.settings.textModel,
+			textModel: textModelFor( account.settings, fn.name ),
 			answerCap,
 		} );
 		const credits = creditsFor( price, { items: workload.items, tokens } );
@@ -695,7 +696,7 @@ export class AiEngine {
 		);
 		// The account's settings are defaults: a function naming its own model or temperature wins (within `limits`).
 		const tuned = {
-			model: settings.textModel,
+			model: textModelFor( settings, fn.name ),
 			...( settings.temperature !== null
 				? { temperature: settings.temperature }
 				: {} ),

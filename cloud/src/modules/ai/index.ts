@@ -22,7 +22,7 @@ export {
 	type PromptTemplate,
 } from './prompts';
 
-export { AiProvider, providerSettings } from './provider';
+export { AiProvider, AiProviderError, providerSettings } from './provider';
 
 export { defaultRegistry } from './registry';
 
@@ -37,3 +37,5 @@ export {
 } from './structured/modes';
 
 export type { Metered, RunSettings } from './types';
+
+export { textModelFor } from './types';

@@ -132,6 +132,8 @@ export type SaveOutcome = {
 /** The account's AI settings over the server defaults, as a run sees them. */
 export type RunSettings = {
 	textModel: string;
+	/** A text function's own model, over `textModel` (see `textModelFor`). */
+	functionModels: Partial< Record< string, string > >;
 	imageModel: string;
 	imageProvider: 'openai' | 'runware';
 	temperature: number | null;
@@ -140,6 +142,11 @@ export type RunSettings = {
 	/** How structured answers are asked for; `auto`: json_schema unless the provider refuses it. */
 	structuredOutput: StructuredOutputSetting;
 };
+
+/** The text model a function's run writes with: its own, else the account's. */
+export function textModelFor( settings: RunSettings, fn: string ): string {
+	return settings.functionModels[ fn ] ?? settings.textModel;
+}
 
 export interface AiFunction< Input = any, Prepared = any, Result = any > {
 	name: AiFunctionName;

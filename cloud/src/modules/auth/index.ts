@@ -14,7 +14,7 @@ export { bearerOf, createGate } from './gate';
 
 export { hashPassword } from './passwords';
 
-export { type Permission, canManageRole } from './policy';
+export { type Permission, can, canManageRole } from './policy';
 
 export {
 	type Principal,

@@ -1,11 +1,16 @@
 import {
 	aiSettingsSchema,
 	aiSettingsUpdateSchema,
+	aiTestResultSchema,
+	TEXT_MODEL_FUNCTIONS,
 	type AiSettingsOut,
 	type AiSettingsUpdate,
+	type AiTestResult,
 } from '@igny8/shared-types';
 import {
 	AiProvider,
+	AiProviderError,
+	textModelFor,
 	chooseMode,
 	ModelPolicy,
 	serverRunSettings,
@@ -20,9 +25,9 @@ import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
 import { OutboundError, type OutboundClient } from '../../net/outbound';
-import { decryptSecret, encryptSecret } from '../auth';
-import type { UserPrincipal } from '../auth';
+import { actingUserId, decryptSecret, encryptSecret } from '../auth';
 import type { Secrets } from '../auth';
+import type { ConfigAccess, ConfigActor } from './config-access';
 import type { AiSettingsRow } from './models';
 
 /** Where an account's own key goes when it names no endpoint: OpenAI itself, never the server's endpoint. */
@@ -85,24 +90,103 @@ export class AiSettingsService implements AiSettingsSource {
 		this.cache.delete( accountId );
 	}
 
-	async get( accountId: number ): Promise< AiSettingsOut > {
+	/** `access`: whether the caller may change them, shown so a screen can say who may. */
+	async get(
+		accountId: number,
+		access: Pick< AiSettingsOut, 'can_change' | 'cannot_change_reason' >
+	): Promise< AiSettingsOut > {
 		const row = await this.models.AiSettings.findByPk( accountId );
 		const ai = await this.forAccount( accountId );
 		const detected = await this.structuredModes.detected(
 			accountId,
 			ai.provider.endpoint
 		);
-		return this.serialize( row, ai, detected );
+		return { ...this.serialize( row, ai, detected ), ...access };
+	}
+
+	/**
+	 * One small real call with the saved settings (the account's text model,
+	 * its key and endpoint), told as an outcome a screen can put in words.
+	 * One attempt, short timeout: a person is waiting for the answer.
+	 */
+	async test( accountId: number ): Promise< AiTestResult > {
+		const ai = await this.forAccount( accountId );
+		const model = ai.settings.textModel;
+		const base = { model, endpoint: ai.provider.endpoint };
+		const started = Date.now();
+		const ms = () => Date.now() - started;
+		if ( ! ai.provider.configured ) {
+			return {
+				...base,
+				ok: false,
+				outcome: 'not_configured',
+				status: null,
+				detail: null,
+				ms: 0,
+			};
+		}
+		try {
+			await ai.provider.chat(
+				[ { role: 'user', content: 'Reply with the single word OK.' } ],
+				{ model, maxTokens: 16, maxAttempts: 1, timeoutMs: 20_000 }
+			);
+			return {
+				...base,
+				ok: true,
+				outcome: 'ok',
+				status: 200,
+				detail: null,
+				ms: ms(),
+			};
+		} catch ( error ) {
+			if ( ! ( error instanceof AiProviderError ) ) {
+				throw error;
+			}
+			const status = error.status ?? null;
+			const outcome: AiTestResult[ 'outcome' ] =
+				status === 401 || status === 403
+					? 'refused_key'
+					: status === 404
+						? 'model_not_found'
+						: status === 429
+							? 'rate_limited'
+							: status === null
+								? 'unreachable'
+								: 'error';
+			return {
+				...base,
+				ok: false,
+				outcome,
+				status,
+				detail: error.message.slice( 0, 500 ),
+				ms: ms(),
+			};
+		}
 	}
 
 	/** Applies the fields given; null puts a field back to the server default. */
 	async update(
-		principal: UserPrincipal,
+		principal: ConfigActor,
 		input: AiSettingsUpdate
 	): Promise< AiSettingsOut > {
 		const accountId = principal.account.id;
 		const current = await this.models.AiSettings.findByPk( accountId );
 		const changes: Partial< AiSettingsRow[ '_creationAttributes' ] > = {};
+		if ( input.function_models !== undefined ) {
+			const merged: Partial< Record< string, string > > = {
+				...( current?.function_models ?? {} ),
+			};
+			for ( const [ fn, model ] of Object.entries(
+				input.function_models
+			) ) {
+				if ( model === null ) {
+					delete merged[ fn ];
+				} else if ( model !== undefined ) {
+					merged[ fn ] = model;
+				}
+			}
+			changes.function_models = merged;
+		}
 		for ( const field of [
 			'text_model',
 			'image_model',
@@ -169,7 +253,7 @@ export class AiSettingsService implements AiSettingsSource {
 				api_key_last4: null,
 				base_url: null,
 				structured_output: null,
-				updated_by: principal.user.id,
+				updated_by: actingUserId( principal ),
 			},
 		} );
 		if ( input.structured_output !== undefined ) {
@@ -177,9 +261,15 @@ export class AiSettingsService implements AiSettingsSource {
 			// First: should the save fail after it, only a finding is lost, found again.
 			await this.structuredModes.forget( accountId );
 		}
-		await row.update( { ...changes, updated_by: principal.user.id } );
+		await row.update( {
+			...changes,
+			updated_by: actingUserId( principal ),
+		} );
 		this.invalidate( accountId );
-		return this.get( accountId );
+		return this.get( accountId, {
+			can_change: true,
+			cannot_change_reason: null,
+		} );
 	}
 
 	/**
@@ -201,7 +291,7 @@ export class AiSettingsService implements AiSettingsSource {
 			changes[ field ] !== undefined
 				? ( changes[ field ] as AiSettingsRow[ K ] )
 				: ( current?.[ field ] ?? null );
-		const refused = this.policy.violations( {
+		let refused = this.policy.violations( {
 			ownKey,
 			textModel: after( 'text_model' ),
 			imageProvider:
@@ -209,6 +299,20 @@ export class AiSettingsService implements AiSettingsSource {
 			imageModel: after( 'image_model' ),
 			maxTokens: after( 'max_tokens' ),
 		} );
+		const functionModels =
+			changes.function_models ?? current?.function_models ?? {};
+		for ( const [ fn, model ] of Object.entries( functionModels ) ) {
+			const text = this.policy.violations( {
+				ownKey,
+				textModel: model ?? null,
+				imageProvider: 'openai',
+				imageModel: null,
+				maxTokens: null,
+			} )?.text_model;
+			if ( text ) {
+				refused = { ...refused, [ `function_models.${ fn }` ]: text };
+			}
+		}
 		if ( refused ) {
 			throw new ValidationError(
 				'This server does not offer these AI settings: each field below says what it offers.',
@@ -237,6 +341,7 @@ export class AiSettingsService implements AiSettingsSource {
 			row?.image_provider ?? this.defaults.imageProvider;
 		const settings: RunSettings = {
 			textModel: row?.text_model ?? this.defaults.textModel,
+			functionModels: { ...( row?.function_models ?? {} ) },
 			imageProvider,
 			imageModel:
 				row?.image_model ??
@@ -289,6 +394,12 @@ export class AiSettingsService implements AiSettingsSource {
 		const choice = ai.settings.structuredOutput;
 		return {
 			text_model: row?.text_model ?? null,
+			function_models: Object.fromEntries(
+				TEXT_MODEL_FUNCTIONS.map( ( fn ) => [
+					fn,
+					row?.function_models?.[ fn ] ?? null,
+				] )
+			) as AiSettingsOut[ 'function_models' ],
 			image_model: row?.image_model ?? null,
 			image_provider: row?.image_provider ?? null,
 			temperature:
@@ -308,6 +419,12 @@ export class AiSettingsService implements AiSettingsSource {
 			} ) ),
 			effective: {
 				text_model: ai.settings.textModel,
+				function_models: Object.fromEntries(
+					TEXT_MODEL_FUNCTIONS.map( ( fn ) => [
+						fn,
+						textModelFor( ai.settings, fn ),
+					] )
+				) as AiSettingsOut[ 'effective' ][ 'function_models' ],
 				image_model: ai.settings.imageModel,
 				image_provider: ai.settings.imageProvider,
 				temperature: ai.settings.temperature,
@@ -320,28 +437,42 @@ export class AiSettingsService implements AiSettingsSource {
 			},
 			limits: this.limits( ai.ownKey ),
 			configured: ai.provider.configured,
+			can_change: false,
+			cannot_change_reason: null,
 			updated_at: row ? new Date( row.updated_at ).toISOString() : null,
 		};
 	}
 }
 
 /**
- * Reading needs `read`. Changing them needs `manage_account` (the owner) and
- * an account user (not a WordPress user's site session): they decide which
- * provider account pays for every run, and may hold a key.
+ * Reading needs `read`. Changing them (and the test call, which spends the
+ * saved key) needs `manage_sites` — the account's owners and admins — and,
+ * from a WordPress site's session, an account of that one site (see
+ * ConfigAccess): they decide which provider receives every run's content
+ * and who pays for it.
  */
-export function aiSettingsRoutes( settings: AiSettingsService ): AnyRoute[] {
+export function aiSettingsRoutes(
+	settings: AiSettingsService,
+	access: ConfigAccess
+): AnyRoute[] {
+	const accessOf = async ( principal: ConfigActor ) => {
+		const reason = await access.reason( principal );
+		return { can_change: reason === null, cannot_change_reason: reason };
+	};
 	return [
 		route( {
 			method: 'get',
 			path: '/system/settings/ai/',
 			summary:
-				'Your account’s AI settings: models, sampling, image provider, own API key (never shown: has_api_key and its last 4)',
+				'Your account’s AI settings: models (per function), sampling, image provider, own API key (never shown: has_api_key and its last 4), and whether you may change them',
 			tag: 'system',
 			auth: 'user',
 			response: { data: aiSettingsSchema },
 			handler: async ( { principal } ) => ( {
-				data: await settings.get( principal.account.id ),
+				data: await settings.get(
+					principal.account.id,
+					await accessOf( principal )
+				),
 			} ),
 		} ),
 		route( {
@@ -350,14 +481,31 @@ export function aiSettingsRoutes( settings: AiSettingsService ): AnyRoute[] {
 			summary:
 				'Change your account’s AI settings (fields given replace, null goes back to the server default)',
 			tag: 'system',
-			auth: 'account_user',
-			permission: 'manage_account',
+			auth: 'user',
+			permission: 'manage_sites',
 			body: aiSettingsUpdateSchema,
 			response: { data: aiSettingsSchema },
-			handler: async ( { body, principal } ) => ( {
-				data: await settings.update( principal, body ),
-				message: 'AI settings saved.',
-			} ),
+			handler: async ( { body, principal } ) => {
+				await access.assert( principal );
+				return {
+					data: await settings.update( principal, body ),
+					message: 'AI settings saved.',
+				};
+			},
+		} ),
+		route( {
+			method: 'post',
+			path: '/system/settings/ai/test/',
+			summary:
+				'Make one small real call with the saved AI settings and say how the provider answered',
+			tag: 'system',
+			auth: 'user',
+			permission: 'manage_sites',
+			response: { data: aiTestResultSchema },
+			handler: async ( { principal } ) => {
+				await access.assert( principal );
+				return { data: await settings.test( principal.account.id ) };
+			},
 		} ),
 	];
 }

@@ -1,6 +1,7 @@
 import type { Models } from '../../db/models';
 import type { AnyRoute } from '../../http/route';
 import { aiSettingsRoutes, type AiSettingsService } from './ai-settings';
+import { ConfigAccess } from './config-access';
 import { profileRoutes, type ProfileService } from './profiles';
 import { promptRoutes, type PromptService } from './prompts';
 
@@ -11,9 +12,10 @@ export function systemConfigRoutes( deps: {
 	profiles: ProfileService;
 	aiSettings: AiSettingsService;
 } ): AnyRoute[] {
+	const access = new ConfigAccess( deps.models );
 	return [
-		...promptRoutes( deps.prompts ),
-		...profileRoutes( deps.profiles, deps.models ),
-		...aiSettingsRoutes( deps.aiSettings ),
+		...promptRoutes( deps.prompts, access ),
+		...profileRoutes( deps.profiles, deps.models, access ),
+		...aiSettingsRoutes( deps.aiSettings, access ),
 	];
 }

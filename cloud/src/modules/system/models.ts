@@ -64,6 +64,8 @@ export interface AiSettingsRow extends Model<
 > {
 	account_id: number;
 	text_model: string | null;
+	/** Per text function, its own model (migration 0023); absent: `text_model`. */
+	function_models: CreationOptional< Partial< Record< string, string > > >;
 	image_model: string | null;
 	image_provider: 'openai' | 'runware' | null;
 	/** NUMERIC arrives as a string. */
@@ -144,6 +146,11 @@ export function defineSystemModels( sequelize: Sequelize ): SystemModels {
 		{
 			account_id: { type: DataTypes.BIGINT, primaryKey: true },
 			text_model: { type: DataTypes.STRING( 100 ), allowNull: true },
+			function_models: {
+				type: DataTypes.JSONB,
+				allowNull: false,
+				defaultValue: {},
+			},
 			image_model: { type: DataTypes.STRING( 100 ), allowNull: true },
 			image_provider: { type: DataTypes.STRING( 16 ), allowNull: true },
 			temperature: { type: DataTypes.DECIMAL( 3, 2 ), allowNull: true },

@@ -25,6 +25,7 @@ import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import { confinedSiteId } from '../auth';
+import type { ConfigAccess } from './config-access';
 import type { AuthorProfileRow, ContentStrategyRow } from './models';
 
 /**
@@ -280,18 +281,24 @@ export class ProfileService {
 		);
 	}
 
+	/** `siteId`: as findStrategy's — a strategy the caller cannot see is "not found". */
 	async updateStrategy(
 		accountId: number,
 		id: number,
-		input: StrategyUpdate
+		input: StrategyUpdate,
+		siteId: number | null = null
 	): Promise< ContentStrategyRow > {
-		const row = await this.findStrategy( accountId, id );
+		const row = await this.findStrategy( accountId, id, siteId );
 		await this.assertSector( accountId, input.sector_id );
 		return this.named( 'strategy', () => row.update( input ) );
 	}
 
-	async deleteStrategy( accountId: number, id: number ): Promise< void > {
-		const row = await this.findStrategy( accountId, id );
+	async deleteStrategy(
+		accountId: number,
+		id: number,
+		siteId: number | null = null
+	): Promise< void > {
+		const row = await this.findStrategy( accountId, id, siteId );
 		await row.destroy();
 	}
 
@@ -357,14 +364,16 @@ export class ProfileService {
 }
 
 /**
- * Reads need `read`; writes need `manage_sites` (owner, admin) and an
- * account user: a profile or strategy shapes what every writer of the
- * account generates, on every site. A WordPress site's session reads the
+ * Reads need `read`; writes need `manage_sites` (owner, admin) and, from a
+ * WordPress site's session, an account of that one site (ConfigAccess): a
+ * profile or strategy shapes what every writer of the account generates, on
+ * every site. A WordPress site's session reads the
  * account's profiles, the shared strategies and its own sectors' strategies.
  */
 export function profileRoutes(
 	profiles: ProfileService,
-	models: Models
+	models: Models,
+	access: ConfigAccess
 ): AnyRoute[] {
 	const profileBase = '/system/author-profiles/';
 	const strategyBase = '/system/strategies/';
@@ -408,16 +417,22 @@ export function profileRoutes(
 			summary:
 				'Create an author profile (is_default: the one runs use when they name none)',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			body: authorProfileCreateSchema,
 			response: { status: 201, data: authorProfileSchema },
-			handler: async ( { body, principal } ) => ( {
-				status: 201,
-				data: serializeProfile(
-					await profiles.createProfile( principal.account.id, body )
-				),
-			} ),
+			handler: async ( { body, principal } ) => {
+				await access.assert( principal );
+				return {
+					status: 201,
+					data: serializeProfile(
+						await profiles.createProfile(
+							principal.account.id,
+							body
+						)
+					),
+				};
+			},
 		} ),
 		route( {
 			method: 'get',
@@ -441,31 +456,35 @@ export function profileRoutes(
 			path: `${ profileBase }:id/`,
 			summary: 'Change an author profile',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: authorProfileUpdateSchema,
 			response: { data: authorProfileSchema },
-			handler: async ( { params, body, principal } ) => ( {
-				data: serializeProfile(
-					await profiles.updateProfile(
-						principal.account.id,
-						params.id,
-						body
-					)
-				),
-			} ),
+			handler: async ( { params, body, principal } ) => {
+				await access.assert( principal );
+				return {
+					data: serializeProfile(
+						await profiles.updateProfile(
+							principal.account.id,
+							params.id,
+							body
+						)
+					),
+				};
+			},
 		} ),
 		route( {
 			method: 'delete',
 			path: `${ profileBase }:id/`,
 			summary: 'Delete an author profile',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
 			handler: async ( { params, principal } ) => {
+				await access.assert( principal );
 				await profiles.deleteProfile( principal.account.id, params.id );
 				return { status: 204 };
 			},
@@ -508,16 +527,22 @@ export function profileRoutes(
 			path: strategyBase,
 			summary: 'Create a content strategy (optionally for one sector)',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			body: strategyCreateSchema,
 			response: { status: 201, data: strategySchema },
-			handler: async ( { body, principal } ) => ( {
-				status: 201,
-				data: serializeStrategy(
-					await profiles.createStrategy( principal.account.id, body )
-				),
-			} ),
+			handler: async ( { body, principal } ) => {
+				await access.assert( principal );
+				return {
+					status: 201,
+					data: serializeStrategy(
+						await profiles.createStrategy(
+							principal.account.id,
+							body
+						)
+					),
+				};
+			},
 		} ),
 		route( {
 			method: 'get',
@@ -542,34 +567,53 @@ export function profileRoutes(
 			path: `${ strategyBase }:id/`,
 			summary: 'Change a content strategy',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			body: strategyUpdateSchema,
 			response: { data: strategySchema },
-			handler: async ( { params, body, principal } ) => ( {
-				data: serializeStrategy(
-					await profiles.updateStrategy(
-						principal.account.id,
-						params.id,
-						body
-					)
-				),
-			} ),
+			handler: async ( { params, body, principal } ) => {
+				// Another site's strategy is "not found" before any refusal says it exists.
+				const siteId = confinedSiteId( principal );
+				await profiles.findStrategy(
+					principal.account.id,
+					params.id,
+					siteId
+				);
+				await access.assert( principal );
+				return {
+					data: serializeStrategy(
+						await profiles.updateStrategy(
+							principal.account.id,
+							params.id,
+							body,
+							siteId
+						)
+					),
+				};
+			},
 		} ),
 		route( {
 			method: 'delete',
 			path: `${ strategyBase }:id/`,
 			summary: 'Delete a content strategy',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
 			handler: async ( { params, principal } ) => {
+				const siteId = confinedSiteId( principal );
+				await profiles.findStrategy(
+					principal.account.id,
+					params.id,
+					siteId
+				);
+				await access.assert( principal );
 				await profiles.deleteStrategy(
 					principal.account.id,
-					params.id
+					params.id,
+					siteId
 				);
 				return { status: 204 };
 			},

@@ -19,7 +19,8 @@ import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import { route, type AnyRoute } from '../../http/route';
-import type { UserPrincipal } from '../auth';
+import { actingUserId } from '../auth';
+import type { ConfigAccess, ConfigActor } from './config-access';
 import type { AiPromptRow } from './models';
 
 /**
@@ -69,7 +70,7 @@ export class PromptService implements PromptSource {
 
 	/** Creates or replaces the account's override of one prompt. */
 	async save(
-		principal: UserPrincipal,
+		principal: ConfigActor,
 		definition: PromptDefinition,
 		template: PromptTemplate
 	): Promise< PromptOut > {
@@ -88,7 +89,7 @@ export class PromptService implements PromptSource {
 					key: definition.key,
 					system: template.system,
 					user: template.user,
-					userId: principal.user.id,
+					userId: actingUserId( principal ),
 				},
 				type: QueryTypes.SELECT,
 			}
@@ -174,11 +175,14 @@ function serialize(
 
 /**
  * Reading needs `read`; changing the account's prompts needs `manage_sites`
- * (owner, admin) and an account user (not a WordPress user's site session):
- * they change what every run of the account writes — account configuration,
- * not content editing.
+ * (owner, admin) and, from a WordPress site's session, an account of that
+ * one site (ConfigAccess): they change what every run of the account writes
+ * — account configuration, not content editing.
  */
-export function promptRoutes( prompts: PromptService ): AnyRoute[] {
+export function promptRoutes(
+	prompts: PromptService,
+	access: ConfigAccess
+): AnyRoute[] {
 	return [
 		route( {
 			method: 'get',
@@ -198,11 +202,12 @@ export function promptRoutes( prompts: PromptService ): AnyRoute[] {
 			summary:
 				'Override a prompt for your account (templates may use only its declared {{variables}})',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			body: promptOverrideCreateSchema,
 			response: { data: promptSchema },
 			handler: async ( { body, principal } ) => {
+				await access.assert( principal );
 				const definition = prompts.definition( body.key );
 				if ( ! definition ) {
 					throw new ValidationError( 'Invalid body.', {
@@ -232,33 +237,42 @@ export function promptRoutes( prompts: PromptService ): AnyRoute[] {
 			path: '/system/prompts/:key/',
 			summary: 'Replace your account’s override of one prompt',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: promptKeyPathSchema,
 			body: promptOverrideSchema,
 			response: { data: promptSchema },
-			handler: async ( { params, body, principal } ) => ( {
-				data: await prompts.save(
-					principal,
-					prompts.known( params.key ),
-					body
-				),
-				message: 'Prompt saved.',
-			} ),
+			handler: async ( { params, body, principal } ) => {
+				await access.assert( principal );
+				return {
+					data: await prompts.save(
+						principal,
+						prompts.known( params.key ),
+						body
+					),
+					message: 'Prompt saved.',
+				};
+			},
 		} ),
 		route( {
 			method: 'delete',
 			path: '/system/prompts/:key/',
 			summary: 'Reset a prompt to its default (deletes your override)',
 			tag: 'system',
-			auth: 'account_user',
+			auth: 'user',
 			permission: 'manage_sites',
 			params: promptKeyPathSchema,
 			response: { data: promptSchema },
-			handler: async ( { params, principal } ) => ( {
-				data: await prompts.reset( principal.account.id, params.key ),
-				message: 'Prompt reset to its default.',
-			} ),
+			handler: async ( { params, principal } ) => {
+				await access.assert( principal );
+				return {
+					data: await prompts.reset(
+						principal.account.id,
+						params.key
+					),
+					message: 'Prompt reset to its default.',
+				};
+			},
 		} ),
 	];
 }

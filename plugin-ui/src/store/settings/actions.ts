@@ -8,6 +8,14 @@ import type { Balance, Sector } from '@igny8/shared-types';
  */
 import type { ThunkArgs } from '../thunk';
 import {
+	postSiteAction,
+	postSiteSettings,
+	type SiteAction,
+	type SiteActionResult,
+	type SiteSettings,
+	type SiteSettingsChanges,
+} from './site';
+import {
 	SECTOR_STORAGE_KEY,
 	type SessionError,
 	type SessionInfo,
@@ -66,4 +74,38 @@ export const invalidateResource =
 	( path: string ) =>
 	( { dispatch }: ThunkArgs ) => {
 		dispatch.invalidateResolution( 'getResource', [ path ] );
+	};
+
+export function receiveSiteSettings( site: SiteSettings ) {
+	return { type: 'RECEIVE_SITE_SETTINGS' as const, site };
+}
+
+export function receiveSiteSettingsError( error: string ) {
+	return { type: 'RECEIVE_SITE_SETTINGS_ERROR' as const, error };
+}
+
+/**
+ * Saves WordPress-side settings; rejects with the route's error (nothing is
+ * saved when one field is refused).
+ * @param changes The fields to change.
+ */
+export const saveSiteSettings =
+	( changes: SiteSettingsChanges ) =>
+	async ( { dispatch }: ThunkArgs ): Promise< SiteSettings > => {
+		const site = await postSiteSettings( changes );
+		dispatch( receiveSiteSettings( site ) );
+		return site;
+	};
+
+/**
+ * Runs a connection or outbox action and keeps the settings it answers with.
+ * @param action The route under igny8/v1.
+ * @param data   Its body.
+ */
+export const runSiteAction =
+	( action: SiteAction, data: Record< string, string > = {} ) =>
+	async ( { dispatch }: ThunkArgs ): Promise< SiteActionResult > => {
+		const result = await postSiteAction( action, data );
+		dispatch( receiveSiteSettings( result ) );
+		return result;
 	};

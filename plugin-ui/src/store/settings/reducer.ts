@@ -6,6 +6,7 @@ import type { Balance, Sector } from '@igny8/shared-types';
 /**
  * Internal dependencies
  */
+import type { SiteSettings } from './site';
 import type { SessionError, SessionInfo, SettingsState } from './types';
 
 export const initialState: SettingsState = {
@@ -16,6 +17,8 @@ export const initialState: SettingsState = {
 	balance: null,
 	resources: {},
 	resourceErrors: {},
+	site: null,
+	siteError: null,
 };
 
 type Action = { type: string } & Partial< {
@@ -26,6 +29,7 @@ type Action = { type: string } & Partial< {
 	balance: Balance;
 	path: string;
 	data: unknown;
+	site: SiteSettings;
 } >;
 
 export default function reducer(
@@ -71,6 +75,10 @@ export default function reducer(
 				resourceErrors,
 			};
 		}
+		case 'RECEIVE_SITE_SETTINGS':
+			return { ...state, site: action.site ?? null, siteError: null };
+		case 'RECEIVE_SITE_SETTINGS_ERROR':
+			return { ...state, siteError: action.error as string };
 		case 'RECEIVE_RESOURCE_ERROR':
 			return {
 				...state,

@@ -22,7 +22,10 @@ import {
 	receiveSectors,
 	receiveSession,
 	receiveSessionError,
+	receiveSiteSettings,
+	receiveSiteSettingsError,
 } from './actions';
+import { fetchSiteSettings } from './site';
 import { SECTOR_STORAGE_KEY } from './types';
 
 export const getSession =
@@ -104,6 +107,26 @@ export const getResource =
 				receiveResourceError(
 					path,
 					errorMessage( error, 'Could not load this.' )
+				)
+			);
+		}
+	};
+
+export const getSiteSettings =
+	() =>
+	async ( { dispatch }: ThunkArgs ): Promise< void > => {
+		try {
+			dispatch( receiveSiteSettings( await fetchSiteSettings() ) );
+		} catch ( error ) {
+			dispatch(
+				receiveSiteSettingsError(
+					errorMessage(
+						error,
+						__(
+							'Could not load the settings. Reload the page to try again.',
+							'igny8-bridge'
+						)
+					)
 				)
 			);
 		}

@@ -6,6 +6,7 @@ import type { Balance, Sector } from '@igny8/shared-types';
 /**
  * Internal dependencies
  */
+import type { SiteSettings } from './site';
 import type { SessionError, SessionInfo, SettingsState } from './types';
 
 export function getSession( state: SettingsState ): SessionInfo | null {
@@ -53,4 +54,16 @@ export function getResourceError(
 	path: string
 ): string | null {
 	return state.resourceErrors[ path ] ?? null;
+}
+
+/**
+ * The WordPress-side settings; null until loaded.
+ * @param state Store state.
+ */
+export function getSiteSettings( state: SettingsState ): SiteSettings | null {
+	return state.site;
+}
+
+export function getSiteSettingsError( state: SettingsState ): string | null {
+	return state.siteError;
 }

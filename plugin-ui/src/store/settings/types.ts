@@ -8,6 +8,7 @@ import type { Balance, Sector } from '@igny8/shared-types';
  */
 import type { ApiErrorKind } from '../../api/errors';
 import type { CloudRole } from '../../api/session';
+import type { SiteSettings } from './site';
 
 export interface SessionInfo {
 	siteId: number | null;
@@ -29,6 +30,9 @@ export interface SettingsState {
 	/** Other cloud documents read as-is (AI settings, usage…), by path. */
 	resources: Record< string, unknown >;
 	resourceErrors: Record< string, string >;
+	/** The WordPress-side settings (igny8/v1/settings). */
+	site: SiteSettings | null;
+	siteError: string | null;
 }
 
 export const SECTOR_STORAGE_KEY = 'igny8.sector';

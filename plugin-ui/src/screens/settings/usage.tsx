@@ -20,14 +20,10 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import { getClient } from '../api';
-import { errorMessage } from '../api/errors';
-import { getBootData } from '../boot';
-import { safeUrl } from '../safe-url';
-import { ConnectionStatus } from '../components/connection-card';
-import { ErrorNotice, Loading } from '../components/states';
-import type { SessionInfo } from '../store/settings/types';
-import type { ScreenProps } from './types';
+import { getClient } from '../../api';
+import { errorMessage } from '../../api/errors';
+import { ErrorNotice, Loading } from '../../components/states';
+import type { SessionInfo } from '../../store/settings/types';
 
 const SETTINGS = 'igny8/settings';
 
@@ -141,113 +137,12 @@ function Sectors() {
 }
 
 /**
- * Settings: connection, outbox health, sectors, AI, credits and usage.
+ * The site's sectors in IGNY8 and the credits used this period.
  */
-export function SettingsScreen( {}: ScreenProps ) {
-	const { outbox } = getBootData();
-	const settingsUrl = safeUrl( getBootData().settingsUrl );
+export function UsageTab() {
 	return (
-		<div className="igny8-screen igny8-settings">
-			<ConnectionStatus />
-			{ settingsUrl && (
-				<p>
-					<Button variant="secondary" href={ settingsUrl }>
-						{ __(
-							'Cloud URL and site key: Settings → IGNY8',
-							'igny8-bridge'
-						) }
-					</Button>
-				</p>
-			) }
-			{ outbox && (
-				<Card className="igny8-settings__card">
-					<CardHeader>
-						<h2>{ __( 'Sync outbox', 'igny8-bridge' ) }</h2>
-					</CardHeader>
-					<CardBody>
-						<p>
-							{ sprintf(
-								/* translators: 1: pending events, 2: failing, 3: dead letters, 4: rejected. */
-								__(
-									'%1$d waiting, %2$d retrying, %3$d dead letters, %4$d rejected.',
-									'igny8-bridge'
-								),
-								outbox.pending,
-								outbox.failing,
-								outbox.dead,
-								outbox.rejected
-							) }
-						</p>
-					</CardBody>
-				</Card>
-			) }
+		<>
 			<Sectors />
-			<Resource< Record< string, unknown > >
-				title={ __( 'AI settings', 'igny8-bridge' ) }
-				path="/system/settings/ai/"
-				render={ ( data ) => (
-					<dl className="igny8-connection__details">
-						{ Object.entries( data )
-							.filter(
-								( [ , value ] ) => typeof value !== 'object'
-							)
-							.map( ( [ key, value ] ) => (
-								<div
-									className="igny8-connection__detail"
-									key={ key }
-								>
-									<dt>{ key }</dt>
-									<dd>{ String( value ) }</dd>
-								</div>
-							) ) }
-					</dl>
-				) }
-			/>
-			<Resource<
-				| { name: string; id: number }[]
-				| { results?: { name: string; id: number }[] }
-			>
-				title={ __( 'Author profiles', 'igny8-bridge' ) }
-				path="/system/author-profiles/"
-				render={ ( data ) => {
-					const list = Array.isArray( data )
-						? data
-						: ( data.results ?? [] );
-					return list.length === 0 ? (
-						<p>
-							{ __(
-								'None yet: content uses the default voice.',
-								'igny8-bridge'
-							) }
-						</p>
-					) : (
-						<ul>
-							{ list.map( ( p ) => (
-								<li key={ p.id }>{ p.name }</li>
-							) ) }
-						</ul>
-					);
-				} }
-			/>
-			<Resource<
-				| { key: string; name?: string }[]
-				| { results?: { key: string; name?: string }[] }
-			>
-				title={ __( 'Prompts', 'igny8-bridge' ) }
-				path="/system/prompts/"
-				render={ ( data ) => {
-					const list = Array.isArray( data )
-						? data
-						: ( data.results ?? [] );
-					return (
-						<ul>
-							{ list.map( ( p ) => (
-								<li key={ p.key }>{ p.name ?? p.key }</li>
-							) ) }
-						</ul>
-					);
-				} }
-			/>
 			<Resource< Usage >
 				title={ __( 'Credits and usage', 'igny8-bridge' ) }
 				path="/billing/usage/"
@@ -264,6 +159,6 @@ export function SettingsScreen( {}: ScreenProps ) {
 					</p>
 				) }
 			/>
-		</div>
+		</>
 	);
 }
