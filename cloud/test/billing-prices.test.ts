@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
+import { AI_FUNCTIONS } from '@igny8/shared-types';
 import { AI_DEFAULTS, tokenWeight } from '../src/modules/ai/defaults';
 import { creditsFor, type Price } from '../src/modules/billing/prices';
 import { addContent, addTenant, bearer, type Tenant } from './fixtures';
@@ -157,13 +158,10 @@ describe( 'plan prices and the estimate endpoint', () => {
 			'SELECT function_name FROM ai_function_prices WHERE plan_id IS NULL ORDER BY function_name',
 			{ type: QueryTypes.SELECT }
 		);
-		expect( rows.map( ( r ) => r.function_name ) ).toEqual( [
-			'auto_cluster',
-			'generate_content',
-			'generate_ideas',
-			'generate_image_prompts',
-			'generate_images',
-		] );
+		expect( rows.map( ( r ) => r.function_name ) ).toEqual(
+			[ ...AI_FUNCTIONS ].sort()
+		);
+		expect( rows ).toHaveLength( 6 );
 	} );
 
 	it( "estimates at the plan's price (its own row, else the default) without reserving anything", async () => {

@@ -177,6 +177,10 @@ describe( 'publisher', () => {
 				title: 'Stored images',
 				content_html: '<p>Text only.</p>',
 				meta_description: 'What generate_content wrote',
+				attributes: {
+					meta_title: 'Stored images, the SEO title',
+					focus_keyphrase: 'stored images',
+				},
 				taxonomies: {
 					category: [ 'Guides', 'Gear' ],
 					post_tag: [ 'hiking' ],
@@ -225,6 +229,8 @@ describe( 'publisher', () => {
 			thumbnail_in_library: true,
 			meta: expect.objectContaining( {
 				_igny8_meta_description: 'What generate_content wrote',
+				_igny8_meta_title: 'Stored images, the SEO title',
+				_igny8_focus_keyphrase: 'stored images',
 			} ),
 		} );
 		expect( post!.categories ).toHaveLength( 2 );

@@ -122,7 +122,7 @@ $out = array();
 foreach ( $posts as $p ) {
 	$thumb = (int) get_post_thumbnail_id( $p->ID );
 	$meta  = array();
-	foreach ( array( '_igny8_task_id', '_igny8_content_id', '_igny8_revision', '_igny8_managed', '_igny8_wordpress_status', '_igny8_last_synced', '_igny8_meta_description' ) as $k ) {
+	foreach ( array( '_igny8_task_id', '_igny8_content_id', '_igny8_revision', '_igny8_managed', '_igny8_wordpress_status', '_igny8_last_synced', '_igny8_meta_description', '_igny8_meta_title', '_igny8_focus_keyphrase' ) as $k ) {
 		$meta[ $k ] = (string) get_post_meta( $p->ID, $k, true );
 	}
 	$out[] = array(

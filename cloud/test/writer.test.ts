@@ -428,6 +428,38 @@ describe( 'the writer', () => {
 			} );
 		} );
 
+		it( 'keeps the SEO title and focus keyphrase as one line of text, and a PATCH of them keeps the other attributes', async () => {
+			const created = await post( '/writer/content/', {
+				sector_id: a.sectorId,
+				title: 'SEO',
+				attributes: {
+					generated_by_run: 7,
+					meta_title: '  <b>Tomato</b>\n seeds  ',
+					focus_keyphrase: 'tomato <i>seeds</i>',
+				},
+			} ).expect( 201 );
+			expect( created.body.data.attributes ).toEqual( {
+				generated_by_run: 7,
+				meta_title: 'Tomato seeds',
+				focus_keyphrase: 'tomato seeds',
+			} );
+			const changed = await patch(
+				`/writer/content/${ created.body.data.id }/`,
+				{
+					meta_description: 'How to start tomato seeds.',
+					attributes: { meta_title: 'Start tomato seeds indoors' },
+				}
+			).expect( 200 );
+			expect( changed.body.data ).toMatchObject( {
+				meta_description: 'How to start tomato seeds.',
+				attributes: {
+					generated_by_run: 7,
+					meta_title: 'Start tomato seeds indoors',
+					focus_keyphrase: 'tomato seeds',
+				},
+			} );
+		} );
+
 		it( 'never accepts derived fields from the client', async () => {
 			const before = await counts();
 			const response = await post( '/writer/content/', {
@@ -458,6 +490,16 @@ describe( 'the writer', () => {
 				'an oversized meta description',
 				{ meta_description: 'x'.repeat( 321 ) },
 				'meta_description',
+			],
+			[
+				'an oversized SEO title',
+				{ attributes: { meta_title: 'x'.repeat( 301 ) } },
+				'attributes.meta_title',
+			],
+			[
+				'a focus keyphrase that is not text',
+				{ attributes: { focus_keyphrase: [ 'tomato' ] } },
+				'attributes.focus_keyphrase',
 			],
 			[
 				'taxonomies that are not lists',

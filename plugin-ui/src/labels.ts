@@ -35,6 +35,7 @@ export type LabelKind =
 	| 'clusterMethod'
 	| 'importStatus'
 	| 'publishingStatus'
+	| 'postStatus'
 	| 'integrationSyncState'
 	| 'role'
 	| 'creditTransaction';
@@ -73,7 +74,7 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 		published: __( 'Published', 'igny8-bridge' ),
 	} ),
 	syncStatus: () => ( {
-		draft: __( 'Draft (not in WordPress yet)', 'igny8-bridge' ),
+		draft: __( 'Draft', 'igny8-bridge' ),
 		imported: __( 'Imported from WordPress', 'igny8-bridge' ),
 		synced: __( 'In WordPress', 'igny8-bridge' ),
 		published: __( 'Published', 'igny8-bridge' ),
@@ -102,6 +103,7 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 			generate_content: __( 'Write drafts', 'igny8-bridge' ),
 			generate_image_prompts: __( 'Plan images', 'igny8-bridge' ),
 			generate_images: __( 'Generate images', 'igny8-bridge' ),
+			regenerate_section: __( 'Rewrite a section', 'igny8-bridge' ),
 		} ) satisfies Record< AiFunctionName, string >,
 	clusterMethod: () =>
 		( {
@@ -121,6 +123,15 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 		published: __( 'Published', 'igny8-bridge' ),
 		failed: __( 'Failed', 'igny8-bridge' ),
 		conflict: __( 'Changed in WordPress', 'igny8-bridge' ),
+	} ),
+	/** WordPress's own post statuses, in WordPress's words. */
+	postStatus: () => ( {
+		draft: __( 'Draft', 'igny8-bridge' ),
+		pending: __( 'Pending review', 'igny8-bridge' ),
+		publish: __( 'Published', 'igny8-bridge' ),
+		future: __( 'Scheduled', 'igny8-bridge' ),
+		private: __( 'Private', 'igny8-bridge' ),
+		trash: __( 'In the trash', 'igny8-bridge' ),
 	} ),
 	integrationSyncState: () => ( {
 		idle: __( 'Not synced yet', 'igny8-bridge' ),

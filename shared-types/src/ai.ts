@@ -9,6 +9,7 @@ export const AI_FUNCTIONS = [
 	'generate_content',
 	'generate_image_prompts',
 	'generate_images',
+	'regenerate_section',
 ] as const;
 export const aiFunctionSchema = z.enum( AI_FUNCTIONS );
 export type AiFunctionName = z.infer< typeof aiFunctionSchema >;
@@ -119,6 +120,14 @@ export const generateContentRequestSchema = z.strictObject( {
 	/** The voice to write in; the account's default profile when omitted. */
 	author_profile_id: idSchema.optional(),
 	strategy_id: idSchema.optional(),
+} );
+
+/** Rewrite one section of a draft: the heading's position among the article's headings (0 = first). */
+export const regenerateSectionRequestSchema = z.strictObject( {
+	content_id: idSchema,
+	heading_index: z.number().int().min( 0 ).max( 500 ),
+	/** What to change, in the writer's words ("add an example", "shorter"). */
+	instructions: z.string().trim().max( 1000 ).optional(),
 } );
 
 export const generateImagePromptsRequestSchema = z.strictObject( {

@@ -65,6 +65,7 @@ export const bridgePostWriteSchema = z.object( {
 	images: z.array( bridgeImageSchema ).max( 50 ).optional(),
 	meta_title: z.string().max( 300 ).nullable().optional(),
 	meta_description: z.string().max( 1000 ).nullable().optional(),
+	focus_keyphrase: z.string().max( 191 ).nullable().optional(),
 	expected_hash: z
 		.string()
 		.regex( /^[0-9a-fA-F]{64}$/, 'must be a hex SHA-256' )

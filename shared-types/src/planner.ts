@@ -40,6 +40,26 @@ export const scopedListQuerySchema = listQuerySchema.extend( {
 	sector_id: idParam.optional(),
 } );
 
+/** A calendar day in a list filter, YYYY-MM-DD (a real date: no 2026-02-30). */
+export const dayParam = z
+	.string()
+	.regex( /^\d{4}-\d{2}-\d{2}$/, 'use a date like 2026-01-31' )
+	.refine( ( value ) => {
+		const day = new Date( `${ value }T00:00:00Z` );
+		return (
+			! Number.isNaN( day.getTime() ) &&
+			day.toISOString().slice( 0, 10 ) === value
+		);
+	}, 'not a calendar date' );
+
+/** The list filter on when a row was added: whole UTC days, both ends included. */
+export const createdRange = {
+	/** Added on or after this day (UTC), YYYY-MM-DD. */
+	created_after: dayParam.optional(),
+	/** Added on or before this day (UTC), YYYY-MM-DD. */
+	created_before: dayParam.optional(),
+};
+
 const keywordText = z.string().trim().min( 1, 'may not be blank' ).max( 255 );
 const volume = z.number().int().min( 0 ).max( 1_000_000_000 );
 const difficulty = z.number().int().min( 0 ).max( 100 );
@@ -95,6 +115,7 @@ export const keywordListQuerySchema = scopedListQuerySchema.extend( {
 	volume_max: z.coerce.number().int().min( 0 ).optional(),
 	difficulty_min: z.coerce.number().int().min( 0 ).max( 100 ).optional(),
 	difficulty_max: z.coerce.number().int().min( 0 ).max( 100 ).optional(),
+	...createdRange,
 } );
 
 export const MAX_BULK = 1000;
@@ -213,6 +234,7 @@ export const ideaUpdateSchema = z
 		'send at least one field to change'
 	);
 export const ideaListQuerySchema = scopedListQuerySchema.extend( {
+	...createdRange,
 	status: ideaStatusSchema.optional(),
 	cluster_id: idParam.optional(),
 	content_type: contentTypeSchema.optional(),

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { idSchema, timestampSchema, urlSchema } from './common';
-import { contentTypeSchema, scopedListQuerySchema } from './planner';
+import {
+	contentTypeSchema,
+	createdRange,
+	scopedListQuerySchema,
+} from './planner';
 
 export const taskStatusSchema = z.enum( [
 	'pending',
@@ -61,6 +65,7 @@ export const taskUpdateSchema = z
 		'send at least one field to change'
 	);
 export const taskListQuerySchema = scopedListQuerySchema.extend( {
+	...createdRange,
 	status: taskStatusSchema.optional(),
 	cluster_id: z.coerce.number().int().positive().optional(),
 } );
@@ -87,6 +92,45 @@ export const contentSchema = z.object( {
 	updated_at: timestampSchema,
 } );
 
+/** The SEO fields a writer sets on a draft; the bridge writes them to the post's meta. */
+export const SEO_TITLE_MAX = 300;
+export const FOCUS_KEYPHRASE_MAX = 191;
+/**
+ * Free-form, except the SEO keys the publisher reads: `meta_title` (the SEO
+ * title) and `focus_keyphrase` are text of bounded length.
+ */
+export const contentAttributesSchema = z
+	// A map, not an object with named fields: attributes are open (site sync
+	// brings whatever WordPress holds), only the SEO keys are checked.
+	.record( z.string().max( 64 ), z.unknown() )
+	.superRefine( ( attributes, ctx ) => {
+		for ( const [ key, max ] of [
+			[ 'meta_title', SEO_TITLE_MAX ],
+			[ 'focus_keyphrase', FOCUS_KEYPHRASE_MAX ],
+		] as const ) {
+			const value = attributes[ key ];
+			if (
+				value !== undefined &&
+				( typeof value !== 'string' || value.trim().length > max )
+			) {
+				ctx.addIssue( {
+					code: 'custom',
+					path: [ key ],
+					message: `must be text of at most ${ max } characters`,
+				} );
+			}
+		}
+	} )
+	.transform( ( attributes ) => {
+		const trimmed = { ...attributes };
+		for ( const key of [ 'meta_title', 'focus_keyphrase' ] ) {
+			if ( typeof trimmed[ key ] === 'string' ) {
+				trimmed[ key ] = ( trimmed[ key ] as string ).trim();
+			}
+		}
+		return trimmed;
+	} );
+
 const contentFields = {
 	task_id: idSchema.nullable().optional(),
 	title,
@@ -104,7 +148,7 @@ const contentFields = {
 			z.array( z.string().trim().min( 1 ).max( 200 ) ).max( 100 )
 		)
 		.optional(),
-	attributes: z.record( z.string(), z.unknown() ).optional(),
+	attributes: contentAttributesSchema.optional(),
 };
 export const contentCreateSchema = z.strictObject( {
 	sector_id: idSchema,
@@ -117,6 +161,7 @@ export const contentUpdateSchema = z
 		'send at least one field to change'
 	);
 export const contentListQuerySchema = scopedListQuerySchema.extend( {
+	...createdRange,
 	sync_status: syncStatusSchema.optional(),
 	entity_type: contentTypeSchema.optional(),
 	task_id: z.coerce.number().int().positive().optional(),

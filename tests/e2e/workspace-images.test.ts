@@ -206,23 +206,32 @@ async function openDraft(): Promise< void > {
 }
 
 /**
- * Opens the block editor of the published post, once its Classic block (the
- * post's HTML) has started TinyMCE: WordPress's TinyMCE throws if the layout
- * changes while it initialises, whichever sidebar opens.
+ * Opens the block editor of the published post, once the IGNY8 script has
+ * turned its HTML into blocks (a Classic block would start TinyMCE, which
+ * throws if the layout changes while it initialises).
  * @param on The page.
  */
 async function openBlockEditor( on: Page ): Promise< void > {
 	await on.goto( `/wp-admin/post.php?post=${ postId }&action=edit` );
 	await on.waitForFunction(
 		() => {
-			const mce = (
+			const blocks = (
 				globalThis as {
-					tinymce?: { editors?: { initialized?: boolean }[] };
+					wp?: {
+						data?: {
+							select: ( store: string ) => {
+								getBlocks: () => { name: string }[];
+							};
+						};
+					};
 				}
-			 ).tinymce;
+			 ).wp?.data
+				?.select( 'core/block-editor' )
+				.getBlocks();
 			return (
-				( mce?.editors?.length ?? 0 ) > 0 &&
-				mce!.editors!.every( ( editor ) => editor.initialized )
+				!! blocks &&
+				blocks.length > 1 &&
+				blocks.every( ( block ) => block.name !== 'core/freeform' )
 			);
 		},
 		undefined,

@@ -1,8 +1,8 @@
 /**
  * WordPress dependencies
  */
-import { Button } from '@wordpress/components';
-import { __, sprintf } from '@wordpress/i18n';
+import { Button, SelectControl } from '@wordpress/components';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 export interface Column< T > {
 	id: string;
@@ -26,6 +26,13 @@ export interface DataTableProps< T extends { id: number } > {
 	selected?: number[];
 	onSelect?: ( ids: number[] ) => void;
 	isLoading?: boolean;
+	/** The per-page choices; with onPerPage, the footer offers them. */
+	perPageOptions?: number[];
+	onPerPage?: ( perPage: number ) => void;
+	/** What each row offers (a menu of actions), in a last column. */
+	rowActions?: ( item: T ) => React.ReactNode;
+	/** e.g. `_n( '%s keyword', '%s keywords', count )`, for the footer. */
+	countLabel?: ( count: number ) => string;
 }
 
 /**
@@ -68,8 +75,11 @@ export function DataTable< T extends { id: number } >(
 		selected,
 		onSelect,
 		isLoading,
+		perPageOptions,
+		onPerPage,
+		rowActions,
+		countLabel,
 	} = props;
-	const pages = Math.max( 1, Math.ceil( count / pageSize ) );
 	const selectedSet = new Set( selected ?? [] );
 	const allOnPage =
 		items.length > 0 &&
@@ -114,7 +124,7 @@ export function DataTable< T extends { id: number } >(
 
 	return (
 		<div className="igny8-table" aria-busy={ isLoading }>
-			<table className="wp-list-table widefat striped">
+			<table className="widefat striped igny8-table__grid">
 				<caption className="screen-reader-text">{ label }</caption>
 				<thead>
 					<tr>
@@ -148,6 +158,13 @@ export function DataTable< T extends { id: number } >(
 								</th>
 							);
 						} ) }
+						{ rowActions && (
+							<th scope="col" className="igny8-table__actions">
+								<span className="screen-reader-text">
+									{ __( 'Actions', 'igny8-bridge' ) }
+								</span>
+							</th>
+						) }
 					</tr>
 				</thead>
 				<tbody>
@@ -186,50 +203,113 @@ export function DataTable< T extends { id: number } >(
 								</th>
 							) }
 							{ columns.map( ( column ) => (
-								<td key={ column.id }>
+								<td
+									key={ column.id }
+									data-label={ column.label }
+								>
 									{ column.render( item ) }
 								</td>
 							) ) }
+							{ rowActions && (
+								<td className="igny8-table__actions">
+									{ rowActions( item ) }
+								</td>
+							) }
 						</tr>
 					) ) }
 				</tbody>
 			</table>
-			<nav
-				className="igny8-table__pages"
-				aria-label={ __( 'Pages', 'igny8-bridge' ) }
-			>
-				<span>
-					{ sprintf(
-						/* translators: %d: number of items. */
-						__( '%d items', 'igny8-bridge' ),
-						count
-					) }
-				</span>
-				<Button
-					variant="secondary"
-					disabled={ page <= 1 }
-					accessibleWhenDisabled
-					onClick={ () => onPage( page - 1 ) }
-				>
-					{ __( 'Previous', 'igny8-bridge' ) }
-				</Button>
-				<span>
-					{ sprintf(
-						/* translators: 1: current page, 2: number of pages. */
-						__( 'Page %1$d of %2$d', 'igny8-bridge' ),
-						page,
-						pages
-					) }
-				</span>
-				<Button
-					variant="secondary"
-					disabled={ page >= pages }
-					accessibleWhenDisabled
-					onClick={ () => onPage( page + 1 ) }
-				>
-					{ __( 'Next', 'igny8-bridge' ) }
-				</Button>
-			</nav>
+			<Pagination
+				count={ count }
+				page={ page }
+				pageSize={ pageSize }
+				onPage={ onPage }
+				perPageOptions={ perPageOptions }
+				onPerPage={ onPerPage }
+				countLabel={ countLabel }
+			/>
 		</div>
+	);
+}
+
+export type PaginationProps = Pick<
+	DataTableProps< { id: number } >,
+	| 'count'
+	| 'page'
+	| 'pageSize'
+	| 'onPage'
+	| 'perPageOptions'
+	| 'onPerPage'
+	| 'countLabel'
+>;
+
+/**
+ * How many there are, the page size, and previous/next: under a table or a grid.
+ * @param props The count, the page and the callbacks.
+ */
+export function Pagination( props: PaginationProps ) {
+	const {
+		count,
+		page,
+		pageSize,
+		onPage,
+		perPageOptions,
+		onPerPage,
+		countLabel,
+	} = props;
+	const pages = Math.max( 1, Math.ceil( count / pageSize ) );
+	return (
+		<nav
+			className="igny8-table__pages"
+			aria-label={ __( 'Pages', 'igny8-bridge' ) }
+		>
+			<span className="igny8-table__count">
+				{ countLabel
+					? countLabel( count )
+					: sprintf(
+							/* translators: %s: number of items. */
+							_n( '%s item', '%s items', count, 'igny8-bridge' ),
+							count.toLocaleString()
+						) }
+			</span>
+			{ perPageOptions && onPerPage && (
+				<SelectControl
+					__nextHasNoMarginBottom
+					__next40pxDefaultSize
+					className="igny8-table__per-page"
+					label={ __( 'Per page', 'igny8-bridge' ) }
+					value={ String( pageSize ) }
+					options={ perPageOptions.map( ( option ) => ( {
+						value: String( option ),
+						label: String( option ),
+					} ) ) }
+					onChange={ ( value ) => onPerPage( Number( value ) ) }
+				/>
+			) }
+			<Button
+				variant="secondary"
+				disabled={ page <= 1 }
+				accessibleWhenDisabled
+				onClick={ () => onPage( page - 1 ) }
+			>
+				{ __( 'Previous', 'igny8-bridge' ) }
+			</Button>
+			<span>
+				{ sprintf(
+					/* translators: 1: current page, 2: number of pages. */
+					__( 'Page %1$d of %2$d', 'igny8-bridge' ),
+					page,
+					pages
+				) }
+			</span>
+			<Button
+				variant="secondary"
+				disabled={ page >= pages }
+				accessibleWhenDisabled
+				onClick={ () => onPage( page + 1 ) }
+			>
+				{ __( 'Next', 'igny8-bridge' ) }
+			</Button>
+		</nav>
 	);
 }

@@ -19,19 +19,48 @@ export function Loading( { label }: { label?: string } ) {
 	);
 }
 
+/** The next step an empty screen offers: a button that acts or a link that goes. */
+export interface EmptyStateAction {
+	label: string;
+	onClick?: () => void;
+	href?: string;
+}
+
+/**
+ * Says what is missing and, with `action`, what to do about it.
+ * @param props          Component props.
+ * @param props.title    What is empty, e.g. "No keywords yet."
+ * @param props.children Why it matters or how to fill it.
+ * @param props.action   The next step, as a primary button.
+ */
 export function EmptyState( {
 	title,
 	children,
+	action,
 }: {
 	title: string;
 	children?: React.ReactNode;
+	action?: EmptyStateAction;
 } ) {
+	const href = action?.href ? safeUrl( action.href ) : undefined;
 	return (
 		<div className="igny8-empty">
 			<p className="igny8-empty__title">
 				<strong>{ title }</strong>
 			</p>
 			{ children }
+			{ action && ( href || action.onClick ) && (
+				<p className="igny8-empty__action">
+					<Button
+						variant="primary"
+						href={ href }
+						onClick={ action.onClick }
+						__next40pxDefaultSize
+					>
+						{ action.label }
+					</Button>
+				</p>
+			) }
 		</div>
 	);
 }
@@ -42,7 +71,7 @@ function SettingsLink() {
 		return (
 			<p>
 				{ __(
-					'Ask a site administrator to connect it under Settings → IGNY8.',
+					'Ask a site administrator to connect it under IGNY8 → Settings.',
 					'igny8-bridge'
 				) }
 			</p>
@@ -51,7 +80,7 @@ function SettingsLink() {
 	return (
 		<p>
 			<Button variant="primary" href={ settingsUrl }>
-				{ __( 'Open Settings → IGNY8', 'igny8-bridge' ) }
+				{ __( 'Open IGNY8 → Settings', 'igny8-bridge' ) }
 			</Button>
 		</p>
 	);
@@ -70,7 +99,7 @@ function advice( kind: ApiErrorKind | undefined ): string | null {
 			);
 		case 'unreachable':
 			return __(
-				'Your work is safe. Try again in a moment; if it keeps failing, check the cloud URL in Settings → IGNY8.',
+				'Your work is safe. Try again in a moment; if it keeps failing, check the cloud URL in IGNY8 → Settings.',
 				'igny8-bridge'
 			);
 		case 'credits':

@@ -13,11 +13,12 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
-import { ConnectionStatus } from './connection-card';
+import { Snackbars } from './data-view/notices';
 import { getBootData, type ScreenId } from '../boot';
 import type { SessionError, SessionInfo } from '../store/settings/types';
 import { ErrorNotice, Loading, EmptyState } from './states';
 import { SCREENS } from '../screens';
+import { FirstRun } from '../screens/dashboard';
 import { safeUrl } from '../safe-url';
 
 const SETTINGS = 'igny8/settings';
@@ -100,19 +101,27 @@ export function Workspace() {
 	const title = screenTitles()[ screen ];
 
 	let body: React.ReactNode;
-	if ( sessionError ) {
+	if (
+		sessionError?.kind === 'not_connected' &&
+		screen === 'dashboard' &&
+		! getBootData().setupDismissed
+	) {
+		// A new site: the first-run guide starts with connecting.
+		body = <FirstRun connected={ false } sectorId={ null } />;
+	} else if ( screen === 'settings' ) {
+		// Settings is where a missing or broken connection gets fixed: its
+		// WordPress-side tabs work without a cloud session, and the tabs that
+		// need one say so (see screens/settings).
+		body = <Screen sectorId={ sectorId } />;
+	} else if ( sessionError ) {
 		body = (
-			<>
-				<ErrorNotice
-					message={ sessionError.message }
-					kind={ sessionError.kind }
-					onRetry={ () =>
-						invalidateResolutionForStoreSelector( 'getSession' )
-					}
-				/>
-				{ /* Settings is where a broken connection gets diagnosed: keep its status visible. */ }
-				{ screen === 'settings' && <ConnectionStatus /> }
-			</>
+			<ErrorNotice
+				message={ sessionError.message }
+				kind={ sessionError.kind }
+				onRetry={ () =>
+					invalidateResolutionForStoreSelector( 'getSession' )
+				}
+			/>
 		);
 	} else if ( ! session ) {
 		body = (
@@ -122,10 +131,18 @@ export function Workspace() {
 		body = (
 			<Loading label={ __( 'Loading your sectors…', 'igny8-bridge' ) } />
 		);
-	} else if ( sectors.length === 0 && screen !== 'settings' ) {
+	} else if (
+		sectors.length === 0 &&
+		// The Dashboard's first-run guide creates the first sector.
+		screen !== 'dashboard'
+	) {
 		body = (
 			<EmptyState
 				title={ __( 'This site has no sectors yet.', 'igny8-bridge' ) }
+				action={ {
+					label: __( 'Create one on the Dashboard', 'igny8-bridge' ),
+					href: getBootData().pages.dashboard,
+				} }
 			>
 				<p>
 					{ __(
@@ -177,6 +194,7 @@ export function Workspace() {
 			</header>
 			<Nav current={ screen } />
 			<main className="igny8-app__main">{ body }</main>
+			<Snackbars />
 		</div>
 	);
 }

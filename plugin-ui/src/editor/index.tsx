@@ -6,7 +6,7 @@
 /**
  * External dependencies
  */
-import type { Balance, Content } from '@igny8/shared-types';
+import type { Balance } from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
@@ -31,11 +31,18 @@ import { registerPlugin } from '@wordpress/plugins';
 /**
  * Internal dependencies
  */
-import { getClient, getSession, type CloudSession } from '../api';
-import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
+import { getClient } from '../api';
+import { errorMessage } from '../api/errors';
 import { getBootData } from '../boot';
 import { DraftImages } from '../components/draft-images';
+import { draftStateLabel } from '../components/draft-review-handoff';
+import { publishStateLabel } from '../components/draft-review-publish';
 import { ErrorNotice, Loading } from '../components/states';
+import { ConvertToBlocks } from './convert-to-blocks';
+import { isManaged, usePostInfo } from './post-meta';
+import { SectionPanel } from './section-panel';
+import { SeoPanel } from './seo-panel';
+import { useManagedContent, type ManagedContent } from './use-managed-content';
 import '../store/jobs';
 import '../store/writer';
 import './index.scss';
@@ -43,31 +50,56 @@ import './index.scss';
 /** Where the optimizer and linker panels plug in (e.g. `<Igny8SidebarPanels.Fill>`). */
 export const Igny8SidebarPanels = createSlotFill( 'Igny8SidebarPanels' );
 
-interface Igny8Meta {
-	_igny8_task_id?: number;
-	_igny8_content_id?: number;
-	_igny8_revision?: number;
-	_igny8_managed?: string;
-	_igny8_last_synced?: string;
-	_igny8_wordpress_status?: string;
+/** wp-admin's IGNY8 → Tasks screen. */
+function tasksScreenUrl(): string {
+	const admin = getBootData().adminUrl.replace( /\/?$/, '/' );
+	return `${ admin }admin.php?page=igny8-tasks`;
 }
 
-function usePostInfo() {
-	return useSelect( ( select ) => {
-		const editor = select( 'core/editor' ) as any;
-		return {
-			postId: editor.getCurrentPostId() as number | null,
-			meta: ( editor.getEditedPostAttribute( 'meta' ) ??
-				{} ) as Igny8Meta,
-		};
-	}, [] );
+/**
+ * Where this post stands, in words: IGNY8's view of it and the last time IGNY8 sent it.
+ * @param props         Component props.
+ * @param props.content The IGNY8 content.
+ * @param props.record  Its last publication, if any.
+ */
+function SyncState( {
+	content,
+	record,
+}: {
+	content: ManagedContent[ 'content' ];
+	record: ManagedContent[ 'record' ];
+} ) {
+	if ( ! content ) {
+		return <>—</>;
+	}
+	return (
+		<>
+			{ draftStateLabel( content ) }
+			{ record && (
+				<span className="igny8-editor__record">
+					{ record.status === 'published'
+						? sprintf(
+								/* translators: %s: date and time. */
+								__( 'Last sent by IGNY8: %s', 'igny8-bridge' ),
+								new Date(
+									record.published_at ?? record.updated_at
+								).toLocaleString()
+							)
+						: publishStateLabel( record ) }
+				</span>
+			) }
+		</>
+	);
 }
 
 function Info() {
-	const { postId, meta } = usePostInfo();
+	const { postId, meta, permalink, status } = usePostInfo();
 	const [ state, setState ] = useState< 'idle' | 'busy' | 'done' >( 'idle' );
 	const [ error, setError ] = useState< string | null >( null );
-	const managed = meta._igny8_managed === '1' || !! meta._igny8_content_id;
+	const managed = isManaged( meta );
+	const loaded = useManagedContent(
+		managed ? meta._igny8_content_id || undefined : undefined
+	);
 	if ( ! managed ) {
 		return (
 			<p className="igny8-editor__unmanaged">
@@ -78,6 +110,7 @@ function Info() {
 			</p>
 		);
 	}
+	const { task, content, record } = loaded;
 	const resync = async () => {
 		setState( 'busy' );
 		setError( null );
@@ -97,21 +130,39 @@ function Info() {
 			setState( 'idle' );
 		}
 	};
+	const keywords = task?.target_keywords ?? [];
 	return (
 		<div className="igny8-editor__info">
+			{ loaded.error && (
+				<ErrorNotice
+					message={ loaded.error.message }
+					kind={ loaded.error.kind }
+				/>
+			) }
 			<dl>
 				<dt>{ __( 'Task', 'igny8-bridge' ) }</dt>
-				<dd>
-					{ meta._igny8_task_id ? `#${ meta._igny8_task_id }` : '—' }
+				<dd className="igny8-editor__task">
+					{ task ? (
+						<a href={ tasksScreenUrl() }>{ task.title }</a>
+					) : (
+						'—'
+					) }
 				</dd>
-				<dt>{ __( 'Content', 'igny8-bridge' ) }</dt>
+				<dt>{ __( 'Target keywords', 'igny8-bridge' ) }</dt>
 				<dd>
-					{ meta._igny8_content_id
-						? `#${ meta._igny8_content_id }`
-						: '—' }
-					{ meta._igny8_revision
-						? ` · r${ meta._igny8_revision }`
-						: '' }
+					{ keywords.length > 0 ? (
+						<ul className="igny8-editor__keywords">
+							{ keywords.map( ( keyword ) => (
+								<li key={ keyword }>{ keyword }</li>
+							) ) }
+						</ul>
+					) : (
+						'—'
+					) }
+				</dd>
+				<dt>{ __( 'State', 'igny8-bridge' ) }</dt>
+				<dd className="igny8-editor__state">
+					<SyncState content={ content } record={ record } />
 				</dd>
 				<dt>{ __( 'Last sync', 'igny8-bridge' ) }</dt>
 				<dd>
@@ -120,6 +171,15 @@ function Info() {
 						: '—' }
 				</dd>
 			</dl>
+			{ permalink && (
+				<p>
+					<a href={ permalink } target="_blank" rel="noreferrer">
+						{ status === 'publish'
+							? __( 'View post', 'igny8-bridge' )
+							: __( 'Preview post', 'igny8-bridge' ) }
+					</a>
+				</p>
+			) }
 			{ error && (
 				<Notice status="error" isDismissible={ false }>
 					{ error }
@@ -174,61 +234,6 @@ function Credits() {
 	);
 }
 
-type Failure = { message: string; kind?: ApiErrorKind };
-
-/**
- * The IGNY8 content behind this post and the cloud session's role: what the
- * images panel needs before it can show anything.
- * @param contentId The post's `_igny8_content_id`.
- */
-function useManagedContent( contentId: number | undefined ) {
-	const [ state, setState ] = useState< {
-		content: Content | null;
-		session: CloudSession | null;
-		error: Failure | null;
-	} >( { content: null, session: null, error: null } );
-	useEffect( () => {
-		if ( ! contentId ) {
-			return;
-		}
-		let live = true;
-		Promise.all( [
-			getSession().get(),
-			getClient().get< Content >( `/writer/content/${ contentId }/` ),
-		] ).then(
-			( [ session, content ] ) =>
-				live && setState( { content, session, error: null } ),
-			( failure: unknown ) =>
-				live &&
-				setState( {
-					content: null,
-					session: null,
-					error: {
-						message:
-							isApiError( failure ) &&
-							failure.kind === 'not_found'
-								? __(
-										'The IGNY8 content of this post no longer exists in the cloud.',
-										'igny8-bridge'
-									)
-								: errorMessage(
-										failure,
-										__(
-											'Could not load this post’s IGNY8 content.',
-											'igny8-bridge'
-										)
-									),
-						kind: isApiError( failure ) ? failure.kind : undefined,
-					},
-				} )
-		);
-		return () => {
-			live = false;
-		};
-	}, [ contentId ] );
-	return state;
-}
-
 /** The post's IGNY8 images: generate, redraw, choose the featured one, alt text. */
 function Images() {
 	const { meta } = usePostInfo();
@@ -275,6 +280,7 @@ function Images() {
 function Igny8Sidebar() {
 	return (
 		<>
+			<ConvertToBlocks />
 			<PluginDocumentSettingPanel
 				name="igny8-document"
 				title={ __( 'IGNY8', 'igny8-bridge' ) }
@@ -293,6 +299,8 @@ function Igny8Sidebar() {
 				<div className="igny8-editor">
 					<Info />
 					<Credits />
+					<SeoPanel />
+					<SectionPanel />
 					<Images />
 					<Igny8SidebarPanels.Slot />
 				</div>

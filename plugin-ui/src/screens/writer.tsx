@@ -1,48 +1,69 @@
 /**
  * External dependencies
  */
-import type {
-	Content,
-	Image,
-	PublishingRecord,
-	Task,
-} from '@igny8/shared-types';
+import type { Cluster, Content, Image, Task } from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
  */
-import {
-	Button,
-	Modal,
-	Notice,
-	RadioControl,
-	TextControl,
-	TextareaControl,
-} from '@wordpress/components';
+import { Button } from '@wordpress/components';
 import { useDispatch } from '@wordpress/data';
-import { useEffect, useRef, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { useState } from '@wordpress/element';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
-import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
 import {
 	AiActionModal,
 	useActiveRunId,
 	useReopenActiveRun,
 } from '../components/ai-action';
-import { DataTable } from '../components/data-table';
-import { DraftImages, ImageCard } from '../components/draft-images';
-import { EmptyState, ErrorNotice } from '../components/states';
+import { addedFilters, DataView, type Action } from '../components/data-view';
+import { announce } from '../components/data-view/notices';
+import { DraftReview } from '../components/draft-review';
+import { ImageCard } from '../components/draft-images';
 import { useList } from '../hooks/use-list';
+import {
+	ADDED_RANGE,
+	isId,
+	oneOf,
+	useUrlView,
+	viewQuery,
+	type ViewSpec,
+} from '../hooks/use-url-view';
+import { label, labelOptions } from '../labels';
+import { postLinks } from '../post-links';
 import { safeUrl } from '../safe-url';
-import { useCanEdit } from './keywords';
+import { PER_PAGE_OPTIONS, useCanEdit } from './keywords';
 import type { ScreenProps } from './types';
 
 const WRITER = 'igny8/writer';
-const PAGE_SIZE = 25;
-const PUBLISH_POLL_MS = 1500;
+
+const TASK_VIEW: ViewSpec = {
+	filters: {
+		status: oneOf( [ 'pending', 'in_progress', 'completed', 'published' ] ),
+		cluster_id: isId,
+		...ADDED_RANGE,
+	},
+	sortFields: [ 'title', 'status', 'created_at', 'updated_at' ],
+	defaultSort: '-created_at',
+	perPageOptions: PER_PAGE_OPTIONS,
+	defaultPerPage: 25,
+	columns: [ 'keywords', 'status', 'added' ],
+};
+
+/**
+ * “12 tasks”.
+ * @param count How many.
+ */
+function taskCount( count: number ): string {
+	return sprintf(
+		/* translators: %s: number of writing tasks. */
+		_n( '%s task', '%s tasks', count, 'igny8-bridge' ),
+		count.toLocaleString()
+	);
+}
 
 /**
  * Writer → Tasks: generate content with an estimate and live progress.
@@ -51,29 +72,77 @@ const PUBLISH_POLL_MS = 1500;
  */
 export function TasksScreen( { sectorId }: ScreenProps ) {
 	const canEdit = useCanEdit();
-	const [ page, setPage ] = useState( 1 );
+	const [ view, setView ] = useUrlView( TASK_VIEW );
 	const [ selected, setSelected ] = useState< number[] >( [] );
 	const [ generating, setGenerating ] = useState( false );
 	const contentRun = useActiveRunId( 'generate_content' );
 	useReopenActiveRun( contentRun, () => setGenerating( true ) );
 
-	const { invalidate } = useDispatch( WRITER ) as any;
+	const { invalidate, deleteTasks } = useDispatch( WRITER ) as any;
 	const tasks = useList< Task >(
 		WRITER,
 		'getTasks',
 		'tasks',
+		sectorId ? { sector_id: sectorId, ...viewQuery( view ) } : null
+	);
+	const clusters = useList< Cluster >(
+		'igny8/planner',
+		'getClusters',
+		'clusters',
 		sectorId
-			? {
-					sector_id: sectorId,
-					ordering: '-id',
-					page,
-					page_size: PAGE_SIZE,
-				}
+			? { sector_id: sectorId, page_size: 100, ordering: 'name' }
 			: null
 	);
 	if ( ! sectorId ) {
 		return null;
 	}
+	const actions: Action< Task >[] = [
+		{
+			id: 'view-post',
+			label: __( 'View post', 'igny8-bridge' ),
+			href: ( t ) => safeUrl( t.post_url ) ?? null,
+		},
+		...( canEdit
+			? [
+					{
+						id: 'delete',
+						label: __( 'Delete', 'igny8-bridge' ),
+						isDestructive: true,
+						supportsBulk: true,
+						confirm: ( items: Task[] ) =>
+							items.length === 1
+								? sprintf(
+										/* translators: %s: a task's title. */
+										__(
+											'Delete the task “%s”? Its draft, if any, stays. This cannot be undone.',
+											'igny8-bridge'
+										),
+										items[ 0 ]?.title ?? ''
+									)
+								: sprintf(
+										/* translators: %s: e.g. “12 tasks”. */
+										__(
+											'Delete %s? Their drafts, if any, stay. This cannot be undone.',
+											'igny8-bridge'
+										),
+										taskCount( items.length )
+									),
+						callback: async ( items: Task[] ) => {
+							const result = await deleteTasks(
+								items.map( ( t ) => t.id )
+							);
+							announce(
+								sprintf(
+									/* translators: %s: e.g. “12 tasks”. */
+									__( '%s deleted.', 'igny8-bridge' ),
+									taskCount( result.affected )
+								)
+							);
+						},
+					},
+				]
+			: [] ),
+	];
 	return (
 		<div className="igny8-screen igny8-tasks">
 			<div className="igny8-toolbar">
@@ -95,65 +164,92 @@ export function TasksScreen( { sectorId }: ScreenProps ) {
 					</Button>
 				) }
 			</div>
-			{ tasks.error && <ErrorNotice message={ tasks.error } /> }
-			{ ! tasks.isLoading && ! tasks.error && tasks.count === 0 ? (
-				<EmptyState
-					title={ __( 'No writing tasks yet.', 'igny8-bridge' ) }
-				>
-					<p>
-						{ __(
-							'Approve ideas on the Ideas screen to turn them into tasks.',
-							'igny8-bridge'
-						) }
-					</p>
-				</EmptyState>
-			) : (
-				<DataTable
-					label={ __( 'Tasks', 'igny8-bridge' ) }
-					columns={ [
-						{
-							id: 'title',
-							label: __( 'Title', 'igny8-bridge' ),
-							render: ( t: Task ) => <strong>{ t.title }</strong>,
-						},
-						{
-							id: 'keywords',
-							label: __( 'Keywords', 'igny8-bridge' ),
-							render: ( t: Task ) =>
-								t.target_keywords.slice( 0, 4 ).join( ', ' ),
-						},
-						{
-							id: 'status',
-							label: __( 'Status', 'igny8-bridge' ),
-							render: ( t: Task ) => t.status,
-						},
-						{
-							id: 'post',
-							label: __( 'Post', 'igny8-bridge' ),
-							render: ( t: Task ) =>
-								safeUrl( t.post_url ) ? (
-									<a href={ safeUrl( t.post_url ) }>
-										{ __( 'View', 'igny8-bridge' ) }
-									</a>
-								) : (
-									'—'
-								),
-						},
-					] }
-					items={ tasks.items }
-					count={ tasks.count }
-					page={ page }
-					pageSize={ PAGE_SIZE }
-					onPage={ setPage }
-					selected={ canEdit ? selected : undefined }
-					onSelect={
-						canEdit
-							? ( ids ) => setSelected( ids.slice( 0, 20 ) )
-							: undefined
-					}
-					isLoading={ tasks.isLoading }
-				/>
-			) }
+			<DataView< Task >
+				label={ __( 'Tasks', 'igny8-bridge' ) }
+				fields={ [
+					{
+						id: 'title',
+						label: __( 'Title', 'igny8-bridge' ),
+						sortField: 'title',
+						enableHiding: false,
+						render: ( t ) => <strong>{ t.title }</strong>,
+					},
+					{
+						id: 'keywords',
+						label: __( 'Keywords', 'igny8-bridge' ),
+						render: ( t ) =>
+							t.target_keywords.slice( 0, 4 ).join( ', ' ),
+					},
+					{
+						id: 'status',
+						label: __( 'Status', 'igny8-bridge' ),
+						sortField: 'status',
+						render: ( t ) => label( 'taskStatus', t.status ),
+					},
+					{
+						id: 'added',
+						label: __( 'Added', 'igny8-bridge' ),
+						sortField: 'created_at',
+						render: ( t ) =>
+							new Date( t.created_at ).toLocaleDateString(),
+					},
+				] }
+				filters={ [
+					{
+						id: 'status',
+						type: 'select',
+						label: __( 'Status', 'igny8-bridge' ),
+						anyLabel: __( 'Any status', 'igny8-bridge' ),
+						options: labelOptions( 'taskStatus' ),
+					},
+					{
+						id: 'cluster_id',
+						type: 'select',
+						label: __( 'Cluster', 'igny8-bridge' ),
+						anyLabel: __( 'Any cluster', 'igny8-bridge' ),
+						options: clusters.items.map( ( cluster ) => ( {
+							value: String( cluster.id ),
+							label: cluster.name,
+						} ) ),
+					},
+					...addedFilters(),
+				] }
+				view={ view }
+				onChangeView={ setView }
+				perPageOptions={ PER_PAGE_OPTIONS }
+				items={ tasks.items }
+				count={ tasks.count }
+				isLoading={ tasks.isLoading }
+				error={ tasks.error }
+				actions={ actions }
+				itemTitle={ ( t ) => t.title }
+				countLabel={ taskCount }
+				searchLabel={ __( 'Search tasks', 'igny8-bridge' ) }
+				selection={ canEdit ? selected : undefined }
+				onChangeSelection={
+					canEdit
+						? ( ids ) => setSelected( ids.slice( 0, 20 ) )
+						: undefined
+				}
+				empty={ {
+					title: __(
+						'No writing tasks yet — approve ideas to create them.',
+						'igny8-bridge'
+					),
+					body: (
+						<p>
+							{ __(
+								'On the Ideas screen, select ideas and choose “Approve → tasks”.',
+								'igny8-bridge'
+							) }
+						</p>
+					),
+				} }
+				emptyFiltered={ __(
+					'No tasks match these filters.',
+					'igny8-bridge'
+				) }
+			/>
 			{ generating && (
 				<AiActionModal
 					title={ __( 'Generate content', 'igny8-bridge' ) }
@@ -171,289 +267,36 @@ export function TasksScreen( { sectorId }: ScreenProps ) {
 	);
 }
 
-function publishNoticeStatus(
-	status: PublishingRecord[ 'status' ]
-): 'success' | 'error' | 'info' {
-	if ( status === 'published' ) {
-		return 'success';
-	}
-	return status === 'conflict' || status === 'failed' ? 'error' : 'info';
-}
+const CONTENT_VIEW: ViewSpec = {
+	filters: {
+		sync_status: oneOf( [
+			'draft',
+			'imported',
+			'synced',
+			'published',
+			'scheduled',
+			'trashed',
+			'deleted',
+		] ),
+		entity_type: oneOf( [ 'post', 'page', 'product', 'service' ] ),
+		...ADDED_RANGE,
+	},
+	sortFields: [ 'title', 'word_count', 'sync_status', 'created_at' ],
+	defaultSort: '-created_at',
+	perPageOptions: PER_PAGE_OPTIONS,
+	defaultPerPage: 25,
+	columns: [ 'words', 'sync', 'added' ],
+};
 
-function PublishPanel( { content }: { content: Content } ) {
-	const { publishContent, invalidate } = useDispatch( WRITER ) as any;
-	const [ mode, setMode ] = useState( 'draft' );
-	const [ when, setWhen ] = useState( '' );
-	const [ busy, setBusy ] = useState( false );
-	const [ error, setError ] = useState< {
-		message: string;
-		kind?: ApiErrorKind;
-	} | null >( null );
-	const records = useList< PublishingRecord >(
-		WRITER,
-		'getPublishingRecords',
-		'records',
-		{
-			content_id: content.id,
-			ordering: '-id',
-			page_size: 5,
-		}
-	);
-	// Kept while the list reloads, so the status does not flicker away.
-	const kept = useRef< PublishingRecord | undefined >( undefined );
-	if ( records.items[ 0 ] ) {
-		kept.current = records.items[ 0 ];
-	}
-	const latest = records.items[ 0 ] ?? kept.current;
-	const pending =
-		latest?.status === 'queued' || latest?.status === 'publishing';
-	useEffect( () => {
-		if ( ! pending ) {
-			return;
-		}
-		// The publisher works in the background: look again until the record settles.
-		const timer = setInterval(
-			() => invalidate( 'records', 'content', 'tasks' ),
-			PUBLISH_POLL_MS
-		);
-		return () => clearInterval( timer );
-	}, [ pending, invalidate ] );
-	const publish = async ( force = false ) => {
-		setBusy( true );
-		setError( null );
-		try {
-			await publishContent(
-				[ content.id ],
-				mode,
-				mode === 'future' && when
-					? new Date( when ).toISOString()
-					: undefined,
-				force
-			);
-		} catch ( failure ) {
-			setError( {
-				message: errorMessage(
-					failure,
-					__( 'Could not publish.', 'igny8-bridge' )
-				),
-				kind: isApiError( failure ) ? failure.kind : undefined,
-			} );
-		} finally {
-			setBusy( false );
-		}
-	};
-	return (
-		<section
-			className="igny8-publish"
-			aria-label={ __( 'Publish', 'igny8-bridge' ) }
-		>
-			<h3>{ __( 'Publish to this site', 'igny8-bridge' ) }</h3>
-			{ latest && (
-				<Notice
-					status={ publishNoticeStatus( latest.status ) }
-					isDismissible={ false }
-				>
-					<span
-						className="igny8-publish__status"
-						data-status={ latest.status }
-					>
-						{ sprintf(
-							/* translators: 1: publishing status, 2: WordPress post status. */
-							__(
-								'Publishing: %1$s (WordPress: %2$s)',
-								'igny8-bridge'
-							),
-							latest.status,
-							latest.wp_status
-						) }
-					</span>
-					{ safeUrl( latest.post_url ) && (
-						<>
-							{ ' ' }
-							<a href={ safeUrl( latest.post_url ) }>
-								{ __( 'View post', 'igny8-bridge' ) }
-							</a>
-						</>
-					) }
-					{ latest.status === 'conflict' && (
-						<p>
-							{ __(
-								'The post was edited in WordPress since IGNY8 last published it.',
-								'igny8-bridge'
-							) }{ ' ' }
-							<Button
-								variant="secondary"
-								isDestructive
-								onClick={ () => publish( true ) }
-							>
-								{ __(
-									'Overwrite the WordPress edits',
-									'igny8-bridge'
-								) }
-							</Button>
-						</p>
-					) }
-					{ latest.last_error && <p>{ latest.last_error }</p> }
-				</Notice>
-			) }
-			<RadioControl
-				label={ __( 'How', 'igny8-bridge' ) }
-				selected={ mode }
-				onChange={ setMode }
-				options={ [
-					{
-						value: 'draft',
-						label: __( 'As a draft', 'igny8-bridge' ),
-					},
-					{
-						value: 'publish',
-						label: __( 'Publish now', 'igny8-bridge' ),
-					},
-					{
-						value: 'future',
-						label: __( 'Schedule', 'igny8-bridge' ),
-					},
-				] }
-			/>
-			{ mode === 'future' && (
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					type="datetime-local"
-					label={ __( 'Publish on', 'igny8-bridge' ) }
-					value={ when }
-					onChange={ setWhen }
-				/>
-			) }
-			{ error && (
-				<ErrorNotice message={ error.message } kind={ error.kind } />
-			) }
-			<Button
-				variant="primary"
-				onClick={ () => publish() }
-				isBusy={ busy }
-				disabled={ busy || ( mode === 'future' && ! when ) }
-				accessibleWhenDisabled
-			>
-				{ __( 'Send to WordPress', 'igny8-bridge' ) }
-			</Button>
-		</section>
-	);
-}
-
-function ContentEditor( {
-	content,
-	onClose,
-}: {
-	content: Content;
-	onClose: () => void;
-} ) {
-	const canEdit = useCanEdit();
-
-	const { updateContent } = useDispatch( WRITER ) as any;
-	const [ title, setTitle ] = useState( content.title );
-	const [ html, setHtml ] = useState( content.content_html );
-	const [ excerpt, setExcerpt ] = useState( content.excerpt );
-	const [ meta, setMeta ] = useState( content.meta_description );
-	const [ tab, setTab ] = useState< 'preview' | 'edit' >( 'preview' );
-	const [ saved, setSaved ] = useState( false );
-	const [ error, setError ] = useState< string | null >( null );
-	const save = async () => {
-		setError( null );
-		try {
-			await updateContent( content.id, {
-				title,
-				content_html: html,
-				excerpt,
-				meta_description: meta,
-			} );
-			setSaved( true );
-		} catch ( failure ) {
-			setError(
-				errorMessage( failure, __( 'Could not save.', 'igny8-bridge' ) )
-			);
-		}
-	};
-	return (
-		<Modal
-			title={ content.title }
-			onRequestClose={ onClose }
-			size="large"
-			className="igny8-content-editor"
-		>
-			<div className="igny8-toolbar">
-				<Button
-					variant={ tab === 'preview' ? 'primary' : 'secondary' }
-					onClick={ () => setTab( 'preview' ) }
-				>
-					{ __( 'Preview', 'igny8-bridge' ) }
-				</Button>
-				{ canEdit && (
-					<Button
-						variant={ tab === 'edit' ? 'primary' : 'secondary' }
-						onClick={ () => setTab( 'edit' ) }
-					>
-						{ __( 'Edit', 'igny8-bridge' ) }
-					</Button>
-				) }
-			</div>
-			{ tab === 'preview' ? (
-				// The cloud sanitizes content_html with an allow-list on the way in.
-				<div
-					className="igny8-content-preview"
-					dangerouslySetInnerHTML={ { __html: html } }
-				/>
-			) : (
-				<div className="igny8-form">
-					<TextControl
-						__nextHasNoMarginBottom
-						__next40pxDefaultSize
-						label={ __( 'Title', 'igny8-bridge' ) }
-						value={ title }
-						onChange={ setTitle }
-					/>
-					<TextareaControl
-						__nextHasNoMarginBottom
-						label={ __( 'HTML', 'igny8-bridge' ) }
-						value={ html }
-						onChange={ setHtml }
-						rows={ 14 }
-					/>
-					<TextareaControl
-						__nextHasNoMarginBottom
-						label={ __( 'Excerpt', 'igny8-bridge' ) }
-						value={ excerpt }
-						onChange={ setExcerpt }
-					/>
-					<TextControl
-						__nextHasNoMarginBottom
-						__next40pxDefaultSize
-						label={ __( 'Meta description', 'igny8-bridge' ) }
-						value={ meta }
-						onChange={ setMeta }
-						maxLength={ 320 }
-					/>
-					{ error && <ErrorNotice message={ error } /> }
-					{ saved && (
-						<Notice
-							status="success"
-							onRemove={ () => setSaved( false ) }
-						>
-							{ __( 'Saved.', 'igny8-bridge' ) }
-						</Notice>
-					) }
-					<Button variant="primary" onClick={ save }>
-						{ __( 'Save', 'igny8-bridge' ) }
-					</Button>
-				</div>
-			) }
-			<DraftImages
-				contentId={ content.id }
-				taskId={ content.task_id }
-				canEdit={ canEdit }
-			/>
-			{ canEdit && <PublishPanel content={ content } /> }
-		</Modal>
+/**
+ * “12 drafts and posts”.
+ * @param count How many.
+ */
+function contentCount( count: number ): string {
+	return sprintf(
+		/* translators: %s: number of drafts and posts. */
+		_n( '%s draft or post', '%s drafts and posts', count, 'igny8-bridge' ),
+		count.toLocaleString()
 	);
 }
 
@@ -463,81 +306,145 @@ function ContentEditor( {
  * @param props.sectorId The sector in use.
  */
 export function ContentScreen( { sectorId }: ScreenProps ) {
-	const [ page, setPage ] = useState( 1 );
+	const canEdit = useCanEdit();
+	const [ view, setView ] = useUrlView( CONTENT_VIEW );
 	const [ open, setOpen ] = useState< Content | null >( null );
 	const content = useList< Content >(
 		WRITER,
 		'getContentList',
 		'content',
-		sectorId
-			? {
-					sector_id: sectorId,
-					ordering: '-id',
-					page,
-					page_size: PAGE_SIZE,
-				}
-			: null
+		sectorId ? { sector_id: sectorId, ...viewQuery( view ) } : null
 	);
 	if ( ! sectorId ) {
 		return null;
 	}
+	const actions: Action< Content >[] = [
+		{
+			id: 'review',
+			label: canEdit
+				? __( 'Review and edit', 'igny8-bridge' )
+				: __( 'Review', 'igny8-bridge' ),
+			callback: ( items ) => setOpen( items[ 0 ] ?? null ),
+		},
+		{
+			id: 'edit-post',
+			label: __( 'Open in editor', 'igny8-bridge' ),
+			href: ( c ) => postLinks( c )?.edit ?? null,
+		},
+		{
+			id: 'view-post',
+			label: __( 'View post', 'igny8-bridge' ),
+			href: ( c ) => {
+				const links = postLinks( c );
+				return links && ! links.isPreview ? links.view : null;
+			},
+		},
+		{
+			id: 'preview-post',
+			label: __( 'Preview post', 'igny8-bridge' ),
+			href: ( c ) => {
+				const links = postLinks( c );
+				return links && links.isPreview ? links.view : null;
+			},
+		},
+	];
 	return (
 		<div className="igny8-screen igny8-content">
-			{ content.error && <ErrorNotice message={ content.error } /> }
-			{ ! content.isLoading && ! content.error && content.count === 0 ? (
-				<EmptyState title={ __( 'No content yet.', 'igny8-bridge' ) }>
-					<p>
-						{ __(
-							'Generate content from the Tasks screen.',
-							'igny8-bridge'
-						) }
-					</p>
-				</EmptyState>
-			) : (
-				<DataTable
-					label={ __( 'Content', 'igny8-bridge' ) }
-					columns={ [
-						{
-							id: 'title',
-							label: __( 'Title', 'igny8-bridge' ),
-							render: ( c: Content ) => (
-								<Button
-									variant="link"
-									onClick={ () => setOpen( c ) }
-								>
-									{ c.title }
-								</Button>
-							),
-						},
-						{
-							id: 'words',
-							label: __( 'Words', 'igny8-bridge' ),
-							render: ( c: Content ) => c.word_count,
-						},
-						{
-							id: 'sync',
-							label: __( 'Status', 'igny8-bridge' ),
-							render: ( c: Content ) => (
-								<span
-									className="igny8-sync"
-									data-status={ c.sync_status }
-								>
-									{ c.sync_status }
-								</span>
-							),
-						},
-					] }
-					items={ content.items }
-					count={ content.count }
-					page={ page }
-					pageSize={ PAGE_SIZE }
-					onPage={ setPage }
-					isLoading={ content.isLoading }
-				/>
-			) }
+			<DataView< Content >
+				label={ __( 'Content', 'igny8-bridge' ) }
+				fields={ [
+					{
+						id: 'title',
+						label: __( 'Title', 'igny8-bridge' ),
+						sortField: 'title',
+						enableHiding: false,
+						render: ( c ) => (
+							<Button
+								variant="link"
+								onClick={ () => setOpen( c ) }
+							>
+								{ c.title }
+							</Button>
+						),
+					},
+					{
+						id: 'words',
+						label: __( 'Words', 'igny8-bridge' ),
+						sortField: 'word_count',
+						render: ( c ) => c.word_count.toLocaleString(),
+					},
+					{
+						id: 'sync',
+						label: __( 'Status', 'igny8-bridge' ),
+						sortField: 'sync_status',
+						render: ( c ) => (
+							<span
+								className="igny8-sync"
+								data-status={ c.sync_status }
+							>
+								{ label( 'syncStatus', c.sync_status ) }
+							</span>
+						),
+					},
+					{
+						id: 'added',
+						label: __( 'Added', 'igny8-bridge' ),
+						sortField: 'created_at',
+						render: ( c ) =>
+							new Date( c.created_at ).toLocaleDateString(),
+					},
+				] }
+				filters={ [
+					{
+						id: 'sync_status',
+						type: 'select',
+						label: __( 'Status', 'igny8-bridge' ),
+						anyLabel: __( 'Any status', 'igny8-bridge' ),
+						options: labelOptions( 'syncStatus' ),
+					},
+					{
+						id: 'entity_type',
+						type: 'select',
+						label: __( 'Type', 'igny8-bridge' ),
+						anyLabel: __( 'Any type', 'igny8-bridge' ),
+						options: labelOptions( 'contentType' ),
+					},
+					...addedFilters(),
+				] }
+				view={ view }
+				onChangeView={ setView }
+				perPageOptions={ PER_PAGE_OPTIONS }
+				items={ content.items }
+				count={ content.count }
+				isLoading={ content.isLoading }
+				error={ content.error }
+				actions={ actions }
+				itemTitle={ ( c ) => c.title }
+				countLabel={ contentCount }
+				searchLabel={ __( 'Search content', 'igny8-bridge' ) }
+				empty={ {
+					title: __(
+						'No drafts yet — write them from your tasks.',
+						'igny8-bridge'
+					),
+					body: (
+						<p>
+							{ __(
+								'On the Tasks screen, select tasks and choose “Generate content”.',
+								'igny8-bridge'
+							) }
+						</p>
+					),
+				} }
+				emptyFiltered={ __(
+					'No drafts or posts match these filters.',
+					'igny8-bridge'
+				) }
+			/>
 			{ open && (
-				<ContentEditor
+				<DraftReview
 					content={ open }
+					canEdit={ canEdit }
 					onClose={ () => setOpen( null ) }
 				/>
 			) }
@@ -545,46 +452,96 @@ export function ContentScreen( { sectorId }: ScreenProps ) {
 	);
 }
 
+const IMAGE_VIEW: ViewSpec = {
+	filters: { is_featured: oneOf( [ 'true', 'false' ] ) },
+	sortFields: [ 'position', 'created_at' ],
+	defaultSort: '-created_at',
+	perPageOptions: [ 12, 24, 48, 96 ],
+	defaultPerPage: 24,
+	columns: [],
+};
+
 /**
  * Writer → Images.
  * @param props          Component props.
  * @param props.sectorId The sector in use.
  */
 export function ImagesScreen( { sectorId }: ScreenProps ) {
+	const [ view, setView ] = useUrlView( IMAGE_VIEW );
 	const images = useList< Image >(
 		WRITER,
 		'getImages',
 		'images',
-		sectorId
-			? { sector_id: sectorId, ordering: '-id', page_size: 48 }
-			: null
+		sectorId ? { sector_id: sectorId, ...viewQuery( view ) } : null
 	);
 	if ( ! sectorId ) {
 		return null;
 	}
 	return (
 		<div className="igny8-screen igny8-images-screen">
-			{ images.error && <ErrorNotice message={ images.error } /> }
-			{ ! images.isLoading && ! images.error && images.count === 0 ? (
-				<EmptyState title={ __( 'No images yet.', 'igny8-bridge' ) }>
-					<p>
-						{ __(
-							'Open a draft on the Content screen and choose “Generate image prompts”, then “Generate images”.',
-							'igny8-bridge'
-						) }
-					</p>
-				</EmptyState>
-			) : (
-				<ul className="igny8-image-cards">
-					{ images.items.map( ( image ) => (
-						<ImageCard
-							key={ image.id }
-							image={ image }
-							canEdit={ false }
-						/>
-					) ) }
-				</ul>
-			) }
+			<DataView< Image >
+				label={ __( 'Images', 'igny8-bridge' ) }
+				fields={ [] }
+				filters={ [
+					{
+						id: 'is_featured',
+						type: 'select',
+						label: __( 'Featured', 'igny8-bridge' ),
+						anyLabel: __( 'All images', 'igny8-bridge' ),
+						options: [
+							{
+								value: 'true',
+								label: __( 'Featured images', 'igny8-bridge' ),
+							},
+							{
+								value: 'false',
+								label: __(
+									'In-article images',
+									'igny8-bridge'
+								),
+							},
+						],
+					},
+				] }
+				view={ view }
+				onChangeView={ setView }
+				perPageOptions={ IMAGE_VIEW.perPageOptions }
+				items={ images.items }
+				count={ images.count }
+				isLoading={ images.isLoading }
+				error={ images.error }
+				itemTitle={ ( image ) => image.alt_text || image.prompt }
+				countLabel={ ( count ) =>
+					sprintf(
+						/* translators: %s: number of images. */
+						_n( '%s image', '%s images', count, 'igny8-bridge' ),
+						count.toLocaleString()
+					)
+				}
+				searchLabel={ __( 'Search images', 'igny8-bridge' ) }
+				renderCard={ ( image ) => (
+					<ImageCard image={ image } canEdit={ false } />
+				) }
+				cardsClassName="igny8-image-cards"
+				empty={ {
+					title: __(
+						'No images yet — generate them for a draft.',
+						'igny8-bridge'
+					),
+					body: (
+						<p>
+							{ __(
+								'Open a draft on the Content screen and choose “Generate image prompts”, then “Generate images”.',
+								'igny8-bridge'
+							) }
+						</p>
+					),
+				} }
+				emptyFiltered={ __(
+					'No images match these filters.',
+					'igny8-bridge'
+				) }
+			/>
 		</div>
 	);
 }

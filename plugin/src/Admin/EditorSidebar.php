@@ -29,15 +29,16 @@ final class EditorSidebar {
 
 	/** Meta the sidebar shows, with its REST type. */
 	public const META = array(
-		PostSnapshot::META_TASK_ID     => 'integer',
-		PostSnapshot::META_CONTENT_ID  => 'integer',
-		PostSnapshot::META_REVISION    => 'integer',
-		PostSnapshot::META_MANAGED     => 'string',
-		PostSnapshot::META_WP_STATUS   => 'string',
-		PostSnapshot::META_LAST_SYNCED => 'string',
-		PostSnapshot::META_DESCRIPTION => 'string',
-		PostSnapshot::META_META_TITLE  => 'string',
-		PostSnapshot::META_SOURCE_URL  => 'string',
+		PostSnapshot::META_TASK_ID         => 'integer',
+		PostSnapshot::META_CONTENT_ID      => 'integer',
+		PostSnapshot::META_REVISION        => 'integer',
+		PostSnapshot::META_MANAGED         => 'string',
+		PostSnapshot::META_WP_STATUS       => 'string',
+		PostSnapshot::META_LAST_SYNCED     => 'string',
+		PostSnapshot::META_DESCRIPTION     => 'string',
+		PostSnapshot::META_META_TITLE      => 'string',
+		PostSnapshot::META_FOCUS_KEYPHRASE => 'string',
+		PostSnapshot::META_SOURCE_URL      => 'string',
 	);
 
 	/**

@@ -235,7 +235,7 @@ final class PostPublisher {
 		// An existing post keeps its type (checked above); a new one is of a synced type.
 		$post_type = $existing ? $existing->post_type : ( isset( $input['post_type'] ) && is_string( $input['post_type'] ) && '' !== $input['post_type'] ? $input['post_type'] : 'post' );
 		if ( ! $existing && ( ! post_type_exists( $post_type ) || ! in_array( $post_type, $this->options->synced_post_types(), true ) ) ) {
-			return new WP_Error( 'igny8_bad_post_type', __( 'IGNY8 may only create posts of the post types this site syncs (Settings → IGNY8).', 'igny8-bridge' ), array( 'status' => 400 ) );
+			return new WP_Error( 'igny8_bad_post_type', __( 'IGNY8 may only create posts of the post types this site syncs (IGNY8 → Settings → Data).', 'igny8-bridge' ), array( 'status' => 400 ) );
 		}
 
 		// Images first: if one cannot be fetched nothing is written.
@@ -270,7 +270,7 @@ final class PostPublisher {
 			$featured_id = $attachment;
 		}
 
-		$status = isset( $input['status'] ) ? (string) $input['status'] : ( $existing && 'trash' !== $existing->post_status ? $existing->post_status : 'draft' );
+		$status = isset( $input['status'] ) ? (string) $input['status'] : ( $existing && 'trash' !== $existing->post_status ? $existing->post_status : $this->options->default_post_status() );
 		$data   = array(
 			'post_type'    => $post_type,
 			'post_title'   => sanitize_text_field( (string) ( $input['title'] ?? '' ) ),
@@ -301,6 +301,16 @@ final class PostPublisher {
 					return $ids;
 				}
 				$term_ids[ $taxonomy ] = $ids;
+			}
+		}
+		// No category named: a new post is filed under the site's defaults, and
+		// an update keeps the categories it has (defaults or an editor's choice).
+		$defaults = $this->options->default_categories();
+		if ( ! empty( $defaults ) && is_object_in_taxonomy( $post_type, 'category' ) && empty( $term_ids['category'] ) ) {
+			if ( $existing ) {
+				unset( $term_ids['category'] );
+			} else {
+				$term_ids['category'] = $defaults;
 			}
 		}
 
@@ -365,13 +375,28 @@ final class PostPublisher {
 		update_post_meta( $id, PostSnapshot::META_WP_STATUS, (string) get_post_status( $id ) );
 		// RFC 3339 with "+00:00": the SQLite integration rewrites any literal shaped like `…T…Z` to `Y-m-d H:i:s`.
 		update_post_meta( $id, PostSnapshot::META_LAST_SYNCED, gmdate( DATE_ATOM ) );
+		$seo = SiteMetadata::seo_plugin();
 		if ( isset( $input['meta_title'] ) ) {
-			update_post_meta( $id, PostSnapshot::META_META_TITLE, sanitize_text_field( (string) $input['meta_title'] ) );
+			$title = sanitize_text_field( (string) $input['meta_title'] );
+			update_post_meta( $id, PostSnapshot::META_META_TITLE, $title );
+			if ( 'yoast' === $seo ) {
+				update_post_meta( $id, '_yoast_wpseo_title', $title );
+			} elseif ( 'rank_math' === $seo ) {
+				update_post_meta( $id, 'rank_math_title', $title );
+			}
+		}
+		if ( isset( $input['focus_keyphrase'] ) ) {
+			$keyphrase = sanitize_text_field( (string) $input['focus_keyphrase'] );
+			update_post_meta( $id, PostSnapshot::META_FOCUS_KEYPHRASE, $keyphrase );
+			if ( 'yoast' === $seo ) {
+				update_post_meta( $id, '_yoast_wpseo_focuskw', $keyphrase );
+			} elseif ( 'rank_math' === $seo ) {
+				update_post_meta( $id, 'rank_math_focus_keyword', $keyphrase );
+			}
 		}
 		if ( isset( $input['meta_description'] ) ) {
 			$description = sanitize_textarea_field( (string) $input['meta_description'] );
 			update_post_meta( $id, PostSnapshot::META_DESCRIPTION, $description );
-			$seo = SiteMetadata::seo_plugin();
 			if ( 'yoast' === $seo ) {
 				update_post_meta( $id, '_yoast_wpseo_metadesc', $description );
 			} elseif ( 'rank_math' === $seo ) {
@@ -412,15 +437,22 @@ final class PostPublisher {
 	}
 
 	/**
-	 * The author: a user with the given email, else with the given login,
-	 * else the post's current author, else the site's first administrator.
-	 * The cloud's writers are usually not WordPress users, so a miss is normal
-	 * and never creates an account.
+	 * The author: on a new post, the site's default author when the owner
+	 * chose one (the cloud names whoever asked for the post, not someone
+	 * chosen to be credited, so the owner's choice wins); otherwise a user
+	 * with the given email, else with the given login, else the post's
+	 * current author, else the site's first administrator. The cloud's
+	 * writers are usually not WordPress users, so a miss is normal and never
+	 * creates an account.
 	 *
 	 * @param array<string, mixed> $author   `{email, login}`.
 	 * @param WP_Post|null         $existing The post being updated.
 	 */
 	private function author_id( array $author, ?WP_Post $existing ): int {
+		$default = $existing ? 0 : $this->options->default_author();
+		if ( $default > 0 ) {
+			return $default;
+		}
 		if ( ! empty( $author['email'] ) && is_string( $author['email'] ) ) {
 			$user = get_user_by( 'email', sanitize_email( $author['email'] ) );
 			if ( $user ) {

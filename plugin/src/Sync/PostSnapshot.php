@@ -25,6 +25,7 @@ final class PostSnapshot {
 	public const META_LAST_SYNCED      = '_igny8_last_synced';
 	public const META_DESCRIPTION      = '_igny8_meta_description';
 	public const META_META_TITLE       = '_igny8_meta_title';
+	public const META_FOCUS_KEYPHRASE  = '_igny8_focus_keyphrase';
 	public const META_SOURCE_URL       = '_igny8_source_url';
 	public const META_LAST_PUSHED_HASH = '_igny8_last_pushed_hash';
 

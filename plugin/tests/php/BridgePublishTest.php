@@ -52,6 +52,25 @@ final class BridgePublishTest extends BridgeTestCase {
 		$this->assertNull( $data['data']['featured_media_id'] );
 	}
 
+	public function test_the_seo_title_and_focus_keyphrase_land_in_the_post_meta_as_text(): void {
+		$body     = self::publish_body(
+			902,
+			array(
+				'meta_title'      => "Tomato seeds <b>indoors</b>\n guide",
+				'focus_keyphrase' => 'tomato seeds<script>x</script>',
+			)
+		);
+		$response = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', $body ) );
+		$this->assertSame( 201, $response->get_status() );
+		$id = (int) $response->get_data()['data']['post_id'];
+		$this->assertSame( 'Tomato seeds indoors guide', get_post_meta( $id, PostSnapshot::META_META_TITLE, true ) );
+		$this->assertSame( 'tomato seeds', get_post_meta( $id, PostSnapshot::META_FOCUS_KEYPHRASE, true ) );
+		$this->assertSame( 'Meta description 902', get_post_meta( $id, PostSnapshot::META_DESCRIPTION, true ) );
+		// No SEO plugin on this site: nothing is written under their keys.
+		$this->assertSame( '', get_post_meta( $id, '_yoast_wpseo_focuskw', true ) );
+		$this->assertSame( '', get_post_meta( $id, 'rank_math_focus_keyword', true ) );
+	}
+
 	public function test_publishing_again_updates_the_same_post(): void {
 		$first = $this->dispatch( $this->signed( 'POST', '/igny8/v1/posts', self::publish_body( 902 ) ) )->get_data()['data'];
 		for ( $revision = 2; $revision <= 6; $revision++ ) {

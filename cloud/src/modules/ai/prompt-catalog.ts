@@ -5,6 +5,7 @@ import {
 import { contentPromptDefinition } from './functions/generate-content';
 import { ideasPromptDefinition } from './functions/generate-ideas';
 import { imagePromptsDefinition } from './functions/generate-image-prompts';
+import { sectionPromptDefinition } from './functions/regenerate-section';
 import type { PromptDefinition } from './prompts';
 
 /**
@@ -24,5 +25,6 @@ export function promptCatalog(): readonly PromptDefinition[] {
 		ideasPromptDefinition,
 		contentPromptDefinition,
 		imagePromptsDefinition,
+		sectionPromptDefinition,
 	];
 }

@@ -5,6 +5,7 @@ import { generateContent } from './functions/generate-content';
 import { generateIdeas } from './functions/generate-ideas';
 import { generateImagePrompts } from './functions/generate-image-prompts';
 import { generateImages } from './functions/generate-images';
+import { regenerateSection } from './functions/regenerate-section';
 import type { AiFunction, AiFunctionDefinition, AiOwners } from './types';
 
 /** Every AI function by name (the seed's registry), with the owning services bound to their saves. */
@@ -57,5 +58,6 @@ export function defaultRegistry( owners?: AiOwners ): AiRegistry {
 		.register( autoCluster )
 		.register( generateContent )
 		.register( generateImagePrompts )
-		.register( generateImages );
+		.register( generateImages )
+		.register( regenerateSection );
 }

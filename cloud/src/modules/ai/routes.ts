@@ -10,6 +10,7 @@ import {
 	generateImagesRequestSchema,
 	idPathSchema,
 	regenerateImageRequestSchema,
+	regenerateSectionRequestSchema,
 } from '@igny8/shared-types';
 import { z } from 'zod';
 import type { Models } from '../../db/models';
@@ -164,6 +165,22 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 					strategy_id: body.strategy_id ?? null,
 				},
 				message: 'Writing content.',
+			} ),
+		} ),
+		aiAction( engine, {
+			path: '/writer/content/regenerate_section/',
+			summary:
+				"Rewrite one section of a draft with AI (the heading's position among its headings); the rest of the article stays as it is and the run's summary carries the new section",
+			tag: 'writer',
+			body: regenerateSectionRequestSchema,
+			start: async ( body ) => ( {
+				fn: 'regenerate_section',
+				input: {
+					content_id: body.content_id,
+					heading_index: body.heading_index,
+					instructions: body.instructions ?? '',
+				},
+				message: 'Rewriting the section.',
 			} ),
 		} ),
 		aiAction( engine, {

@@ -401,6 +401,7 @@ export class PublisherService {
 		const terms = ( ...keys: string[] ) =>
 			keys.flatMap( ( key ) => content.taxonomies[ key ] ?? [] );
 		const metaTitle = content.attributes.meta_title;
+		const keyphrase = content.attributes.focus_keyphrase;
 		const author = await this.author( record );
 		return {
 			content_id: content.id,
@@ -438,6 +439,9 @@ export class PublisherService {
 				? { meta_title: metaTitle }
 				: {} ),
 			meta_description: content.meta_description,
+			...( typeof keyphrase === 'string'
+				? { focus_keyphrase: keyphrase }
+				: {} ),
 			expected_hash: record.force
 				? null
 				: ( record.last_pushed_hash ?? null ),

@@ -7,6 +7,8 @@ import type {
 } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { assertReachable } from '../content';
+import { deriveContent } from './html';
+import { replaceSection, sectionsOf } from './sections';
 
 /** What a generation run wrote for a task, ready to store (text already sanitized). */
 export type GeneratedDraft = Pick<
@@ -118,6 +120,44 @@ export class WriterPipeline {
 		}
 		await this.moveTask( task, 'completed', {}, transaction );
 		return { contentId, created: ! existing };
+	}
+
+	/**
+	 * Swaps one section of a content's article for a rewritten one, if the
+	 * section at `index` is still the one the run rewrote (same heading);
+	 * plain text and word count follow. The HTML must already be sanitized.
+	 * Answers why not when it cannot.
+	 */
+	async replaceSection(
+		transaction: Transaction,
+		accountId: number,
+		contentId: number,
+		index: number,
+		heading: string,
+		sectionHtml: string
+	): Promise< { replaced: true } | { replaced: false; reason: string } > {
+		const content = await this.models.Content.findOne( {
+			where: { id: contentId, account_id: accountId },
+			lock: transaction.LOCK.UPDATE,
+			transaction,
+		} );
+		if ( ! content ) {
+			return { replaced: false, reason: 'the content was deleted' };
+		}
+		const section = sectionsOf( content.content_html )[ index ];
+		if ( ! section || section.heading !== heading ) {
+			return {
+				replaced: false,
+				reason: 'the article changed meanwhile: that section is not where it was',
+			};
+		}
+		await content.update(
+			deriveContent(
+				replaceSection( content.content_html, section, sectionHtml )
+			),
+			{ transaction }
+		);
+		return { replaced: true };
 	}
 
 	/**

@@ -14,6 +14,7 @@ import {
 	taskUpdateSchema,
 } from '@igny8/shared-types';
 import type { Models } from '../../db/models';
+import { createdBetween } from '../../http/pagination';
 import type { AnyRoute } from '../../http/route';
 import { scopedResourceRoutes } from '../content';
 import {
@@ -56,8 +57,13 @@ export function writerRoutes(
 				searchFields: [ 'title' ],
 				defaultOrdering: '-created_at',
 			},
-			filters: ( query ) =>
-				equal( { status: query.status, cluster_id: query.cluster_id } ),
+			filters: ( query ) => [
+				...equal( {
+					status: query.status,
+					cluster_id: query.cluster_id,
+				} ),
+				...createdBetween( query ),
+			],
 			serialize: ( rows ) => serializeTasks( models, rows ),
 			listAttributes: { include: [ TASK_CONTENT_ID ] },
 			create: ( scope, body ) => writer.createTask( scope, body ),
@@ -85,12 +91,14 @@ export function writerRoutes(
 				searchFields: [ 'title' ],
 				defaultOrdering: '-created_at',
 			},
-			filters: ( query ) =>
-				equal( {
+			filters: ( query ) => [
+				...equal( {
 					sync_status: query.sync_status,
 					entity_type: query.entity_type,
 					task_id: query.task_id,
 				} ),
+				...createdBetween( query ),
+			],
 			serialize: serializeContent,
 			create: ( scope, body ) => writer.createContent( scope, body ),
 			update: ( row, body ) => writer.updateContent( row, body ),

@@ -257,6 +257,9 @@ export class WriterService {
 							fields,
 							fields.content_html ?? ''
 						),
+						...( fields.attributes
+							? { attributes: seoAsText( fields.attributes ) }
+							: {} ),
 						task_id: fields.task_id ?? null,
 						external_id: fields.external_id ?? null,
 						external_type: fields.external_type ?? null,
@@ -295,6 +298,16 @@ export class WriterService {
 							body,
 							body.content_html ?? row.content_html
 						),
+						// A PATCH changes the keys it names and keeps the rest
+						// (the run that wrote the draft, other panels' data).
+						...( body.attributes
+							? {
+									attributes: {
+										...row.attributes,
+										...seoAsText( body.attributes ),
+									},
+								}
+							: {} ),
 					},
 					{ transaction }
 				);
@@ -559,4 +572,21 @@ export class WriterService {
 		}
 		return row;
 	}
+}
+
+/**
+ * The SEO title and focus keyphrase end up in `<title>` and meta tags
+ * through whichever SEO plugin the site runs: keep them one line of text.
+ */
+function seoAsText(
+	attributes: Record< string, unknown >
+): Record< string, unknown > {
+	const out = { ...attributes };
+	for ( const key of [ 'meta_title', 'focus_keyphrase' ] as const ) {
+		const value = out[ key ];
+		if ( typeof value === 'string' ) {
+			out[ key ] = plainTextOf( value ).replace( /\s+/g, ' ' ).trim();
+		}
+	}
+	return out;
 }

@@ -30,6 +30,28 @@ const SELECTOR_OF: Record< WriterKind, string > = {
 
 export const invalidate = invalidator( SELECTOR_OF );
 
+/**
+ * Deletes tasks one by one (the cloud has no bulk delete for them); the ones
+ * deleted leave the lists even when a later one fails.
+ * @param ids The tasks.
+ * @return How many were deleted.
+ */
+export const deleteTasks =
+	( ids: number[] ) =>
+	async ( { dispatch }: ThunkArgs ): Promise< { affected: number } > => {
+		const done: number[] = [];
+		try {
+			for ( const id of ids ) {
+				await getClient().delete( `${ WRITER_PATHS.tasks }${ id }/` );
+				done.push( id );
+			}
+		} finally {
+			dispatch( removeItems( 'tasks', done ) );
+			dispatch.invalidate( 'tasks' );
+		}
+		return { affected: done.length };
+	};
+
 export const updateContent =
 	( id: number, changes: Partial< Content > ) =>
 	async ( { dispatch }: ThunkArgs ): Promise< Content > => {

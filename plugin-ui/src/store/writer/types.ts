@@ -29,4 +29,4 @@ export const WRITER_PATHS: Record< WriterKind, string > = {
 	records: '/publisher/publishing-records/',
 };
 
-export type PublishStatus = 'draft' | 'publish' | 'future';
+export type PublishStatus = 'draft' | 'pending' | 'publish' | 'future';
