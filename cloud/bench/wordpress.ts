@@ -14,9 +14,11 @@ export type BenchBridge = {
  * plugin's own "Test connection".
  */
 export async function startBenchBridge(
-	cloud: BenchCloud
+	cloud: BenchCloud,
+	/** The site's port, when the cloud was started allowing it (IGNY8_OUTBOUND_ALLOW). */
+	options: { port?: number } = {}
 ): Promise< BenchBridge > {
-	const site = await startWordPress();
+	const site = await startWordPress( { port: options.port } );
 	const owner = await benchOwner( cloud, 'Bench Bridge' );
 	const { models, services } = cloud.context;
 	const siteRow = await models.Site.findByPk( owner.siteId );

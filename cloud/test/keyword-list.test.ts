@@ -18,6 +18,9 @@ import { startTestCloud, type TestCloud } from './support';
  * (listScope, parseOrdering, searchWhere, serializeKeywords), is the oracle.
  */
 
+/** Today's UTC day, YYYY-MM-DD: the day the fixtures' keywords were added. */
+const today = () => new Date().toISOString().slice( 0, 10 );
+
 describe.each( [ 'postgres', 'pglite' ] as const )(
 	'keywords list in one statement (%s)',
 	( db ) => {
@@ -161,6 +164,30 @@ describe.each( [ 'postgres', 'pglite' ] as const )(
 						query.difficulty_min,
 						query.difficulty_max
 					),
+					...( query.created_after
+						? [
+								{
+									created_at: {
+										[ Op.gte ]: new Date(
+											`${ query.created_after }T00:00:00Z`
+										),
+									},
+								},
+							]
+						: [] ),
+					...( query.created_before
+						? [
+								{
+									created_at: {
+										[ Op.lt ]: new Date(
+											Date.parse(
+												`${ query.created_before }T00:00:00Z`
+											) + 86_400_000
+										),
+									},
+								},
+							]
+						: [] ),
 					...( query.cluster_id === undefined
 						? []
 						: [
@@ -242,6 +269,11 @@ describe.each( [ 'postgres', 'pglite' ] as const )(
 			{ cluster_id: clusterId, ordering: 'keyword' },
 			{ volume_min: 100, volume_max: 300 },
 			{ difficulty_min: 10, difficulty_max: 60, ordering: 'difficulty' },
+			{ created_after: today() },
+			{ created_before: today(), ordering: 'keyword' },
+			{ created_after: today(), created_before: today() },
+			{ created_before: '2000-01-01' },
+			{ created_after: '2999-12-31' },
 			{ page: 2, page_size: 5 },
 			{ page: 99, page_size: 5 },
 			{ sector_id: 999999 },
@@ -282,6 +314,48 @@ describe.each( [ 'postgres', 'pglite' ] as const )(
 						...expected,
 					} );
 				}
+			}
+		);
+
+		it( 'filters by the day keywords were added, whole UTC days', async () => {
+			const list = ( query: Record< string, string | number > ) =>
+				request( cloud.app )
+					.get( '/api/v1/planner/keywords/' )
+					.query( { sector_id: tenant.sectorId, ...query } )
+					.set( bearer( tenant.owner ) )
+					.expect( 200 );
+			const all = await list( {} );
+			expect( all.body.count ).toBeGreaterThan( 0 );
+			const on = await list( {
+				created_after: today(),
+				created_before: today(),
+			} );
+			expect( on.body.count ).toBe( all.body.count );
+			const before = await list( { created_before: '2000-01-01' } );
+			expect( before.body.count ).toBe( 0 );
+		} );
+
+		it.each( [
+			[ 'created_after', 'yesterday' ],
+			[ 'created_after', '2026-02-30' ],
+			[ 'created_before', '2026-1-5' ],
+			[ 'volume_min', '-3' ],
+			[ 'difficulty_max', '101' ],
+			[ 'status', 'in_progress' ],
+			[ 'cluster_id', 'some' ],
+		] )(
+			'refuses a bad %s (%s) with 400 in the error envelope',
+			async ( field, value ) => {
+				const response = await request( cloud.app )
+					.get( '/api/v1/planner/keywords/' )
+					.query( { sector_id: tenant.sectorId, [ field ]: value } )
+					.set( bearer( tenant.owner ) )
+					.expect( 400 );
+				expect( response.body ).toMatchObject( {
+					success: false,
+					errors: { [ field ]: expect.any( Array ) },
+				} );
+				expect( typeof response.body.request_id ).toBe( 'string' );
 			}
 		);
 

@@ -303,10 +303,17 @@ describe( 'the IGNY8 workspace, from keywords to a published post', () => {
 		await selectAll();
 		const count = await page.locator( 'table tbody tr' ).count();
 		expect( count ).toBeGreaterThanOrEqual( 3 );
-		await page.getByRole( 'button', { name: 'Approve → tasks' } ).click();
 		await page
-			.locator( '.components-notice.is-success' )
-			.filter( { hasText: 'writer tasks are ready' } )
+			.getByRole( 'group', { name: 'Bulk actions' } )
+			.getByRole( 'button', { name: 'Approve → tasks' } )
+			.click();
+		// The bulk action asks first, naming how many.
+		const dialog = page.getByRole( 'dialog' );
+		await dialog.getByText( `Approve ${ count } ideas?` ).waitFor();
+		await dialog.getByRole( 'button', { name: 'Approve' } ).click();
+		await page
+			.locator( '.igny8-snackbars' )
+			.filter( { hasText: 'writing tasks are ready' } )
 			.waitFor();
 		expect(
 			await cloud.context.models.Task.count( {
@@ -327,7 +334,7 @@ describe( 'the IGNY8 workspace, from keywords to a published post', () => {
 			.locator( '.igny8-run[data-status="succeeded"]' )
 			.waitFor( { timeout: 60_000 } );
 		await closeModal();
-		await first.filter( { hasText: 'completed' } ).waitFor();
+		await first.filter( { hasText: 'Draft ready' } ).waitFor();
 	} );
 
 	it( 'publishes the article to this site: the post exists and the Content screen says published', async () => {
@@ -349,7 +356,7 @@ describe( 'the IGNY8 workspace, from keywords to a published post', () => {
 			.waitFor( { timeout: 60_000 } );
 		await expect(
 			panel.locator( '.igny8-publish__status' ).textContent()
-		).resolves.toContain( 'WordPress: publish' );
+		).resolves.toContain( 'In WordPress: Published' );
 
 		const posts = await postsForContent( site, content!.id );
 		expect( posts ).toHaveLength( 1 );

@@ -186,3 +186,34 @@ export function pageUrl( req: Request, page: number ): string {
 	url.searchParams.set( 'page', String( page ) );
 	return url.toString();
 }
+
+/**
+ * The `created_after` / `created_before` list filter as a where term: whole
+ * UTC days, both ends included (before a day = before the next midnight).
+ * @param query The parsed list query.
+ */
+export function createdBetween( query: {
+	created_after?: string;
+	created_before?: string;
+} ): WhereOptions[] {
+	if ( ! query.created_after && ! query.created_before ) {
+		return [];
+	}
+	const day = ( value: string ) => Date.parse( `${ value }T00:00:00Z` );
+	return [
+		{
+			created_at: {
+				...( query.created_after
+					? { [ Op.gte ]: new Date( day( query.created_after ) ) }
+					: {} ),
+				...( query.created_before
+					? {
+							[ Op.lt ]: new Date(
+								day( query.created_before ) + 86_400_000
+							),
+						}
+					: {} ),
+			},
+		},
+	];
+}

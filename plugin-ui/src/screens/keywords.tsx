@@ -9,41 +9,49 @@ import type { Cluster, Keyword } from '@igny8/shared-types';
 import {
 	Button,
 	Modal,
-	Notice,
 	RadioControl,
 	SelectControl,
 	TextControl,
 } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useMemo, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
-import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
+import { errorMessage, isApiError } from '../api/errors';
 import {
 	AiActionModal,
 	useActiveRunId,
 	useReopenActiveRun,
 } from '../components/ai-action';
-import { DataTable, type Column } from '../components/data-table';
-import { EmptyState, ErrorNotice } from '../components/states';
+import {
+	addedFilters,
+	DataView,
+	type Action,
+	type Field,
+	type Filter,
+} from '../components/data-view';
+import { announce } from '../components/data-view/notices';
+import { ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
+import {
+	ADDED_RANGE,
+	isCount,
+	isId,
+	oneOf,
+	useUrlView,
+	viewQuery,
+	type ViewSpec,
+} from '../hooks/use-url-view';
+import { label, labelOptions } from '../labels';
 import { ImportWizard } from './import-wizard';
 import type { ScreenProps } from './types';
 
 const PLANNER = 'igny8/planner';
-const PAGE_SIZE = 25;
-
-function useDebounced< T >( value: T, ms: number ): T {
-	const [ current, setCurrent ] = useState( value );
-	useEffect( () => {
-		const timer = setTimeout( () => setCurrent( value ), ms );
-		return () => clearTimeout( timer );
-	}, [ value, ms ] );
-	return current;
-}
+/** The page sizes every IGNY8 list offers. */
+export const PER_PAGE_OPTIONS = [ 10, 25, 50, 100 ];
 
 export function useCanEdit(): boolean {
 	return useSelect(
@@ -135,11 +143,9 @@ function AddKeyword( {
 function IntentSelect( {
 	value,
 	onChange,
-	anyLabel,
 }: {
 	value: string;
 	onChange: ( value: string ) => void;
-	anyLabel?: string;
 } ) {
 	return (
 		<SelectControl
@@ -148,30 +154,13 @@ function IntentSelect( {
 			label={ __( 'Intent', 'igny8-bridge' ) }
 			value={ value }
 			onChange={ onChange }
-			options={
-				[
-					{
-						value: '',
-						label: anyLabel ?? __( 'Not set', 'igny8-bridge' ),
-					},
-					{
-						value: 'informational',
-						label: __( 'Informational', 'igny8-bridge' ),
-					},
-					{
-						value: 'commercial',
-						label: __( 'Commercial', 'igny8-bridge' ),
-					},
-					{
-						value: 'transactional',
-						label: __( 'Transactional', 'igny8-bridge' ),
-					},
-					{
-						value: 'navigational',
-						label: __( 'Navigational', 'igny8-bridge' ),
-					},
-				] as { value: string; label: string }[]
-			}
+			options={ [
+				{
+					value: '',
+					label: __( 'Not set', 'igny8-bridge' ),
+				},
+				...labelOptions( 'intent' ),
+			] }
 		/>
 	);
 }
@@ -250,6 +239,62 @@ function ClusterModal( {
 	);
 }
 
+const KEYWORD_VIEW: ViewSpec = {
+	filters: {
+		status: oneOf( [ 'active', 'inactive', 'used' ] ),
+		intent: oneOf( [
+			'informational',
+			'commercial',
+			'transactional',
+			'navigational',
+		] ),
+		cluster_id: ( value ) => value === 'none' || isId( value ),
+		volume_min: isCount,
+		volume_max: isCount,
+		difficulty_min: ( value ) => isCount( value ) && Number( value ) <= 100,
+		difficulty_max: ( value ) => isCount( value ) && Number( value ) <= 100,
+		...ADDED_RANGE,
+	},
+	sortFields: [
+		'keyword',
+		'search_volume',
+		'difficulty',
+		'intent',
+		'status',
+		'created_at',
+	],
+	defaultSort: '-search_volume',
+	perPageOptions: PER_PAGE_OPTIONS,
+	defaultPerPage: 25,
+	columns: [ 'volume', 'difficulty', 'intent', 'status', 'cluster', 'added' ],
+};
+
+/**
+ * “12 keywords”.
+ * @param count How many.
+ */
+export function keywordCount( count: number ): string {
+	return sprintf(
+		/* translators: %s: number of keywords. */
+		_n( '%s keyword', '%s keywords', count, 'igny8-bridge' ),
+		count.toLocaleString()
+	);
+}
+
+/**
+ * Groups keywords by a value they had, so an undo can put each group back.
+ * @param items The keywords as they were.
+ * @param pick  The value to group by.
+ */
+function groupBy< V >( items: Keyword[], pick: ( item: Keyword ) => V ) {
+	const groups = new Map< V, number[] >();
+	items.forEach( ( item ) => {
+		const value = pick( item );
+		groups.set( value, [ ...( groups.get( value ) ?? [] ), item.id ] );
+	} );
+	return groups;
+}
+
 /**
  * Planner → Keywords.
  * @param props          Component props.
@@ -257,75 +302,23 @@ function ClusterModal( {
  */
 export function KeywordsScreen( { sectorId }: ScreenProps ) {
 	const canEdit = useCanEdit();
-	const [ search, setSearch ] = useState( '' );
-	const [ intent, setIntent ] = useState( '' );
-	const [ status, setStatus ] = useState( '' );
-	const [ clusterId, setClusterId ] = useState( '' );
-	const [ volumeMin, setVolumeMin ] = useState( '' );
-	const [ volumeMax, setVolumeMax ] = useState( '' );
-	const [ ordering, setOrdering ] = useState( '-search_volume' );
-	const [ page, setPage ] = useState( 1 );
+	const [ view, setView ] = useUrlView( KEYWORD_VIEW );
 	const [ selected, setSelected ] = useState< number[] >( [] );
 	const [ modal, setModal ] = useState< null | 'add' | 'import' | 'cluster' >(
 		null
 	);
-	const [ notice, setNotice ] = useState< string | null >( null );
-	const [ actionError, setActionError ] = useState< {
-		message: string;
-		kind?: ApiErrorKind;
-	} | null >( null );
-	const debouncedSearch = useDebounced( search, 300 );
 	const clusterRun = useActiveRunId( 'auto_cluster' );
 	useReopenActiveRun( clusterRun, () => setModal( 'cluster' ) );
 
 	const planner = useDispatch( PLANNER ) as any;
 
-	useEffect( () => {
-		setPage( 1 );
-		setSelected( [] );
-	}, [
-		sectorId,
-		debouncedSearch,
-		intent,
-		status,
-		clusterId,
-		volumeMin,
-		volumeMax,
-	] );
+	useEffect( () => setSelected( [] ), [ sectorId ] );
 
-	const query = useMemo(
-		() =>
-			sectorId
-				? {
-						sector_id: sectorId,
-						search: debouncedSearch,
-						intent,
-						status,
-						cluster_id: clusterId,
-						volume_min: volumeMin,
-						volume_max: volumeMax,
-						ordering,
-						page,
-						page_size: PAGE_SIZE,
-					}
-				: null,
-		[
-			sectorId,
-			debouncedSearch,
-			intent,
-			status,
-			clusterId,
-			volumeMin,
-			volumeMax,
-			ordering,
-			page,
-		]
-	);
 	const keywords = useList< Keyword >(
 		PLANNER,
 		'getKeywords',
 		'keywords',
-		query
+		sectorId ? { sector_id: sectorId, ...viewQuery( view ) } : null
 	);
 	const clusters = useList< Cluster >(
 		PLANNER,
@@ -342,35 +335,171 @@ export function KeywordsScreen( { sectorId }: ScreenProps ) {
 		);
 		return names;
 	}, [ clusters.items ] );
+	const clusterChoices = [
+		{ value: 'none', label: __( 'No cluster', 'igny8-bridge' ) },
+		...clusters.items.map( ( cluster ) => ( {
+			value: String( cluster.id ),
+			label: cluster.name,
+		} ) ),
+	];
 
-	const bulk = async ( action: () => Promise< { affected: number } > ) => {
-		setActionError( null );
+	const setStatus = async ( items: Keyword[], status: string ) => {
+		const before = groupBy( items, ( item ) => item.status );
+		let result: { not_found: number[] };
 		try {
-			const result = await action();
-			setNotice(
-				sprintf(
-					/* translators: %d: number of keywords changed. */
-					__( '%d keywords updated.', 'igny8-bridge' ),
-					result.affected
-				)
+			result = await planner.bulkSetKeywordStatus(
+				items.map( ( item ) => item.id ),
+				status
 			);
-			setSelected( [] );
 		} catch ( failure ) {
-			setActionError( {
-				message: errorMessage(
-					failure,
-					__( 'The action failed.', 'igny8-bridge' )
-				),
-				kind: isApiError( failure ) ? failure.kind : undefined,
-			} );
+			if ( isApiError( failure ) && failure.kind === 'validation' ) {
+				// The cloud refuses the whole change when one keyword may not move (e.g. Inactive → Used).
+				throw new Error(
+					sprintf(
+						/* translators: 1: a status, e.g. Used. */
+						__(
+							'Nothing changed: some of the selected keywords cannot be marked “%1$s” from their current status. Make them Active first, or select only keywords that can.',
+							'igny8-bridge'
+						),
+						label( 'keywordStatus', status )
+					)
+				);
+			}
+			throw failure;
 		}
+		announce(
+			sprintf(
+				/* translators: 1: e.g. “12 keywords”, 2: a status, e.g. Inactive. */
+				__( '%1$s marked “%2$s”.', 'igny8-bridge' ),
+				// Those already in that status count too: all of them are now.
+				keywordCount( items.length - result.not_found.length ),
+				label( 'keywordStatus', status )
+			),
+			() =>
+				before.forEach( ( ids, previous ) =>
+					planner.bulkSetKeywordStatus( ids, previous )
+				)
+		);
 	};
 
-	const columns: Column< Keyword >[] = [
+	const moveToCluster = async ( items: Keyword[], choice: string ) => {
+		const before = groupBy( items, ( item ) => item.cluster_id ?? null );
+		const target = choice === 'none' ? null : Number( choice );
+		const result = await planner.bulkAssignCluster(
+			items.map( ( item ) => item.id ),
+			target
+		);
+		announce(
+			target === null
+				? sprintf(
+						/* translators: %s: e.g. “12 keywords”. */
+						__( '%s taken out of their cluster.', 'igny8-bridge' ),
+						keywordCount( result.affected )
+					)
+				: sprintf(
+						/* translators: 1: e.g. “12 keywords”, 2: cluster name. */
+						__( '%1$s moved to “%2$s”.', 'igny8-bridge' ),
+						keywordCount( result.affected ),
+						clusterName.get( target ) ?? String( target )
+					),
+			() =>
+				before.forEach( ( ids, previous ) =>
+					planner.bulkAssignCluster( ids, previous )
+				)
+		);
+	};
+
+	const actions: Action< Keyword >[] = canEdit
+		? [
+				{
+					id: 'status',
+					label: __( 'Set status', 'igny8-bridge' ),
+					supportsBulk: true,
+					choices: labelOptions( 'keywordStatus' ),
+					confirm: ( items, choice ) =>
+						sprintf(
+							/* translators: 1: e.g. “12 keywords”, 2: a status. */
+							__( 'Mark %1$s as “%2$s”?', 'igny8-bridge' ),
+							keywordCount( items.length ),
+							label( 'keywordStatus', choice )
+						),
+					confirmLabel: __( 'Change status', 'igny8-bridge' ),
+					callback: ( items, choice ) =>
+						setStatus( items, choice ?? '' ),
+				},
+				{
+					id: 'cluster',
+					label: __( 'Move to cluster', 'igny8-bridge' ),
+					supportsBulk: true,
+					choices: clusterChoices,
+					confirm: ( items, choice ) =>
+						choice === 'none'
+							? sprintf(
+									/* translators: %s: e.g. “12 keywords”. */
+									__(
+										'Take %s out of their cluster?',
+										'igny8-bridge'
+									),
+									keywordCount( items.length )
+								)
+							: sprintf(
+									/* translators: 1: e.g. “12 keywords”, 2: cluster name. */
+									__(
+										'Move %1$s to “%2$s”?',
+										'igny8-bridge'
+									),
+									keywordCount( items.length ),
+									clusterName.get( Number( choice ) ) ?? ''
+								),
+					confirmLabel: __( 'Move', 'igny8-bridge' ),
+					callback: ( items, choice ) =>
+						moveToCluster( items, choice ?? 'none' ),
+				},
+				{
+					id: 'delete',
+					label: __( 'Delete', 'igny8-bridge' ),
+					isDestructive: true,
+					supportsBulk: true,
+					confirm: ( items ) =>
+						items.length === 1
+							? sprintf(
+									/* translators: %s: a keyword. */
+									__(
+										'Delete “%s”? This cannot be undone.',
+										'igny8-bridge'
+									),
+									items[ 0 ]?.keyword ?? ''
+								)
+							: sprintf(
+									/* translators: %s: e.g. “12 keywords”. */
+									__(
+										'Delete %s? This cannot be undone.',
+										'igny8-bridge'
+									),
+									keywordCount( items.length )
+								),
+					callback: async ( items ) => {
+						const result = await planner.bulkDeleteKeywords(
+							items.map( ( item ) => item.id )
+						);
+						announce(
+							sprintf(
+								/* translators: %s: e.g. “12 keywords”. */
+								__( '%s deleted.', 'igny8-bridge' ),
+								keywordCount( result.affected )
+							)
+						);
+					},
+				},
+			]
+		: [];
+
+	const fields: Field< Keyword >[] = [
 		{
 			id: 'keyword',
 			label: __( 'Keyword', 'igny8-bridge' ),
 			sortField: 'keyword',
+			enableHiding: false,
 			render: ( k ) => <strong>{ k.keyword }</strong>,
 		},
 		{
@@ -388,13 +517,14 @@ export function KeywordsScreen( { sectorId }: ScreenProps ) {
 		{
 			id: 'intent',
 			label: __( 'Intent', 'igny8-bridge' ),
-			render: ( k ) => k.intent ?? '—',
+			sortField: 'intent',
+			render: ( k ) => label( 'intent', k.intent ) || '—',
 		},
 		{
 			id: 'status',
 			label: __( 'Status', 'igny8-bridge' ),
 			sortField: 'status',
-			render: ( k ) => k.status,
+			render: ( k ) => label( 'keywordStatus', k.status ),
 		},
 		{
 			id: 'cluster',
@@ -402,22 +532,65 @@ export function KeywordsScreen( { sectorId }: ScreenProps ) {
 			render: ( k ) =>
 				k.cluster_id
 					? ( clusterName.get( k.cluster_id ) ??
-						`#${ k.cluster_id }` )
+						__( 'Another cluster', 'igny8-bridge' ) )
 					: '—',
 		},
+		{
+			id: 'added',
+			label: __( 'Added', 'igny8-bridge' ),
+			sortField: 'created_at',
+			render: ( k ) => new Date( k.created_at ).toLocaleDateString(),
+		},
+	];
+
+	const filters: Filter[] = [
+		{
+			id: 'status',
+			type: 'select',
+			label: __( 'Status', 'igny8-bridge' ),
+			anyLabel: __( 'Any status', 'igny8-bridge' ),
+			options: labelOptions( 'keywordStatus' ),
+		},
+		{
+			id: 'intent',
+			type: 'select',
+			label: __( 'Intent', 'igny8-bridge' ),
+			anyLabel: __( 'Any intent', 'igny8-bridge' ),
+			options: labelOptions( 'intent' ),
+		},
+		{
+			id: 'cluster_id',
+			type: 'select',
+			label: __( 'Cluster', 'igny8-bridge' ),
+			anyLabel: __( 'Any cluster', 'igny8-bridge' ),
+			options: clusterChoices,
+		},
+		{
+			id: 'volume_min',
+			type: 'number',
+			label: __( 'Min volume', 'igny8-bridge' ),
+		},
+		{
+			id: 'volume_max',
+			type: 'number',
+			label: __( 'Max volume', 'igny8-bridge' ),
+		},
+		{
+			id: 'difficulty_min',
+			type: 'number',
+			label: __( 'Min difficulty', 'igny8-bridge' ),
+		},
+		{
+			id: 'difficulty_max',
+			type: 'number',
+			label: __( 'Max difficulty', 'igny8-bridge' ),
+		},
+		...addedFilters(),
 	];
 
 	if ( ! sectorId ) {
 		return null;
 	}
-	const hasFilters = !! (
-		search ||
-		intent ||
-		status ||
-		clusterId ||
-		volumeMin ||
-		volumeMax
-	);
 
 	return (
 		<div className="igny8-screen igny8-keywords">
@@ -458,226 +631,50 @@ export function KeywordsScreen( { sectorId }: ScreenProps ) {
 					</Button>
 				) }
 			</div>
-			<div className="igny8-filters" role="search">
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					label={ __( 'Search keywords', 'igny8-bridge' ) }
-					value={ search }
-					onChange={ setSearch }
-					type="search"
-				/>
-				<IntentSelect
-					value={ intent }
-					onChange={ setIntent }
-					anyLabel={ __( 'Any intent', 'igny8-bridge' ) }
-				/>
-				<SelectControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					label={ __( 'Status', 'igny8-bridge' ) }
-					value={ status }
-					onChange={ setStatus }
-					options={
-						[
-							{
-								value: '',
-								label: __( 'Any status', 'igny8-bridge' ),
-							},
-							{
-								value: 'active',
-								label: __( 'Active', 'igny8-bridge' ),
-							},
-							{
-								value: 'inactive',
-								label: __( 'Inactive', 'igny8-bridge' ),
-							},
-							{
-								value: 'used',
-								label: __( 'Used', 'igny8-bridge' ),
-							},
-						] as { value: string; label: string }[]
-					}
-				/>
-				<SelectControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					label={ __( 'Cluster', 'igny8-bridge' ) }
-					value={ clusterId }
-					onChange={ setClusterId }
-					options={ [
-						{
-							value: '',
-							label: __( 'Any cluster', 'igny8-bridge' ),
-						},
-						{
-							value: 'none',
-							label: __( 'No cluster', 'igny8-bridge' ),
-						},
-						...clusters.items.map( ( cluster ) => ( {
-							value: String( cluster.id ),
-							label: cluster.name,
-						} ) ),
-					] }
-				/>
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					type="number"
-					min={ 0 }
-					label={ __( 'Min volume', 'igny8-bridge' ) }
-					value={ volumeMin }
-					onChange={ setVolumeMin }
-				/>
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					type="number"
-					min={ 0 }
-					label={ __( 'Max volume', 'igny8-bridge' ) }
-					value={ volumeMax }
-					onChange={ setVolumeMax }
-				/>
-			</div>
-			{ notice && (
-				<Notice status="success" onRemove={ () => setNotice( null ) }>
-					{ notice }
-				</Notice>
-			) }
-			{ actionError && (
-				<ErrorNotice
-					message={ actionError.message }
-					kind={ actionError.kind }
-				/>
-			) }
-			{ canEdit && selected.length > 0 && (
-				<div
-					className="igny8-bulk"
-					role="group"
-					aria-label={ __( 'Bulk actions', 'igny8-bridge' ) }
-				>
-					<span>
-						{ sprintf(
-							/* translators: %d: number of selected keywords. */
-							__( '%d selected', 'igny8-bridge' ),
-							selected.length
-						) }
-					</span>
-					<Button
-						variant="secondary"
-						isDestructive
-						onClick={ () =>
-							bulk( () => planner.bulkDeleteKeywords( selected ) )
-						}
-					>
-						{ __( 'Delete', 'igny8-bridge' ) }
-					</Button>
-					<SelectControl
-						__nextHasNoMarginBottom
-						__next40pxDefaultSize
-						label={ __( 'Set status', 'igny8-bridge' ) }
-						value=""
-						onChange={ ( value ) =>
-							value &&
-							bulk( () =>
-								planner.bulkSetKeywordStatus( selected, value )
-							)
-						}
-						options={
-							[
-								{
-									value: '',
-									label: __( 'Choose…', 'igny8-bridge' ),
-								},
-								{
-									value: 'active',
-									label: __( 'Active', 'igny8-bridge' ),
-								},
-								{
-									value: 'inactive',
-									label: __( 'Inactive', 'igny8-bridge' ),
-								},
-								{
-									value: 'used',
-									label: __( 'Used', 'igny8-bridge' ),
-								},
-							] as { value: string; label: string }[]
-						}
-					/>
-					<SelectControl
-						__nextHasNoMarginBottom
-						__next40pxDefaultSize
-						label={ __( 'Move to cluster', 'igny8-bridge' ) }
-						value=""
-						onChange={ ( value ) =>
-							value &&
-							bulk( () =>
-								planner.bulkAssignCluster(
-									selected,
-									value === 'none' ? null : Number( value )
-								)
-							)
-						}
-						options={ [
-							{
-								value: '',
-								label: __( 'Choose…', 'igny8-bridge' ),
-							},
-							{
-								value: 'none',
-								label: __( 'No cluster', 'igny8-bridge' ),
-							},
-							...clusters.items.map( ( cluster ) => ( {
-								value: String( cluster.id ),
-								label: cluster.name,
-							} ) ),
-						] }
-					/>
-				</div>
-			) }
-			{ keywords.error && <ErrorNotice message={ keywords.error } /> }
-			{ ! keywords.error &&
-				! keywords.isLoading &&
-				keywords.count === 0 && (
-					<EmptyState
-						title={
-							hasFilters
-								? __(
-										'No keywords match these filters.',
-										'igny8-bridge'
-									)
-								: __(
-										'No keywords in this sector yet.',
-										'igny8-bridge'
-									)
-						}
-					>
-						{ ! hasFilters && (
-							<p>
-								{ __(
-									'Import a CSV from Google Keyword Planner, Semrush or Ahrefs, or add keywords one by one.',
-									'igny8-bridge'
-								) }
-							</p>
-						) }
-					</EmptyState>
+			<DataView< Keyword >
+				label={ __( 'Keywords', 'igny8-bridge' ) }
+				fields={ fields }
+				filters={ filters }
+				view={ view }
+				onChangeView={ setView }
+				perPageOptions={ PER_PAGE_OPTIONS }
+				items={ keywords.items }
+				count={ keywords.count }
+				isLoading={ keywords.isLoading }
+				error={ keywords.error }
+				actions={ actions }
+				itemTitle={ ( k ) => k.keyword }
+				countLabel={ keywordCount }
+				searchLabel={ __( 'Search keywords', 'igny8-bridge' ) }
+				selection={ canEdit ? selected : undefined }
+				onChangeSelection={ canEdit ? setSelected : undefined }
+				empty={ {
+					title: __(
+						'No keywords yet — import a CSV or add one.',
+						'igny8-bridge'
+					),
+					body: canEdit ? (
+						<p className="igny8-empty__actions">
+							<Button
+								variant="primary"
+								onClick={ () => setModal( 'import' ) }
+							>
+								{ __( 'Import keywords', 'igny8-bridge' ) }
+							</Button>
+							<Button
+								variant="secondary"
+								onClick={ () => setModal( 'add' ) }
+							>
+								{ __( 'Add keyword', 'igny8-bridge' ) }
+							</Button>
+						</p>
+					) : undefined,
+				} }
+				emptyFiltered={ __(
+					'No keywords match these filters.',
+					'igny8-bridge'
 				) }
-			{ ( keywords.isLoading || keywords.count > 0 ) && (
-				<DataTable
-					label={ __( 'Keywords', 'igny8-bridge' ) }
-					columns={ columns }
-					items={ keywords.items }
-					count={ keywords.count }
-					page={ page }
-					pageSize={ PAGE_SIZE }
-					onPage={ setPage }
-					ordering={ ordering }
-					onOrdering={ setOrdering }
-					selected={ canEdit ? selected : undefined }
-					onSelect={ canEdit ? setSelected : undefined }
-					isLoading={ keywords.isLoading }
-				/>
-			) }
+			/>
 			{ modal === 'add' && (
 				<AddKeyword
 					sectorId={ sectorId }

@@ -9,13 +9,12 @@ import type { Cluster, ContentIdea, Keyword } from '@igny8/shared-types';
 import {
 	Button,
 	Modal,
-	Notice,
 	TextControl,
 	TextareaControl,
 } from '@wordpress/components';
 import { useDispatch } from '@wordpress/data';
 import { useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
@@ -26,10 +25,26 @@ import {
 	useActiveRunId,
 	useReopenActiveRun,
 } from '../components/ai-action';
-import { DataTable, type Column } from '../components/data-table';
-import { EmptyState, ErrorNotice } from '../components/states';
+import { DataTable } from '../components/data-table';
+import {
+	addedFilters,
+	DataView,
+	type Action,
+	type Field,
+} from '../components/data-view';
+import { announce } from '../components/data-view/notices';
+import { ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
-import { useCanEdit } from './keywords';
+import {
+	ADDED_RANGE,
+	isId,
+	oneOf,
+	useUrlView,
+	viewQuery,
+	type ViewSpec,
+} from '../hooks/use-url-view';
+import { label, labelOptions } from '../labels';
+import { PER_PAGE_OPTIONS, useCanEdit } from './keywords';
 import type { ScreenProps } from './types';
 
 const PLANNER = 'igny8/planner';
@@ -115,6 +130,27 @@ function ClusterDetail( {
 	);
 }
 
+const CLUSTER_VIEW: ViewSpec = {
+	filters: { status: oneOf( [ 'active', 'archived' ] ) },
+	sortFields: [ 'name', 'status', 'created_at' ],
+	defaultSort: 'name',
+	perPageOptions: PER_PAGE_OPTIONS,
+	defaultPerPage: 25,
+	columns: [ 'keywords', 'volume', 'status' ],
+};
+
+/**
+ * “12 clusters”.
+ * @param count How many.
+ */
+function clusterCount( count: number ): string {
+	return sprintf(
+		/* translators: %s: number of keyword clusters. */
+		_n( '%s cluster', '%s clusters', count, 'igny8-bridge' ),
+		count.toLocaleString()
+	);
+}
+
 /**
  * Planner → Clusters: list, detail with keywords, generate ideas.
  * @param props          Component props.
@@ -122,8 +158,7 @@ function ClusterDetail( {
  */
 export function ClustersScreen( { sectorId }: ScreenProps ) {
 	const canEdit = useCanEdit();
-	const [ page, setPage ] = useState( 1 );
-	const [ ordering, setOrdering ] = useState( 'name' );
+	const [ view, setView ] = useUrlView( CLUSTER_VIEW );
 	const [ selected, setSelected ] = useState< number[] >( [] );
 	const [ detail, setDetail ] = useState< Cluster | null >( null );
 	const [ generating, setGenerating ] = useState( false );
@@ -133,15 +168,14 @@ export function ClustersScreen( { sectorId }: ScreenProps ) {
 		PLANNER,
 		'getClusters',
 		'clusters',
-		sectorId
-			? { sector_id: sectorId, ordering, page, page_size: PAGE_SIZE }
-			: null
+		sectorId ? { sector_id: sectorId, ...viewQuery( view ) } : null
 	);
-	const columns: Column< Cluster >[] = [
+	const fields: Field< Cluster >[] = [
 		{
 			id: 'name',
 			label: __( 'Cluster', 'igny8-bridge' ),
 			sortField: 'name',
+			enableHiding: false,
 			render: ( c ) => (
 				<Button variant="link" onClick={ () => setDetail( c ) }>
 					{ c.name }
@@ -151,7 +185,7 @@ export function ClustersScreen( { sectorId }: ScreenProps ) {
 		{
 			id: 'keywords',
 			label: __( 'Keywords', 'igny8-bridge' ),
-			render: ( c ) => c.keyword_count,
+			render: ( c ) => c.keyword_count.toLocaleString(),
 		},
 		{
 			id: 'volume',
@@ -161,7 +195,15 @@ export function ClustersScreen( { sectorId }: ScreenProps ) {
 		{
 			id: 'status',
 			label: __( 'Status', 'igny8-bridge' ),
-			render: ( c ) => c.status,
+			sortField: 'status',
+			render: ( c ) => label( 'clusterStatus', c.status ),
+		},
+	];
+	const actions: Action< Cluster >[] = [
+		{
+			id: 'keywords',
+			label: __( 'Show keywords', 'igny8-bridge' ),
+			callback: ( items ) => setDetail( items[ 0 ] ?? null ),
 		},
 	];
 	if ( ! sectorId ) {
@@ -189,38 +231,54 @@ export function ClustersScreen( { sectorId }: ScreenProps ) {
 					</Button>
 				) }
 			</div>
-			{ clusters.error && <ErrorNotice message={ clusters.error } /> }
-			{ ! clusters.isLoading &&
-			! clusters.error &&
-			clusters.count === 0 ? (
-				<EmptyState title={ __( 'No clusters yet.', 'igny8-bridge' ) }>
-					<p>
-						{ __(
-							'On the Keywords screen, choose “Cluster all” to group your keywords by topic.',
-							'igny8-bridge'
-						) }
-					</p>
-				</EmptyState>
-			) : (
-				<DataTable
-					label={ __( 'Clusters', 'igny8-bridge' ) }
-					columns={ columns }
-					items={ clusters.items }
-					count={ clusters.count }
-					page={ page }
-					pageSize={ PAGE_SIZE }
-					onPage={ setPage }
-					ordering={ ordering }
-					onOrdering={ setOrdering }
-					selected={ canEdit ? selected : undefined }
-					onSelect={
-						canEdit
-							? ( ids ) => setSelected( ids.slice( 0, 20 ) )
-							: undefined
-					}
-					isLoading={ clusters.isLoading }
-				/>
-			) }
+			<DataView< Cluster >
+				label={ __( 'Clusters', 'igny8-bridge' ) }
+				fields={ fields }
+				filters={ [
+					{
+						id: 'status',
+						type: 'select',
+						label: __( 'Status', 'igny8-bridge' ),
+						anyLabel: __( 'Any status', 'igny8-bridge' ),
+						options: labelOptions( 'clusterStatus' ),
+					},
+				] }
+				view={ view }
+				onChangeView={ setView }
+				perPageOptions={ PER_PAGE_OPTIONS }
+				items={ clusters.items }
+				count={ clusters.count }
+				isLoading={ clusters.isLoading }
+				error={ clusters.error }
+				actions={ actions }
+				itemTitle={ ( c ) => c.name }
+				countLabel={ clusterCount }
+				searchLabel={ __( 'Search clusters', 'igny8-bridge' ) }
+				selection={ canEdit ? selected : undefined }
+				onChangeSelection={
+					canEdit
+						? ( ids ) => setSelected( ids.slice( 0, 20 ) )
+						: undefined
+				}
+				empty={ {
+					title: __(
+						'No clusters yet — group your keywords first.',
+						'igny8-bridge'
+					),
+					body: (
+						<p>
+							{ __(
+								'On the Keywords screen, choose “Cluster all” to group your keywords by topic.',
+								'igny8-bridge'
+							) }
+						</p>
+					),
+				} }
+				emptyFiltered={ __(
+					'No clusters match these filters.',
+					'igny8-bridge'
+				) }
+			/>
 			{ detail && (
 				<ClusterDetail
 					cluster={ detail }
@@ -297,6 +355,32 @@ function EditIdea( {
 	);
 }
 
+const IDEA_VIEW: ViewSpec = {
+	filters: {
+		status: oneOf( [ 'draft', 'approved', 'in_progress', 'completed' ] ),
+		cluster_id: isId,
+		content_type: oneOf( [ 'post', 'page', 'product', 'service' ] ),
+		...ADDED_RANGE,
+	},
+	sortFields: [ 'title', 'status', 'content_type', 'created_at' ],
+	defaultSort: '-created_at',
+	perPageOptions: PER_PAGE_OPTIONS,
+	defaultPerPage: 25,
+	columns: [ 'type', 'keywords', 'status' ],
+};
+
+/**
+ * “12 ideas”.
+ * @param count How many.
+ */
+function ideaCount( count: number ): string {
+	return sprintf(
+		/* translators: %s: number of content ideas. */
+		_n( '%s idea', '%s ideas', count, 'igny8-bridge' ),
+		count.toLocaleString()
+	);
+}
+
 /**
  * Planner → Ideas: review, edit, approve into writer tasks.
  * @param props          Component props.
@@ -304,130 +388,169 @@ function EditIdea( {
  */
 export function IdeasScreen( { sectorId }: ScreenProps ) {
 	const canEdit = useCanEdit();
-	const [ page, setPage ] = useState( 1 );
+	const [ view, setView ] = useUrlView( IDEA_VIEW );
 	const [ selected, setSelected ] = useState< number[] >( [] );
 	const [ editing, setEditing ] = useState< ContentIdea | null >( null );
-	const [ notice, setNotice ] = useState< string | null >( null );
-	const [ error, setError ] = useState< string | null >( null );
 
 	const { approveIdeas } = useDispatch( PLANNER ) as any;
 	const ideas = useList< ContentIdea >(
 		PLANNER,
 		'getIdeas',
 		'ideas',
+		sectorId ? { sector_id: sectorId, ...viewQuery( view ) } : null
+	);
+	const clusters = useList< Cluster >(
+		PLANNER,
+		'getClusters',
+		'clusters',
 		sectorId
-			? {
-					sector_id: sectorId,
-					ordering: '-id',
-					page,
-					page_size: PAGE_SIZE,
-				}
+			? { sector_id: sectorId, page_size: 100, ordering: 'name' }
 			: null
 	);
-	const approve = async () => {
-		setError( null );
-		try {
-			const tasks = await approveIdeas( selected );
-			setNotice(
+	const approve: Action< ContentIdea > = {
+		id: 'approve',
+		label: __( 'Approve → tasks', 'igny8-bridge' ),
+		supportsBulk: true,
+		confirm: ( items ) =>
+			sprintf(
+				/* translators: %s: e.g. “5 ideas”. */
+				__(
+					'Approve %s? Each becomes a writing task on the Tasks screen.',
+					'igny8-bridge'
+				),
+				ideaCount( items.length )
+			),
+		confirmLabel: __( 'Approve', 'igny8-bridge' ),
+		callback: async ( items ) => {
+			const tasks = await approveIdeas( items.map( ( i ) => i.id ) );
+			const made = tasks.length || items.length;
+			announce(
 				sprintf(
-					/* translators: %d: number of tasks. */
-					__(
-						'Approved: %d writer tasks are ready on the Tasks screen.',
+					/* translators: %s: e.g. “5 writing tasks”. */
+					_n(
+						'Approved: %s writing task is ready on the Tasks screen.',
+						'Approved: %s writing tasks are ready on the Tasks screen.',
+						made,
 						'igny8-bridge'
 					),
-					tasks.length || selected.length
+					made.toLocaleString()
 				)
 			);
-			setSelected( [] );
-		} catch ( failure ) {
-			setError(
-				errorMessage(
-					failure,
-					__( 'Could not approve.', 'igny8-bridge' )
-				)
-			);
-		}
+		},
 	};
+	const actions: Action< ContentIdea >[] = canEdit
+		? [
+				{
+					id: 'edit',
+					label: __( 'Edit', 'igny8-bridge' ),
+					callback: ( items ) => setEditing( items[ 0 ] ?? null ),
+				},
+				approve,
+			]
+		: [];
 	if ( ! sectorId ) {
 		return null;
 	}
 	return (
 		<div className="igny8-screen igny8-ideas">
-			<div className="igny8-toolbar">
-				{ canEdit && (
-					<Button
-						variant="primary"
-						disabled={ selected.length === 0 }
-						accessibleWhenDisabled
-						onClick={ approve }
-					>
-						{ __( 'Approve → tasks', 'igny8-bridge' ) }
-					</Button>
+			<DataView< ContentIdea >
+				label={ __( 'Ideas', 'igny8-bridge' ) }
+				fields={ [
+					{
+						id: 'title',
+						label: __( 'Title', 'igny8-bridge' ),
+						sortField: 'title',
+						enableHiding: false,
+						render: ( i ) =>
+							canEdit ? (
+								<Button
+									variant="link"
+									onClick={ () => setEditing( i ) }
+								>
+									{ i.title }
+								</Button>
+							) : (
+								i.title
+							),
+					},
+					{
+						id: 'type',
+						label: __( 'Type', 'igny8-bridge' ),
+						sortField: 'content_type',
+						render: ( i ) => label( 'contentType', i.content_type ),
+					},
+					{
+						id: 'keywords',
+						label: __( 'Keywords', 'igny8-bridge' ),
+						render: ( i ) =>
+							i.suggested_keywords.slice( 0, 4 ).join( ', ' ),
+					},
+					{
+						id: 'status',
+						label: __( 'Status', 'igny8-bridge' ),
+						sortField: 'status',
+						render: ( i ) => label( 'ideaStatus', i.status ),
+					},
+				] }
+				filters={ [
+					{
+						id: 'status',
+						type: 'select',
+						label: __( 'Status', 'igny8-bridge' ),
+						anyLabel: __( 'Any status', 'igny8-bridge' ),
+						options: labelOptions( 'ideaStatus' ),
+					},
+					{
+						id: 'cluster_id',
+						type: 'select',
+						label: __( 'Cluster', 'igny8-bridge' ),
+						anyLabel: __( 'Any cluster', 'igny8-bridge' ),
+						options: clusters.items.map( ( cluster ) => ( {
+							value: String( cluster.id ),
+							label: cluster.name,
+						} ) ),
+					},
+					{
+						id: 'content_type',
+						type: 'select',
+						label: __( 'Type', 'igny8-bridge' ),
+						anyLabel: __( 'Any type', 'igny8-bridge' ),
+						options: labelOptions( 'contentType' ),
+					},
+					...addedFilters(),
+				] }
+				view={ view }
+				onChangeView={ setView }
+				perPageOptions={ PER_PAGE_OPTIONS }
+				items={ ideas.items }
+				count={ ideas.count }
+				isLoading={ ideas.isLoading }
+				error={ ideas.error }
+				actions={ actions }
+				itemTitle={ ( i ) => i.title }
+				countLabel={ ideaCount }
+				searchLabel={ __( 'Search ideas', 'igny8-bridge' ) }
+				selection={ canEdit ? selected : undefined }
+				onChangeSelection={ canEdit ? setSelected : undefined }
+				empty={ {
+					title: __(
+						'No ideas yet — generate them from your clusters.',
+						'igny8-bridge'
+					),
+					body: (
+						<p>
+							{ __(
+								'On the Clusters screen, select clusters and choose “Generate ideas”.',
+								'igny8-bridge'
+							) }
+						</p>
+					),
+				} }
+				emptyFiltered={ __(
+					'No ideas match these filters.',
+					'igny8-bridge'
 				) }
-			</div>
-			{ notice && (
-				<Notice status="success" onRemove={ () => setNotice( null ) }>
-					{ notice }
-				</Notice>
-			) }
-			{ ( error || ideas.error ) && (
-				<ErrorNotice message={ ( error || ideas.error ) as string } />
-			) }
-			{ ! ideas.isLoading && ! ideas.error && ideas.count === 0 ? (
-				<EmptyState title={ __( 'No ideas yet.', 'igny8-bridge' ) }>
-					<p>
-						{ __(
-							'On the Clusters screen, select clusters and choose “Generate ideas”.',
-							'igny8-bridge'
-						) }
-					</p>
-				</EmptyState>
-			) : (
-				<DataTable
-					label={ __( 'Ideas', 'igny8-bridge' ) }
-					columns={ [
-						{
-							id: 'title',
-							label: __( 'Title', 'igny8-bridge' ),
-							render: ( i: ContentIdea ) =>
-								canEdit ? (
-									<Button
-										variant="link"
-										onClick={ () => setEditing( i ) }
-									>
-										{ i.title }
-									</Button>
-								) : (
-									i.title
-								),
-						},
-						{
-							id: 'type',
-							label: __( 'Type', 'igny8-bridge' ),
-							render: ( i: ContentIdea ) => i.content_type,
-						},
-						{
-							id: 'keywords',
-							label: __( 'Keywords', 'igny8-bridge' ),
-							render: ( i: ContentIdea ) =>
-								i.suggested_keywords.slice( 0, 4 ).join( ', ' ),
-						},
-						{
-							id: 'status',
-							label: __( 'Status', 'igny8-bridge' ),
-							render: ( i: ContentIdea ) => i.status,
-						},
-					] }
-					items={ ideas.items }
-					count={ ideas.count }
-					page={ page }
-					pageSize={ PAGE_SIZE }
-					onPage={ setPage }
-					selected={ canEdit ? selected : undefined }
-					onSelect={ canEdit ? setSelected : undefined }
-					isLoading={ ideas.isLoading }
-				/>
-			) }
+			/>
 			{ editing && (
 				<EditIdea
 					idea={ editing }

@@ -1,5 +1,16 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { launchBrowser, loginToWpAdmin } from '@igny8/test-harness';
+import {
+	freePort,
+	launchBrowser,
+	loginToWpAdmin,
+	outboundAllow,
+	REPO_ROOT,
+} from '@igny8/test-harness';
 import {
 	report,
 	runBench,
@@ -8,19 +19,32 @@ import {
 import { startBenchBridge } from '../../../cloud/bench/wordpress';
 
 /**
- * Time until the Keywords screen is interactive, in Chromium against real
- * WordPress and a real cloud (PostgreSQL, Redis), with 10,000 keywords in
- * the sector: from navigation to the first page of rows rendered with their
- * checkboxes usable and no loading indicator left. The screen pages on the
- * server (25 rows), so the baseline is the same screen on a sector of 10
- * keywords, measured in alternating rounds in the same browser; the median
- * of each is reported.
+ * The Keywords screen in Chromium against real WordPress and a real cloud
+ * (PostgreSQL, Redis), with BENCH_KEYWORDS keywords in the sector (10,000 by
+ * default; the issue's target is 100,000):
+ * - time to interactive: from navigation to the first page of rows rendered
+ *   with their checkboxes usable and no loading indicator left;
+ * - filter change to paint: from choosing an intent in the filter to the
+ *   next frame after the filtered page and its count are in the table
+ *   (target ≤ 300 ms);
+ * - the JavaScript each wp-admin screen loads beyond what WordPress provides
+ *   (the workspace bundle, gzipped; budget 100 KB).
+ * The screen pages on the server (25 rows), so the baseline of the timings
+ * is the same screen on a sector of 10 keywords, measured in alternating
+ * rounds in the same browser; the median of each is reported.
  */
 const BIG = Number( process.env.BENCH_KEYWORDS ?? 10_000 );
 const SMALL = 10;
 const ROUNDS = Number( process.env.BENCH_ROUNDS ?? 7 );
 const SECTOR_STORAGE_KEY = 'igny8.sector';
 const PAGE_SIZE = 25;
+
+/** What a person reads under the table, e.g. “10,000 keywords”. */
+const countText = ( total: number ) =>
+	`${ total.toLocaleString( 'en-US' ) } ${ total === 1 ? 'keyword' : 'keywords' }`;
+const JS_BUDGET_BYTES = 100 * 1024;
+const scale = ( n: number ) =>
+	n >= 1000 && n % 1000 === 0 ? `${ n / 1000 }k` : String( n );
 
 const median = ( values: number[] ) =>
 	[ ...values ].sort( ( a, b ) => a - b )[ Math.floor( values.length / 2 ) ]!;
@@ -49,7 +73,7 @@ async function timeToInteractive(
 		.waitFor( { state: 'detached', timeout: 30_000 } );
 	const elapsed = Date.now() - started;
 	const table = await page.locator( '.igny8-table' ).textContent();
-	if ( ! table?.includes( `${ total } items` ) ) {
+	if ( ! table?.includes( countText( total ) ) ) {
 		throw new Error(
 			`the table does not show the sector's ${ total } keywords`
 		);
@@ -57,9 +81,131 @@ async function timeToInteractive(
 	return elapsed;
 }
 
+/**
+ * Chooses an intent in the filter and times, in the page, until the frame
+ * after the table shows the filtered count and is no longer busy.
+ * @param page     The Keywords screen, loaded.
+ * @param intent   The intent to filter on.
+ * @param expected How many keywords have it.
+ */
+async function filterToPaint(
+	page: Page,
+	intent: string,
+	expected: number
+): Promise< number > {
+	// A string, not a function: the bench runs through tsx, whose helpers
+	// (__name) do not exist in the page.
+	const elapsed =
+		await page.evaluate< number >( `new Promise( ( resolve, reject ) => {
+		const value = ${ JSON.stringify( intent ) };
+		const text = ${ JSON.stringify( countText( expected ) ) };
+		const select = [ ...document.querySelectorAll( '.igny8-filters select' ) ].find(
+			( element ) => [ ...element.options ].some( ( option ) => option.value === value )
+		);
+		if ( ! select ) {
+			reject( new Error( 'no intent filter' ) );
+			return;
+		}
+		const done = () =>
+			document.querySelector( '.igny8-table__count' )?.textContent === text &&
+			document.querySelector( '.igny8-table[aria-busy="false"]' ) !== null;
+		const timeout = setTimeout( () => reject( new Error( 'the table never showed ' + text ) ), 30000 );
+		const started = performance.now();
+		const observer = new MutationObserver( () => {
+			if ( done() ) {
+				observer.disconnect();
+				clearTimeout( timeout );
+				requestAnimationFrame( () => resolve( performance.now() - started ) );
+			}
+		} );
+		observer.observe( document.body, { subtree: true, childList: true, characterData: true, attributes: true } );
+		select.value = value;
+		select.dispatchEvent( new Event( 'change', { bubbles: true } ) );
+	} )` );
+	if ( ! new URL( page.url() ).searchParams.get( 'intent' ) ) {
+		throw new Error( 'the filter did not reach the URL' );
+	}
+	return Math.round( elapsed );
+}
+
+/**
+ * Builds the plugin's scripts for production into a scratch folder: what
+ * plugin/build holds at a given moment may be a development build
+ * (`npm start`), which is not what ships.
+ */
+function productionBuild(): string {
+	const out = fs.mkdtempSync( path.join( os.tmpdir(), 'igny8-bench-js-' ) );
+	execFileSync(
+		path.join( REPO_ROOT, 'node_modules', '.bin', 'wp-scripts' ),
+		[
+			'build',
+			'index=./src/index.tsx',
+			'editor=./src/editor/index.tsx',
+			`--output-path=${ out }`,
+		],
+		{ cwd: path.join( REPO_ROOT, 'plugin-ui' ), stdio: 'ignore' }
+	);
+	return out;
+}
+
+/**
+ * The gzipped size of a built script, and what WordPress provides for it.
+ * @param build The build folder.
+ * @param name  The entry, e.g. `index`.
+ */
+function scriptBytes(
+	build: string,
+	name: string
+): { gzip: number; provided: string[] } {
+	const gzip = zlib.gzipSync(
+		fs.readFileSync( path.join( build, `${ name }.js` ) ),
+		{ level: 9 }
+	).length;
+	const asset = fs.readFileSync(
+		path.join( build, `${ name }.asset.php` ),
+		'utf8'
+	);
+	const provided = [ ...asset.matchAll( /'([a-z0-9-]+)'/g ) ]
+		.map( ( match ) => match[ 1 ]! )
+		.filter(
+			( handle ) =>
+				handle.startsWith( 'wp-' ) || handle.startsWith( 'react' )
+		);
+	return { gzip, provided };
+}
+
 runBench( async () => {
-	const cloud = await startBenchCloud();
-	const bridge = await startBenchBridge( cloud );
+	// Every IGNY8 wp-admin screen loads the one workspace bundle; WordPress
+	// provides the rest (wp-components, wp-data, React …).
+	const build = productionBuild();
+	const workspace = scriptBytes( build, 'index' );
+	report( {
+		name: 'plugin_ui.workspace_screen_js_gzip_bytes',
+		value: workspace.gzip,
+		unit: 'bytes',
+		baseline: `budget per screen beyond what WordPress provides (${ workspace.provided.join( ', ' ) })`,
+		baseline_value: JS_BUDGET_BYTES,
+	} );
+	const editorScript = scriptBytes( build, 'editor' );
+	fs.rmSync( build, { recursive: true, force: true } );
+	report( {
+		name: 'plugin_ui.block_editor_sidebar_js_gzip_bytes',
+		value: editorScript.gzip,
+		unit: 'bytes',
+		baseline: `budget beyond what WordPress provides (${ editorScript.provided.join( ', ' ) })`,
+		baseline_value: JS_BUDGET_BYTES,
+	} );
+
+	// The cloud calls this WordPress back on loopback (and nothing else there).
+	const wpPort = await freePort();
+	const cloud = await startBenchCloud( {
+		env: {
+			IGNY8_OUTBOUND_ALLOW: outboundAllow(
+				`http://127.0.0.1:${ wpPort }`
+			),
+		},
+	} );
+	const bridge = await startBenchBridge( cloud, { port: wpPort } );
 	const browser = await launchBrowser();
 	try {
 		const { context, models } = {
@@ -100,6 +246,15 @@ runBench( async () => {
 			);
 		}
 		await context.db.sequelize.query( 'VACUUM ANALYZE keywords' );
+		const commercial = async ( sectorId: number ) => {
+			const [ rows ] = await context.db.sequelize.query(
+				"SELECT count(*)::int AS n FROM keywords WHERE sector_id = :sector AND intent = 'commercial'",
+				{ replacements: { sector: sectorId } }
+			);
+			return ( rows as Array< { n: number } > )[ 0 ]!.n;
+		};
+		const bigCommercial = await commercial( big.id );
+		const smallCommercial = await commercial( small.id );
 
 		const editor = await bridge.site.createUser( { role: 'editor' } );
 		const { page } = await loginToWpAdmin(
@@ -112,12 +267,29 @@ runBench( async () => {
 		await timeToInteractive( page, small.id, SMALL );
 		const bigTimes: number[] = [];
 		const smallTimes: number[] = [];
+		const bigFilter: number[] = [];
+		const smallFilter: number[] = [];
 		for ( let round = 0; round < ROUNDS; round++ ) {
+			// Each round loads the screen afresh, so the filtered page is never in the store yet.
 			bigTimes.push( await timeToInteractive( page, big.id, BIG ) );
+			bigFilter.push(
+				await filterToPaint( page, 'commercial', bigCommercial )
+			);
 			smallTimes.push( await timeToInteractive( page, small.id, SMALL ) );
+			smallFilter.push(
+				await filterToPaint( page, 'commercial', smallCommercial )
+			);
 		}
 		report( {
-			name: 'plugin_ui.keywords_screen_10k.time_to_interactive_ms',
+			name: `plugin_ui.keywords_screen_${ scale( BIG ) }.filter_change_to_paint_ms`,
+			value: median( bigFilter ),
+			unit: 'ms',
+			baseline:
+				'the same filter on a sector of 10 keywords (target ≤ 300 ms)',
+			baseline_value: median( smallFilter ),
+		} );
+		report( {
+			name: `plugin_ui.keywords_screen_${ scale( BIG ) }.time_to_interactive_ms`,
 			value: median( bigTimes ),
 			unit: 'ms',
 			baseline: 'the same screen on a sector of 10 keywords',

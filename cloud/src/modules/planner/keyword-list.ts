@@ -231,6 +231,17 @@ export class KeywordList {
 			'k.difficulty <= :difficulty_max',
 			query.difficulty_max
 		);
+		// Whole UTC days: `before` includes its own day.
+		if ( query.created_after !== undefined ) {
+			replacements.created_after = `${ query.created_after }T00:00:00Z`;
+			terms.push( 'k.created_at >= CAST(:created_after AS timestamptz)' );
+		}
+		if ( query.created_before !== undefined ) {
+			replacements.created_before = `${ query.created_before }T00:00:00Z`;
+			terms.push(
+				"k.created_at < CAST(:created_before AS timestamptz) + interval '1 day'"
+			);
+		}
 		if ( query.cluster_id === 'none' ) {
 			terms.push(
 				'NOT EXISTS (SELECT 1 FROM cluster_keywords ck WHERE ck.keyword_id = k.id)'

@@ -23,6 +23,7 @@ import {
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
+import { createdBetween } from '../../http/pagination';
 import { route, type AnyRoute, type HandlerInput } from '../../http/route';
 import {
 	scopedResourceRoutes,
@@ -308,6 +309,7 @@ export function plannerRoutes( {
 				...( query.content_type
 					? [ { content_type: query.content_type } ]
 					: [] ),
+				...createdBetween( query ),
 			],
 			serialize: ( rows ) => serializeIdeas( models, rows ),
 			create: ( scope, body ) => ideas.create( scope, body ),
