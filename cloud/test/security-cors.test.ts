@@ -77,7 +77,7 @@ describe( 'preflights from a site’s origin', () => {
 			[ 'GET', '/auth/users/' ],
 			[ 'PATCH', '/auth/accounts/1/' ],
 			[ 'POST', '/auth/sites/1/api-keys/' ],
-			[ 'PUT', '/system/settings/ai/' ],
+			[ 'POST', '/auth/users/' ],
 			[ 'POST', '/auth/login/' ],
 			[ 'GET', '/no/such/route/' ],
 		] as const ) {

@@ -284,6 +284,7 @@ describe( 'objects by id', () => {
 			metadata: { post_types: [] },
 		},
 		'post /integration/integrations/:id/sync/': { mode: 'full' },
+		'patch /system/strategies/:id/': { name: 'Hijacked' },
 	};
 
 	it( 'answers 404 to a site session (as a WordPress admin) and a site key for every object of another site of the account', async () => {
