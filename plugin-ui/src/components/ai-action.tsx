@@ -9,7 +9,7 @@ import type { AiRun, Estimate } from '@igny8/shared-types';
 import { Button, Modal, Notice } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
@@ -290,13 +290,26 @@ export function AiActionModal( props: AiActionModalProps ) {
 			) }
 			{ runId === null && estimate && (
 				<p className="igny8-estimate">
+					{ estimate.credits === 0
+						? __( 'This costs no credits.', 'igny8-bridge' )
+						: sprintf(
+								/* translators: %d: credits the run may use. */
+								_n(
+									'This will use at most %d credit.',
+									'This will use at most %d credits.',
+									estimate.credits,
+									'igny8-bridge'
+								),
+								estimate.credits
+							) }{ ' ' }
 					{ sprintf(
-						/* translators: 1: credits the run may use, 2: current balance. */
-						__(
-							'This will use at most %1$d credits. Your balance: %2$d credits.',
+						/* translators: %d: the account's credit balance. */
+						_n(
+							'Your balance: %d credit.',
+							'Your balance: %d credits.',
+							estimate.balance,
 							'igny8-bridge'
 						),
-						estimate.credits,
 						estimate.balance
 					) }
 				</p>
