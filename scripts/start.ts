@@ -7,7 +7,9 @@
  *    for its health endpoint.
  * 3. Starts WordPress under the Playground CLI from a persistent tree, with the
  *    plugin mounted, activated and pointed at that cloud.
- * 4. Prints the two URLs; Ctrl-C (or SIGTERM) stops both children and exits 0.
+ * 4. Prints the two URLs, the admin's generated password and a one-time
+ *    sign-in link for this machine; Ctrl-C (or SIGTERM) stops both children
+ *    and exits 0.
  *
  * Everything lives under IGNY8_DATA_DIR (default `<repo>/.igny8`): the cloud's
  * database, the WordPress site and the logs. Ports come from IGNY8_CLOUD_PORT
@@ -32,12 +34,19 @@ import { displayPath, ensureDir, resolvePaths } from './lib/paths';
 import { choosePort, parsePort, PortError } from './lib/ports';
 import { StartupError } from './lib/wait';
 import {
-	ADMIN_PASSWORD,
+	generatePassword,
+	isGeneratedPassword,
+	LOGIN_LINK_MINUTES,
+	loginLink,
+	newLoginToken,
+	signInSetupPhp,
+	writeSignInPlugin,
+} from './lib/sign-in';
+import {
 	ADMIN_USER,
 	checkLatestRelease,
 	ensureWordPressTree,
 	setOfflineShim,
-	writeAutoLogin,
 	startWordPress,
 	waitForWordPress,
 	writeBlueprint,
@@ -49,6 +58,8 @@ const WORDPRESS_STOP_TIMEOUT_MS = 15_000;
 interface SavedState {
 	cloudPort?: number;
 	wpPort?: number;
+	/** The WordPress admin's password, generated on the first start. */
+	adminPassword?: string;
 }
 
 const paths = resolvePaths();
@@ -203,10 +214,19 @@ async function main(): Promise< void > {
 			'IGNY8_CLOUD_PORT and IGNY8_WP_PORT must differ.'
 		);
 	}
+	const adminPassword = isGeneratedPassword( saved.adminPassword )
+		? saved.adminPassword
+		: generatePassword();
 	fs.writeFileSync(
 		paths.stateFile,
-		JSON.stringify( { cloudPort, wpPort } satisfies SavedState ) + '\n'
+		JSON.stringify( {
+			cloudPort,
+			wpPort,
+			adminPassword,
+		} satisfies SavedState ) + '\n',
+		{ mode: 0o600 }
 	);
+	fs.chmodSync( paths.stateFile, 0o600 );
 	const cloudUrl = `http://127.0.0.1:${ cloudPort }`;
 	const wpUrl = `http://127.0.0.1:${ wpPort }`;
 
@@ -244,7 +264,7 @@ async function main(): Promise< void > {
 		note,
 	} );
 	setOfflineShim( tree.dir, latest === undefined );
-	writeAutoLogin( tree.dir );
+	writeSignInPlugin( tree.dir, ADMIN_USER );
 	log.note(
 		`WordPress ${ tree.version } (${ tree.source })${ tree.created ? ', installing on this start' : '' }`
 	);
@@ -271,10 +291,12 @@ async function main(): Promise< void > {
 	} );
 
 	// WordPress.
+	const loginToken = newLoginToken();
 	const blueprint = writeBlueprint(
 		path.join( paths.playgroundDir, 'blueprint.json' ),
 		cloudUrl,
-		connection.apiKey
+		connection.apiKey,
+		signInSetupPhp( ADMIN_USER, adminPassword, loginToken )
 	);
 	const wordpress = startWordPress( {
 		port: wpPort,
@@ -293,8 +315,17 @@ async function main(): Promise< void > {
 		return;
 	}
 	log.say( `IGNY8 cloud: ${ cloudUrl }` );
-	log.say(
-		`WordPress admin: ${ wpUrl }/wp-admin/ (user ${ ADMIN_USER } / password ${ ADMIN_PASSWORD })`
+	// Secrets go to the terminal only; the log keeps the URL. The password is
+	// in the start state (owner-only), the link's token nowhere.
+	log.note( `WordPress admin: ${ wpUrl }/wp-admin/ (user ${ ADMIN_USER })` );
+	process.stdout.write(
+		`WordPress admin: ${ wpUrl }/wp-admin/ (user ${ ADMIN_USER } / password ${ adminPassword })\n`
+	);
+	process.stdout.write(
+		`One-time sign-in link (this machine, ${ LOGIN_LINK_MINUTES } min): ${ loginLink(
+			wpUrl,
+			loginToken
+		) }\n`
 	);
 	log.say( 'Ctrl-C to stop.' );
 }

@@ -26,12 +26,16 @@ export interface BootData {
 	screen: ScreenId;
 	/** Screen id → its wp-admin URL. */
 	pages: Partial< Record< ScreenId, string > >;
-	/** Settings → IGNY8 (key entry); empty for users who cannot manage options. */
+	/** IGNY8 → Settings, Connection tab (key entry); empty for users who cannot manage options. */
 	settingsUrl: string;
+	/** The site's default status for posts IGNY8 publishes (Settings → Publishing). */
+	publishStatus?: 'draft' | 'pending' | 'publish';
 	siteUrl: string;
 	/** Whether the site has a cloud URL and key; false skips the session call. */
 	connected: boolean;
 	outbox?: OutboxStats;
+	/** Dashboard only: whether the first-run guide was hidden on this site. */
+	setupDismissed?: boolean;
 }
 
 declare global {

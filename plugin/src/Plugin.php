@@ -10,8 +10,10 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge;
 
 use IGNY8\Bridge\Admin\AdminPage;
+use IGNY8\Bridge\Admin\HelpTabs;
 use IGNY8\Bridge\Admin\AssetLoader;
 use IGNY8\Bridge\Admin\EditorSidebar;
+use IGNY8\Bridge\Admin\ColorScheme;
 use IGNY8\Bridge\Admin\PostScreens;
 use IGNY8\Bridge\Admin\SettingsPage;
 use IGNY8\Bridge\Publishing\MediaImporter;
@@ -19,6 +21,8 @@ use IGNY8\Bridge\Publishing\PostPublisher;
 use IGNY8\Bridge\Rest\BridgeController;
 use IGNY8\Bridge\Rest\ConnectionController;
 use IGNY8\Bridge\Rest\SessionController;
+use IGNY8\Bridge\Rest\SetupController;
+use IGNY8\Bridge\Rest\SettingsController;
 use IGNY8\Bridge\Security\RequestVerifier;
 use IGNY8\Bridge\Sync\EventRecorder;
 use IGNY8\Bridge\Sync\Outbox;
@@ -130,7 +134,7 @@ final class Plugin {
 			$this->options
 		);
 		$this->bridge_controller     = new BridgeController( $this->options, new RequestVerifier( $this->options ), $this->metadata, $this->publisher );
-		$this->settings_page         = new SettingsPage( $this->options, $this->cloud, $this->outbox, $this->drainer, $this->metadata );
+		$this->settings_page         = new SettingsPage( $this->options, $this->cloud, $this->outbox, $this->metadata );
 		$this->post_screens          = new PostScreens( $this->options, $this->events, $this->drainer );
 	}
 
@@ -163,10 +167,15 @@ final class Plugin {
 		$this->events->register();
 		$this->drainer->register();
 		$this->settings_page->register();
+		add_action( 'rest_api_init', array( new SettingsController( $this->options, $this->settings_page, $this->outbox, $this->drainer ), 'register_routes' ) );
 		$this->post_screens->register();
 		// The editor's workspace: cloud session for the screens, block-editor sidebar.
 		add_action( 'rest_api_init', array( new SessionController( $this->options, $this->cloud ), 'register_routes' ) );
+		// First run: the Dashboard's setup guide and the Help tab on every IGNY8 screen.
+		add_action( 'rest_api_init', array( new SetupController(), 'register_routes' ) );
+		( new HelpTabs() )->register();
 		( new EditorSidebar( $this->assets, $this->options, $this->events, $this->drainer ) )->register();
+		( new ColorScheme() )->register();
 	}
 
 	/**

@@ -11,8 +11,8 @@ import { httpGet, waitUntilReady } from './wait';
 
 export const PLUGIN_SLUG = 'igny8-bridge';
 export const PLUGIN_FILE = `${ PLUGIN_SLUG }/${ PLUGIN_SLUG }.php`;
+/** Playground installs WordPress with this admin; `npm start` then sets a generated password (lib/sign-in.ts). */
 export const ADMIN_USER = 'admin';
-export const ADMIN_PASSWORD = 'password';
 /** Fewer request workers deadlock when WordPress calls the cloud and the cloud calls back. */
 export const PLAYGROUND_WORKERS = 6;
 export const PHP_VERSION = '8.3';
@@ -300,12 +300,14 @@ async function downloadFile( url: string, file: string ): Promise< void > {
 /**
  * Steps Playground runs after every boot: activate the plugin (a no-op when
  * it is active) and point it at this start's cloud URL, whose port may have
- * changed since the last start. (Logging in is `writeAutoLogin`'s job.)
+ * changed since the last start; then `signInPhp` (the admin password and the
+ * one-time link's token, lib/sign-in.ts). Holds secrets: readable by the owner only.
  */
 export function writeBlueprint(
 	file: string,
 	cloudUrl: string,
-	apiKey: string
+	apiKey: string,
+	signInPhp: string
 ): string {
 	if ( ! /^[A-Za-z0-9_-]+$/.test( apiKey ) ) {
 		throw new Error( 'Unexpected characters in the site API key.' );
@@ -326,61 +328,18 @@ export function writeBlueprint(
 				step: 'runPHP',
 				code: `<?php require '/wordpress/wp-load.php'; update_option( 'igny8_api_key', '${ apiKey }', false ); \\IGNY8\\Bridge\\Plugin::instance()->connect();`,
 			},
+			{
+				step: 'runPHP',
+				code: `<?php require '/wordpress/wp-load.php'; ${ signInPhp }`,
+			},
 		],
 	};
 	fs.mkdirSync( path.dirname( file ), { recursive: true } );
-	fs.writeFileSync( file, JSON.stringify( blueprint, null, '\t' ) + '\n' );
+	fs.writeFileSync( file, JSON.stringify( blueprint, null, '\t' ) + '\n', {
+		mode: 0o600,
+	} );
+	fs.chmodSync( file, 0o600 );
 	return file;
-}
-
-const AUTO_LOGIN = 'igny8-npm-start-login.php';
-
-/**
- * A browser opening wp-admin is logged in as admin, once (logging out
- * sticks). Playground's own `--login` / `login` step is not used: it logs in
- * every request that lacks its cookie, REST calls included, so a cookie-less
- * client (the cloud calling the plugin's routes, curl, a test checking that
- * anonymous calls are refused) would get a 302 and an admin session instead
- * of WordPress's real answer. This one acts only on page navigations to
- * wp-admin that a person started (typed URL, bookmark, a link on the site).
- */
-export function writeAutoLogin( wordpressDir: string ): void {
-	const dir = path.join( wordpressDir, 'wp-content', 'mu-plugins' );
-	fs.mkdirSync( dir, { recursive: true } );
-	fs.writeFileSync(
-		path.join( dir, AUTO_LOGIN ),
-		`<?php
-/**
- * Written by \`npm start\` (scripts/lib/wordpress.ts) on every start: logs a
- * browser that opens wp-admin in as "${ ADMIN_USER }", once per browser.
- */
-add_action(
-	'init',
-	static function () {
-		if ( is_user_logged_in() || wp_doing_ajax() || wp_doing_cron() || defined( 'REST_REQUEST' ) || isset( $_COOKIE['igny8_auto_login_done'] ) ) {
-			return;
-		}
-		$uri = isset( $_SERVER['REQUEST_URI'] ) ? (string) $_SERVER['REQUEST_URI'] : '';
-		$mode = isset( $_SERVER['HTTP_SEC_FETCH_MODE'] ) ? (string) $_SERVER['HTTP_SEC_FETCH_MODE'] : '';
-		$site = isset( $_SERVER['HTTP_SEC_FETCH_SITE'] ) ? (string) $_SERVER['HTTP_SEC_FETCH_SITE'] : '';
-		// A browser's own navigation to wp-admin; never another site's link, never a script.
-		if ( 0 !== strpos( $uri, '/wp-admin' ) || 'navigate' !== $mode || ! in_array( $site, array( 'none', 'same-origin' ), true ) ) {
-			return;
-		}
-		$user = get_user_by( 'login', '${ ADMIN_USER }' );
-		if ( ! $user ) {
-			return;
-		}
-		wp_set_auth_cookie( $user->ID, true );
-		setcookie( 'igny8_auto_login_done', '1', 0, COOKIEPATH ? COOKIEPATH : '/' );
-		nocache_headers();
-		header( 'Location: ' . $uri, true, 302 );
-		exit;
-	},
-	1
-);
-`
-	);
 }
 
 export function playgroundArgs( options: {
@@ -438,7 +397,13 @@ export function startWordPress( options: {
 	return spawnLogged(
 		'wordpress',
 		process.execPath,
-		[ cli, ...playgroundArgs( options ) ],
+		// Loopback only (lib/loopback-only.cjs): the sign-in link relies on it.
+		[
+			'--require',
+			path.join( __dirname, 'loopback-only.cjs' ),
+			cli,
+			...playgroundArgs( options ),
+		],
 		{
 			cwd: REPO_ROOT,
 			env,

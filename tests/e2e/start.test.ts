@@ -41,6 +41,10 @@ interface Running {
 	exited: Promise< { code: number | null; signal: NodeJS.Signals | null } >;
 	cloudUrl: string;
 	wpUrl: string;
+	/** The admin password `npm start` printed. */
+	password: string;
+	/** The one-time sign-in link it printed. */
+	link: string;
 }
 
 function start(
@@ -95,10 +99,14 @@ function start(
 		const poll = setInterval( () => {
 			const cloud = /^IGNY8 cloud: (http:\/\/\S+)$/m.exec( text );
 			const wp =
-				/^WordPress admin: (http:\/\/\S+)\/wp-admin\/ \(user admin \/ password password\)$/m.exec(
+				/^WordPress admin: (http:\/\/\S+)\/wp-admin\/ \(user admin \/ password (\S+)\)$/m.exec(
 					text
 				);
-			if ( cloud && wp && /Ctrl-C/.test( text ) ) {
+			const link =
+				/^One-time sign-in link \(this machine, \d+ min\): (http:\/\/\S+)$/m.exec(
+					text
+				);
+			if ( cloud && wp && link && /Ctrl-C/.test( text ) ) {
 				finish();
 				resolve( {
 					process: child,
@@ -106,6 +114,8 @@ function start(
 					exited,
 					cloudUrl: cloud[ 1 ]!,
 					wpUrl: wp[ 1 ]!,
+					password: wp[ 2 ]!,
+					link: link[ 1 ]!,
 				} );
 			}
 		}, 200 );
@@ -209,9 +219,11 @@ function portIsFree( url: string ): Promise< boolean > {
 }
 
 /** A browser's top-level navigation to a URL typed by its user. */
-function navigate(
-	url: string
-): Promise< { status: number; cookies: string[] } > {
+function navigate( url: string ): Promise< {
+	status: number;
+	location: string | undefined;
+	cookies: string[];
+} > {
 	return new Promise( ( resolve, reject ) => {
 		http.get(
 			url,
@@ -228,6 +240,7 @@ function navigate(
 				response.on( 'end', () =>
 					resolve( {
 						status: response.statusCode ?? 0,
+						location: response.headers.location,
 						cookies: response.headers[ 'set-cookie' ] ?? [],
 					} )
 				);
@@ -236,9 +249,42 @@ function navigate(
 	} );
 }
 
+function signsIn( cookies: string[] ): boolean {
+	return cookies.some( ( cookie ) =>
+		cookie.startsWith( 'wordpress_logged_in_' )
+	);
+}
+
+/** The machine's own addresses other than loopback (LAN, container bridge). */
+function externalAddresses(): string[] {
+	return Object.values( os.networkInterfaces() )
+		.flat()
+		.filter(
+			( entry ): entry is os.NetworkInterfaceInfo =>
+				!! entry && ! entry.internal && entry.family === 'IPv4'
+		)
+		.map( ( entry ) => entry.address );
+}
+
+function connects( host: string, port: number ): Promise< boolean > {
+	return new Promise( ( resolve ) => {
+		const socket = net.connect( { host, port } );
+		socket.setTimeout( 3_000, () => {
+			socket.destroy();
+			resolve( false );
+		} );
+		socket.once( 'connect', () => {
+			socket.destroy();
+			resolve( true );
+		} );
+		socket.once( 'error', () => resolve( false ) );
+	} );
+}
+
 /** A WordPress session for the printed credentials: cookies plus a REST nonce. */
 async function logIn(
-	wpUrl: string
+	wpUrl: string,
+	password: string
 ): Promise< { cookie: string; nonce: string } > {
 	const jar = new Map< string, string >( [
 		[ 'wordpress_test_cookie', 'WP%20Cookie%20check' ],
@@ -263,7 +309,7 @@ async function logIn(
 		},
 		body: new URLSearchParams( {
 			log: 'admin',
-			pwd: 'password',
+			pwd: password,
 			testcookie: '1',
 			'wp-submit': 'Log In',
 		} ),
@@ -370,17 +416,14 @@ describe( 'npm start', () => {
 		const loginPage = await fetch( `${ first.wpUrl }/wp-login.php` );
 		expect( loginPage.status ).toBe( 200 );
 		expect( await loginPage.text() ).toContain( 'user_login' );
-		// A person opening the printed URL in a browser is logged in as admin.
+		// Nor is a browser opening the printed URL: it gets the login form.
 		// (node:http, because fetch sends its own Sec-Fetch-Mode.)
 		const browser = await navigate( `${ first.wpUrl }/wp-admin/` );
 		expect( browser.status ).toBe( 302 );
-		expect(
-			browser.cookies.some( ( cookie ) =>
-				cookie.startsWith( 'wordpress_logged_in_' )
-			)
-		).toBe( true );
+		expect( browser.location ).toContain( '/wp-login.php' );
+		expect( signsIn( browser.cookies ) ).toBe( false );
 
-		const session = await logIn( first.wpUrl );
+		const session = await logIn( first.wpUrl, first.password );
 		const connection = await fetch(
 			`${ first.wpUrl }/wp-json/igny8/v1/connection`,
 			{
@@ -441,6 +484,68 @@ describe( 'npm start', () => {
 		expect( created.status ).toBe( 201 );
 	} );
 
+	test( 'signs in with the printed password, not with a default one', async () => {
+		expect( first.password ).toMatch( /^[A-Za-z0-9_-]{24}$/ );
+		expect( first.password ).not.toBe( 'password' );
+		const wrong = await fetch( `${ first.wpUrl }/wp-login.php`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+			},
+			body: new URLSearchParams( {
+				log: 'admin',
+				pwd: 'password',
+				testcookie: '1',
+			} ),
+		} );
+		expect( wrong.status ).toBe( 200 );
+		expect( signsIn( wrong.headers.getSetCookie() ) ).toBe( false );
+		// The printed password is not written to the log files.
+		for ( const name of [ 'start.log', 'wordpress.log', 'cloud.log' ] ) {
+			expect(
+				fs.readFileSync( path.join( dataDir, 'logs', name ), 'utf8' )
+			).not.toContain( first.password );
+		}
+	} );
+
+	test( 'the one-time link signs in once, and only with its token', async () => {
+		const link = new URL( first.link );
+		expect( link.origin ).toBe( first.wpUrl );
+		const forged = new URL( link );
+		forged.searchParams.set( 'token', 'x'.repeat( 43 ) );
+		const refused = await navigate( forged.toString() );
+		expect( refused.status ).toBe( 403 );
+		expect( signsIn( refused.cookies ) ).toBe( false );
+
+		// A wrong guess did not spend the real token.
+		const used = await navigate( first.link );
+		expect( used.status ).toBe( 302 );
+		expect( used.location ).toBe( `${ first.wpUrl }/wp-admin/` );
+		expect( signsIn( used.cookies ) ).toBe( true );
+		const cookie = used.cookies
+			.map( ( line ) => line.split( ';' )[ 0 ] )
+			.join( '; ' );
+		const dashboard = await fetch( `${ first.wpUrl }/wp-admin/`, {
+			redirect: 'manual',
+			headers: { cookie },
+		} );
+		expect( dashboard.status ).toBe( 200 );
+
+		const again = await navigate( first.link );
+		expect( again.status ).toBe( 403 );
+		expect( signsIn( again.cookies ) ).toBe( false );
+	} );
+
+	test( 'WordPress listens on loopback only, like the cloud', async () => {
+		const port = Number( new URL( first.wpUrl ).port );
+		expect( await connects( '127.0.0.1', port ) ).toBe( true );
+		for ( const address of externalAddresses() ) {
+			expect( await connects( address, port ) ).toBe( false );
+		}
+	} );
+
 	test(
 		'runs the whole pipeline: a keyword becomes a post in this WordPress, and an edit there comes back',
 		async () => {
@@ -449,7 +554,7 @@ describe( 'npm start', () => {
 				wordpress: await loginRestClient( first.wpUrl, {
 					id: 1,
 					login: 'admin',
-					password: 'password',
+					password: first.password,
 					email: 'admin@localhost.com',
 					role: 'administrator',
 				} ),
@@ -526,7 +631,10 @@ describe( 'npm start', () => {
 				);
 				// The same WordPress port as last time (it was free), the new cloud URL.
 				expect( second.wpUrl ).toBe( first.wpUrl );
-				const session = await logIn( second.wpUrl );
+				// The same password on every start; a new link each time.
+				expect( second.password ).toBe( first.password );
+				expect( second.link ).not.toBe( first.link );
+				const session = await logIn( second.wpUrl, second.password );
 				const connection = await fetch(
 					`${ second.wpUrl }/wp-json/igny8/v1/connection`,
 					{

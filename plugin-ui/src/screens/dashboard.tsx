@@ -8,16 +8,51 @@ import type { AiRun, Balance } from '@igny8/shared-types';
  */
 import { Card, CardBody, CardHeader } from '@wordpress/components';
 import { useSelect } from '@wordpress/data';
-import { __, sprintf } from '@wordpress/i18n';
+import { useState } from '@wordpress/element';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
 import { getBootData } from '../boot';
 import { RunProgress } from '../components/ai-action';
+import { EmptyState } from '../components/states';
 import { useList } from '../hooks/use-list';
+import { label } from '../labels';
 import { safeUrl } from '../safe-url';
+import { SetupGuide } from './setup/setup-guide';
 import type { ScreenProps } from './types';
+
+/**
+ * The first-run guide until it is finished or hidden, then `fallback`.
+ * @param props           Component props.
+ * @param props.connected Whether the site has a cloud session.
+ * @param props.sectorId  The sector in use, if any.
+ * @param props.fallback  What to show once the guide is hidden.
+ */
+export function FirstRun( {
+	connected,
+	sectorId,
+	fallback = null,
+}: {
+	connected: boolean;
+	sectorId: number | null;
+	fallback?: React.ReactNode;
+} ) {
+	const [ hidden, setHidden ] = useState(
+		getBootData().setupDismissed === true
+	);
+	if ( hidden ) {
+		return <>{ fallback }</>;
+	}
+	return (
+		<SetupGuide
+			connected={ connected }
+			sectorId={ sectorId }
+			onDismissed={ () => setHidden( true ) }
+		/>
+	);
+}
 
 function pipelineCount( list: {
 	isLoading: boolean;
@@ -31,14 +66,14 @@ function pipelineCount( list: {
 }
 
 function Count( {
-	label,
+	title,
 	store,
 	selector,
 	kind,
 	query,
 	href,
 }: {
-	label: string;
+	title: string;
 	store: string;
 	selector: string;
 	kind: string;
@@ -52,7 +87,7 @@ function Count( {
 				<span className="igny8-pipeline__count">
 					{ pipelineCount( list ) }
 				</span>
-				<span className="igny8-pipeline__label">{ label }</span>
+				<span className="igny8-pipeline__label">{ title }</span>
 			</a>
 		</li>
 	);
@@ -74,13 +109,42 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 			recent: jobs.getRecentRuns() as AiRun[],
 		};
 	}, [] );
-	if ( ! sectorId ) {
-		return null;
-	}
 	const { pages } = getBootData();
+	if ( ! sectorId ) {
+		// No sector yet: the guide creates the first one.
+		return (
+			<FirstRun
+				connected
+				sectorId={ null }
+				fallback={
+					<EmptyState
+						title={ __(
+							'This site has no sectors yet.',
+							'igny8-bridge'
+						) }
+						action={ {
+							label: __(
+								'Add a sector in Settings',
+								'igny8-bridge'
+							),
+							href: pages.settings,
+						} }
+					>
+						<p>
+							{ __(
+								'Keywords, ideas and content live in a sector (a topic area of the site).',
+								'igny8-bridge'
+							) }
+						</p>
+					</EmptyState>
+				}
+			/>
+		);
+	}
 	const scope = { sector_id: sectorId };
 	return (
 		<div className="igny8-screen igny8-dashboard">
+			<FirstRun connected sectorId={ sectorId } />
 			<Card>
 				<CardHeader>
 					<h2>{ __( 'Pipeline', 'igny8-bridge' ) }</h2>
@@ -88,7 +152,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 				<CardBody>
 					<ol className="igny8-pipeline">
 						<Count
-							label={ __( 'Keywords', 'igny8-bridge' ) }
+							title={ __( 'Keywords', 'igny8-bridge' ) }
 							store="igny8/planner"
 							selector="getKeywords"
 							kind="keywords"
@@ -96,7 +160,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 							href={ pages.keywords }
 						/>
 						<Count
-							label={ __( 'Clusters', 'igny8-bridge' ) }
+							title={ __( 'Clusters', 'igny8-bridge' ) }
 							store="igny8/planner"
 							selector="getClusters"
 							kind="clusters"
@@ -104,7 +168,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 							href={ pages.clusters }
 						/>
 						<Count
-							label={ __( 'Ideas', 'igny8-bridge' ) }
+							title={ __( 'Ideas', 'igny8-bridge' ) }
 							store="igny8/planner"
 							selector="getIdeas"
 							kind="ideas"
@@ -112,7 +176,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 							href={ pages.ideas }
 						/>
 						<Count
-							label={ __( 'Tasks', 'igny8-bridge' ) }
+							title={ __( 'Tasks', 'igny8-bridge' ) }
 							store="igny8/writer"
 							selector="getTasks"
 							kind="tasks"
@@ -120,7 +184,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 							href={ pages.tasks }
 						/>
 						<Count
-							label={ __( 'Drafts', 'igny8-bridge' ) }
+							title={ __( 'Drafts', 'igny8-bridge' ) }
 							store="igny8/writer"
 							selector="getContentList"
 							kind="content"
@@ -128,7 +192,7 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 							href={ pages.content }
 						/>
 						<Count
-							label={ __( 'Published', 'igny8-bridge' ) }
+							title={ __( 'Published', 'igny8-bridge' ) }
 							store="igny8/writer"
 							selector="getContentList"
 							kind="content"
@@ -159,7 +223,9 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 								key={ run.id }
 								className="igny8-dashboard__job"
 							>
-								<strong>{ run.function_name }</strong>
+								<strong>
+									{ label( 'aiFunction', run.function_name ) }
+								</strong>
 								<RunProgress runId={ run.id } />
 							</div>
 						) ) }
@@ -173,14 +239,19 @@ export function DashboardScreen( { sectorId }: ScreenProps ) {
 								.map( ( run ) => (
 									<li key={ run.id }>
 										{ sprintf(
-											/* translators: 1: AI function, 2: status, 3: credits charged. */
-											__(
+											/* translators: 1: AI function, e.g. "Write drafts", 2: run status, e.g. "Finished", 3: credits charged. */
+											_n(
+												'%1$s — %2$s (%3$d credit)',
 												'%1$s — %2$s (%3$d credits)',
+												run.credits_charged ?? 0,
 												'igny8-bridge'
 											),
-											run.function_name,
-											run.status,
-											run.credits_charged
+											label(
+												'aiFunction',
+												run.function_name
+											),
+											label( 'runStatus', run.status ),
+											run.credits_charged ?? 0
 										) }
 									</li>
 								) ) }

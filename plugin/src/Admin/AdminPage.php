@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge\Admin;
 
 use IGNY8\Bridge\Options;
+use IGNY8\Bridge\Rest\SetupController;
 
 use IGNY8\Bridge\Sync\Outbox;
 
@@ -84,7 +85,7 @@ final class AdminPage {
 			'tasks'     => array( self::SLUG . '-tasks', __( 'Tasks', 'igny8-bridge' ) ),
 			'content'   => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
 			'images'    => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
-			// Not "igny8-settings": that slug is the connection page under Settings.
+			// Not "igny8-settings": that slug is the old Settings → IGNY8 page, now a redirect here.
 			'settings'  => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),
 		);
 	}
@@ -144,13 +145,18 @@ final class AdminPage {
 			$pages[ $id ] = admin_url( 'admin.php?page=' . $slug );
 		}
 		$data = array(
-			'screen'      => $screen,
-			'pages'       => $pages,
-			'settingsUrl' => current_user_can( 'manage_options' ) ? admin_url( 'options-general.php?page=igny8-settings' ) : '',
-			'siteUrl'     => home_url( '/' ),
+			'screen'        => $screen,
+			'pages'         => $pages,
+			'settingsUrl'   => current_user_can( 'manage_options' ) ? SettingsPage::url( 'connection' ) : '',
+			'siteUrl'       => home_url( '/' ),
 			// Not connected: the screens say so at once instead of calling a route that must refuse.
-			'connected'   => $this->options->is_configured(),
+			'connected'     => $this->options->is_configured(),
+			// The status "Publish to this site" starts on (IGNY8 → Settings → Publishing).
+			'publishStatus' => $this->options->default_post_status(),
 		);
+		if ( 'dashboard' === $screen ) {
+			$data['setupDismissed'] = SetupController::is_dismissed();
+		}
 		if ( 'settings' === $screen || 'dashboard' === $screen ) {
 			$data['outbox'] = $this->outbox->stats();
 		}

@@ -34,17 +34,22 @@ final class RoleRouteMatrixTest extends BridgeTestCase {
 	private const SESSION_ROUTES = array(
 		'GET /igny8/v1/connection'                => array( 'author', 'editor', 'administrator' ),
 		'POST /igny8/v1/session'                  => array( 'author', 'editor', 'administrator' ),
+		'POST /igny8/v1/setup'                    => array( 'author', 'editor', 'administrator' ),
 		'POST /igny8/v1/editor/resync/(?P<id>\d+)' => array( 'editor', 'administrator' ),
+		'GET /igny8/v1/settings'                  => array( 'author', 'editor', 'administrator' ),
+		'POST /igny8/v1/settings'                 => array( 'administrator' ),
+		'PUT /igny8/v1/settings'                  => array( 'administrator' ),
+		'PATCH /igny8/v1/settings'                => array( 'administrator' ),
+		'POST /igny8/v1/settings/test-connection' => array( 'administrator' ),
+		'POST /igny8/v1/settings/disconnect'      => array( 'administrator' ),
+		'POST /igny8/v1/outbox/send'              => array( 'administrator' ),
+		'POST /igny8/v1/outbox/retry'             => array( 'administrator' ),
 	);
 
 	/**
 	 * Who may run each admin-post action (with a valid nonce).
 	 */
 	private const ADMIN_ACTIONS = array(
-		'igny8_test_connection' => array( 'administrator' ),
-		'igny8_disconnect'      => array( 'administrator' ),
-		'igny8_send_now'        => array( 'administrator' ),
-		'igny8_retry'           => array( 'administrator' ),
 		'igny8_resync'          => array( 'editor', 'administrator' ),
 		'igny8_manage'          => array( 'editor', 'administrator' ),
 	);

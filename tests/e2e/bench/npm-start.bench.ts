@@ -161,10 +161,10 @@ runBench( async () => {
 		} );
 		const urls = waitForLine(
 			child,
-			/IGNY8 cloud: (\S+)\n[^\n]*WordPress admin: (\S+)\/wp-admin\//,
+			/IGNY8 cloud: (\S+)\n[^\n]*WordPress admin: (\S+)\/wp-admin\/ \(user admin \/ password (\S+)\)/,
 			900_000
 		);
-		const [ , cloudUrl, wpUrl ] = await urls;
+		const [ , cloudUrl, wpUrl, password ] = await urls;
 		const connected = ( Date.now() - started ) / 1000;
 		let published = 0;
 		await runPipeline( {
@@ -172,7 +172,7 @@ runBench( async () => {
 			wordpress: await loginRestClient( wpUrl!, {
 				id: 1,
 				login: 'admin',
-				password: 'password',
+				password: password!,
 				email: 'admin@localhost.com',
 				role: 'administrator',
 			} ),
