@@ -117,7 +117,7 @@ describe.each( [ 'postgres', 'pglite' ] as const )(
 				.set( bearer( stranger.owner ) )
 				.send( { sector_id: stranger.sectorId, keyword: 'not yours' } )
 				.expect( 201 );
-		} );
+		}, 120_000 ); // A PGlite boot on a loaded 2-core CI machine can take over 30 s.
 		afterAll( async () => {
 			await cloud?.stop();
 		} );

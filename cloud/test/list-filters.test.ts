@@ -62,7 +62,7 @@ describe.each( [ 'pglite' ] as const )( 'list filters (%s)', ( db ) => {
 				updated_at: at,
 			} as never );
 		}
-	} );
+	}, 120_000 ); // A PGlite boot on a loaded 2-core CI machine can take over 30 s.
 	afterAll( async () => {
 		await cloud?.stop();
 	} );
