@@ -10,6 +10,7 @@ export type ScreenId =
 	| 'tasks'
 	| 'content'
 	| 'images'
+	| 'activity'
 	| 'settings';
 
 export interface OutboxStats {

@@ -38,7 +38,9 @@ export type LabelKind =
 	| 'postStatus'
 	| 'integrationSyncState'
 	| 'role'
-	| 'creditTransaction';
+	| 'creditTransaction'
+	| 'outboxState'
+	| 'outboxEvent';
 
 const TABLES: Record< LabelKind, () => Record< string, string > > = {
 	keywordStatus: () => ( {
@@ -155,6 +157,22 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 		settle: __( 'Used', 'igny8-bridge' ),
 		refund: __( 'Refunded', 'igny8-bridge' ),
 		adjustment: __( 'Adjustment', 'igny8-bridge' ),
+	} ),
+	/** Where an event in the plugin's outbox stands (igny8/v1/outbox). */
+	outboxState: () => ( {
+		pending: __( 'Waiting to send', 'igny8-bridge' ),
+		failing: __( 'Failing, will retry', 'igny8-bridge' ),
+		dead: __( 'Gave up', 'igny8-bridge' ),
+		rejected: __( 'Refused by IGNY8', 'igny8-bridge' ),
+	} ),
+	/** What an outbox event reports to the cloud. */
+	outboxEvent: () => ( {
+		'post.saved': __( 'Post saved', 'igny8-bridge' ),
+		'post.status_changed': __( 'Post status changed', 'igny8-bridge' ),
+		'post.trashed': __( 'Post moved to the trash', 'igny8-bridge' ),
+		'post.deleted': __( 'Post deleted', 'igny8-bridge' ),
+		'term.changed': __( 'Category or tag changed', 'igny8-bridge' ),
+		'structure.changed': __( 'Site structure changed', 'igny8-bridge' ),
 	} ),
 };
 

@@ -22,6 +22,7 @@ use IGNY8\Bridge\Rest\BridgeController;
 use IGNY8\Bridge\Rest\ConnectionController;
 use IGNY8\Bridge\Rest\SessionController;
 use IGNY8\Bridge\Rest\SetupController;
+use IGNY8\Bridge\Rest\OutboxController;
 use IGNY8\Bridge\Rest\SettingsController;
 use IGNY8\Bridge\Security\RequestVerifier;
 use IGNY8\Bridge\Sync\EventRecorder;
@@ -168,6 +169,7 @@ final class Plugin {
 		$this->drainer->register();
 		$this->settings_page->register();
 		add_action( 'rest_api_init', array( new SettingsController( $this->options, $this->settings_page, $this->outbox, $this->drainer ), 'register_routes' ) );
+		add_action( 'rest_api_init', array( new OutboxController(), 'register_routes' ) );
 		$this->post_screens->register();
 		// The editor's workspace: cloud session for the screens, block-editor sidebar.
 		add_action( 'rest_api_init', array( new SessionController( $this->options, $this->cloud ), 'register_routes' ) );

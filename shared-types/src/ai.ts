@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idParam, idSchema, listQuerySchema, timestampSchema } from './common';
+import { createdRange } from './planner';
 
 /** AI task runs: what `run_ai_task` started, its live progress and its cost. */
 
@@ -67,6 +68,7 @@ export const aiRunListQuerySchema = listQuerySchema.extend( {
 	site_id: idParam.optional(),
 	status: aiRunStatusSchema.optional(),
 	function_name: aiFunctionSchema.optional(),
+	...createdRange,
 } );
 
 export const aiRunStartedSchema = z.object( { run_id: idSchema } );

@@ -6,6 +6,7 @@ import {
 	timestampSchema,
 	urlSchema,
 } from './common';
+import { createdRange } from './planner';
 
 /**
  * The Integration and Publisher modules, and the WordPress bridge payloads in
@@ -297,4 +298,5 @@ export const publishingRecordListQuerySchema = listQuerySchema.extend( {
 	site_id: idParam.optional(),
 	content_id: idParam.optional(),
 	status: publishingStatusSchema.optional(),
+	...createdRange,
 } );

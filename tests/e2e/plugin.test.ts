@@ -77,6 +77,7 @@ describe( 'IGNY8 admin page', () => {
 					[ 'tasks', 'igny8-tasks' ],
 					[ 'content', 'igny8-content' ],
 					[ 'images', 'igny8-images' ],
+					[ 'activity', 'igny8-activity' ],
 					[ 'settings', 'igny8-workspace-settings' ],
 				] as const
 			 ).map( ( [ screen, slug ] ) => [
@@ -95,6 +96,8 @@ describe( 'IGNY8 admin page', () => {
 			pages,
 			settingsUrl: '',
 			siteUrl: `${ site.url }/`,
+			publishStatus: 'draft',
+			setupDismissed: false,
 			outbox: { pending: 0, failing: 0, dead: 0, rejected: 0 },
 		} );
 		// WordPress supplies React and the @wordpress packages the bundle needs.

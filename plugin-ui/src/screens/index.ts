@@ -2,6 +2,7 @@
  * Internal dependencies
  */
 import type { ScreenId } from '../boot';
+import { ActivityScreen } from './activity';
 import { ContentScreen, ImagesScreen, TasksScreen } from './writer';
 import { ClustersScreen, IdeasScreen } from './planner';
 import { DashboardScreen } from './dashboard';
@@ -20,5 +21,6 @@ export const SCREENS: Record<
 	tasks: TasksScreen,
 	content: ContentScreen,
 	images: ImagesScreen,
+	activity: ActivityScreen,
 	settings: SettingsScreen,
 };

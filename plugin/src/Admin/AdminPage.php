@@ -85,6 +85,7 @@ final class AdminPage {
 			'tasks'     => array( self::SLUG . '-tasks', __( 'Tasks', 'igny8-bridge' ) ),
 			'content'   => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
 			'images'    => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
+			'activity'  => array( self::SLUG . '-activity', __( 'Activity', 'igny8-bridge' ) ),
 			// Not "igny8-settings": that slug is the old Settings → IGNY8 page, now a redirect here.
 			'settings'  => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),
 		);

@@ -126,6 +126,10 @@ final class HelpTabs {
 				__( 'Images are the featured and in-article pictures generated for your drafts, from prompts you can edit.', 'igny8-bridge' ),
 				__( 'Generate image prompts on a draft first, then generate the images.', 'igny8-bridge' ),
 			),
+			'activity'  => array(
+				__( 'Activity shows what IGNY8 did for this site: the AI runs and what each cost, the drafts sent to WordPress and how that went, and the changes this site is still to report to the cloud (its outbox).', 'igny8-bridge' ),
+				__( 'Filter a tab by status or date to find a problem. Stop a run that is still waiting or running; retry outbox events that gave up, after fixing the connection under Settings.', 'igny8-bridge' ),
+			),
 			'settings'  => array(
 				__( 'Settings connects this site to the IGNY8 cloud and holds its AI, prompt, publishing and data choices.', 'igny8-bridge' ),
 				__( 'Enter the cloud URL and this site’s API key under Connection, then choose “Test connection”.', 'igny8-bridge' ),

@@ -357,29 +357,39 @@ final class SettingsPage {
 			self::notice_with_link(
 				'notice-error igny8-notice-outbox',
 				sprintf(
-					/* translators: 1: failing events, 2: dead letters. */
-					__( 'IGNY8 cannot deliver changes to the cloud: %1$d events are failing and %2$d are dead letters.', 'igny8-bridge' ),
-					$stats['failing'],
-					$stats['dead'] + $stats['rejected']
+					/* translators: 1: e.g. "2 changes are failing", 2: e.g. "1 gave up". */
+					__( 'IGNY8 cannot deliver changes to the cloud: %1$s, %2$s.', 'igny8-bridge' ),
+					sprintf(
+						/* translators: %s: number of changes still being retried. */
+						_n( '%s change is failing', '%s changes are failing', $stats['failing'], 'igny8-bridge' ),
+						number_format_i18n( $stats['failing'] )
+					),
+					sprintf(
+						/* translators: %s: number of changes that are no longer retried. */
+						_n( '%s gave up', '%s gave up', $stats['dead'] + $stats['rejected'], 'igny8-bridge' ),
+						number_format_i18n( $stats['dead'] + $stats['rejected'] )
+					)
 				),
-				__( 'IGNY8 settings', 'igny8-bridge' )
+				__( 'See the outbox', 'igny8-bridge' ),
+				admin_url( 'admin.php?page=' . AdminPage::SLUG . '-activity&tab=outbox' )
 			);
 		}
 	}
 
 	/**
-	 * Prints an admin notice that ends with a link to IGNY8 → Settings.
+	 * Prints an admin notice that ends with a link (to IGNY8 → Settings unless `$url` says otherwise).
 	 *
 	 * @param string $classes   The notice's classes after `notice`.
 	 * @param string $message   Plain text.
 	 * @param string $link_text The link's words.
+	 * @param string $url       Where it goes, if not the Connection tab.
 	 */
-	private static function notice_with_link( string $classes, string $message, string $link_text ): void {
+	private static function notice_with_link( string $classes, string $message, string $link_text, string $url = '' ): void {
 		printf(
 			'<div class="notice %1$s"><p>%2$s <a href="%3$s">%4$s</a></p></div>',
 			esc_attr( $classes ),
 			esc_html( $message ),
-			esc_url( self::url( 'connection' ) ),
+			esc_url( '' === $url ? self::url( 'connection' ) : $url ),
 			esc_html( $link_text )
 		);
 	}

@@ -44,6 +44,7 @@ final class RoleRouteMatrixTest extends BridgeTestCase {
 		'POST /igny8/v1/settings/disconnect'      => array( 'administrator' ),
 		'POST /igny8/v1/outbox/send'              => array( 'administrator' ),
 		'POST /igny8/v1/outbox/retry'             => array( 'administrator' ),
+		'GET /igny8/v1/outbox'                    => array( 'administrator' ),
 	);
 
 	/**

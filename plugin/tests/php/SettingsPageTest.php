@@ -160,7 +160,8 @@ final class SettingsPageTest extends BridgeTestCase {
 		Plugin::instance()->outbox()->fail( array( array( 'event_id' => $id, 'attempts' => 9 ) ), 'HTTP 503' );
 		$html = $this->render( array( $this->page(), 'notice' ) );
 		$this->assertStringContainsString( 'igny8-notice-outbox', $html );
-		$this->assertStringContainsString( 'admin.php?page=igny8-workspace-settings&#038;tab=connection', $html );
+		$this->assertStringContainsString( '0 changes are failing, 1 gave up.', $html );
+		$this->assertStringContainsString( 'admin.php?page=igny8-activity&#038;tab=outbox', $html );
 	}
 
 	public function test_a_key_never_tested_gets_a_gentle_hint_on_the_igny8_screens_only(): void {

@@ -14,6 +14,7 @@ import type { Config } from '../../config';
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
+import { createdBetween } from '../../http/pagination';
 import type { Logger } from '../../logger';
 import { siteFilter, type Principal } from '../auth';
 import type { CreditService } from '../billing';
@@ -1132,7 +1133,13 @@ export class AiEngine {
 	/** Runs a list query: the caller's runs, newest first. */
 	listWhere(
 		principal: Principal,
-		query: { site_id?: number; status?: string; function_name?: string }
+		query: {
+			site_id?: number;
+			status?: string;
+			function_name?: string;
+			created_after?: string;
+			created_before?: string;
+		}
 	): WhereOptions {
 		return {
 			[ Op.and ]: [
@@ -1142,6 +1149,7 @@ export class AiEngine {
 				...( query.function_name
 					? [ { function_name: query.function_name } ]
 					: [] ),
+				...createdBetween( query ),
 			],
 		};
 	}

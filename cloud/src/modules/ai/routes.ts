@@ -302,7 +302,7 @@ export function aiRoutes( engine: AiEngine, models: Models ): AnyRoute[] {
 			method: 'get',
 			path: '/system/ai-runs/',
 			summary:
-				'List AI runs, newest first (filter by site, status, function)',
+				'List AI runs, newest first (filter by site, status, function, day added)',
 			tag: 'system',
 			auth: 'user_or_site_key',
 			query: aiRunListQuerySchema,

@@ -5,8 +5,9 @@ import {
 	publishRequestSchema,
 	publishResultSchema,
 } from '@igny8/shared-types';
+import { Op } from 'sequelize';
 import type { Models } from '../../db/models';
-import { paginate } from '../../http/pagination';
+import { createdBetween, paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import { siteFilter } from '../auth';
 import { findOwned } from '../tenancy';
@@ -59,15 +60,22 @@ export function publisherRoutes( deps: {
 					models.PublishingRecord,
 					query,
 					{
-						account_id: principal.account.id,
-						...( query.site_id !== undefined
-							? { site_id: query.site_id }
-							: {} ),
-						...( query.content_id !== undefined
-							? { content_id: query.content_id }
-							: {} ),
-						...( query.status ? { status: query.status } : {} ),
-						...siteFilter( principal ),
+						[ Op.and ]: [
+							{
+								account_id: principal.account.id,
+								...( query.site_id !== undefined
+									? { site_id: query.site_id }
+									: {} ),
+								...( query.content_id !== undefined
+									? { content_id: query.content_id }
+									: {} ),
+								...( query.status
+									? { status: query.status }
+									: {} ),
+								...siteFilter( principal ),
+							},
+							...createdBetween( query ),
+						],
 					},
 					{
 						orderingFields: [

@@ -45,6 +45,8 @@ export interface Action< T > {
 	id: string;
 	label: string;
 	isDestructive?: boolean;
+	/** Whether the action applies to an item (e.g. Cancel: only a run not yet finished); default: always. */
+	isEligible?: ( item: T ) => boolean;
 	/** A link action (row menu only): where it goes, or null when it does not apply. */
 	href?: ( item: T ) => string | null;
 	/** Runs the action on the items (and the chosen value, for `choices`). */
@@ -77,7 +79,8 @@ export interface DataViewProps< T extends { id: number } > {
 	itemTitle: ( item: T ) => string;
 	/** e.g. “12 keywords”. */
 	countLabel: ( count: number ) => string;
-	searchLabel: string;
+	/** The search box's label; a list the server cannot search has none. */
+	searchLabel?: string;
 	/** Selection (ids), when rows can be selected. */
 	selection?: number[];
 	onChangeSelection?: ( ids: number[] ) => void;
@@ -256,14 +259,21 @@ export function DataView< T extends { id: number } >(
 	const selectedItems = ( selection ?? [] )
 		.map( ( id ) => seen.current.get( id ) )
 		.filter( ( item ): item is T => item !== undefined );
-	const bulkActions = actions.filter( ( action ) => action.supportsBulk );
+	// A bulk action acts on the selected items it applies to, and is offered when there is one.
+	const eligible = ( action: Action< T > ) =>
+		selectedItems.filter( ( item ) => action.isEligible?.( item ) ?? true );
+	const bulkActions = actions.filter(
+		( action ) => action.supportsBulk && eligible( action ).length > 0
+	);
 	const rowActions = actions.filter(
 		( action ) => action.supportsRow ?? ! action.choices
 	);
 
 	const rowMenu = ( item: T ) => {
 		const offered = rowActions.filter(
-			( action ) => ! action.href || action.href( item ) !== null
+			( action ) =>
+				( action.isEligible?.( item ) ?? true ) &&
+				( ! action.href || action.href( item ) !== null )
 		);
 		if ( offered.length === 0 ) {
 			return null;
@@ -329,16 +339,18 @@ export function DataView< T extends { id: number } >(
 
 	return (
 		<div className="igny8-dataview">
-			{ showControls && (
+			{ showControls && ( searchLabel || hideable.length > 0 ) && (
 				<div className="igny8-dataview__bar">
-					<SearchControl
-						__nextHasNoMarginBottom
-						className="igny8-dataview__search"
-						label={ searchLabel }
-						placeholder={ searchLabel }
-						value={ search }
-						onChange={ setSearch }
-					/>
+					{ searchLabel && (
+						<SearchControl
+							__nextHasNoMarginBottom
+							className="igny8-dataview__search"
+							label={ searchLabel }
+							placeholder={ searchLabel }
+							value={ search }
+							onChange={ setSearch }
+						/>
+					) }
 					{ hideable.length > 0 && (
 						<Dropdown
 							popoverProps={ { placement: 'bottom-end' } }
@@ -463,7 +475,7 @@ export function DataView< T extends { id: number } >(
 									choice &&
 									start( {
 										action,
-										items: selectedItems,
+										items: eligible( action ),
 										choice,
 										isBulk: true,
 									} )
@@ -477,7 +489,7 @@ export function DataView< T extends { id: number } >(
 								onClick={ () =>
 									start( {
 										action,
-										items: selectedItems,
+										items: eligible( action ),
 										isBulk: true,
 									} )
 								}

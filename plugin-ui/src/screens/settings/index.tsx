@@ -94,10 +94,17 @@ function settingsTabs(): SettingsTab[] {
 /**
  * A tab kept in the cloud: shown once the site's cloud session is open; until
  * the site is connected, it says where to connect it instead of failing.
- * @param props          The tab.
- * @param props.children The tab's content.
+ * @param props              The tab.
+ * @param props.children     The tab's content.
+ * @param props.notConnected What to say instead on another screen (default: a link to the Connection tab here).
  */
-function WithCloudSession( { children }: { children: React.ReactNode } ) {
+export function WithCloudSession( {
+	children,
+	notConnected,
+}: {
+	children: React.ReactNode;
+	notConnected?: React.ReactNode;
+} ) {
 	const { session, error } = useSelect( ( select ) => {
 		const settings = select( 'igny8/settings' ) as any;
 		return {
@@ -107,6 +114,9 @@ function WithCloudSession( { children }: { children: React.ReactNode } ) {
 	}, [] );
 	if ( session ) {
 		return <>{ children }</>;
+	}
+	if ( error?.kind === 'not_connected' && notConnected ) {
+		return <>{ notConnected }</>;
 	}
 	if ( error?.kind === 'not_connected' ) {
 		return (

@@ -315,4 +315,46 @@ describe( 'DataView', () => {
 			[ expect.objectContaining( { page: 3 } ), { replace: true } ],
 		] );
 	} );
+
+	it( 'runs a bulk action on the selected rows it applies to, and offers it only when one does', async () => {
+		const retry: Action< Row > = {
+			...remove,
+			id: 'retry',
+			label: 'Retry',
+			isEligible: ( row ) => row.status === 'inactive',
+		};
+		selection = [ 1, 3 ];
+		show( { actions: [ retry ] } );
+		// alpha and charlie are active: nothing to retry, no bulk bar.
+		expect( container.querySelector( '.igny8-bulk' ) ).toBeNull();
+
+		selection = [ 1, 2, 3 ];
+		show( { actions: [ retry ] } );
+		click(
+			[ ...container.querySelectorAll( '.igny8-bulk button' ) ].find(
+				( button ) => button.textContent === 'Retry'
+			)
+		);
+		expect(
+			document.querySelector( '[role="dialog"]' )!.textContent
+		).toContain( 'Delete 1 rows?' );
+		const confirm = [
+			...document.querySelectorAll< HTMLElement >(
+				'[role="dialog"] button'
+			),
+		].find( ( button ) => button.textContent === 'Retry' );
+		await act( async () => confirm!.click() );
+		expect( deleted ).toEqual( [ [ ROWS[ 1 ] ] ] );
+	} );
+
+	it( 'shows no search box for a list the server cannot search', () => {
+		show( { searchLabel: undefined } );
+		expect( container.querySelector( 'input[type="search"]' ) ).toBeNull();
+		// The columns menu is still there.
+		expect( byText( 'button', 'Columns' ) ).toBeTruthy();
+		show();
+		expect(
+			container.querySelector( 'input[type="search"]' )
+		).not.toBeNull();
+	} );
 } );
