@@ -49,11 +49,20 @@ const scale = ( n: number ) =>
 const median = ( values: number[] ) =>
 	[ ...values ].sort( ( a, b ) => a - b )[ Math.floor( values.length / 2 ) ]!;
 
+/**
+ * From navigation until the first page of rows is usable (`total`), and the
+ * part of it after WordPress finished sending the page (`screen`): what the
+ * IGNY8 screen itself costs — its scripts, the cloud session and the list
+ * request — without WordPress's own time to build wp-admin.
+ * @param page     A signed-in page.
+ * @param sectorId The sector to open.
+ * @param total    How many keywords it holds.
+ */
 async function timeToInteractive(
 	page: Page,
 	sectorId: number,
 	total: number
-): Promise< number > {
+): Promise< { total: number; screen: number } > {
 	const rows = Math.min( total, PAGE_SIZE );
 	// The workspace opens the sector the user last chose.
 	await page.evaluate(
@@ -72,13 +81,17 @@ async function timeToInteractive(
 		.first()
 		.waitFor( { state: 'detached', timeout: 30_000 } );
 	const elapsed = Date.now() - started;
+	// A string, not a function: tsx's helpers (__name) do not exist in the page.
+	const screen = await page.evaluate< number >(
+		`performance.now() - performance.getEntriesByType( 'navigation' )[ 0 ].responseEnd`
+	);
 	const table = await page.locator( '.igny8-table' ).textContent();
 	if ( ! table?.includes( countText( total ) ) ) {
 		throw new Error(
 			`the table does not show the sector's ${ total } keywords`
 		);
 	}
-	return elapsed;
+	return { total: elapsed, screen };
 }
 
 /**
@@ -267,15 +280,21 @@ runBench( async () => {
 		await timeToInteractive( page, small.id, SMALL );
 		const bigTimes: number[] = [];
 		const smallTimes: number[] = [];
+		const bigScreen: number[] = [];
+		const smallScreen: number[] = [];
 		const bigFilter: number[] = [];
 		const smallFilter: number[] = [];
 		for ( let round = 0; round < ROUNDS; round++ ) {
 			// Each round loads the screen afresh, so the filtered page is never in the store yet.
-			bigTimes.push( await timeToInteractive( page, big.id, BIG ) );
+			const bigRound = await timeToInteractive( page, big.id, BIG );
+			bigTimes.push( bigRound.total );
+			bigScreen.push( bigRound.screen );
 			bigFilter.push(
 				await filterToPaint( page, 'commercial', bigCommercial )
 			);
-			smallTimes.push( await timeToInteractive( page, small.id, SMALL ) );
+			const smallRound = await timeToInteractive( page, small.id, SMALL );
+			smallTimes.push( smallRound.total );
+			smallScreen.push( smallRound.screen );
 			smallFilter.push(
 				await filterToPaint( page, 'commercial', smallCommercial )
 			);
@@ -294,6 +313,14 @@ runBench( async () => {
 			unit: 'ms',
 			baseline: 'the same screen on a sector of 10 keywords',
 			baseline_value: median( smallTimes ),
+		} );
+		report( {
+			name: `plugin_ui.keywords_screen_${ scale( BIG ) }.page_received_to_interactive_ms`,
+			value: median( bigScreen ),
+			unit: 'ms',
+			baseline:
+				'the same screen on a sector of 10 keywords (target ≤ 300 ms; WordPress building the page is left out)',
+			baseline_value: median( smallScreen ),
 		} );
 	} finally {
 		await browser.close();
