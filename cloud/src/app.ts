@@ -18,6 +18,7 @@ import {
 	siteOfSessionToken,
 } from './modules/auth';
 import { integrationRoutes } from './modules/integration';
+import { linkerRoutes } from './modules/linker';
 import { keywordImportRoutes, plannerRoutes } from './modules/planner';
 import { estimateRoutes, billingRoutes } from './modules/billing';
 import { publisherRoutes } from './modules/publisher';
@@ -51,6 +52,11 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...systemConfigRoutes( { models, ...services } ),
 		...integrationRoutes( { models, ...services } ),
 		...publisherRoutes( { models, ...services } ),
+		...linkerRoutes( {
+			linker: services.linker,
+			rebuilds: services.linkerRebuilds,
+			settings: services.linkerSettings,
+		} ),
 	];
 }
 

@@ -64,6 +64,7 @@ export async function boot(
 	queue.define( services.grants.job() );
 	queue.define( services.integrations.syncJob() );
 	queue.define( services.publisher.job() );
+	queue.define( services.linkerRebuilds.job() );
 	const scheduler = new Scheduler(
 		db.sequelize,
 		logger,

@@ -26,6 +26,15 @@ import {
 	IntegrationService,
 	PublishLease,
 } from './modules/integration';
+import {
+	IntegrationWordPress,
+	LinkerIndexer,
+	LinkerRebuilds,
+	LinkerService,
+	LinkerSettingsStore,
+	LinkerStore,
+	PostSources,
+} from './modules/linker';
 import { ClusterService, IdeaService, KeywordService } from './modules/planner';
 import { PublisherService } from './modules/publisher';
 import {
@@ -73,6 +82,10 @@ export type Services = {
 	publisher: PublisherService;
 	/** Every request to an address a tenant influenced (sites, AI endpoints, image links). */
 	outbound: OutboundClient;
+	/** Internal links: suggestions, applying them, the link graph (modules/linker). */
+	linker: LinkerService;
+	linkerRebuilds: LinkerRebuilds;
+	linkerSettings: LinkerSettingsStore;
 };
 
 export function createServices( deps: {
@@ -125,8 +138,37 @@ export function createServices( deps: {
 		lease: new PublishLease( db, models ),
 		writer: writerPipeline,
 	} );
+	const domainEvents = new DomainEvents( db.sequelize, logger );
+	const linkerStore = new LinkerStore( db.sequelize );
+	const postSources = new PostSources( db.sequelize );
+	const linkerSettings = new LinkerSettingsStore( db.sequelize );
+	const linkerIndexer = new LinkerIndexer( {
+		sequelize: db.sequelize,
+		store: linkerStore,
+		sources: postSources,
+		settings: linkerSettings,
+		logger,
+	} );
+	domainEvents.subscribe( linkerIndexer.subscriber() );
 	return {
-		domainEvents: new DomainEvents( db.sequelize, logger ),
+		domainEvents,
+		linker: new LinkerService( {
+			sequelize: db.sequelize,
+			store: linkerStore,
+			indexer: linkerIndexer,
+			wordpress: new IntegrationWordPress( db.sequelize, integrations ),
+			writer: writerPipeline,
+			publisher,
+		} ),
+		linkerRebuilds: new LinkerRebuilds( {
+			sequelize: db.sequelize,
+			queue,
+			store: linkerStore,
+			sources: postSources,
+			settings: linkerSettings,
+			logger,
+		} ),
+		linkerSettings,
 		auth,
 		accounts,
 		apiKeys,

@@ -26,6 +26,9 @@ const reachable = ( spec: AnyRoute ) =>
 /** Account-wide by design (a voice or a prompt serves every site): nothing of a site to leak. */
 const ACCOUNT_WIDE = [ '/system/author-profiles/', '/auth/industries/' ];
 
+/** Lists of one post's links: they name the post, whose site is checked (the "linker" test below). */
+const ONE_POST = [ '/linker/suggestions/', '/linker/inbound/' ];
+
 let cloud: TestCloud;
 let a: Tenant;
 let b: Tenant;
@@ -36,6 +39,7 @@ let bRunId: number;
 let bIntegrationId: number;
 let bRecordId: number;
 let bImportId: number;
+let bRebuildId: number;
 let strategies: { shared: number; onA: number; onB: number };
 let aTaskId: number;
 
@@ -93,6 +97,15 @@ beforeAll( async () => {
 			format: 'generic',
 		} as never )
 	).id;
+	// Site B's linker: its post indexed (so the owner's lists show it) and a rebuild.
+	await request( cloud.app )
+		.get( '/api/v1/linker/suggestions/' )
+		.query( { content_id: bWriter.contentId } )
+		.set( bearer( a.owner ) )
+		.expect( 200 );
+	bRebuildId = (
+		await services.linkerRebuilds.start( b.accountId, b.siteId )
+	).rebuild.id;
 	const strategy = async ( name: string, sectorId: number | null ) =>
 		(
 			await models.ContentStrategy.create( {
@@ -145,7 +158,8 @@ describe( 'lists', () => {
 				reachable( spec ) &&
 				'list' in spec.response &&
 				! spec.path.includes( ':' ) &&
-				! ACCOUNT_WIDE.includes( spec.path )
+				! ACCOUNT_WIDE.includes( spec.path ) &&
+				! ONE_POST.includes( spec.path )
 		);
 
 	it( 'show a site session and a site key nothing of another site of the account, on every list route they reach', async () => {
@@ -249,6 +263,7 @@ describe( 'objects by id', () => {
 			'/integration/integrations/': bIntegrationId,
 			'/publisher/publishing-records/': bRecordId,
 			'/system/strategies/': strategies.onB,
+			'/linker/rebuild/': bRebuildId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -421,5 +436,48 @@ describe( 'deleting a site', () => {
 			.get( '/api/v1/auth/sites/' )
 			.set( 'X-IGNY8-API-Key', doomed.apiKey )
 			.expect( 401 );
+	} );
+} );
+
+describe( 'linker', () => {
+	it( 'refuses a site session another site’s posts, reports, settings and rebuilds as if they did not exist', async () => {
+		const session = as( sessionA );
+		const get = ( path: string, query: object ) =>
+			request( cloud.app )
+				.get( `/api/v1${ path }` )
+				.query( query )
+				.set( session );
+		const post = ( path: string, body: object ) =>
+			request( cloud.app )
+				.post( `/api/v1${ path }` )
+				.send( body )
+				.set( session );
+		for ( const path of [ '/linker/suggestions/', '/linker/inbound/' ] ) {
+			await get( path, { content_id: bWriter.contentId } ).expect( 404 );
+			await get( path, { post_id: 1, site_id: b.siteId } ).expect( 400 );
+		}
+		for ( const path of [
+			'/linker/report/',
+			'/linker/posts/',
+			'/linker/settings/',
+		] ) {
+			await get( path, { site_id: b.siteId } ).expect( 400 );
+		}
+		await post( '/linker/apply/', {
+			content_id: bWriter.contentId,
+			suggestion_ids: [ 'x' ],
+		} ).expect( 404 );
+		await post( '/linker/remove/', {
+			content_id: bWriter.contentId,
+		} ).expect( 404 );
+		await post( '/linker/rebuild/', { site_id: b.siteId } ).expect( 400 );
+		await request( cloud.app )
+			.put( '/api/v1/linker/settings/' )
+			.query( { site_id: b.siteId } )
+			.send( { max_links_per_post: 1, max_links_per_paragraph: 1 } )
+			.set( session )
+			.expect( 400 );
+		// Its own site answers.
+		await get( '/linker/report/', {} ).expect( 200 );
 	} );
 } );

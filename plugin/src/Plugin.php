@@ -17,9 +17,11 @@ use IGNY8\Bridge\Admin\ColorScheme;
 use IGNY8\Bridge\Admin\PostScreens;
 use IGNY8\Bridge\Admin\SettingsPage;
 use IGNY8\Bridge\Publishing\MediaImporter;
+use IGNY8\Bridge\Publishing\PostLinker;
 use IGNY8\Bridge\Publishing\PostPublisher;
 use IGNY8\Bridge\Rest\BridgeController;
 use IGNY8\Bridge\Rest\ConnectionController;
+use IGNY8\Bridge\Rest\LinksController;
 use IGNY8\Bridge\Rest\SessionController;
 use IGNY8\Bridge\Rest\SetupController;
 use IGNY8\Bridge\Rest\OutboxController;
@@ -162,6 +164,8 @@ final class Plugin {
 		add_action( 'init', array( $this, 'load_textdomain' ) );
 		add_action( 'rest_api_init', array( $this->connection_controller, 'register_routes' ) );
 		add_action( 'rest_api_init', array( $this->bridge_controller, 'register_routes' ) );
+		// The Linker's signed routes: add and remove the internal links it chose.
+		add_action( 'rest_api_init', array( new LinksController( $this->options, new RequestVerifier( $this->options ), new PostLinker( $this->events ) ), 'register_routes' ) );
 		add_action( 'admin_menu', array( $this->admin_page, 'register_menu' ) );
 		add_action( 'admin_enqueue_scripts', array( $this->admin_page, 'enqueue_assets' ) );
 		add_action( 'admin_init', array( OutboxDrainer::class, 'schedule' ) );

@@ -21,6 +21,19 @@ const post = ( contentId: number, extra: Record< string, unknown > = {} ) => ( {
 
 const image = { url: 'https://cdn.example.test/a.png', alt: 'A' };
 
+const link = ( extra: Record< string, unknown > = {} ) => ( {
+	id: 'l-1',
+	href: 'https://site.example/tomatoes/',
+	anchor: 'tomatoes',
+	start: 5,
+	end: 13,
+	...extra,
+} );
+const links = (
+	items: unknown[] = [ link() ],
+	extra: Record< string, unknown > = {}
+) => ( { expected_hash: 'a'.repeat( 64 ), links: items, ...extra } );
+
 export const BRIDGE_EXAMPLES: BridgeExamples = {
 	'posts.create': {
 		valid: [
@@ -171,6 +184,93 @@ export const BRIDGE_EXAMPLES: BridgeExamples = {
 			{
 				name: 'a cursor time without a zone',
 				input: { modified_after: '2026-11-26 12:00:00' },
+			},
+		],
+	},
+	'posts.links.apply': {
+		valid: [
+			{ name: 'one link', input: links() },
+			{
+				name: 'a hundred links, ids of every allowed kind',
+				input: links(
+					Array.from( { length: 100 }, ( _, i ) =>
+						link( {
+							id: `L_${ i }-x`,
+							start: i * 20,
+							end: i * 20 + 8,
+						} )
+					)
+				),
+			},
+			{
+				name: 'non-ASCII text at byte offsets',
+				input: links( [ link( { anchor: 'café 🍅', end: 15 } ) ] ),
+			},
+			{
+				name: 'a field a newer cloud adds',
+				input: links( [ link() ], { reason: 'ignored' } ),
+			},
+		],
+		invalid: [
+			{ name: 'no expected hash', input: { links: [ link() ] } },
+			{
+				name: 'an upper-case expected hash',
+				input: links( [ link() ], { expected_hash: 'A'.repeat( 64 ) } ),
+			},
+			{
+				name: 'a short expected hash',
+				input: links( [ link() ], { expected_hash: 'a'.repeat( 63 ) } ),
+			},
+			{ name: 'no links', input: { expected_hash: 'a'.repeat( 64 ) } },
+			{ name: 'an empty list of links', input: links( [] ) },
+			{
+				name: 'more than 100 links',
+				input: links( Array.from( { length: 101 }, () => link() ) ),
+			},
+			{
+				name: 'a link id with a space',
+				input: links( [ link( { id: 'l 1' } ) ] ),
+			},
+			{
+				name: 'a link id longer than 64 characters',
+				input: links( [ link( { id: 'x'.repeat( 65 ) } ) ] ),
+			},
+			{
+				name: 'a link without an address',
+				input: links( [ link( { href: undefined } ) ] ),
+			},
+			{
+				name: 'an empty anchor',
+				input: links( [ link( { anchor: '' } ) ] ),
+			},
+			{
+				name: 'an anchor longer than 500 characters',
+				input: links( [ link( { anchor: 'x'.repeat( 501 ) } ) ] ),
+			},
+			{
+				name: 'a negative start',
+				input: links( [ link( { start: -1 } ) ] ),
+			},
+			{ name: 'an end of 0', input: links( [ link( { end: 0 } ) ] ) },
+			{
+				name: 'a fractional offset',
+				input: links( [ link( { start: 5.5 } ) ] ),
+			},
+		],
+	},
+	'posts.links.remove': {
+		valid: [
+			{ name: 'every IGNY8 link', input: {} },
+			{ name: 'some links', input: { ids: [ 'l-1', 'L_2' ] } },
+		],
+		invalid: [
+			{ name: 'an empty list of ids', input: { ids: [] } },
+			{ name: 'an id with a slash', input: { ids: [ 'l/1' ] } },
+			{
+				name: 'more than 100 ids',
+				input: {
+					ids: Array.from( { length: 101 }, ( _, i ) => `l${ i }` ),
+				},
 			},
 		],
 	},

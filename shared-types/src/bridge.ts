@@ -121,6 +121,37 @@ export const bridgePostItemSchema = z.object( {
 } );
 export type BridgePostItem = z.infer< typeof bridgePostItemSchema >;
 
+/**
+ * `POST /posts/{id}/links`: wrap text of the post at the given places in
+ * internal links the Linker chose. `start`/`end` are UTF-8 byte offsets into
+ * `post_content` as the cloud last saw it; `expected_hash` is that copy's
+ * `content_hash`. A post edited since answers 409 with its current item and
+ * changes nothing; a link id already in the post is left as it is.
+ */
+const linkId = z.string().regex( /^[A-Za-z0-9_-]{1,64}$/, 'must be a link id' );
+export const bridgeLinksApplySchema = z.object( {
+	expected_hash: contentHash,
+	links: z
+		.array(
+			z.object( {
+				id: linkId,
+				href: z.string().min( 1 ).max( 2000 ),
+				anchor: z.string().min( 1 ).max( 500 ),
+				start: z.number().int().min( 0 ),
+				end: z.number().int().min( 1 ),
+			} )
+		)
+		.min( 1 )
+		.max( 100 ),
+} );
+export type BridgeLinksApply = z.infer< typeof bridgeLinksApplySchema >;
+
+/** `POST /posts/{id}/links/remove`: unwrap the links IGNY8 added (all of them when `ids` is absent). */
+export const bridgeLinksRemoveSchema = z.object( {
+	ids: z.array( linkId ).min( 1 ).max( 100 ).optional(),
+} );
+export type BridgeLinksRemove = z.infer< typeof bridgeLinksRemoveSchema >;
+
 const shortName = z.string().regex( /^[a-z0-9_-]{1,64}$/ );
 
 export const bridgeExportPageSchema = z.object( {
@@ -190,6 +221,18 @@ export const BRIDGE_ROUTES = {
 		path: '/posts/{id}',
 		request: bridgePostWriteSchema,
 		response: bridgePostResultSchema,
+	},
+	'posts.links.apply': {
+		method: 'POST',
+		path: '/posts/{id}/links',
+		request: bridgeLinksApplySchema,
+		response: bridgePostItemSchema,
+	},
+	'posts.links.remove': {
+		method: 'POST',
+		path: '/posts/{id}/links/remove',
+		request: bridgeLinksRemoveSchema,
+		response: bridgePostItemSchema,
 	},
 	'post-by-content-id': {
 		method: 'GET',

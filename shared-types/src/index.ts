@@ -11,3 +11,4 @@ export * from './ai';
 export * from './integration';
 export * from './bridge';
 export * from './system';
+export * from './linker';

@@ -24,7 +24,13 @@ import type { Logger } from '../logger';
  */
 
 export type DomainEventType =
-	'content.published' | 'keywords.imported' | 'run.finished';
+	| 'content.published'
+	/** Content's text, title or state changed: `{ content_id, site_id }`. */
+	| 'content.saved'
+	| 'keywords.imported'
+	| 'run.finished'
+	/** Site sync stored or changed these WordPress posts: `{ site_id, wp_post_ids }`. */
+	| 'site_posts.changed';
 
 export type DomainEvent = {
 	id: number;

@@ -15,6 +15,7 @@ export type TableOwner =
 	| 'system'
 	| 'tenancy'
 	| 'writer'
+	| 'linker'
 	| 'ai'
 	| 'domain-events'
 	| 'jobs'
@@ -55,6 +56,14 @@ export const TABLE_OWNERS = {
 	integration_events: 'integration',
 
 	publishing_records: 'publisher',
+
+	linker_documents: 'linker',
+	linker_phrases: 'linker',
+	linker_term_counts: 'linker',
+	linker_links: 'linker',
+	linker_suggestions: 'linker',
+	linker_rebuilds: 'linker',
+	linker_settings: 'linker',
 
 	ai_prompts: 'system',
 	author_profiles: 'system',

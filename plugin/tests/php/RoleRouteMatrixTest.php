@@ -138,6 +138,21 @@ final class RoleRouteMatrixTest extends BridgeTestCase {
 			$route
 		);
 		$body = in_array( $method, array( 'POST', 'PUT' ), true ) && 0 === strpos( $route, '/igny8/v1/posts' ) ? self::publish_body( 77, array( 'revision' => 9 ) ) : null;
+		if ( 'POST' === $method && '/links' === substr( $route, -6 ) ) {
+			// WordPress checks a body against the route's args before the permission callback: send a valid one.
+			$body = array(
+				'expected_hash' => str_repeat( '0', 64 ),
+				'links'         => array(
+					array(
+						'id'     => 'matrix',
+						'href'   => 'https://example.test/',
+						'anchor' => 'x',
+						'start'  => 3,
+						'end'    => 4,
+					),
+				),
+			);
+		}
 		return array( $path, $body );
 	}
 

@@ -21,6 +21,7 @@ import { migration as signedSiteKeys } from './0021-signed-site-keys';
 import { migration as keywordImportReading } from './0022-keyword-import-reading';
 import { migration as aiFunctionModels } from './0023-ai-function-models';
 import { migration as sectionPrice } from './0024-section-price';
+import { migration as linker } from './0025-linker';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -46,4 +47,5 @@ export const MIGRATIONS: Migration[] = [
 	keywordImportReading,
 	aiFunctionModels,
 	sectionPrice,
+	linker,
 ];

@@ -6,6 +6,7 @@ import {
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
 import { rowCountOf } from '../../db/row-count';
+import { recordEvent } from '../../domain-events';
 import type { Models } from '../../db/models';
 import type { Logger } from '../../logger';
 import type { SiteKeyPrincipal } from '../auth';
@@ -294,6 +295,11 @@ export class EventService {
 			},
 			{ transaction }
 		);
+		await recordEvent( this.deps.db.sequelize, transaction, {
+			type: 'site_posts.changed',
+			account_id: principal.account.id,
+			payload: { site_id: site.id, wp_post_ids: [ post.wp_post_id ] },
+		} );
 		if ( state === null ) {
 			return;
 		}

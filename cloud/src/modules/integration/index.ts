@@ -12,6 +12,12 @@ export { mapWpStatus, wpState } from './status-mapping';
 export {
 	WpClientError,
 	WpConflictError,
+	WpLinkRefusedError,
+	WpLinksConflictError,
+	WpNotFoundError,
+	WpNotManagedError,
+	WpUnavailableError,
+	type WpExportItem,
 	type WpPostPayload,
 	type WpPostResult,
 } from './wp-client';

@@ -1,6 +1,8 @@
-import { Op, UniqueConstraintError } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
 import type {
+	BridgeLinksApply,
+	BridgeLinksRemove,
 	Integration,
 	integrationCreateSchema,
 	integrationUpdateSchema,
@@ -8,7 +10,7 @@ import type {
 	testConnectionSchema,
 } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
-import { rowCountOf } from '../../db/row-count';
+import { recordEvent } from '../../domain-events';
 import type {
 	SiteIntegrationRow,
 	SitePostRow,
@@ -34,6 +36,7 @@ import { structureOf } from './site-structure';
 import {
 	WpClient,
 	WpClientError,
+	WpLinksConflictError,
 	type WpCursor,
 	type WpExportScope,
 	type WpExportItem,
@@ -444,6 +447,93 @@ export class IntegrationService {
 		} );
 	}
 
+	/**
+	 * Wraps text of one of the site's WordPress posts in the Linker's links
+	 * (the plugin's `posts.links.apply`), and keeps the cloud's copy of the
+	 * post (`site_posts`) in step with what the site answers — also on a
+	 * conflict, whose post is the one edited in WordPress. Throws what
+	 * WpClient.applyLinks throws: WpLinksConflictError (carries the post as it
+	 * is now), WpLinkRefusedError, WpNotManagedError, WpNotFoundError,
+	 * WpUnavailableError (retry later) or another WpClientError; a
+	 * ValidationError when the site has no active, paired WordPress connection.
+	 * The caller checks that `siteId` is the principal's.
+	 */
+	async applyLinks(
+		siteId: number,
+		postId: number,
+		body: BridgeLinksApply
+	): Promise< WpExportItem > {
+		const row = await this.wordpressOf( siteId );
+		return this.keepingCopy( row, () =>
+			this.clientFor( row ).applyLinks( postId, body )
+		);
+	}
+
+	/**
+	 * The post IGNY8 published for this content as WordPress holds it now,
+	 * text included, or null when the site has none. Keeps the cloud's copy
+	 * in step like a sync page would.
+	 */
+	async postOfContent(
+		siteId: number,
+		contentId: number
+	): Promise< WpExportItem | null > {
+		const row = await this.wordpressOf( siteId );
+		const item =
+			await this.clientFor( row ).postItemByContentId( contentId );
+		if ( item ) {
+			await this.storePosts(
+				row,
+				[ item ],
+				this.syncSettings( row ).include_content
+			);
+		}
+		return item;
+	}
+
+	/** Unwraps the Linker's links of one of the site's posts (all of them without `ids`); as applyLinks. */
+	async removeLinks(
+		siteId: number,
+		postId: number,
+		body: BridgeLinksRemove = {}
+	): Promise< WpExportItem > {
+		const row = await this.wordpressOf( siteId );
+		return this.keepingCopy( row, () =>
+			this.clientFor( row ).removeLinks( postId, body )
+		);
+	}
+
+	private async keepingCopy(
+		row: SiteIntegrationRow,
+		call: () => Promise< WpExportItem >
+	): Promise< WpExportItem > {
+		const withContent = this.syncSettings( row ).include_content;
+		let item: WpExportItem;
+		try {
+			item = await call();
+		} catch ( error ) {
+			if ( error instanceof WpLinksConflictError ) {
+				await this.storePosts( row, [ error.current ], withContent );
+			}
+			throw error;
+		}
+		await this.storePosts( row, [ item ], withContent );
+		return item;
+	}
+
+	/** The site's active WordPress integration; a clear 400 when there is none. */
+	private async wordpressOf( siteId: number ): Promise< SiteIntegrationRow > {
+		const row = await this.deps.models.SiteIntegration.findOne( {
+			where: { site_id: siteId, platform: 'wordpress' },
+		} );
+		if ( ! row || ! row.is_active ) {
+			throw new ValidationError(
+				'The site is not connected to WordPress: install IGNY8 Bridge and run "Test connection" first.'
+			);
+		}
+		return row;
+	}
+
 	/** Queues a pull; a second request while one is queued or running answers that one. */
 	async startSync(
 		row: SiteIntegrationRow,
@@ -679,12 +769,29 @@ export class IntegrationService {
 				{ replacements }
 			);
 		}
-		const [ , affected ] = await this.deps.db.sequelize.query(
-			`UPDATE site_posts SET status = 'deleted', deleted_at = NOW(), updated_at = NOW()
-			 WHERE ${ unseen } ${ covered }`,
-			{ replacements }
-		);
-		return rowCountOf( affected );
+		return this.deps.db.sequelize.transaction( async ( transaction ) => {
+			const gone = await this.deps.db.sequelize.query< {
+				wp_post_id: string;
+			} >(
+				`UPDATE site_posts SET status = 'deleted', deleted_at = NOW(), updated_at = NOW()
+				 WHERE ${ unseen } ${ covered }
+				 RETURNING wp_post_id`,
+				{ replacements, type: QueryTypes.SELECT, transaction }
+			);
+			if ( gone.length > 0 ) {
+				await recordEvent( this.deps.db.sequelize, transaction, {
+					type: 'site_posts.changed',
+					account_id: row.account_id,
+					payload: {
+						site_id: row.site_id,
+						wp_post_ids: gone.map( ( g ) =>
+							Number( g.wp_post_id )
+						),
+					},
+				} );
+			}
+			return gone.length;
+		} );
 	}
 
 	/** Upserts one page by (site, wp_post_id); the last copy of a post within a page wins. */
@@ -754,20 +861,34 @@ export class IntegrationService {
 			'updated_at',
 		] satisfies ( keyof SitePostRow )[];
 		// A post whose address is not http(s) keeps the stored one (a new row has none).
-		for ( const batch of [
-			{ rows: rows.filter( ( r ) => r.url !== null ), columns: updated },
-			{
-				rows: rows.filter( ( r ) => r.url === null ),
-				columns: updated.filter( ( column ) => column !== 'url' ),
-			},
-		] ) {
-			if ( batch.rows.length > 0 ) {
-				await this.deps.models.SitePost.bulkCreate( batch.rows, {
-					conflictAttributes: [ 'site_id', 'wp_post_id' ],
-					updateOnDuplicate: batch.columns,
-				} );
+		await this.deps.db.sequelize.transaction( async ( transaction ) => {
+			for ( const batch of [
+				{
+					rows: rows.filter( ( r ) => r.url !== null ),
+					columns: updated,
+				},
+				{
+					rows: rows.filter( ( r ) => r.url === null ),
+					columns: updated.filter( ( column ) => column !== 'url' ),
+				},
+			] ) {
+				if ( batch.rows.length > 0 ) {
+					await this.deps.models.SitePost.bulkCreate( batch.rows, {
+						conflictAttributes: [ 'site_id', 'wp_post_id' ],
+						updateOnDuplicate: batch.columns,
+						transaction,
+					} );
+				}
 			}
-		}
+			await recordEvent( this.deps.db.sequelize, transaction, {
+				type: 'site_posts.changed',
+				account_id: row.account_id,
+				payload: {
+					site_id: row.site_id,
+					wp_post_ids: [ ...byId.keys() ],
+				},
+			} );
+		} );
 	}
 
 	async remove( row: SiteIntegrationRow ): Promise< void > {

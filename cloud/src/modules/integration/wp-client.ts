@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
 	bridgeExportPageSchema,
+	bridgeLinksApplySchema,
+	bridgeLinksRemoveSchema,
 	bridgePostItemSchema,
 	bridgePostResultSchema,
 	bridgePostWriteSchema,
 	type BridgeExportPage,
+	type BridgeLinksApply,
+	type BridgeLinksRemove,
 	type BridgePostItem,
 	type BridgePostResult,
 	type BridgePostWrite,
@@ -57,6 +61,42 @@ export class WpConflictError extends WpClientError {
 			false,
 			409
 		);
+	}
+}
+/**
+ * Links were not applied because the post was edited in WordPress since the
+ * cloud read it (its `content_hash` is not the one sent): nothing changed.
+ * `current` is the post as it is now, to re-check the suggestions against.
+ */
+export class WpLinksConflictError extends WpClientError {
+	constructor( readonly current: BridgePostItem ) {
+		super(
+			'The post was edited in WordPress since the cloud read it; no link was applied.',
+			false,
+			409
+		);
+	}
+}
+/**
+ * The site refused a link of the request (its text is not at the offsets
+ * given, it would not wrap plain text, it overlaps another, its address is
+ * not one a post may link to): nothing changed, no other link applied.
+ */
+export class WpLinkRefusedError extends WpClientError {
+	constructor(
+		message: string,
+		/** The id of the refused link. */
+		readonly linkId: string,
+		/** The plugin's reason: `igny8_anchor_mismatch`, `igny8_link_unsafe`, `igny8_link_overlap`, `igny8_link_duplicate` or `igny8_link_bad_href`. */
+		readonly code: string
+	) {
+		super( message, false, 422 );
+	}
+}
+/** The post is not one the bridge may write (the cloud did not publish it and the owner did not hand it over). */
+export class WpNotManagedError extends WpClientError {
+	constructor( message: string ) {
+		super( message, false, 403 );
 	}
 }
 export class WpNotFoundError extends WpClientError {
@@ -172,6 +212,25 @@ export class WpClient {
 		}
 	}
 
+	/** The whole post (text included) IGNY8 published for a content, or null. */
+	async postItemByContentId(
+		contentId: number
+	): Promise< WpExportItem | null > {
+		try {
+			return itemOf(
+				await this.call< unknown >(
+					'GET',
+					`post-by-content-id/${ contentId }`
+				)
+			);
+		} catch ( error ) {
+			if ( error instanceof WpNotFoundError ) {
+				return null;
+			}
+			throw error;
+		}
+	}
+
 	async upsertPost( payload: WpPostPayload ): Promise< WpPostResult > {
 		const checked = bridgePostWriteSchema.safeParse( payload );
 		if ( ! checked.success ) {
@@ -183,6 +242,42 @@ export class WpClient {
 		}
 		return postResultOf(
 			await this.call< unknown >( 'POST', 'posts', {}, payload )
+		);
+	}
+
+	/**
+	 * Wraps text of a post in the Linker's links (`posts.links.apply`).
+	 * Throws WpLinksConflictError (edited since: carries the post as it is),
+	 * WpLinkRefusedError (a link does not fit the post), WpNotManagedError,
+	 * WpNotFoundError, or the errors every call may throw.
+	 */
+	async applyLinks(
+		postId: number,
+		body: BridgeLinksApply
+	): Promise< WpExportItem > {
+		return this.linksCall(
+			`posts/${ postId }/links`,
+			checked( bridgeLinksApplySchema, body, 'The links' )
+		);
+	}
+
+	/** Unwraps the Linker's links of a post, all of them without `ids` (`posts.links.remove`). */
+	async removeLinks(
+		postId: number,
+		body: BridgeLinksRemove = {}
+	): Promise< WpExportItem > {
+		return this.linksCall(
+			`posts/${ postId }/links/remove`,
+			checked( bridgeLinksRemoveSchema, body, 'The link removal' )
+		);
+	}
+
+	private async linksCall(
+		path: string,
+		body: BridgeLinksApply | BridgeLinksRemove
+	): Promise< WpExportItem > {
+		return itemOf(
+			await this.call< unknown >( 'POST', path, {}, body, linksErrorOf )
 		);
 	}
 
@@ -201,11 +296,17 @@ export class WpClient {
 		return base;
 	}
 
+	/**
+	 * One signed call. `errorOf` may name the error for an answer that is not
+	 * a success before the generic mapping does (a route whose 409 or 422
+	 * carries more than a push's).
+	 */
 	async call< T >(
 		method: 'GET' | 'POST' | 'PUT',
 		path: string,
 		query: Record< string, string > = {},
-		payload?: unknown
+		payload?: unknown,
+		errorOf?: ( status: number, body: unknown ) => WpClientError | undefined
 	): Promise< T > {
 		const route = `${ NAMESPACE }/${ path }`;
 		const body = payload === undefined ? '' : JSON.stringify( payload );
@@ -283,6 +384,17 @@ export class WpClient {
 		}
 		const explained = explanationOf( parsed );
 		const answered = `The site answered HTTP ${ response.status }${ explained ? `: ${ explained }` : '.' }`;
+		const named = errorOf?.( response.status, parsed );
+		if ( named ) {
+			throw named;
+		}
+		if (
+			response.status === 403 &&
+			codeOf( parsed ) === 'igny8_not_managed'
+		) {
+			// Not a credentials problem: reconnecting would not help, the owner must hand the post over.
+			throw new WpNotManagedError( answered );
+		}
 		if ( response.status === 401 || response.status === 403 ) {
 			throw new WpUnauthorizedError(
 				`The site refused the cloud's credentials: ${ explained ?? `HTTP ${ response.status }` }`
@@ -313,6 +425,61 @@ function issueOf( error: z.ZodError ): string {
 	const issue = error.issues[ 0 ];
 	const where = issue?.path.join( '.' );
 	return `${ where ? `${ where }: ` : '' }${ issue?.message ?? 'invalid' }`;
+}
+
+/** A request checked against the bridge contract before it is sent (the site's args are the same schema): say why here. */
+function checked< T >(
+	schema: z.ZodType< T >,
+	body: unknown,
+	what: string
+): T {
+	const result = schema.safeParse( body );
+	if ( ! result.success ) {
+		throw new WpClientError(
+			`${ what } cannot be sent: ${ issueOf( result.error ) }.`,
+			false
+		);
+	}
+	return result.data;
+}
+
+/** The error code of a WP_Error or bridge error answer. */
+function codeOf( body: unknown ): string | undefined {
+	const code =
+		body && typeof body === 'object'
+			? ( body as Record< string, unknown > ).code
+			: undefined;
+	return typeof code === 'string' ? code : undefined;
+}
+
+/** The link routes' 409 (the post as it is now) and 422 (which link, and why). */
+function linksErrorOf(
+	status: number,
+	body: unknown
+): WpClientError | undefined {
+	if ( status === 409 && codeOf( body ) === 'igny8_conflict' ) {
+		return new WpLinksConflictError( itemOf( unwrap( body ) ) );
+	}
+	if ( status === 422 ) {
+		const data = unwrap( body ) as Record< string, unknown > | undefined;
+		const linkId = data?.link_id;
+		const explained = explanationOf( body );
+		return new WpLinkRefusedError(
+			`The site refused a link${ explained ? `: ${ explained }` : '.' }`,
+			typeof linkId === 'string' ? linkId.slice( 0, 64 ) : '',
+			( codeOf( body ) ?? 'unknown' ).slice( 0, 64 )
+		);
+	}
+	return undefined;
+}
+
+/** A post item checked against the contract; an address that is not http(s) is dropped. */
+function itemOf( body: unknown ): WpExportItem {
+	const item = fitted( bridgePostItemSchema, body, 'post' );
+	return {
+		...item,
+		url: /^https?:\/\//i.test( item.url ) ? item.url.slice( 0, 2000 ) : '',
+	};
 }
 
 /** An answer checked against the bridge contract; one that does not fit is refused, naming the field. */

@@ -472,6 +472,22 @@ export class PublisherService {
 		return user ? { email: user.email } : null;
 	}
 
+	/**
+	 * The linker added or removed links in a content's WordPress post (and in
+	 * the content itself): a post that was in step with the last push still
+	 * is, so the next push is not taken for an edit made in WordPress.
+	 */
+	async acknowledgeLinks(
+		contentId: number,
+		before: string,
+		after: string
+	): Promise< void > {
+		await this.deps.models.PublishingRecord.update(
+			{ last_pushed_hash: after, remote_hash: after },
+			{ where: { content_id: contentId, last_pushed_hash: before } }
+		);
+	}
+
 	/** What WordPress now holds for a content's post, shown next to what was last pushed. */
 	async recordRemoteHash(
 		transaction: Transaction,

@@ -11,7 +11,7 @@ import sanitizeHtml, { type IOptions } from 'sanitize-html';
  * - inline: strong, em, b, i, u, s
  * - lists: ul, ol[start|reversed], li
  * - tables: table, caption, thead, tbody, tfoot, tr, th[colspan|rowspan|scope], td[colspan|rowspan]
- * - links: a[href|title|rel|target]; href schemes http, https, mailto, tel or a
+ * - links: a[href|title|rel|target|data-igny8-link]; href schemes http, https, mailto, tel or a
  *   relative URL; target only `_blank` / `_self`, and `_blank` always gets
  *   `rel="noopener noreferrer"`
  * - images: img[src|alt|width|height|title]; src http or https (or relative)
@@ -118,7 +118,8 @@ const PIXELS = /^\d{1,5}$/;
 const OPTIONS: IOptions = {
 	allowedTags: [ ...ALLOWED_TAGS ],
 	allowedAttributes: {
-		a: [ 'href', 'title', 'rel', 'target' ],
+		// data-igny8-link marks the links the Linker added, so they can be removed one by one.
+		a: [ 'href', 'title', 'rel', 'target', 'data-igny8-link' ],
 		img: [ 'src', 'alt', 'width', 'height', 'title' ],
 		ol: [ 'start', 'reversed' ],
 		th: [ 'colspan', 'rowspan', 'scope' ],

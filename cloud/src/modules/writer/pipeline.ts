@@ -7,7 +7,8 @@ import type {
 } from '../../db/content-models';
 import type { Models } from '../../db/models';
 import { assertReachable } from '../content';
-import { deriveContent } from './html';
+import { contentSaved } from './events';
+import { deriveContent, plainTextOf } from './html';
 import { replaceSection, sectionsOf } from './sections';
 
 /** What a generation run wrote for a task, ready to store (text already sanitized). */
@@ -118,6 +119,15 @@ export class WriterPipeline {
 			);
 			contentId = Number( created.id );
 		}
+		await contentSaved(
+			{ sequelize: this.models.Content.sequelize! },
+			transaction,
+			{
+				id: contentId,
+				account_id: task.account_id,
+				site_id: task.site_id,
+			}
+		);
 		await this.moveTask( task, 'completed', {}, transaction );
 		return { contentId, created: ! existing };
 	}
@@ -157,7 +167,44 @@ export class WriterPipeline {
 			),
 			{ transaction }
 		);
+		await contentSaved(
+			{ sequelize: this.models.Content.sequelize! },
+			transaction,
+			content
+		);
 		return { replaced: true };
+	}
+
+	/**
+	 * Stores a content's body with internal links added or removed (the
+	 * linker's apply and remove), if it is still the body the caller changed:
+	 * false when someone saved it meanwhile. The new body is the stored one
+	 * plus or minus `<a>` tags the linker built, so it is not sanitized again
+	 * (that could rewrite bytes outside the links).
+	 */
+	async replaceBody(
+		accountId: number,
+		contentId: number,
+		expectedHtml: string,
+		html: string
+	): Promise< boolean > {
+		const sequelize = this.models.Content.sequelize!;
+		return sequelize.transaction( async ( transaction ) => {
+			const content = await this.models.Content.findOne( {
+				where: { id: contentId, account_id: accountId },
+				lock: transaction.LOCK.UPDATE,
+				transaction,
+			} );
+			if ( ! content || content.content_html !== expectedHtml ) {
+				return false;
+			}
+			await content.update(
+				{ content_html: html, content_plain: plainTextOf( html ) },
+				{ transaction }
+			);
+			await contentSaved( { sequelize }, transaction, content );
+			return true;
+		} );
 	}
 
 	/**
@@ -250,6 +297,11 @@ export class WriterPipeline {
 		const { content } = rows;
 		const { post } = state;
 		if ( content ) {
+			await contentSaved(
+				{ sequelize: this.models.Content.sequelize! },
+				transaction,
+				content
+			);
 			await content.update(
 				{
 					sync_status: state.content,

@@ -22,6 +22,7 @@ import type { Models } from '../../db/models';
 import type { ImageStore } from '../../storage/image-store';
 import { ValidationError } from '../../http/errors';
 import { assertTransition, type SectorScope } from '../content';
+import { contentSaved } from './events';
 import { deriveContent, plainTextOf, sanitizeContentHtml } from './html';
 
 type TaskCreate = z.infer< typeof taskCreateSchema >;
@@ -249,7 +250,7 @@ export class WriterService {
 						transaction
 					);
 				}
-				return this.models.Content.create(
+				const created = await this.models.Content.create(
 					{
 						...scope,
 						...fields,
@@ -266,6 +267,8 @@ export class WriterService {
 					},
 					{ transaction }
 				);
+				await contentSaved( this.db, transaction, created );
+				return created;
 			} )
 			.catch(
 				onUnique(
@@ -291,7 +294,7 @@ export class WriterService {
 						transaction
 					);
 				}
-				return row.update(
+				const updated = await row.update(
 					{
 						...body,
 						...this.contentText(
@@ -311,6 +314,8 @@ export class WriterService {
 					},
 					{ transaction }
 				);
+				await contentSaved( this.db, transaction, updated );
+				return updated;
 			} )
 			.catch(
 				onUnique(
