@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { profileDocument } from '../src/modules/linker/text/profile';
-import { generateSite } from './linker-site';
+import { syntheticSite } from './linker-corpus';
 import { benchOwner, report, runBench, startBenchCloud } from './support';
 
 /**
- * The Linker on a 10,000-post site (PostgreSQL):
+ * The Linker on a generated 10,000-post site (linker-corpus.ts, PostgreSQL):
  * - a full rebuild (every post indexed, then every post's suggestions),
  *   wall time and peak memory, against merely profiling every post in
  *   memory in the same run (the text work no index can skip);
@@ -42,7 +42,12 @@ runBench( async () => {
 	const cloud = await startBenchCloud();
 	try {
 		const owner = await benchOwner( cloud, 'Bench Linker' );
-		const posts = generateSite( POSTS, SITE );
+		const posts = syntheticSite( POSTS ).map( ( post ) => ( {
+			wp_post_id: post.id,
+			title: post.title,
+			url: `${ SITE }/p/${ post.id }`,
+			content_html: post.html,
+		} ) );
 		const { sequelize } = cloud.context.db;
 		for ( let i = 0; i < posts.length; i += 1000 ) {
 			const batch = posts.slice( i, i + 1000 );

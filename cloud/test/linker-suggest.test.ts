@@ -1,5 +1,6 @@
 import { analyzerFor } from '../src/modules/linker/text/analyzer';
 import {
+	COMMON_PHRASE_OWNERS,
 	MemoryCorpus,
 	type CorpusDocument,
 } from '../src/modules/linker/text/corpus';
@@ -519,6 +520,35 @@ describe( 'the Linker relevance engine', () => {
 				start: html.indexOf( 'then install' ) + 'then '.length,
 			} ),
 		] );
+	} );
+
+	it( 'finds no candidates through a phrase too many posts claim (a site-wide footer)', async () => {
+		const footer = 'Join the Trailhead Runners Club newsletter today.';
+		const many: Post[] = Array.from(
+			{ length: COMMON_PHRASE_OWNERS + 1 },
+			( _, i ) => ( {
+				id: 1000 + i,
+				title: `Trailhead Runners Club ${ i }`,
+				keywords: [ 'trailhead runners club' ],
+				html:
+					p( `Post number ${ i } about something else.` ) +
+					p( footer ),
+			} )
+		);
+		const source: Post = {
+			id: 999,
+			title: 'A race report',
+			keywords: [],
+			html: p( 'We met the trailhead runners club at the start line.' ),
+		};
+		expect(
+			await suggest( source, corpusOf( [ ...many, source ] ) )
+		).toEqual( [] );
+		// Claimed by fewer posts, the same phrase finds them.
+		const few = many.slice( 0, 3 );
+		expect(
+			( await suggest( source, corpusOf( [ ...few, source ] ) ) ).length
+		).toBeGreaterThan( 0 );
 	} );
 
 	it( 'updates the index when a post is replaced or removed', async () => {

@@ -1,22 +1,12 @@
-import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { DomainEvent, Subscriber } from '../../domain-events';
 import type { Logger } from '../../logger';
 import type { LinkerSettingsStore } from './settings';
 import type { PostSources } from './sources';
-import {
-	hashOf,
-	type DocumentRow,
-	type IndexedLink,
-	type LinkerStore,
-	type SourcePost,
-	type SuggestionRow,
-} from './store';
-import { contextAround } from './text/apply';
-import { extractLinks } from './text/links';
+import { linksOf, suggestionRows, type SourcePost } from './placement';
+import type { DocumentRow, LinkerStore } from './store';
 import { profileDocument } from './text/profile';
 import { inboundFor, suggestLinks, type Placement } from './text/suggest';
-import { linkableRuns } from './text/zones';
 
 /** Sources that should link to a newly published post, looked at per event. */
 const INBOUND_SOURCES = 50;
@@ -269,87 +259,4 @@ export class LinkerIndexer {
 			{ sourceId, onlyTarget }
 		);
 	}
-}
-
-/**
- * Placements as the rows the store keeps. Ids are stable for the same
- * source text, target and place, so a recomputation keeps a rejection.
- */
-export function suggestionRows(
-	source: SourcePost,
-	sourceId: number,
-	placements: Placement[]
-): SuggestionRow[] {
-	if ( placements.length === 0 ) {
-		return [];
-	}
-	const sourceHash = hashOf( `${ source.title }\n${ source.html }` );
-	const runs = linkableRuns( source.html );
-	return placements.map( ( p ) => {
-		const run =
-			runs.find( ( r ) => r.start <= p.start && p.end <= r.end ) ?? null;
-		return {
-			id: suggestionId(
-				sourceId,
-				p.targetId,
-				p.start,
-				p.anchor,
-				sourceHash
-			),
-			account_id: source.account_id,
-			site_id: source.site_id,
-			source_id: sourceId,
-			target_id: p.targetId,
-			anchor: p.anchor,
-			context: run
-				? contextAround( source.html, run, p.start, p.end )
-				: '',
-			paragraph: p.paragraph,
-			start: p.start,
-			end: p.end,
-			score: p.score,
-			source_hash: sourceHash,
-		};
-	} );
-}
-
-/** Stable for the same source text, target and place; safe as an HTML attribute value. */
-export function suggestionId(
-	sourceId: number,
-	targetId: number,
-	start: number,
-	anchor: string,
-	sourceHash: string
-): string {
-	return createHash( 'sha256' )
-		.update(
-			`${ sourceId }:${ targetId }:${ start }:${ anchor }:${ sourceHash }`
-		)
-		.digest( 'base64url' )
-		.slice( 0, 22 );
-}
-
-/**
- * The post's links to its own site, and to the account's other sites (the
- * cross-site graph). A site without an address has no absolute links to
- * tell apart; its relative ones are its own.
- */
-export function linksOf(
-	source: SourcePost,
-	sites: Array< { id: number; url: string | null } >
-): IndexedLink[] {
-	const own = sites.find( ( site ) => site.id === source.site_id );
-	const links: IndexedLink[] = extractLinks( source.html, own?.url ?? null );
-	for ( const other of sites ) {
-		if ( other.id === source.site_id || ! other.url ) {
-			continue;
-		}
-		for ( const link of extractLinks( source.html, other.url ) ) {
-			// Relative links are the post's own site, not this one.
-			if ( /^[a-z][a-z0-9+.-]*:|^\/\//i.test( link.href ) ) {
-				links.push( { ...link, toSiteId: other.id } );
-			}
-		}
-	}
-	return links;
 }

@@ -5,19 +5,15 @@ import type { Logger } from '../../logger';
 import type { JobDefinition, JobQueue } from '../../queue';
 import type { Principal } from '../auth';
 import { siteFilter } from '../auth';
-import { linksOf, suggestionRows } from './indexer';
 import type { LinkerSettingsStore } from './settings';
 import type { PostSources } from './sources';
-import type { LinkerStore, SuggestionRow } from './store';
-import { MemoryCorpus } from './text/corpus';
-import { profileDocument } from './text/profile';
-import { suggestLinks } from './text/suggest';
+import type { SuggestionRow } from './placement';
+import { RebuildThreads, slices } from './rebuild-threads';
+import type { ProfileTask, SuggestTask } from './rebuild-worker';
+import type { LinkerStore } from './store';
 
 export const REBUILD_JOB = 'linker.rebuild';
 type RebuildJob = { rebuild_id: number };
-
-/** Progress is written every this many posts: a reader sees it move, the database is not flooded. */
-const PROGRESS_EVERY = 25;
 
 type Row = {
 	id: number;
@@ -154,95 +150,117 @@ export class LinkerRebuilds {
 		const posts = await sources.ofSite( row.site_id );
 		const sites = await sources.sitesOfAccount( row.account_id );
 		const total = posts.length * 2;
-		let done = 0;
-		const step = async () => {
-			done += 1;
-			if ( done % PROGRESS_EVERY === 0 ) {
-				await sequelize.query(
-					'UPDATE linker_rebuilds SET done = $2, total = $3 WHERE id = $1',
-					{ bind: [ rebuildId, done, total ] }
-				);
-			}
-		};
-
-		// Every post first, so frequencies and inbound counts are the whole site's.
-		const entries = [];
-		for ( const source of posts ) {
-			entries.push( {
+		const progress = ( done: number ) =>
+			sequelize.query(
+				'UPDATE linker_rebuilds SET done = $2, total = $3 WHERE id = $1',
+				{ bind: [ rebuildId, done, total ] }
+			);
+		await progress( 0 );
+		const threads = new RebuildThreads();
+		let rows: SuggestionRow[];
+		try {
+			// Every post first, so frequencies and inbound counts are the whole site's.
+			const parts = slices( posts, threads.size );
+			const profiled = (
+				await threads.run(
+					parts.map( ( part ): ProfileTask => ( {
+						kind: 'profile',
+						posts: part,
+						sites,
+					} ) )
+				)
+			).flat();
+			const entries = posts.map( ( source, i ) => ( {
 				source,
-				profile: profileDocument( {
-					title: source.title,
-					html: source.html,
-					keywords: source.keywords,
-					locale: source.locale ?? undefined,
-				} ),
-				links: linksOf( source, sites ),
-			} );
-			await step();
-		}
-		const ids = await store.replaceSite( row.site_id, entries );
+				...profiled[ i ]!,
+			} ) );
+			const ids = await store.replaceSite( row.site_id, entries );
+			await progress( posts.length );
 
-		// Then every post's suggestions, from the whole index held in memory.
-		const byPath = new Map< string, number >();
-		entries.forEach( ( { source }, i ) => {
-			if ( source.path ) {
-				byPath.set( source.path, ids[ i ]! );
-			}
-		} );
-		const linked = entries.map( ( { links } ) => {
-			const targets = new Set< number >();
-			for ( const link of links ) {
-				const target = link.toSiteId
-					? undefined
-					: byPath.get( link.path );
-				if ( target !== undefined ) {
-					targets.add( target );
+			// Then every post's suggestions, from the whole index held by each thread.
+			const byPath = new Map< string, number >();
+			entries.forEach( ( { source }, i ) => {
+				if ( source.path ) {
+					byPath.set( source.path, ids[ i ]! );
 				}
-			}
-			return targets;
-		} );
-		const inbound = new Map< number, number >();
-		entries.forEach( ( { source }, i ) => {
-			if ( source.linkable ) {
-				for ( const target of linked[ i ]! ) {
-					if ( target !== ids[ i ] ) {
-						inbound.set(
-							target,
-							( inbound.get( target ) ?? 0 ) + 1
-						);
+			} );
+			const linked = entries.map( ( { links } ) => {
+				const targets = new Set< number >();
+				for ( const link of links ) {
+					const target = link.toSiteId
+						? undefined
+						: byPath.get( link.path );
+					if ( target !== undefined ) {
+						targets.add( target );
 					}
 				}
-			}
-		} );
-		const corpus = new MemoryCorpus();
-		entries.forEach( ( { source, profile }, i ) => {
-			corpus.add( {
+				return targets;
+			} );
+			const inbound = new Map< number, number >();
+			const frequencies = new Map< string, number >();
+			entries.forEach( ( { source, profile }, i ) => {
+				for ( const stem of profile.stems ) {
+					frequencies.set(
+						stem,
+						( frequencies.get( stem ) ?? 0 ) + 1
+					);
+				}
+				if ( source.linkable ) {
+					for ( const target of linked[ i ]! ) {
+						if ( target !== ids[ i ] ) {
+							inbound.set(
+								target,
+								( inbound.get( target ) ?? 0 ) + 1
+							);
+						}
+					}
+				}
+			} );
+			const documents = entries.map( ( { source, profile }, i ) => ( {
 				id: ids[ i ]!,
 				title: source.title,
 				url: source.url,
-				profile,
+				profile: {
+					terms: profile.terms,
+					phrases: profile.phrases,
+					length: profile.length,
+					stems: [],
+				},
 				inbound: inbound.get( ids[ i ]! ) ?? 0,
 				linkable: source.linkable,
+			} ) );
+			// Written and counted: every post's stems may go before the second pass.
+			entries.forEach( ( entry ) => {
+				entry.profile.stems = [];
+				entry.source.html = '';
 			} );
-		} );
-		const caps = await settings.caps( row.site_id );
-		const rows: SuggestionRow[] = [];
-		for ( const [ i, { source, profile } ] of entries.entries() ) {
-			const placements = await suggestLinks(
-				{
-					id: ids[ i ]!,
-					html: source.html,
-					locale: source.locale ?? undefined,
-					profile,
-					linkedTargets: linked[ i ]!,
-				},
-				corpus,
-				caps
-			);
-			rows.push( ...suggestionRows( source, ids[ i ]!, placements ) );
-			await step();
+			const caps = await settings.caps( row.site_id );
+			const sourcesOf = ids.map( ( id, i ) => ( {
+				id,
+				linkedTargets: [ ...linked[ i ]! ],
+			} ) );
+			rows = (
+				await threads.run(
+					slices( sourcesOf, threads.size ).map(
+						( part ): SuggestTask => ( {
+							kind: 'suggest',
+							documents,
+							frequencies: [ ...frequencies ],
+							sources: part,
+							caps,
+						} )
+					)
+				)
+			).flat();
+		} finally {
+			await threads.close();
 		}
 		await store.writeSuggestions( rows, { siteId: row.site_id } );
+		// The tables were rewritten in bulk: without fresh statistics the planner
+		// reads them as empty and the report's joins turn into nested scans.
+		await sequelize.query(
+			'ANALYZE linker_documents, linker_links, linker_phrases, linker_suggestions, linker_term_counts'
+		);
 		await sequelize.query(
 			`UPDATE linker_rebuilds SET status = 'finished', done = $2, total = $2, finished_at = NOW() WHERE id = $1`,
 			{ bind: [ rebuildId, total ] }

@@ -1,7 +1,18 @@
-import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import type { Corpus, CorpusDocument } from './text/corpus';
+import {
+	COMMON_PHRASE_OWNERS,
+	type Corpus,
+	type CorpusDocument,
+} from './text/corpus';
+import {
+	hashOf,
+	type IndexedLink,
+	type SourcePost,
+	type SuggestionRow,
+} from './placement';
 import type { DocumentProfile } from './text/profile';
+
+export { hashOf, type IndexedLink, type SourcePost, type SuggestionRow };
 
 /**
  * The Linker's tables, read and written in one place. A document is a post
@@ -13,50 +24,6 @@ import type { DocumentProfile } from './text/profile';
 export type DocumentKey =
 	| { site_id: number; content_id: number }
 	| { site_id: number; wp_post_id: number; content_id?: undefined };
-
-/** A post as the indexer reads it from the writer's and the integration's rows. */
-export type SourcePost = {
-	account_id: number;
-	site_id: number;
-	content_id: number | null;
-	wp_post_id: number | null;
-	post_type: string;
-	status: string;
-	title: string;
-	url: string | null;
-	path: string | null;
-	html: string;
-	keywords: string[];
-	main_keyword: string | null;
-	cluster_id: number | null;
-	locale: string | null;
-	linkable: boolean;
-};
-
-export type IndexedLink = {
-	path: string;
-	href: string;
-	anchor: string;
-	igny8Id: string | null;
-	/** Another site of the account the link goes to; null for this site. */
-	toSiteId?: number | null;
-};
-
-/** A suggestion as the store writes it. */
-export type SuggestionRow = {
-	id: string;
-	account_id: number;
-	site_id: number;
-	source_id: number;
-	target_id: number;
-	anchor: string;
-	context: string;
-	paragraph: number;
-	start: number;
-	end: number;
-	score: number;
-	source_hash: string;
-};
 
 export type DocumentRow = {
 	id: number;
@@ -82,9 +49,6 @@ export type DocumentRow = {
 
 /** Rows per statement in bulk writes: big enough to be quick, small enough for any driver's limits. */
 const BATCH = 1000;
-
-export const hashOf = ( text: string ): string =>
-	createHash( 'sha256' ).update( text ).digest( 'hex' );
 
 const DOCUMENT_COLUMNS = `d.id::int AS id, d.account_id::int AS account_id, d.site_id::int AS site_id,
 	d.content_id::int AS content_id, d.wp_post_id::int AS wp_post_id, d.post_type, d.status, d.title,
@@ -716,12 +680,20 @@ export class DbCorpus implements Corpus {
 			return [];
 		}
 		const rows = await this.sequelize.query< CandidateRow >(
-			`SELECT d.id::int AS id, d.title, d.url, d.terms, d.phrases, d.length, d.linkable, ${ INBOUND } AS inbound
+			`WITH hits AS (
+			   SELECT phrase, document_id, count(*) OVER (PARTITION BY phrase) AS owners
+			   FROM linker_phrases WHERE site_id = $1 AND phrase = ANY($2::text[])
+			 )
+			 SELECT d.id::int AS id, d.title, d.url, d.terms, d.phrases, d.length, d.linkable, ${ INBOUND } AS inbound
 			 FROM linker_documents d
 			 WHERE d.site_id = $1 AND d.linkable
-			   AND d.id IN (SELECT document_id FROM linker_phrases WHERE site_id = $1 AND phrase = ANY($2::text[]))`,
+			   AND d.id IN (SELECT document_id FROM hits WHERE owners <= $3)`,
 			{
-				bind: [ this.siteId, [ ...new Set( phrases ) ] ],
+				bind: [
+					this.siteId,
+					[ ...new Set( phrases ) ],
+					COMMON_PHRASE_OWNERS,
+				],
 				type: QueryTypes.SELECT,
 			}
 		);

@@ -56,12 +56,31 @@ function removeFrom(
 	}
 }
 
-/** A whole index in memory: tests, benchmarks, and one-off runs. */
+/**
+ * A phrase more posts than this claim says nothing about which of them to
+ * link (a footer line, a site-wide tagline): it finds no candidates. Without
+ * this cap such a phrase makes every post a candidate of every other, and a
+ * large site's suggestions quadratic.
+ */
+export const COMMON_PHRASE_OWNERS = 100;
+
+/**
+ * A whole index in memory: a rebuild, tests, benchmarks. Given the site's
+ * document frequencies (a rebuild's worker thread gets them counted once
+ * instead of every post's stems), it answers `df` from them and does not
+ * index stems, so `byStems` finds nothing.
+ */
 export class MemoryCorpus implements Corpus {
 	private readonly docs = new Map< number, CorpusDocument >();
 	private readonly phraseIndex = new Map< string, Set< number > >();
 	private readonly stemIndex = new Map< string, Set< number > >();
 	private changes = 0;
+
+	constructor(
+		private readonly frequencies?: ReadonlyMap< string, number >,
+		/** N when the frequencies were counted over more documents than this corpus holds. */
+		private readonly total?: number
+	) {}
 
 	add( document: CorpusDocument ): void {
 		this.remove( document.id );
@@ -97,7 +116,11 @@ export class MemoryCorpus implements Corpus {
 	async byPhrases( phrases: string[] ): Promise< CorpusDocument[] > {
 		const ids = new Set< number >();
 		for ( const phrase of phrases ) {
-			for ( const id of this.phraseIndex.get( phrase ) ?? [] ) {
+			const owners = this.phraseIndex.get( phrase );
+			if ( ! owners || owners.size > COMMON_PHRASE_OWNERS ) {
+				continue;
+			}
+			for ( const id of owners ) {
 				ids.add( id );
 			}
 		}
@@ -135,7 +158,7 @@ export class MemoryCorpus implements Corpus {
 	}
 
 	documents(): number {
-		return this.docs.size;
+		return this.total ?? this.docs.size;
 	}
 
 	revision(): number {
@@ -143,6 +166,8 @@ export class MemoryCorpus implements Corpus {
 	}
 
 	df( stem: string ): number {
-		return this.stemIndex.get( stem )?.size ?? 0;
+		return this.frequencies
+			? ( this.frequencies.get( stem ) ?? 0 )
+			: ( this.stemIndex.get( stem )?.size ?? 0 );
 	}
 }
