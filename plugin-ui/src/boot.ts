@@ -10,6 +10,7 @@ export type ScreenId =
 	| 'tasks'
 	| 'content'
 	| 'images'
+	| 'linker'
 	| 'activity'
 	| 'settings';
 

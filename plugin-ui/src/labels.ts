@@ -40,7 +40,12 @@ export type LabelKind =
 	| 'role'
 	| 'creditTransaction'
 	| 'outboxState'
-	| 'outboxEvent';
+	| 'outboxEvent'
+	| 'linkState'
+	| 'linkStrength'
+	| 'linkerFilter'
+	| 'linkerRebuild'
+	| 'suggestionStatus';
 
 const TABLES: Record< LabelKind, () => Record< string, string > > = {
 	keywordStatus: () => ( {
@@ -173,6 +178,34 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 		'post.deleted': __( 'Post deleted', 'igny8-bridge' ),
 		'term.changed': __( 'Category or tag changed', 'igny8-bridge' ),
 		'structure.changed': __( 'Site structure changed', 'igny8-bridge' ),
+	} ),
+	/** Where an internal link points, as the Linker's report sees it. */
+	linkState: () => ( {
+		ok: __( 'Works', 'igny8-bridge' ),
+		missing: __( 'Post does not exist', 'igny8-bridge' ),
+		unpublished: __( 'Post not published', 'igny8-bridge' ),
+		redirect: __( 'Old address (redirects)', 'igny8-bridge' ),
+	} ),
+	/** How well a suggested link fits (see screens/linker/format.ts). */
+	linkStrength: () => ( {
+		strong: __( 'Strong', 'igny8-bridge' ),
+		good: __( 'Good', 'igny8-bridge' ),
+		fair: __( 'Possible', 'igny8-bridge' ),
+	} ),
+	linkerFilter: () => ( {
+		orphans: __( 'Orphans', 'igny8-bridge' ),
+		with_suggestions: __( 'With suggestions', 'igny8-bridge' ),
+	} ),
+	linkerRebuild: () => ( {
+		queued: __( 'Waiting to start', 'igny8-bridge' ),
+		running: __( 'Indexing', 'igny8-bridge' ),
+		finished: __( 'Indexed', 'igny8-bridge' ),
+		failed: __( 'Failed', 'igny8-bridge' ),
+	} ),
+	suggestionStatus: () => ( {
+		open: __( 'Suggested', 'igny8-bridge' ),
+		applied: __( 'Added', 'igny8-bridge' ),
+		rejected: __( 'Rejected', 'igny8-bridge' ),
 	} ),
 };
 

@@ -427,6 +427,7 @@ if ( ! \\IGNY8\\Bridge\\Plugin::instance()->connect() ) { throw new Exception( '
 				[ 'igny8-tasks', 'articles waiting to be written' ],
 				[ 'igny8-content', 'drafts IGNY8 wrote' ],
 				[ 'igny8-images', 'featured and in-article pictures' ],
+				[ 'igny8-linker', 'how the posts of this site link' ],
 				[
 					'igny8-workspace-settings',
 					'connects this site to the IGNY8 cloud',

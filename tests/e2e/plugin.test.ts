@@ -77,6 +77,7 @@ describe( 'IGNY8 admin page', () => {
 					[ 'tasks', 'igny8-tasks' ],
 					[ 'content', 'igny8-content' ],
 					[ 'images', 'igny8-images' ],
+					[ 'linker', 'igny8-linker' ],
 					[ 'activity', 'igny8-activity' ],
 					[ 'settings', 'igny8-workspace-settings' ],
 				] as const

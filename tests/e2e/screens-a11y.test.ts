@@ -42,6 +42,10 @@ const SCREENS: Array< [ string, string ] > = [
 	[ 'igny8-tasks', 'tasks' ],
 	[ 'igny8-content', 'content' ],
 	[ 'igny8-images', 'images' ],
+	...[ 'overview', 'posts' ].map( ( tab ): [ string, string ] => [
+		`igny8-linker&tab=${ tab }`,
+		'linker',
+	] ),
 	...[ 'runs', 'publishing', 'outbox' ].map( ( tab ): [ string, string ] => [
 		`igny8-activity&tab=${ tab }`,
 		'activity',

@@ -162,6 +162,7 @@ const SCREENS: Array< [ string, string ] > = [
 	[ 'tasks', 'igny8-tasks' ],
 	[ 'content', 'igny8-content' ],
 	[ 'images', 'igny8-images' ],
+	[ 'linker', 'igny8-linker' ],
 	[ 'activity', 'igny8-activity' ],
 	[ 'settings', 'igny8-workspace-settings' ],
 ];

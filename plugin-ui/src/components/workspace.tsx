@@ -32,6 +32,7 @@ function screenTitles(): Record< ScreenId, string > {
 		tasks: __( 'Tasks', 'igny8-bridge' ),
 		content: __( 'Content', 'igny8-bridge' ),
 		images: __( 'Images', 'igny8-bridge' ),
+		linker: __( 'Linker', 'igny8-bridge' ),
 		activity: __( 'Activity', 'igny8-bridge' ),
 		settings: __( 'Settings', 'igny8-bridge' ),
 	};
@@ -109,11 +110,16 @@ export function Workspace() {
 	) {
 		// A new site: the first-run guide starts with connecting.
 		body = <FirstRun connected={ false } sectorId={ null } />;
-	} else if ( screen === 'settings' || screen === 'activity' ) {
+	} else if (
+		screen === 'settings' ||
+		screen === 'activity' ||
+		screen === 'linker'
+	) {
 		// Settings is where a missing or broken connection gets fixed, and
 		// Activity's outbox is what to look at when it is broken: their
 		// WordPress-side tabs work without a cloud session, and the tabs that
-		// need one say so (see screens/settings).
+		// need one say so (see screens/settings). The Linker covers the
+		// whole site, not a sector, and says itself how to connect.
 		body = <Screen sectorId={ sectorId } />;
 	} else if ( sessionError ) {
 		body = (

@@ -39,6 +39,7 @@ import { draftStateLabel } from '../components/draft-review-handoff';
 import { publishStateLabel } from '../components/draft-review-publish';
 import { ErrorNotice, Loading } from '../components/states';
 import { ConvertToBlocks } from './convert-to-blocks';
+import './links-panel';
 import { isManaged, usePostInfo } from './post-meta';
 import { SectionPanel } from './section-panel';
 import { SeoPanel } from './seo-panel';

@@ -7,6 +7,7 @@ import { ContentScreen, ImagesScreen, TasksScreen } from './writer';
 import { ClustersScreen, IdeasScreen } from './planner';
 import { DashboardScreen } from './dashboard';
 import { KeywordsScreen } from './keywords';
+import { LinkerScreen } from './linker/index';
 import { SettingsScreen } from './settings/index';
 import type { ScreenProps } from './types';
 
@@ -21,6 +22,7 @@ export const SCREENS: Record<
 	tasks: TasksScreen,
 	content: ContentScreen,
 	images: ImagesScreen,
+	linker: LinkerScreen,
 	activity: ActivityScreen,
 	settings: SettingsScreen,
 };

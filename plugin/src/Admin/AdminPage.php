@@ -16,8 +16,8 @@ use IGNY8\Bridge\Sync\Outbox;
 
 /**
  * Adds the "IGNY8" menu and its submenus (Dashboard, Keywords, Clusters,
- * Ideas, Tasks, Content, Images, Settings) for users who can edit posts, and
- * prints the element the React screens mount into.
+ * Ideas, Tasks, Content, Images, Linker, Activity, Settings) for users who
+ * can edit posts, and prints the element the React screens mount into.
  *
  * Each screen is its own wp-admin page (not client routing): wp-admin's
  * menu highlighting, the browser's back button and bookmarks work without
@@ -85,6 +85,7 @@ final class AdminPage {
 			'tasks'     => array( self::SLUG . '-tasks', __( 'Tasks', 'igny8-bridge' ) ),
 			'content'   => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
 			'images'    => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
+			'linker'    => array( self::SLUG . '-linker', __( 'Linker', 'igny8-bridge' ) ),
 			'activity'  => array( self::SLUG . '-activity', __( 'Activity', 'igny8-bridge' ) ),
 			// Not "igny8-settings": that slug is the old Settings → IGNY8 page, now a redirect here.
 			'settings'  => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),

@@ -126,6 +126,10 @@ final class HelpTabs {
 				__( 'Images are the featured and in-article pictures generated for your drafts, from prompts you can edit.', 'igny8-bridge' ),
 				__( 'Generate image prompts on a draft first, then generate the images.', 'igny8-bridge' ),
 			),
+			'linker'    => array(
+				__( 'Linker shows how the posts of this site link to each other: posts nothing links to (orphans), links to missing or unpublished posts, links to old addresses, and the internal links IGNY8 suggests for each post.', 'igny8-bridge' ),
+				__( 'Open the Posts tab, choose “Review suggestions” on a post and apply the links you want. In the block editor, the IGNY8 sidebar’s “Internal links” panel inserts them while you write.', 'igny8-bridge' ),
+			),
 			'activity'  => array(
 				__( 'Activity shows what IGNY8 did for this site: the AI runs and what each cost, the drafts sent to WordPress and how that went, and the changes this site is still to report to the cloud (its outbox).', 'igny8-bridge' ),
 				__( 'Filter a tab by status or date to find a problem. Stop a run that is still waiting or running; retry outbox events that gave up, after fixing the connection under Settings.', 'igny8-bridge' ),
