@@ -196,33 +196,24 @@ export class WpClient {
 		);
 	}
 
+	/** The post IGNY8 published for a content, as a push answers it, or null. */
 	async postByContentId( contentId: number ): Promise< WpPostResult | null > {
-		try {
-			return postResultOf(
-				await this.call< unknown >(
-					'GET',
-					`post-by-content-id/${ contentId }`
-				)
-			);
-		} catch ( error ) {
-			if ( error instanceof WpNotFoundError ) {
-				return null;
-			}
-			throw error;
-		}
+		const body = await this.lookup( `post-by-content-id/${ contentId }` );
+		return body === null ? null : postResultOf( body );
 	}
 
 	/** The whole post (text included) IGNY8 published for a content, or null. */
 	async postItemByContentId(
 		contentId: number
 	): Promise< WpExportItem | null > {
+		const body = await this.lookup( `post-by-content-id/${ contentId }` );
+		return body === null ? null : itemOf( body );
+	}
+
+	/** A lookup's answer, or null when the site has no such post. */
+	private async lookup( path: string ): Promise< unknown > {
 		try {
-			return itemOf(
-				await this.call< unknown >(
-					'GET',
-					`post-by-content-id/${ contentId }`
-				)
-			);
+			return await this.call< unknown >( 'GET', path );
 		} catch ( error ) {
 			if ( error instanceof WpNotFoundError ) {
 				return null;

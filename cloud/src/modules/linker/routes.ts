@@ -34,56 +34,46 @@ export function linkerRoutes( deps: {
 } ): AnyRoute[] {
 	const { linker, rebuilds, settings } = deps;
 	return [
-		route( {
-			method: 'get',
-			path: '/linker/suggestions/',
-			summary:
-				'Internal links this post could add: anchor text found in it, the post to link to, ranked',
-			tag: TAG,
-			auth: 'user',
-			query: linkerPostQuerySchema,
-			response: { list: linkSuggestionSchema },
-			handler: async ( { query, principal } ) => {
-				const results = await linker.outbound(
-					principal,
-					query,
-					query.limit
-				);
-				return {
-					list: {
-						count: results.length,
-						next: null,
-						previous: null,
-						results,
-					},
-				};
-			},
-		} ),
-		route( {
-			method: 'get',
-			path: '/linker/inbound/',
-			summary:
-				'Posts that should link to this one, with the anchor in each',
-			tag: TAG,
-			auth: 'user',
-			query: linkerPostQuerySchema,
-			response: { list: linkSuggestionSchema },
-			handler: async ( { query, principal } ) => {
-				const results = await linker.inbound(
-					principal,
-					query,
-					query.limit
-				);
-				return {
-					list: {
-						count: results.length,
-						next: null,
-						previous: null,
-						results,
-					},
-				};
-			},
-		} ),
+		...(
+			[
+				[
+					'outbound',
+					'/linker/suggestions/',
+					'Internal links this post could add: anchor text found in it, the post to link to, ranked',
+				],
+				[
+					'inbound',
+					'/linker/inbound/',
+					'Posts that should link to this one, with the anchor in each',
+				],
+			] as const
+		 ).map( ( [ direction, path, summary ] ) =>
+			route( {
+				method: 'get',
+				path,
+				summary,
+				tag: TAG,
+				auth: 'user',
+				query: linkerPostQuerySchema,
+				response: { list: linkSuggestionSchema },
+				handler: async ( { query, principal } ) => {
+					const results = await linker.suggestionsFor(
+						principal,
+						query,
+						query.limit,
+						direction
+					);
+					return {
+						list: {
+							count: results.length,
+							next: null,
+							previous: null,
+							results,
+						},
+					};
+				},
+			} )
+		),
 		route( {
 			method: 'post',
 			path: '/linker/apply/',

@@ -224,31 +224,23 @@ export class LinkerService {
 			: null;
 	}
 
-	/** A post's open and applied outbound suggestions, best first. */
-	async outbound(
+	/**
+	 * A post's suggestions, best first: the links it could add (outbound:
+	 * open and applied ones), or the posts that should link to it (inbound:
+	 * open ones).
+	 */
+	async suggestionsFor(
 		principal: Principal,
 		ref: PostRef,
-		limit: number
+		limit: number,
+		direction: 'outbound' | 'inbound'
 	): Promise< LinkSuggestion[] > {
 		const doc = await this.resolve( principal, ref );
 		return this.suggestions(
 			doc.site_id,
-			"s.source_id = $2 AND s.status <> 'rejected'",
-			doc.id,
-			limit
-		);
-	}
-
-	/** Other posts that should link to this one. */
-	async inbound(
-		principal: Principal,
-		ref: PostRef,
-		limit: number
-	): Promise< LinkSuggestion[] > {
-		const doc = await this.resolve( principal, ref );
-		return this.suggestions(
-			doc.site_id,
-			"s.target_id = $2 AND s.status = 'open'",
+			direction === 'outbound'
+				? "s.source_id = $2 AND s.status <> 'rejected'"
+				: "s.target_id = $2 AND s.status = 'open'",
 			doc.id,
 			limit
 		);

@@ -25,25 +25,13 @@ export type DocumentKey =
 	| { site_id: number; content_id: number }
 	| { site_id: number; wp_post_id: number; content_id?: undefined };
 
-export type DocumentRow = {
+/** A post as the index holds it: what the indexer read, less its text, plus what it made of it. */
+export type DocumentRow = Omit< SourcePost, 'html' | 'keywords' > & {
 	id: number;
-	account_id: number;
-	site_id: number;
-	content_id: number | null;
-	wp_post_id: number | null;
-	post_type: string;
-	status: string;
-	title: string;
-	url: string | null;
-	path: string | null;
-	main_keyword: string | null;
-	cluster_id: number | null;
-	locale: string | null;
 	html_hash: string;
 	terms: Record< string, number >;
 	phrases: DocumentProfile[ 'phrases' ];
 	length: number;
-	linkable: boolean;
 	indexed_at: Date;
 };
 

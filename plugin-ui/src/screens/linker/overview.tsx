@@ -342,6 +342,56 @@ function LinkRow( { link }: { link: LinkerLink } ) {
 }
 
 /**
+ * One kind of problem link (broken, or to an old address) as a card: what
+ * it means, the first links with their posts, and how many more there are.
+ * @param props       Component props.
+ * @param props.title The card's heading, with the count.
+ * @param props.links The links the report listed.
+ * @param props.total How many there are in all.
+ * @param props.none  What the card says when there are none.
+ * @param props.hint  What such links mean and what to do.
+ */
+function ProblemLinksCard( {
+	title,
+	links,
+	total,
+	none,
+	hint,
+}: {
+	title: string;
+	links: LinkerLink[];
+	total: number;
+	none: string;
+	hint: string;
+} ) {
+	return (
+		<Card size="small">
+			<CardHeader>
+				<h2>{ title }</h2>
+			</CardHeader>
+			<CardBody>
+				{ links.length === 0 ? (
+					<p>{ none }</p>
+				) : (
+					<>
+						<p className="igny8-linker__hint">{ hint }</p>
+						<ul className="igny8-linker__list">
+							{ links.slice( 0, SHOWN ).map( ( link, index ) => (
+								<LinkRow
+									key={ `${ link.source.document_id }-${ index }` }
+									link={ link }
+								/>
+							) ) }
+						</ul>
+						<More count={ total } />
+					</>
+				) }
+			</CardBody>
+		</Card>
+	);
+}
+
+/**
  * “and 12 more”, when a list shows only its first rows.
  * @param props       Component props.
  * @param props.count How many there are in all.
@@ -463,88 +513,40 @@ function Report( {
 						) }
 					</CardBody>
 				</Card>
-				<Card size="small">
-					<CardHeader>
-						<h2>
-							{ sprintf(
-								/* translators: %s: e.g. “3 links”. */
-								__( 'Broken links: %s', 'igny8-bridge' ),
-								linkCount( totals.broken )
-							) }
-						</h2>
-					</CardHeader>
-					<CardBody>
-						{ report.broken.length === 0 ? (
-							<p>
-								{ __(
-									'No internal link points to a missing or unpublished post.',
-									'igny8-bridge'
-								) }
-							</p>
-						) : (
-							<>
-								<p className="igny8-linker__hint">
-									{ __(
-										'These links lead nowhere. Open the post and fix or remove the link.',
-										'igny8-bridge'
-									) }
-								</p>
-								<ul className="igny8-linker__list">
-									{ report.broken
-										.slice( 0, SHOWN )
-										.map( ( link, index ) => (
-											<LinkRow
-												key={ `${ link.source.document_id }-${ index }` }
-												link={ link }
-											/>
-										) ) }
-								</ul>
-								<More count={ totals.broken } />
-							</>
-						) }
-					</CardBody>
-				</Card>
-				<Card size="small">
-					<CardHeader>
-						<h2>
-							{ sprintf(
-								/* translators: %s: e.g. “3 links”. */
-								__( 'Links to redirects: %s', 'igny8-bridge' ),
-								linkCount( totals.redirects )
-							) }
-						</h2>
-					</CardHeader>
-					<CardBody>
-						{ report.redirects.length === 0 ? (
-							<p>
-								{ __(
-									'No internal link uses an old address.',
-									'igny8-bridge'
-								) }
-							</p>
-						) : (
-							<>
-								<p className="igny8-linker__hint">
-									{ __(
-										'These links use an address the post had before; they work through a redirect. Update them to the current address.',
-										'igny8-bridge'
-									) }
-								</p>
-								<ul className="igny8-linker__list">
-									{ report.redirects
-										.slice( 0, SHOWN )
-										.map( ( link, index ) => (
-											<LinkRow
-												key={ `${ link.source.document_id }-${ index }` }
-												link={ link }
-											/>
-										) ) }
-								</ul>
-								<More count={ totals.redirects } />
-							</>
-						) }
-					</CardBody>
-				</Card>
+				<ProblemLinksCard
+					title={ sprintf(
+						/* translators: %s: e.g. “3 links”. */
+						__( 'Broken links: %s', 'igny8-bridge' ),
+						linkCount( totals.broken )
+					) }
+					links={ report.broken }
+					total={ totals.broken }
+					none={ __(
+						'No internal link points to a missing or unpublished post.',
+						'igny8-bridge'
+					) }
+					hint={ __(
+						'These links lead nowhere. Open the post and fix or remove the link.',
+						'igny8-bridge'
+					) }
+				/>
+				<ProblemLinksCard
+					title={ sprintf(
+						/* translators: %s: e.g. “3 links”. */
+						__( 'Links to redirects: %s', 'igny8-bridge' ),
+						linkCount( totals.redirects )
+					) }
+					links={ report.redirects }
+					total={ totals.redirects }
+					none={ __(
+						'No internal link uses an old address.',
+						'igny8-bridge'
+					) }
+					hint={ __(
+						'These links use an address the post had before; they work through a redirect. Update them to the current address.',
+						'igny8-bridge'
+					) }
+				/>
 			</div>
 		</>
 	);

@@ -1,5 +1,6 @@
 import { Parser } from 'htmlparser2';
 import { analyzerFor, gramsOf, type Analyzer, type Token } from './analyzer';
+import { BLOCKS as LINK_BLOCKS } from './zones';
 
 /**
  * What the Linker knows of one post: its prominent terms (for similarity),
@@ -47,33 +48,8 @@ const SKIPPED = new Set( [
 	'object',
 ] );
 const HEADINGS = new Set( [ 'h1', 'h2', 'h3', 'h4', 'h5', 'h6' ] );
-const BLOCKS = new Set( [
-	'p',
-	'li',
-	'dd',
-	'dt',
-	'td',
-	'th',
-	'tr',
-	'ul',
-	'ol',
-	'dl',
-	'table',
-	'blockquote',
-	'div',
-	'section',
-	'article',
-	'aside',
-	'header',
-	'footer',
-	'main',
-	'figure',
-	'figcaption',
-	'details',
-	'summary',
-	'br',
-	'hr',
-] );
+/** A phrase never spans two blocks, nor a line break. */
+const BLOCKS = new Set( [ ...LINK_BLOCKS, 'br' ] );
 
 /** The post's text in blocks (a phrase never spans two), headings apart. */
 export function blocksOf( html: string ): {

@@ -102,7 +102,7 @@ const FORBIDDEN_ROLES = new Set( [
 ] );
 
 /** Elements that start a new block: a run never crosses one. */
-const BLOCKS = new Set( [
+export const BLOCKS: ReadonlySet< string > = new Set( [
 	'p',
 	'li',
 	'dd',
