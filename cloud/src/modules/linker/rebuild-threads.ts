@@ -20,7 +20,9 @@ export class RebuildThreads {
 	private readonly workers: Worker[];
 	private nextId = 1;
 
-	constructor( count = Math.min( 4, os.availableParallelism() ) ) {
+	/** @param posts How many posts the site has: each thread's heap is sized for them. */
+	constructor( posts: number ) {
+		const count = Math.max( 1, Math.min( 4, os.availableParallelism() ) );
 		const extension = path.extname( __filename );
 		const file = path.join( __dirname, `rebuild-worker${ extension }` );
 		// From source (ts-jest, tsx) a thread needs tsx's hook to load TypeScript.
@@ -28,14 +30,20 @@ export class RebuildThreads {
 			extension === '.ts'
 				? [ '--require', require.resolve( 'tsx/cjs' ) ]
 				: [];
+		// A heap sized to the work makes a thread collect as it goes instead of
+		// growing: each holds the whole index (about 22 KB a post) and the text
+		// of its share (about 17 KB a post), with a margin.
+		const heapMb = Math.ceil(
+			40 + 0.022 * posts + ( 0.017 * posts ) / count
+		);
 		this.workers = Array.from(
-			{ length: Math.max( 1, count ) },
-			// A tight heap makes the thread collect as it goes instead of
-			// growing: two threads and the process together stay near 1 GiB.
+			{ length: count },
 			() =>
 				new Worker( file, {
 					execArgv,
-					resourceLimits: { maxOldGenerationSizeMb: 320 },
+					resourceLimits: {
+						maxOldGenerationSizeMb: Math.max( 128, heapMb ),
+					},
 				} )
 		);
 	}

@@ -156,7 +156,7 @@ export class LinkerRebuilds {
 				{ bind: [ rebuildId, done, total ] }
 			);
 		await progress( 0 );
-		const threads = new RebuildThreads();
+		const threads = new RebuildThreads( posts.length );
 		let rows: SuggestionRow[];
 		try {
 			// Every post first, so frequencies and inbound counts are the whole site's.
