@@ -28,6 +28,7 @@ describe( 'tenant isolation', () => {
 	let bRecordId: number;
 	let bProfileId: number;
 	let bStrategyId: number;
+	let bRebuildId: number;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
@@ -78,6 +79,12 @@ describe( 'tenant isolation', () => {
 				name: 'Bravo strategy',
 			} )
 		).id;
+		bRebuildId = (
+			await cloud.context.services.linkerRebuilds.start(
+				b.accountId,
+				b.siteId
+			)
+		).rebuild.id;
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -112,6 +119,7 @@ describe( 'tenant isolation', () => {
 			'/publisher/publishing-records/': bRecordId,
 			'/system/author-profiles/': bProfileId,
 			'/system/strategies/': bStrategyId,
+			'/linker/rebuild/': bRebuildId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )

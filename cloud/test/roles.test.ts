@@ -60,6 +60,13 @@ const EXPECTED: Record< string, Role[] > = {
 	'POST /integration/events/': [],
 	'POST /auth/site-session/': [],
 	'POST /publisher/publish/': WRITERS,
+	// Links change posts (and the WordPress post): whoever may write content.
+	'POST /linker/apply/': WRITERS,
+	'POST /linker/reject/': WRITERS,
+	'POST /linker/remove/': WRITERS,
+	'POST /linker/rebuild/': WRITERS,
+	// How many links every post of a site is offered: the site's managers.
+	'PUT /linker/settings/': MANAGERS,
 	...Object.fromEntries(
 		[
 			'POST /planner/keywords/',
@@ -411,6 +418,26 @@ describe( 'the role matrix', () => {
 			'POST /publisher/publish/': {
 				url: '/publisher/publish/',
 				body: { content_ids: [ content.id ] },
+			},
+			'POST /linker/apply/': {
+				url: '/linker/apply/',
+				body: { content_id: content.id, suggestion_ids: [ 'none' ] },
+			},
+			'POST /linker/reject/': {
+				url: '/linker/reject/',
+				body: { suggestion_ids: [ 'none' ] },
+			},
+			'POST /linker/remove/': {
+				url: '/linker/remove/',
+				body: { content_id: content.id },
+			},
+			'POST /linker/rebuild/': {
+				url: '/linker/rebuild/',
+				body: { site_id: site.id },
+			},
+			'PUT /linker/settings/': {
+				url: `/linker/settings/?site_id=${ site.id }`,
+				body: { max_links_per_post: 5, max_links_per_paragraph: 1 },
 			},
 			'POST /planner/keywords/import/': {
 				url: '/planner/keywords/import/',
