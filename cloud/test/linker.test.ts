@@ -2,6 +2,7 @@ import request from 'supertest';
 import { QueryTypes } from 'sequelize';
 import type { SiteIntegrationRow } from '../src/db/models';
 import { addTenant, bearer, type Tenant } from './fixtures';
+import { addSecondSite, as, siteSession } from './security-support';
 import { startTestCloud, waitFor, type TestCloud } from './support';
 
 /**
@@ -478,6 +479,71 @@ describe( 'linker (postgres)', () => {
 		).not.toContain( first.id );
 	} );
 
+	it( 'shows, across the account’s sites, the links between them and the posts competing for one keyword', async () => {
+		const second = await addSecondSite( cloud, tenant );
+		for ( const [ sectorId, title ] of [
+			[ tenant.sectorId, 'Trail shoes, tested' ],
+			[ second.sectorId, 'Our trail shoe picks' ],
+		] as const ) {
+			await api()
+				.post( '/api/v1/writer/content/' )
+				.set( auth )
+				.send( {
+					sector_id: sectorId,
+					title,
+					content_html: '<p>Shoes for trails.</p>',
+					attributes: { focus_keyphrase: 'Trail Shoes' },
+				} )
+				.expect( 201 );
+		}
+		// A post of this site linking to the second site twice, and to itself once.
+		await sync( [
+			{
+				wp_post_id: 7,
+				title: 'Partners',
+				url: `${ SITE }/partners/`,
+				content_html:
+					'<p>See <a href="https://second.test/picks/">our picks</a>, ' +
+					'<a href="https://www.second.test/about/">the team</a> and ' +
+					`<a href="${ SITE }/road-running/">road running</a>.</p>`,
+			},
+		] );
+		await deliver();
+		const { body } = await api()
+			.get( '/api/v1/linker/graph/' )
+			.set( auth )
+			.expect( 200 );
+		expect( body.data.cross_site ).toEqual( [
+			{
+				from_site_id: tenant.siteId,
+				to_site_id: second.siteId,
+				links: 2,
+			},
+		] );
+		const group = body.data.cannibalization.find(
+			( g: { keyword: string } ) => g.keyword === 'trail shoes'
+		);
+		expect(
+			group.posts.map( ( p: { title: string; site_id: number } ) => [
+				p.site_id,
+				p.title,
+			] )
+		).toEqual( [
+			[ tenant.siteId, 'Trail shoes, tested' ],
+			[ second.siteId, 'Our trail shoe picks' ],
+		] );
+		// A WordPress user of one site sees that site's part only.
+		const session = await siteSession( cloud, tenant.apiKey, 'editor' );
+		const own = await api()
+			.get( '/api/v1/linker/graph/' )
+			.set( as( session ) )
+			.expect( 200 );
+		expect( own.body.data.cannibalization ).toEqual( [] );
+		expect(
+			own.body.data.sites.map( ( s: { site_id: number } ) => s.site_id )
+		).toEqual( [ tenant.siteId ] );
+	} );
+
 	it( 'rebuilds a site as a queued run with progress, and the figures stay the same', async () => {
 		const started = await api()
 			.post( '/api/v1/linker/rebuild/' )
@@ -501,10 +567,10 @@ describe( 'linker (postgres)', () => {
 			.query( { site_id: tenant.siteId } )
 			.set( auth )
 			.expect( 200 );
-		// The first test's graph, plus the carbon-plate post (an orphan) and the draft.
+		// The first test's graph, plus the carbon-plate and partners posts (orphans) and two drafts.
 		expect( body.data.totals ).toMatchObject( {
-			posts: 7,
-			orphans: 3,
+			posts: 9,
+			orphans: 4,
 			broken: 2,
 			redirects: 1,
 		} );

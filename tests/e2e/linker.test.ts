@@ -355,6 +355,12 @@ describe( 'IGNY8 → Linker', () => {
 				} )
 				.waitFor();
 		}
+		// No seeded post has a keyword: none competes with another.
+		await page
+			.locator( '.igny8-linker__competing', {
+				hasText: 'No two posts are aimed at the same keyword.',
+			} )
+			.waitFor();
 		expect( await seriousViolations( page, '.igny8-linker' ) ).toEqual(
 			[]
 		);

@@ -2,12 +2,13 @@
  * External dependencies
  */
 import type {
+	LinkSuggestion,
 	LinkerApplyResult,
+	LinkerGraph,
 	LinkerPostRow,
 	LinkerRebuildStatus,
 	LinkerRemoveResult,
 	LinkerReport,
-	LinkSuggestion,
 } from '@igny8/shared-types';
 
 /**
@@ -263,6 +264,11 @@ export function removeLinks(
 }
 
 /** Starts rebuilding the site's index. */
+/** Posts competing for one keyword (the site's, for a site session) and links between sites. */
+export function fetchGraph(): Promise< LinkerGraph > {
+	return getClient().get< LinkerGraph >( '/linker/graph/' );
+}
+
 export function startRebuild(): Promise< LinkerRebuildStatus > {
 	return getClient().post< LinkerRebuildStatus >( '/linker/rebuild/', {} );
 }

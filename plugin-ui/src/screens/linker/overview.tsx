@@ -2,6 +2,7 @@
  * External dependencies
  */
 import type {
+	LinkerGraph,
 	LinkerLink,
 	LinkerPost,
 	LinkerRebuildStatus,
@@ -14,7 +15,7 @@ import type {
 import { Button, Card, CardBody, CardHeader } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
@@ -30,7 +31,12 @@ import {
 import { label } from '../../labels';
 import { postLinks } from '../../post-links';
 import { safeUrl } from '../../safe-url';
-import { fetchRebuild, LINKER, startRebuild } from '../../store/linker';
+import {
+	fetchGraph,
+	fetchRebuild,
+	LINKER,
+	startRebuild,
+} from '../../store/linker';
 import { linkCount, postCount } from './format';
 import { LinkLimits } from './limits';
 
@@ -553,6 +559,97 @@ function Report( {
 }
 
 /**
+ * Posts aimed at one keyword (their focus keyphrase, target keyword or
+ * cluster): they split its searches between them. Read again with the report.
+ * @param props        Component props.
+ * @param props.report The report it follows (a new one after a rebuild or an apply).
+ */
+function CompetingPosts( { report }: { report: LinkerReport } ) {
+	const [ groups, setGroups ] = useState<
+		LinkerGraph[ 'cannibalization' ] | null
+	>( null );
+	const [ error, setError ] = useState< string | null >( null );
+	useEffect( () => {
+		let live = true;
+		fetchGraph().then(
+			( graph ) => live && setGroups( graph.cannibalization ),
+			( failure: unknown ) =>
+				live &&
+				setError(
+					errorMessage(
+						failure,
+						'Could not load the posts that compete for a keyword.'
+					)
+				)
+		);
+		return () => {
+			live = false;
+		};
+	}, [ report ] );
+	return (
+		<Card size="small" className="igny8-linker__competing">
+			<CardHeader>
+				<h2>
+					{ groups === null
+						? __( 'Posts competing for a keyword', 'igny8-bridge' )
+						: sprintf(
+								/* translators: %s: number of keywords. */
+								_n(
+									'Posts competing for a keyword: %s keyword',
+									'Posts competing for a keyword: %s keywords',
+									groups.length,
+									'igny8-bridge'
+								),
+								groups.length.toLocaleString()
+							) }
+				</h2>
+			</CardHeader>
+			<CardBody>
+				{ error && <p>{ error }</p> }
+				{ ! error && groups === null && (
+					<Loading label={ __( 'Loading…', 'igny8-bridge' ) } />
+				) }
+				{ groups?.length === 0 && (
+					<p>
+						{ __(
+							'No two posts are aimed at the same keyword.',
+							'igny8-bridge'
+						) }
+					</p>
+				) }
+				{ !! groups?.length && (
+					<>
+						<p className="igny8-linker__hint">
+							{ __(
+								'These posts are aimed at the same keyword and split its searches. Merge them, or give one another keyword and link it to the other.',
+								'igny8-bridge'
+							) }
+						</p>
+						<ul className="igny8-linker__list">
+							{ groups.slice( 0, SHOWN ).map( ( group ) => (
+								<li key={ group.keyword }>
+									<strong>“{ group.keyword }”</strong>
+									{ ': ' }
+									{ group.posts.map( ( post, index ) => (
+										<span key={ post.document_id }>
+											{ index > 0 && ', ' }
+											<PostTitleLink
+												post={ post }
+												withView={ false }
+											/>
+										</span>
+									) ) }
+								</li>
+							) ) }
+						</ul>
+					</>
+				) }
+			</CardBody>
+		</Card>
+	);
+}
+
+/**
  * Linker → Overview: the site's link report and the index's rebuild.
  * @param props           Component props.
  * @param props.postsOf   The Posts tab's URL for a filter.
@@ -610,6 +707,7 @@ export function OverviewTab( {
 		<div className="igny8-linker__overview">
 			{ canEdit && <RebuildControl rebuild={ rebuild } /> }
 			<Report report={ report } postsOf={ postsOf } />
+			<CompetingPosts report={ report } />
 			{ canManage && <LinkLimits /> }
 		</div>
 	);
