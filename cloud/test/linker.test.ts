@@ -544,6 +544,47 @@ describe( 'linker (postgres)', () => {
 		).toEqual( [ tenant.siteId ] );
 	} );
 
+	it( 'keeps a published post in step with its last push after the linker changed its links', async () => {
+		const { models, services } = cloud.context;
+		const created = await api()
+			.post( '/api/v1/writer/content/' )
+			.set( auth )
+			.send( {
+				sector_id: tenant.sectorId,
+				title: 'Pushed once',
+				content_html: '<p>Text.</p>',
+			} )
+			.expect( 201 );
+		const before = 'a'.repeat( 64 );
+		const after = 'b'.repeat( 64 );
+		const record = await models.PublishingRecord.create( {
+			account_id: tenant.accountId,
+			site_id: tenant.siteId,
+			sector_id: tenant.sectorId,
+			content_id: created.body.data.id,
+			task_id: null,
+			last_pushed_hash: before,
+		} as never );
+		// Edited in WordPress since the push (another hash): left for the publisher to see.
+		await services.publisher.acknowledgeLinks(
+			created.body.data.id,
+			'c'.repeat( 64 ),
+			after
+		);
+		await record.reload();
+		expect( record.last_pushed_hash ).toBe( before );
+		await services.publisher.acknowledgeLinks(
+			created.body.data.id,
+			before,
+			after
+		);
+		await record.reload();
+		expect( [ record.last_pushed_hash, record.remote_hash ] ).toEqual( [
+			after,
+			after,
+		] );
+	} );
+
 	it( 'rebuilds a site as a queued run with progress, and the figures stay the same', async () => {
 		const started = await api()
 			.post( '/api/v1/linker/rebuild/' )
@@ -567,9 +608,9 @@ describe( 'linker (postgres)', () => {
 			.query( { site_id: tenant.siteId } )
 			.set( auth )
 			.expect( 200 );
-		// The first test's graph, plus the carbon-plate and partners posts (orphans) and two drafts.
+		// The first test's graph, plus the carbon-plate and partners posts (orphans) and three drafts.
 		expect( body.data.totals ).toMatchObject( {
-			posts: 9,
+			posts: 10,
 			orphans: 4,
 			broken: 2,
 			redirects: 1,
