@@ -8,9 +8,8 @@ import type { AiRun, Content, PublishingRecord } from '@igny8/shared-types';
  */
 import { Button, Modal, TabPanel } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
-import { useEffect, useState } from '@wordpress/element';
+import { useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
-import { addQueryArgs, getQueryArg } from '@wordpress/url';
 
 /**
  * Internal dependencies
@@ -22,6 +21,7 @@ import { DataView, type Action, type Filter } from '../components/data-view';
 import { announce } from '../components/data-view/notices';
 import { EmptyState, ErrorNotice } from '../components/states';
 import { useList } from '../hooks/use-list';
+import { useUrlTab } from '../hooks/use-url-tab';
 import {
 	ADDED_RANGE,
 	oneOf,
@@ -42,14 +42,6 @@ import './activity.scss';
 
 type TabName = 'runs' | 'publishing' | 'outbox';
 const TAB_NAMES: TabName[] = [ 'runs', 'publishing', 'outbox' ];
-
-/**
- * The tab named in the page URL (`&tab=…`), or the first one.
- */
-function tabFromUrl(): TabName {
-	const requested = getQueryArg( window.location.href, 'tab' );
-	return TAB_NAMES.find( ( name ) => name === requested ) ?? 'runs';
-}
 
 /**
  * A time as the person's locale writes it; a dash for none.
@@ -945,35 +937,12 @@ function activityTabs(): { name: TabName; title: string }[] {
  * tab's view live in the URL, so reload and back/forward keep them.
  */
 export function ActivityScreen( {}: ScreenProps ) {
-	const [ tab, setTab ] = useState( tabFromUrl );
-	// TabPanel's selection moves from outside only by remounting: keyed by history moves.
-	const [ historyMoves, setHistoryMoves ] = useState( 0 );
-	useEffect( () => {
-		const onPopState = () => {
-			setTab( tabFromUrl() );
-			setHistoryMoves( ( moves ) => moves + 1 );
-		};
-		window.addEventListener( 'popstate', onPopState );
-		return () => window.removeEventListener( 'popstate', onPopState );
-	}, [] );
-
-	const onSelect = ( name: string ) => {
-		if ( name === tabFromUrl() ) {
-			return;
-		}
-		// Another tab starts from its own default view: one tab's filters mean nothing to the next.
-		const url = addQueryArgs( window.location.pathname, {
-			page: getQueryArg( window.location.href, 'page' ),
-			tab: name,
-		} );
-		window.history.pushState( null, '', url );
-		setTab( name as TabName );
-	};
+	const { tab, panelKey, onSelect } = useUrlTab( TAB_NAMES );
 
 	return (
 		<div className="igny8-screen igny8-activity">
 			<TabPanel
-				key={ historyMoves }
+				key={ panelKey }
 				className="igny8-activity__tabs"
 				tabs={ activityTabs() }
 				initialTabName={ tab }

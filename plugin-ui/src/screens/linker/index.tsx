@@ -2,7 +2,6 @@
  * WordPress dependencies
  */
 import { TabPanel } from '@wordpress/components';
-import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import { addQueryArgs, getQueryArg } from '@wordpress/url';
 
@@ -11,6 +10,7 @@ import { addQueryArgs, getQueryArg } from '@wordpress/url';
  */
 import { getBootData } from '../../boot';
 import { EmptyState } from '../../components/states';
+import { useUrlTab } from '../../hooks/use-url-tab';
 import '../../store/linker';
 import { useCanEdit } from '../keywords';
 import { WithCloudSession } from '../settings/index';
@@ -21,12 +21,6 @@ import './linker.scss';
 
 type TabName = 'overview' | 'posts';
 const TAB_NAMES: TabName[] = [ 'overview', 'posts' ];
-
-/** The tab named in the page URL (`&tab=…`), or the first one. */
-function tabFromUrl(): TabName {
-	const requested = getQueryArg( window.location.href, 'tab' );
-	return TAB_NAMES.find( ( name ) => name === requested ) ?? 'overview';
-}
 
 /**
  * The Posts tab's address, filtered: where the Overview's figures lead.
@@ -77,34 +71,11 @@ function NotConnected() {
 
 function Tabs() {
 	const canEdit = useCanEdit();
-	const [ tab, setTab ] = useState( tabFromUrl );
-	// TabPanel's selection moves from outside only by remounting: keyed by history moves.
-	const [ historyMoves, setHistoryMoves ] = useState( 0 );
-	useEffect( () => {
-		const onPopState = () => {
-			setTab( tabFromUrl() );
-			setHistoryMoves( ( moves ) => moves + 1 );
-		};
-		window.addEventListener( 'popstate', onPopState );
-		return () => window.removeEventListener( 'popstate', onPopState );
-	}, [] );
-
-	const onSelect = ( name: string ) => {
-		if ( name === tabFromUrl() ) {
-			return;
-		}
-		// Each tab starts from its own default view.
-		const url = addQueryArgs( window.location.pathname, {
-			page: getQueryArg( window.location.href, 'page' ),
-			tab: name,
-		} );
-		window.history.pushState( null, '', url );
-		setTab( name as TabName );
-	};
+	const { tab, panelKey, onSelect } = useUrlTab( TAB_NAMES );
 
 	return (
 		<TabPanel
-			key={ historyMoves }
+			key={ panelKey }
 			className="igny8-linker__tabs"
 			tabs={ [
 				{ name: 'overview', title: __( 'Overview', 'igny8-bridge' ) },
