@@ -19,6 +19,7 @@ import {
 } from './modules/auth';
 import { integrationRoutes } from './modules/integration';
 import { linkerRoutes } from './modules/linker';
+import { optimizerRoutes } from './modules/optimizer';
 import { keywordImportRoutes, plannerRoutes } from './modules/planner';
 import { estimateRoutes, billingRoutes } from './modules/billing';
 import { publisherRoutes } from './modules/publisher';
@@ -57,6 +58,7 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 			rebuilds: services.linkerRebuilds,
 			settings: services.linkerSettings,
 		} ),
+		...optimizerRoutes( services.optimizer ),
 	];
 }
 

@@ -35,6 +35,12 @@ import {
 	LinkerStore,
 	PostSources,
 } from './modules/linker';
+import {
+	DraftReader,
+	OptimizerScorer,
+	OptimizerService,
+	OptimizerStore,
+} from './modules/optimizer';
 import { ClusterService, IdeaService, KeywordService } from './modules/planner';
 import { PublisherService } from './modules/publisher';
 import {
@@ -86,6 +92,8 @@ export type Services = {
 	linker: LinkerService;
 	linkerRebuilds: LinkerRebuilds;
 	linkerSettings: LinkerSettingsStore;
+	/** SEO and readability scores, their history, AI revisions (modules/optimizer). */
+	optimizer: OptimizerService;
 };
 
 export function createServices( deps: {
@@ -150,7 +158,39 @@ export function createServices( deps: {
 		logger,
 	} );
 	domainEvents.subscribe( linkerIndexer.subscriber() );
+	const optimizerStore = new OptimizerStore( db.sequelize );
+	const ai = new AiEngine( {
+		config,
+		logger,
+		db,
+		models,
+		queue,
+		credits,
+		prices,
+		prompts,
+		provider,
+		aiSettings,
+		structuredModes,
+		registry: defaultRegistry( {
+			clusters,
+			ideas,
+			writer: writerPipeline,
+			optimizer: optimizerStore,
+		} ),
+		signals: config.redisUrl
+			? new RedisRunSignals( config.redisUrl, config.queuePrefix, logger )
+			: new LocalRunSignals(),
+	} );
+	const optimizer = new OptimizerService( {
+		sequelize: db.sequelize,
+		store: optimizerStore,
+		drafts: new DraftReader( db.sequelize ),
+		writer: writerPipeline,
+		ai,
+	} );
+	domainEvents.subscribe( new OptimizerScorer( optimizer ).subscriber() );
 	return {
+		optimizer,
 		domainEvents,
 		linker: new LinkerService( {
 			sequelize: db.sequelize,
@@ -187,31 +227,7 @@ export function createServices( deps: {
 		prompts,
 		profiles: new ProfileService( db, models ),
 		aiSettings,
-		ai: new AiEngine( {
-			config,
-			logger,
-			db,
-			models,
-			queue,
-			credits,
-			prices,
-			prompts,
-			provider,
-			aiSettings,
-			structuredModes,
-			registry: defaultRegistry( {
-				clusters,
-				ideas,
-				writer: writerPipeline,
-			} ),
-			signals: config.redisUrl
-				? new RedisRunSignals(
-						config.redisUrl,
-						config.queuePrefix,
-						logger
-					)
-				: new LocalRunSignals(),
-		} ),
+		ai,
 		integrations,
 		events: new EventService( {
 			db,

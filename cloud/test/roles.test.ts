@@ -67,6 +67,13 @@ const EXPECTED: Record< string, Role[] > = {
 	'POST /linker/rebuild/': WRITERS,
 	// How many links every post of a site is offered: the site's managers.
 	'PUT /linker/settings/': MANAGERS,
+	// Analysis changes no content (keeping a saved revision's score is bookkeeping): anyone who can read.
+	'POST /optimizer/analyze/': [ ...ROLES ],
+	// A rewrite spends credits and deciding one changes the draft: whoever may write content.
+	'POST /optimizer/fix/': WRITERS,
+	'POST /optimizer/bulk/': WRITERS,
+	'POST /optimizer/revisions/:id/accept/': WRITERS,
+	'POST /optimizer/revisions/:id/reject/': WRITERS,
 	...Object.fromEntries(
 		[
 			'POST /planner/keywords/',
@@ -303,10 +310,40 @@ describe( 'the role matrix', () => {
 			sector_id: null,
 			name: `Strategy ${ n }`,
 		} );
+		const [ [ revision ] ] = ( await cloud.context.db.sequelize.query(
+			`INSERT INTO optimizer_revisions (account_id, site_id, content_id, base_revision, check_ids, title, meta_description, content_html)
+			 VALUES ($1, $2, $3, $4, '{text_length}', 'Revised', '', '<p>Revised.</p>') RETURNING id::int AS id`,
+			{
+				bind: [
+					tenant.accountId,
+					site.id,
+					content.id,
+					content.revision,
+				],
+			}
+		) ) as [ { id: number }[], unknown ];
 		const table: Record<
 			string,
 			{ url: string; body?: object; upload?: { sectorId: number } }
 		> = {
+			'POST /optimizer/analyze/': {
+				url: '/optimizer/analyze/',
+				body: { content_id: content.id },
+			},
+			'POST /optimizer/fix/': {
+				url: '/optimizer/fix/',
+				body: { content_id: content.id, check_ids: [ 'text_length' ] },
+			},
+			'POST /optimizer/bulk/': {
+				url: '/optimizer/bulk/',
+				body: { content_ids: [ content.id ], credit_cap: 1000 },
+			},
+			'POST /optimizer/revisions/:id/accept/': {
+				url: `/optimizer/revisions/${ revision!.id }/accept/`,
+			},
+			'POST /optimizer/revisions/:id/reject/': {
+				url: `/optimizer/revisions/${ revision!.id }/reject/`,
+			},
 			'POST /system/prompts/': {
 				url: '/system/prompts/',
 				body: {

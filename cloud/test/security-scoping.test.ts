@@ -27,7 +27,11 @@ const reachable = ( spec: AnyRoute ) =>
 const ACCOUNT_WIDE = [ '/system/author-profiles/', '/auth/industries/' ];
 
 /** Lists of one post's links: they name the post, whose site is checked (the "linker" test below). */
-const ONE_POST = [ '/linker/suggestions/', '/linker/inbound/' ];
+const ONE_POST = [
+	'/linker/suggestions/',
+	'/linker/inbound/',
+	'/optimizer/history/',
+];
 
 let cloud: TestCloud;
 let a: Tenant;
@@ -40,6 +44,7 @@ let bIntegrationId: number;
 let bRecordId: number;
 let bImportId: number;
 let bRebuildId: number;
+let bRevisionId: number;
 let strategies: { shared: number; onA: number; onB: number };
 let aTaskId: number;
 
@@ -106,6 +111,14 @@ beforeAll( async () => {
 	bRebuildId = (
 		await services.linkerRebuilds.start( b.accountId, b.siteId )
 	).rebuild.id;
+	// Site B's optimizer: a scored revision and a proposed AI revision.
+	await services.optimizer.scoreSaved( bWriter.contentId );
+	const [ [ revision ] ] = ( await cloud.context.db.sequelize.query(
+		`INSERT INTO optimizer_revisions (account_id, site_id, content_id, base_revision, check_ids, title, meta_description, content_html)
+		 VALUES ($1, $2, $3, 1, '{text_length}', 'Hijack', '', '<p>Hijack</p>') RETURNING id::int AS id`,
+		{ bind: [ b.accountId, b.siteId, bWriter.contentId ] }
+	) ) as [ { id: number }[], unknown ];
+	bRevisionId = revision!.id;
 	const strategy = async ( name: string, sectorId: number | null ) =>
 		(
 			await models.ContentStrategy.create( {
@@ -264,6 +277,7 @@ describe( 'objects by id', () => {
 			'/publisher/publishing-records/': bRecordId,
 			'/system/strategies/': strategies.onB,
 			'/linker/rebuild/': bRebuildId,
+			'/optimizer/revisions/': bRevisionId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -287,6 +301,8 @@ describe( 'objects by id', () => {
 		'patch /writer/images/:id/': { is_featured: true },
 		'post /writer/images/:id/regenerate/': {},
 		'post /system/ai-runs/:id/cancel/': {},
+		'post /optimizer/revisions/:id/accept/': {},
+		'post /optimizer/revisions/:id/reject/': {},
 		'put /planner/keywords/:id/': { search_volume: 1 },
 		'patch /planner/keywords/:id/': { search_volume: 1 },
 		'put /planner/clusters/:id/': { name: 'Hijacked' },
@@ -436,6 +452,68 @@ describe( 'deleting a site', () => {
 			.get( '/api/v1/auth/sites/' )
 			.set( 'X-IGNY8-API-Key', doomed.apiKey )
 			.expect( 401 );
+	} );
+} );
+
+describe( 'optimizer', () => {
+	it( 'refuses a site session another site’s drafts, history and revisions as if they did not exist', async () => {
+		const session = as( sessionA );
+		const post = ( path: string, body: object ) =>
+			request( cloud.app )
+				.post( `/api/v1${ path }` )
+				.send( body )
+				.set( session );
+		await post( '/optimizer/analyze/', {
+			content_id: bWriter.contentId,
+		} ).expect( 404 );
+		await post( '/optimizer/analyze/', {
+			html: '<p>x</p>',
+			site_id: b.siteId,
+		} ).expect( 400 );
+		await request( cloud.app )
+			.get( '/api/v1/optimizer/history/' )
+			.query( { content_id: bWriter.contentId } )
+			.set( session )
+			.expect( 404 );
+		await request( cloud.app )
+			.get( '/api/v1/optimizer/scores/' )
+			.query( { site_id: b.siteId } )
+			.set( session )
+			.expect( 400 );
+		const own = await request( cloud.app )
+			.get( '/api/v1/optimizer/scores/' )
+			.set( session )
+			.expect( 200 );
+		expect(
+			own.body.results.some(
+				( row: { content_id: number } ) =>
+					row.content_id === bWriter.contentId
+			)
+		).toBe( false );
+		const revisions = await request( cloud.app )
+			.get( '/api/v1/optimizer/revisions/' )
+			.set( session )
+			.expect( 200 );
+		expect( revisions.body.count ).toBe( 0 );
+		await post( '/optimizer/fix/', {
+			content_id: bWriter.contentId,
+			check_ids: [ 'text_length' ],
+		} ).expect( 400 );
+		await post(
+			`/optimizer/revisions/${ bRevisionId }/accept/`,
+			{}
+		).expect( 404 );
+		// The account's owner sees both sites.
+		const all = await request( cloud.app )
+			.get( '/api/v1/optimizer/scores/' )
+			.set( bearer( a.owner ) )
+			.expect( 200 );
+		expect(
+			all.body.results.some(
+				( row: { content_id: number } ) =>
+					row.content_id === bWriter.contentId
+			)
+		).toBe( true );
 	} );
 } );
 

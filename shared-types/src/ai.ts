@@ -11,6 +11,7 @@ export const AI_FUNCTIONS = [
 	'generate_image_prompts',
 	'generate_images',
 	'regenerate_section',
+	'optimize_content',
 ] as const;
 export const aiFunctionSchema = z.enum( AI_FUNCTIONS );
 export type AiFunctionName = z.infer< typeof aiFunctionSchema >;

@@ -12,3 +12,4 @@ export * from './integration';
 export * from './bridge';
 export * from './system';
 export * from './linker';
+export * from './optimizer';

@@ -16,6 +16,7 @@ export type TableOwner =
 	| 'tenancy'
 	| 'writer'
 	| 'linker'
+	| 'optimizer'
 	| 'ai'
 	| 'domain-events'
 	| 'jobs'
@@ -64,6 +65,8 @@ export const TABLE_OWNERS = {
 	linker_suggestions: 'linker',
 	linker_rebuilds: 'linker',
 	linker_settings: 'linker',
+	optimizer_analyses: 'optimizer',
+	optimizer_revisions: 'optimizer',
 
 	ai_prompts: 'system',
 	author_profiles: 'system',

@@ -22,6 +22,7 @@ import { migration as keywordImportReading } from './0022-keyword-import-reading
 import { migration as aiFunctionModels } from './0023-ai-function-models';
 import { migration as sectionPrice } from './0024-section-price';
 import { migration as linker } from './0025-linker';
+import { migration as optimizer } from './0026-optimizer';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: Migration[] = [
 	aiFunctionModels,
 	sectionPrice,
 	linker,
+	optimizer,
 ];

@@ -5,6 +5,7 @@ import {
 import { contentPromptDefinition } from './functions/generate-content';
 import { ideasPromptDefinition } from './functions/generate-ideas';
 import { imagePromptsDefinition } from './functions/generate-image-prompts';
+import { optimizePromptDefinition } from './functions/optimize-content';
 import { sectionPromptDefinition } from './functions/regenerate-section';
 import type { PromptDefinition } from './prompts';
 
@@ -26,5 +27,6 @@ export function promptCatalog(): readonly PromptDefinition[] {
 		contentPromptDefinition,
 		imagePromptsDefinition,
 		sectionPromptDefinition,
+		optimizePromptDefinition,
 	];
 }

@@ -5,6 +5,7 @@ import { generateContent } from './functions/generate-content';
 import { generateIdeas } from './functions/generate-ideas';
 import { generateImagePrompts } from './functions/generate-image-prompts';
 import { generateImages } from './functions/generate-images';
+import { optimizeContent } from './functions/optimize-content';
 import { regenerateSection } from './functions/regenerate-section';
 import type { AiFunction, AiFunctionDefinition, AiOwners } from './types';
 
@@ -59,5 +60,6 @@ export function defaultRegistry( owners?: AiOwners ): AiRegistry {
 		.register( generateContent )
 		.register( generateImagePrompts )
 		.register( generateImages )
-		.register( regenerateSection );
+		.register( regenerateSection )
+		.register( optimizeContent );
 }

@@ -5,6 +5,7 @@ import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import type { Principal } from '../auth';
 import type { ClusterService, IdeaService } from '../planner';
+import type { OptimizerStore } from '../optimizer';
 import type { WriterPipeline } from '../writer';
 import type { ImageStore } from '../../storage/image-store';
 import type { GeneratedImage, ImageOptions } from './image-providers/types';
@@ -45,6 +46,7 @@ export type AiOwners = {
 	clusters: ClusterService;
 	ideas: IdeaService;
 	writer: WriterPipeline;
+	optimizer: OptimizerStore;
 };
 
 export type SaveDeps = AiDeps & { transaction: Transaction };

@@ -11,4 +11,6 @@ export {
 
 export { writerRoutes } from './routes';
 
+export { serializeContent } from './serializers';
+
 export { WriterService } from './service';

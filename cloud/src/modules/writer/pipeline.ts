@@ -208,6 +208,46 @@ export class WriterPipeline {
 	}
 
 	/**
+	 * Puts a reviewed rewrite in place of the draft's title, meta description
+	 * and body — only while the draft is still at `expectedRevision`, so an
+	 * edit made since the rewrite was proposed is never lost. Answers the
+	 * saved content, or null when the draft is gone or has moved on. In the
+	 * caller's transaction: accepting a proposal and changing the draft
+	 * commit together.
+	 */
+	async replaceDraft(
+		transaction: Transaction,
+		accountId: number,
+		contentId: number,
+		expectedRevision: number,
+		draft: { title: string; meta_description: string; content_html: string }
+	): Promise< ContentRow | null > {
+		const content = await this.models.Content.findOne( {
+			where: { id: contentId, account_id: accountId },
+			lock: transaction.LOCK.UPDATE,
+			transaction,
+		} );
+		if ( ! content || content.revision !== expectedRevision ) {
+			return null;
+		}
+		await content.update(
+			{
+				title: draft.title,
+				meta_description: draft.meta_description,
+				...deriveContent( draft.content_html ),
+			},
+			{ transaction }
+		);
+		await content.reload( { transaction } );
+		await contentSaved(
+			{ sequelize: this.models.Content.sequelize! },
+			transaction,
+			content
+		);
+		return content;
+	}
+
+	/**
 	 * Replaces a content's image prompts: its images without a picture go,
 	 * the new prompts come in with the first one featured. Null when the
 	 * content is gone. The content row lock orders this against editors'
