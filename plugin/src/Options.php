@@ -72,7 +72,7 @@ final class Options {
 	public function install(): void {
 		add_option( self::CLOUD_URL, '', '', false );
 		add_option( self::API_KEY, '', '', false );
-		add_option( self::SYNCED_POST_TYPES, self::DEFAULT_POST_TYPES, '', false );
+		add_option( self::SYNCED_POST_TYPES, self::default_post_types(), '', false );
 		add_option( self::REMOVE_META, '0', '', false );
 		add_option( self::IMAGE_HOSTS, array(), '', false );
 		add_option( self::EXPORT_STATUSES, self::DEFAULT_EXPORT_STATUSES, '', false );
@@ -84,11 +84,35 @@ final class Options {
 	 * @return string[]
 	 */
 	public function synced_post_types(): array {
-		$value = get_option( self::SYNCED_POST_TYPES, self::DEFAULT_POST_TYPES );
+		$value = get_option( self::SYNCED_POST_TYPES, self::default_post_types() );
 		if ( ! is_array( $value ) ) {
-			return self::DEFAULT_POST_TYPES;
+			return self::default_post_types();
 		}
 		return array_values( array_filter( array_map( 'sanitize_key', $value ) ) );
+	}
+
+	/**
+	 * The post types synced until the owner chooses: posts and pages, and
+	 * WooCommerce's products when the shop is active (their descriptions
+	 * are content IGNY8 writes).
+	 *
+	 * @return string[]
+	 */
+	public static function default_post_types(): array {
+		return Sync\Products::active() ? array_merge( self::DEFAULT_POST_TYPES, array( Sync\Products::POST_TYPE ) ) : self::DEFAULT_POST_TYPES;
+	}
+
+	/**
+	 * Offers products on a site's first connection: WooCommerce may have
+	 * been activated after IGNY8 (whose defaults were set then), and a shop
+	 * connecting expects its products to be part of the content. A site
+	 * already connected keeps what its owner chose.
+	 */
+	private function offer_products(): void {
+		$types = $this->synced_post_types();
+		if ( Sync\Products::active() && ! in_array( Sync\Products::POST_TYPE, $types, true ) ) {
+			$this->set_synced_post_types( array_merge( $types, array( Sync\Products::POST_TYPE ) ) );
+		}
 	}
 
 	/**
@@ -373,7 +397,10 @@ final class Options {
 	 * @param int    $key_id Its public id, as the cloud answered.
 	 */
 	public function pair( string $key, int $key_id ): void {
-		$current  = $this->credentials();
+		$current = $this->credentials();
+		if ( null === $current ) {
+			$this->offer_products();
+		}
 		$previous = null !== $current && $current['key_id'] !== $key_id
 			? array(
 				'key_id'     => $current['key_id'],

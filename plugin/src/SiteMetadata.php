@@ -105,7 +105,8 @@ final class SiteMetadata {
 			'taxonomies'          => $taxonomies,
 			'permalink_structure' => (string) get_option( 'permalink_structure', '' ),
 			'seo_plugin'          => self::seo_plugin(),
-			'woocommerce'         => class_exists( 'WooCommerce' ),
+			// Active with its products registered: what makes products content IGNY8 can write.
+			'woocommerce'         => Sync\Products::active(),
 		);
 	}
 

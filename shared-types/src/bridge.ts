@@ -48,6 +48,7 @@ export const bridgePostWriteSchema = z.object( {
 	excerpt: z.string().optional(),
 	status: z.enum( BRIDGE_POST_STATUSES ).optional(),
 	date_gmt: gmtDateTime.nullable().optional(),
+	/** A new post's type (default `post`); `product` writes a WooCommerce product: `categories`/`tags` become its `product_cat`/`product_tag`, `excerpt` its short description. */
 	post_type: z
 		.string()
 		.regex( /^[a-z0-9_-]{1,20}$/, 'must be a post type name' )
@@ -101,7 +102,26 @@ export const bridgePostResultSchema = z.object( {
 } );
 export type BridgePostResult = z.infer< typeof bridgePostResultSchema >;
 
-/** A post as the export, `post-by-content-id` and `post-by-task-id` describe it. */
+/**
+ * A WooCommerce product's shop facts, from WooCommerce's documented meta keys
+ * (`_price`, `_regular_price`, `_sale_price`, `_sku`, `_stock_status`), as
+ * stored (prices are decimal strings); null where the product has none.
+ */
+export const bridgeProductFieldsSchema = z.object( {
+	price: z.string().max( 64 ).nullable(),
+	regular_price: z.string().max( 64 ).nullable(),
+	sale_price: z.string().max( 64 ).nullable(),
+	sku: z.string().max( 200 ).nullable(),
+	stock_status: z.string().max( 64 ).nullable(),
+} );
+export type BridgeProductFields = z.infer< typeof bridgeProductFieldsSchema >;
+
+/**
+ * A post as the export, `post-by-content-id` and `post-by-task-id` describe
+ * it. A product's `categories` and `tags` are its `product_cat` and
+ * `product_tag` terms, its `excerpt` the short description, and `product`
+ * its shop facts (absent on other posts and from older plugins).
+ */
 export const bridgePostItemSchema = z.object( {
 	wp_post_id: wpId,
 	post_type: z.string().max( 64 ),
@@ -118,6 +138,7 @@ export const bridgePostItemSchema = z.object( {
 	author_email: z.string().nullable(),
 	categories: z.array( z.string() ),
 	tags: z.array( z.string() ),
+	product: bridgeProductFieldsSchema.optional(),
 } );
 export type BridgePostItem = z.infer< typeof bridgePostItemSchema >;
 

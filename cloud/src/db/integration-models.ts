@@ -7,6 +7,7 @@ import {
 	type ModelStatic,
 	type Sequelize,
 } from 'sequelize';
+import type { BridgeProductFields } from '@igny8/shared-types';
 import { bigint, id, tableOptions, timestamps } from './attributes';
 
 /** The WordPress bridge's tables (migration 0009). */
@@ -65,6 +66,8 @@ export interface SitePostRow extends Model<
 	excerpt: CreationOptional< string >;
 	categories: CreationOptional< string[] >;
 	tags: CreationOptional< string[] >;
+	/** A WooCommerce product's shop facts as the export sent them; null for other posts. */
+	product: CreationOptional< BridgeProductFields | null >;
 	content_hash: CreationOptional< string | null >;
 	modified_gmt: CreationOptional< Date | null >;
 	date_gmt: CreationOptional< Date | null >;
@@ -185,6 +188,7 @@ export function defineIntegrationModels(
 			},
 			categories: json( [] ),
 			tags: json( [] ),
+			product: { type: DataTypes.JSONB, allowNull: true },
 			content_hash: str( 64, true ),
 			modified_gmt: date(),
 			date_gmt: date(),

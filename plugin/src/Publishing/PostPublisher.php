@@ -15,6 +15,7 @@ use IGNY8\Bridge\SiteMetadata;
 use IGNY8\Bridge\Sync\EventRecorder;
 use IGNY8\Bridge\Sync\ExportScope;
 use IGNY8\Bridge\Sync\PostSnapshot;
+use IGNY8\Bridge\Sync\Products;
 use WP_Error;
 use WP_Post;
 
@@ -234,6 +235,9 @@ final class PostPublisher {
 
 		// An existing post keeps its type (checked above); a new one is of a synced type.
 		$post_type = $existing ? $existing->post_type : ( isset( $input['post_type'] ) && is_string( $input['post_type'] ) && '' !== $input['post_type'] ? $input['post_type'] : 'post' );
+		if ( ! $existing && Products::POST_TYPE === $post_type && ! post_type_exists( $post_type ) ) {
+			return new WP_Error( 'igny8_no_products', __( 'This site has no products (WooCommerce is not active), so a product description cannot be published here. Nothing was changed.', 'igny8-bridge' ), array( 'status' => 400 ) );
+		}
 		if ( ! $existing && ( ! post_type_exists( $post_type ) || ! in_array( $post_type, $this->options->synced_post_types(), true ) ) ) {
 			return new WP_Error( 'igny8_bad_post_type', __( 'IGNY8 may only create posts of the post types this site syncs (IGNY8 → Settings → Data).', 'igny8-bridge' ), array( 'status' => 400 ) );
 		}
@@ -291,10 +295,8 @@ final class PostPublisher {
 
 		// Terms before the post: a failure here must not leave a post without its IGNY8 meta (a retry would make a second one).
 		$term_ids = array();
-		foreach ( array(
-			'category' => 'categories',
-			'post_tag' => 'tags',
-		) as $taxonomy => $field ) {
+		// A product's categories and tags are product_cat and product_tag: never blog categories on a product.
+		foreach ( Products::term_taxonomies( $post_type ) as $field => $taxonomy ) {
 			if ( is_object_in_taxonomy( $post_type, $taxonomy ) && isset( $input[ $field ] ) ) {
 				$ids = $this->term_ids( (array) $input[ $field ], $taxonomy );
 				if ( is_wp_error( $ids ) ) {

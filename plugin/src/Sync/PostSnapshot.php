@@ -110,24 +110,32 @@ final class PostSnapshot {
 	}
 
 	/**
-	 * The export item: the summary plus content, dates and terms.
+	 * The export item: the summary plus content, dates and terms (a
+	 * product's `product_cat` and `product_tag` as its categories and tags),
+	 * and a product's shop facts.
 	 *
 	 * @param WP_Post $post The post.
 	 * @return array<string, mixed>
 	 */
 	public static function item( WP_Post $post ): array {
-		$author = get_userdata( (int) $post->post_author );
-		return array_merge(
+		$author     = get_userdata( (int) $post->post_author );
+		$taxonomies = Products::term_taxonomies( $post->post_type );
+		$item       = array_merge(
 			self::summary( $post ),
 			array(
 				'content_html' => $post->post_content,
 				'excerpt'      => $post->post_excerpt,
 				'date_gmt'     => self::iso( $post->post_date_gmt ),
 				'author_email' => $author ? $author->user_email : null,
-				'categories'   => self::term_names( (int) $post->ID, 'category' ),
-				'tags'         => self::term_names( (int) $post->ID, 'post_tag' ),
+				'categories'   => self::term_names( (int) $post->ID, $taxonomies['categories'] ),
+				'tags'         => self::term_names( (int) $post->ID, $taxonomies['tags'] ),
 			)
 		);
+		// A product's short description is its excerpt (above); price, SKU and stock are what a writer must not get wrong.
+		if ( Products::POST_TYPE === $post->post_type ) {
+			$item['product'] = Products::fields( $post );
+		}
+		return $item;
 	}
 
 	/**

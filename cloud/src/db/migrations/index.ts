@@ -23,6 +23,7 @@ import { migration as aiFunctionModels } from './0023-ai-function-models';
 import { migration as sectionPrice } from './0024-section-price';
 import { migration as linker } from './0025-linker';
 import { migration as optimizer } from './0026-optimizer';
+import { migration as sitePostProduct } from './0027-site-post-product';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: Migration[] = [
 	sectionPrice,
 	linker,
 	optimizer,
+	sitePostProduct,
 ];

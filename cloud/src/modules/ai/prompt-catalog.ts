@@ -2,7 +2,10 @@ import {
 	clusterNamingPromptDefinition,
 	clusterPromptDefinition,
 } from './functions/auto-cluster';
-import { contentPromptDefinition } from './functions/generate-content';
+import {
+	contentPromptDefinition,
+	productPromptDefinition,
+} from './functions/generate-content';
 import { ideasPromptDefinition } from './functions/generate-ideas';
 import { imagePromptsDefinition } from './functions/generate-image-prompts';
 import { optimizePromptDefinition } from './functions/optimize-content';
@@ -25,6 +28,7 @@ export function promptCatalog(): readonly PromptDefinition[] {
 		clusterNamingPromptDefinition,
 		ideasPromptDefinition,
 		contentPromptDefinition,
+		productPromptDefinition,
 		imagePromptsDefinition,
 		sectionPromptDefinition,
 		optimizePromptDefinition,

@@ -830,6 +830,7 @@ export class IntegrationService {
 			excerpt: String( item.excerpt ?? '' ),
 			categories: strings( item.categories ),
 			tags: strings( item.tags ),
+			product: item.product ?? null,
 			content_hash:
 				typeof item.content_hash === 'string' &&
 				/^[0-9a-f]{64}$/.test( item.content_hash )
@@ -851,6 +852,7 @@ export class IntegrationService {
 			'excerpt',
 			'categories',
 			'tags',
+			'product',
 			'content_hash',
 			'modified_gmt',
 			'date_gmt',

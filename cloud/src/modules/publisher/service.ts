@@ -30,6 +30,7 @@ import {
 	type WpPostResult,
 } from '../integration';
 import type { WriterPipeline } from '../writer';
+import { existingPostFor, postTypeFor, termsFor } from './target';
 
 export const PUBLISH_JOB = 'publisher.site';
 export type PublishJob = { site_id: number };
@@ -349,9 +350,15 @@ export class PublisherService {
 				integration,
 				this.settings.requestTimeoutMs
 			);
-			const result = await client.upsertPost(
-				await this.payload( content, record )
+			const payload = await this.payload( content, record );
+			const existing = await existingPostFor(
+				this.deps.models,
+				content,
+				record
 			);
+			const result = existing
+				? await client.updatePost( existing, payload )
+				: await client.upsertPost( payload );
 			if (
 				! result ||
 				! Number.isInteger( result.post_id ) ||
@@ -398,8 +405,7 @@ export class PublisherService {
 			],
 		} );
 		const featured = images.find( ( image ) => image.is_featured );
-		const terms = ( ...keys: string[] ) =>
-			keys.flatMap( ( key ) => content.taxonomies[ key ] ?? [] );
+		const postType = postTypeFor( content );
 		const metaTitle = content.attributes.meta_title;
 		const keyphrase = content.attributes.focus_keyphrase;
 		const author = await this.author( record );
@@ -410,6 +416,7 @@ export class PublisherService {
 			title: content.title,
 			content_html: content.content_html,
 			excerpt: content.excerpt,
+			...( postType ? { post_type: postType } : {} ),
 			status: record.wp_status,
 			...( author ? { author } : {} ),
 			...( record.date_gmt
@@ -419,8 +426,7 @@ export class PublisherService {
 							.replace( /\.\d{3}Z$/, 'Z' ),
 					}
 				: {} ),
-			categories: terms( 'category', 'categories' ),
-			tags: terms( 'post_tag', 'tags' ),
+			...termsFor( content ),
 			...( featured
 				? {
 						featured_image: {

@@ -15,6 +15,11 @@ import {
 import { definePrompt } from '../prompts';
 import { defineAnswer } from '../structured/answer';
 import type { AiFunctionDefinition, RunScope, Workload } from '../types';
+import {
+	productFactsText,
+	productsForTasks,
+	type ProductFacts,
+} from './product-facts';
 
 /**
  * generate_content: writing tasks → one article each. One structured request
@@ -37,6 +42,12 @@ import type { AiFunctionDefinition, RunScope, Workload } from '../types';
  * - HTML goes through the writer's allow-list; plain text and the word count
  *   are derived from what is stored, never taken from the model.
  * - Priced per article written (estimate: every task named).
+ * - A product (the idea's content type, or a task whose `assigned_post_id`
+ *   is a product the site sync knows) gets its own prompt: a description
+ *   with benefits, specifications and use, and a short description stored
+ *   as the excerpt. Rewriting an existing product puts what the shop says
+ *   about it (name, price, SKU, terms, current copy) in the prompt and keeps
+ *   its name and terms; the publisher writes the draft into that product.
  */
 
 const MAX_TASKS = 20;
@@ -115,6 +126,54 @@ export const contentPromptDefinition = definePrompt( {
 	},
 } );
 
+/**
+ * A WooCommerce product: the description (the product page's body) and the
+ * short description (shown beside the price; stored as the excerpt), from
+ * what the shop already says about the product when the task rewrites one.
+ * The answer has the article's shape so one parser and one save serve both.
+ */
+export const productPromptDefinition = definePrompt( {
+	key: 'generate_product_content',
+	function: 'generate_content',
+	description:
+		'A WooCommerce product description and short description for one writing task',
+	variables: {
+		title: "The task's working title (the product's name when it rewrites one)",
+		brief: 'The brief: what the description must cover, or "(none)"',
+		keywords: 'Target keywords, comma-separated, or "(none)"',
+		cluster_name: 'The topic cluster the product belongs to, or "(none)"',
+		cluster_description: 'What the cluster covers, or "(none)"',
+		target_word_count: 'About how many words the description has',
+		product_facts:
+			'What the shop knows about the product (name, price, SKU, stock, categories, tags, current short description and description), or "(a new product: no shop data yet)"',
+		author_tone: 'Tone of voice from the author profile, or "(not set)"',
+		author_audience:
+			'Who reads it, from the author profile, or "(not set)"',
+		author_style: 'Style notes from the author profile, or "(not set)"',
+		language: 'The language to write in (e.g. en, de)',
+		strategy: 'The content strategy\'s instructions, or "(none)"',
+	},
+	template: {
+		system: [
+			'You are an experienced e-commerce copywriter. You write accurate, persuasive product copy that helps a shopper decide, uses the target keywords naturally and never invents facts (prices, sizes, materials, certifications) the shop data does not give.',
+			'Voice — tone: {{author_tone}}; audience: {{author_audience}}; style: {{author_style}}.',
+			'Write in this language: {{language}}.',
+		].join( '\n' ),
+		user: [
+			'Write the product description for "{{title}}".',
+			'Shop data:',
+			'{{product_facts}}',
+			'Brief: {{brief}}',
+			'Target keywords: {{keywords}}',
+			'Topic cluster: {{cluster_name}} — {{cluster_description}}',
+			'Length: about {{target_word_count}} words.',
+			'Strategy: {{strategy}}',
+			'',
+			"Answer with: title (the product name; keep the shop's name when it has one), content_html (the description as HTML using h2–h4, p, ul/ol/li, strong, em, a, blockquote and table only, with sections for the benefits, the specifications (a table or list of the known facts) and how to use it; no h1, no price, no inline styles, no scripts), excerpt (the short description: one to three plain sentences shown next to the price), meta_description (at most 155 characters), categories (1–3 product categories) and tags (3–8 product tags).",
+		].join( '\n' ),
+	},
+} );
+
 type Voice = {
 	author: {
 		tone: string;
@@ -130,16 +189,43 @@ type TaskBrief = {
 	cluster: { name: string; description: string } | null;
 	content_type: 'post' | 'page' | 'product' | 'service';
 	target_word_count: number;
+	/** The existing product the task rewrites (its `assigned_post_id`), as the site sync last saw it. */
+	product: ProductFacts | null;
 };
 type Prepared = { briefs: TaskBrief[]; voice: Voice };
 type Result = { task_id: number; answer: Answer }[];
 
 const DEFAULT_WORD_COUNT = 1500;
+/** A product page is read next to a buy button: shorter than an article. */
+const DEFAULT_PRODUCT_WORD_COUNT = 400;
 
 /** The most the run does: one article (one request) per task named. Exported so pricing can be swapped. */
 export function estimateContent( input: GenerateContentInput ): Workload {
 	const tasks = new Set( input.task_ids ).size;
 	return { items: tasks, requests: tasks };
+}
+
+/** The prompt and its values for one task: a product's own prompt, or the article's. */
+export function promptFor(
+	brief: TaskBrief,
+	voice: Voice
+): {
+	definition: typeof contentPromptDefinition;
+	values: Record< string, string | number >;
+} {
+	const values = contentPromptValues( brief, voice );
+	if ( brief.content_type !== 'product' ) {
+		return { definition: contentPromptDefinition, values };
+	}
+	const { content_type: _type, ...rest } = values;
+	return {
+		definition: productPromptDefinition,
+		values: {
+			...rest,
+			...( brief.product ? { title: brief.product.title } : {} ),
+			product_facts: productFactsText( brief.product ),
+		},
+	};
 }
 
 export function contentPromptValues(
@@ -312,6 +398,7 @@ export const generateContent: AiFunctionDefinition<
 				strategy_id: input.strategy_id,
 			}
 		);
+		const products = await productsForTasks( models, run, tasks );
 		return {
 			voice: { author, strategy },
 			briefs: tasks.map( ( task ) => {
@@ -321,6 +408,7 @@ export const generateContent: AiFunctionDefinition<
 				const idea = ideas.find(
 					( i ) => Number( i.id ) === Number( task.content_idea_id )
 				);
+				const product = products.get( Number( task.id ) ) ?? null;
 				return {
 					task,
 					cluster: cluster
@@ -329,9 +417,16 @@ export const generateContent: AiFunctionDefinition<
 								description: cluster.description,
 							}
 						: null,
-					content_type: idea?.content_type ?? 'post',
+					// A task naming an existing product writes a product, whatever its idea said.
+					content_type: product
+						? ( 'product' as const )
+						: ( idea?.content_type ?? 'post' ),
 					target_word_count:
-						idea?.target_word_count ?? DEFAULT_WORD_COUNT,
+						idea?.target_word_count ??
+						( product || idea?.content_type === 'product'
+							? DEFAULT_PRODUCT_WORD_COUNT
+							: DEFAULT_WORD_COUNT ),
+					product,
 				};
 			} ),
 		};
@@ -350,12 +445,10 @@ export const generateContent: AiFunctionDefinition<
 				10 + Math.round( ( 80 * index ) / briefs.length ),
 				`Writing "${ brief.task.title }" (${ index + 1 } of ${ briefs.length })`
 			);
+			const { definition, values } = promptFor( brief, voice );
 			const answer = await ai.structured(
 				contentAnswer,
-				prompt(
-					contentPromptDefinition,
-					contentPromptValues( brief, voice )
-				)
+				prompt( definition, values )
 			);
 			result.push( { task_id: Number( brief.task.id ), answer } );
 		}
@@ -397,19 +490,22 @@ export const generateContent: AiFunctionDefinition<
 				/\n/g,
 				' '
 			);
+			const entityType = brief?.content_type ?? ( 'post' as const );
 			const draft: GeneratedDraft = {
-				title: answer.title,
+				// An existing product keeps its name: the shop chose it.
+				title: brief?.product?.title || answer.title,
 				...derived,
 				excerpt:
 					excerpt || firstSentences( derived.content_plain, 300 ),
 				meta_description: (
 					meta || firstSentences( derived.content_plain, 155 )
 				).slice( 0, 320 ),
-				entity_type: brief?.content_type ?? ( 'post' as const ),
-				taxonomies: {
-					category: unique( answer.categories ),
-					post_tag: unique( answer.tags ),
-				},
+				entity_type: entityType,
+				taxonomies: draftTaxonomies(
+					entityType,
+					answer,
+					brief?.product ?? null
+				),
 			};
 			const { contentId, created } =
 				await owners.writer.saveGeneratedDraft(
@@ -430,6 +526,31 @@ export const generateContent: AiFunctionDefinition<
 		};
 	},
 };
+
+/**
+ * Where the draft is filed: a product under product categories and tags —
+ * an existing product under the ones the shop gave it (rewriting a
+ * description must not re-file the product), a new one under the model's
+ * suggestions; anything else under the model's categories and tags.
+ */
+function draftTaxonomies(
+	entityType: TaskBrief[ 'content_type' ],
+	answer: Answer,
+	product: ProductFacts | null
+): Record< string, string[] > {
+	if ( entityType !== 'product' ) {
+		return {
+			category: unique( answer.categories ),
+			post_tag: unique( answer.tags ),
+		};
+	}
+	return product
+		? { product_cat: product.categories, product_tag: product.tags }
+		: {
+				product_cat: unique( answer.categories ),
+				product_tag: unique( answer.tags ),
+			};
+}
 
 const unique = ( values: string[] ) => [
 	...new Map( values.map( ( v ) => [ v.toLowerCase(), v ] ) ).values(),
