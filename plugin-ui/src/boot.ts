@@ -11,6 +11,7 @@ export type ScreenId =
 	| 'content'
 	| 'images'
 	| 'linker'
+	| 'optimizer'
 	| 'activity'
 	| 'settings';
 

@@ -45,7 +45,10 @@ export type LabelKind =
 	| 'linkStrength'
 	| 'linkerFilter'
 	| 'linkerRebuild'
-	| 'suggestionStatus';
+	| 'suggestionStatus'
+	| 'optimizerRating'
+	| 'optimizerCheck'
+	| 'revisionStatus';
 
 const TABLES: Record< LabelKind, () => Record< string, string > > = {
 	keywordStatus: () => ( {
@@ -111,6 +114,7 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 			generate_image_prompts: __( 'Plan images', 'igny8-bridge' ),
 			generate_images: __( 'Generate images', 'igny8-bridge' ),
 			regenerate_section: __( 'Rewrite a section', 'igny8-bridge' ),
+			optimize_content: __( 'Optimize with AI', 'igny8-bridge' ),
 		} ) satisfies Record< AiFunctionName, string >,
 	clusterMethod: () =>
 		( {
@@ -206,6 +210,63 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 		open: __( 'Suggested', 'igny8-bridge' ),
 		applied: __( 'Added', 'igny8-bridge' ),
 		rejected: __( 'Rejected', 'igny8-bridge' ),
+	} ),
+	optimizerRating: () => ( {
+		good: __( 'Good', 'igny8-bridge' ),
+		ok: __( 'Needs improvement', 'igny8-bridge' ),
+		bad: __( 'Poor', 'igny8-bridge' ),
+	} ),
+	optimizerCheck: () => ( {
+		keyphrase_length: __( 'Keyphrase length', 'igny8-bridge' ),
+		keyphrase_in_title: __( 'Keyphrase in title', 'igny8-bridge' ),
+		keyphrase_in_introduction: __(
+			'Keyphrase in introduction',
+			'igny8-bridge'
+		),
+		keyphrase_in_meta_description: __(
+			'Keyphrase in meta description',
+			'igny8-bridge'
+		),
+		keyphrase_in_slug: __( 'Keyphrase in slug', 'igny8-bridge' ),
+		keyphrase_in_subheadings: __(
+			'Keyphrase in subheadings',
+			'igny8-bridge'
+		),
+		keyphrase_density: __( 'Keyphrase density', 'igny8-bridge' ),
+		keyphrase_distribution: __( 'Keyphrase distribution', 'igny8-bridge' ),
+		text_length: __( 'Text length', 'igny8-bridge' ),
+		title_width: __( 'SEO title width', 'igny8-bridge' ),
+		meta_description_length: __(
+			'Meta description length',
+			'igny8-bridge'
+		),
+		internal_links: __( 'Internal links', 'igny8-bridge' ),
+		outbound_links: __( 'Outbound links', 'igny8-bridge' ),
+		competing_links: __( 'Competing links', 'igny8-bridge' ),
+		images: __( 'Images', 'igny8-bridge' ),
+		image_keyphrase: __( 'Image keyphrase', 'igny8-bridge' ),
+		single_title: __( 'Single title', 'igny8-bridge' ),
+		previously_used_keyphrase: __(
+			'Previously used keyphrase',
+			'igny8-bridge'
+		),
+		flesch_reading_ease: __( 'Flesch reading ease', 'igny8-bridge' ),
+		sentence_length: __( 'Sentence length', 'igny8-bridge' ),
+		paragraph_length: __( 'Paragraph length', 'igny8-bridge' ),
+		subheading_distribution: __(
+			'Subheading distribution',
+			'igny8-bridge'
+		),
+		passive_voice: __( 'Passive voice', 'igny8-bridge' ),
+		transition_words: __( 'Transition words', 'igny8-bridge' ),
+		consecutive_sentences: __( 'Consecutive sentences', 'igny8-bridge' ),
+		text_presence: __( 'Text presence', 'igny8-bridge' ),
+	} ),
+	revisionStatus: () => ( {
+		proposed: __( 'Waiting for review', 'igny8-bridge' ),
+		accepted: __( 'Accepted', 'igny8-bridge' ),
+		rejected: __( 'Rejected', 'igny8-bridge' ),
+		superseded: __( 'Replaced by a newer one', 'igny8-bridge' ),
 	} ),
 };
 

@@ -181,6 +181,7 @@ final class Plugin {
 		add_action( 'rest_api_init', array( new SetupController(), 'register_routes' ) );
 		( new HelpTabs() )->register();
 		( new EditorSidebar( $this->assets, $this->options, $this->events, $this->drainer ) )->register();
+		( new Admin\SeoPluginMeta( $this->options ) )->register();
 		( new ColorScheme() )->register();
 	}
 

@@ -128,7 +128,7 @@ export const optimizerAnalyzeSchema = z
 export type OptimizerAnalyzeInput = z.infer< typeof optimizerAnalyzeSchema >;
 
 export const optimizerAnalysisSchema = z.object( {
-	/** 0–100: the mean of the two group scores. */
+	/** 0–100: the mean of every check's score (SEO has more checks, so it weighs more). */
 	score: z.number().int().min( 0 ).max( 100 ),
 	seo_score: z.number().int().min( 0 ).max( 100 ),
 	readability_score: z.number().int().min( 0 ).max( 100 ),

@@ -46,6 +46,7 @@ const SCREENS: Array< [ string, string ] > = [
 		`igny8-linker&tab=${ tab }`,
 		'linker',
 	] ),
+	[ 'igny8-optimizer', 'optimizer' ],
 	...[ 'runs', 'publishing', 'outbox' ].map( ( tab ): [ string, string ] => [
 		`igny8-activity&tab=${ tab }`,
 		'activity',

@@ -33,6 +33,7 @@ function screenTitles(): Record< ScreenId, string > {
 		content: __( 'Content', 'igny8-bridge' ),
 		images: __( 'Images', 'igny8-bridge' ),
 		linker: __( 'Linker', 'igny8-bridge' ),
+		optimizer: __( 'Optimizer', 'igny8-bridge' ),
 		activity: __( 'Activity', 'igny8-bridge' ),
 		settings: __( 'Settings', 'igny8-bridge' ),
 	};
@@ -113,13 +114,15 @@ export function Workspace() {
 	} else if (
 		screen === 'settings' ||
 		screen === 'activity' ||
-		screen === 'linker'
+		screen === 'linker' ||
+		screen === 'optimizer'
 	) {
 		// Settings is where a missing or broken connection gets fixed, and
 		// Activity's outbox is what to look at when it is broken: their
 		// WordPress-side tabs work without a cloud session, and the tabs that
 		// need one say so (see screens/settings). The Linker covers the
-		// whole site, not a sector, and says itself how to connect.
+		// whole site, not a sector, and says itself how to connect; so does
+		// the Optimizer.
 		body = <Screen sectorId={ sectorId } />;
 	} else if ( sessionError ) {
 		body = (

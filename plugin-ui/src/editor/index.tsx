@@ -40,6 +40,7 @@ import { publishStateLabel } from '../components/draft-review-publish';
 import { ErrorNotice, Loading } from '../components/states';
 import { ConvertToBlocks } from './convert-to-blocks';
 import './links-panel';
+import { OptimizerPanel } from './optimizer-panel';
 import { isManaged, usePostInfo } from './post-meta';
 import { SectionPanel } from './section-panel';
 import { SeoPanel } from './seo-panel';
@@ -301,6 +302,7 @@ function Igny8Sidebar() {
 					<Info />
 					<Credits />
 					<SeoPanel />
+					<OptimizerPanel />
 					<SectionPanel />
 					<Images />
 					<Igny8SidebarPanels.Slot />

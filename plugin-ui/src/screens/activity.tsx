@@ -98,6 +98,7 @@ const RUN_VIEW: ViewSpec = {
 			'generate_image_prompts',
 			'generate_images',
 			'regenerate_section',
+			'optimize_content',
 		] ),
 		...ADDED_RANGE,
 	},
@@ -116,6 +117,7 @@ const RESULTS_SCREEN: Record< string, ScreenId > = {
 	generate_image_prompts: 'images',
 	generate_images: 'images',
 	regenerate_section: 'content',
+	optimize_content: 'optimizer',
 };
 
 /**

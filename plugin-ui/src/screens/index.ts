@@ -8,6 +8,7 @@ import { ClustersScreen, IdeasScreen } from './planner';
 import { DashboardScreen } from './dashboard';
 import { KeywordsScreen } from './keywords';
 import { LinkerScreen } from './linker/index';
+import { OptimizerScreen } from './optimizer/index';
 import { SettingsScreen } from './settings/index';
 import type { ScreenProps } from './types';
 
@@ -23,6 +24,7 @@ export const SCREENS: Record<
 	content: ContentScreen,
 	images: ImagesScreen,
 	linker: LinkerScreen,
+	optimizer: OptimizerScreen,
 	activity: ActivityScreen,
 	settings: SettingsScreen,
 };

@@ -6,3 +6,4 @@ export { store as writerStore } from './writer';
 export { store as jobsStore } from './jobs';
 export { store as settingsStore } from './settings';
 export { store as activityStore } from './activity';
+export { store as optimizerStore } from './optimizer';

@@ -16,7 +16,7 @@ use IGNY8\Bridge\Sync\Outbox;
 
 /**
  * Adds the "IGNY8" menu and its submenus (Dashboard, Keywords, Clusters,
- * Ideas, Tasks, Content, Images, Linker, Activity, Settings) for users who
+ * Ideas, Tasks, Content, Images, Linker, Optimizer, Activity, Settings) for users who
  * can edit posts, and prints the element the React screens mount into.
  *
  * Each screen is its own wp-admin page (not client routing): wp-admin's
@@ -86,6 +86,7 @@ final class AdminPage {
 			'content'   => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
 			'images'    => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
 			'linker'    => array( self::SLUG . '-linker', __( 'Linker', 'igny8-bridge' ) ),
+			'optimizer' => array( self::SLUG . '-optimizer', __( 'Optimizer', 'igny8-bridge' ) ),
 			'activity'  => array( self::SLUG . '-activity', __( 'Activity', 'igny8-bridge' ) ),
 			// Not "igny8-settings": that slug is the old Settings → IGNY8 page, now a redirect here.
 			'settings'  => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),

@@ -130,6 +130,10 @@ final class HelpTabs {
 				__( 'Linker shows how the posts of this site link to each other: posts nothing links to (orphans), links to missing or unpublished posts, links to old addresses, and the internal links IGNY8 suggests for each post.', 'igny8-bridge' ),
 				__( 'Open the Posts tab, choose “Review suggestions” on a post and apply the links you want. In the block editor, the IGNY8 sidebar’s “Internal links” panel inserts them while you write.', 'igny8-bridge' ),
 			),
+			'optimizer' => array(
+				__( 'Optimizer scores each draft and post of this site for SEO (focus keyphrase in the title, introduction and meta description, density, links, images…) and readability (reading ease, sentence and paragraph length, passive voice…), and keeps each content’s score history.', 'igny8-bridge' ),
+				__( 'Open a content to see its checks. “Fix with AI” shows the credit cost first, then writes a revision you compare with the draft and accept or reject; the draft never changes by itself. In the block editor, the IGNY8 sidebar’s Optimizer panel scores the post as you write.', 'igny8-bridge' ),
+			),
 			'activity'  => array(
 				__( 'Activity shows what IGNY8 did for this site: the AI runs and what each cost, the drafts sent to WordPress and how that went, and the changes this site is still to report to the cloud (its outbox).', 'igny8-bridge' ),
 				__( 'Filter a tab by status or date to find a problem. Stop a run that is still waiting or running; retry outbox events that gave up, after fixing the connection under Settings.', 'igny8-bridge' ),

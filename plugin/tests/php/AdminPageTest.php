@@ -101,7 +101,7 @@ final class AdminPageTest extends TestCase {
 		$this->assertTrue( $this->can_open_page() );
 	}
 
-	public function test_the_linker_sits_between_images_and_activity_for_editors(): void {
+	public function test_the_linker_and_the_optimizer_sit_between_images_and_activity_for_editors(): void {
 		$this->register_menu_as( 'editor' );
 
 		$items = array_column( $GLOBALS['submenu'][ AdminPage::SLUG ], 1, 2 );
@@ -109,8 +109,11 @@ final class AdminPageTest extends TestCase {
 		$this->assertSame( 'edit_posts', $items['igny8-linker'] );
 		$linker = array_search( 'igny8-linker', $slugs, true );
 		$this->assertSame( 'igny8-images', $slugs[ $linker - 1 ] );
-		$this->assertSame( 'igny8-activity', $slugs[ $linker + 1 ] );
+		$this->assertSame( 'igny8-optimizer', $slugs[ $linker + 1 ] );
+		$this->assertSame( 'igny8-activity', $slugs[ $linker + 2 ] );
+		$this->assertSame( 'edit_posts', $items['igny8-optimizer'] );
 		$this->assertSame( 'Linker', $GLOBALS['submenu'][ AdminPage::SLUG ][ $linker ][0] );
+		$this->assertSame( 'Optimizer', $GLOBALS['submenu'][ AdminPage::SLUG ][ $linker + 1 ][0] );
 	}
 
 	public function test_subscribers_cannot_open_the_page(): void {

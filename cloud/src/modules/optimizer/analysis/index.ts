@@ -43,7 +43,7 @@ import type { AnalysisInput, Context } from './context';
 import { fleschOf } from './flesch';
 import { phraseOf, type Phrase } from './keyphrase';
 import { languageFor } from './language';
-import { groupScore, overallScore } from './score';
+import { groupScore } from './score';
 import { parseHtml } from './text';
 import { tokenizeBlocks } from './tokens';
 
@@ -120,7 +120,7 @@ export function analyze( input: AnalysisInput ): AnalysisResult {
 	const seoScore = groupScore( checks, 'seo' );
 	const readabilityScore = groupScore( checks, 'readability' );
 	return {
-		score: overallScore( seoScore, readabilityScore ),
+		score: groupScore( checks ),
 		seoScore,
 		readabilityScore,
 		fleschReadingEase: ctx.flesch.score,

@@ -343,11 +343,15 @@ export function keyphraseDensity( ctx: Context ): OptimizerCheck {
 	const density = ( count / words ) * 100;
 	const found = `The keyphrase appears ${ plural( count, 'time', 'times' ) } (${ density.toFixed( 1 ) } %)`;
 	if ( count < min ) {
+		const aim =
+			min === max
+				? plural( min, 'time', 'times' )
+				: `${ min }–${ max } times`;
 		return seo(
 			'keyphrase_density',
 			4,
-			`${ found }; aim for ${ min }–${ max }.`,
-			`Use the keyphrase ${ min }–${ max } times, spread over the text.`
+			`${ found }; aim for ${ aim }.`,
+			`Use the keyphrase ${ aim }, spread over the text.`
 		);
 	}
 	if ( count > max ) {
