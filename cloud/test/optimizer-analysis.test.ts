@@ -359,6 +359,30 @@ const CASES: Case[] = [
 		/^The text has no links to other pages of this site\.$/,
 	],
 	[
+		'internal_links',
+		'an orphan, per the Linker',
+		'good',
+		{ linker: { inbound: 0, suggestions: 0 } },
+		/^The text has 1 internal link\. Good\. No other post of the site links to this one yet \(an orphan\)/,
+	],
+	[
+		'internal_links',
+		'linked to, per the Linker',
+		'good',
+		{ linker: { inbound: 3, suggestions: 0 } },
+		/^The text has 1 internal link\. Good\. 3 posts of the site link to this one\.$/,
+	],
+	[
+		'internal_links',
+		'none, with the Linker’s suggestions as the fix',
+		'bad',
+		{
+			siteUrl: 'https://another.example',
+			linker: { inbound: null, suggestions: 4 },
+		},
+		/^The text has no links to other pages of this site\.$/,
+	],
+	[
 		'outbound_links',
 		'one followed',
 		'good',
@@ -690,6 +714,23 @@ describe( 'optimizer analysis checks', () => {
 			}
 		}
 	);
+
+	test( 'the internal links fix names the Linker’s open suggestions when it has some', () => {
+		expect(
+			check( 'internal_links', {
+				siteUrl: 'https://another.example',
+				linker: { inbound: null, suggestions: 4 },
+			} ).fix
+		).toBe(
+			'The Linker has 4 link suggestions for this post: add them from the Internal links panel or IGNY8 → Linker.'
+		);
+		expect(
+			check( 'internal_links', { siteUrl: 'https://another.example' } )
+				.fix
+		).toBe(
+			'Link to related posts on this site (the Linker suggests some).'
+		);
+	} );
 
 	test( 'every check has a passing and a failing case above', () => {
 		for ( const id of OPTIMIZER_CHECKS ) {

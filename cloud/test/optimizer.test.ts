@@ -321,6 +321,29 @@ describe( 'the optimizer', () => {
 				)
 			).toBe( false );
 			await get( 'scores/?rating=great' ).expect( 400 );
+			// The dashboard's figures agree with the list, in one request.
+			const summary = (
+				await get( `summary/?site_id=${ tenant.siteId }` ).expect( 200 )
+			).body.data;
+			const rows = all.body.results as {
+				rating: string | null;
+				score: number | null;
+			}[];
+			expect( summary ).toMatchObject( {
+				total: all.body.count,
+				good: rows.filter( ( r ) => r.rating === 'good' ).length,
+				ok: rows.filter( ( r ) => r.rating === 'ok' ).length,
+				bad: rows.filter( ( r ) => r.rating === 'bad' ).length,
+				unanalyzed: rows.filter( ( r ) => r.rating === null ).length,
+			} );
+			const scoredRows = rows.filter( ( r ) => r.score !== null );
+			expect( summary.average ).toBe(
+				Math.round(
+					scoredRows.reduce( ( sum, r ) => sum + r.score!, 0 ) /
+						scoredRows.length
+				)
+			);
+			await get( `summary/?site_id=${ other.siteId }` ).expect( 400 );
 			const theirs = await get( 'scores/?page_size=100', other ).expect(
 				200
 			);

@@ -475,11 +475,13 @@ describe( 'optimizer', () => {
 			.query( { content_id: bWriter.contentId } )
 			.set( session )
 			.expect( 404 );
-		await request( cloud.app )
-			.get( '/api/v1/optimizer/scores/' )
-			.query( { site_id: b.siteId } )
-			.set( session )
-			.expect( 400 );
+		for ( const path of [ '/optimizer/scores/', '/optimizer/summary/' ] ) {
+			await request( cloud.app )
+				.get( `/api/v1${ path }` )
+				.query( { site_id: b.siteId } )
+				.set( session )
+				.expect( 400 );
+		}
 		const own = await request( cloud.app )
 			.get( '/api/v1/optimizer/scores/' )
 			.set( session )
@@ -490,6 +492,12 @@ describe( 'optimizer', () => {
 					row.content_id === bWriter.contentId
 			)
 		).toBe( false );
+		// The figures count this site's contents only.
+		const summary = await request( cloud.app )
+			.get( '/api/v1/optimizer/summary/' )
+			.set( session )
+			.expect( 200 );
+		expect( summary.body.data.total ).toBe( own.body.count );
 		const revisions = await request( cloud.app )
 			.get( '/api/v1/optimizer/revisions/' )
 			.set( session )

@@ -188,6 +188,24 @@ export const optimizerScoreRowSchema = z.object( {
 } );
 export type OptimizerScoreRow = z.infer< typeof optimizerScoreRowSchema >;
 
+/** GET /optimizer/summary/?site_id=: the dashboard's figures over every content. */
+export const optimizerSummaryQuerySchema = z.object( {
+	site_id: idParam.optional(),
+} );
+export const optimizerSummarySchema = z.object( {
+	total: z.number().int(),
+	good: z.number().int(),
+	ok: z.number().int(),
+	bad: z.number().int(),
+	/** Never analyzed. */
+	unanalyzed: z.number().int(),
+	/** Mean of the latest scores, rounded; null when none was analyzed. */
+	average: z.number().int().nullable(),
+	/** With an AI revision waiting for review. */
+	pending: z.number().int(),
+} );
+export type OptimizerSummary = z.infer< typeof optimizerSummarySchema >;
+
 /** POST /optimizer/fix/: rewrite one draft to address the named checks; a queued AI run. */
 export const optimizerFixSchema = z.strictObject( {
 	content_id: idSchema,

@@ -9,6 +9,7 @@ import type {
 	OptimizerHistoryEntry,
 	OptimizerRevision,
 	OptimizerScoreRow,
+	OptimizerSummary,
 } from '@igny8/shared-types';
 
 /**
@@ -48,29 +49,8 @@ export type OptimizerScoreItem = OptimizerScoreRow & { id: number };
 
 export type Rating = 'good' | 'ok' | 'bad';
 
-/** The dashboard's figures over every content of the site. */
-export interface OptimizerSummary {
-	total: number;
-	good: number;
-	ok: number;
-	bad: number;
-	/** Contents never analyzed. */
-	unanalyzed: number;
-	/** Mean of the analyzed contents' scores, rounded; null when none was analyzed. */
-	average: number | null;
-	/** Contents with an AI revision waiting for review. */
-	pending: number;
-	/** True when the site has more contents than the summary read (see SUMMARY_MAX_PAGES). */
-	partial: boolean;
-}
-
-/** Rows per request when the summary reads the whole list (the API's largest page). */
-const SUMMARY_PAGE_SIZE = 100;
-/**
- * The summary reads at most this many pages (10,000 contents); a bigger
- * site sees the figures of its first ones, and is told so.
- */
-const SUMMARY_MAX_PAGES = 100;
+/** The dashboard's figures over every content of the site (`/optimizer/summary/`). */
+export type { OptimizerSummary };
 
 /**
  * The rating of a 0–100 score, as the cloud rates it: good ≥ 70, ok ≥ 40.
@@ -84,46 +64,6 @@ export function ratingOf( score: number | null ): Rating | null {
 		return 'good';
 	}
 	return score >= 40 ? 'ok' : 'bad';
-}
-
-/**
- * Counts by rating and the average score of some rows.
- * @param rows    The rows read.
- * @param total   How many the site has (the list's count).
- * @param partial Whether `rows` is only part of them.
- */
-export function summarize(
-	rows: OptimizerScoreRow[],
-	total: number,
-	partial = false
-): OptimizerSummary {
-	const summary: OptimizerSummary = {
-		total,
-		good: 0,
-		ok: 0,
-		bad: 0,
-		unanalyzed: 0,
-		average: null,
-		pending: 0,
-		partial,
-	};
-	let sum = 0;
-	let analyzed = 0;
-	rows.forEach( ( row ) => {
-		const rating = row.rating ?? ratingOf( row.score );
-		if ( rating === null || row.score === null ) {
-			summary.unanalyzed++;
-		} else {
-			summary[ rating ]++;
-			sum += row.score;
-			analyzed++;
-		}
-		if ( row.pending_revision_id !== null ) {
-			summary.pending++;
-		}
-	} );
-	summary.average = analyzed > 0 ? Math.round( sum / analyzed ) : null;
-	return summary;
 }
 
 /** A check's severity for sorting: what to fix first comes first. */
@@ -260,33 +200,15 @@ const resolvers = {
 				);
 			}
 		},
-	/*
-	 * The contract has no summary route: the figures are counted over the
-	 * list itself, read in the API's largest pages.
-	 */
 	getSummary:
 		() =>
 		async ( { dispatch }: ThunkArgs ) => {
 			try {
-				const rows: OptimizerScoreRow[] = [];
-				let total = 0;
-				for ( let page = 1; page <= SUMMARY_MAX_PAGES; page++ ) {
-					const answer = await getClient().list< OptimizerScoreRow >(
-						'/optimizer/scores/',
-						{ page, page_size: SUMMARY_PAGE_SIZE }
-					);
-					total = answer.count;
-					rows.push( ...answer.results );
-					if (
-						answer.results.length === 0 ||
-						rows.length >= answer.count
-					) {
-						break;
-					}
-				}
 				dispatch(
 					actions.receiveSummary(
-						summarize( rows, total, rows.length < total )
+						await getClient().get< OptimizerSummary >(
+							'/optimizer/summary/'
+						)
 					)
 				);
 			} catch ( error ) {

@@ -131,6 +131,44 @@ export class DraftReader {
 	}
 
 	/**
+	 * What the Linker's index says of a post (named by its content, else by
+	 * its WordPress id): the site's posts linking to it once it is published,
+	 * and the links it could add. Null when the index has not seen it.
+	 */
+	async linkerFacts(
+		siteId: number,
+		ref: { content_id?: number; wp_post_id?: number }
+	): Promise< AnalysisInput[ 'linker' ] > {
+		if ( ref.content_id === undefined && ref.wp_post_id === undefined ) {
+			return null;
+		}
+		const [ row ] = await this.sequelize.query< {
+			inbound: number;
+			suggestions: number;
+			linkable: boolean;
+		} >(
+			`SELECT d.linkable,
+			   (SELECT count(DISTINCT l.source_id)::int FROM linker_links l
+			      JOIN linker_documents s ON s.id = l.source_id AND s.linkable
+			     WHERE l.site_id = d.site_id AND l.to_site_id IS NULL AND l.path = d.path AND l.source_id <> d.id) AS inbound,
+			   (SELECT count(*)::int FROM linker_suggestions x WHERE x.source_id = d.id AND x.status = 'open') AS suggestions
+			 FROM linker_documents d
+			 WHERE d.site_id = $1 AND ${ ref.content_id !== undefined ? 'd.content_id = $2' : 'd.content_id IS NULL AND d.wp_post_id = $2' }
+			 LIMIT 1`,
+			{
+				bind: [ siteId, ref.content_id ?? ref.wp_post_id ],
+				type: QueryTypes.SELECT,
+			}
+		);
+		return row
+			? {
+					inbound: row.linkable ? row.inbound : null,
+					suggestions: row.suggestions,
+				}
+			: null;
+	}
+
+	/**
 	 * The site's other IGNY8 posts whose focus keyphrase (or, without one,
 	 * the first keyword of their task) is this keyphrase, ignoring case:
 	 * Yoast's "previously used keyphrase". The post being analyzed is left
@@ -173,12 +211,13 @@ export async function analyzeDraft(
 	drafts: DraftReader,
 	draft: Draft
 ): Promise< AnalysisResult > {
-	const [ site, previousUses ] = await Promise.all( [
+	const [ site, previousUses, linker ] = await Promise.all( [
 		drafts.site( draft.site_id ),
 		drafts.previousUses( draft.site_id, draft.keyphrase, {
 			content_id: draft.content_id,
 			wp_post_id: draft.wp_post_id ?? undefined,
 		} ),
+		drafts.linkerFacts( draft.site_id, { content_id: draft.content_id } ),
 	] );
 	return analyze( {
 		html: draft.html,
@@ -190,5 +229,6 @@ export async function analyzeDraft(
 		locale: site.locale,
 		siteUrl: site.site_url,
 		previousUses,
+		linker,
 	} );
 }

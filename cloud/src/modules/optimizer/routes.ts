@@ -13,6 +13,8 @@ import {
 	optimizerRevisionSchema,
 	optimizerScoreRowSchema,
 	optimizerScoresQuerySchema,
+	optimizerSummaryQuerySchema,
+	optimizerSummarySchema,
 } from '@igny8/shared-types';
 import { route, type AnyRoute } from '../../http/route';
 import type { OptimizerService } from './service';
@@ -60,6 +62,19 @@ export function optimizerRoutes( optimizer: OptimizerService ): AnyRoute[] {
 			response: { list: optimizerScoreRowSchema },
 			handler: async ( { query, principal, req } ) => ( {
 				list: await optimizer.scores( principal, req, query ),
+			} ),
+		} ),
+		route( {
+			method: 'get',
+			path: '/optimizer/summary/',
+			summary:
+				'The dashboard’s figures: contents by rating, never analyzed, the average score, reviews pending',
+			tag: TAG,
+			auth: 'user',
+			query: optimizerSummaryQuerySchema,
+			response: { data: optimizerSummarySchema },
+			handler: async ( { query, principal } ) => ( {
+				data: await optimizer.summary( principal, query.site_id ),
 			} ),
 		} ),
 		route( {

@@ -9,6 +9,7 @@ import {
 	type OptimizerRating,
 	type OptimizerRevision,
 	type OptimizerScoreRow,
+	type OptimizerSummary,
 } from '@igny8/shared-types';
 import type { Request } from 'express';
 import { QueryTypes, type Sequelize } from 'sequelize';
@@ -156,7 +157,8 @@ export class OptimizerService {
 			return toAnalysis( result, draft.keyphrase, historyId );
 		}
 		const siteId =
-			draft?.site_id ?? ( await this.siteOf( principal, body.site_id ) );
+			draft?.site_id ??
+			( await this.siteOf( principal, body.site_id, 'body' ) );
 		const site =
 			siteId !== null ? await this.deps.drafts.site( siteId ) : null;
 		const title = body.title ?? draft?.seo_title ?? '';
@@ -171,15 +173,24 @@ export class OptimizerService {
 			slug: body.slug ?? draft?.slug ?? slugOf( title ),
 			locale: body.locale ?? site?.locale ?? 'en_US',
 			siteUrl: site?.site_url ?? null,
-			previousUses:
-				siteId !== null
-					? await this.deps.drafts.previousUses( siteId, keyphrase, {
-							content_id: draft?.content_id ?? body.content_id,
-							wp_post_id:
-								body.post_id ?? draft?.wp_post_id ?? undefined,
-						} )
-					: [],
+			previousUses: [],
 		};
+		if ( siteId !== null ) {
+			// The post being edited, by its content or its WordPress id.
+			const self = {
+				content_id: draft?.content_id ?? body.content_id,
+				wp_post_id: body.post_id ?? draft?.wp_post_id ?? undefined,
+			};
+			[ input.previousUses, input.linker ] = await Promise.all( [
+				this.deps.drafts.previousUses( siteId, keyphrase, self ),
+				this.deps.drafts.linkerFacts(
+					siteId,
+					self.content_id !== undefined
+						? { content_id: self.content_id }
+						: { wp_post_id: self.wp_post_id }
+				),
+			] );
+		}
 		return toAnalysis( analyze( input ), keyphrase, null );
 	}
 
@@ -207,7 +218,7 @@ export class OptimizerService {
 			ordering?: string;
 		}
 	): Promise< ListPage< OptimizerScoreRow > > {
-		const siteId = await this.siteOf( principal, query.site_id );
+		const siteId = await this.siteOf( principal, query.site_id, 'query' );
 		const conditions = [ 'c.account_id = $1' ];
 		const bind: unknown[] = [ principal.account.id ];
 		if ( siteId !== null ) {
@@ -275,6 +286,36 @@ export class OptimizerService {
 				analyzed_at: analyzedAt ? analyzedAt.toISOString() : null,
 			} ) )
 		);
+	}
+
+	/** The dashboard's figures: counts by rating, the average, reviews pending — one query over the latest scores. */
+	async summary(
+		principal: Principal,
+		requestedSite?: number
+	): Promise< OptimizerSummary > {
+		const siteId = await this.siteOf( principal, requestedSite, 'query' );
+		const [ row ] = await this.deps.sequelize.query< OptimizerSummary >(
+			`SELECT count(*)::int AS total,
+			   count(*) FILTER (WHERE a.score >= ${ RATING_FLOOR.good })::int AS good,
+			   count(*) FILTER (WHERE a.score >= ${ RATING_FLOOR.ok } AND a.score < ${ RATING_FLOOR.good })::int AS ok,
+			   count(*) FILTER (WHERE a.score < ${ RATING_FLOOR.ok })::int AS bad,
+			   count(*) FILTER (WHERE a.score IS NULL)::int AS unanalyzed,
+			   round(avg(a.score))::int AS average,
+			   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM optimizer_revisions r
+			     WHERE r.content_id = c.id AND r.status = 'proposed'))::int AS pending
+			 FROM content c
+			 LEFT JOIN LATERAL (SELECT score FROM optimizer_analyses
+			   WHERE content_id = c.id ORDER BY revision DESC LIMIT 1) a ON TRUE
+			 WHERE c.account_id = $1 ${ siteId !== null ? 'AND c.site_id = $2' : '' }`,
+			{
+				bind: [
+					principal.account.id,
+					...( siteId !== null ? [ siteId ] : [] ),
+				],
+				type: QueryTypes.SELECT,
+			}
+		);
+		return row!;
 	}
 
 	/** "Fix with AI" for one draft: a queued run that proposes a revision. */
@@ -467,7 +508,8 @@ export class OptimizerService {
 	/** The site a request means (its own for a site session), checked to be the account's; null: none named. */
 	private async siteOf(
 		principal: Principal,
-		requested: number | undefined
+		requested: number | undefined,
+		where: 'body' | 'query'
 	): Promise< number | null > {
 		const siteId = narrowedSiteId( principal, requested );
 		if ( siteId === undefined ) {
@@ -481,7 +523,7 @@ export class OptimizerService {
 			}
 		);
 		if ( ! site ) {
-			throw new ValidationError( 'Invalid body.', {
+			throw new ValidationError( `Invalid ${ where }.`, {
 				site_id: [ `site ${ siteId } does not exist` ],
 			} );
 		}

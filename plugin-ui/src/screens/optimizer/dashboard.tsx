@@ -121,18 +121,6 @@ function Summary() {
 					value={ summary.pending.toLocaleString() }
 				/>
 			</dl>
-			{ summary.partial && (
-				<p className="igny8-optimizer__hint">
-					{ sprintf(
-						/* translators: %s: e.g. “12,000 posts”. */
-						__(
-							'The figures count the first 10,000 of %s.',
-							'igny8-bridge'
-						),
-						contentCount( summary.total )
-					) }
-				</p>
-			) }
 		</>
 	);
 }

@@ -14,13 +14,7 @@ import { resolveSelect, select } from '@wordpress/data';
 import { setClient } from '../../api';
 import { CloudClient } from '../../api/client';
 import { SessionManager } from '../../api/session';
-import {
-	fixableChecks,
-	groupChecks,
-	OPTIMIZER,
-	ratingOf,
-	summarize,
-} from '../optimizer';
+import { fixableChecks, groupChecks, OPTIMIZER, ratingOf } from '../optimizer';
 
 const row = (
 	contentId: number,
@@ -104,41 +98,6 @@ describe( 'ratingOf', () => {
 			'bad',
 		] );
 		expect( ratingOf( null ) ).toBeNull();
-	} );
-} );
-
-describe( 'summarize', () => {
-	it( 'counts each rating, the contents never analyzed and pending reviews, and averages the analyzed ones', () => {
-		const summary = summarize(
-			[
-				row( 1, 90 ),
-				row( 2, 75, 31 ),
-				row( 3, 50 ),
-				row( 4, 10, 32 ),
-				row( 5, null ),
-			],
-			5
-		);
-		expect( summary ).toEqual( {
-			total: 5,
-			good: 2,
-			ok: 1,
-			bad: 1,
-			unanalyzed: 1,
-			// (90 + 75 + 50 + 10) / 4 = 56.25
-			average: 56,
-			pending: 2,
-			partial: false,
-		} );
-	} );
-
-	it( 'has no average when nothing was analyzed', () => {
-		expect( summarize( [ row( 1, null ) ], 1 ).average ).toBeNull();
-		expect( summarize( [], 0 ) ).toMatchObject( {
-			total: 0,
-			unanalyzed: 0,
-			average: null,
-		} );
 	} );
 } );
 
@@ -227,26 +186,20 @@ describe( 'the optimizer store', () => {
 		).toContain( 'rating must be good, ok or bad' );
 	} );
 
-	it( 'counts the summary over every page of the list', async () => {
-		const first = Array.from( { length: 100 }, ( _, index ) =>
-			row( index + 1, 80 )
-		);
-		const urls = cloudAnswering(
-			page( 102, first ),
-			page( 102, [ row( 101, 30, 7 ), row( 102, null ) ] )
-		);
-		const summary = await resolveSelect( OPTIMIZER ).getSummary();
-		expect( urls ).toHaveLength( 2 );
-		expect( urls[ 1 ] ).toContain( 'page=2' );
-		expect( summary ).toMatchObject( {
+	it( 'reads the summary from the cloud in one request', async () => {
+		const figures = {
 			total: 102,
 			good: 100,
+			ok: 0,
 			bad: 1,
 			unanalyzed: 1,
-			pending: 1,
-			partial: false,
-			// (100 × 80 + 30) / 101
 			average: 80,
-		} );
+			pending: 1,
+		};
+		const urls = cloudAnswering( { success: true, data: figures } );
+		const summary = await resolveSelect( OPTIMIZER ).getSummary();
+		expect( urls ).toHaveLength( 1 );
+		expect( urls[ 0 ] ).toContain( '/api/v1/optimizer/summary/' );
+		expect( summary ).toEqual( figures );
 	} );
 } );

@@ -24,6 +24,13 @@ export interface AnalysisInput {
 	locale: string;
 	siteUrl: string | null;
 	previousUses: { title: string; url: string | null }[];
+	/**
+	 * What the Linker's index knows of this post, when it is indexed: how
+	 * many of the site's posts link to it (null until it is published: no
+	 * link can reach it yet), and how many links it could add (open
+	 * suggestions). Null or absent: not indexed.
+	 */
+	linker?: { inbound: number | null; suggestions: number } | null;
 }
 
 export type Context = {

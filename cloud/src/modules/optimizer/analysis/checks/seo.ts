@@ -574,13 +574,23 @@ function linksOf( ctx: Context, kind: LinkKind ) {
 export function internalLinks( ctx: Context ): OptimizerCheck {
 	const links = linksOf( ctx, 'internal' );
 	const nofollow = links.filter( ( link ) => link.nofollow ).length;
+	const linker = ctx.input.linker ?? null;
 	const fix =
-		'Link to related posts on this site (the Linker suggests some).';
+		linker && linker.suggestions > 0
+			? `The Linker has ${ plural( linker.suggestions, 'link suggestion', 'link suggestions' ) } for this post: add them from the Internal links panel or IGNY8 → Linker.`
+			: 'Link to related posts on this site (the Linker suggests some).';
+	// The other direction, from the Linker's graph: links are found both ways.
+	const inbound =
+		linker === null || linker.inbound === null
+			? ''
+			: linker.inbound === 0
+				? ' No other post of the site links to this one yet (an orphan): the Linker lists the posts that could.'
+				: ` ${ plural( linker.inbound, 'post of the site links', 'posts of the site link' ) } to this one.`;
 	if ( links.length === 0 ) {
 		return seo(
 			'internal_links',
 			3,
-			'The text has no links to other pages of this site.',
+			`The text has no links to other pages of this site.${ inbound }`,
 			fix
 		);
 	}
@@ -589,7 +599,7 @@ export function internalLinks( ctx: Context ): OptimizerCheck {
 		return seo(
 			'internal_links',
 			7,
-			`${ found }, all of them nofollow.`,
+			`${ found }, all of them nofollow.${ inbound }`,
 			'Remove rel="nofollow" from at least one internal link.'
 		);
 	}
@@ -597,10 +607,10 @@ export function internalLinks( ctx: Context ): OptimizerCheck {
 		return seo(
 			'internal_links',
 			8,
-			`${ found }; ${ nofollow } of them nofollow.`
+			`${ found }; ${ nofollow } of them nofollow.${ inbound }`
 		);
 	}
-	return seo( 'internal_links', 9, `${ found }. Good.` );
+	return seo( 'internal_links', 9, `${ found }. Good.${ inbound }` );
 }
 
 /** Links to other sites: at least one followed. */
