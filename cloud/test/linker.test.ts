@@ -3,7 +3,12 @@ import { QueryTypes } from 'sequelize';
 import type { SiteIntegrationRow } from '../src/db/models';
 import { addTenant, bearer, type Tenant } from './fixtures';
 import { addSecondSite, as, siteSession } from './security-support';
-import { startTestCloud, waitFor, type TestCloud } from './support';
+import {
+	deliverEvents,
+	startTestCloud,
+	waitFor,
+	type TestCloud,
+} from './support';
 
 /**
  * The Linker on real PostgreSQL: the report of a site whose link graph is
@@ -51,12 +56,7 @@ describe( 'linker (postgres)', () => {
 			true
 		);
 	};
-	/** What the scheduler does every second: deliver domain events until none are left. */
-	const deliver = async () => {
-		while ( ( await cloud.context.services.domainEvents.dispatch() ) > 0 ) {
-			// Keep going.
-		}
-	};
+	const deliver = () => deliverEvents( cloud );
 	const api = () => request( cloud.app );
 	const count = async ( sql: string ) =>
 		(

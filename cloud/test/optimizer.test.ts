@@ -10,7 +10,7 @@ import {
 	promptOf,
 } from './ai-support';
 import { addTenant, bearer, type Tenant } from './fixtures';
-import { startTestCloud, waitFor, type TestCloud } from './support';
+import { deliverEvents, startTestCloud, type TestCloud } from './support';
 
 /**
  * The Optimizer's API over a real PostgreSQL and the fake AI provider:
@@ -83,17 +83,13 @@ describe( 'the optimizer', () => {
 				) ) as { n: string }
 			 ).n
 		);
-	/**
-	 * The history once the `optimizer.score` subscriber has delivered:
-	 * dispatch passes events only from transactions older than every running
-	 * one (a test running beside this one can hold that back a moment).
-	 */
-	const scored = ( contentId: number, entries: number ) =>
-		waitFor( async () => {
-			await cloud.context.services.domainEvents.dispatch();
-			const history = await get( `history/?content_id=${ contentId }` );
-			return history.body.count >= entries ? history.body : undefined;
-		} );
+	/** The history once the `optimizer.score` subscriber has had every event. */
+	const scored = async ( contentId: number ) => {
+		await deliverEvents( cloud );
+		return (
+			await get( `history/?content_id=${ contentId }` ).expect( 200 )
+		).body;
+	};
 	const checkOf = (
 		analysis: { checks: { id: string; rating: string }[] },
 		id: string
@@ -229,18 +225,15 @@ describe( 'the optimizer', () => {
 				.send( { content_html: GOOD_HTML } )
 				.expect( 200 );
 			// The subscriber scores the new revision from the writer's event.
-			const history = await scored( draft.id, 2 );
+			const history = await scored( draft.id );
 			expect( history.count ).toBe( 2 );
 			const [ newest, oldest ] = history.results;
 			expect( newest.revision ).toBe( oldest.revision + 1 );
 			expect( newest.score ).toBeGreaterThan( oldest.score );
 			expect( oldest.failing ).toContain( 'text_length' );
 			expect( newest.failing ).not.toContain( 'text_length' );
-			// Dispatching again adds nothing: one entry per revision.
-			await cloud.context.services.domainEvents.dispatch();
-			expect(
-				( await get( `history/?content_id=${ draft.id }` ) ).body.count
-			).toBe( 2 );
+			// Delivering again adds nothing: one entry per revision.
+			expect( ( await scored( draft.id ) ).count ).toBe( 2 );
 		} );
 
 		it( 'names the site’s other post that already targets the keyphrase', async () => {
@@ -294,7 +287,7 @@ describe( 'the optimizer', () => {
 				title: 'A weak one',
 				content_html: WEAK_DRAFT,
 			} );
-			await scored( weak.id, 1 );
+			await scored( weak.id );
 			const all = await get(
 				`scores/?site_id=${ tenant.siteId }&page_size=100`
 			).expect( 200 );

@@ -111,3 +111,28 @@ export async function waitFor< T >(
 		await new Promise( ( resolve ) => setTimeout( resolve, 20 ) );
 	}
 }
+
+/**
+ * What the scheduler does every second, until every subscriber has had
+ * every event recorded so far. Dispatch hands over only events of
+ * transactions older than every one still running on the server — any
+ * database's, so a test running beside this one can hold delivery back a
+ * moment: one dispatch answering 0 does not mean nothing is left.
+ */
+export async function deliverEvents(
+	cloud: TestCloud,
+	timeoutMs = 30_000
+): Promise< void > {
+	const { domainEvents } = cloud.context.services;
+	await waitFor( async () => {
+		while ( ( await domainEvents.dispatch() ) > 0 ) {
+			// Keep going.
+		}
+		const [ pending ] = ( await cloud.context.db.sequelize.query(
+			`SELECT count(*)::int AS n FROM domain_events e
+			 WHERE EXISTS (SELECT 1 FROM domain_event_cursors c WHERE (c.last_tx, c.last_id) < (e.tx, e.id))`,
+			{ type: 'SELECT' }
+		) ) as { n: number }[];
+		return pending!.n === 0 ? true : undefined;
+	}, timeoutMs );
+}

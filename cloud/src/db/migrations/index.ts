@@ -24,6 +24,7 @@ import { migration as sectionPrice } from './0024-section-price';
 import { migration as linker } from './0025-linker';
 import { migration as optimizer } from './0026-optimizer';
 import { migration as sitePostProduct } from './0027-site-post-product';
+import { migration as linkerRebuild } from './0028-linker-rebuild';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -52,4 +53,5 @@ export const MIGRATIONS: Migration[] = [
 	linker,
 	optimizer,
 	sitePostProduct,
+	linkerRebuild,
 ];

@@ -35,6 +35,24 @@ export type DocumentRow = Omit< SourcePost, 'html' | 'keywords' > & {
 	indexed_at: Date;
 };
 
+/** A post of a rebuild as its worker thread profiled it (rebuild-worker.ts ProfiledPost). */
+export type RebuildEntry = {
+	/** The post; its text is not read (`hash` stands for it). */
+	source: SourcePost;
+	hash: string;
+	/** JSON of the profile's terms and phrases. */
+	terms: string;
+	phrases: string;
+	/** The profile's stems as a PostgreSQL array literal. */
+	stems: string;
+	length: number;
+	links: IndexedLink[];
+};
+
+/** A document's natural key (content, or WordPress post of the site), as one string. */
+const keyOf = ( contentId: unknown, wpPostId: unknown ): string =>
+	contentId !== null ? `c${ contentId }` : `p${ wpPostId }`;
+
 /** Rows per statement in bulk writes: big enough to be quick, small enough for any driver's limits. */
 const BATCH = 1000;
 
@@ -229,29 +247,84 @@ export class LinkerStore {
 	}
 
 	/**
+	 * The ids a rebuild's posts will have in the index: a post indexed before
+	 * keeps its document's, a new one is given one from the sequence now. A
+	 * rebuild computes suggestions (which name documents by id) while it
+	 * writes the index; `replaceSite` answers the ids the posts got, which
+	 * differ from these only for a post another writer indexed in between.
+	 */
+	async reserveIds(
+		siteId: number,
+		sources: SourcePost[]
+	): Promise< number[] > {
+		const rows = await this.sequelize.query< {
+			id: number;
+			content_id: number | null;
+			wp_post_id: number | null;
+		} >(
+			`SELECT id::int AS id, content_id::int AS content_id, wp_post_id::int AS wp_post_id FROM linker_documents
+			 WHERE (site_id = $1 AND content_id IS NULL AND wp_post_id = ANY($2::bigint[]))
+			   OR content_id = ANY($3::bigint[])`,
+			{
+				bind: [
+					siteId,
+					sources
+						.filter( ( s ) => s.content_id === null )
+						.map( ( s ) => s.wp_post_id ),
+					sources
+						.filter( ( s ) => s.content_id !== null )
+						.map( ( s ) => s.content_id ),
+				],
+				type: QueryTypes.SELECT,
+			}
+		);
+		const byKey = new Map(
+			rows.map( ( row ) => [
+				keyOf( row.content_id, row.wp_post_id ),
+				row.id,
+			] )
+		);
+		// A post with neither key can match no document: each is new, on its own.
+		const keys = sources.map( ( s, i ) =>
+			s.content_id === null && s.wp_post_id === null
+				? `new${ i }`
+				: keyOf( s.content_id, s.wp_post_id )
+		);
+		const missing = new Set( keys.filter( ( key ) => ! byKey.has( key ) ) );
+		if ( missing.size > 0 ) {
+			const fresh = await this.sequelize.query< { id: number } >(
+				`SELECT nextval(pg_get_serial_sequence('linker_documents', 'id'))::int AS id FROM generate_series(1, $1)`,
+				{ bind: [ missing.size ], type: QueryTypes.SELECT }
+			);
+			[ ...missing ].forEach( ( key, i ) =>
+				byKey.set( key, fresh[ i ]!.id )
+			);
+		}
+		return keys.map( ( key ) => byKey.get( key )! );
+	}
+
+	/**
 	 * Writes a whole site's index at once (a rebuild): every document, its
 	 * phrases and links, the site's frequencies; documents the site no longer
-	 * has go. Answers the documents' ids in the order given.
+	 * has go. A new post is written with its id from `reserveIds`;
+	 * `frequencies` are how many of the entries hold each stem. Answers the
+	 * documents' ids in the order given.
 	 */
 	async replaceSite(
 		siteId: number,
-		entries: Array< {
-			source: SourcePost;
-			profile: DocumentProfile;
-			links: IndexedLink[];
-		} >
+		entries: RebuildEntry[],
+		reserved: number[],
+		frequencies: ReadonlyMap< string, number >
 	): Promise< number[] > {
 		return this.sequelize.transaction( async ( transaction ) => {
 			const ids: number[] = new Array( entries.length );
 			const kinds = [
 				{
-					pick: ( e: ( typeof entries )[ number ] ) =>
-						e.source.content_id !== null,
+					pick: ( e: RebuildEntry ) => e.source.content_id !== null,
 					conflict: '(content_id) WHERE content_id IS NOT NULL',
 				},
 				{
-					pick: ( e: ( typeof entries )[ number ] ) =>
-						e.source.content_id === null,
+					pick: ( e: RebuildEntry ) => e.source.content_id === null,
 					conflict: '(site_id, wp_post_id) WHERE content_id IS NULL',
 				},
 			];
@@ -261,24 +334,23 @@ export class LinkerStore {
 					.filter( ( { entry } ) => kind.pick( entry ) );
 				for ( let i = 0; i < chosen.length; i += BATCH ) {
 					const batch = chosen.slice( i, i + BATCH );
-					const col = < T >(
-						f: ( e: ( typeof entries )[ number ] ) => T
-					) => batch.map( ( { entry } ) => f( entry ) );
+					const col = < T >( f: ( e: RebuildEntry ) => T ) =>
+						batch.map( ( { entry } ) => f( entry ) );
 					const returned = await this.sequelize.query< {
 						id: string;
 						content_id: string | null;
 						wp_post_id: string | null;
 					} >(
-						`INSERT INTO linker_documents AS d (account_id, site_id, content_id, wp_post_id, post_type, status, title,
+						`INSERT INTO linker_documents AS d (id, account_id, site_id, content_id, wp_post_id, post_type, status, title,
 						   url, path, main_keyword, cluster_id, locale, html_hash, terms, stems, phrases, length, linkable)
-						 SELECT v.account_id, v.site_id, v.content_id, v.wp_post_id, v.post_type, v.status, v.title, v.url,
+						 SELECT v.id, v.account_id, v.site_id, v.content_id, v.wp_post_id, v.post_type, v.status, v.title, v.url,
 						   v.path, v.main_keyword, v.cluster_id, v.locale, v.html_hash, v.terms::jsonb,
-						   ARRAY(SELECT jsonb_array_elements_text(v.stems::jsonb)), v.phrases::jsonb, v.length, v.linkable
+						   v.stems::text[], v.phrases::jsonb, v.length, v.linkable
 						 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[],
 						   $8::text[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[],
-						   $16::text[], $17::int[], $18::boolean[], $19::int[])
+						   $16::text[], $17::int[], $18::boolean[], $19::int[], $20::bigint[])
 						   AS v(account_id, site_id, content_id, wp_post_id, post_type, status, title, url, path, main_keyword,
-						   cluster_id, locale, html_hash, terms, stems, phrases, length, linkable, n)
+						   cluster_id, locale, html_hash, terms, stems, phrases, length, linkable, n, id)
 						 ORDER BY v.n
 						 ON CONFLICT ${ kind.conflict } DO UPDATE SET wp_post_id = EXCLUDED.wp_post_id,
 						   post_type = EXCLUDED.post_type, status = EXCLUDED.status, title = EXCLUDED.title, url = EXCLUDED.url,
@@ -303,32 +375,21 @@ export class LinkerStore {
 								col( ( e ) => e.source.main_keyword ),
 								col( ( e ) => e.source.cluster_id ),
 								col( ( e ) => e.source.locale ),
-								col( ( e ) =>
-									hashOf(
-										`${ e.source.title }\n${ e.source.html }`
-									)
-								),
-								col( ( e ) =>
-									JSON.stringify( e.profile.terms )
-								),
-								col( ( e ) =>
-									JSON.stringify( e.profile.stems )
-								),
-								col( ( e ) =>
-									JSON.stringify( e.profile.phrases )
-								),
-								col( ( e ) => e.profile.length ),
+								col( ( e ) => e.hash ),
+								col( ( e ) => e.terms ),
+								col( ( e ) => e.stems ),
+								col( ( e ) => e.phrases ),
+								col( ( e ) => e.length ),
 								col( ( e ) => e.source.linkable ),
 								batch.map( ( _b, n ) => n ),
+								batch.map(
+									( { index } ) => reserved[ index ]!
+								),
 							],
 							type: QueryTypes.SELECT,
 							transaction,
 						}
 					);
-					const keyOf = ( contentId: unknown, wpPostId: unknown ) =>
-						contentId !== null
-							? `c${ contentId }`
-							: `p${ wpPostId }`;
 					const byKey = new Map(
 						returned.map( ( row ) => [
 							keyOf( row.content_id, row.wp_post_id ),
@@ -356,14 +417,13 @@ export class LinkerStore {
 					transaction,
 				}
 			);
-			const phrases = entries.flatMap( ( entry, i ) =>
-				entry.profile.phrases.map( ( p ) => ( {
-					id: ids[ i ]!,
-					...p,
-				} ) )
-			);
-			for ( let i = 0; i < phrases.length; i += BATCH * 5 ) {
-				const batch = phrases.slice( i, i + BATCH * 5 );
+			// Parsed a batch at a time: the whole site's phrases as objects at once would double what a rebuild holds.
+			let phrases: {
+				ids: number[];
+				phrases: string[];
+				weights: number[];
+			} = { ids: [], phrases: [], weights: [] };
+			const writePhrases = async () => {
 				await this.sequelize.query(
 					`INSERT INTO linker_phrases (site_id, phrase, document_id, weight)
 					 SELECT $1, p.phrase, p.id, max(p.weight)
@@ -373,13 +433,29 @@ export class LinkerStore {
 					{
 						bind: [
 							siteId,
-							batch.map( ( p ) => p.id ),
-							batch.map( ( p ) => p.phrase ),
-							batch.map( ( p ) => p.weight ),
+							phrases.ids,
+							phrases.phrases,
+							phrases.weights,
 						],
 						transaction,
 					}
 				);
+				phrases = { ids: [], phrases: [], weights: [] };
+			};
+			for ( const [ i, entry ] of entries.entries() ) {
+				for ( const p of JSON.parse(
+					entry.phrases
+				) as DocumentProfile[ 'phrases' ] ) {
+					phrases.ids.push( ids[ i ]! );
+					phrases.phrases.push( p.phrase );
+					phrases.weights.push( p.weight );
+				}
+				if ( phrases.ids.length >= BATCH * 5 ) {
+					await writePhrases();
+				}
+			}
+			if ( phrases.ids.length > 0 ) {
+				await writePhrases();
 			}
 			await this.sequelize.query(
 				'DELETE FROM linker_links WHERE site_id = $1',
@@ -419,12 +495,24 @@ export class LinkerStore {
 					transaction,
 				}
 			);
-			await this.sequelize.query(
-				`INSERT INTO linker_term_counts (site_id, stem, df)
-				 SELECT $1, stem, count(*) FROM linker_documents, unnest(stems) AS stem
-				 WHERE site_id = $1 GROUP BY stem`,
-				{ bind: [ siteId ], transaction }
-			);
+			// Counted as the posts were profiled: reading every stem back out of the
+			// rows just written would cost the database a second pass over them.
+			const counts = [ ...frequencies ];
+			for ( let i = 0; i < counts.length; i += BATCH * 10 ) {
+				const batch = counts.slice( i, i + BATCH * 10 );
+				await this.sequelize.query(
+					`INSERT INTO linker_term_counts (site_id, stem, df)
+					 SELECT $1, t.stem, t.df FROM unnest($2::text[], $3::int[]) AS t(stem, df)`,
+					{
+						bind: [
+							siteId,
+							batch.map( ( [ stem ] ) => stem ),
+							batch.map( ( [ , df ] ) => df ),
+						],
+						transaction,
+					}
+				);
+			}
 			await this.sequelize.query(
 				`UPDATE linker_suggestions s SET status = 'applied', updated_at = NOW()
 				 FROM linker_links l
@@ -709,7 +797,8 @@ export class DbCorpus implements Corpus {
 		const rows = await this.sequelize.query< CandidateRow >(
 			`SELECT d.id::int AS id, d.title, d.url, d.terms, d.phrases, d.length, d.linkable, ${ INBOUND } AS inbound
 			 FROM linker_documents d
-			 WHERE d.site_id = $1 AND d.stems @> $2::text[]
+			 -- The hashes find them by index (0027-linker-rebuild); the stems rule out a hash collision.
+			 WHERE d.site_id = $1 AND d.stem_hashes @> linker_stem_hashes($2::text[]) AND d.stems @> $2::text[]
 			 -- With more than asked for, the posts where these words weigh most.
 			 ORDER BY (SELECT sum(COALESCE((d.terms->>s)::float, 0)) FROM unnest($2::text[]) AS s) DESC, d.id
 			 LIMIT $3`,
