@@ -9,7 +9,7 @@ import {
 } from '../src/domain-events';
 import { AI_ENV, finished } from './ai-support';
 import { addTenant, bearer } from './fixtures';
-import { startTestCloud, type TestCloud } from './support';
+import { startTestCloud, waitFor, type TestCloud } from './support';
 
 /**
  * Domain events: recorded in the transaction of the change, delivered at
@@ -121,6 +121,58 @@ describe( 'domain events', () => {
 		expect(
 			[ ...seen.effects.values() ].map( ( e ) => e.payload )
 		).toEqual( [ { n: 'slow' }, { n: 3 } ] );
+	} );
+
+	it( 'does not skip an event when the horizon moves on while it dispatches', async () => {
+		const seen = recorder( 'test.horizon' );
+		const events = dispatcher();
+		events.subscribe( seen.subscriber );
+		await events.dispatch();
+		seen.effects.clear();
+		// An open transaction holds the horizon back; an event of another type is written in it.
+		const holder = new Client( {
+			connectionString: cloud.context.config.databaseUrl,
+		} );
+		await holder.connect();
+		try {
+			await holder.query( 'BEGIN' );
+			await holder.query(
+				"INSERT INTO domain_events (type, account_id, payload) VALUES ('run.finished', 1, '{}')"
+			);
+			await record( 1, 4 );
+			// It commits between the dispatcher's read of its events and its
+			// read of how far everything has settled: exactly then.
+			const query = sequelize.query.bind( sequelize );
+			const spy = jest
+				.spyOn( sequelize, 'query' )
+				.mockImplementation(
+					async ( sql: unknown, options?: unknown ) => {
+						if (
+							String( sql ).includes(
+								'ORDER BY tx DESC, id DESC'
+							)
+						) {
+							await holder.query( 'COMMIT' );
+						}
+						return query( sql as string, options as never );
+					}
+				);
+			try {
+				expect( await events.dispatch() ).toBe( 0 );
+			} finally {
+				spy.mockRestore();
+			}
+		} finally {
+			await holder.end();
+		}
+		// The event written while the horizon was held arrives all the same
+		// (as soon as no other transaction on the server holds it back).
+		await waitFor( async () =>
+			( await events.dispatch() ) > 0 ? true : undefined
+		);
+		expect(
+			[ ...seen.effects.values() ].map( ( e ) => e.payload )
+		).toEqual( [ { n: 4 } ] );
 	} );
 
 	it( 'hands an event over again after a crash mid-handling, and the keyed effect happens once', async () => {

@@ -117,16 +117,31 @@ export class DomainEvents {
 		let last = cursor;
 		let delivered = 0;
 		try {
+			// One horizon for both reads below: taken again for the second,
+			// it could have moved past an event the first did not return yet,
+			// and the cursor would skip that event for good.
+			const [ snapshot ] = await this.sequelize.query< {
+				horizon: string;
+			} >(
+				'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
+				{ type: QueryTypes.SELECT }
+			);
+			const horizon = snapshot!.horizon;
 			const events = await this.sequelize.query<
 				DomainEvent & { tx: string }
 			>(
 				`SELECT id, type, account_id, payload, created_at, tx::text AS tx FROM domain_events
 				 WHERE (tx, id) > ($1::xid8, $2::bigint)
-				   AND tx < pg_snapshot_xmin(pg_current_snapshot())
+				   AND tx < $4::xid8
 				   AND type = ANY($3::text[])
 				 ORDER BY tx, id LIMIT ${ BATCH }`,
 				{
-					bind: [ cursor.tx, cursor.id, [ ...subscriber.types ] ],
+					bind: [
+						cursor.tx,
+						cursor.id,
+						[ ...subscriber.types ],
+						horizon,
+					],
 					type: QueryTypes.SELECT,
 				}
 			);
@@ -148,9 +163,9 @@ export class DomainEvents {
 					id: string;
 				} >(
 					`SELECT tx::text AS tx, id FROM domain_events
-					 WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
+					 WHERE tx < $1::xid8
 					 ORDER BY tx DESC, id DESC LIMIT 1`,
-					{ type: QueryTypes.SELECT }
+					{ bind: [ horizon ], type: QueryTypes.SELECT }
 				);
 				if ( settled ) {
 					last = { tx: settled.tx, id: Number( settled.id ) };

@@ -12,7 +12,7 @@ import {
 	type OptimizerSummary,
 } from '@igny8/shared-types';
 import type { Request } from 'express';
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
 import {
 	containsPattern,
@@ -427,21 +427,14 @@ export class OptimizerService {
 	 */
 	async accept( principal: Principal, id: number ): Promise< Content > {
 		const revision = await this.revisionOf( principal, id );
-		if ( revision.status !== 'proposed' ) {
-			throw decided( revision.status );
-		}
 		const saved = await this.deps.sequelize.transaction(
 			async ( transaction ) => {
-				if (
-					! ( await this.deps.store.decide(
-						transaction,
-						id,
-						'accepted',
-						actingUserId( principal )
-					) )
-				) {
-					throw decided( 'decided' );
-				}
+				await this.decide(
+					transaction,
+					principal,
+					revision,
+					'accepted'
+				);
 				const content = await this.deps.writer.replaceDraft(
 					transaction,
 					principal.account.id,
@@ -467,18 +460,30 @@ export class OptimizerService {
 		id: number
 	): Promise< OptimizerRevision > {
 		const revision = await this.revisionOf( principal, id );
+		await this.decide( undefined, principal, revision, 'rejected' );
+		return this.revision( principal, id );
+	}
+
+	/** Moves a proposed revision to its decision, or 409 when it is not proposed (any more). */
+	private async decide(
+		transaction: Transaction | undefined,
+		principal: Principal,
+		revision: { id: number; status: string },
+		status: 'accepted' | 'rejected'
+	): Promise< void > {
+		if ( revision.status !== 'proposed' ) {
+			throw decided( revision.status );
+		}
 		if (
-			revision.status !== 'proposed' ||
 			! ( await this.deps.store.decide(
-				undefined,
-				id,
-				'rejected',
+				transaction,
+				revision.id,
+				status,
 				actingUserId( principal )
 			) )
 		) {
-			throw decided( revision.status );
+			throw decided( 'decided' );
 		}
-		return this.revision( principal, id );
 	}
 
 	private async revisionOf( principal: Principal, id: number ) {
