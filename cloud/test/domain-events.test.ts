@@ -60,7 +60,22 @@ describe( 'domain events', () => {
 			},
 		};
 	};
-	const record = ( accountId: number, n: number ) =>
+	/**
+	 * Waits until every event written so far is older than every transaction
+	 * still running on the server, so one dispatch delivers all of them. A
+	 * test file running beside this one can hold the horizon back a moment;
+	 * without this, a count asserted right after a dispatch would depend on it.
+	 */
+	const settled = () =>
+		waitFor( async () => {
+			const [ row ] = await sequelize.query< { ready: boolean } >(
+				`SELECT COALESCE(MAX(tx) < pg_snapshot_xmin(pg_current_snapshot()), true) AS ready
+				 FROM domain_events`,
+				{ type: QueryTypes.SELECT }
+			);
+			return row!.ready ? true : undefined;
+		}, 30_000 );
+	const record = ( accountId: number, n: number | string ) =>
 		sequelize.transaction( ( transaction ) =>
 			recordEvent( sequelize, transaction, {
 				type: 'keywords.imported',
@@ -73,6 +88,7 @@ describe( 'domain events', () => {
 		const seen = recorder( 'test.once' );
 		const events = dispatcher();
 		events.subscribe( seen.subscriber );
+		await settled();
 		await events.dispatch(); // start after what earlier tests wrote
 		seen.effects.clear();
 		await record( 1, 1 );
@@ -86,6 +102,7 @@ describe( 'domain events', () => {
 				throw new Error( 'the change failed' );
 			} )
 		).rejects.toThrow( 'the change failed' );
+		await settled();
 		expect( await events.dispatch() ).toBe( 1 );
 		expect( await events.dispatch() ).toBe( 0 );
 		expect(
@@ -97,6 +114,7 @@ describe( 'domain events', () => {
 		const seen = recorder( 'test.order' );
 		const events = dispatcher();
 		events.subscribe( seen.subscriber );
+		await settled();
 		await events.dispatch();
 		seen.effects.clear();
 		// A second connection: its transaction takes an id first and commits last.
@@ -117,6 +135,7 @@ describe( 'domain events', () => {
 			await slow.end();
 		}
 		// …and both arrive once it committed, in the order they were written.
+		await settled();
 		expect( await events.dispatch() ).toBe( 2 );
 		expect(
 			[ ...seen.effects.values() ].map( ( e ) => e.payload )
@@ -127,6 +146,7 @@ describe( 'domain events', () => {
 		const seen = recorder( 'test.horizon' );
 		const events = dispatcher();
 		events.subscribe( seen.subscriber );
+		await settled();
 		await events.dispatch();
 		seen.effects.clear();
 		// An open transaction holds the horizon back; an event of another type is written in it.
@@ -180,13 +200,16 @@ describe( 'domain events', () => {
 		const seen = recorder(
 			'test.crash',
 			( event ) =>
-				( event.payload as { n: number } ).n === 4 && crashes-- > 0
+				( event.payload as { n: unknown } ).n === 'crash' &&
+				crashes-- > 0
 		);
 		const first = dispatcher();
 		first.subscribe( seen.subscriber );
+		await settled();
 		await first.dispatch();
 		const before = seen.handovers();
-		await record( 2, 4 );
+		await record( 2, 'crash' );
+		await settled();
 		expect( await first.dispatch() ).toBe( 0 ); // the handler died
 		// Another process, the lease given back by the failure, gets it again.
 		const second = dispatcher();
@@ -195,7 +218,7 @@ describe( 'domain events', () => {
 		expect( seen.handovers() - before ).toBe( 2 );
 		expect(
 			[ ...seen.effects.values() ].filter(
-				( e ) => ( e.payload as { n: number } ).n === 4
+				( e ) => ( e.payload as { n: unknown } ).n === 'crash'
 			)
 		).toHaveLength( 1 );
 	} );
@@ -204,9 +227,11 @@ describe( 'domain events', () => {
 		const seen = recorder( 'test.lease' );
 		const events = dispatcher();
 		events.subscribe( seen.subscriber );
+		await settled();
 		await events.dispatch();
 		seen.effects.clear();
 		await record( 3, 5 );
+		await settled();
 		// A process took the lease and was killed before delivering anything.
 		await sequelize.query(
 			"UPDATE domain_event_cursors SET leased_by = 'dead:1', leased_until = NOW() + INTERVAL '1 minute' WHERE subscriber = 'test.lease'"
@@ -228,11 +253,13 @@ describe( 'domain events', () => {
 			events.subscribe( seen.subscriber );
 			return events;
 		} );
+		await settled();
 		await dispatchers[ 0 ]!.dispatch();
 		const before = seen.handovers();
 		for ( let n = 10; n < 30; n++ ) {
 			await record( 4, n );
 		}
+		await settled();
 		let delivered = 0;
 		for ( let round = 0; round < 5; round++ ) {
 			const counts = await Promise.all(
@@ -248,6 +275,7 @@ describe( 'domain events', () => {
 		const seen = recorder( 'test.prune' );
 		const events = dispatcher();
 		events.subscribe( seen.subscriber );
+		await settled();
 		await events.dispatch();
 		await record( 5, 99 );
 		await sequelize.query(
@@ -264,9 +292,11 @@ describe( 'domain events', () => {
 		await events.prune( 30 );
 		expect( Number( await count() ) ).toBe( 1 );
 		// Every subscriber of this test file gets it, then it may go.
+		await settled();
 		for ( const name of [
 			'test.once',
 			'test.order',
+			'test.horizon',
 			'test.crash',
 			'test.lease',
 			'test.race',

@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { apiRoutes } from '../src/app';
 import type { AnyRoute } from '../src/http/route';
@@ -8,6 +9,7 @@ import {
 	type ContentFixtures,
 	type Tenant,
 } from './fixtures';
+import { OptimizerStore } from '../src/modules/optimizer';
 import { startTestCloud, type TestCloud } from './support';
 import { addWriterContent, type WriterFixtures } from './writer-fixtures';
 
@@ -29,6 +31,7 @@ describe( 'tenant isolation', () => {
 	let bProfileId: number;
 	let bStrategyId: number;
 	let bRebuildId: number;
+	let bRevisionId: number;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
@@ -85,6 +88,27 @@ describe( 'tenant isolation', () => {
 				b.siteId
 			)
 		).rebuild.id;
+		const { sequelize } = cloud.context.db;
+		bRevisionId = await sequelize.transaction( ( transaction ) =>
+			new OptimizerStore( sequelize ).propose(
+				transaction,
+				{
+					account_id: b.accountId,
+					site_id: b.siteId,
+					content_id: bWriter.contentId,
+				},
+				{
+					run_id: bRunId,
+					base_revision: 1,
+					check_ids: [ 'meta_description_length' ],
+					title: 'Bravo, improved',
+					meta_description: 'A proposal only Bravo may decide on.',
+					content_html: '<p>Bravo</p>',
+					score_before: 40,
+					score_after: 60,
+				}
+			)
+		);
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -120,6 +144,7 @@ describe( 'tenant isolation', () => {
 			'/system/author-profiles/': bProfileId,
 			'/system/strategies/': bStrategyId,
 			'/linker/rebuild/': bRebuildId,
+			'/optimizer/revisions/': bRevisionId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -166,6 +191,8 @@ describe( 'tenant isolation', () => {
 				metadata: { post_types: [] },
 			},
 			'post /integration/integrations/:id/sync/': { mode: 'full' },
+			'post /optimizer/revisions/:id/accept/': {},
+			'post /optimizer/revisions/:id/reject/': {},
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}
@@ -404,6 +431,10 @@ describe( 'tenant isolation', () => {
 				] )
 			)
 		);
-		return { sites, sectors, users, accounts, keys, content };
+		const revisions = await cloud.context.db.sequelize.query(
+			'SELECT id, status, decided_at FROM optimizer_revisions ORDER BY id',
+			{ type: QueryTypes.SELECT }
+		);
+		return { sites, sectors, users, accounts, keys, content, revisions };
 	}
 } );
