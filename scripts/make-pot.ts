@@ -130,26 +130,35 @@ function compareReferences( a: string, b: string ): number {
 export function normalise( pot: string ): string {
 	const [ header = '', ...entries ] = pot.trim().split( /\n\n+/ );
 	const tidy = entries.map( ( entry ) => {
-		let first = true;
-		const lines = entry.split( '\n' ).map( ( line ) => {
-			if ( ! /^# /.test( line ) ) {
-				return line;
-			}
-			const prefix = first ? '#. translators: ' : '#. ';
-			first = false;
-			return prefix + line.slice( 2 );
-		} );
+		const lines = entry.split( '\n' );
+		// A string used in several files has one comment from each, in the
+		// order the parallel parse met them: sorted, so builds agree.
+		const translators = [
+			...new Set(
+				lines
+					.filter( ( line ) => /^# /.test( line ) )
+					.map( ( line ) => line.slice( 2 ) )
+			),
+		]
+			.sort()
+			.map(
+				( comment, index ) =>
+					`${ index === 0 ? '#. translators: ' : '#. ' }${ comment }`
+			);
 		const references = lines
 			.filter( ( line ) => line.startsWith( '#: ' ) )
 			.map( ( line ) => line.slice( 3 ) )
 			.sort( compareReferences );
-		const rest = lines.filter( ( line ) => ! line.startsWith( '#: ' ) );
+		const rest = lines.filter(
+			( line ) => ! line.startsWith( '#: ' ) && ! /^# /.test( line )
+		);
 		// Extracted comments first, then references, then the strings.
 		const comments = rest.filter( ( line ) => line.startsWith( '#' ) );
 		const strings = rest.filter( ( line ) => ! line.startsWith( '#' ) );
 		return {
 			first: references[ 0 ] ?? '',
 			text: [
+				...translators,
 				...comments,
 				...references.map( ( reference ) => `#: ${ reference }` ),
 				...strings,
