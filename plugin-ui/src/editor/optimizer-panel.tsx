@@ -18,13 +18,7 @@ import type {
 /**
  * WordPress dependencies
  */
-import {
-	Button,
-	Notice,
-	PanelBody,
-	TextControl,
-	TextareaControl,
-} from '@wordpress/components';
+import { PanelBody, TextControl, TextareaControl } from '@wordpress/components';
 import { useRegistry } from '@wordpress/data';
 import { useEffect, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -44,6 +38,7 @@ import { analyzeText } from '../store/optimizer';
 import { label } from '../labels';
 import { createLiveAnalyzer, fingerprint } from './live-analysis';
 import { usePostInfo } from './post-meta';
+import { useManagedContent } from './use-managed-content';
 import { useSeoFields, type SeoFieldsMode } from './use-seo-fields';
 
 /** The analyze route's limits (optimizerAnalyzeSchema): longer text is cut, not refused. */
@@ -80,11 +75,6 @@ function whereSaved( mode: SeoFieldsMode ): string {
 		case 'rank_math':
 			return __(
 				'These are Rank Math’s fields: they are saved with the post.',
-				'igny8-bridge'
-			);
-		case 'igny8':
-			return __(
-				'Saved in the IGNY8 draft; they reach this post’s SEO fields the next time IGNY8 sends it.',
 				'igny8-bridge'
 			);
 		default:
@@ -230,6 +220,8 @@ export function OptimizerPanel() {
 	const { postId, meta, title, permalink } = usePostInfo();
 	const fields = useSeoFields();
 	const contentId = meta._igny8_content_id || undefined;
+	const { session } = useManagedContent( contentId );
+	const canFix = session !== null && session.role !== 'viewer';
 	let target: { content_id?: number; post_id?: number } = {};
 	if ( contentId ) {
 		target = { content_id: contentId };
@@ -272,64 +264,55 @@ export function OptimizerPanel() {
 				/>
 			) }
 			{ analysis && <ScoreBars analysis={ analysis } /> }
-			<div className="igny8-optimizer__fields">
-				<TextControl
-					__nextHasNoMarginBottom
-					__next40pxDefaultSize
-					label={ __( 'Focus keyphrase', 'igny8-bridge' ) }
-					value={ fields.keyphrase }
-					onChange={ fields.setKeyphrase }
-					maxLength={ LIMITS.keyphrase }
-					disabled={ ! fields.canEdit }
-				/>
-				<TextareaControl
-					__nextHasNoMarginBottom
-					label={ __( 'Meta description', 'igny8-bridge' ) }
-					help={ sprintf(
-						/* translators: %d: number of characters. */
-						__(
-							'%d characters; about 120–156 show in results.',
-							'igny8-bridge'
-						),
-						[ ...fields.description.trim() ].length
-					) }
-					value={ fields.description }
-					onChange={ fields.setDescription }
-					rows={ 3 }
-					maxLength={ 320 }
-					disabled={ ! fields.canEdit }
-				/>
+			{ fields.edit ? (
+				<div className="igny8-optimizer__fields">
+					<TextControl
+						__nextHasNoMarginBottom
+						__next40pxDefaultSize
+						label={ __( 'Focus keyphrase', 'igny8-bridge' ) }
+						value={ fields.keyphrase }
+						onChange={ fields.edit.setKeyphrase }
+						maxLength={ LIMITS.keyphrase }
+					/>
+					<TextareaControl
+						__nextHasNoMarginBottom
+						label={ __( 'Meta description', 'igny8-bridge' ) }
+						help={ sprintf(
+							/* translators: %d: number of characters. */
+							__(
+								'%d characters; about 120–156 show in results.',
+								'igny8-bridge'
+							),
+							[ ...fields.description.trim() ].length
+						) }
+						value={ fields.description }
+						onChange={ fields.edit.setDescription }
+						rows={ 3 }
+						maxLength={ 320 }
+					/>
+					<p className="igny8-editor__hint">
+						{ whereSaved( fields.mode ) }
+					</p>
+					<SnippetPreview
+						title={ title }
+						url={ permalink }
+						description={ fields.description }
+					/>
+				</div>
+			) : (
 				<p className="igny8-editor__hint">
-					{ whereSaved( fields.mode ) }
+					{ __(
+						'The score uses the focus keyphrase and meta description as saved in the SEO panel above.',
+						'igny8-bridge'
+					) }
 				</p>
-				{ fields.error && <ErrorNotice message={ fields.error } /> }
-				{ fields.saved && (
-					<Notice status="success" isDismissible={ false }>
-						{ __( 'Saved in IGNY8.', 'igny8-bridge' ) }
-					</Notice>
-				) }
-				{ fields.save && fields.canEdit && (
-					<Button
-						variant="secondary"
-						onClick={ fields.save }
-						isBusy={ fields.saving }
-						disabled={ fields.saving || ! fields.dirty }
-						accessibleWhenDisabled
-					>
-						{ __( 'Save to IGNY8 draft', 'igny8-bridge' ) }
-					</Button>
-				) }
-			</div>
-			<SnippetPreview
-				title={ title }
-				url={ permalink }
-				description={ fields.description }
-			/>
+			) }
+			{ fields.error && <ErrorNotice message={ fields.error } /> }
 			{ analysis && (
 				<ChecksList
 					checks={ analysis.checks }
 					onFix={
-						contentId && fields.canEdit
+						contentId && canFix
 							? ( ids ) => setFixing( ids )
 							: undefined
 					}

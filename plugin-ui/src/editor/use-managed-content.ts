@@ -40,6 +40,8 @@ interface Loaded {
  * request per content id for the page's life, whichever asks first.
  */
 const loads = new Map< number, Promise< Loaded > >();
+/** Every mounted user of a content id, told when a panel saved it. */
+const listeners = new Map< number, Set< ( loaded: Loaded ) => void > >();
 
 function load( contentId: number ): Promise< Loaded > {
 	let pending = loads.get( contentId );
@@ -116,19 +118,30 @@ export function useManagedContent(
 					},
 				} )
 		);
+		const replaced = ( loaded: Loaded ) =>
+			live && setState( { loaded, error: null } );
+		let mounted = listeners.get( contentId );
+		if ( ! mounted ) {
+			mounted = new Set();
+			listeners.set( contentId, mounted );
+		}
+		mounted.add( replaced );
 		return () => {
 			live = false;
+			mounted.delete( replaced );
 		};
 	}, [ contentId ] );
-	const replaceContent = ( content: Content ) =>
-		setState( ( current ) => {
-			if ( ! current.loaded ) {
-				return current;
-			}
-			const loaded = { ...current.loaded, content };
-			loads.set( content.id, Promise.resolve( loaded ) );
-			return { ...current, loaded };
-		} );
+	// Every panel showing this content gets the saved copy (the Optimizer
+	// scores what the SEO panel saved).
+	const replaceContent = ( content: Content ) => {
+		const current = state.loaded;
+		if ( ! current ) {
+			return;
+		}
+		const loaded = { ...current, content };
+		loads.set( content.id, Promise.resolve( loaded ) );
+		listeners.get( content.id )?.forEach( ( tell ) => tell( loaded ) );
+	};
 	return {
 		content: state.loaded?.content ?? null,
 		task: state.loaded?.task ?? null,
