@@ -78,6 +78,7 @@ describe( 'IGNY8 admin page', () => {
 					[ 'content', 'igny8-content' ],
 					[ 'images', 'igny8-images' ],
 					[ 'linker', 'igny8-linker' ],
+					[ 'optimizer', 'igny8-optimizer' ],
 					[ 'activity', 'igny8-activity' ],
 					[ 'settings', 'igny8-workspace-settings' ],
 				] as const

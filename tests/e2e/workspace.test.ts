@@ -249,7 +249,11 @@ describe( 'the IGNY8 workspace', () => {
 		const { page } = await loginToWpAdmin( browser, site.url, editor );
 		const errors = collectConsoleErrors( page );
 		await page.goto( '/wp-admin/admin.php?page=igny8-keywords' );
-		await page.getByRole( 'button', { name: 'Import keywords' } ).click();
+		// The toolbar's button (an empty list offers another).
+		await page
+			.locator( '.igny8-toolbar' )
+			.getByRole( 'button', { name: 'Import keywords' } )
+			.click();
 		const csv = [
 			'Keyword,Search Volume',
 			'tomato seeds,900',
