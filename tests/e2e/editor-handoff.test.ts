@@ -9,7 +9,6 @@
  * sidebar showing its task and keywords, and the SEO fields reach the post's
  * meta when IGNY8 publishes it.
  */
-import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import {
@@ -18,7 +17,6 @@ import {
 	launchBrowser,
 	loginToWpAdmin,
 	outboundAllow,
-	screenshot,
 	startFakeOpenAI,
 	startWordPress,
 	type ConsoleErrors,
@@ -36,6 +34,7 @@ import {
 	type ListeningCloud,
 } from '../../cloud/test/wordpress-bridge';
 import { assertPluginUiBuilt } from './build-check';
+import { screenshotsAtBothWidths, seriousViolations } from './support/screens';
 
 const TASK_TITLE = 'Grow tomatoes from seed';
 const KEYWORDS = [ 'tomato seeds', 'starting tomato seeds indoors' ];
@@ -190,55 +189,6 @@ async function openDraft( on: Page = page ): Promise< void > {
 	await on.locator( '.igny8-draft-review .igny8-seo' ).waitFor();
 }
 
-/** Both widths the screens must work at, with no sideways scroll at 375 px. */
-async function screenshots( on: Page, name: string ): Promise< void > {
-	await screenshot( on, `${ name }-1280` );
-	await on.setViewportSize( { width: 375, height: 812 } );
-	await on.waitForTimeout( 300 );
-	await screenshot( on, `${ name }-375` );
-	const overflow = await on.evaluate(
-		() =>
-			document.documentElement.scrollWidth >
-			document.documentElement.clientWidth
-	);
-	await on.setViewportSize( { width: 1280, height: 900 } );
-	await on.waitForTimeout( 300 );
-	expect( overflow ).toBe( false );
-}
-
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
-
-/** axe-core's serious and critical findings inside `selector`. */
-async function seriousViolations(
-	on: Page,
-	selector: string
-): Promise< string[] > {
-	if ( ! ( await on.evaluate( () => 'axe' in window ) ) ) {
-		await on.addScriptTag( { content: AXE_SOURCE } );
-	}
-	const violations = await on.evaluate( async ( include ) => {
-		const axe = ( window as any ).axe;
-		const result = await axe.run(
-			{ include: [ include ] },
-			{ resultTypes: [ 'violations' ] }
-		);
-		return result.violations as Array< {
-			id: string;
-			impact: string | null;
-			nodes: Array< { target: string[] } >;
-		} >;
-	}, selector );
-	return violations
-		.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' )
-		.map(
-			( v ) =>
-				`${ v.id }: ${ v.nodes
-					.slice( 0, 3 )
-					.map( ( node ) => node.target.join( ' ' ) )
-					.join( ', ' ) }`
-		);
-}
-
 type BlockSummary = { name: string; count: number };
 
 /** The editor's top-level blocks once the IGNY8 script has converted the post. */
@@ -295,7 +245,7 @@ describe( 'reviewing a generated draft', () => {
 		await expect(
 			review().locator( '.igny8-handoff__hint' ).textContent()
 		).resolves.toContain( 'saves it to WordPress as a draft' );
-		await screenshots( page, 'igny8-draft-review' );
+		await screenshotsAtBothWidths( page, 'igny8-draft-review' );
 	} );
 
 	it( 'says in words when the meta description is too long, and the snippet follows what is typed', async () => {
@@ -350,9 +300,9 @@ describe( 'reviewing a generated draft', () => {
 		).resolves.toBe(
 			'Keyphrase in the title: yesKeyphrase in the meta description: yes'
 		);
-		await screenshots( page, 'igny8-draft-review-seo' );
+		await screenshotsAtBothWidths( page, 'igny8-draft-review-seo' );
 		await expect(
-			seriousViolations( page, '.igny8-draft-review' )
+			seriousViolations( page, { include: [ '.igny8-draft-review' ] } )
 		).resolves.toEqual( [] );
 
 		await review().getByRole( 'button', { name: 'Save changes' } ).click();
@@ -469,9 +419,9 @@ describe( 'Open in editor', () => {
 		await expect(
 			sidebar.getByLabel( 'Meta description' ).inputValue()
 		).resolves.toBe( GOOD_DESCRIPTION );
-		await screenshots( page, 'igny8-editor-sidebar' );
+		await screenshotsAtBothWidths( page, 'igny8-editor-sidebar' );
 		await expect(
-			seriousViolations( page, '.igny8-editor' )
+			seriousViolations( page, { include: [ '.igny8-editor' ] } )
 		).resolves.toEqual( [] );
 	} );
 

@@ -22,6 +22,7 @@ import {
 	type WordPressSite,
 } from '@igny8/test-harness';
 import { assertPluginUiBuilt } from './build-check';
+import { seriousViolations } from './support/screens';
 
 let cloud: ChildProcess;
 let cloudDir: string;
@@ -125,25 +126,9 @@ async function noHorizontalOverflow( page: Page ): Promise< void > {
 	expect( overflow ).toBeLessThanOrEqual( 0 );
 }
 
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
-
 /** Serious or critical axe-core findings inside the guide. */
-async function guideViolations( page: Page ): Promise< string[] > {
-	if ( ! ( await page.evaluate( () => 'axe' in window ) ) ) {
-		await page.addScriptTag( { content: AXE_SOURCE } );
-	}
-	return page.evaluate( async () => {
-		const result = await ( window as any ).axe.run(
-			{ include: [ '.igny8-setup' ] },
-			{ resultTypes: [ 'violations' ] }
-		);
-		return ( result.violations as Array< { id: string; impact: string } > )
-			.filter(
-				( v ) => v.impact === 'serious' || v.impact === 'critical'
-			)
-			.map( ( v ) => `${ v.id } (${ v.impact })` );
-	} );
-}
+const guideViolations = ( page: Page ) =>
+	seriousViolations( page, { include: [ '.igny8-setup' ] } );
 
 /** Both widths the issue asks for, each checked with axe; the page ends at 1280 px again. */
 async function screenshots( page: Page, name: string ): Promise< void > {

@@ -7,7 +7,6 @@
  * a suggested link into the paragraph without a reload, Undo takes it out,
  * and the saved post keeps the link's `data-igny8-link`.
  */
-import fs from 'node:fs';
 import request from 'supertest';
 import type { LinkerReport, LinkSuggestion } from '@igny8/shared-types';
 import type { Browser, Page } from 'playwright-core';
@@ -35,6 +34,7 @@ import {
 	type ListeningCloud,
 } from '../../cloud/test/wordpress-bridge';
 import { assertPluginUiBuilt } from './build-check';
+import { screenshotsAtBothWidths, seriousViolations } from './support/screens';
 
 let cloud: TestCloud;
 let served: ListeningCloud;
@@ -232,55 +232,6 @@ afterAll( async () => {
 	await cloud?.stop();
 } );
 
-/** Both widths the screens must work at, with no sideways scroll at 375 px. */
-async function screenshots( on: Page, name: string ): Promise< void > {
-	await screenshot( on, `${ name }-1280` );
-	await on.setViewportSize( { width: 375, height: 812 } );
-	await on.waitForTimeout( 300 );
-	await screenshot( on, `${ name }-375` );
-	const overflow = await on.evaluate(
-		() =>
-			document.documentElement.scrollWidth >
-			document.documentElement.clientWidth
-	);
-	await on.setViewportSize( { width: 1280, height: 900 } );
-	await on.waitForTimeout( 300 );
-	expect( overflow ).toBe( false );
-}
-
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
-
-/** axe-core's serious and critical findings inside `selector`. */
-async function seriousViolations(
-	on: Page,
-	selector: string
-): Promise< string[] > {
-	if ( ! ( await on.evaluate( () => 'axe' in window ) ) ) {
-		await on.addScriptTag( { content: AXE_SOURCE } );
-	}
-	const violations = await on.evaluate( async ( include ) => {
-		const axe = ( window as any ).axe;
-		const result = await axe.run(
-			{ include: [ include ] },
-			{ resultTypes: [ 'violations' ] }
-		);
-		return result.violations as Array< {
-			id: string;
-			impact: string | null;
-			nodes: Array< { target: string[] } >;
-		} >;
-	}, selector );
-	return violations
-		.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' )
-		.map(
-			( v ) =>
-				`${ v.id }: ${ v.nodes
-					.slice( 0, 3 )
-					.map( ( node ) => node.target.join( ' ' ) )
-					.join( ', ' ) }`
-		);
-}
-
 const figure = ( name: string ) =>
 	page
 		.locator( '.igny8-linker__figure', {
@@ -361,10 +312,10 @@ describe( 'IGNY8 → Linker', () => {
 				hasText: 'No two posts are aimed at the same keyword.',
 			} )
 			.waitFor();
-		expect( await seriousViolations( page, '.igny8-linker' ) ).toEqual(
-			[]
-		);
-		await screenshots( page, 'linker-overview' );
+		expect(
+			await seriousViolations( page, { include: [ '.igny8-linker' ] } )
+		).toEqual( [] );
+		await screenshotsAtBothWidths( page, 'linker-overview' );
 	} );
 
 	it( 'Review suggestions → Apply adds the link to the post in WordPress', async () => {
@@ -406,9 +357,11 @@ describe( 'IGNY8 → Linker', () => {
 			item.locator( '.igny8-linker__strength' ).textContent()
 		).resolves.toMatch( /^(Strong|Good|Possible) match$/ );
 		expect(
-			await seriousViolations( page, '.components-modal__frame' )
+			await seriousViolations( page, {
+				include: [ '.components-modal__frame' ],
+			} )
 		).toEqual( [] );
-		await screenshots( page, 'linker-review' );
+		await screenshotsAtBothWidths( page, 'linker-review' );
 
 		await choice.check();
 		await modal.getByRole( 'button', { name: 'Apply (1)' } ).click();
@@ -449,10 +402,10 @@ describe( 'IGNY8 → Linker', () => {
 			.waitFor();
 		const rows = await page.locator( '.igny8-table tbody tr' ).count();
 		expect( rows ).toBe( Math.min( report.totals.orphans, 25 ) );
-		expect( await seriousViolations( page, '.igny8-linker' ) ).toEqual(
-			[]
-		);
-		await screenshots( page, 'linker-posts' );
+		expect(
+			await seriousViolations( page, { include: [ '.igny8-linker' ] } )
+		).toEqual( [] );
+		await screenshotsAtBothWidths( page, 'linker-posts' );
 		await page.reload();
 		await expect(
 			page.getByLabel( 'Show', { exact: true } ).inputValue()
@@ -679,7 +632,9 @@ describe( 'the block editor’s Internal links panel', () => {
 		await expect(
 			page.evaluate( () => ( globalThis as any ).igny8NoReload )
 		).resolves.toBe( true );
-		expect( await seriousViolations( page, '.igny8-links' ) ).toEqual( [] );
+		expect(
+			await seriousViolations( page, { include: [ '.igny8-links' ] } )
+		).toEqual( [] );
 		await screenshot( page, 'linker-editor-panel-1280' );
 
 		await page
@@ -702,7 +657,7 @@ describe( 'the block editor’s Internal links panel', () => {
 			'Water the vegetable garden in the morning. Mulch and composting at home keep the soil moist for days.'
 		);
 		await insert.waitFor();
-		await screenshots( page, 'linker-editor-panel-undone' );
+		await screenshotsAtBothWidths( page, 'linker-editor-panel-undone' );
 	} );
 
 	it( 'saves the inserted link with its data-igny8-link attribute', async () => {
@@ -792,9 +747,9 @@ describe( 'the block editor’s Internal links panel', () => {
 						document.documentElement.clientWidth
 				)
 			).toBe( false );
-			expect( await seriousViolations( page, '.igny8-links' ) ).toEqual(
-				[]
-			);
+			expect(
+				await seriousViolations( page, { include: [ '.igny8-links' ] } )
+			).toEqual( [] );
 		} finally {
 			await page.setViewportSize( { width: 1280, height: 900 } );
 		}

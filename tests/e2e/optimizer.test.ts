@@ -9,7 +9,6 @@
  * open stays under 50 ms from keystroke to paint (the browser's Event
  * Timing API), and the score follows the text once the typing pauses.
  */
-import fs from 'node:fs';
 import request from 'supertest';
 import type {
 	Content,
@@ -41,6 +40,7 @@ import {
 	type ListeningCloud,
 } from '../../cloud/test/wordpress-bridge';
 import { assertPluginUiBuilt } from './build-check';
+import { screenshotsAtBothWidths, seriousViolations } from './support/screens';
 
 let openai: FakeOpenAI;
 let cloud: TestCloud;
@@ -244,59 +244,6 @@ afterAll( async () => {
 	await openai?.close();
 } );
 
-/** Both widths the screens must work at, with no sideways scroll at 375 px. */
-async function screenshots( on: Page, name: string ): Promise< void > {
-	await screenshot( on, `${ name }-1280` );
-	await on.setViewportSize( { width: 375, height: 812 } );
-	await on.waitForTimeout( 300 );
-	await screenshot( on, `${ name }-375` );
-	const overflow = await on.evaluate(
-		() =>
-			document.documentElement.scrollWidth >
-			document.documentElement.clientWidth
-	);
-	await on.setViewportSize( { width: 1280, height: 900 } );
-	await on.waitForTimeout( 300 );
-	expect( overflow ).toBe( false );
-}
-
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
-
-/**
- * axe-core's serious and critical findings inside `selector`.
- * @param on       The page.
- * @param selector Where to look.
- */
-async function seriousViolations(
-	on: Page,
-	selector: string
-): Promise< string[] > {
-	if ( ! ( await on.evaluate( () => 'axe' in window ) ) ) {
-		await on.addScriptTag( { content: AXE_SOURCE } );
-	}
-	const violations = await on.evaluate( async ( include ) => {
-		const axe = ( window as any ).axe;
-		const result = await axe.run(
-			{ include: [ include ] },
-			{ resultTypes: [ 'violations' ] }
-		);
-		return result.violations as Array< {
-			id: string;
-			impact: string | null;
-			nodes: Array< { target: string[] } >;
-		} >;
-	}, selector );
-	return violations
-		.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' )
-		.map(
-			( v ) =>
-				`${ v.id }: ${ v.nodes
-					.slice( 0, 3 )
-					.map( ( node ) => node.target.join( ' ' ) )
-					.join( ', ' ) }`
-		);
-}
-
 const row = ( title: string ) =>
 	page.locator( '.igny8-table tbody tr', { hasText: title } );
 
@@ -398,10 +345,10 @@ describe( 'IGNY8 → Optimizer', () => {
 				.locator( 'dd' )
 				.textContent()
 		).resolves.toBe( '1' );
-		expect( await seriousViolations( page, '.igny8-optimizer' ) ).toEqual(
-			[]
-		);
-		await screenshots( page, 'optimizer-dashboard' );
+		expect(
+			await seriousViolations( page, { include: [ '.igny8-optimizer' ] } )
+		).toEqual( [] );
+		await screenshotsAtBothWidths( page, 'optimizer-dashboard' );
 
 		// The rating filter lives in the URL and narrows the list.
 		await page.goto(
@@ -439,10 +386,10 @@ describe( 'IGNY8 → Optimizer', () => {
 		await expect(
 			page.locator( '.igny8-optimizer__history-list li' ).count()
 		).resolves.toBeGreaterThanOrEqual( 1 );
-		expect( await seriousViolations( page, '.igny8-optimizer' ) ).toEqual(
-			[]
-		);
-		await screenshots( page, 'optimizer-analysis' );
+		expect(
+			await seriousViolations( page, { include: [ '.igny8-optimizer' ] } )
+		).toEqual( [] );
+		await screenshotsAtBothWidths( page, 'optimizer-analysis' );
 	} );
 
 	it( 'Fix with AI shows the estimate, proposes a revision, and changes the draft only on Accept', async () => {
@@ -473,10 +420,10 @@ describe( 'IGNY8 → Optimizer', () => {
 				hasText: 'It was written quickly by someone.',
 			} )
 			.waitFor();
-		expect( await seriousViolations( page, '.igny8-optimizer' ) ).toEqual(
-			[]
-		);
-		await screenshots( page, 'optimizer-revision' );
+		expect(
+			await seriousViolations( page, { include: [ '.igny8-optimizer' ] } )
+		).toEqual( [] );
+		await screenshotsAtBothWidths( page, 'optimizer-revision' );
 
 		// Accept asks first; cancelling changes nothing.
 		await page.getByRole( 'button', { name: 'Accept…' } ).click();
@@ -554,7 +501,7 @@ describe( 'IGNY8 → Optimizer', () => {
 			.getByText( 'Enter a whole number of credits, 1 or more.' )
 			.waitFor();
 		await cap.fill( '50' );
-		await screenshots( page, 'optimizer-bulk' );
+		await screenshotsAtBothWidths( page, 'optimizer-bulk' );
 		await modal.getByRole( 'button', { name: 'Cancel' } ).click();
 		await expect( revisionsOf( drafts.unscored ) ).resolves.toEqual( [] );
 	} );

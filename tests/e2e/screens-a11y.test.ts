@@ -5,7 +5,6 @@
  * critical accessibility violation (axe-core), and no raw value from the
  * cloud (`in_progress`, `auto_cluster`, `has_api_key` …) in the words shown.
  */
-import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import {
 	collectConsoleErrors,
@@ -29,9 +28,8 @@ import {
 	type ListeningCloud,
 } from '../../cloud/test/wordpress-bridge';
 import { assertPluginUiBuilt } from './build-check';
+import { seriousViolations } from './support/screens';
 import { runPipeline, scriptPipelineProvider } from './support/pipeline';
-
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
 
 /** page slug → the screen id the workspace renders it as. */
 const SCREENS: Array< [ string, string ] > = [
@@ -124,39 +122,12 @@ afterAll( async () => {
 	await openai?.close();
 } );
 
-type AxeViolation = {
-	id: string;
-	impact: string | null;
-	help: string;
-	nodes: Array< { target: string[] } >;
-};
-
 /** axe-core on the page, WordPress's own menu, toolbar and footer left out. */
-async function seriousViolations( page: Page ): Promise< string[] > {
-	if ( ! ( await page.evaluate( () => 'axe' in window ) ) ) {
-		await page.addScriptTag( { content: AXE_SOURCE } );
-	}
-	const violations = await page.evaluate( async () => {
-		const axe = ( window as any ).axe;
-		const result = await axe.run(
-			{
-				include: [ '#wpbody-content' ],
-				exclude: [ '#screen-meta-links', '.notice:not(.igny8-notice)' ],
-			},
-			{ resultTypes: [ 'violations' ] }
-		);
-		return result.violations as AxeViolation[];
+const pageViolations = ( page: Page ) =>
+	seriousViolations( page, {
+		include: [ '#wpbody-content' ],
+		exclude: [ '#screen-meta-links', '.notice:not(.igny8-notice)' ],
 	} );
-	return violations
-		.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' )
-		.map(
-			( v ) =>
-				`${ v.id } (${ v.impact }): ${ v.help } — ${ v.nodes
-					.slice( 0, 3 )
-					.map( ( node ) => node.target.join( ' ' ) )
-					.join( ', ' ) }`
-		);
-}
 
 /** What is wider than the window at this width, by element. */
 function overflow( page: Page ): Promise< string[] > {
@@ -258,7 +229,7 @@ describe.each( WIDTHS )( 'every IGNY8 screen at %i px', ( width ) => {
 				expect( {
 					console: errors.errors,
 					overflow: await overflow( page ),
-					axe: await seriousViolations( page ),
+					axe: await pageViolations( page ),
 					raw: await rawValues( page ),
 				} ).toEqual( { console: [], overflow: [], axe: [], raw: [] } );
 			} finally {

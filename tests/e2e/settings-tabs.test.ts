@@ -8,7 +8,6 @@
  * user without manage_options reads the settings but cannot save them (the
  * REST route answers 403 and the tab says who can).
  */
-import fs from 'node:fs';
 import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -36,10 +35,9 @@ import {
 	type ListeningCloud,
 } from '../../cloud/test/wordpress-bridge';
 import { assertPluginUiBuilt } from './build-check';
+import { seriousViolations } from './support/screens';
 
 const SETTINGS = '/wp-admin/admin.php?page=igny8-workspace-settings';
-
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
 
 /** The tabs this part of the plugin draws from WordPress's own settings. */
 const WORDPRESS_TABS = new Set( [
@@ -148,32 +146,8 @@ function unexpected( collected: ConsoleErrors, status: number ): string[] {
 }
 
 /** axe-core's serious and critical findings in the settings panel. */
-async function seriousViolations( page: Page ): Promise< string[] > {
-	if ( ! ( await page.evaluate( () => 'axe' in window ) ) ) {
-		await page.addScriptTag( { content: AXE_SOURCE } );
-	}
-	const violations = await page.evaluate( async () => {
-		const axe = ( window as any ).axe;
-		const result = await axe.run(
-			{ include: [ '.igny8-settings' ] },
-			{ resultTypes: [ 'violations' ] }
-		);
-		return result.violations as Array< {
-			id: string;
-			impact: string | null;
-			nodes: Array< { target: string[] } >;
-		} >;
-	} );
-	return violations
-		.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' )
-		.map(
-			( v ) =>
-				`${ v.id }: ${ v.nodes
-					.slice( 0, 3 )
-					.map( ( node ) => node.target.join( ' ' ) )
-					.join( ', ' ) }`
-		);
-}
+const settingsViolations = ( page: Page ) =>
+	seriousViolations( page, { include: [ '.igny8-settings' ] } );
 
 /** The first elements that reach past the viewport's right edge. */
 async function widest( page: Page ): Promise< string[] > {
@@ -233,7 +207,7 @@ describe( 'IGNY8 → Settings', () => {
 					expect( {
 						tab,
 						width,
-						axe: await seriousViolations( admin ),
+						axe: await settingsViolations( admin ),
 						raw: text.match( RAW_VALUE ) ?? [],
 					} ).toEqual( { tab, width, axe: [], raw: [] } );
 				}
