@@ -10,6 +10,7 @@ import {
 } from '../src/modules/planner/import';
 import type { JobEvent } from '../src/queue';
 import * as copyModule from '../src/modules/planner/import/copy';
+import { parseIntent, parseRow } from '../src/modules/planner/import/values';
 import { normalizeKeyword } from '../src/modules/planner/normalize';
 import { quotaExceeded } from '../src/modules/planner/quota';
 import { createFileStorage } from '../src/storage/file-storage';
@@ -1720,5 +1721,35 @@ describe( 'a batch as COPY text', () => {
 			'1\t2\t3\ta\\\\b\\tc\\nd\\re\ta\\\\b c d e\t0\t\\N\t\\N\tactive\tcsv_import\t\\N\t{"import_id":7}\n' +
 				'1\t2\t3\tshoes\tshoes\t10\t42\tcommercial\tactive\tcsv_import\t0.5\t{"import_id":7}\n'
 		);
+	} );
+} );
+
+describe( 'an intent cell', () => {
+	it( 'reads one intent directly, several as the first, and nothing else (not even an Object property name)', () => {
+		expect(
+			[ 'I', 'commercial', ' Transactional ', 'navigation' ].map(
+				parseIntent
+			)
+		).toEqual( [
+			'informational',
+			'commercial',
+			'transactional',
+			'navigational',
+		] );
+		expect( parseIntent( 'C, T' ) ).toBe( 'commercial' );
+		expect( parseIntent( 'n/a' ) ).toBeNull();
+		expect( parseIntent( '' ) ).toBeNull();
+		// Before the lookup checked own keys, these answered a function, which no intent column accepts.
+		expect( parseIntent( 'constructor' ) ).toBeUndefined();
+		expect( parseIntent( 'toString, I' ) ).toBeUndefined();
+		expect(
+			parseRow( [ 'shoes', 'constructor' ], {
+				keyword: 0,
+				intent: 1,
+			} as never )
+		).toEqual( {
+			ok: false,
+			reason: 'intent: "constructor" is not one of informational, commercial, transactional, navigational (or I, C, T, N)',
+		} );
 	} );
 } );

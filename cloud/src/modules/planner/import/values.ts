@@ -132,6 +132,10 @@ export function parseIntent(
 	raw: string | undefined
 ): KeywordIntent | null | undefined {
 	const text = ( raw ?? '' ).trim().toLowerCase();
+	// One intent, as most exports write it: no splitting (own keys only, so "constructor" is no intent).
+	if ( Object.hasOwn( INTENT_CODES, text ) ) {
+		return INTENT_CODES[ text ];
+	}
 	if ( EMPTY.has( text ) ) {
 		return null;
 	}
@@ -140,7 +144,9 @@ export function parseIntent(
 			.split( /[,;/|+]|\s+and\s+|\s+/ )
 			.map( ( part ) => part.trim() )
 			.find( Boolean ) ?? '';
-	return INTENT_CODES[ first ];
+	return Object.hasOwn( INTENT_CODES, first )
+		? INTENT_CODES[ first ]
+		: undefined;
 }
 
 const cell = ( fields: string[], index: number | null | undefined ) =>
