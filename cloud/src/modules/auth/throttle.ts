@@ -9,6 +9,7 @@ import type { Config } from '../../config';
 import { ApiError } from '../../http/errors';
 import {
 	LocalPrincipalSignals,
+	PostgresPrincipalSignals,
 	RedisPrincipalSignals,
 	type PrincipalSignals,
 } from './principal-signals';
@@ -27,7 +28,8 @@ import {
  * answered 429 without being looked up until the window passes.
  *
  * Its Redis connection also carries the principal cache's change signal
- * between processes (`principalSignals`), closed with it.
+ * between processes (`principalSignals`; without Redis, a PostgreSQL
+ * LISTEN connection does), closed with it.
  */
 export class Throttle {
 	readonly principalSignals: PrincipalSignals;
@@ -47,12 +49,21 @@ export class Throttle {
 		config: Config,
 		private readonly client?: Redis
 	) {
+		// Every process sharing the database must hear a change: through
+		// Redis when there is one, else through PostgreSQL itself; only the
+		// embedded PGlite (one process) has no one else to tell.
 		this.principalSignals = client
 			? new RedisPrincipalSignals(
 					client,
 					`${ config.queuePrefix }:principals:changed`
 				)
-			: new LocalPrincipalSignals();
+			: config.databaseUrl
+				? new PostgresPrincipalSignals(
+						config.databaseUrl,
+						// Notifications never leave their database: no prefix needed.
+						'igny8_principals_changed'
+					)
+				: new LocalPrincipalSignals();
 		const { throttle } = config;
 		this.perCredential = make( {
 			keyPrefix: 'throttle:credential',
