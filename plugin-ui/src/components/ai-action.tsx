@@ -16,6 +16,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
  */
 import { getClient } from '../api';
 import { errorMessage, isApiError, type ApiErrorKind } from '../api/errors';
+import type { StartedRun } from '../store/jobs/actions';
 import { isFinal } from '../store/jobs/types';
 import { ErrorNotice, Loading, ProgressBar } from './states';
 
@@ -187,6 +188,8 @@ export interface AiActionModalProps {
 	runId?: number | null;
 	/** What the run made, shown under the progress once it succeeded. */
 	result?: ( run: AiRun ) => React.ReactNode;
+	/** What the action's answer says beyond its run (e.g. what it left out), shown once started. */
+	started?: ( answer: StartedRun ) => React.ReactNode;
 }
 
 /**
@@ -205,6 +208,7 @@ export function AiActionModal( props: AiActionModalProps ) {
 		onFinished,
 		children,
 		result,
+		started: startedNote,
 	} = props;
 	const [ estimate, setEstimate ] = useState< Estimate | null >( null );
 	const [ error, setError ] = useState< {
@@ -215,6 +219,9 @@ export function AiActionModal( props: AiActionModalProps ) {
 		props.runId ?? null
 	);
 	const [ starting, setStarting ] = useState( false );
+	const [ startedAnswer, setStartedAnswer ] = useState< StartedRun | null >(
+		null
+	);
 
 	const { startRun } = useDispatch( JOBS ) as any;
 	const inputKey = JSON.stringify( estimateInput );
@@ -262,7 +269,9 @@ export function AiActionModal( props: AiActionModalProps ) {
 		setStarting( true );
 		setError( null );
 		try {
-			setRunId( await startRun( path, body ) );
+			const started: StartedRun = await startRun( path, body );
+			setStartedAnswer( started );
+			setRunId( started.run_id );
 		} catch ( failure ) {
 			setError( {
 				message: errorMessage(
@@ -329,6 +338,7 @@ export function AiActionModal( props: AiActionModalProps ) {
 			{ runId !== null && (
 				<RunProgress runId={ runId } onFinished={ onFinished } />
 			) }
+			{ startedAnswer && startedNote?.( startedAnswer ) }
 			{ succeeded && result && (
 				<div className="igny8-run__result">{ result( succeeded ) }</div>
 			) }

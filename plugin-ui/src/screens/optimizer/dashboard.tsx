@@ -1,7 +1,12 @@
 /**
+ * External dependencies
+ */
+import type { OptimizerBulkResult } from '@igny8/shared-types';
+
+/**
  * WordPress dependencies
  */
-import { TextControl } from '@wordpress/components';
+import { Notice, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -125,6 +130,66 @@ function Summary() {
 	);
 }
 
+/** Titles a notice names before it says “and N more”. */
+const LEFT_OUT_NAMED = 3;
+
+/**
+ * Which selected drafts the credit cap left out of a bulk run, by title,
+ * so the person can start another run for them.
+ * @param props        Component props.
+ * @param props.answer What the bulk action answered.
+ * @param props.items  The drafts that were selected.
+ */
+export function LeftOut( {
+	answer,
+	items,
+}: {
+	answer: OptimizerBulkResult;
+	items: OptimizerScoreItem[];
+} ) {
+	const leftOut = answer.left_out ?? [];
+	if ( leftOut.length === 0 ) {
+		return null;
+	}
+	const titles = new Map(
+		items.map( ( item ) => [ item.content_id, titleOf( item ) ] )
+	);
+	const named = leftOut
+		.slice( 0, LEFT_OUT_NAMED )
+		.map( ( id ) => `“${ titles.get( id ) ?? `#${ id }` }”` )
+		.join( ', ' );
+	const more = leftOut.length - LEFT_OUT_NAMED;
+	return (
+		<Notice status="warning" isDismissible={ false }>
+			{ sprintf(
+				/* translators: 1: e.g. “30 posts”, 2: e.g. “50 posts”. */
+				__(
+					'The credit cap covers %1$s of the %2$s selected.',
+					'igny8-bridge'
+				),
+				contentCount( answer.content_ids.length ),
+				contentCount( answer.content_ids.length + leftOut.length )
+			) }{ ' ' }
+			{ more > 0
+				? sprintf(
+						/* translators: 1: quoted titles, 2: e.g. “17 posts”. */
+						__( 'Left out: %1$s and %2$s more.', 'igny8-bridge' ),
+						named,
+						contentCount( more )
+					)
+				: sprintf(
+						/* translators: %s: quoted titles. */
+						__( 'Left out: %s.', 'igny8-bridge' ),
+						named
+					) }{ ' ' }
+			{ __(
+				'Select them and start another run when this one is done.',
+				'igny8-bridge'
+			) }
+		</Notice>
+	);
+}
+
 /**
  * “Optimize with AI” for a selection: the credit estimate, a credit cap and
  * the score to leave alone, then the run's progress.
@@ -179,6 +244,12 @@ function BulkOptimize( {
 			startLabel={ __( 'Start optimizing', 'igny8-bridge' ) }
 			onClose={ onClose }
 			onFinished={ onDone }
+			started={ ( answer ) => (
+				<LeftOut
+					answer={ answer as unknown as OptimizerBulkResult }
+					items={ items }
+				/>
+			) }
 			result={ () => (
 				<p>
 					{ __(

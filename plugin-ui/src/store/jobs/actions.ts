@@ -89,26 +89,26 @@ export function stopFollowingAll(): { type: string } {
 	return { type: 'STOP_FOLLOWING' };
 }
 
+/** An AI action's 202 answer: its run, and whatever else the action says (e.g. drafts left out). */
+export type StartedRun = { run_id: number } & Record< string, unknown >;
+
 /**
  * Starts an AI action (a 202 answer with `run_id`) and follows its progress.
  * @param path The action's path, e.g. `/planner/clusters/generate_ideas/`.
  * @param body Its request body.
- * @return The run id.
+ * @return The action's answer.
  */
 export const startRun =
 	( path: string, body: unknown ) =>
-	async ( { dispatch }: ThunkArgs ): Promise< number > => {
-		const started = await getClient().post< { run_id: number } >(
-			path,
-			body
-		);
+	async ( { dispatch }: ThunkArgs ): Promise< StartedRun > => {
+		const started = await getClient().post< StartedRun >( path, body );
 		const run = await getClient().get< AiRun >(
 			`/system/ai-runs/${ started.run_id }/`
 		);
 		dispatch( receiveRuns( [ run ] ) );
 		// Not awaited: the caller gets the id at once and watches the store.
 		dispatch.followRun( started.run_id );
-		return started.run_id;
+		return started;
 	};
 
 export const cancelRun =

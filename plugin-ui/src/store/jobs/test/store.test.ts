@@ -139,10 +139,10 @@ describe( 'jobs resolvers', () => {
 		const registry = createRegistry();
 		registry.register( jobsStore );
 
-		const id = await registry
+		const started = await registry
 			.dispatch( jobsStore )
 			.startRun( '/writer/tasks/generate_content/', { ids: [ 1 ] } );
-		expect( id ).toBe( 11 );
+		expect( started ).toEqual( { run_id: 11 } );
 		expect( post ).toHaveBeenCalledWith(
 			'/writer/tasks/generate_content/',
 			{ ids: [ 1 ] }

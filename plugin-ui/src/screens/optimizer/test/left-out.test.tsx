@@ -1,0 +1,173 @@
+/**
+ * External dependencies
+ */
+import type { AiRun, OptimizerBulkResult } from '@igny8/shared-types';
+import { act } from 'react';
+
+/**
+ * WordPress dependencies
+ */
+import { createRegistry, RegistryProvider } from '@wordpress/data';
+import { createRoot } from '@wordpress/element';
+
+/**
+ * Internal dependencies
+ */
+import { setClient } from '../../../api';
+import type { CloudClient } from '../../../api/client';
+import { AiActionModal } from '../../../components/ai-action';
+import { store as jobsStore } from '../../../store/jobs';
+import type { OptimizerScoreItem } from '../../../store/optimizer';
+import { LeftOut } from '../dashboard';
+
+declare global {
+	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
+}
+
+const item = ( id: number, title: string ) =>
+	( { id, content_id: id, title } ) as OptimizerScoreItem;
+const ITEMS = [
+	item( 1, 'Tomatoes' ),
+	item( 2, 'Peppers' ),
+	item( 3, 'Basil' ),
+	item( 4, 'Mint' ),
+	item( 5, 'Chard' ),
+	item( 6, 'Kale' ),
+];
+
+let container: HTMLDivElement;
+let root: ReturnType< typeof createRoot >;
+
+/** The whole page: the modal renders outside the container. */
+const text = () => document.body.textContent ?? '';
+
+beforeAll( () => {
+	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+} );
+beforeEach( () => {
+	container = document.createElement( 'div' );
+	document.body.appendChild( container );
+	root = createRoot( container );
+} );
+afterEach( () => {
+	act( () => root.unmount() );
+	container.remove();
+	document.body.innerHTML = '';
+} );
+
+describe( 'drafts a bulk run left out', () => {
+	const answer = (
+		contentIds: number[],
+		leftOut: number[]
+	): OptimizerBulkResult => ( {
+		run_id: 9,
+		content_ids: contentIds,
+		left_out: leftOut,
+		credits_reserved: contentIds.length,
+	} );
+
+	it( 'names them by title, with how many the cap covered', async () => {
+		await act( async () => {
+			root.render(
+				<LeftOut
+					answer={ answer( [ 1, 2 ], [ 3, 4 ] ) }
+					items={ ITEMS }
+				/>
+			);
+		} );
+		expect(
+			container.querySelector( '.components-notice__content' )
+				?.textContent
+		).toBe(
+			'The credit cap covers 2 posts of the 4 posts selected. Left out: “Basil”, “Mint”. Select them and start another run when this one is done.'
+		);
+	} );
+
+	it( 'names the first three and counts the rest', async () => {
+		await act( async () => {
+			root.render(
+				<LeftOut
+					answer={ answer( [ 1 ], [ 2, 3, 4, 5, 6 ] ) }
+					items={ ITEMS }
+				/>
+			);
+		} );
+		expect( container.textContent ).toContain(
+			'Left out: “Peppers”, “Basil”, “Mint” and 2 posts more.'
+		);
+	} );
+
+	it( 'says nothing when the cap covered every draft', async () => {
+		await act( async () => {
+			root.render(
+				<LeftOut answer={ answer( [ 1, 2 ], [] ) } items={ ITEMS } />
+			);
+		} );
+		expect( container.innerHTML ).toBe( '' );
+	} );
+
+	it( 'shows under the run’s progress what the started action answered', async () => {
+		const running = {
+			id: 9,
+			function_name: 'optimize_content',
+			status: 'running',
+			input: {},
+			progress: { stage: 'rewriting', percent: 10, seq: 1 },
+			error: null,
+		} as unknown as AiRun;
+		const post = jest.fn( async ( path: string ) =>
+			path === '/billing/estimate/'
+				? { credits: 2, balance: 50, sufficient: true }
+				: answer( [ 1, 2 ], [ 3 ] )
+		);
+		setClient( {
+			post,
+			get: jest.fn( async () => running ),
+			list: jest.fn( async () => ( { count: 0, results: [] } ) ),
+			// The progress stream stays open until the test ends.
+			stream: jest.fn(
+				( _path: string, _on: unknown, signal: AbortSignal ) =>
+					new Promise( ( resolve ) =>
+						signal.addEventListener( 'abort', resolve )
+					)
+			),
+		} as unknown as CloudClient );
+		const registry = createRegistry();
+		registry.register( jobsStore );
+		await act( async () => {
+			root.render(
+				<RegistryProvider value={ registry }>
+					<AiActionModal
+						title="Optimize 3 posts with AI"
+						fn="optimize_content"
+						estimateInput={ { content_ids: [ 1, 2, 3 ] } }
+						path="/optimizer/bulk/"
+						body={ { content_ids: [ 1, 2, 3 ], credit_cap: 2 } }
+						startLabel="Start optimizing"
+						onClose={ () => undefined }
+						started={ ( started ) => (
+							<LeftOut
+								answer={
+									started as unknown as OptimizerBulkResult
+								}
+								items={ ITEMS }
+							/>
+						) }
+					/>
+				</RegistryProvider>
+			);
+		} );
+		expect( text() ).not.toContain( 'Left out' );
+		const start = Array.from( document.querySelectorAll( 'button' ) ).find(
+			( candidate ) => candidate.textContent === 'Start optimizing'
+		);
+		await act( async () => {
+			start!.click();
+		} );
+		expect( post ).toHaveBeenCalledWith( '/optimizer/bulk/', {
+			content_ids: [ 1, 2, 3 ],
+			credit_cap: 2,
+		} );
+		expect( text() ).toContain( 'Left out: “Basil”.' );
+	} );
+} );
