@@ -6,7 +6,7 @@ import type { OptimizerBulkResult } from '@igny8/shared-types';
 /**
  * WordPress dependencies
  */
-import { Notice, TextControl } from '@wordpress/components';
+import { Button, Notice, TextControl } from '@wordpress/components';
 import { useDispatch, useSelect } from '@wordpress/data';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -15,7 +15,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorMessage } from '../../api/errors';
-import { AiActionModal } from '../../components/ai-action';
+import { AiActionModal, useActiveRunId } from '../../components/ai-action';
 import { DataView, type Action } from '../../components/data-view';
 import { announce } from '../../components/data-view/notices';
 import { ErrorNotice, Loading } from '../../components/states';
@@ -190,6 +190,60 @@ export function LeftOut( {
 	);
 }
 
+/** What a finished optimization run leaves: revisions to review. */
+function RevisionsWaiting() {
+	return (
+		<p>
+			{ __(
+				'Each rewritten draft now has an AI revision waiting for review (“Review pending” in the list). Nothing changes in a draft until you accept its revision.',
+				'igny8-bridge'
+			) }
+		</p>
+	);
+}
+
+/**
+ * An optimization run going on for the site (started here before a reload
+ * or before its dialog was closed, or from the block editor): a link opens
+ * its progress, which stays open with the result once it ends.
+ * @param props        Component props.
+ * @param props.onDone Called once the run ends.
+ */
+export function ActiveOptimization( { onDone }: { onDone: () => void } ) {
+	const runId = useActiveRunId( 'optimize_content' );
+	// The run shown stays shown after it ends (no longer active), with its result.
+	const [ shown, setShown ] = useState< number | null >( null );
+	if ( shown !== null ) {
+		return (
+			<AiActionModal
+				title={ __( 'Optimizing with AI', 'igny8-bridge' ) }
+				fn="optimize_content"
+				estimateInput={ {} }
+				path="/optimizer/bulk/"
+				body={ {} }
+				startLabel=""
+				runId={ shown }
+				onClose={ () => setShown( null ) }
+				onFinished={ onDone }
+				result={ () => <RevisionsWaiting /> }
+			/>
+		);
+	}
+	if ( runId === null ) {
+		return null;
+	}
+	return (
+		<p className="igny8-optimizer__active">
+			<Button variant="link" onClick={ () => setShown( runId ) }>
+				{ __(
+					'AI optimization in progress — show progress',
+					'igny8-bridge'
+				) }
+			</Button>
+		</p>
+	);
+}
+
 /**
  * “Optimize with AI” for a selection: the credit estimate, a credit cap and
  * the score to leave alone, then the run's progress.
@@ -250,14 +304,7 @@ function BulkOptimize( {
 					items={ items }
 				/>
 			) }
-			result={ () => (
-				<p>
-					{ __(
-						'Each rewritten draft now has an AI revision waiting for review (“Review pending” in the list). Nothing changes in a draft until you accept its revision.',
-						'igny8-bridge'
-					) }
-				</p>
-			) }
+			result={ () => <RevisionsWaiting /> }
 		>
 			<p>
 				{ __(
@@ -396,6 +443,7 @@ export function Dashboard( {
 	return (
 		<>
 			<Summary />
+			{ ! bulk && <ActiveOptimization onDone={ () => invalidate() } /> }
 			<DataView< OptimizerScoreItem >
 				label={ __( 'Contents and their scores', 'igny8-bridge' ) }
 				fields={ [

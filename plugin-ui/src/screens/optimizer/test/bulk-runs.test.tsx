@@ -18,7 +18,7 @@ import type { CloudClient } from '../../../api/client';
 import { AiActionModal } from '../../../components/ai-action';
 import { store as jobsStore } from '../../../store/jobs';
 import type { OptimizerScoreItem } from '../../../store/optimizer';
-import { LeftOut } from '../dashboard';
+import { ActiveOptimization, LeftOut } from '../dashboard';
 
 declare global {
 	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
@@ -169,5 +169,76 @@ describe( 'drafts a bulk run left out', () => {
 			credit_cap: 2,
 		} );
 		expect( text() ).toContain( 'Left out: “Basil”.' );
+	} );
+} );
+
+describe( 'an optimization run going on', () => {
+	const run = ( status: string, seq: number ) =>
+		( {
+			id: 14,
+			function_name: 'optimize_content',
+			status,
+			input: { content_ids: [ 1, 2 ] },
+			progress: {
+				stage: status === 'running' ? 'rewriting' : 'done',
+				percent: status === 'running' ? 40 : 100,
+				seq,
+			},
+			error: null,
+		} ) as unknown as AiRun;
+
+	async function renderWith( runs: AiRun[] ) {
+		setClient( {
+			post: jest.fn(),
+			get: jest.fn( async () => runs[ 0 ] ),
+			list: jest.fn( async () => ( { count: 0, results: [] } ) ),
+			stream: jest.fn(
+				( _path: string, _on: unknown, signal: AbortSignal ) =>
+					new Promise( ( resolve ) =>
+						signal.addEventListener( 'abort', resolve )
+					)
+			),
+		} as unknown as CloudClient );
+		const registry = createRegistry();
+		registry.register( jobsStore );
+		registry.dispatch( jobsStore ).receiveRuns( runs );
+		const done = jest.fn();
+		await act( async () => {
+			root.render(
+				<RegistryProvider value={ registry }>
+					<ActiveOptimization onDone={ done } />
+				</RegistryProvider>
+			);
+		} );
+		return { registry, done };
+	}
+
+	it( 'offers its progress after a reload, and keeps the result on screen once it ends', async () => {
+		const { registry, done } = await renderWith( [ run( 'running', 1 ) ] );
+		const link = Array.from( document.querySelectorAll( 'button' ) ).find(
+			( candidate ) =>
+				candidate.textContent ===
+				'AI optimization in progress — show progress'
+		);
+		expect( link ).toBeDefined();
+		await act( async () => {
+			link!.click();
+		} );
+		expect( text() ).toContain( 'Optimizing with AI' );
+		expect( text() ).not.toContain( 'AI optimization in progress' );
+		await act( async () => {
+			registry
+				.dispatch( jobsStore )
+				.receiveRuns( [ run( 'succeeded', 2 ) ] );
+		} );
+		expect( done ).toHaveBeenCalledTimes( 1 );
+		expect( text() ).toContain(
+			'Each rewritten draft now has an AI revision waiting for review'
+		);
+	} );
+
+	it( 'shows nothing when no optimization runs', async () => {
+		await renderWith( [] );
+		expect( container.innerHTML ).toBe( '' );
 	} );
 } );
