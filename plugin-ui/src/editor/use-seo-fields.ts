@@ -1,9 +1,11 @@
 /**
  * Where the Optimizer panel's focus keyphrase and meta description live,
- * by priority: the active SEO plugin's post meta (Yoast SEO or Rank Math,
+ * by priority: the IGNY8 draft of a post IGNY8 manages, which the sidebar's
+ * SEO panel edits and IGNY8 writes to the SEO plugin's fields when it sends
+ * the post (editing the plugin's fields here as well would be overwritten
+ * then); else the active SEO plugin's post meta (Yoast SEO or Rank Math,
  * when the plugin registered it for the REST API, see SeoPluginMeta.php),
- * saved with the post; else the IGNY8 draft of a post IGNY8 manages, which
- * the sidebar's SEO panel edits and saves; else only the analysis uses them.
+ * saved with the post; else only the analysis uses them.
  */
 
 /**
@@ -64,9 +66,8 @@ const text = ( value: unknown ) => ( typeof value === 'string' ? value : '' );
 export function useSeoFields(): SeoFields {
 	const { meta } = usePostInfo();
 	const record = meta as Record< string, unknown >;
-	const plugin = seoPluginOf( record );
-	const contentId =
-		! plugin && meta._igny8_content_id ? meta._igny8_content_id : undefined;
+	const contentId = meta._igny8_content_id || undefined;
+	const plugin = contentId ? null : seoPluginOf( record );
 	const managed = useManagedContent( contentId );
 	const { editPost } = useDispatch( 'core/editor' ) as any;
 	// Only the analysis uses them: they start as what IGNY8 last sent.
