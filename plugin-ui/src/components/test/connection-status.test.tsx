@@ -7,11 +7,11 @@ import { act } from 'react';
  * WordPress dependencies
  */
 import apiFetch from '@wordpress/api-fetch';
-import { createRoot } from '@wordpress/element';
 
 /**
  * Internal dependencies
  */
+import { reactRoot } from '../../test-support/react-root';
 import type { Connection } from '../../api/connection';
 import { ConnectionStatus } from '../connection-card';
 
@@ -21,10 +21,6 @@ jest.mock( '@wordpress/api-fetch', () => ( {
 } ) );
 
 const mockedApiFetch = apiFetch as unknown as jest.Mock;
-
-declare global {
-	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
-}
 
 const NOT_CONFIGURED: Connection = {
 	configured: false,
@@ -58,43 +54,30 @@ const UNREACHABLE: Connection = {
 	error: 'Could not reach the IGNY8 cloud: cURL error 7: Failed to connect',
 };
 
-let container: HTMLDivElement;
-let root: ReturnType< typeof createRoot >;
+const dom = reactRoot();
 
 async function renderStatus(): Promise< void > {
 	await act( async () => {
-		root.render( <ConnectionStatus /> );
+		dom.root.render( <ConnectionStatus /> );
 	} );
 }
 
 function text(): string {
-	return container.textContent ?? '';
+	return dom.container.textContent ?? '';
 }
 
 function checkAgainButton(): HTMLButtonElement {
-	const button = Array.from( container.querySelectorAll( 'button' ) ).find(
-		( candidate ) => candidate.textContent === 'Check again'
-	);
+	const button = Array.from(
+		dom.container.querySelectorAll( 'button' )
+	).find( ( candidate ) => candidate.textContent === 'Check again' );
 	if ( ! button ) {
 		throw new Error( 'No "Check again" button' );
 	}
 	return button;
 }
 
-beforeAll( () => {
-	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-} );
-
 beforeEach( () => {
 	mockedApiFetch.mockReset();
-	container = document.createElement( 'div' );
-	document.body.appendChild( container );
-	root = createRoot( container );
-} );
-
-afterEach( () => {
-	act( () => root.unmount() );
-	container.remove();
 } );
 
 describe( 'Cloud connection status', () => {
@@ -142,12 +125,12 @@ describe( 'Cloud connection status', () => {
 		expect( text() ).toContain(
 			'Connected: the IGNY8 cloud is reachable.'
 		);
-		const details = Array.from( container.querySelectorAll( 'dt' ) ).map(
-			( term ) => [
-				term.textContent,
-				term.nextElementSibling?.textContent,
-			]
-		);
+		const details = Array.from(
+			dom.container.querySelectorAll( 'dt' )
+		).map( ( term ) => [
+			term.textContent,
+			term.nextElementSibling?.textContent,
+		] );
 		expect( details ).toEqual( [
 			[ 'Cloud URL', 'http://127.0.0.1:8000' ],
 			[ 'Cloud version', '0.1.0' ],

@@ -8,20 +8,16 @@ import { act } from 'react';
  * WordPress dependencies
  */
 import { createRegistry, RegistryProvider } from '@wordpress/data';
-import { createRoot } from '@wordpress/element';
 
 /**
  * Internal dependencies
  */
+import { reactRoot } from '../../test-support/react-root';
 import { setClient } from '../../api';
 import type { CloudClient, StreamEvent } from '../../api/client';
 import { store as jobsStore } from '../../store/jobs';
 import { store as writerStore } from '../../store/writer';
 import { DraftImages, pendingImages, runOnDraft } from '../draft-images';
-
-declare global {
-	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
-}
 
 const TASK = 7;
 const CONTENT = 11;
@@ -69,8 +65,7 @@ type FakeClient = {
 	stream: jest.Mock;
 };
 
-let container: HTMLDivElement;
-let root: ReturnType< typeof createRoot >;
+const dom = reactRoot();
 let client: FakeClient;
 
 /**
@@ -128,7 +123,7 @@ async function render( canEdit = true ): Promise< void > {
 	registry.register( writerStore );
 	registry.register( jobsStore );
 	await act( async () => {
-		root.render(
+		dom.root.render(
 			<RegistryProvider value={ registry }>
 				<DraftImages
 					contentId={ CONTENT }
@@ -160,7 +155,7 @@ const hasButton = ( name: string, scope: ParentNode = document.body ) =>
 	);
 
 const card = ( id: number ) =>
-	container.querySelector(
+	dom.container.querySelector(
 		`.igny8-image-card[data-image-id="${ id }"]`
 	) as HTMLElement;
 
@@ -178,20 +173,7 @@ function type( input: HTMLTextAreaElement, value: string ): void {
 	input.dispatchEvent( new Event( 'input', { bubbles: true } ) );
 }
 
-beforeAll( () => {
-	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-} );
-
-beforeEach( () => {
-	container = document.createElement( 'div' );
-	document.body.appendChild( container );
-	root = createRoot( container );
-} );
-
 afterEach( () => {
-	act( () => root.unmount() );
-	container.remove();
-	document.body.innerHTML = '';
 	setClient( null );
 } );
 
@@ -234,7 +216,7 @@ describe( 'a draft’s images', () => {
 		expect( card( 3 ).querySelector( 'img' ) ).toBeNull();
 		expect( card( 3 ).textContent ).toContain( 'Not drawn yet' );
 		expect(
-			container.querySelectorAll( '[data-featured="true"]' )
+			dom.container.querySelectorAll( '[data-featured="true"]' )
 		).toHaveLength( 1 );
 		expect( card( 1 ).textContent ).toContain( 'Featured image' );
 		expect( hasButton( 'Set as featured', card( 1 ) ) ).toBe( false );
@@ -295,10 +277,10 @@ describe( 'a draft’s images', () => {
 	it( 'shows a viewer the images and nothing to change them with', async () => {
 		fakeClient( [ image( 1, { is_featured: true } ), image( 2 ) ] );
 		await render( false );
-		expect( container.querySelectorAll( 'img' ) ).toHaveLength( 2 );
+		expect( dom.container.querySelectorAll( 'img' ) ).toHaveLength( 2 );
 		expect( card( 2 ).textContent ).toContain( 'Alt text: Trail 2' );
 		expect(
-			container.querySelectorAll( 'button, input, textarea' )
+			dom.container.querySelectorAll( 'button, input, textarea' )
 		).toHaveLength( 0 );
 	} );
 
@@ -368,7 +350,7 @@ describe( 'a draft’s images', () => {
 		);
 		expect( result.textContent ).toContain( 'Alt text: Trail 22' );
 		// The draft now has prompts waiting: drawing them is the next step.
-		expect( hasButton( 'Generate images', container ) ).toBe( true );
+		expect( hasButton( 'Generate images', dom.container ) ).toBe( true );
 	} );
 
 	it( 'regenerates one image through its own route, priced as that image', async () => {

@@ -4,23 +4,15 @@
 import { act } from 'react';
 
 /**
- * WordPress dependencies
- */
-import { createRoot } from '@wordpress/element';
-
-/**
  * Internal dependencies
  */
+import { reactRoot } from '../../../test-support/react-root';
 import { DataView, type Action, type DataViewProps, type Field } from '..';
 import {
 	defaultView,
 	type View,
 	type ViewSpec,
 } from '../../../hooks/use-url-view';
-
-declare global {
-	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
-}
 
 interface Row {
 	id: number;
@@ -54,8 +46,7 @@ const FIELDS: Field< Row >[] = [
 	{ id: 'status', label: 'Status', render: ( row ) => row.status },
 ];
 
-let container: HTMLDivElement;
-let root: ReturnType< typeof createRoot >;
+const dom = reactRoot();
 let changes: Array< [ View, { replace?: boolean } | undefined ] >;
 let selection: number[];
 let deleted: Row[][];
@@ -108,7 +99,7 @@ function show( props: Partial< DataViewProps< Row > > = {} ) {
 		emptyFiltered: 'No rows match these filters.',
 		...props,
 	};
-	act( () => root.render( <DataView< Row > { ...all } /> ) );
+	act( () => dom.root.render( <DataView< Row > { ...all } /> ) );
 }
 
 const byText = ( tag: string, text: string ) =>
@@ -128,22 +119,13 @@ function choose( select: HTMLSelectElement, value: string ) {
 	} );
 }
 
-beforeAll( () => {
-	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-} );
-
 beforeEach( () => {
 	changes = [];
 	selection = [];
 	deleted = [];
-	container = document.createElement( 'div' );
-	document.body.appendChild( container );
-	root = createRoot( container );
 } );
 
 afterEach( () => {
-	act( () => root.unmount() );
-	container.remove();
 	jest.useRealTimers();
 } );
 
@@ -151,17 +133,17 @@ describe( 'DataView', () => {
 	it( 'shows the rows, the count and the pages', () => {
 		show();
 		expect(
-			[ ...container.querySelectorAll( 'tbody tr' ) ].map(
+			[ ...dom.container.querySelectorAll( 'tbody tr' ) ].map(
 				( row ) => row.querySelector( 'td' )?.textContent
 			)
 		).toEqual( [ 'alpha', 'bravo', 'charlie' ] );
-		expect( container.textContent ).toContain( '23 rows' );
-		expect( container.textContent ).toContain( 'Page 1 of 3' );
+		expect( dom.container.textContent ).toContain( '23 rows' );
+		expect( dom.container.textContent ).toContain( 'Page 1 of 3' );
 	} );
 
 	it( 'reports a filter as a new view on page 1', () => {
 		show( { view: { ...defaultView( SPEC ), page: 3 } } );
-		const select = container.querySelector< HTMLSelectElement >(
+		const select = dom.container.querySelector< HTMLSelectElement >(
 			'.igny8-filters select'
 		)!;
 		choose( select, 'inactive' );
@@ -185,7 +167,7 @@ describe( 'DataView', () => {
 		show();
 		click( byText( 'button', 'Next' ) );
 		expect( changes[ 0 ]![ 0 ].page ).toBe( 2 );
-		const perPage = container.querySelector< HTMLSelectElement >(
+		const perPage = dom.container.querySelector< HTMLSelectElement >(
 			'.igny8-table__per-page select'
 		)!;
 		choose( perPage, '25' );
@@ -195,7 +177,7 @@ describe( 'DataView', () => {
 	it( 'hides the columns the view hides', () => {
 		show( { view: { ...defaultView( SPEC ), hidden: [ 'status' ] } } );
 		expect(
-			[ ...container.querySelectorAll( 'thead th' ) ].map(
+			[ ...dom.container.querySelectorAll( 'thead th' ) ].map(
 				( th ) => th.textContent
 			)
 		).not.toContain( 'Status' );
@@ -204,7 +186,7 @@ describe( 'DataView', () => {
 	it( 'sends the search after typing stops, replacing the history entry', () => {
 		jest.useFakeTimers();
 		show();
-		const input = container.querySelector< HTMLInputElement >(
+		const input = dom.container.querySelector< HTMLInputElement >(
 			'input[type="search"]'
 		)!;
 		act( () => {
@@ -228,8 +210,8 @@ describe( 'DataView', () => {
 	it( 'asks before a bulk action, naming the count, and runs it only when confirmed', async () => {
 		selection = [ 1, 3 ];
 		show();
-		expect( container.textContent ).toContain( '2 rows selected' );
-		const bulk = container.querySelector( '.igny8-bulk' )!;
+		expect( dom.container.textContent ).toContain( '2 rows selected' );
+		const bulk = dom.container.querySelector( '.igny8-bulk' )!;
 		click(
 			[ ...bulk.querySelectorAll( 'button' ) ].find(
 				( button ) => button.textContent === 'Delete'
@@ -272,29 +254,33 @@ describe( 'DataView', () => {
 				},
 			],
 		} );
-		const bulk = container.querySelector( '.igny8-bulk' )!;
+		const bulk = dom.container.querySelector( '.igny8-bulk' )!;
 		await act( async () =>
 			[ ...bulk.querySelectorAll< HTMLElement >( 'button' ) ]
 				.find( ( button ) => button.textContent === 'Delete' )!
 				.click()
 		);
-		expect( container.textContent ).toContain( 'Not allowed.' );
-		expect( container.querySelectorAll( 'tbody tr' ) ).toHaveLength( 3 );
+		expect( dom.container.textContent ).toContain( 'Not allowed.' );
+		expect( dom.container.querySelectorAll( 'tbody tr' ) ).toHaveLength(
+			3
+		);
 	} );
 
 	it( 'names the next step when the list is empty, and offers to clear filters when filtered', () => {
 		show( { items: [], count: 0 } );
-		expect( container.textContent ).toContain( 'No rows yet — add one.' );
+		expect( dom.container.textContent ).toContain(
+			'No rows yet — add one.'
+		);
 		show( {
 			items: [],
 			count: 0,
 			view: { ...defaultView( SPEC ), filters: { status: 'inactive' } },
 		} );
-		expect( container.textContent ).toContain(
+		expect( dom.container.textContent ).toContain(
 			'No rows match these filters.'
 		);
 		click(
-			[ ...container.querySelectorAll( '.igny8-empty button' ) ].find(
+			[ ...dom.container.querySelectorAll( '.igny8-empty button' ) ].find(
 				( button ) => button.textContent === 'Clear filters'
 			)
 		);
@@ -326,12 +312,12 @@ describe( 'DataView', () => {
 		selection = [ 1, 3 ];
 		show( { actions: [ retry ] } );
 		// alpha and charlie are active: nothing to retry, no bulk bar.
-		expect( container.querySelector( '.igny8-bulk' ) ).toBeNull();
+		expect( dom.container.querySelector( '.igny8-bulk' ) ).toBeNull();
 
 		selection = [ 1, 2, 3 ];
 		show( { actions: [ retry ] } );
 		click(
-			[ ...container.querySelectorAll( '.igny8-bulk button' ) ].find(
+			[ ...dom.container.querySelectorAll( '.igny8-bulk button' ) ].find(
 				( button ) => button.textContent === 'Retry'
 			)
 		);
@@ -349,12 +335,14 @@ describe( 'DataView', () => {
 
 	it( 'shows no search box for a list the server cannot search', () => {
 		show( { searchLabel: undefined } );
-		expect( container.querySelector( 'input[type="search"]' ) ).toBeNull();
+		expect(
+			dom.container.querySelector( 'input[type="search"]' )
+		).toBeNull();
 		// The columns menu is still there.
 		expect( byText( 'button', 'Columns' ) ).toBeTruthy();
 		show();
 		expect(
-			container.querySelector( 'input[type="search"]' )
+			dom.container.querySelector( 'input[type="search"]' )
 		).not.toBeNull();
 	} );
 } );

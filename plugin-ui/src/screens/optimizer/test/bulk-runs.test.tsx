@@ -8,21 +8,17 @@ import { act } from 'react';
  * WordPress dependencies
  */
 import { createRegistry, RegistryProvider } from '@wordpress/data';
-import { createRoot } from '@wordpress/element';
 
 /**
  * Internal dependencies
  */
+import { reactRoot } from '../../../test-support/react-root';
 import { setClient } from '../../../api';
 import type { CloudClient } from '../../../api/client';
 import { AiActionModal } from '../../../components/ai-action';
 import { store as jobsStore } from '../../../store/jobs';
 import type { OptimizerScoreItem } from '../../../store/optimizer';
 import { ActiveOptimization, LeftOut } from '../dashboard';
-
-declare global {
-	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
-}
 
 const item = ( id: number, title: string ) =>
 	( { id, content_id: id, title } ) as OptimizerScoreItem;
@@ -35,25 +31,38 @@ const ITEMS = [
 	item( 6, 'Kale' ),
 ];
 
-let container: HTMLDivElement;
-let root: ReturnType< typeof createRoot >;
+const dom = reactRoot();
 
-/** The whole page: the modal renders outside the container. */
+/** The whole page: the modal renders outside the dom.container. */
 const text = () => document.body.textContent ?? '';
 
 beforeAll( () => {
 	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 } );
-beforeEach( () => {
-	container = document.createElement( 'div' );
-	document.body.appendChild( container );
-	root = createRoot( container );
-} );
-afterEach( () => {
-	act( () => root.unmount() );
-	container.remove();
-	document.body.innerHTML = '';
-} );
+afterEach( () => {} );
+
+/**
+ * A cloud whose runs stay in progress (their stream open until the test
+ * ends), and a registry with the jobs store that uses it.
+ * @param post What POST requests answer.
+ * @param run  What reading a run answers.
+ */
+function usingCloud( post: jest.Mock, run: AiRun | undefined ) {
+	setClient( {
+		post,
+		get: jest.fn( async () => run ),
+		list: jest.fn( async () => ( { count: 0, results: [] } ) ),
+		stream: jest.fn(
+			( _path: string, _on: unknown, signal: AbortSignal ) =>
+				new Promise( ( resolve ) =>
+					signal.addEventListener( 'abort', resolve )
+				)
+		),
+	} as unknown as CloudClient );
+	const registry = createRegistry();
+	registry.register( jobsStore );
+	return registry;
+}
 
 describe( 'drafts a bulk run left out', () => {
 	const answer = (
@@ -68,7 +77,7 @@ describe( 'drafts a bulk run left out', () => {
 
 	it( 'names them by title, with how many the cap covered', async () => {
 		await act( async () => {
-			root.render(
+			dom.root.render(
 				<LeftOut
 					answer={ answer( [ 1, 2 ], [ 3, 4 ] ) }
 					items={ ITEMS }
@@ -76,7 +85,7 @@ describe( 'drafts a bulk run left out', () => {
 			);
 		} );
 		expect(
-			container.querySelector( '.components-notice__content' )
+			dom.container.querySelector( '.components-notice__content' )
 				?.textContent
 		).toBe(
 			'The credit cap covers 2 posts of the 4 posts selected. Left out: “Basil”, “Mint”. Select them and start another run when this one is done.'
@@ -85,25 +94,25 @@ describe( 'drafts a bulk run left out', () => {
 
 	it( 'names the first three and counts the rest', async () => {
 		await act( async () => {
-			root.render(
+			dom.root.render(
 				<LeftOut
 					answer={ answer( [ 1 ], [ 2, 3, 4, 5, 6 ] ) }
 					items={ ITEMS }
 				/>
 			);
 		} );
-		expect( container.textContent ).toContain(
+		expect( dom.container.textContent ).toContain(
 			'Left out: “Peppers”, “Basil”, “Mint” and 2 posts more.'
 		);
 	} );
 
 	it( 'says nothing when the cap covered every draft', async () => {
 		await act( async () => {
-			root.render(
+			dom.root.render(
 				<LeftOut answer={ answer( [ 1, 2 ], [] ) } items={ ITEMS } />
 			);
 		} );
-		expect( container.innerHTML ).toBe( '' );
+		expect( dom.container.innerHTML ).toBe( '' );
 	} );
 
 	it( 'shows under the run’s progress what the started action answered', async () => {
@@ -120,22 +129,9 @@ describe( 'drafts a bulk run left out', () => {
 				? { credits: 2, balance: 50, sufficient: true }
 				: answer( [ 1, 2 ], [ 3 ] )
 		);
-		setClient( {
-			post,
-			get: jest.fn( async () => running ),
-			list: jest.fn( async () => ( { count: 0, results: [] } ) ),
-			// The progress stream stays open until the test ends.
-			stream: jest.fn(
-				( _path: string, _on: unknown, signal: AbortSignal ) =>
-					new Promise( ( resolve ) =>
-						signal.addEventListener( 'abort', resolve )
-					)
-			),
-		} as unknown as CloudClient );
-		const registry = createRegistry();
-		registry.register( jobsStore );
+		const registry = usingCloud( post, running );
 		await act( async () => {
-			root.render(
+			dom.root.render(
 				<RegistryProvider value={ registry }>
 					<AiActionModal
 						title="Optimize 3 posts with AI"
@@ -188,23 +184,11 @@ describe( 'an optimization run going on', () => {
 		} ) as unknown as AiRun;
 
 	async function renderWith( runs: AiRun[] ) {
-		setClient( {
-			post: jest.fn(),
-			get: jest.fn( async () => runs[ 0 ] ),
-			list: jest.fn( async () => ( { count: 0, results: [] } ) ),
-			stream: jest.fn(
-				( _path: string, _on: unknown, signal: AbortSignal ) =>
-					new Promise( ( resolve ) =>
-						signal.addEventListener( 'abort', resolve )
-					)
-			),
-		} as unknown as CloudClient );
-		const registry = createRegistry();
-		registry.register( jobsStore );
+		const registry = usingCloud( jest.fn(), runs[ 0 ] );
 		registry.dispatch( jobsStore ).receiveRuns( runs );
 		const done = jest.fn();
 		await act( async () => {
-			root.render(
+			dom.root.render(
 				<RegistryProvider value={ registry }>
 					<ActiveOptimization onDone={ done } />
 				</RegistryProvider>
@@ -239,6 +223,6 @@ describe( 'an optimization run going on', () => {
 
 	it( 'shows nothing when no optimization runs', async () => {
 		await renderWith( [] );
-		expect( container.innerHTML ).toBe( '' );
+		expect( dom.container.innerHTML ).toBe( '' );
 	} );
 } );

@@ -5,21 +5,13 @@ import type { Content, OptimizerRevision } from '@igny8/shared-types';
 import { act } from 'react';
 
 /**
- * WordPress dependencies
- */
-import { createRoot } from '@wordpress/element';
-
-/**
  * Internal dependencies
  */
+import { reactRoot } from '../../../test-support/react-root';
 import { setClient } from '../../../api';
 import type { CloudClient } from '../../../api/client';
 import { ApiError } from '../../../api/errors';
 import { RevisionReview } from '../revision';
-
-declare global {
-	var IS_REACT_ACT_ENVIRONMENT: boolean | undefined;
-}
 
 const block = ( text: string ) =>
 	`<!-- wp:paragraph --><p>${ text }</p><!-- /wp:paragraph -->`;
@@ -53,8 +45,7 @@ const REVISION: OptimizerRevision = {
 	decided_at: null,
 };
 
-let container: HTMLDivElement;
-let root: ReturnType< typeof createRoot >;
+const dom = reactRoot();
 let post: jest.Mock;
 let decisions: Array< [ string, unknown ] >;
 
@@ -78,7 +69,7 @@ async function click( name: string ) {
 
 async function render() {
 	await act( async () => {
-		root.render(
+		dom.root.render(
 			<RevisionReview
 				revision={ REVISION }
 				current={ CURRENT }
@@ -91,23 +82,13 @@ async function render() {
 	} );
 }
 
-beforeAll( () => {
-	globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-} );
-
 beforeEach( () => {
-	container = document.createElement( 'div' );
-	document.body.appendChild( container );
-	root = createRoot( container );
 	decisions = [];
 	post = jest.fn();
 	setClient( { post } as unknown as CloudClient );
 } );
 
 afterEach( () => {
-	act( () => root.unmount() );
-	container.remove();
-	document.body.innerHTML = '';
 	setClient( null );
 } );
 
@@ -115,7 +96,7 @@ describe( 'an AI revision waiting for review', () => {
 	it( 'shows the draft and the revision side by side, paragraph by paragraph', async () => {
 		await render();
 		const rows = Array.from(
-			container.querySelectorAll(
+			dom.container.querySelectorAll(
 				'[data-testid="igny8-diff"] .igny8-optimizer__diff-row[data-kind]'
 			)
 		).map( ( row ) => [
