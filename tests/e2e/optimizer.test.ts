@@ -505,6 +505,42 @@ describe( 'IGNY8 → Optimizer', () => {
 		await modal.getByRole( 'button', { name: 'Cancel' } ).click();
 		await expect( revisionsOf( drafts.unscored ) ).resolves.toEqual( [] );
 	} );
+
+	it( 'names the drafts a credit cap left out of a bulk run, then shows the result', async () => {
+		await page.goto( '/wp-admin/admin.php?page=igny8-optimizer' );
+		for ( const title of [ 'Compost at home', 'Pruning roses' ] ) {
+			await row( title )
+				.getByRole( 'checkbox' )
+				.check( { timeout: 30_000 } );
+		}
+		const bulk = page.getByRole( 'group', { name: 'Bulk actions' } );
+		await bulk.getByRole( 'button', { name: 'Optimize with AI' } ).click();
+		const modal = page.getByRole( 'dialog', {
+			name: 'Optimize 2 posts with AI',
+		} );
+		await modal
+			.getByText( /This will use at most \d+ credits?\./ )
+			.waitFor( { timeout: 30_000 } );
+		// One draft costs one credit: a cap of 1 covers the first only.
+		await modal.getByLabel( 'Credit cap' ).fill( '1' );
+		await modal.getByLabel( 'Leave alone at or above score' ).fill( '100' );
+		await modal.getByRole( 'button', { name: 'Start optimizing' } ).click();
+		const notice = modal.locator( '.components-notice__content', {
+			hasText: 'Left out:',
+		} );
+		await notice.waitFor( { timeout: 30_000 } );
+		await expect( notice.textContent() ).resolves.toMatch(
+			/^The credit cap covers 1 post of the 2 posts selected\. Left out: “(Compost at home|Pruning roses)”\. Select them and start another run when this one is done\.$/
+		);
+		await modal
+			.getByText( 'Each rewritten draft now has an AI revision' )
+			.waitFor( { timeout: 60_000 } );
+		await screenshotsAtBothWidths( page, 'optimizer-bulk-left-out' );
+		await expect(
+			seriousViolations( page, { include: [ '.igny8-modal' ] } )
+		).resolves.toEqual( [] );
+		await modal.getByRole( 'button', { name: 'Close' } ).first().click();
+	} );
 } );
 
 /** The IGNY8 sidebar's Optimizer panel, opened (a phone width closes the sidebar). */
