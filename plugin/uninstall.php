@@ -30,5 +30,8 @@ if ( $igny8_bridge_remove_meta ) {
 	// Attachments keep their images; only the plugin's bookkeeping goes.
 	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- one statement for every `_igny8_` key on every post (delete_post_meta_by_key() takes one exact key); wp_cache_flush() below drops the cached copies.
 	$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE meta_key LIKE %s', $wpdb->postmeta, $wpdb->esc_like( '_igny8_' ) . '%' ) );
+	// The Site Builder's keys on the categories and menus it made (the terms themselves stay).
+	// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- as above, for term meta.
+	$wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE meta_key LIKE %s', $wpdb->termmeta, $wpdb->esc_like( '_igny8_' ) . '%' ) );
 	wp_cache_flush();
 }

@@ -20,9 +20,11 @@ import {
 import { integrationRoutes } from './modules/integration';
 import { linkerRoutes } from './modules/linker';
 import { optimizerRoutes } from './modules/optimizer';
+import { automationRoutes } from './modules/automation';
 import { keywordImportRoutes, plannerRoutes } from './modules/planner';
 import { estimateRoutes, billingRoutes } from './modules/billing';
 import { publisherRoutes } from './modules/publisher';
+import { siteBuilderRoutes } from './modules/site-builder';
 import {
 	HealthService,
 	systemConfigRoutes,
@@ -59,6 +61,8 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 			settings: services.linkerSettings,
 		} ),
 		...optimizerRoutes( services.optimizer ),
+		...siteBuilderRoutes( services.siteBuilder ),
+		...automationRoutes( services.automation ),
 	];
 }
 

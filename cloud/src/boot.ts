@@ -65,6 +65,8 @@ export async function boot(
 	queue.define( services.integrations.syncJob() );
 	queue.define( services.publisher.job() );
 	queue.define( services.linkerRebuilds.job() );
+	queue.define( services.siteBuilder.applyJob() );
+	queue.define( services.automationExecutor.job() );
 	const scheduler = new Scheduler(
 		db.sequelize,
 		logger,

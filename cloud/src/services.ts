@@ -9,6 +9,14 @@ import {
 	StructuredOutputModes,
 } from './modules/ai';
 import type { Config } from './config';
+import {
+	Actions,
+	AutomationExecutor,
+	AutomationService,
+	AutomationStore,
+	AutomationTriggers,
+} from './modules/automation';
+import { ApiError } from './http/errors';
 import type { Database } from './db/connection';
 import type { Models } from './db/models';
 import type { Logger } from './logger';
@@ -43,6 +51,7 @@ import {
 } from './modules/optimizer';
 import { ClusterService, IdeaService, KeywordService } from './modules/planner';
 import { PublisherService } from './modules/publisher';
+import { SiteBuilderService, SiteBuilderStore } from './modules/site-builder';
 import {
 	AiSettingsService,
 	ProfileService,
@@ -94,6 +103,12 @@ export type Services = {
 	linkerSettings: LinkerSettingsStore;
 	/** SEO and readability scores, their history, AI revisions (modules/optimizer). */
 	optimizer: OptimizerService;
+	/** Site structures: blueprints, their versions, applying them to WordPress (modules/site-builder). */
+	siteBuilder: SiteBuilderService;
+	/** Rules that run the pipeline unattended, and their runs (modules/automation). */
+	automation: AutomationService;
+	automationExecutor: AutomationExecutor;
+	automationTriggers: AutomationTriggers;
 };
 
 export function createServices( deps: {
@@ -159,6 +174,7 @@ export function createServices( deps: {
 	} );
 	domainEvents.subscribe( linkerIndexer.subscriber() );
 	const optimizerStore = new OptimizerStore( db.sequelize );
+	const siteBuilderStore = new SiteBuilderStore( db.sequelize );
 	const ai = new AiEngine( {
 		config,
 		logger,
@@ -176,6 +192,7 @@ export function createServices( deps: {
 			ideas,
 			writer: writerPipeline,
 			optimizer: optimizerStore,
+			siteBuilder: siteBuilderStore,
 		} ),
 		signals: config.redisUrl
 			? new RedisRunSignals( config.redisUrl, config.queuePrefix, logger )
@@ -189,17 +206,102 @@ export function createServices( deps: {
 		ai,
 	} );
 	domainEvents.subscribe( new OptimizerScorer( optimizer ).subscriber() );
+	const siteBuilder = new SiteBuilderService( {
+		sequelize: db.sequelize,
+		store: siteBuilderStore,
+		queue,
+		logger,
+		wordpress: integrations,
+		ai,
+	} );
+	const linker = new LinkerService( {
+		sequelize: db.sequelize,
+		store: linkerStore,
+		indexer: linkerIndexer,
+		wordpress: new IntegrationWordPress( db.sequelize, integrations ),
+		writer: writerPipeline,
+		publisher,
+	} );
+	const automationStore = new AutomationStore( db.sequelize );
+	const actions = new Actions( db.sequelize, {
+		approveIdeas: ( principal, ids ) => ideas.approve( principal, ids ),
+		ideasToTasks: async ( principal, ids ) =>
+			( await ideas.toTasks( principal, ids ) ).tasks.map( ( t ) =>
+				Number( t.id )
+			),
+		acceptRevisions: async ( principal, ids ) => {
+			let accepted = 0;
+			for ( const id of ids ) {
+				try {
+					await optimizer.accept( principal, id );
+					accepted++;
+				} catch ( error ) {
+					// Decided already (a resumed step), or the draft changed since: leave it.
+					if ( ! ( error instanceof ApiError ) ) {
+						throw error;
+					}
+				}
+			}
+			return accepted;
+		},
+		insertLinks: async ( principal, contentId, max ) => {
+			const open = (
+				await linker.suggestionsFor(
+					principal,
+					{ content_id: contentId },
+					max,
+					'outbound'
+				)
+			).filter( ( s ) => s.status === 'open' );
+			if ( ! open.length ) {
+				return 0;
+			}
+			const result = await linker.apply( principal, {
+				content_id: contentId,
+				suggestion_ids: open.map( ( s ) => s.id ),
+			} );
+			return result.applied.length;
+		},
+		publish: async ( principal, contentIds, slot ) => {
+			await publisher.publish( principal, {
+				content_ids: contentIds,
+				status: slot.status,
+				date_gmt: slot.date_gmt,
+				force: false,
+			} );
+		},
+	} );
+	let automation: AutomationService | null = null;
+	const automationExecutor = new AutomationExecutor( {
+		sequelize: db.sequelize,
+		store: automationStore,
+		actions,
+		ai,
+		queue,
+		logger,
+		principalFor: ( rule ) => automation!.principalFor( rule ),
+	} );
+	automation = new AutomationService( {
+		store: automationStore,
+		executor: automationExecutor,
+		actions,
+		ai,
+		models,
+	} );
+	const automationTriggers = new AutomationTriggers(
+		automationStore,
+		automationExecutor
+	);
+	domainEvents.subscribe( automationTriggers.subscriber() );
+	domainEvents.subscribe( automationExecutor.subscriber() );
 	return {
+		automation,
+		automationExecutor,
+		automationTriggers,
 		optimizer,
+		siteBuilder,
 		domainEvents,
-		linker: new LinkerService( {
-			sequelize: db.sequelize,
-			store: linkerStore,
-			indexer: linkerIndexer,
-			wordpress: new IntegrationWordPress( db.sequelize, integrations ),
-			writer: writerPipeline,
-			publisher,
-		} ),
+		linker,
 		linkerRebuilds: new LinkerRebuilds( {
 			sequelize: db.sequelize,
 			queue,

@@ -10,6 +10,7 @@ import {
 	type Tenant,
 } from './fixtures';
 import { OptimizerStore } from '../src/modules/optimizer';
+import { SiteBuilderStore } from '../src/modules/site-builder';
 import { startTestCloud, type TestCloud } from './support';
 import { addWriterContent, type WriterFixtures } from './writer-fixtures';
 
@@ -32,6 +33,10 @@ describe( 'tenant isolation', () => {
 	let bStrategyId: number;
 	let bRebuildId: number;
 	let bRevisionId: number;
+	let bBlueprintId: number;
+	let bPageId: number;
+	let bRuleId: number;
+	let bAutomationRunId: number;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
@@ -109,6 +114,57 @@ describe( 'tenant isolation', () => {
 				}
 			)
 		);
+		[ [ { id: bRuleId } ] ] = ( await sequelize.query(
+			`INSERT INTO automation_rules (account_id, site_id, sector_id, name, trigger, trigger_event, actions, caps, acts_as)
+			 VALUES ($1, $2, $3, 'Bravo rule', '{"kind":"event","event":"keywords.imported"}', 'keywords.imported',
+				'[{"type":"cluster_keywords","method":"lexical","min_cluster_size":2}]', '{"per_run":null,"per_day":null,"per_month":null}', $4)
+			 RETURNING id::int AS id`,
+			{
+				bind: [
+					b.accountId,
+					b.siteId,
+					b.sectorId,
+					JSON.stringify( { kind: 'user', user_id: b.owner.id } ),
+				],
+			}
+		) ) as [ { id: number }[], unknown ];
+		[ [ { id: bAutomationRunId } ] ] = ( await sequelize.query(
+			`INSERT INTO automation_runs (account_id, site_id, rule_id, rule_name, trigger, trigger_key, status)
+			 VALUES ($1, $2, $3, 'Bravo rule', 'manual', 'bravo', 'failed') RETURNING id::int AS id`,
+			{ bind: [ b.accountId, b.siteId, bRuleId ] }
+		) ) as [ { id: number }[], unknown ];
+		const blueprints = new SiteBuilderStore( sequelize );
+		bBlueprintId = await sequelize.transaction( ( transaction ) =>
+			blueprints.create(
+				transaction,
+				{ account_id: b.accountId, site_id: b.siteId },
+				{
+					pages: [
+						{
+							key: 'bravo',
+							parent_key: null,
+							title: 'Bravo home',
+							slug: 'bravo',
+							page_type: 'home',
+							status: 'publish',
+							sections: [],
+							target_keywords: [],
+							cluster_id: null,
+						},
+					],
+					categories: [],
+					menus: [],
+				},
+				{
+					name: 'Bravo structure',
+					description: '',
+					source: 'manual',
+					message: 'Created',
+					created_by: null,
+				}
+			)
+		);
+		bPageId = ( await blueprints.pages( bBlueprintId ) )[ 0 ]!.id;
 		idRoutes = apiRoutes( cloud.context ).filter(
 			( spec ) =>
 				spec.path.includes( ':id' ) &&
@@ -126,6 +182,11 @@ describe( 'tenant isolation', () => {
 	): Record< string, number > {
 		if ( path.startsWith( '/auth/sites/:id/api-keys/:keyId' ) ) {
 			return { id: tenant.siteId, keyId: tenant.keyId };
+		}
+		if (
+			path.startsWith( '/site-builder/blueprints/:id/versions/:version' )
+		) {
+			return { id: bBlueprintId, version: 1 };
 		}
 		const byResource: Record< string, number > = {
 			'/auth/sites/': tenant.siteId,
@@ -145,6 +206,10 @@ describe( 'tenant isolation', () => {
 			'/system/strategies/': bStrategyId,
 			'/linker/rebuild/': bRebuildId,
 			'/optimizer/revisions/': bRevisionId,
+			'/site-builder/blueprints/': bBlueprintId,
+			'/site-builder/pages/': bPageId,
+			'/automation/rules/': bRuleId,
+			'/automation/tasks/': bAutomationRunId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -193,6 +258,19 @@ describe( 'tenant isolation', () => {
 			'post /integration/integrations/:id/sync/': { mode: 'full' },
 			'post /optimizer/revisions/:id/accept/': {},
 			'post /optimizer/revisions/:id/reject/': {},
+			'put /site-builder/blueprints/:id/': { name: 'Hijacked' },
+			'patch /site-builder/blueprints/:id/': { name: 'Hijacked' },
+			'post /site-builder/blueprints/:id/revert/': { version: 1 },
+			'post /site-builder/blueprints/:id/apply/': {},
+			'put /site-builder/pages/:id/': { title: 'Hijacked' },
+			'patch /site-builder/pages/:id/': { title: 'Hijacked' },
+			'patch /automation/rules/:id/': { name: 'Hijacked' },
+			'post /automation/rules/:id/pause/': {},
+			'post /automation/rules/:id/resume/': {},
+			'post /automation/rules/:id/run/': {},
+			'post /automation/rules/:id/dry_run/': {},
+			'post /automation/tasks/:id/resume/': {},
+			'post /automation/tasks/:id/cancel/': {},
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}
@@ -435,6 +513,27 @@ describe( 'tenant isolation', () => {
 			'SELECT id, status, decided_at FROM optimizer_revisions ORDER BY id',
 			{ type: QueryTypes.SELECT }
 		);
-		return { sites, sectors, users, accounts, keys, content, revisions };
+		const blueprints = await cloud.context.db.sequelize.query(
+			`SELECT 'blueprint' AS kind, id, version AS n, name AS label FROM site_blueprints
+			 UNION ALL SELECT 'page', id, position, title FROM site_blueprint_pages
+			 UNION ALL SELECT 'apply', id, version, status FROM site_blueprint_applies ORDER BY kind, id`,
+			{ type: QueryTypes.SELECT }
+		);
+		const automation = await cloud.context.db.sequelize.query(
+			`SELECT 'rule' AS kind, id, name AS label, enabled::text AS state, updated_at::text AS at FROM automation_rules
+			 UNION ALL SELECT 'run', id, rule_name, status, finished_at::text FROM automation_runs ORDER BY kind, id`,
+			{ type: QueryTypes.SELECT }
+		);
+		return {
+			sites,
+			sectors,
+			users,
+			accounts,
+			keys,
+			content,
+			revisions,
+			automation,
+			blueprints,
+		};
 	}
 } );

@@ -12,6 +12,7 @@ import {
 	pairedCredentials,
 } from './fixtures';
 import { startTestCloud, type TestCloud } from './support';
+import { SiteBuilderStore } from '../src/modules/site-builder';
 
 /**
  * The role matrix as the README documents it, written out by hand (not read
@@ -67,6 +68,30 @@ const EXPECTED: Record< string, Role[] > = {
 	'POST /linker/rebuild/': WRITERS,
 	// How many links every post of a site is offered: the site's managers.
 	'PUT /linker/settings/': MANAGERS,
+	// Rules spend the account's credits unattended: the site's managers.
+	'POST /automation/rules/': MANAGERS,
+	'PATCH /automation/rules/:id/': MANAGERS,
+	'DELETE /automation/rules/:id/': MANAGERS,
+	'POST /automation/rules/:id/pause/': MANAGERS,
+	'POST /automation/rules/:id/resume/': MANAGERS,
+	'POST /automation/rules/:id/run/': MANAGERS,
+	'POST /automation/tasks/:id/resume/': MANAGERS,
+	'POST /automation/tasks/:id/cancel/': MANAGERS,
+	// A dry run changes and charges nothing: whoever may start AI work.
+	'POST /automation/rules/dry_run/': WRITERS,
+	'POST /automation/rules/:id/dry_run/': WRITERS,
+	// A site structure is content until it is applied; applying it changes the site's pages and menus: its managers.
+	'POST /site-builder/blueprints/': WRITERS,
+	'POST /site-builder/blueprints/generate/': WRITERS,
+	'PUT /site-builder/blueprints/:id/': WRITERS,
+	'PATCH /site-builder/blueprints/:id/': WRITERS,
+	'DELETE /site-builder/blueprints/:id/': WRITERS,
+	'POST /site-builder/blueprints/:id/revert/': WRITERS,
+	'POST /site-builder/blueprints/:id/apply/': MANAGERS,
+	'POST /site-builder/pages/': WRITERS,
+	'PUT /site-builder/pages/:id/': WRITERS,
+	'PATCH /site-builder/pages/:id/': WRITERS,
+	'DELETE /site-builder/pages/:id/': WRITERS,
 	// Analysis changes no content (keeping a saved revision's score is bookkeeping): anyone who can read.
 	'POST /optimizer/analyze/': [ ...ROLES ],
 	// A rewrite spends credits and deciding one changes the draft: whoever may write content.
@@ -322,10 +347,163 @@ describe( 'the role matrix', () => {
 				],
 			}
 		) ) as [ { id: number }[], unknown ];
+		const ruleFields = {
+			name: `Rule ${ n }`,
+			site_id: site.id,
+			sector_id: sector.id,
+			trigger: { kind: 'event', event: 'keywords.imported' },
+			actions: [ { type: 'cluster_keywords', method: 'lexical' } ],
+		};
+		const [ [ rule ] ] = ( await cloud.context.db.sequelize.query(
+			`INSERT INTO automation_rules (account_id, site_id, sector_id, name, trigger, trigger_event, actions, caps, acts_as)
+			 VALUES ($1, $2, $3, $4, $5, 'keywords.imported', $6, '{"per_run":null,"per_day":null,"per_month":null}', $7) RETURNING id::int AS id`,
+			{
+				bind: [
+					tenant.accountId,
+					site.id,
+					sector.id,
+					ruleFields.name,
+					JSON.stringify( ruleFields.trigger ),
+					JSON.stringify( ruleFields.actions ),
+					JSON.stringify( {
+						kind: 'user',
+						user_id: tenant.owner.id,
+					} ),
+				],
+			}
+		) ) as [ { id: number }[], unknown ];
+		const [ [ automationRun ] ] = ( await cloud.context.db.sequelize.query(
+			`INSERT INTO automation_runs (account_id, site_id, rule_id, rule_name, trigger, trigger_key, status)
+			 VALUES ($1, $2, $3, 'Rule', 'manual', 'matrix', 'failed') RETURNING id::int AS id`,
+			{ bind: [ tenant.accountId, site.id, rule!.id ] }
+		) ) as [ { id: number }[], unknown ];
+		// A run still waiting for its step, for cancel (resume takes the failed one).
+		const [ [ waitingRun ] ] = ( await cloud.context.db.sequelize.query(
+			`INSERT INTO automation_runs (account_id, site_id, rule_id, rule_name, trigger, trigger_key, status)
+			 VALUES ($1, $2, $3, 'Rule', 'manual', 'matrix-waiting', 'waiting') RETURNING id::int AS id`,
+			{ bind: [ tenant.accountId, site.id, rule!.id ] }
+		) ) as [ { id: number }[], unknown ];
+		const blueprints = new SiteBuilderStore( cloud.context.db.sequelize );
+		const page = ( key: string ) => ( {
+			key,
+			parent_key: null,
+			title: `Page ${ key }`,
+			slug: key,
+			page_type: 'custom' as const,
+			status: 'publish' as const,
+			sections: [],
+			target_keywords: [],
+			cluster_id: null,
+		} );
+		const blueprint = await cloud.context.db.sequelize.transaction(
+			( transaction ) =>
+				blueprints.create(
+					transaction,
+					{ account_id: tenant.accountId, site_id: site.id },
+					{
+						pages: [ page( 'home' ), page( 'about' ) ],
+						categories: [],
+						menus: [],
+					},
+					{
+						name: `Structure ${ n }`,
+						description: '',
+						source: 'manual',
+						message: 'Created',
+						created_by: null,
+					}
+				)
+		);
+		const blueprintPage = ( await blueprints.pages( blueprint ) )[ 1 ]!;
+		if ( route === 'POST /site-builder/blueprints/generate/' ) {
+			// A structure costs 3 credits.
+			await cloud.context.services.credits.add(
+				tenant.accountId,
+				3,
+				'grant',
+				'Matrix',
+				`matrix-structure-${ n }`
+			);
+		}
 		const table: Record<
 			string,
 			{ url: string; body?: object; upload?: { sectorId: number } }
 		> = {
+			'POST /site-builder/blueprints/': {
+				url: '/site-builder/blueprints/',
+				body: { site_id: site.id, name: `New structure ${ n }` },
+			},
+			'POST /site-builder/blueprints/generate/': {
+				url: '/site-builder/blueprints/generate/',
+				body: { site_id: site.id, blueprint_id: blueprint },
+			},
+			'PUT /site-builder/blueprints/:id/': {
+				url: `/site-builder/blueprints/${ blueprint }/`,
+				body: { name: 'Replaced', pages: [ page( 'home' ) ] },
+			},
+			'PATCH /site-builder/blueprints/:id/': {
+				url: `/site-builder/blueprints/${ blueprint }/`,
+				body: { name: 'Renamed' },
+			},
+			'DELETE /site-builder/blueprints/:id/': {
+				url: `/site-builder/blueprints/${ blueprint }/`,
+			},
+			'POST /site-builder/blueprints/:id/revert/': {
+				url: `/site-builder/blueprints/${ blueprint }/revert/`,
+				body: { version: 1 },
+			},
+			'POST /site-builder/blueprints/:id/apply/': {
+				url: `/site-builder/blueprints/${ blueprint }/apply/`,
+				body: {},
+			},
+			'POST /site-builder/pages/': {
+				url: '/site-builder/pages/',
+				body: { blueprint_id: blueprint, title: `Added ${ n }` },
+			},
+			'PUT /site-builder/pages/:id/': {
+				url: `/site-builder/pages/${ blueprintPage.id }/`,
+				body: { title: 'Renamed' },
+			},
+			'PATCH /site-builder/pages/:id/': {
+				url: `/site-builder/pages/${ blueprintPage.id }/`,
+				body: { position: 0 },
+			},
+			'DELETE /site-builder/pages/:id/': {
+				url: `/site-builder/pages/${ blueprintPage.id }/`,
+			},
+			'POST /automation/rules/': {
+				url: '/automation/rules/',
+				body: ruleFields,
+			},
+			'PATCH /automation/rules/:id/': {
+				url: `/automation/rules/${ rule!.id }/`,
+				body: { name: `Renamed ${ n }` },
+			},
+			'DELETE /automation/rules/:id/': {
+				url: `/automation/rules/${ rule!.id }/`,
+			},
+			'POST /automation/rules/:id/pause/': {
+				url: `/automation/rules/${ rule!.id }/pause/`,
+			},
+			'POST /automation/rules/:id/resume/': {
+				url: `/automation/rules/${ rule!.id }/resume/`,
+			},
+			'POST /automation/rules/:id/run/': {
+				url: `/automation/rules/${ rule!.id }/run/`,
+			},
+			'POST /automation/rules/dry_run/': {
+				url: '/automation/rules/dry_run/',
+				body: ruleFields,
+			},
+			'POST /automation/rules/:id/dry_run/': {
+				url: `/automation/rules/${ rule!.id }/dry_run/`,
+			},
+			'POST /automation/tasks/:id/resume/': {
+				url: `/automation/tasks/${ automationRun!.id }/resume/`,
+			},
+			'POST /automation/tasks/:id/cancel/': {
+				url: `/automation/tasks/${ waitingRun!.id }/cancel/`,
+			},
 			'POST /optimizer/analyze/': {
 				url: '/optimizer/analyze/',
 				body: { content_id: content.id },

@@ -111,6 +111,8 @@ describe.each( [
 		expect( tasks.map( ( task ) => task.name ).sort() ).toEqual( [
 			'ai.file-sweep',
 			'ai.reconcile',
+			'automation.reconcile',
+			'automation.schedule',
 			'billing.grants',
 			'domain-events.dispatch',
 			'domain-events.prune',

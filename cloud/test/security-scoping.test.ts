@@ -11,6 +11,7 @@ import {
 import { addSecondSite, as, siteSession } from './security-support';
 import { startTestCloud, type TestCloud } from './support';
 import { addWriterContent, type WriterFixtures } from './writer-fixtures';
+import { SiteBuilderStore } from '../src/modules/site-builder';
 
 /**
  * A site's key and its WordPress users' sessions are confined to that one
@@ -45,6 +46,10 @@ let bRecordId: number;
 let bImportId: number;
 let bRebuildId: number;
 let bRevisionId: number;
+let bBlueprintId: number;
+let bBlueprintPageId: number;
+let bRuleId: number;
+let bAutomationRunId: number;
 let strategies: { shared: number; onA: number; onB: number };
 let aTaskId: number;
 
@@ -119,6 +124,60 @@ beforeAll( async () => {
 		{ bind: [ b.accountId, b.siteId, bWriter.contentId ] }
 	) ) as [ { id: number }[], unknown ];
 	bRevisionId = revision!.id;
+	// Site B's automation: a rule and a run of it.
+	[ [ { id: bRuleId } ] ] = ( await cloud.context.db.sequelize.query(
+		`INSERT INTO automation_rules (account_id, site_id, sector_id, name, trigger, trigger_event, actions, caps, acts_as)
+		 VALUES ($1, $2, $3, 'Site B rule', '{"kind":"event","event":"keywords.imported"}', 'keywords.imported',
+			'[{"type":"cluster_keywords","method":"lexical","min_cluster_size":2}]', '{"per_run":null,"per_day":null,"per_month":null}', $4)
+		 RETURNING id::int AS id`,
+		{
+			bind: [
+				b.accountId,
+				b.siteId,
+				b.sectorId,
+				JSON.stringify( { kind: 'user', user_id: a.owner.id } ),
+			],
+		}
+	) ) as [ { id: number }[], unknown ];
+	[ [ { id: bAutomationRunId } ] ] = ( await cloud.context.db.sequelize.query(
+		`INSERT INTO automation_runs (account_id, site_id, rule_id, rule_name, trigger, trigger_key, status)
+		 VALUES ($1, $2, $3, 'Site B rule', 'manual', 'site-b', 'failed') RETURNING id::int AS id`,
+		{ bind: [ b.accountId, b.siteId, bRuleId ] }
+	) ) as [ { id: number }[], unknown ];
+	// Site B's site builder: a blueprint with one page.
+	const blueprints = new SiteBuilderStore( cloud.context.db.sequelize );
+	bBlueprintId = await cloud.context.db.sequelize.transaction(
+		( transaction ) =>
+			blueprints.create(
+				transaction,
+				{ account_id: b.accountId, site_id: b.siteId },
+				{
+					pages: [
+						{
+							key: 'site-b',
+							parent_key: null,
+							title: 'Site B home',
+							slug: 'site-b',
+							page_type: 'home',
+							status: 'publish',
+							sections: [],
+							target_keywords: [],
+							cluster_id: null,
+						},
+					],
+					categories: [],
+					menus: [],
+				},
+				{
+					name: 'Site B structure',
+					description: '',
+					source: 'manual',
+					message: 'Created',
+					created_by: null,
+				}
+			)
+	);
+	bBlueprintPageId = ( await blueprints.pages( bBlueprintId ) )[ 0 ]!.id;
 	const strategy = async ( name: string, sectorId: number | null ) =>
 		(
 			await models.ContentStrategy.create( {
@@ -278,6 +337,10 @@ describe( 'objects by id', () => {
 			'/system/strategies/': strategies.onB,
 			'/linker/rebuild/': bRebuildId,
 			'/optimizer/revisions/': bRevisionId,
+			'/site-builder/blueprints/': bBlueprintId,
+			'/site-builder/pages/': bBlueprintPageId,
+			'/automation/rules/': bRuleId,
+			'/automation/tasks/': bAutomationRunId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -303,6 +366,19 @@ describe( 'objects by id', () => {
 		'post /system/ai-runs/:id/cancel/': {},
 		'post /optimizer/revisions/:id/accept/': {},
 		'post /optimizer/revisions/:id/reject/': {},
+		'put /site-builder/blueprints/:id/': { name: 'Hijacked' },
+		'patch /site-builder/blueprints/:id/': { name: 'Hijacked' },
+		'post /site-builder/blueprints/:id/revert/': { version: 1 },
+		'post /site-builder/blueprints/:id/apply/': {},
+		'put /site-builder/pages/:id/': { title: 'Hijacked' },
+		'patch /site-builder/pages/:id/': { title: 'Hijacked' },
+		'patch /automation/rules/:id/': { name: 'Hijacked' },
+		'post /automation/rules/:id/pause/': {},
+		'post /automation/rules/:id/resume/': {},
+		'post /automation/rules/:id/run/': {},
+		'post /automation/rules/:id/dry_run/': {},
+		'post /automation/tasks/:id/resume/': {},
+		'post /automation/tasks/:id/cancel/': {},
 		'put /planner/keywords/:id/': { search_volume: 1 },
 		'patch /planner/keywords/:id/': { search_volume: 1 },
 		'put /planner/clusters/:id/': { name: 'Hijacked' },
@@ -329,10 +405,10 @@ describe( 'objects by id', () => {
 		const outcomes: string[] = [];
 		const expected: string[] = [];
 		for ( const spec of routes ) {
-			const url = `/api/v1${ spec.path.replace(
-				':id',
-				String( targetOf( spec.path ) )
-			) }`;
+			const url = `/api/v1${ spec.path
+				.replace( ':id', String( targetOf( spec.path ) ) )
+				// A blueprint's first version.
+				.replace( ':version', '1' ) }`;
 			const body =
 				spec.method === 'get' || spec.method === 'delete'
 					? undefined

@@ -24,6 +24,7 @@ use IGNY8\Bridge\Rest\ConnectionController;
 use IGNY8\Bridge\Rest\LinksController;
 use IGNY8\Bridge\Rest\SessionController;
 use IGNY8\Bridge\Rest\SetupController;
+use IGNY8\Bridge\Rest\StructureController;
 use IGNY8\Bridge\Rest\OutboxController;
 use IGNY8\Bridge\Rest\SettingsController;
 use IGNY8\Bridge\Security\RequestVerifier;
@@ -166,6 +167,8 @@ final class Plugin {
 		add_action( 'rest_api_init', array( $this->bridge_controller, 'register_routes' ) );
 		// The Linker's signed routes: add and remove the internal links it chose.
 		add_action( 'rest_api_init', array( new LinksController( $this->options, new RequestVerifier( $this->options ), new PostLinker( $this->events ) ), 'register_routes' ) );
+		// The Site Builder's signed route: make the site hold a blueprint's pages, categories and menus.
+		add_action( 'rest_api_init', array( new StructureController( new RequestVerifier( $this->options ) ), 'register_routes' ) );
 		add_action( 'admin_menu', array( $this->admin_page, 'register_menu' ) );
 		add_action( 'admin_enqueue_scripts', array( $this->admin_page, 'enqueue_assets' ) );
 		add_action( 'admin_init', array( OutboxDrainer::class, 'schedule' ) );

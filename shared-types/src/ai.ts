@@ -12,6 +12,7 @@ export const AI_FUNCTIONS = [
 	'generate_images',
 	'regenerate_section',
 	'optimize_content',
+	'generate_site_structure',
 ] as const;
 export const aiFunctionSchema = z.enum( AI_FUNCTIONS );
 export type AiFunctionName = z.infer< typeof aiFunctionSchema >;

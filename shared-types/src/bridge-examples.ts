@@ -34,6 +34,63 @@ const links = (
 	extra: Record< string, unknown > = {}
 ) => ( { expected_hash: 'a'.repeat( 64 ), links: items, ...extra } );
 
+const structure = ( extra: Record< string, unknown > = {} ) => ( {
+	blueprint_id: 9001,
+	version: 1,
+	dry_run: true,
+	pages: [
+		{
+			key: 'about',
+			parent_key: null,
+			title: 'About us',
+			slug: 'about',
+			status: 'publish',
+			menu_order: 0,
+			content:
+				'<!-- wp:heading -->\n<h2 class="wp-block-heading">Who we are</h2>\n<!-- /wp:heading -->',
+		},
+	],
+	categories: [
+		{
+			key: 'news',
+			parent_key: null,
+			name: 'News',
+			slug: 'news',
+			description: '',
+		},
+	],
+	menus: [
+		{
+			key: 'main',
+			name: 'Contract main menu',
+			location: null,
+			items: [
+				{
+					key: 'about',
+					parent_key: null,
+					label: '',
+					type: 'page',
+					target_key: 'about',
+					url: null,
+				},
+				{
+					key: 'docs',
+					parent_key: null,
+					label: 'Docs',
+					type: 'custom',
+					target_key: null,
+					url: 'https://example.test/docs',
+				},
+			],
+		},
+	],
+	...extra,
+} );
+const page = ( extra: Record< string, unknown > ) =>
+	structure( {
+		pages: [ { ...structure().pages[ 0 ], ...extra } ],
+	} );
+
 export const BRIDGE_EXAMPLES: BridgeExamples = {
 	'posts.create': {
 		valid: [
@@ -271,6 +328,109 @@ export const BRIDGE_EXAMPLES: BridgeExamples = {
 				input: {
 					ids: Array.from( { length: 101 }, ( _, i ) => `l${ i }` ),
 				},
+			},
+		],
+	},
+	'structure.apply': {
+		valid: [
+			{ name: 'a page, a category and a menu', input: structure() },
+			{
+				name: 'an empty structure',
+				input: structure( { pages: [], categories: [], menus: [] } ),
+			},
+			{
+				name: 'every option',
+				input: structure( {
+					removed: 'trash',
+					overwrite_keys: [ 'about', 'main' ],
+				} ),
+			},
+			{
+				name: 'a field a newer cloud adds',
+				input: structure( { reason: 'ignored' } ),
+			},
+		],
+		invalid: [
+			{
+				name: 'no blueprint id',
+				input: structure( { blueprint_id: undefined } ),
+			},
+			{ name: 'version 0', input: structure( { version: 0 } ) },
+			{ name: 'no pages list', input: structure( { pages: undefined } ) },
+			{
+				name: 'a key with capitals',
+				input: page( { key: 'About' } ),
+			},
+			{
+				name: 'a slug with a space',
+				input: page( { slug: 'about us' } ),
+			},
+			{ name: 'an empty title', input: page( { title: '' } ) },
+			{
+				name: 'a status other than publish or draft',
+				input: page( { status: 'private' } ),
+			},
+			{
+				name: 'a field pages do not have',
+				input: page( { post_author: 1 } ),
+			},
+			{
+				name: 'removed as delete',
+				input: structure( { removed: 'delete' } ),
+			},
+			{
+				name: 'a menu item that is a script',
+				input: structure( {
+					menus: [
+						{
+							key: 'main',
+							name: 'Main',
+							location: null,
+							items: [
+								{
+									key: 'x',
+									parent_key: null,
+									label: 'X',
+									type: 'custom',
+									target_key: null,
+									url: 'javascript:alert(1)',
+								},
+							],
+						},
+					],
+				} ),
+			},
+			{
+				name: 'a menu item of an unknown type',
+				input: structure( {
+					menus: [
+						{
+							key: 'main',
+							name: 'Main',
+							location: null,
+							items: [
+								{
+									key: 'x',
+									parent_key: null,
+									label: 'X',
+									type: 'post',
+									target_key: 'about',
+									url: null,
+								},
+							],
+						},
+					],
+				} ),
+			},
+			{
+				name: 'more than 200 pages',
+				input: structure( {
+					pages: Array.from( { length: 201 }, ( _, i ) => ( {
+						...structure().pages[ 0 ],
+						key: `p${ i }`,
+						slug: `p${ i }`,
+					} ) ),
+				} ),
 			},
 		],
 	},

@@ -173,6 +173,177 @@ export const bridgeLinksRemoveSchema = z.object( {
 } );
 export type BridgeLinksRemove = z.infer< typeof bridgeLinksRemoveSchema >;
 
+/**
+ * `POST /site-structure`: a Site Builder blueprint as WordPress should hold
+ * it (docs/bridge-protocol.md → "POST site-structure"). Every page,
+ * category, menu and menu item carries the blueprint's own key for it; the
+ * plugin finds what an earlier apply made by that key (post and term meta),
+ * so applying again updates in place and never makes a second copy. With
+ * `dry_run` the plugin answers what it would do and changes nothing.
+ */
+export const blueprintKeySchema = z
+	.string()
+	.regex(
+		/^[a-z0-9][a-z0-9_-]{0,63}$/,
+		'must be 1–64 lowercase letters, digits, "-" or "_"'
+	);
+const structureSlug = z
+	.string()
+	.max( 100 )
+	.regex(
+		/^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+		'must be lowercase letters, digits and single hyphens'
+	);
+export const BLUEPRINT_REMOVED_MODES = [ 'keep', 'draft', 'trash' ] as const;
+export const BLUEPRINT_MENU_ITEM_TYPES = [
+	'page',
+	'category',
+	'custom',
+] as const;
+export const BLUEPRINT_PAGE_STATUSES = [ 'publish', 'draft' ] as const;
+export const BLUEPRINT_LIMITS = {
+	pages: 200,
+	categories: 100,
+	menus: 10,
+	menuItems: 100,
+} as const;
+
+export const bridgeStructureApplySchema = z.object( {
+	blueprint_id: wpId,
+	version: z.number().int().min( 1 ),
+	dry_run: z.boolean().default( false ),
+	/** Pages an earlier apply made that the blueprint no longer has: only reported (`keep`), or moved to draft or trash. Never deleted. */
+	removed: z.enum( BLUEPRINT_REMOVED_MODES ).default( 'keep' ),
+	/** Keys of pages and menus edited in WordPress since the last apply that may be overwritten all the same. */
+	overwrite_keys: z.array( blueprintKeySchema ).max( 500 ).default( [] ),
+	/** Parents before their children. */
+	pages: z
+		.array(
+			z.strictObject( {
+				key: blueprintKeySchema,
+				parent_key: blueprintKeySchema.nullable(),
+				title: z.string().min( 1 ).max( 200 ),
+				slug: structureSlug,
+				status: z.enum( BLUEPRINT_PAGE_STATUSES ),
+				menu_order: z.number().int().min( 0 ).max( 10000 ),
+				/** Block markup (core/heading and core/paragraph blocks from the page's outline). */
+				content: z.string().max( 200000 ),
+			} )
+		)
+		.max( BLUEPRINT_LIMITS.pages ),
+	/** Parents before their children. */
+	categories: z
+		.array(
+			z.strictObject( {
+				key: blueprintKeySchema,
+				parent_key: blueprintKeySchema.nullable(),
+				name: z.string().min( 1 ).max( 200 ),
+				slug: structureSlug,
+				description: z.string().max( 2000 ),
+			} )
+		)
+		.max( BLUEPRINT_LIMITS.categories ),
+	menus: z
+		.array(
+			z.strictObject( {
+				key: blueprintKeySchema,
+				name: z.string().min( 1 ).max( 200 ),
+				/** A theme menu location (`primary`, `footer` …), or null for none. */
+				location: z
+					.string()
+					.regex(
+						/^[a-z0-9_-]{1,64}$/,
+						'must be a menu location name'
+					)
+					.nullable(),
+				/** In order; a child after its parent. */
+				items: z
+					.array(
+						z.strictObject( {
+							key: blueprintKeySchema,
+							parent_key: blueprintKeySchema.nullable(),
+							/** Empty: the page's or category's own name. */
+							label: z.string().max( 200 ),
+							type: z.enum( BLUEPRINT_MENU_ITEM_TYPES ),
+							/** The page's or category's key (`page`, `category`). */
+							target_key: blueprintKeySchema.nullable(),
+							/** `custom` only. */
+							url: httpUrl.nullable(),
+						} )
+					)
+					.max( BLUEPRINT_LIMITS.menuItems ),
+			} )
+		)
+		.max( BLUEPRINT_LIMITS.menus ),
+} );
+export type BridgeStructureApply = z.input< typeof bridgeStructureApplySchema >;
+
+/**
+ * What the plugin did (or, on a dry run, would do) with each item:
+ * - `create`, `update`, `unchanged`;
+ * - `edited`: edited in WordPress since the last apply, so left as it is
+ *   (unless its key is in `overwrite_keys`, which makes it an `update`);
+ * - `offered`: a page an earlier apply made that the blueprint no longer
+ *   has, left as it is (`removed: keep`); `draft` / `trash`: moved there;
+ * - `link`: a category that already existed with that slug, now tracked
+ *   and left as it is;
+ * - `conflict`: a menu whose name another menu already has, left alone.
+ */
+export const BLUEPRINT_APPLY_ACTIONS = [
+	'create',
+	'update',
+	'unchanged',
+	'edited',
+	'offered',
+	'draft',
+	'trash',
+	'link',
+	'conflict',
+] as const;
+const applyAction = z.enum( BLUEPRINT_APPLY_ACTIONS );
+
+export const bridgeStructureReportSchema = z.object( {
+	dry_run: z.boolean(),
+	blueprint_id: wpId,
+	version: z.number().int().min( 1 ),
+	pages: z.array(
+		z.object( {
+			key: blueprintKeySchema,
+			action: applyAction,
+			/** Null for a page not created yet (a dry run's `create`). */
+			post_id: wpId.nullable(),
+			title: z.string(),
+			slug: z.string(),
+			status: z.string().max( 20 ),
+			url: z.string(),
+		} )
+	),
+	categories: z.array(
+		z.object( {
+			key: blueprintKeySchema,
+			action: applyAction,
+			term_id: wpId.nullable(),
+			name: z.string(),
+			slug: z.string(),
+		} )
+	),
+	menus: z.array(
+		z.object( {
+			key: blueprintKeySchema,
+			action: applyAction,
+			menu_id: wpId.nullable(),
+			name: z.string(),
+			location: z.string().nullable(),
+			items: z.number().int().min( 0 ),
+		} )
+	),
+	/** What the site could not do as asked, in words (a menu location the theme lacks, a slug WordPress changed). */
+	warnings: z.array( z.string() ),
+} );
+export type BridgeStructureReport = z.infer<
+	typeof bridgeStructureReportSchema
+>;
+
 const shortName = z.string().regex( /^[a-z0-9_-]{1,64}$/ );
 
 export const bridgeExportPageSchema = z.object( {
@@ -266,6 +437,12 @@ export const BRIDGE_ROUTES = {
 		path: '/post-by-task-id/{task_id}',
 		request: null,
 		response: bridgePostItemSchema,
+	},
+	'structure.apply': {
+		method: 'POST',
+		path: '/site-structure',
+		request: bridgeStructureApplySchema,
+		response: bridgeStructureReportSchema,
 	},
 } as const;
 export type BridgeRouteName = keyof typeof BRIDGE_ROUTES;

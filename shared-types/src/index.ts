@@ -13,3 +13,5 @@ export * from './bridge';
 export * from './system';
 export * from './linker';
 export * from './optimizer';
+export * from './automation';
+export * from './site-builder';

@@ -33,6 +33,8 @@ export interface AiTaskRunRow extends Model<
 	credits_charged: CreationOptional< number >;
 	attempts: CreationOptional< number >;
 	created_by: number | null;
+	/** Who asked for the run when that was not a request (an automation step): unique. */
+	origin_key: CreationOptional< string | null >;
 	started_at: Date | null;
 	finished_at: Date | null;
 	created_at: CreationOptional< Date >;
@@ -93,6 +95,11 @@ export function defineAiModels( sequelize: Sequelize ): AiModels {
 			credits_charged: int(),
 			attempts: int(),
 			created_by: { type: DataTypes.BIGINT, allowNull: true },
+			origin_key: {
+				type: DataTypes.STRING( 120 ),
+				allowNull: true,
+				defaultValue: null,
+			},
 			started_at: { type: DataTypes.DATE, allowNull: true },
 			finished_at: { type: DataTypes.DATE, allowNull: true },
 			...timestamps(),

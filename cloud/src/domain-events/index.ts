@@ -27,6 +27,8 @@ export type DomainEventType =
 	| 'content.published'
 	/** Content's text, title or state changed: `{ content_id, site_id }`. */
 	| 'content.saved'
+	/** Ideas moved to approved: `{ site_id, sector_id, idea_ids }`. */
+	| 'idea.approved'
 	| 'keywords.imported'
 	| 'run.finished'
 	/** Site sync stored or changed these WordPress posts: `{ site_id, wp_post_ids }`. */

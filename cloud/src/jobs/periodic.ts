@@ -34,6 +34,16 @@ export function periodicTasks(
 			run: () => services.ai.reconcile(),
 		},
 		{
+			name: 'automation.schedule',
+			everyMs: 10_000,
+			run: () => services.automationTriggers.tick(),
+		},
+		{
+			name: 'automation.reconcile',
+			everyMs: RECONCILE_EVERY_MS,
+			run: () => services.automationExecutor.reconcile(),
+		},
+		{
 			name: 'ai.file-sweep',
 			everyMs: DAY_MS,
 			run: () => services.ai.sweepOrphanedFiles(),

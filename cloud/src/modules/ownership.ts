@@ -17,6 +17,8 @@ export type TableOwner =
 	| 'writer'
 	| 'linker'
 	| 'optimizer'
+	| 'site-builder'
+	| 'automation'
 	| 'ai'
 	| 'domain-events'
 	| 'jobs'
@@ -67,6 +69,13 @@ export const TABLE_OWNERS = {
 	linker_settings: 'linker',
 	optimizer_analyses: 'optimizer',
 	optimizer_revisions: 'optimizer',
+	site_blueprints: 'site-builder',
+	site_blueprint_pages: 'site-builder',
+	site_blueprint_versions: 'site-builder',
+	site_blueprint_applies: 'site-builder',
+	automation_rules: 'automation',
+	automation_runs: 'automation',
+	automation_steps: 'automation',
 
 	ai_prompts: 'system',
 	author_profiles: 'system',

@@ -153,6 +153,17 @@ final class RoleRouteMatrixTest extends BridgeTestCase {
 				),
 			);
 		}
+		if ( 'POST /igny8/v1/site-structure' === $method . ' ' . $route ) {
+			// A valid dry run: signed, it plans and writes nothing.
+			$body = array(
+				'blueprint_id' => 77,
+				'version'      => 1,
+				'dry_run'      => true,
+				'pages'        => array(),
+				'categories'   => array(),
+				'menus'        => array(),
+			);
+		}
 		return array( $path, $body );
 	}
 

@@ -25,6 +25,8 @@ import { migration as linker } from './0025-linker';
 import { migration as optimizer } from './0026-optimizer';
 import { migration as sitePostProduct } from './0027-site-post-product';
 import { migration as linkerRebuild } from './0028-linker-rebuild';
+import { migration as automation } from './0029-automation';
+import { migration as siteBuilder } from './0030-site-builder';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -54,4 +56,6 @@ export const MIGRATIONS: Migration[] = [
 	optimizer,
 	sitePostProduct,
 	linkerRebuild,
+	automation,
+	siteBuilder,
 ];

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
 	Op,
 	QueryTypes,
+	UniqueConstraintError,
 	type InferAttributes,
 	type WhereOptions,
 } from 'sequelize';
@@ -214,8 +215,28 @@ export class AiEngine {
 	async runAiTask(
 		functionName: string,
 		rawInput: unknown,
-		principal: Principal
+		principal: Principal,
+		options: {
+			/**
+			 * Unique per request for work (an automation step's attempt):
+			 * asking again with the same key answers the run it started,
+			 * so a retry after a crash neither starts nor charges twice.
+			 */
+			originKey?: string;
+		} = {}
 	): Promise< AiTaskRunRow > {
+		const { originKey } = options;
+		if ( originKey !== undefined ) {
+			const started = await this.deps.models.AiTaskRun.findOne( {
+				where: {
+					origin_key: originKey,
+					account_id: principal.account.id,
+				},
+			} );
+			if ( started ) {
+				return started;
+			}
+		}
 		const { fn, input, scope, credits, account } = await this.quote(
 			functionName,
 			rawInput,
@@ -251,7 +272,12 @@ export class AiEngine {
 			run = await this.deps.db.sequelize.transaction(
 				async ( transaction ) => {
 					const created = await this.deps.models.AiTaskRun.create(
-						{ ...fields, error: null, finished_at: null },
+						{
+							...fields,
+							error: null,
+							finished_at: null,
+							origin_key: originKey ?? null,
+						},
 						{ transaction }
 					);
 					await this.deps.credits.reserve(
@@ -269,6 +295,18 @@ export class AiEngine {
 				}
 			);
 		} catch ( error ) {
+			if (
+				originKey !== undefined &&
+				error instanceof UniqueConstraintError
+			) {
+				// A racing retry of the same request committed first: its run.
+				const started = await this.deps.models.AiTaskRun.findOne( {
+					where: { origin_key: originKey },
+				} );
+				if ( started ) {
+					return started;
+				}
+			}
 			// Nothing was reserved; the refusal stays in the run history.
 			const message = ( error as Error ).message;
 			await this.deps.models.AiTaskRun.create( {

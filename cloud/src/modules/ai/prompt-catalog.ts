@@ -10,6 +10,7 @@ import { ideasPromptDefinition } from './functions/generate-ideas';
 import { imagePromptsDefinition } from './functions/generate-image-prompts';
 import { optimizePromptDefinition } from './functions/optimize-content';
 import { sectionPromptDefinition } from './functions/regenerate-section';
+import { siteStructurePromptDefinition } from './functions/generate-site-structure';
 import type { PromptDefinition } from './prompts';
 
 /**
@@ -32,5 +33,6 @@ export function promptCatalog(): readonly PromptDefinition[] {
 		imagePromptsDefinition,
 		sectionPromptDefinition,
 		optimizePromptDefinition,
+		siteStructurePromptDefinition,
 	];
 }

@@ -7,6 +7,7 @@ import { generateImagePrompts } from './functions/generate-image-prompts';
 import { generateImages } from './functions/generate-images';
 import { optimizeContent } from './functions/optimize-content';
 import { regenerateSection } from './functions/regenerate-section';
+import { generateSiteStructure } from './functions/generate-site-structure';
 import type { AiFunction, AiFunctionDefinition, AiOwners } from './types';
 
 /** Every AI function by name (the seed's registry), with the owning services bound to their saves. */
@@ -61,5 +62,6 @@ export function defaultRegistry( owners?: AiOwners ): AiRegistry {
 		.register( generateImagePrompts )
 		.register( generateImages )
 		.register( regenerateSection )
-		.register( optimizeContent );
+		.register( optimizeContent )
+		.register( generateSiteStructure );
 }

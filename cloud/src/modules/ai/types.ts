@@ -6,6 +6,7 @@ import type { Models } from '../../db/models';
 import type { Principal } from '../auth';
 import type { ClusterService, IdeaService } from '../planner';
 import type { OptimizerStore } from '../optimizer';
+import type { SiteBuilderStore } from '../site-builder';
 import type { WriterPipeline } from '../writer';
 import type { ImageStore } from '../../storage/image-store';
 import type { GeneratedImage, ImageOptions } from './image-providers/types';
@@ -47,6 +48,7 @@ export type AiOwners = {
 	ideas: IdeaService;
 	writer: WriterPipeline;
 	optimizer: OptimizerStore;
+	siteBuilder: SiteBuilderStore;
 };
 
 export type SaveDeps = AiDeps & { transaction: Transaction };

@@ -2,6 +2,8 @@ import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
 import type { z } from 'zod';
 import type {
 	BridgeLinksApply,
+	BridgeStructureApply,
+	BridgeStructureReport,
 	BridgeLinksRemove,
 	Integration,
 	integrationCreateSchema,
@@ -49,6 +51,9 @@ type SyncSettings = z.infer< typeof syncSettingsSchema >;
 
 /** Page size of a pull: big enough to amortise the signed round trip, small enough for a 1 MB-ish answer. */
 const SYNC_PAGE_SIZE = 200;
+
+/** A Site Builder apply writes up to 200 pages, 100 categories and 10 menus in one request. */
+const STRUCTURE_TIMEOUT_MS = 180_000;
 
 const iso = ( date: Date | null | undefined ) => date?.toISOString() ?? null;
 
@@ -489,6 +494,29 @@ export class IntegrationService {
 			);
 		}
 		return item;
+	}
+
+	/**
+	 * Asks the site's IGNY8 Bridge to hold a Site Builder structure (or,
+	 * with `dry_run`, what that would change). Throws what
+	 * WpClient.applyStructure throws, or a ValidationError when the site has
+	 * no active, paired WordPress connection. The caller checks that
+	 * `siteId` is the principal's.
+	 */
+	async applyStructure(
+		siteId: number,
+		body: BridgeStructureApply
+	): Promise< BridgeStructureReport > {
+		const row = await this.wordpressOf( siteId );
+		// A whole site's pages, categories and menus in one request: more time than a post.
+		return this.clientFor( row, STRUCTURE_TIMEOUT_MS ).applyStructure(
+			body
+		);
+	}
+
+	/** Fails like applyStructure would when the site has no active, paired WordPress connection. */
+	async assertConnected( siteId: number ): Promise< void > {
+		this.clientFor( await this.wordpressOf( siteId ) );
 	}
 
 	/** Unwraps the Linker's links of one of the site's posts (all of them without `ids`); as applyLinks. */

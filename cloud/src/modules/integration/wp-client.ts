@@ -6,12 +6,16 @@ import {
 	bridgePostItemSchema,
 	bridgePostResultSchema,
 	bridgePostWriteSchema,
+	bridgeStructureApplySchema,
+	bridgeStructureReportSchema,
 	type BridgeExportPage,
 	type BridgeLinksApply,
 	type BridgeLinksRemove,
 	type BridgePostItem,
 	type BridgePostResult,
 	type BridgePostWrite,
+	type BridgeStructureApply,
+	type BridgeStructureReport,
 } from '@igny8/shared-types';
 import type { z } from 'zod';
 import { canonicalRequest, signRequest } from '../auth';
@@ -274,6 +278,26 @@ export class WpClient {
 		return this.linksCall(
 			`posts/${ postId }/links/remove`,
 			checked( bridgeLinksRemoveSchema, body, 'The link removal' )
+		);
+	}
+
+	/**
+	 * Makes the site hold a Site Builder structure, or with `dry_run` says
+	 * what that would do (`structure.apply`). The report is checked against
+	 * the contract; the errors are those every call may throw.
+	 */
+	async applyStructure(
+		body: BridgeStructureApply
+	): Promise< BridgeStructureReport > {
+		return fitted(
+			bridgeStructureReportSchema,
+			await this.call< unknown >(
+				'POST',
+				'site-structure',
+				{},
+				checked( bridgeStructureApplySchema, body, 'The structure' )
+			),
+			'structure report'
 		);
 	}
 

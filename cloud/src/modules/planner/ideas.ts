@@ -1,9 +1,10 @@
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { ideaCreateSchema, ideaUpdateSchema } from '@igny8/shared-types';
 import type { Database } from '../../db/connection';
 import type { ClusterRow, IdeaRow, TaskRow } from '../../db/content-models';
 import type { Models } from '../../db/models';
+import { recordEvent } from '../../domain-events';
 import { ValidationError } from '../../http/errors';
 import type { Principal } from '../auth';
 import {
@@ -77,8 +78,63 @@ export class IdeaService {
 	async update( row: IdeaRow, input: IdeaUpdate ): Promise< IdeaRow > {
 		assertTransition( 'idea', row.status, input.status );
 		await this.assertCluster( row.sector_id, input.cluster_id );
-		await row.update( input );
+		const approving =
+			input.status === 'approved' && row.status !== 'approved';
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await row.update( input, { transaction } );
+			if ( approving ) {
+				await this.recordApproved( [ row ], transaction );
+			}
+		} );
 		return row;
+	}
+
+	/** Approves the caller's draft ideas among `ids`; answers the ids approved now. */
+	async approve( principal: Principal, ids: number[] ): Promise< number[] > {
+		return this.db.sequelize.transaction( async ( transaction ) => {
+			const drafts = await this.models.Idea.findAll( {
+				where: {
+					[ Op.and ]: [
+						idsInScope( principal, ids ),
+						{ status: 'draft' },
+					],
+				},
+				order: [ [ 'id', 'ASC' ] ],
+				transaction,
+				lock: transaction.LOCK.UPDATE,
+			} );
+			for ( const idea of drafts ) {
+				await idea.update( { status: 'approved' }, { transaction } );
+			}
+			await this.recordApproved( drafts, transaction );
+			return drafts.map( ( idea ) => Number( idea.id ) );
+		} );
+	}
+
+	/** `idea.approved`, one event per sector, so automation rules can start on it. */
+	private async recordApproved(
+		ideas: IdeaRow[],
+		transaction: Transaction
+	): Promise< void > {
+		const bySector = new Map< number, IdeaRow[] >();
+		for ( const idea of ideas ) {
+			bySector.set( idea.sector_id, [
+				...( bySector.get( idea.sector_id ) ?? [] ),
+				idea,
+			] );
+		}
+		for ( const group of bySector.values() ) {
+			const first = group[ 0 ]!;
+			await recordEvent( this.db.sequelize, transaction, {
+				type: 'idea.approved',
+				account_id: Number( first.account_id ),
+				payload: {
+					site_id: Number( first.site_id ),
+					sector_id: Number( first.sector_id ),
+					idea_ids: group.map( ( idea ) => Number( idea.id ) ),
+				},
+			} );
+		}
 	}
 
 	/**
