@@ -334,7 +334,7 @@ describe.each( [
 			} );
 			expect( dry.steps[ 1 ] ).toMatchObject( { credits: null } );
 			expect( dry.steps[ 1 ].description ).toMatch(
-				/step 2 \(generate ideas\) works on what step 1 \(cluster keywords\) makes/
+				/^Works on what step 1 \(cluster keywords\) makes$/
 			);
 			expect( await balance( cloud, tenant ) ).toBe( credits );
 			expect(

@@ -55,6 +55,9 @@ const ACTION_WORDS: Record< AutomationAction[ 'type' ], string > = {
 	publish: 'publish',
 };
 
+export const capitalized = ( text: string ) =>
+	text.charAt( 0 ).toUpperCase() + text.slice( 1 );
+
 export const stepName = ( step: {
 	position: number;
 	action: AutomationAction;
@@ -505,7 +508,7 @@ export class AutomationExecutor {
 			} );
 			return 'wait';
 		}
-		const error = `${ stepName( step ) } failed${ tries > 1 ? ` ${ tries } times` : '' }: ${ message }`;
+		const error = `${ capitalized( stepName( step ) ) } failed${ tries > 1 ? ` ${ tries } times` : '' }: ${ message }`;
 		await this.deps.store.setStep( run.id, step.position, {
 			status: 'failed',
 			attempts,

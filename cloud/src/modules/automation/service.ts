@@ -21,6 +21,7 @@ import { can, confinedSiteId, narrowedSiteId, type Principal } from '../auth';
 import { resolveSector } from '../content';
 import type { Actions } from './actions';
 import {
+	capitalized,
 	startOfUtcMonth,
 	stepName,
 	triggerWork,
@@ -330,7 +331,7 @@ export class AutomationService {
 				steps.push( {
 					position,
 					action,
-					description: `${ stepName( { position, action } ) } works on what ${ stepName( { position: position - 1, action: body.actions[ position - 1 ]! } ) } makes`,
+					description: `Works on what ${ stepName( { position: position - 1, action: body.actions[ position - 1 ]! } ) } makes`,
 					items: null,
 					credits: null,
 					note: 'Priced when the run gets there, and checked against the caps before it starts.',
@@ -386,13 +387,16 @@ export class AutomationService {
 					)
 				: capWithin( body.caps, credits, { position, action } );
 			cap = cap ?? problem;
+			// The whole sentence is the run's cap_problem; the step says only that it is the one.
 			steps.push( {
 				position,
 				action,
 				description: plan.description,
 				items: plan.items,
 				credits,
-				note: problem,
+				note: problem
+					? 'The run would stop before this step: a credit cap cannot cover it.'
+					: null,
 			} );
 		}
 		return { steps, credits_known: known, cap_problem: cap };
@@ -572,7 +576,7 @@ function capWithin(
 		[ 'per month', caps.per_month ],
 	] as const ) {
 		if ( cap !== null && credits > cap ) {
-			return `${ stepName( step ) } may cost ${ credits } credits, more than the cap of ${ cap } credits ${ label }: the run would stop before it.`;
+			return `${ capitalized( stepName( step ) ) } may cost ${ credits } credits, more than the cap of ${ cap } credits ${ label }: the run would stop before it.`;
 		}
 	}
 	return null;
