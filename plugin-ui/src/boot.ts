@@ -12,6 +12,8 @@ export type ScreenId =
 	| 'images'
 	| 'linker'
 	| 'optimizer'
+	| 'automation'
+	| 'site-builder'
 	| 'activity'
 	| 'settings';
 
@@ -37,6 +39,8 @@ export interface BootData {
 	/** Whether the site has a cloud URL and key; false skips the session call. */
 	connected: boolean;
 	outbox?: OutboxStats;
+	/** Automation only: the site's time zone (an IANA name, or an offset such as "+02:00"). */
+	timezone?: string;
 	/** Dashboard only: whether the first-run guide was hidden on this site. */
 	setupDismissed?: boolean;
 }

@@ -4,6 +4,11 @@
 import type {
 	AiFunctionName,
 	AiRunStatus,
+	AutomationActionType,
+	AutomationEvent,
+	AutomationRun,
+	AutomationRunStatus,
+	AutomationStepStatus,
 	ClusterMethod,
 } from '@igny8/shared-types';
 
@@ -48,7 +53,14 @@ export type LabelKind =
 	| 'suggestionStatus'
 	| 'optimizerRating'
 	| 'optimizerCheck'
-	| 'revisionStatus';
+	| 'revisionStatus'
+	| 'automationRunStatus'
+	| 'automationStepStatus'
+	| 'automationAction'
+	| 'automationEvent'
+	| 'automationRunTrigger'
+	| 'automationRuleState'
+	| 'automationApproveMode';
 
 const TABLES: Record< LabelKind, () => Record< string, string > > = {
 	keywordStatus: () => ( {
@@ -115,6 +127,10 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 			generate_images: __( 'Generate images', 'igny8-bridge' ),
 			regenerate_section: __( 'Rewrite a section', 'igny8-bridge' ),
 			optimize_content: __( 'Optimize with AI', 'igny8-bridge' ),
+			generate_site_structure: __(
+				'Generate site structure',
+				'igny8-bridge'
+			),
 		} ) satisfies Record< AiFunctionName, string >,
 	clusterMethod: () =>
 		( {
@@ -267,6 +283,79 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 		accepted: __( 'Accepted', 'igny8-bridge' ),
 		rejected: __( 'Rejected', 'igny8-bridge' ),
 		superseded: __( 'Replaced by a newer one', 'igny8-bridge' ),
+	} ),
+	/** Where an automation run stands (the cloud's `automation/tasks/`). */
+	automationRunStatus: () =>
+		( {
+			queued: __( 'Waiting to start', 'igny8-bridge' ),
+			running: __( 'Running', 'igny8-bridge' ),
+			waiting: __( 'Waiting', 'igny8-bridge' ),
+			succeeded: __( 'Finished', 'igny8-bridge' ),
+			failed: __( 'Failed', 'igny8-bridge' ),
+			capped: __( 'Stopped at a credit cap', 'igny8-bridge' ),
+			cancelled: __( 'Cancelled', 'igny8-bridge' ),
+		} ) satisfies Record< AutomationRunStatus, string >,
+	/** Where one step of an automation run stands. */
+	automationStepStatus: () =>
+		( {
+			pending: __( 'Not started', 'igny8-bridge' ),
+			running: __( 'Running', 'igny8-bridge' ),
+			waiting: __( 'Waiting', 'igny8-bridge' ),
+			succeeded: __( 'Done', 'igny8-bridge' ),
+			failed: __( 'Failed', 'igny8-bridge' ),
+			capped: __( 'Not started: over a credit cap', 'igny8-bridge' ),
+			skipped: __( 'Skipped', 'igny8-bridge' ),
+		} ) satisfies Record< AutomationStepStatus, string >,
+	/** The steps a rule can chain, in pipeline order. */
+	automationAction: () =>
+		( {
+			cluster_keywords: __( 'Cluster keywords', 'igny8-bridge' ),
+			generate_ideas: __( 'Generate ideas', 'igny8-bridge' ),
+			approve_ideas: __( 'Approve ideas', 'igny8-bridge' ),
+			create_tasks: __( 'Create writing tasks', 'igny8-bridge' ),
+			generate_content: __( 'Write drafts', 'igny8-bridge' ),
+			generate_images: __( 'Generate images', 'igny8-bridge' ),
+			optimize: __( 'Optimize drafts', 'igny8-bridge' ),
+			insert_links: __( 'Add internal links', 'igny8-bridge' ),
+			publish: __( 'Publish', 'igny8-bridge' ),
+		} ) satisfies Record< AutomationActionType, string >,
+	/** What happened that starts an event rule, as its trigger reads. */
+	automationEvent: () =>
+		( {
+			'keywords.imported': __(
+				'When keywords are imported',
+				'igny8-bridge'
+			),
+			'cluster.created': __(
+				'When a cluster is created',
+				'igny8-bridge'
+			),
+			'idea.approved': __( 'When an idea is approved', 'igny8-bridge' ),
+			'content.generated': __(
+				'When a draft is written',
+				'igny8-bridge'
+			),
+			'content.published': __(
+				'When a post is published',
+				'igny8-bridge'
+			),
+		} ) satisfies Record< AutomationEvent, string >,
+	/** What started an automation run. */
+	automationRunTrigger: () =>
+		( {
+			schedule: __( 'Schedule', 'igny8-bridge' ),
+			event: __( 'Event', 'igny8-bridge' ),
+			manual: __( 'Run now', 'igny8-bridge' ),
+		} ) satisfies Record< AutomationRun[ 'trigger' ], string >,
+	/** Whether a rule runs (the cloud's `enabled`, as the filter's values). */
+	automationRuleState: () => ( {
+		true: __( 'On', 'igny8-bridge' ),
+		false: __( 'Paused', 'igny8-bridge' ),
+	} ),
+	/** Which ideas the “Approve ideas” step approves. */
+	automationApproveMode: () => ( {
+		all: __( 'All new ideas', 'igny8-bridge' ),
+		top: __( 'The top ideas by search volume', 'igny8-bridge' ),
 	} ),
 };
 

@@ -79,6 +79,8 @@ describe( 'IGNY8 admin page', () => {
 					[ 'images', 'igny8-images' ],
 					[ 'linker', 'igny8-linker' ],
 					[ 'optimizer', 'igny8-optimizer' ],
+					[ 'automation', 'igny8-automation' ],
+					[ 'site-builder', 'igny8-site-builder' ],
 					[ 'activity', 'igny8-activity' ],
 					[ 'settings', 'igny8-workspace-settings' ],
 				] as const

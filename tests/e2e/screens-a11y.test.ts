@@ -45,6 +45,12 @@ const SCREENS: Array< [ string, string ] > = [
 		'linker',
 	] ),
 	[ 'igny8-optimizer', 'optimizer' ],
+	...[ 'rules', 'runs' ].map( ( tab ): [ string, string ] => [
+		`igny8-automation&tab=${ tab }`,
+		'automation',
+	] ),
+	[ 'igny8-automation&rule=new', 'automation' ],
+	[ 'igny8-site-builder', 'site-builder' ],
 	...[ 'runs', 'publishing', 'outbox' ].map( ( tab ): [ string, string ] => [
 		`igny8-activity&tab=${ tab }`,
 		'activity',

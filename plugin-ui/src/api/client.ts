@@ -116,6 +116,10 @@ export class CloudClient {
 		return this.request< T >( 'PATCH', path, { body } );
 	}
 
+	put< T >( path: string, body: unknown ): Promise< T > {
+		return this.request< T >( 'PUT', path, { body } );
+	}
+
 	delete( path: string ): Promise< void > {
 		return this.request< void >( 'DELETE', path );
 	}

@@ -34,6 +34,8 @@ function screenTitles(): Record< ScreenId, string > {
 		images: __( 'Images', 'igny8-bridge' ),
 		linker: __( 'Linker', 'igny8-bridge' ),
 		optimizer: __( 'Optimizer', 'igny8-bridge' ),
+		automation: __( 'Automation', 'igny8-bridge' ),
+		'site-builder': __( 'Site Builder', 'igny8-bridge' ),
 		activity: __( 'Activity', 'igny8-bridge' ),
 		settings: __( 'Settings', 'igny8-bridge' ),
 	};
@@ -115,14 +117,16 @@ export function Workspace() {
 		screen === 'settings' ||
 		screen === 'activity' ||
 		screen === 'linker' ||
-		screen === 'optimizer'
+		screen === 'optimizer' ||
+		screen === 'automation' ||
+		screen === 'site-builder'
 	) {
 		// Settings is where a missing or broken connection gets fixed, and
 		// Activity's outbox is what to look at when it is broken: their
 		// WordPress-side tabs work without a cloud session, and the tabs that
 		// need one say so (see screens/settings). The Linker covers the
-		// whole site, not a sector, and says itself how to connect; so does
-		// the Optimizer.
+		// whole site, not a sector, and says itself how to connect; so do
+		// the Optimizer and Automation (whose rules each name their sector).
 		body = <Screen sectorId={ sectorId } />;
 	} else if ( sessionError ) {
 		body = (

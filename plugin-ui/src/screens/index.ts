@@ -3,6 +3,7 @@
  */
 import type { ScreenId } from '../boot';
 import { ActivityScreen } from './activity';
+import { AutomationScreen } from './automation/index';
 import { ContentScreen, ImagesScreen, TasksScreen } from './writer';
 import { ClustersScreen, IdeasScreen } from './planner';
 import { DashboardScreen } from './dashboard';
@@ -10,6 +11,7 @@ import { KeywordsScreen } from './keywords';
 import { LinkerScreen } from './linker/index';
 import { OptimizerScreen } from './optimizer/index';
 import { SettingsScreen } from './settings/index';
+import { SiteBuilderScreen } from './site-builder/index';
 import type { ScreenProps } from './types';
 
 export const SCREENS: Record<
@@ -25,6 +27,8 @@ export const SCREENS: Record<
 	images: ImagesScreen,
 	linker: LinkerScreen,
 	optimizer: OptimizerScreen,
+	automation: AutomationScreen,
+	'site-builder': SiteBuilderScreen,
 	activity: ActivityScreen,
 	settings: SettingsScreen,
 };

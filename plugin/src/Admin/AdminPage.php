@@ -16,7 +16,8 @@ use IGNY8\Bridge\Sync\Outbox;
 
 /**
  * Adds the "IGNY8" menu and its submenus (Dashboard, Keywords, Clusters,
- * Ideas, Tasks, Content, Images, Linker, Optimizer, Activity, Settings) for users who
+ * Ideas, Tasks, Content, Images, Linker, Optimizer, Automation, Site Builder,
+ * Activity, Settings) for users who
  * can edit posts, and prints the element the React screens mount into.
  *
  * Each screen is its own wp-admin page (not client routing): wp-admin's
@@ -78,18 +79,20 @@ final class AdminPage {
 	 */
 	public static function screens(): array {
 		return array(
-			'dashboard' => array( self::SLUG, __( 'Dashboard', 'igny8-bridge' ) ),
-			'keywords'  => array( self::SLUG . '-keywords', __( 'Keywords', 'igny8-bridge' ) ),
-			'clusters'  => array( self::SLUG . '-clusters', __( 'Clusters', 'igny8-bridge' ) ),
-			'ideas'     => array( self::SLUG . '-ideas', __( 'Ideas', 'igny8-bridge' ) ),
-			'tasks'     => array( self::SLUG . '-tasks', __( 'Tasks', 'igny8-bridge' ) ),
-			'content'   => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
-			'images'    => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
-			'linker'    => array( self::SLUG . '-linker', __( 'Linker', 'igny8-bridge' ) ),
-			'optimizer' => array( self::SLUG . '-optimizer', __( 'Optimizer', 'igny8-bridge' ) ),
-			'activity'  => array( self::SLUG . '-activity', __( 'Activity', 'igny8-bridge' ) ),
+			'dashboard'    => array( self::SLUG, __( 'Dashboard', 'igny8-bridge' ) ),
+			'keywords'     => array( self::SLUG . '-keywords', __( 'Keywords', 'igny8-bridge' ) ),
+			'clusters'     => array( self::SLUG . '-clusters', __( 'Clusters', 'igny8-bridge' ) ),
+			'ideas'        => array( self::SLUG . '-ideas', __( 'Ideas', 'igny8-bridge' ) ),
+			'tasks'        => array( self::SLUG . '-tasks', __( 'Tasks', 'igny8-bridge' ) ),
+			'content'      => array( self::SLUG . '-content', __( 'Content', 'igny8-bridge' ) ),
+			'images'       => array( self::SLUG . '-images', __( 'Images', 'igny8-bridge' ) ),
+			'linker'       => array( self::SLUG . '-linker', __( 'Linker', 'igny8-bridge' ) ),
+			'optimizer'    => array( self::SLUG . '-optimizer', __( 'Optimizer', 'igny8-bridge' ) ),
+			'automation'   => array( self::SLUG . '-automation', __( 'Automation', 'igny8-bridge' ) ),
+			'site-builder' => array( self::SLUG . '-site-builder', __( 'Site Builder', 'igny8-bridge' ) ),
+			'activity'     => array( self::SLUG . '-activity', __( 'Activity', 'igny8-bridge' ) ),
 			// Not "igny8-settings": that slug is the old Settings → IGNY8 page, now a redirect here.
-			'settings'  => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),
+			'settings'     => array( self::SLUG . '-workspace-settings', __( 'Settings', 'igny8-bridge' ) ),
 		);
 	}
 
@@ -159,6 +162,10 @@ final class AdminPage {
 		);
 		if ( 'dashboard' === $screen ) {
 			$data['setupDismissed'] = SetupController::is_dismissed();
+		}
+		if ( 'automation' === $screen ) {
+			// A new schedule starts in the site's time zone (an IANA name, or an offset such as "+02:00").
+			$data['timezone'] = wp_timezone_string();
 		}
 		if ( 'settings' === $screen || 'dashboard' === $screen ) {
 			$data['outbox'] = $this->outbox->stats();

@@ -101,7 +101,7 @@ final class AdminPageTest extends TestCase {
 		$this->assertTrue( $this->can_open_page() );
 	}
 
-	public function test_the_linker_and_the_optimizer_sit_between_images_and_activity_for_editors(): void {
+	public function test_the_linker_the_optimizer_and_automation_sit_between_images_and_activity_for_editors(): void {
 		$this->register_menu_as( 'editor' );
 
 		$items = array_column( $GLOBALS['submenu'][ AdminPage::SLUG ], 1, 2 );
@@ -110,10 +110,27 @@ final class AdminPageTest extends TestCase {
 		$linker = array_search( 'igny8-linker', $slugs, true );
 		$this->assertSame( 'igny8-images', $slugs[ $linker - 1 ] );
 		$this->assertSame( 'igny8-optimizer', $slugs[ $linker + 1 ] );
-		$this->assertSame( 'igny8-activity', $slugs[ $linker + 2 ] );
+		$this->assertSame( 'igny8-automation', $slugs[ $linker + 2 ] );
+		$this->assertSame( 'igny8-site-builder', $slugs[ $linker + 3 ] );
+		$this->assertSame( 'igny8-activity', $slugs[ $linker + 4 ] );
 		$this->assertSame( 'edit_posts', $items['igny8-optimizer'] );
 		$this->assertSame( 'Linker', $GLOBALS['submenu'][ AdminPage::SLUG ][ $linker ][0] );
 		$this->assertSame( 'Optimizer', $GLOBALS['submenu'][ AdminPage::SLUG ][ $linker + 1 ][0] );
+		$this->assertSame( 'edit_posts', $items['igny8-automation'] );
+		$this->assertSame( 'Automation', $GLOBALS['submenu'][ AdminPage::SLUG ][ $linker + 2 ][0] );
+	}
+
+	public function test_the_automation_screen_starts_schedules_in_the_site_time_zone(): void {
+		update_option( 'timezone_string', 'Europe/Berlin' );
+		$page = new AdminPage( $this->loader_for( $this->fake_build() ) );
+
+		$data = $page->screen_data( 'automation' );
+
+		$this->assertSame( 'automation', $data['screen'] );
+		$this->assertSame( 'Europe/Berlin', $data['timezone'] );
+		$this->assertStringEndsWith( 'admin.php?page=igny8-automation', $data['pages']['automation'] );
+		$this->assertArrayNotHasKey( 'timezone', $page->screen_data( 'optimizer' ) );
+		update_option( 'timezone_string', '' );
 	}
 
 	public function test_subscribers_cannot_open_the_page(): void {
