@@ -524,13 +524,16 @@ export class Actions {
 					ctx.rule.timezone,
 					new Date()
 				);
+				const scheduled = slots.filter(
+					( slot ) => slot.status === 'future'
+				).length;
+				const days =
+					action.status === 'publish' && action.per_day
+						? Math.ceil( drafts.length / action.per_day )
+						: 1;
 				return {
 					kind: 'direct',
-					description: describeSlots(
-						drafts.length,
-						action,
-						slots.length
-					),
+					description: describeSlots( drafts.length, action, days ),
 					items: drafts.length,
 					perform: async () => {
 						for ( const slot of slots ) {
@@ -542,7 +545,7 @@ export class Actions {
 						}
 						return {
 							output: { kind: 'content', ids: handedOn },
-							message: `${ countOf( drafts.length, 'content' ) } sent to WordPress${ slots.length > 1 ? `, over ${ slots.length } days` : '' }.`,
+							message: `${ countOf( drafts.length, 'content' ) } sent to WordPress${ scheduled ? ` (${ scheduled } scheduled, over ${ days } ${ days === 1 ? 'day' : 'days' })` : '' }.`,
 						};
 					},
 				};
@@ -645,22 +648,40 @@ export function publishSlots(
 	if ( action.status !== 'publish' || ! action.per_day ) {
 		return [ { ids, status: action.status } ];
 	}
-	const days = chunks( ids, action.per_day );
-	return days.map( ( dayIds, day ) => {
-		if ( day === 0 ) {
-			return { ids: dayIds, status: 'publish' as const };
+	const opens = ( day: number ) =>
+		windowStart( now, day, action.window_start, timezone );
+	const closes = ( day: number ) => {
+		const end = windowStart( now, day, action.window_end, timezone );
+		// A window that ends "before" it starts runs past midnight.
+		return end > opens( day )
+			? end
+			: windowStart( now, day + 1, action.window_end, timezone );
+	};
+	// Today counts while its window is open (or still to come); after it, tomorrow is the first day.
+	const first = now < closes( 0 ) ? 0 : 1;
+	const slots: Slot[] = [];
+	chunks( ids, action.per_day ).forEach( ( dayIds, n ) => {
+		const day = first + n;
+		const start = opens( day );
+		const end = closes( day );
+		if ( day === 0 && now >= start ) {
+			// Inside today's window: today's posts go out now.
+			slots.push( { ids: dayIds, status: 'publish' } );
+			return;
 		}
-		return {
-			ids: dayIds,
-			status: 'future' as const,
-			date_gmt: windowStart(
-				now,
-				day,
-				action.window_start,
-				timezone
-			).toISOString(),
-		};
+		// Spread over the window: the first at its opening, the others evenly after.
+		const step = ( end.getTime() - start.getTime() ) / dayIds.length;
+		dayIds.forEach( ( id, i ) => {
+			slots.push( {
+				ids: [ id ],
+				status: 'future',
+				date_gmt: new Date(
+					start.getTime() + Math.floor( i * step )
+				).toISOString(),
+			} );
+		} );
 	} );
+	return slots;
 }
 
 /** `HH:MM` in the zone, `day` days after today there, as an instant. */
@@ -712,7 +733,7 @@ function describeSlots(
 			: action.status === 'pending'
 				? 'Send for review'
 				: 'Send as WordPress drafts';
-	return days > 1
-		? `${ verb } ${ countOf( n, 'content' ) }, ${ action.per_day } a day over ${ days } days (from ${ action.window_start })`
+	return action.status === 'publish' && action.per_day
+		? `${ verb } ${ countOf( n, 'content' ) }, at most ${ action.per_day } a day between ${ action.window_start } and ${ action.window_end } (${ days } ${ days === 1 ? 'day' : 'days' })`
 		: `${ verb } ${ countOf( n, 'content' ) }`;
 }
