@@ -4,7 +4,7 @@ import moduleBoundaries from './eslint-rules/module-boundaries.cjs';
 
 export default tseslint.config(
 	{
-		ignores: [ '**/node_modules/**', '**/dist/**', '**/build/**', 'plugin-ui/**', 'plugin/**', '.igny8/**', 'test-output/**', '**/*.js', '**/*.mjs', '**/*.cjs' ],
+		ignores: [ '**/node_modules/**', '**/dist/**', '**/build/**', 'plugin-ui/**', 'console/**', 'plugin/**', '.igny8/**', 'test-output/**', '**/*.js', '**/*.mjs', '**/*.cjs' ],
 	},
 	...tseslint.configs.recommended,
 	{

@@ -179,6 +179,7 @@ const SUITES: Suite[] = [
 	jestSuite( 'plugin-ui', 'plugin-ui/jest.config.js', 5 ),
 	...phpunitSuites( 'phpunit', 'mariadb' ),
 	...phpunitSuites( 'phpunit-sqlite', 'sqlite' ),
+	jestSuite( 'deploy', 'tests/deploy/jest.config.js', 10 ),
 	jestSuite( 'e2e', 'tests/e2e/jest.config.js', 45, {
 		NODE_OPTIONS: VM_MODULES,
 	} ),

@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { aiRoutes } from './modules/ai';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
+import { consoleApp } from './http/console';
 import { corsPolicy } from './http/cors';
 import { CorsOrigins } from './http/cors-origins';
 import { docsPage } from './http/docs';
@@ -106,6 +107,8 @@ export function createApp( context: AppContext ): Express {
 	api.use( '/docs', docsPage( path.join( '/api/v1', 'schema/' ) ) );
 	mountRoutes( api, routes, createGate( context.services ) );
 	app.use( '/api/v1', cors.preflights( routes ), api );
+	// The agency console: static files, its own CSP, the SPA's routes → index.html.
+	app.use( '/console', consoleApp( context.config.consoleDir ) );
 
 	app.use( notFoundHandler );
 	app.use( errorHandler( context.logger ) );

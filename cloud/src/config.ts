@@ -111,6 +111,8 @@ const envSchema = z.object( {
 		z.coerce.number().int().min( 1 ).max( 64 ).default( 2 )
 	),
 	IGNY8_DATA_DIR: z.preprocess( emptyToUndefined, z.string().optional() ),
+	/** The agency console's built files (`npm run build -w console`), served at `/console/`. */
+	IGNY8_CONSOLE_DIR: z.preprocess( emptyToUndefined, z.string().optional() ),
 	OPENAI_API_KEY: z.preprocess( emptyToUndefined, z.string().optional() ),
 	OPENAI_BASE_URL: optionalUrl(
 		[ 'http:', 'https:' ],
@@ -375,6 +377,8 @@ export type Config = {
 	queuePrefix: string;
 	queueConcurrency: number;
 	dataDir: string;
+	/** The agency console's build output, served at `/console/`. */
+	consoleDir: string;
 	openaiApiKey?: string;
 	openaiBaseUrl?: string;
 	ai: {
@@ -467,6 +471,9 @@ export function loadConfig( env: NodeJS.ProcessEnv = process.env ): Config {
 		queuePrefix: e.QUEUE_PREFIX,
 		queueConcurrency: e.QUEUE_CONCURRENCY,
 		dataDir: path.resolve( e.IGNY8_DATA_DIR ?? defaultDataDir() ),
+		consoleDir: path.resolve(
+			e.IGNY8_CONSOLE_DIR ?? path.join( __dirname, '../../console/build' )
+		),
 		openaiApiKey: e.OPENAI_API_KEY,
 		openaiBaseUrl: e.OPENAI_BASE_URL,
 		streamsPerUser: e.IGNY8_STREAMS_PER_USER,
