@@ -412,6 +412,8 @@ describe( 'a deployment of 2 api, 2 worker and 1 scheduler processes', () => {
 		expect( rows.map( ( row ) => row.name ) ).toEqual( [
 			'ai.file-sweep',
 			'ai.reconcile',
+			'automation.reconcile',
+			'automation.schedule',
 			'billing.grants',
 			'domain-events.dispatch',
 			'domain-events.prune',
