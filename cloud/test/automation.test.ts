@@ -607,6 +607,60 @@ describe.each( [
 		} );
 	} );
 
+	describe( 'a status condition', () => {
+		it( 'starts a content.published rule only for the post statuses it names, and is refused on other triggers', async () => {
+			await resetSector();
+			const refused = await api( 'post', 'rules/' )
+				.send(
+					rule( {
+						conditions: { post_statuses: [ 'publish' ] },
+						actions: [ { type: 'insert_links', max_links: 2 } ],
+					} )
+				)
+				.expect( 400 );
+			expect(
+				refused.body.errors[ 'conditions.post_statuses' ][ 0 ]
+			).toMatch( /only to rules that start when content is published/ );
+			const saved = (
+				await api( 'post', 'rules/' )
+					.send(
+						rule( {
+							trigger: {
+								kind: 'event',
+								event: 'content.published',
+							},
+							conditions: { post_statuses: [ 'publish' ] },
+							actions: [ { type: 'insert_links', max_links: 2 } ],
+						} )
+					)
+					.expect( 201 )
+			).body.data;
+			const subscriber =
+				cloud.context.services.automationTriggers.subscriber();
+			const published = ( id: number, status: string ) => ( {
+				id,
+				type: 'content.published' as const,
+				account_id: tenant.accountId,
+				payload: { site_id: tenant.siteId, content_id: 1, status },
+				created_at: new Date(),
+			} );
+			await subscriber.handle( published( 887001, 'future' ) );
+			expect(
+				(
+					await api( 'get', `tasks/?rule_id=${ saved.id }` ).expect(
+						200
+					)
+				).body.count
+			).toBe( 0 );
+			await subscriber.handle( published( 887002, 'publish' ) );
+			const runs = (
+				await api( 'get', `tasks/?rule_id=${ saved.id }` ).expect( 200 )
+			).body;
+			expect( runs.count ).toBe( 1 );
+			await settle( runs.results[ 0 ].id );
+		} );
+	} );
+
 	describe( 'a step that fails', () => {
 		it( 'is retried with backoff, fails the run after its last attempt (refunded), and resumes from that step', async () => {
 			await resetSector();

@@ -71,6 +71,11 @@ export const automationConditionsSchema = z.strictObject( {
 	min_cluster_keywords: z.number().int().min( 1 ).max( 10_000 ).optional(),
 	/** Keywords below this monthly volume are not clustered. */
 	min_volume: z.number().int().min( 0 ).optional(),
+	/** `content.published` rules: only posts WordPress reports in one of these statuses. */
+	post_statuses: z
+		.array( z.enum( [ 'publish', 'future', 'private' ] ) )
+		.min( 1, 'tick at least one status, or leave the condition out' )
+		.optional(),
 } );
 export type AutomationConditions = z.infer< typeof automationConditionsSchema >;
 

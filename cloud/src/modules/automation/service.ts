@@ -169,7 +169,7 @@ export class AutomationService {
 		principal: Principal,
 		body: Pick<
 			AutomationRuleCreate,
-			'site_id' | 'sector_id' | 'trigger' | 'actions'
+			'site_id' | 'sector_id' | 'trigger' | 'actions' | 'conditions'
 		>
 	): Promise< void > {
 		if ( narrowedSiteId( principal, body.site_id ) !== body.site_id ) {
@@ -190,6 +190,19 @@ export class AutomationService {
 			} );
 		}
 		assertSchedule( body.trigger );
+		if (
+			body.conditions.post_statuses &&
+			! (
+				body.trigger.kind === 'event' &&
+				body.trigger.event === 'content.published'
+			)
+		) {
+			throw new ValidationError( 'Invalid body.', {
+				'conditions.post_statuses': [
+					'applies only to rules that start when content is published',
+				],
+			} );
+		}
 		body.actions.forEach( ( action, i ) => {
 			if (
 				action.type === 'approve_ideas' &&

@@ -91,6 +91,13 @@ export class AutomationTriggers {
 			) {
 				continue;
 			}
+			const statuses = rule.conditions.post_statuses;
+			if (
+				statuses &&
+				! ( statuses as string[] ).includes( fact.post_status ?? '' )
+			) {
+				continue;
+			}
 			const runId = await this.store.createRun( rule, {
 				kind: 'event',
 				key: `event:${ event.id }`,
@@ -115,6 +122,8 @@ export function automationFact( event: DomainEvent ): {
 	event: AutomationEvent;
 	site_id: number;
 	sector_id: number | null;
+	/** content.published: the status WordPress reported for the post. */
+	post_status?: string;
 	payload: Record< string, unknown >;
 } | null {
 	const p = event.payload;
@@ -136,6 +145,7 @@ export function automationFact( event: DomainEvent ): {
 				event: 'content.published',
 				site_id: siteId,
 				sector_id: null,
+				post_status: String( p.status ?? '' ),
 				payload: { content_ids: [ Number( p.content_id ) ] },
 			};
 		case 'idea.approved':

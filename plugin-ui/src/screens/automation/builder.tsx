@@ -58,8 +58,16 @@ import {
 	type CapName,
 	type FormErrors,
 	type OptionSpec,
+	POST_STATUSES,
 	type RuleForm,
 } from './rule-form';
+
+/** WordPress's own words for the statuses a published post may have. */
+const POST_STATUS_LABELS = () => ( {
+	publish: __( 'Published', 'igny8-bridge' ),
+	future: __( 'Scheduled', 'igny8-bridge' ),
+	private: __( 'Private', 'igny8-bridge' ),
+} );
 import {
 	clock,
 	cronFromSchedule,
@@ -75,7 +83,7 @@ const PLACED = [
 	/^name$/,
 	/^sector_id$/,
 	/^trigger\.(cron|timezone)$/,
-	/^conditions\.(min_cluster_keywords|min_volume)$/,
+	/^conditions\.(min_cluster_keywords|min_volume|post_statuses)$/,
 	/^actions$/,
 	/^actions\.\d+\.[a-z_]+$/,
 	/^caps\.(per_run|per_day|per_month)$/,
@@ -950,6 +958,50 @@ export function RuleEditor( {
 							) }
 						/>
 					</div>
+					{ form.trigger === 'event' &&
+						form.event === 'content.published' && (
+							<fieldset className="igny8-automation__statuses">
+								<legend>
+									{ __(
+										'Only posts WordPress shows as',
+										'igny8-bridge'
+									) }
+								</legend>
+								{ POST_STATUSES.map( ( status ) => (
+									<CheckboxControl
+										key={ status }
+										__nextHasNoMarginBottom
+										label={ POST_STATUS_LABELS()[ status ] }
+										checked={ form.postStatuses.includes(
+											status
+										) }
+										onChange={ ( on ) =>
+											change(
+												{
+													postStatuses: on
+														? [
+																...form.postStatuses,
+																status,
+															]
+														: form.postStatuses.filter(
+																( s ) =>
+																	s !== status
+															),
+												},
+												[ 'conditions.post_statuses' ]
+											)
+										}
+									/>
+								) ) }
+								<p className="igny8-automation__hint">
+									{ errors[ 'conditions.post_statuses' ] ??
+										__(
+											'None ticked: every published post starts the rule.',
+											'igny8-bridge'
+										) }
+								</p>
+							</fieldset>
+						) }
 				</fieldset>
 
 				<fieldset className="igny8-automation__section">

@@ -237,6 +237,10 @@ export interface ActionDraft {
 export type CapName = 'per_run' | 'per_day' | 'per_month';
 export const CAP_NAMES: CapName[] = [ 'per_run', 'per_day', 'per_month' ];
 
+/** The WordPress statuses a `content.published` rule may be narrowed to. */
+export const POST_STATUSES = [ 'publish', 'future', 'private' ] as const;
+export type PostStatus = ( typeof POST_STATUSES )[ number ];
+
 export interface RuleForm {
 	name: string;
 	sectorId: number | null;
@@ -246,6 +250,8 @@ export interface RuleForm {
 	event: AutomationEvent;
 	minClusterKeywords: string;
 	minVolume: string;
+	/** `content.published` rules: the WordPress statuses that start them (none ticked: any). */
+	postStatuses: PostStatus[];
 	actions: ActionDraft[];
 	caps: Record< CapName, string >;
 	enabled: boolean;
@@ -282,6 +288,7 @@ export function blankForm(
 		event: 'keywords.imported',
 		minClusterKeywords: '',
 		minVolume: '',
+		postStatuses: [],
 		actions: [],
 		caps: { per_run: '', per_day: '', per_month: '' },
 		enabled: true,
@@ -309,6 +316,7 @@ export function formFromRule( rule: AutomationRule ): RuleForm {
 			: { event: rule.trigger.event } ),
 		minClusterKeywords: text( rule.conditions.min_cluster_keywords ),
 		minVolume: text( rule.conditions.min_volume ),
+		postStatuses: rule.conditions.post_statuses ?? [],
 		actions: rule.actions.map( ( action ) => {
 			const { type, ...options } = action;
 			const values = { ...ACTION_DEFAULTS[ type ] };
@@ -489,6 +497,14 @@ export function ruleFromForm(
 		} else {
 			conditions.min_volume = parsed.value;
 		}
+	}
+
+	if (
+		form.trigger === 'event' &&
+		form.event === 'content.published' &&
+		form.postStatuses.length > 0
+	) {
+		conditions.post_statuses = form.postStatuses;
 	}
 
 	if ( form.actions.length === 0 ) {

@@ -171,4 +171,29 @@ describe( 'the rule builder’s form', () => {
 		expect( moveAction( steps, 0, -1 ) ).toBe( steps );
 		expect( moveAction( steps, 2, 1 ) ).toBe( steps );
 	} );
+
+	it( 'narrows a content.published rule to the post statuses ticked, and only that trigger', () => {
+		const form: RuleForm = {
+			...blankForm( 4, 'UTC' ),
+			name: 'Link new posts',
+			trigger: 'event',
+			event: 'content.published',
+			postStatuses: [ 'publish', 'private' ],
+			actions: [ newAction( 'insert_links' ) ],
+		};
+		expect( ruleFromForm( form, 3 ).rule?.conditions ).toEqual( {
+			post_statuses: [ 'publish', 'private' ],
+		} );
+		expect(
+			ruleFromForm( { ...form, event: 'keywords.imported' }, 3 ).rule
+				?.conditions
+		).toEqual( {} );
+		expect(
+			formFromRule( {
+				...SAVED,
+				trigger: { kind: 'event', event: 'content.published' },
+				conditions: { post_statuses: [ 'future' ] },
+			} ).postStatuses
+		).toEqual( [ 'future' ] );
+	} );
 } );
