@@ -320,7 +320,7 @@ describe.each( [ 'owner', 'admin', 'editor', 'viewer' ] as const )(
 				await page
 					.locator( 'td[data-column="function"]' )
 					.allInnerTexts()
-			).toEqual( [ 'generate_content' ] );
+			).toEqual( [ 'Write drafts' ] );
 			await page
 				.getByText( 'Nothing published to this site yet.' )
 				.waitFor();

@@ -21,6 +21,7 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { functionLabel } from '../labels';
 import type { DayUsage } from '../usage';
 
 /** Distinguishable on white and for common colour-vision deficiencies (Okabe–Ito). */
@@ -85,7 +86,7 @@ export function UsageChart( {
 							<Bar
 								key={ fn }
 								dataKey={ `fn:${ fn }` }
-								name={ fn }
+								name={ functionLabel( fn ) }
 								stackId="credits"
 								fill={ COLORS[ index % COLORS.length ] }
 								isAnimationActive={ false }

@@ -18,6 +18,7 @@ import { __, sprintf } from '@wordpress/i18n';
 /**
  * Internal dependencies
  */
+import { functionLabel } from '../labels';
 import { errorText, type Page } from '../api/client';
 import { ConnectionBadge } from '../components/connection';
 import { Link, SafeUrl } from '../components/link';
@@ -189,7 +190,7 @@ function RecentRuns( { runs }: { runs: Page< AiRun > } ) {
 					{
 						id: 'function',
 						label: __( 'Function' ),
-						render: ( run ) => run.function_name,
+						render: ( run ) => functionLabel( run.function_name ),
 					},
 					{
 						id: 'status',
