@@ -92,6 +92,7 @@ const EXPECTED: Record< string, Role[] > = {
 	'PUT /site-builder/pages/:id/': WRITERS,
 	'PATCH /site-builder/pages/:id/': WRITERS,
 	'DELETE /site-builder/pages/:id/': WRITERS,
+	'POST /site-builder/pages/:id/write/': WRITERS,
 	// Analysis changes no content (keeping a saved revision's score is bookkeeping): anyone who can read.
 	'POST /optimizer/analyze/': [ ...ROLES ],
 	// A rewrite spends credits and deciding one changes the draft: whoever may write content.
@@ -391,7 +392,8 @@ describe( 'the role matrix', () => {
 			slug: key,
 			page_type: 'custom' as const,
 			status: 'publish' as const,
-			sections: [],
+			// A heading to write a paragraph for (write/).
+			sections: [ { heading: 'Intro', summary: '' } ],
 			target_keywords: [],
 			cluster_id: null,
 		} );
@@ -423,6 +425,16 @@ describe( 'the role matrix', () => {
 				'grant',
 				'Matrix',
 				`matrix-structure-${ n }`
+			);
+		}
+		if ( route === 'POST /site-builder/pages/:id/write/' ) {
+			// A page's copy costs 1 credit.
+			await cloud.context.services.credits.add(
+				tenant.accountId,
+				1,
+				'grant',
+				'Matrix',
+				`matrix-page-copy-${ n }`
 			);
 		}
 		const table: Record<
@@ -470,6 +482,10 @@ describe( 'the role matrix', () => {
 			},
 			'DELETE /site-builder/pages/:id/': {
 				url: `/site-builder/pages/${ blueprintPage.id }/`,
+			},
+			'POST /site-builder/pages/:id/write/': {
+				url: `/site-builder/pages/${ blueprintPage.id }/write/`,
+				body: {},
 			},
 			'POST /automation/rules/': {
 				url: '/automation/rules/',

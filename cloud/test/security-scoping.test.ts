@@ -372,6 +372,7 @@ describe( 'objects by id', () => {
 		'post /site-builder/blueprints/:id/apply/': {},
 		'put /site-builder/pages/:id/': { title: 'Hijacked' },
 		'patch /site-builder/pages/:id/': { title: 'Hijacked' },
+		'post /site-builder/pages/:id/write/': {},
 		'patch /automation/rules/:id/': { name: 'Hijacked' },
 		'post /automation/rules/:id/pause/': {},
 		'post /automation/rules/:id/resume/': {},

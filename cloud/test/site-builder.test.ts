@@ -801,6 +801,287 @@ describe( 'the site builder', () => {
 		} );
 	} );
 
+	describe( 'page copy written by AI', () => {
+		let copy: Tenant;
+		let clusterId: number;
+		const PARAGRAPHS = [
+			'We check every page for the problems that keep it from ranking: slow loading, broken links, thin content and missing titles.',
+			'A one-off audit costs a fixed fee agreed up front; you get the findings in a report you can act on.',
+		];
+		const answer = ( texts: string[] = PARAGRAPHS ) => ( {
+			content: {
+				sections: texts.map( ( text, i ) => ( {
+					heading: [ 'What we check', 'Pricing' ][ i ] ?? 'Extra',
+					text,
+				} ) ),
+			},
+		} );
+		/** A blueprint of the small site, its “SEO audits” page on the cluster. */
+		const blueprintWithPage = async () => {
+			const created = (
+				await api( copy )
+					.post( 'blueprints/', {
+						site_id: copy.siteId,
+						name: 'Copy site',
+						...STRUCTURE,
+						pages: STRUCTURE.pages.map( ( p ) =>
+							p.title === 'SEO audits'
+								? { ...p, cluster_id: clusterId }
+								: p
+						),
+					} )
+					.expect( 201 )
+			).body.data;
+			const page = created.pages.find(
+				( p: { key: string } ) => p.key === 'seo-audits'
+			);
+			return { blueprint: created, page };
+		};
+		const write = ( pageId: number, body: object = {}, as = copy ) =>
+			api( as ).post( `pages/${ pageId }/write/`, body );
+		const versionOf = async ( id: number ) =>
+			( await api( copy ).get( `blueprints/${ id }/` ).expect( 200 ) )
+				.body.data;
+
+		beforeAll( async () => {
+			copy = await addTenant( cloud, 'Site Builder copy' );
+			await cloud.context.db.sequelize.query(
+				`UPDATE sites SET industry_id = (SELECT id FROM industries WHERE slug = 'home-garden') WHERE id = $1`,
+				{ bind: [ copy.siteId ] }
+			);
+			( { clusterId } = await addContent( cloud, copy ) );
+			await cloud.context.models.AuthorProfile.create( {
+				account_id: copy.accountId,
+				name: 'House voice',
+				description: '',
+				tone: 'warm and plain',
+				audience: 'small business owners',
+				style: 'short sentences',
+				language: 'en',
+				is_default: true,
+			} );
+			await grant( cloud, copy, 20 );
+		} );
+
+		it( "writes the paragraph of every section as the blueprint's next version, charged what it was estimated", async () => {
+			const { blueprint, page } = await blueprintWithPage();
+			const estimate = await request( cloud.app )
+				.post( '/api/v1/billing/estimate/' )
+				.set( bearer( copy.owner ) )
+				.send( {
+					function: 'write_page_copy',
+					input: { page_id: page.id },
+				} )
+				.expect( 200 );
+			expect( estimate.body.data.credits ).toBe( 1 );
+			openai.fallback( 'chat', answer() );
+			const before = await balance( cloud, copy );
+			const started = await write( page.id, {
+				expected_version: blueprint.version,
+			} ).expect( 202 );
+			const run = await finished( cloud, copy, started.body.data.run_id );
+			expect( run.status ).toBe( 'succeeded' );
+			expect( run.function_name ).toBe( 'write_page_copy' );
+			expect( run.credits_charged ).toBe( estimate.body.data.credits );
+			expect( before - ( await balance( cloud, copy ) ) ).toBe( 1 );
+			expect(
+				( await closedLedger( cloud, run.id ) ).map(
+					( [ type ] ) => type
+				)
+			).toEqual( [ 'reserve', 'settle' ] );
+			expect( run.output_summary ).toMatchObject( {
+				blueprint_id: blueprint.id,
+				version: 2,
+				page_id: page.id,
+				sections: 2,
+			} );
+
+			// What the model was told: the page, its keywords and cluster, the site, the voice.
+			const chat = openai.received( 'chat' )[ 0 ]!.body;
+			const prompt = promptOf( chat );
+			expect( prompt ).toContain(
+				'Write the copy of the page "SEO audits" (service page)'
+			);
+			expect( prompt ).toContain( 'Industry: Home & Garden' );
+			expect( prompt ).toContain( 'Sectors: Main' );
+			expect( prompt ).toContain( 'Target keywords: seo audit' );
+			expect( prompt ).toContain( 'Topic cluster: Shoes: running shoes' );
+			expect( prompt ).toContain(
+				'1. What we check — About What we check.'
+			);
+			expect( prompt ).toContain( '2. Pricing — About Pricing.' );
+			expect( JSON.stringify( chat.messages ) ).toContain(
+				'tone: warm and plain; audience: small business owners; style: short sentences'
+			);
+			expect( chat.response_format ).toMatchObject( {
+				type: 'json_schema',
+				json_schema: { name: 'page_copy', strict: true },
+			} );
+
+			// Only that page's summaries changed, in a new version.
+			const after = await versionOf( blueprint.id );
+			expect( after.version ).toBe( 2 );
+			const written = after.pages.find(
+				( p: { id: number } ) => p.id === page.id
+			);
+			expect( written.sections ).toEqual( [
+				{ heading: 'What we check', summary: PARAGRAPHS[ 0 ] },
+				{ heading: 'Pricing', summary: PARAGRAPHS[ 1 ] },
+			] );
+			const strip = ( p: Record< string, unknown > ) => {
+				const { updated_at: _u, sections: _s, ...rest } = p;
+				return rest;
+			};
+			expect( after.pages.map( strip ) ).toEqual(
+				blueprint.pages.map( strip )
+			);
+			expect(
+				after.pages
+					.filter( ( p: { id: number } ) => p.id !== page.id )
+					.map( ( p: { sections: unknown } ) => p.sections )
+			).toEqual(
+				blueprint.pages
+					.filter( ( p: { id: number } ) => p.id !== page.id )
+					.map( ( p: { sections: unknown } ) => p.sections )
+			);
+			expect( after.categories ).toEqual( blueprint.categories );
+			expect( after.menus ).toEqual( blueprint.menus );
+			const versions = await api( copy )
+				.get( `blueprints/${ blueprint.id }/versions/` )
+				.expect( 200 );
+			expect( versions.body.results[ 0 ] ).toMatchObject( {
+				version: 2,
+				source: 'ai',
+				message: 'Wrote the copy of “SEO audits” with AI',
+				created_by: copy.owner.id,
+			} );
+		} );
+
+		it( 'sends an answer without a paragraph per section back once, and refunds a run whose answer never fits', async () => {
+			const { blueprint, page } = await blueprintWithPage();
+			openai.script(
+				'chat',
+				answer( [ PARAGRAPHS[ 0 ]! ] ),
+				answer( [ 'Repaired first.', 'Repaired second.' ] )
+			);
+			const repaired = await finished(
+				cloud,
+				copy,
+				( await write( page.id ).expect( 202 ) ).body.data.run_id
+			);
+			expect( repaired.status ).toBe( 'succeeded' );
+			const chats = openai.received( 'chat' );
+			expect( chats ).toHaveLength( 2 );
+			expect(
+				( chats[ 1 ]!.body.messages as { content: string }[] ).at( -1 )!
+					.content
+			).toContain(
+				'give exactly 2 sections, one per heading, in the order listed'
+			);
+			expect(
+				( await versionOf( blueprint.id ) ).pages
+					.find( ( p: { id: number } ) => p.id === page.id )
+					.sections.map( ( s: { summary: string } ) => s.summary )
+			).toEqual( [ 'Repaired first.', 'Repaired second.' ] );
+
+			openai.reset();
+			openai.fallback( 'chat', { content: { sections: 'none' } } );
+			const before = await balance( cloud, copy );
+			const failed = await finished(
+				cloud,
+				copy,
+				( await write( page.id ).expect( 202 ) ).body.data.run_id
+			);
+			expect( failed.status ).toBe( 'failed' );
+			expect( failed.error ).toBe(
+				"The model's answer had no usable paragraphs for the page, even after it was asked to correct it. Nothing was charged: try again, or choose another text model in System → AI settings."
+			);
+			expect( openai.received( 'chat' ) ).toHaveLength( 2 );
+			expect( await closedLedger( cloud, failed.id ) ).toEqual( [
+				[ 'reserve', -1 ],
+				[ 'refund', 1 ],
+			] );
+			expect( await balance( cloud, copy ) ).toBe( before );
+			expect( ( await versionOf( blueprint.id ) ).version ).toBe( 2 );
+		} );
+
+		it( 'refuses to write over a save made since the editor opened it or while the model wrote, changing nothing', async () => {
+			const { blueprint, page } = await blueprintWithPage();
+			const before = await balance( cloud, copy );
+			// Stale before it starts: 409, nothing reserved, no provider call.
+			const stale = await write( page.id, {
+				expected_version: blueprint.version + 1,
+			} ).expect( 409 );
+			expect( stale.body.error ).toMatch(
+				/saved since you opened it \(it is at version 1, you have version 2\)/
+			);
+			expect( openai.received( 'chat' ) ).toHaveLength( 0 );
+
+			// Saved while the model writes: the run fails, refunded, and the edit stays.
+			openai.fallback( 'chat', { ...answer(), latencyMs: 1500 } );
+			const pending = write( page.id, {
+				expected_version: blueprint.version,
+			} ).then( ( response ) => response );
+			await waitFor( async () =>
+				openai.received( 'chat' ).length > 0 ? true : undefined
+			);
+			const edited = [
+				{ heading: 'What we check', summary: 'Written by hand.' },
+				{ heading: 'Pricing', summary: '' },
+			];
+			await api( copy )
+				.patch( `pages/${ page.id }/`, { sections: edited } )
+				.expect( 200 );
+			const started = await pending;
+			expect( started.status ).toBe( 202 );
+			const run = await finished( cloud, copy, started.body.data.run_id );
+			expect( run.status ).toBe( 'failed' );
+			expect( run.error ).toBe(
+				'The site structure was saved while the copy of this page was being written (it is at version 2, the copy was written for version 1), so the copy was not saved over those changes. Nothing was charged: write the copy again.'
+			);
+			expect( await closedLedger( cloud, run.id ) ).toEqual( [
+				[ 'reserve', -1 ],
+				[ 'refund', 1 ],
+			] );
+			expect( await balance( cloud, copy ) ).toBe( before );
+			const after = await versionOf( blueprint.id );
+			expect( after.version ).toBe( 2 );
+			expect(
+				after.pages.find( ( p: { id: number } ) => p.id === page.id )
+					.sections
+			).toEqual( edited );
+		} );
+
+		it( "answers 404 for another account's page and 400 for a page without sections, before anything is reserved", async () => {
+			const { page } = await blueprintWithPage();
+			const before = await balance( cloud, copy );
+			await grant( cloud, other, 5 );
+			const theirsBefore = await balance( cloud, other );
+			await write( page.id, {}, other ).expect( 404 );
+			await request( cloud.app )
+				.post( '/api/v1/billing/estimate/' )
+				.set( bearer( other.owner ) )
+				.send( {
+					function: 'write_page_copy',
+					input: { page_id: page.id },
+				} )
+				.expect( 400 );
+			const { blueprint } = await blueprintWithPage();
+			const empty = blueprint.pages.find(
+				( p: { key: string } ) => p.key === 'contact'
+			);
+			const refused = await write( empty.id ).expect( 400 );
+			expect( refused.body.errors ).toEqual( {
+				page_id: [
+					'the page has no sections: add the headings of its outline first',
+				],
+			} );
+			expect( openai.received( 'chat' ) ).toHaveLength( 0 );
+			expect( await balance( cloud, copy ) ).toBe( before );
+			expect( await balance( cloud, other ) ).toBe( theirsBefore );
+		} );
+	} );
+
 	describe( 'preview', () => {
 		it( 'answers a WordPress Playground blueprint valid for its schema that builds the structure', async () => {
 			const blueprint = await create( {

@@ -131,6 +131,7 @@ const TABLES: Record< LabelKind, () => Record< string, string > > = {
 				'Generate site structure',
 				'igny8-bridge'
 			),
+			write_page_copy: __( 'Write a page’s copy', 'igny8-bridge' ),
 		} ) satisfies Record< AiFunctionName, string >,
 	clusterMethod: () =>
 		( {

@@ -13,6 +13,7 @@ export const AI_FUNCTIONS = [
 	'regenerate_section',
 	'optimize_content',
 	'generate_site_structure',
+	'write_page_copy',
 ] as const;
 export const aiFunctionSchema = z.enum( AI_FUNCTIONS );
 export type AiFunctionName = z.infer< typeof aiFunctionSchema >;

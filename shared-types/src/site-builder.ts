@@ -286,6 +286,17 @@ export const blueprintGenerateSchema = z.strictObject( {
 	instructions: z.string().trim().max( 2000 ).optional(),
 } );
 
+/**
+ * `site-builder/pages/{id}/write/`: the paragraph under each of the page's
+ * section headings written by AI (`write_page_copy`), saved as the next
+ * version of its blueprint. `expected_version` is the version the editor
+ * shows: a blueprint saved since is refused (409) before anything is
+ * reserved, and one saved while the run works is refused at its end.
+ */
+export const blueprintPageWriteSchema = z.strictObject( {
+	expected_version: expectedVersion,
+} );
+
 const removed = z.enum( BLUEPRINT_REMOVED_MODES );
 
 export const blueprintApplySchema = z.strictObject( {

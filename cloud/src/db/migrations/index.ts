@@ -27,6 +27,7 @@ import { migration as sitePostProduct } from './0027-site-post-product';
 import { migration as linkerRebuild } from './0028-linker-rebuild';
 import { migration as automation } from './0029-automation';
 import { migration as siteBuilder } from './0030-site-builder';
+import { migration as pageCopyPrice } from './0031-page-copy-price';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -58,4 +59,5 @@ export const MIGRATIONS: Migration[] = [
 	linkerRebuild,
 	automation,
 	siteBuilder,
+	pageCopyPrice,
 ];

@@ -11,6 +11,7 @@ import { imagePromptsDefinition } from './functions/generate-image-prompts';
 import { optimizePromptDefinition } from './functions/optimize-content';
 import { sectionPromptDefinition } from './functions/regenerate-section';
 import { siteStructurePromptDefinition } from './functions/generate-site-structure';
+import { pageCopyPromptDefinition } from './functions/write-page-copy';
 import type { PromptDefinition } from './prompts';
 
 /**
@@ -34,5 +35,6 @@ export function promptCatalog(): readonly PromptDefinition[] {
 		sectionPromptDefinition,
 		optimizePromptDefinition,
 		siteStructurePromptDefinition,
+		pageCopyPromptDefinition,
 	];
 }

@@ -8,6 +8,7 @@ import { generateImages } from './functions/generate-images';
 import { optimizeContent } from './functions/optimize-content';
 import { regenerateSection } from './functions/regenerate-section';
 import { generateSiteStructure } from './functions/generate-site-structure';
+import { writePageCopy } from './functions/write-page-copy';
 import type { AiFunction, AiFunctionDefinition, AiOwners } from './types';
 
 /** Every AI function by name (the seed's registry), with the owning services bound to their saves. */
@@ -63,5 +64,6 @@ export function defaultRegistry( owners?: AiOwners ): AiRegistry {
 		.register( generateImages )
 		.register( regenerateSection )
 		.register( optimizeContent )
-		.register( generateSiteStructure );
+		.register( generateSiteStructure )
+		.register( writePageCopy );
 }

@@ -8,6 +8,7 @@ import {
 	blueprintPageListQuerySchema,
 	blueprintPageSchema,
 	blueprintPageUpdateSchema,
+	blueprintPageWriteSchema,
 	blueprintPlanQuerySchema,
 	blueprintPreviewSchema,
 	blueprintRevertSchema,
@@ -327,6 +328,27 @@ export function siteBuilderRoutes(
 				} ),
 			} )
 		),
+		route( {
+			method: 'post',
+			path: `${ PAGES }/:id/write/`,
+			summary:
+				"Write the paragraph under each of the page's section headings with AI, saved as the next version of its blueprint (202: follow the run at /system/ai-runs/{run_id}/events/; 409 when the blueprint was saved since `expected_version`)",
+			tag: TAG,
+			auth: 'user',
+			permission: 'write_content',
+			params: idPathSchema,
+			body: blueprintPageWriteSchema,
+			response: {
+				status: 202,
+				data: aiRunStartedSchema,
+				description: 'The run is queued and its credits reserved',
+			},
+			handler: async ( { params, body, principal } ) => ( {
+				status: 202,
+				data: await siteBuilder.writePage( principal, params.id, body ),
+				message: 'Writing the copy of the page.',
+			} ),
+		} ),
 		route( {
 			method: 'delete',
 			path: `${ PAGES }/:id/`,

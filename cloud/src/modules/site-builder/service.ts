@@ -16,6 +16,7 @@ import {
 	type blueprintGenerateSchema,
 	type blueprintPageCreateSchema,
 	type blueprintPageUpdateSchema,
+	type blueprintPageWriteSchema,
 	type blueprintPlanQuerySchema,
 	type siteBlueprintCreateSchema,
 	type siteBlueprintReplaceSchema,
@@ -575,6 +576,41 @@ export class SiteBuilderService {
 			expected
 		);
 		return this.pageByKey( principal, row.id, page.key );
+	}
+
+	/**
+	 * Starts `write_page_copy` on a page: the paragraph under each of its
+	 * section headings, saved as the blueprint's next version. The run is
+	 * for the version the editor saw (`expected_version`, else the current
+	 * one): a blueprint saved since is refused now (409), and one saved
+	 * while the model writes fails the run, refunded, instead of being
+	 * written over.
+	 */
+	async writePage(
+		principal: Principal,
+		id: number,
+		body: z.output< typeof blueprintPageWriteSchema >
+	): Promise< { run_id: number } > {
+		const page = await this.pageOf( principal, id );
+		const row = ( await this.deps.store.find(
+			principal.account.id,
+			page.blueprint_id
+		) )!;
+		if (
+			body.expected_version !== undefined &&
+			body.expected_version !== row.version
+		) {
+			throw new ApiError(
+				'conflict',
+				`The site structure was saved since you opened it (it is at version ${ row.version }, you have version ${ body.expected_version }): reload it, then write the copy.`
+			);
+		}
+		const run = await this.deps.ai.runAiTask(
+			'write_page_copy',
+			{ page_id: page.id, base_version: row.version },
+			principal
+		);
+		return { run_id: run.id };
 	}
 
 	/**

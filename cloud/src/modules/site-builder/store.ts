@@ -380,6 +380,125 @@ export class SiteBuilderStore {
 		};
 	}
 
+	/**
+	 * Keeps the paragraphs a `write_page_copy` run wrote, inside the run's
+	 * save transaction: the page's section summaries, in order, and nothing
+	 * else, as the blueprint's next version. Refused (409) when the
+	 * blueprint was saved since `base_version` — the version the run was
+	 * asked for — or the page or its outline is not what the run wrote for:
+	 * someone's later edit is never overwritten. A save that runs twice for
+	 * one run answers the first.
+	 */
+	async saveWrittenCopy(
+		transaction: Transaction,
+		written: {
+			run_id: number;
+			account_id: number;
+			page_id: number;
+			base_version: number;
+			headings: string[];
+			summaries: string[];
+			created_by: number | null;
+		}
+	): Promise< { blueprint_id: number; version: number; page_id: number } > {
+		const saved = await this.versionOfRun( transaction, written.run_id );
+		if ( saved ) {
+			return { ...saved, page_id: written.page_id };
+		}
+		const [ owner ] = await this.sequelize.query< {
+			blueprint_id: number;
+		} >(
+			'SELECT blueprint_id::int AS blueprint_id FROM site_blueprint_pages WHERE id = $1 AND account_id = $2',
+			{
+				bind: [ written.page_id, written.account_id ],
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		if ( ! owner ) {
+			throw new ApiError(
+				'conflict',
+				'The page was removed from its site structure while its copy was being written, so the copy was not saved.'
+			);
+		}
+		// Locks the blueprint until the run's transaction ends: no save slips in between.
+		const [ locked ] = await this.sequelize.query< { version: number } >(
+			'SELECT version FROM site_blueprints WHERE id = $1 FOR UPDATE',
+			{
+				bind: [ owner.blueprint_id ],
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		const row = await this.find(
+			written.account_id,
+			owner.blueprint_id,
+			undefined,
+			transaction
+		);
+		const pages = await this.pages( owner.blueprint_id, transaction );
+		const page = pages.find( ( p ) => p.id === written.page_id );
+		const headings = page?.sections.map( ( s ) => s.heading ) ?? [];
+		if (
+			! locked ||
+			! row ||
+			! page ||
+			locked.version !== written.base_version ||
+			headings.length !== written.summaries.length ||
+			headings.some( ( heading, i ) => heading !== written.headings[ i ] )
+		) {
+			throw new ApiError(
+				'conflict',
+				`The site structure was saved while the copy of this page was being written (it is at version ${ locked?.version ?? '?' }, the copy was written for version ${ written.base_version }), so the copy was not saved over those changes. Nothing was charged: write the copy again.`
+			);
+		}
+		const structure: BlueprintStructure = {
+			pages: pages.map(
+				( {
+					id,
+					blueprint_id: _blueprint,
+					site_id: _site,
+					position: _position,
+					created_at: _created,
+					updated_at: _updated,
+					...data
+				} ) =>
+					id === written.page_id
+						? {
+								...data,
+								sections: data.sections.map(
+									( section, i ) => ( {
+										heading: section.heading,
+										summary: written.summaries[ i ]!,
+									} )
+								),
+							}
+						: data
+			),
+			categories: row.categories,
+			menus: row.menus,
+		};
+		const version = await this.save(
+			transaction,
+			owner.blueprint_id,
+			structure,
+			{
+				name: row.name,
+				description: row.description,
+				source: 'ai',
+				message: `Wrote the copy of “${ page.title }” with AI`,
+				created_by: written.created_by,
+				run_id: written.run_id,
+			},
+			written.base_version
+		);
+		return {
+			blueprint_id: owner.blueprint_id,
+			version,
+			page_id: written.page_id,
+		};
+	}
+
 	/** The version a generation run saved, if it saved one (a save that runs twice adds nothing). */
 	async versionOfRun(
 		transaction: Transaction,

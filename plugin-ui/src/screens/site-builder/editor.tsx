@@ -32,6 +32,7 @@ import { HistoryTab } from './history';
 import { MenusTab } from './menus';
 import { PagesTab } from './pages';
 import { PreviewModal } from './preview';
+import { WriteCopyModal } from './write-copy';
 import {
 	NO_PROBLEMS,
 	draftOf,
@@ -179,6 +180,11 @@ export function BlueprintEditor( {
 	const [ dialog, setDialog ] = useState<
 		'preview' | 'apply' | 'generate' | null
 	>( null );
+	/** The saved page whose copy is being written with AI. */
+	const [ copyPage, setCopyPage ] = useState< {
+		id: number;
+		title: string;
+	} | null >( null );
 	const [ tab, setTab ] = useState< TabName >( 'pages' );
 	const [ tabKey, setTabKey ] = useState( 0 );
 	const [ openPages, togglePage, openPageRows ] = useOpenRows();
@@ -358,6 +364,15 @@ export function BlueprintEditor( {
 		}
 	};
 
+	const pageIds = new Map(
+		blueprint.pages.map( ( page ) => [ page.key, page.id ] )
+	);
+	const writeCopy = ( key: string ) => {
+		const target = blueprint.pages.find( ( p ) => p.key === key );
+		if ( target ) {
+			setCopyPage( { id: target.id, title: target.title } );
+		}
+	};
 	const counts = {
 		pages: draft.pages.length,
 		categories: draft.categories.length,
@@ -565,6 +580,9 @@ export function BlueprintEditor( {
 								open={ openPages }
 								onToggle={ togglePage }
 								onOpen={ ( key ) => openPageRows( [ key ] ) }
+								pageIds={ pageIds }
+								dirty={ dirty }
+								onWrite={ canEdit ? writeCopy : undefined }
 							/>
 						) }
 						{ current.name === 'categories' && (
@@ -655,6 +673,36 @@ export function BlueprintEditor( {
 					} }
 					onClose={ () => {
 						setDialog( null );
+						refreshStatus();
+					} }
+				/>
+			) }
+			{ copyPage && (
+				<WriteCopyModal
+					pageId={ copyPage.id }
+					title={ copyPage.title }
+					version={ blueprint.version }
+					onClose={ () => setCopyPage( null ) }
+					onWritten={ () => {
+						// The draft had no unsaved changes (the button says so): load the new version.
+						fetchBlueprint( blueprint.id ).then(
+							( answer ) => {
+								load( answer );
+								announce(
+									sprintf(
+										/* translators: 1: page title, 2: version number. */
+										__(
+											'The copy of “%1$s” is written and saved as version %2$d.',
+											'igny8-bridge'
+										),
+										copyPage.title,
+										answer.version
+									)
+								);
+							},
+							() => setAttempt( ( n ) => n + 1 )
+						);
+						invalidate();
 						refreshStatus();
 					} }
 				/>

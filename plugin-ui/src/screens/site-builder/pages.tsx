@@ -32,6 +32,7 @@ import {
 	type DraftPage,
 	type FieldProblems,
 } from './tree';
+import { WriteCopyButton } from './write-copy';
 
 type SetDraft = ( change: ( draft: Draft ) => Draft ) => void;
 
@@ -222,6 +223,9 @@ function Outline( {
  * @param props.open     The rows open now.
  * @param props.onToggle Opens or closes a row.
  * @param props.onOpen   Opens a row (a new page's).
+ * @param props.pageIds  The saved pages' ids, by key.
+ * @param props.dirty    Whether the draft has unsaved changes.
+ * @param props.onWrite  Opens “Write the copy with AI” for a saved page (absent: the person may not).
  */
 export function PagesTab( {
 	draft,
@@ -231,6 +235,9 @@ export function PagesTab( {
 	open,
 	onToggle,
 	onOpen,
+	pageIds,
+	dirty,
+	onWrite,
 }: {
 	draft: Draft;
 	setDraft: SetDraft;
@@ -239,6 +246,9 @@ export function PagesTab( {
 	open: Set< string >;
 	onToggle: ( key: string ) => void;
 	onOpen: ( key: string ) => void;
+	pageIds: ReadonlyMap< string, number >;
+	dirty: boolean;
+	onWrite?: ( key: string ) => void;
 } ) {
 	const pages = draft.pages;
 	const change = ( key: string, changes: Partial< DraftPage > ) =>
@@ -362,6 +372,18 @@ export function PagesTab( {
 						change( page.key, { sections } )
 					}
 				/>
+				{ ! readOnly && onWrite && (
+					<WriteCopyButton
+						pageId={
+							page.isNew
+								? null
+								: ( pageIds.get( page.key ) ?? null )
+						}
+						sections={ page.sections.length }
+						dirty={ dirty }
+						onOpen={ () => onWrite( page.key ) }
+					/>
+				) }
 			</fieldset>
 		);
 	};

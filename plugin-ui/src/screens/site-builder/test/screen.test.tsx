@@ -943,3 +943,164 @@ describe( 'IGNY8 → Site Builder: applying to WordPress', () => {
 		expect( client.get ).not.toHaveBeenCalledWith( `${ BASE }/7/plan/` );
 	} );
 } );
+
+describe( 'IGNY8 → Site Builder: writing a page’s copy with AI', () => {
+	const PARAGRAPH =
+		'We are a small agency that builds websites people find and trust.';
+	const WRITTEN: SiteBlueprint = {
+		...BLUEPRINT,
+		version: 5,
+		pages: BLUEPRINT.pages.map( ( p ) =>
+			p.key === 'home'
+				? {
+						...p,
+						sections: [
+							{ heading: 'Welcome', summary: PARAGRAPH },
+						],
+					}
+				: p
+		),
+	};
+
+	/**
+	 * A cloud where a page's copy costs 1 credit and the run it starts has finished.
+	 * @param written The blueprint once the run saved its version.
+	 */
+	function copyCloud( written: SiteBlueprint = WRITTEN ) {
+		let saved = false;
+		client.post.mockImplementation(
+			async ( path: string, body: { function?: string } ) => {
+				if ( path === '/billing/estimate/' ) {
+					return {
+						credits: body.function === 'write_page_copy' ? 1 : 3,
+						balance: 40,
+						sufficient: true,
+					};
+				}
+				if ( path === '/site-builder/pages/100/write/' ) {
+					saved = true;
+					return { run_id: 31 };
+				}
+				throw new Error( `Unexpected POST ${ path }` );
+			}
+		);
+		const reads = client.get.getMockImplementation()!;
+		client.get.mockImplementation( async ( path: string ) => {
+			if ( path === '/system/ai-runs/31/' ) {
+				return {
+					id: 31,
+					function_name: 'write_page_copy',
+					status: 'succeeded',
+					progress: { stage: 'done', percent: 100, seq: 4 },
+					output_summary: {
+						blueprint_id: 7,
+						version: 5,
+						page_id: 100,
+						sections: 1,
+					},
+					error: null,
+				};
+			}
+			if ( path === `${ BASE }/7/` && saved ) {
+				return written;
+			}
+			return reads( path );
+		} );
+	}
+
+	const openHome = () =>
+		click( byText( '.igny8-sb__title', 'Home' ).closest( 'button' )! );
+
+	it( 'shows the price on the button, asks first, then loads the new version with the paragraphs filled', async () => {
+		copyCloud();
+		await render( '&blueprint=7' );
+		await openHome();
+		expect( client.post ).toHaveBeenCalledWith( '/billing/estimate/', {
+			function: 'write_page_copy',
+			input: { page_id: 100 },
+		} );
+		await click( button( 'Write the copy with AI (1 credit)' ) );
+		const dialog = document.querySelector( '[role="dialog"]' )!;
+		expect( dialog.textContent ).toContain(
+			'Write the copy of “Home” with AI'
+		);
+		expect( dialog.textContent ).toContain(
+			'This will use at most 1 credit. Your balance: 40 credits.'
+		);
+		// Nothing is started before the person says so.
+		expect( client.post ).not.toHaveBeenCalledWith(
+			'/site-builder/pages/100/write/',
+			expect.anything()
+		);
+
+		await click( button( 'Write' ) );
+		expect( client.post ).toHaveBeenCalledWith(
+			'/site-builder/pages/100/write/',
+			{ expected_version: 4 }
+		);
+		await act( async () => undefined );
+		expect(
+			document.querySelector( '[role="dialog"]' )!.textContent
+		).toContain(
+			'The copy is saved as version 5 and shown in the outline.'
+		);
+		expect( text() ).toContain( 'Version 5' );
+		const paragraph = byText< HTMLLabelElement >( 'label', 'What it says' );
+		expect(
+			(
+				document.getElementById(
+					paragraph.htmlFor
+				) as HTMLTextAreaElement
+			 ).value
+		).toBe( PARAGRAPH );
+		expect( notices() ).toContain(
+			'The copy of “Home” is written and saved as version 5.'
+		);
+	} );
+
+	it( 'says why not now: unsaved changes, or a page without an outline', async () => {
+		copyCloud();
+		await render( '&blueprint=7' );
+		await openHome();
+		await fill( 'Title', 'Start' );
+		const unsaved = button( 'Write the copy with AI' );
+		expect( unsaved.getAttribute( 'aria-disabled' ) ).toBe( 'true' );
+		expect(
+			document.getElementById(
+				unsaved.getAttribute( 'aria-describedby' )!
+			)!.textContent
+		).toBe(
+			'Save your changes first: the copy is written for the saved version.'
+		);
+		await click( unsaved );
+		expect( document.querySelector( '[role="dialog"]' ) ).toBeNull();
+		await fill( 'Title', 'Home' );
+
+		await click(
+			byText( '.igny8-sb__title', 'Contact' ).closest( 'button' )!
+		);
+		const buttons = [
+			...document.querySelectorAll< HTMLButtonElement >( 'button' ),
+		].filter( ( b ) =>
+			b.textContent?.startsWith( 'Write the copy with AI' )
+		);
+		expect( buttons ).toHaveLength( 2 );
+		expect( buttons[ 1 ]!.textContent ).toBe( 'Write the copy with AI' );
+		expect( buttons[ 1 ]!.getAttribute( 'aria-disabled' ) ).toBe( 'true' );
+		expect( text() ).toContain(
+			'Add the headings of the page’s outline first: a paragraph is written under each.'
+		);
+		// A page without sections is not priced: the cloud would refuse it.
+		expect( client.post ).not.toHaveBeenCalledWith(
+			'/billing/estimate/',
+			expect.objectContaining( { input: { page_id: 102 } } )
+		);
+	} );
+
+	it( 'offers viewers no copy writing', async () => {
+		copyCloud();
+		await render( '&blueprint=7', 'viewer' );
+		await openHome();
+		expect( text() ).not.toContain( 'Write the copy with AI' );
+	} );
+} );
