@@ -173,6 +173,13 @@ export class ConsoleClient {
 		return rows.slice( 0, limit );
 	}
 
+	async post< T >( path: string, body: unknown ): Promise< T > {
+		const json = ( await this.send( 'POST', path, { body } ) ) as {
+			data: T;
+		};
+		return json.data;
+	}
+
 	async patch< T >( path: string, body: unknown ): Promise< T > {
 		const json = ( await this.send( 'PATCH', path, { body } ) ) as {
 			data: T;

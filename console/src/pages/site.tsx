@@ -27,6 +27,7 @@ import { Table, formatTime } from '../components/table';
 import { mayManageSites } from '../roles';
 import { useSession } from '../session';
 import { connectionOf } from '../sites-data';
+import { SiteApiKeys } from './site-api-keys';
 
 const RECENT = 10;
 
@@ -118,7 +119,7 @@ export default function SitePage( { id }: { id: number } ) {
 				<Empty title={ __( 'This site has not connected yet.' ) }>
 					<p>
 						{ __(
-							'Install the IGNY8 Bridge plugin on the WordPress site and enter a site key in its IGNY8 → Settings.'
+							'Install the IGNY8 Bridge plugin on the WordPress site, create an API key below and paste it into the plugin’s IGNY8 → Settings.'
 						) }
 					</p>
 				</Empty>
@@ -160,6 +161,12 @@ export default function SitePage( { id }: { id: number } ) {
 					</Button>
 				</div>
 			) }
+
+			<SiteApiKeys
+				siteId={ site.id }
+				keyInUse={ integration?.key_id ?? null }
+				onConnected={ reload }
+			/>
 
 			<h2>{ __( 'Recent AI runs' ) }</h2>
 			<RecentRuns runs={ runs } />
