@@ -724,7 +724,7 @@ describe.each( [
 			const failed = await settle( started.id );
 			expect( failed.status ).toBe( 'failed' );
 			expect( failed.error ).toMatch(
-				/^step 2 \(generate ideas\) failed 3 times: /
+				/^Step 2 \(generate ideas\) failed 3 times: /
 			);
 			expect( failed.steps.map( ( s ) => s.status ) ).toEqual( [
 				'succeeded',
