@@ -59,6 +59,7 @@ import {
 } from './modules/system';
 import {
 	AccountService,
+	InviteService,
 	SectorService,
 	SiteService,
 	UserService,
@@ -80,6 +81,7 @@ export type Services = {
 	sites: SiteService;
 	sectors: SectorService;
 	users: UserService;
+	invites: InviteService;
 	keywords: KeywordService;
 	clusters: ClusterService;
 	ideas: IdeaService;
@@ -319,6 +321,13 @@ export function createServices( deps: {
 		sites: new SiteService( db, models, secrets ),
 		sectors: new SectorService( db, models ),
 		users: new UserService( db, models, auth ),
+		invites: new InviteService(
+			db,
+			models,
+			auth,
+			throttle,
+			config.publicUrl
+		),
 		keywords: new KeywordService( db, models ),
 		clusters,
 		ideas,

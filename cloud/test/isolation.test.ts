@@ -37,6 +37,7 @@ describe( 'tenant isolation', () => {
 	let bPageId: number;
 	let bRuleId: number;
 	let bAutomationRunId: number;
+	let bInviteId: number;
 
 	beforeAll( async () => {
 		cloud = await startTestCloud( { db: 'postgres', queue: 'inline' } );
@@ -58,6 +59,13 @@ describe( 'tenant isolation', () => {
 			} )
 		).id;
 		bContent = await addContent( cloud, b );
+		bInviteId = (
+			await request( cloud.app )
+				.post( '/api/v1/auth/invites/' )
+				.set( bearer( b.owner ) )
+				.send( { email: 'bravo-invite@example.test', role: 'viewer' } )
+				.expect( 201 )
+		).body.data.id;
 		bIntegrationId = (
 			await cloud.context.models.SiteIntegration.create( {
 				account_id: b.accountId,
@@ -192,6 +200,7 @@ describe( 'tenant isolation', () => {
 			'/auth/sites/': tenant.siteId,
 			'/auth/sectors/': tenant.sectorId,
 			'/auth/users/': tenant.owner.id,
+			'/auth/invites/': bInviteId,
 			'/auth/accounts/': tenant.accountId,
 			'/writer/tasks/': bWriter.taskId,
 			'/writer/content/': bWriter.contentId,

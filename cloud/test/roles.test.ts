@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { QueryTypes } from 'sequelize';
 import { ROLES, type Role } from '@igny8/shared-types';
 import { startFakeOpenAI, type FakeOpenAI } from '@igny8/test-harness';
 import { apiRoutes } from '../src/app';
@@ -25,6 +26,8 @@ const EXPECTED: Record< string, Role[] > = {
 	'POST /auth/users/': MANAGERS,
 	'PATCH /auth/users/:id/': MANAGERS,
 	'DELETE /auth/users/:id/': MANAGERS,
+	'POST /auth/invites/': MANAGERS,
+	'DELETE /auth/invites/:id/': MANAGERS,
 	'POST /auth/sites/': MANAGERS,
 	'PUT /auth/sites/:id/': MANAGERS,
 	'PATCH /auth/sites/:id/': MANAGERS,
@@ -149,6 +152,9 @@ const PUBLIC_WRITES = [
 	'POST /auth/login/',
 	'POST /auth/refresh/',
 	'POST /auth/logout/',
+	// The invite link is the credential (single-use, expiring; throttled like sign-in).
+	'POST /auth/invites/lookup/',
+	'POST /auth/invites/accept/',
 ];
 
 describe( 'the role matrix', () => {
@@ -230,6 +236,20 @@ describe( 'the role matrix', () => {
 			tenant.accountId,
 			'viewer',
 			`target-${ n }`
+		);
+		const [ invite ] = await cloud.context.db.sequelize.query< {
+			id: number;
+		} >(
+			`INSERT INTO invites (account_id, email, role, token_hash)
+			 VALUES (:account, :email, 'viewer', :hash) RETURNING id`,
+			{
+				replacements: {
+					account: tenant.accountId,
+					email: `invited-${ n }@example.test`,
+					hash: `i${ n }`.padStart( 64, '0' ),
+				},
+				type: QueryTypes.SELECT,
+			}
 		);
 		const scope = {
 			account_id: tenant.accountId,
@@ -833,6 +853,13 @@ describe( 'the role matrix', () => {
 				body: { role: 'editor' },
 			},
 			'DELETE /auth/users/:id/': { url: `/auth/users/${ person.id }/` },
+			'POST /auth/invites/': {
+				url: '/auth/invites/',
+				body: { email: `invitee-${ n }@example.test`, role: 'viewer' },
+			},
+			'DELETE /auth/invites/:id/': {
+				url: `/auth/invites/${ invite!.id }/`,
+			},
 			'POST /auth/sites/': {
 				url: '/auth/sites/',
 				body: { name: `New site ${ n }` },

@@ -23,7 +23,7 @@ import { ConsoleClient } from './api/client';
 import { Link } from './components/link';
 import { Empty, Loading } from './components/states';
 import { roleLabel } from './roles';
-import { useRoute, type Route } from './router';
+import { navigate, useRoute, type Route } from './router';
 import { SessionContext, type Session } from './session';
 import { SignIn } from './sign-in';
 
@@ -39,6 +39,9 @@ const UsersPage = lazy(
 );
 const CreditsPage = lazy(
 	() => import( /* webpackChunkName: "credits" */ './pages/credits' )
+);
+const AcceptPage = lazy(
+	() => import( /* webpackChunkName: "accept" */ './pages/accept' )
 );
 
 const NAV: Array< { to: string; label: string; pages: Route[ 'page' ][] } > = [
@@ -103,6 +106,21 @@ export function App() {
 
 	if ( who === 'resuming' ) {
 		return <Loading />;
+	}
+	if ( route.page === 'accept' ) {
+		// Whoever holds the link, signed in or not: accepting signs this tab in as the new person.
+		return (
+			<Suspense fallback={ <Loading /> }>
+				<AcceptPage
+					client={ client }
+					onAccepted={ async () => {
+						setNotice( undefined );
+						await loadMe();
+						navigate( '/sites' );
+					} }
+				/>
+			</Suspense>
+		);
 	}
 	if ( who === null ) {
 		return (

@@ -11,6 +11,8 @@ export type Route =
 	| { page: 'site'; id: number }
 	| { page: 'users' }
 	| { page: 'credits' }
+	/** An invite link: its token rides in the fragment (`#token=…`), never sent to a server. */
+	| { page: 'accept' }
 	| { page: 'missing' };
 
 export function parseRoute( pathname: string ): Route {
@@ -30,6 +32,9 @@ export function parseRoute( pathname: string ): Route {
 		/^\d+$/.test( parts[ 1 ]! )
 	) {
 		return { page: 'site', id: Number( parts[ 1 ] ) };
+	}
+	if ( parts.length === 1 && parts[ 0 ] === 'accept' ) {
+		return { page: 'accept' };
 	}
 	if (
 		parts.length === 1 &&

@@ -1,4 +1,5 @@
 export * from './auth';
+export * from './invites';
 export * from './common';
 export * from './envelope';
 export * from './errors';

@@ -28,6 +28,8 @@ export type TableOwner =
 export const TABLE_OWNERS = {
 	accounts: 'tenancy',
 	users: 'tenancy',
+	// Accepting one makes a user in the same transaction: the users' owner keeps both.
+	invites: 'tenancy',
 	sites: 'tenancy',
 	sectors: 'tenancy',
 	industries: 'tenancy',

@@ -1,7 +1,7 @@
 /**
  * External dependencies
  */
-import type { Role, User } from '@igny8/shared-types';
+import type { InvitePreview, Role, User } from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
@@ -116,6 +116,38 @@ export class ConsoleClient {
 		} ) ) as { data: TokenPair };
 		this.keep( pair.data );
 		return pair.data.user;
+	}
+
+	/**
+	 * Accepts an invite (the link's token is the credential) and signs in as the new person.
+	 * @param invite          What the accept page collected.
+	 * @param invite.token    The link's token.
+	 * @param invite.username The username they chose.
+	 * @param invite.password The password they chose.
+	 */
+	async acceptInvite( invite: {
+		token: string;
+		username: string;
+		password: string;
+	} ): Promise< User > {
+		const pair = ( await this.send( 'POST', '/auth/invites/accept/', {
+			body: invite,
+			anonymous: true,
+		} ) ) as { data: TokenPair };
+		this.keep( pair.data );
+		return pair.data.user;
+	}
+
+	/**
+	 * Who an invite link is for, asked without signing in.
+	 * @param token The link's token.
+	 */
+	async lookupInvite( token: string ): Promise< InvitePreview > {
+		const json = ( await this.send( 'POST', '/auth/invites/lookup/', {
+			body: { token },
+			anonymous: true,
+		} ) ) as { data: InvitePreview };
+		return json.data;
 	}
 
 	/** Renews the session from this tab's refresh token, if there is one. */

@@ -20,6 +20,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorText } from '../api/client';
+import { Invites } from '../components/invites';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
 import { Table, formatTime, type Column } from '../components/table';
 import { ASSIGNABLE, mayManageRole, mayManageUsers, roleLabel } from '../roles';
@@ -317,6 +318,7 @@ export default function UsersPage() {
 					) }
 				</>
 			) }
+			{ manages && <Invites onChanged={ reload } /> }
 		</>
 	);
 }

@@ -28,6 +28,7 @@ import { migration as linkerRebuild } from './0028-linker-rebuild';
 import { migration as automation } from './0029-automation';
 import { migration as siteBuilder } from './0030-site-builder';
 import { migration as pageCopyPrice } from './0031-page-copy-price';
+import { migration as invites } from './0032-invites';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -60,4 +61,5 @@ export const MIGRATIONS: Migration[] = [
 	automation,
 	siteBuilder,
 	pageCopyPrice,
+	invites,
 ];

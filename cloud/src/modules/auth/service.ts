@@ -179,6 +179,15 @@ export class AuthService {
 		} );
 	}
 
+	/** Signs in a person just made (an accepted invite), in the transaction that made them. */
+	async signInNewUser(
+		user: UserRow,
+		transaction: Transaction
+	): Promise< TokenPair > {
+		const account = await this.activeAccountOf( user, transaction );
+		return this.issueTokens( user, account, randomUUID(), transaction );
+	}
+
 	async changePassword(
 		principal: UserPrincipal,
 		current: string,

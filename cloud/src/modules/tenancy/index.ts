@@ -3,6 +3,8 @@ export { AccountService, type NewUser } from './accounts';
 
 export { tenancyRoutes } from './routes';
 
+export { InviteService } from './invites';
+
 export { findOwned } from './scope';
 
 export { SectorService } from './sectors';

@@ -37,10 +37,13 @@ import {
 	serializeUser,
 } from './serializers';
 import type { SiteService } from './sites';
+import { inviteRoutes } from './invite-routes';
+import type { InviteService } from './invites';
 import type { UserService } from './users';
 
 type Services = {
 	models: Models;
+	invites: InviteService;
 	sites: SiteService;
 	sectors: SectorService;
 	users: UserService;
@@ -63,6 +66,7 @@ export function tenancyRoutes( {
 	sectors,
 	users,
 	apiKeys,
+	invites,
 }: Services ): AnyRoute[] {
 	return [
 		// --- accounts --------------------------------------------------------------
@@ -248,6 +252,8 @@ export function tenancyRoutes( {
 				return { status: 204 };
 			},
 		} ),
+
+		...inviteRoutes( invites ),
 
 		// --- sites -----------------------------------------------------------------
 		route( {
