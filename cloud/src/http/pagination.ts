@@ -217,3 +217,31 @@ export function createdBetween( query: {
 		},
 	];
 }
+
+/** A page of a list: which page, and how many rows on it. */
+export type PageQuery = { page: number; page_size: number };
+
+/** LIMIT and OFFSET of a page, for a store's SQL. */
+export const pageLimits = ( query: PageQuery ) => ( {
+	limit: query.page_size,
+	offset: ( query.page - 1 ) * query.page_size,
+} );
+
+/** A page of results with its neighbours' links, from the total the query counted. */
+export function listPage< T >(
+	req: Request,
+	query: PageQuery,
+	count: number,
+	results: T[]
+): ListPage< T > {
+	const offset = ( query.page - 1 ) * query.page_size;
+	return {
+		count,
+		next:
+			offset + results.length < count
+				? pageUrl( req, query.page + 1 )
+				: null,
+		previous: query.page > 1 ? pageUrl( req, query.page - 1 ) : null,
+		results,
+	};
+}

@@ -16,7 +16,12 @@ import {
 	PermissionDeniedError,
 	ValidationError,
 } from '../../http/errors';
-import { pageUrl, type ListPage } from '../../http/pagination';
+import {
+	listPage,
+	pageLimits,
+	type ListPage,
+	type PageQuery,
+} from '../../http/pagination';
 import { can, confinedSiteId, narrowedSiteId, type Principal } from '../auth';
 import { resolveSector } from '../content';
 import type { Actions } from './actions';
@@ -37,29 +42,11 @@ import type {
 	StepRow,
 } from './store';
 
-type Page = { page: number; page_size: number };
+type Page = PageQuery;
 type RuleUpdate = z.infer< typeof automationRuleUpdateSchema >;
 
 const iso = ( d: Date | string | null ) =>
 	d === null ? null : new Date( d ).toISOString();
-
-function listPage< T >(
-	req: Request,
-	query: Page,
-	count: number,
-	results: T[]
-): ListPage< T > {
-	const offset = ( query.page - 1 ) * query.page_size;
-	return {
-		count,
-		next:
-			offset + results.length < count
-				? pageUrl( req, query.page + 1 )
-				: null,
-		previous: query.page > 1 ? pageUrl( req, query.page - 1 ) : null,
-		results,
-	};
-}
 
 /** Rules, their runs, dry runs and spend, for the caller's account (a site session: its site). */
 export class AutomationService {
@@ -298,10 +285,7 @@ export class AutomationService {
 						? undefined
 						: query.enabled === 'true',
 			},
-			{
-				limit: query.page_size,
-				offset: ( query.page - 1 ) * query.page_size,
-			}
+			pageLimits( query )
 		);
 		return listPage( req, query, count, await this.serializeRules( rows ) );
 	}
@@ -427,10 +411,7 @@ export class AutomationService {
 				rule_id: query.rule_id,
 				status: query.status,
 			},
-			{
-				limit: query.page_size,
-				offset: ( query.page - 1 ) * query.page_size,
-			}
+			pageLimits( query )
 		);
 		return listPage( req, query, count, await this.serializeRuns( rows ) );
 	}

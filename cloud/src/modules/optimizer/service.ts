@@ -17,8 +17,10 @@ import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
 import {
 	containsPattern,
 	orderBySql,
-	pageUrl,
+	listPage,
+	pageLimits,
 	type ListPage,
+	type PageQuery,
 } from '../../http/pagination';
 import {
 	actingUserId,
@@ -62,30 +64,7 @@ export function ratingOf( score: number ): OptimizerRating {
 	return score >= RATING_FLOOR.ok ? 'ok' : 'bad';
 }
 
-type Page = { page: number; page_size: number };
-
-function listPage< T >(
-	req: Request,
-	query: Page,
-	count: number,
-	results: T[]
-): ListPage< T > {
-	const offset = ( query.page - 1 ) * query.page_size;
-	return {
-		count,
-		next:
-			offset + results.length < count
-				? pageUrl( req, query.page + 1 )
-				: null,
-		previous: query.page > 1 ? pageUrl( req, query.page - 1 ) : null,
-		results,
-	};
-}
-
-const limits = ( query: Page ) => ( {
-	limit: query.page_size,
-	offset: ( query.page - 1 ) * query.page_size,
-} );
+type Page = PageQuery;
 
 /**
  * The seed's Optimizer module: analysis of what the editor holds or of a
@@ -202,7 +181,7 @@ export class OptimizerService {
 		await this.draftOf( principal, query.content_id );
 		const { count, rows } = await this.deps.store.history(
 			query.content_id,
-			limits( query )
+			pageLimits( query )
 		);
 		return listPage( req, query, count, rows );
 	}
@@ -272,7 +251,7 @@ export class OptimizerService {
 				     a.created_at AS analyzed_at, p.id::int AS pending_revision_id
 				   ${ base }) r
 				 ORDER BY ${ order } NULLS LAST
-				 LIMIT ${ query.page_size } OFFSET ${ limits( query ).offset }`,
+				 LIMIT ${ query.page_size } OFFSET ${ pageLimits( query ).offset }`,
 				{ bind, type: QueryTypes.SELECT }
 			),
 		] );
@@ -408,7 +387,7 @@ export class OptimizerService {
 				content_id: query.content_id,
 				status: query.status,
 			},
-			limits( query )
+			pageLimits( query )
 		);
 		return listPage( req, query, count, rows.map( serializeRevision ) );
 	}

@@ -29,8 +29,10 @@ import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
 import {
 	containsPattern,
 	orderBySql,
-	pageUrl,
+	listPage,
+	pageLimits,
 	type ListPage,
+	type PageQuery,
 } from '../../http/pagination';
 import type { Logger } from '../../logger';
 import type { JobDefinition, JobQueue } from '../../queue';
@@ -78,30 +80,7 @@ export const APPLY_JOB = 'site-builder.apply';
 export type ApplyJob = { apply_id: number };
 const APPLY_RETRIES = 2;
 
-type Page = { page: number; page_size: number };
-
-const limits = ( query: Page ) => ( {
-	limit: query.page_size,
-	offset: ( query.page - 1 ) * query.page_size,
-} );
-
-function listPage< T >(
-	req: Request,
-	query: Page,
-	count: number,
-	results: T[]
-): ListPage< T > {
-	const offset = ( query.page - 1 ) * query.page_size;
-	return {
-		count,
-		next:
-			offset + results.length < count
-				? pageUrl( req, query.page + 1 )
-				: null,
-		previous: query.page > 1 ? pageUrl( req, query.page - 1 ) : null,
-		results,
-	};
-}
+type Page = PageQuery;
 
 type PageFields = Omit<
 	z.output< typeof blueprintPageCreateSchema >,
@@ -153,7 +132,7 @@ export class SiteBuilderService {
 					: undefined,
 			},
 			order,
-			limits( query )
+			pageLimits( query )
 		);
 		return listPage( req, query, count, rows.map( serializeBlueprint ) );
 	}
@@ -253,7 +232,7 @@ export class SiteBuilderService {
 		const row = await this.blueprintOf( principal, id );
 		const { count, rows } = await this.deps.store.versions(
 			row.id,
-			limits( query )
+			pageLimits( query )
 		);
 		return listPage( req, query, count, rows );
 	}
@@ -472,7 +451,7 @@ export class SiteBuilderService {
 					? containsPattern( query.search )
 					: undefined,
 			},
-			limits( query )
+			pageLimits( query )
 		);
 		return listPage( req, query, count, rows );
 	}
