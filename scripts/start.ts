@@ -2,7 +2,8 @@
  * `npm start`: the whole system on one machine, from a fresh checkout.
  *
  * 1. Builds what is missing or stale (the cloud with `tsc -b`, the wp-admin
- *    bundle when its sources are newer than plugin/build/index.js).
+ *    bundle and the agency console when their sources are newer than their
+ *    builds).
  * 2. Starts the cloud (API + workers, embedded PGlite, inline queue) and waits
  *    for its health endpoint.
  * 3. Starts WordPress under the Playground CLI from a persistent tree, with the
@@ -315,6 +316,12 @@ async function main(): Promise< void > {
 		return;
 	}
 	log.say( `IGNY8 cloud: ${ cloudUrl }` );
+	log.note(
+		`Agency console: ${ cloudUrl }/console/ (user ${ connection.email })`
+	);
+	process.stdout.write(
+		`Agency console: ${ cloudUrl }/console/ (user ${ connection.email } / password ${ connection.password })\n`
+	);
 	// Secrets go to the terminal only; the log keeps the URL. The password is
 	// in the start state (owner-only), the link's token nowhere.
 	log.note( `WordPress admin: ${ wpUrl }/wp-admin/ (user ${ ADMIN_USER })` );

@@ -36,27 +36,53 @@ export function newestMtime( target: string ): number {
 	return newest;
 }
 
-const UI_ENTRY = path.join( REPO_ROOT, 'plugin-ui', 'src', 'index.tsx' );
-const UI_BUNDLE = path.join( REPO_ROOT, 'plugin', 'build', 'index.js' );
-/** What the wp-admin bundle is built from: its sources and the contract it bundles. */
-const UI_INPUTS = [
-	path.join( REPO_ROOT, 'plugin-ui', 'src' ),
-	path.join( REPO_ROOT, 'plugin-ui', 'package.json' ),
-	path.join( REPO_ROOT, 'plugin-ui', 'tsconfig.json' ),
-	path.join( REPO_ROOT, 'shared-types', 'src' ),
+/** A browser bundle `npm start` builds when its sources are newer than it. */
+type Bundle = {
+	workspace: string;
+	/** What people call it, in the build log. */
+	name: string;
+	entry: string;
+	output: string;
+	inputs: string[];
+};
+
+const SHARED_TYPES = path.join( REPO_ROOT, 'shared-types', 'src' );
+const workspaceInputs = ( workspace: string ) => [
+	path.join( REPO_ROOT, workspace, 'src' ),
+	path.join( REPO_ROOT, workspace, 'package.json' ),
+	path.join( REPO_ROOT, workspace, 'tsconfig.json' ),
+	// The contract both bundle.
+	SHARED_TYPES,
 ];
 
-export function uiBuildReason(): string | undefined {
-	if ( ! fs.existsSync( UI_ENTRY ) ) {
+const BUNDLES: Bundle[] = [
+	{
+		workspace: 'plugin-ui',
+		name: 'the wp-admin screens',
+		entry: path.join( REPO_ROOT, 'plugin-ui', 'src', 'index.tsx' ),
+		output: path.join( REPO_ROOT, 'plugin', 'build', 'index.js' ),
+		inputs: workspaceInputs( 'plugin-ui' ),
+	},
+	{
+		workspace: 'console',
+		name: 'the agency console',
+		entry: path.join( REPO_ROOT, 'console', 'src', 'index.tsx' ),
+		output: path.join( REPO_ROOT, 'console', 'build', 'index.html' ),
+		inputs: workspaceInputs( 'console' ),
+	},
+];
+
+function bundleBuildReason( bundle: Bundle ): string | undefined {
+	if ( ! fs.existsSync( bundle.entry ) ) {
 		return undefined;
 	}
-	if ( ! fs.existsSync( UI_BUNDLE ) ) {
-		return 'plugin/build/index.js is missing';
+	if ( ! fs.existsSync( bundle.output ) ) {
+		return `${ path.relative( REPO_ROOT, bundle.output ) } is missing`;
 	}
-	const built = fs.statSync( UI_BUNDLE ).mtimeMs;
-	const newest = Math.max( ...UI_INPUTS.map( newestMtime ) );
+	const built = fs.statSync( bundle.output ).mtimeMs;
+	const newest = Math.max( ...bundle.inputs.map( newestMtime ) );
 	return newest > built
-		? 'the plugin-ui sources changed since the last build'
+		? `the ${ bundle.workspace } sources changed since the last build`
 		: undefined;
 }
 
@@ -89,47 +115,60 @@ export async function buildAll( options: {
 	}
 	options.note( `tsc -b shared-types cloud: ${ Date.now() - started } ms` );
 
-	if ( ! fs.existsSync( UI_ENTRY ) ) {
+	for ( const bundle of BUNDLES ) {
+		await buildBundle( bundle, npmCli, env, options );
+	}
+}
+
+async function buildBundle(
+	bundle: Bundle,
+	npmCli: string | undefined,
+	env: NodeJS.ProcessEnv,
+	options: { logFile: string; note: ( message: string ) => void }
+): Promise< void > {
+	if ( ! fs.existsSync( bundle.entry ) ) {
 		options.note(
-			'plugin-ui/src/index.tsx does not exist yet: no wp-admin bundle to build'
+			`${ path.relative( REPO_ROOT, bundle.entry ) } does not exist yet: no ${ bundle.workspace } bundle to build`
 		);
 		return;
 	}
-	const reason = uiBuildReason();
+	const reason = bundleBuildReason( bundle );
 	if ( ! reason ) {
-		options.note( 'plugin/build is up to date' );
+		options.note(
+			`${ path.relative( REPO_ROOT, path.dirname( bundle.output ) ) } is up to date`
+		);
 		return;
 	}
-	options.note( `building the wp-admin screens: ${ reason }` );
-	const uiStarted = Date.now();
+	options.note( `building ${ bundle.name }: ${ reason }` );
+	const started = Date.now();
+	const script = [ 'run', 'build', '-w', bundle.workspace ];
 	// npm's own CLI when `npm start` runs us; `npm` on the PATH otherwise.
 	const [ command, args ] =
 		npmCli && /\.(c|m)?js$/.test( npmCli )
-			? [
-					process.execPath,
-					[ npmCli, 'run', 'build', '-w', 'plugin-ui' ],
-				]
-			: [
-					process.platform === 'win32' ? 'npm.cmd' : 'npm',
-					[ 'run', 'build', '-w', 'plugin-ui' ],
-				];
-	const ui = await runLogged( 'plugin-ui build', command, args, {
-		cwd: REPO_ROOT,
-		env,
-		logFile: options.logFile,
-	} );
-	if ( ui.code !== 0 ) {
+			? [ process.execPath, [ npmCli, ...script ] ]
+			: [ process.platform === 'win32' ? 'npm.cmd' : 'npm', script ];
+	const built = await runLogged(
+		`${ bundle.workspace } build`,
+		command,
+		args,
+		{
+			cwd: REPO_ROOT,
+			env,
+			logFile: options.logFile,
+		}
+	);
+	if ( built.code !== 0 ) {
 		throw new BuildError(
-			`Building the wp-admin screens (npm run build -w plugin-ui) ${ describeExit( ui ) }.`,
+			`Building ${ bundle.name } (npm run build -w ${ bundle.workspace }) ${ describeExit( built ) }.`,
 			options.logFile
 		);
 	}
-	// webpack leaves an unchanged bundle unwritten (its mtime old): mark it current.
-	if ( fs.existsSync( UI_BUNDLE ) ) {
+	// webpack leaves an unchanged output unwritten (its mtime old): mark it current.
+	if ( fs.existsSync( bundle.output ) ) {
 		const now = new Date();
-		fs.utimesSync( UI_BUNDLE, now, now );
+		fs.utimesSync( bundle.output, now, now );
 	}
 	options.note(
-		`npm run build -w plugin-ui: ${ Date.now() - uiStarted } ms`
+		`npm run build -w ${ bundle.workspace }: ${ Date.now() - started } ms`
 	);
 }

@@ -360,7 +360,7 @@ describe( 'npm start', () => {
 	const marker = `igny8-start-marker-${ Date.now() }`;
 
 	test(
-		'prints the cloud and WordPress admin URLs and nothing much else',
+		'prints the cloud, console and WordPress admin URLs and nothing much else',
 		async () => {
 			first = await start( dataDir, FIRST_START_MS );
 			// npm's own header (`> igny8@… start`, `> tsx scripts/start.ts`) aside.
@@ -371,7 +371,8 @@ describe( 'npm start', () => {
 				.filter(
 					( line ) => line.trim() !== '' && ! line.startsWith( '> ' )
 				);
-			expect( lines.length ).toBeLessThanOrEqual( 5 );
+			// Starting…, the cloud, the console, WordPress admin, the sign-in link, Ctrl-C.
+			expect( lines.length ).toBeLessThanOrEqual( 6 );
 			expect( first.cloudUrl ).toMatch( /^http:\/\/127\.0\.0\.1:\d+$/ );
 			expect( first.wpUrl ).toMatch( /^http:\/\/127\.0\.0\.1:\d+$/ );
 			expect(
@@ -383,6 +384,26 @@ describe( 'npm start', () => {
 		},
 		FIRST_START_MS + 10_000
 	);
+
+	test( 'serves the agency console, and the owner it prints signs in', async () => {
+		const printed =
+			/^Agency console: (http:\/\/\S+)\/console\/ \(user (\S+) \/ password (\S+)\)$/m.exec(
+				first.output()
+			);
+		expect( printed?.[ 1 ] ).toBe( first.cloudUrl );
+		const page = await fetch( `${ first.cloudUrl }/console/` );
+		expect( page.status ).toBe( 200 );
+		expect( await page.text() ).toMatch( /<html/i );
+		const login = await fetch( `${ first.cloudUrl }/api/v1/auth/login/`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify( {
+				email: printed![ 2 ],
+				password: printed![ 3 ],
+			} ),
+		} );
+		expect( login.status ).toBe( 200 );
+	} );
 
 	test( 'the cloud answers its health check in the API envelope', async () => {
 		const response = await fetch( `${ first.cloudUrl }/api/v1/health/` );
