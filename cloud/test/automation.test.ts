@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import {
 	startFakeOpenAI,
@@ -701,7 +702,7 @@ describe.each( [
 				};
 			for ( const attempt of [ 1, 2 ] ) {
 				const waiting = await waitFor( async () => {
-					await deliverEvents( cloud, 5_000 ).catch(
+					await deliverEvents( cloud, 1_000 ).catch(
 						() => undefined
 					);
 					await cloud.context.services.automationExecutor.reconcile();
@@ -711,10 +712,20 @@ describe.each( [
 						? step
 						: undefined;
 				}, 30_000 );
-				// Backoff: 30 s, then 60 s, before the next try.
-				const wait = waiting.next_attempt_at!.getTime() - Date.now();
-				expect( wait ).toBeGreaterThan( attempt * 30_000 - 5_000 );
-				expect( wait ).toBeLessThanOrEqual( attempt * 30_000 );
+				// Backoff: 30 s, then 60 s, from when the attempt's AI run failed.
+				const [ failedRun ] = ( await sequelize.query(
+					`SELECT finished_at FROM ai_task_runs WHERE origin_key LIKE $1`,
+					{
+						bind: [ `automation:${ started.id }:1:${ attempt }:%` ],
+						type: QueryTypes.SELECT,
+					}
+				) ) as { finished_at: Date }[];
+				const wait =
+					waiting.next_attempt_at!.getTime() -
+					new Date( failedRun!.finished_at ).getTime();
+				expect( wait ).toBeGreaterThanOrEqual( attempt * 30_000 );
+				// The step is marked when the run is collected: a loaded machine takes a moment.
+				expect( wait ).toBeLessThan( attempt * 30_000 + 15_000 );
 				expect( waiting.error ).toMatch( /Upstream broke|provider/i );
 				await sequelize.query(
 					`UPDATE automation_steps SET next_attempt_at = NOW() WHERE run_id = $1 AND position = 1`,
