@@ -28,7 +28,7 @@ import { describeCron } from './schedule';
  */
 export function creditCount( count: number ): string {
 	return sprintf(
-		/* translators: %s: a number of credits. */
+		/* translators: %s: number of credits. */
 		_n( '%s credit', '%s credits', count, 'igny8-bridge' ),
 		count.toLocaleString()
 	);
@@ -184,25 +184,25 @@ export function outputCount(
 	switch ( kind ) {
 		case 'keywords':
 			return sprintf(
-				/* translators: %s: a number of keywords. */
+				/* translators: %s: number of keywords. */
 				_n( '%s keyword', '%s keywords', count, 'igny8-bridge' ),
 				n
 			);
 		case 'clusters':
 			return sprintf(
-				/* translators: %s: a number of clusters. */
+				/* translators: %s: number of keyword clusters. */
 				_n( '%s cluster', '%s clusters', count, 'igny8-bridge' ),
 				n
 			);
 		case 'ideas':
 			return sprintf(
-				/* translators: %s: a number of ideas. */
+				/* translators: %s: number of content ideas. */
 				_n( '%s idea', '%s ideas', count, 'igny8-bridge' ),
 				n
 			);
 		case 'tasks':
 			return sprintf(
-				/* translators: %s: a number of writing tasks. */
+				/* translators: %s: number of writing tasks. */
 				_n( '%s task', '%s tasks', count, 'igny8-bridge' ),
 				n
 			);
@@ -214,7 +214,7 @@ export function outputCount(
 			);
 		case 'images':
 			return sprintf(
-				/* translators: %s: a number of images. */
+				/* translators: %s: number of images. */
 				_n( '%s image', '%s images', count, 'igny8-bridge' ),
 				n
 			);
