@@ -63,7 +63,8 @@ describe.each( [
 			cloud.context.db.sequelize,
 			'contract'
 		);
-	} );
+		// Migrating a PGlite database takes seconds, more on a loaded machine.
+	}, 90_000 );
 	afterAll( async () => {
 		await cloud?.stop();
 		await s3?.close();
