@@ -7,28 +7,24 @@
  * invite's link says it was withdrawn. Each page: no console errors, no
  * serious axe findings, usable at 375 px.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
 	collectConsoleErrors,
 	launchBrowser,
 	type ConsoleErrors,
 } from '@igny8/test-harness';
-import { addTenant, PASSWORD, type Tenant } from '../../cloud/test/fixtures';
+import { addTenant, type Tenant } from '../../cloud/test/fixtures';
 import { startTestCloud, type TestCloud } from '../../cloud/test/support';
 import {
 	freePort,
 	listen,
 	type ListeningCloud,
 } from '../../cloud/test/wordpress-bridge';
-import { screenshotsAtBothWidths, seriousViolations } from './support/screens';
-
-const CONSOLE_BUILD = path.resolve(
-	__dirname,
-	'../../console/build/index.html'
-);
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
+import {
+	assertConsoleBuilt,
+	checkConsolePage,
+	signInToConsole,
+} from './support/console';
 
 let cloud: TestCloud;
 let served: ListeningCloud;
@@ -36,11 +32,7 @@ let tenant: Tenant;
 let browser: Browser;
 
 beforeAll( async () => {
-	if ( ! fs.existsSync( CONSOLE_BUILD ) ) {
-		throw new Error(
-			'console/build is missing: build the console first with `npm run build -w console`.'
-		);
-	}
+	assertConsoleBuilt();
 	// The invite link names the cloud's public address: serve it there.
 	const port = await freePort();
 	cloud = await startTestCloud(
@@ -66,40 +58,23 @@ afterAll( async () => {
 const REFUSED_LOOKUP =
 	/Failed to load resource: the server responded with a status of 400/;
 
-async function checkPage(
+const checkPage = (
 	page: Page,
 	errors: ConsoleErrors,
 	name: string,
 	expected?: RegExp
-): Promise< void > {
-	// The console's CSP refuses inline scripts: axe comes in through the DevTools protocol.
-	if ( ! ( await page.evaluate( () => 'axe' in window ) ) ) {
-		await page.evaluate( AXE_SOURCE );
-	}
-	expect( await seriousViolations( page, { include: [ 'body' ] } ) ).toEqual(
-		[]
-	);
-	await screenshotsAtBothWidths( page, `console-invites-${ name }` );
-	expect(
-		errors.errors.filter( ( error ) => ! expected?.test( error ) )
-	).toEqual( [] );
-}
+) => checkConsolePage( page, errors, `console-invites-${ name }`, expected );
 
 /** The owner on the Users page, signed in through the console's own form. */
 async function ownerOnUsers() {
-	const context = await browser.newContext( {
-		viewport: { width: 1280, height: 900 },
-	} );
-	const page = await context.newPage();
-	const errors = collectConsoleErrors( page );
-	await page.goto( `${ served.url }/console/users`, {
-		waitUntil: 'domcontentloaded',
-	} );
-	await page.getByLabel( 'Email' ).fill( tenant.owner.email );
-	await page.getByLabel( 'Password' ).fill( PASSWORD );
-	await page.getByRole( 'button', { name: 'Sign in' } ).click();
-	await page.getByRole( 'heading', { name: 'Invites' } ).waitFor();
-	return { context, page, errors };
+	const tab = await signInToConsole(
+		browser,
+		served.url,
+		tenant.owner,
+		'/console/users'
+	);
+	await tab.page.getByRole( 'heading', { name: 'Invites' } ).waitFor();
+	return tab;
 }
 
 async function invite( page: Page, email: string, role: string ) {

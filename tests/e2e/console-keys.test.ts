@@ -7,30 +7,23 @@
  * are offered nothing and the API refuses them (403). Each page: no console
  * errors, no serious axe findings, screenshots at 1280 and 375 px.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-	collectConsoleErrors,
-	launchBrowser,
-	type ConsoleErrors,
-} from '@igny8/test-harness';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, type ConsoleErrors } from '@igny8/test-harness';
 import {
 	addUser,
 	addTenant,
 	pairedCredentials,
-	PASSWORD,
 	type Actor,
 	type Tenant,
 } from '../../cloud/test/fixtures';
 import { startTestCloud, type TestCloud } from '../../cloud/test/support';
 import { listen, type ListeningCloud } from '../../cloud/test/wordpress-bridge';
-import { screenshotsAtBothWidths, seriousViolations } from './support/screens';
-
-const CONSOLE_BUILD = path.resolve(
-	__dirname,
-	'../../console/build/index.html'
-);
+import {
+	assertConsoleBuilt,
+	checkConsolePage,
+	consoleApi,
+	signInToConsole,
+} from './support/console';
 
 let cloud: TestCloud;
 let served: ListeningCloud;
@@ -41,23 +34,8 @@ let bakeryId: number;
 const actors: Record< 'owner' | 'admin' | 'editor' | 'viewer', Actor > =
 	{} as never;
 
-async function api(
-	actor: Actor,
-	method: string,
-	apiPath: string,
-	body?: unknown
-): Promise< { status: number; json: any } > {
-	const response = await fetch( `${ served.url }/api/v1${ apiPath }`, {
-		method,
-		headers: {
-			Authorization: `Bearer ${ actor.token }`,
-			'Content-Type': 'application/json',
-		},
-		body: body === undefined ? undefined : JSON.stringify( body ),
-	} );
-	const text = await response.text();
-	return { status: response.status, json: text ? JSON.parse( text ) : null };
-}
+const api = ( actor: Actor, method: string, apiPath: string, body?: unknown ) =>
+	consoleApi( served.url, actor, method, apiPath, body );
 
 /** A call as the site itself, with its key in plain (as an integrator's script sends it). */
 async function asSite( key: string ): Promise< number > {
@@ -68,11 +46,7 @@ async function asSite( key: string ): Promise< number > {
 }
 
 beforeAll( async () => {
-	if ( ! fs.existsSync( CONSOLE_BUILD ) ) {
-		throw new Error(
-			'console/build is missing: build the console first with `npm run build -w console`.'
-		);
-	}
+	assertConsoleBuilt();
 	cloud = await startTestCloud(
 		{ db: 'postgres', queue: 'inline' },
 		{},
@@ -126,44 +100,19 @@ afterAll( async () => {
 	await cloud?.stop();
 } );
 
-async function openSite(
-	actor: Actor,
-	siteId: number
-): Promise< { context: BrowserContext; page: Page; errors: ConsoleErrors } > {
-	const context = await browser.newContext( {
-		viewport: { width: 1280, height: 900 },
-	} );
-	const page = await context.newPage();
-	const errors = collectConsoleErrors( page );
-	await page.goto( `${ served.url }/console/sites/${ siteId }`, {
-		waitUntil: 'domcontentloaded',
-	} );
-	await page.getByLabel( 'Email' ).fill( actor.email );
-	await page.getByLabel( 'Password' ).fill( PASSWORD );
-	await page.getByRole( 'button', { name: 'Sign in' } ).click();
-	await page.locator( `.igny8c-role[data-role="${ actor.role }"]` ).waitFor();
-	await page.getByRole( 'heading', { name: 'API keys' } ).waitFor();
-	return { context, page, errors };
-}
-
-async function checkPage(
-	page: Page,
-	errors: ConsoleErrors,
-	name: string
-): Promise< void > {
-	// The console's CSP refuses inline scripts (the helper's script tag
-	// included): axe comes in through the DevTools protocol instead.
-	if ( ! ( await page.evaluate( () => 'axe' in window ) ) ) {
-		await page.evaluate( AXE_SOURCE );
-	}
-	expect( await seriousViolations( page, { include: [ 'body' ] } ) ).toEqual(
-		[]
+async function openSite( actor: Actor, siteId: number ) {
+	const tab = await signInToConsole(
+		browser,
+		served.url,
+		actor,
+		`/console/sites/${ siteId }`
 	);
-	await screenshotsAtBothWidths( page, `console-keys-${ name }` );
-	expect( errors.errors ).toEqual( [] );
+	await tab.page.getByRole( 'heading', { name: 'API keys' } ).waitFor();
+	return tab;
 }
 
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
+const checkPage = ( page: Page, errors: ConsoleErrors, name: string ) =>
+	checkConsolePage( page, errors, `console-keys-${ name }` );
 
 const keyRows = ( page: Page ) => page.locator( '.igny8c-keys tbody tr' );
 

@@ -8,29 +8,23 @@
  * an expired access token is renewed; signing out ends the session.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-	collectConsoleErrors,
-	launchBrowser,
-	type ConsoleErrors,
-} from '@igny8/test-harness';
+import { launchBrowser, type ConsoleErrors } from '@igny8/test-harness';
 import {
 	addUser,
 	addTenant,
 	pairedCredentials,
-	PASSWORD,
 	type Actor,
 	type Tenant,
 } from '../../cloud/test/fixtures';
 import { startTestCloud, type TestCloud } from '../../cloud/test/support';
 import { listen, type ListeningCloud } from '../../cloud/test/wordpress-bridge';
-import { screenshotsAtBothWidths, seriousViolations } from './support/screens';
-
-const CONSOLE_BUILD = path.resolve(
-	__dirname,
-	'../../console/build/index.html'
-);
+import {
+	assertConsoleBuilt,
+	checkConsolePage,
+	consoleApi,
+	signInToConsole,
+} from './support/console';
 
 let cloud: TestCloud;
 let served: ListeningCloud;
@@ -47,23 +41,8 @@ const DAY_MS = 86_400_000;
 const daysAgo = ( n: number ) =>
 	new Date( Date.now() - n * DAY_MS ).toISOString().slice( 0, 10 );
 
-async function api(
-	actor: Actor,
-	method: string,
-	apiPath: string,
-	body?: unknown
-): Promise< { status: number; json: any } > {
-	const response = await fetch( `${ served.url }/api/v1${ apiPath }`, {
-		method,
-		headers: {
-			Authorization: `Bearer ${ actor.token }`,
-			'Content-Type': 'application/json',
-		},
-		body: body === undefined ? undefined : JSON.stringify( body ),
-	} );
-	const text = await response.text();
-	return { status: response.status, json: text ? JSON.parse( text ) : null };
-}
+const api = ( actor: Actor, method: string, apiPath: string, body?: unknown ) =>
+	consoleApi( served.url, actor, method, apiPath, body );
 
 /** Credits spent and ledger rows for one job, `days` days ago. */
 async function spend(
@@ -105,11 +84,7 @@ async function spend(
 }
 
 beforeAll( async () => {
-	if ( ! fs.existsSync( CONSOLE_BUILD ) ) {
-		throw new Error(
-			'console/build is missing: build the console first with `npm run build -w console`.'
-		);
-	}
+	assertConsoleBuilt();
 	cloud = await startTestCloud(
 		{ db: 'postgres', queue: 'inline' },
 		{},
@@ -211,42 +186,11 @@ afterAll( async () => {
 	await cloud?.stop();
 } );
 
-async function signIn(
-	actor: Actor
-): Promise< { context: BrowserContext; page: Page; errors: ConsoleErrors } > {
-	const context = await browser.newContext( {
-		viewport: { width: 1280, height: 900 },
-	} );
-	const page = await context.newPage();
-	const errors = collectConsoleErrors( page );
-	await page.goto( `${ served.url }/console/`, {
-		waitUntil: 'domcontentloaded',
-	} );
-	await page.getByLabel( 'Email' ).fill( actor.email );
-	await page.getByLabel( 'Password' ).fill( PASSWORD );
-	await page.getByRole( 'button', { name: 'Sign in' } ).click();
-	await page.locator( `.igny8c-role[data-role="${ actor.role }"]` ).waitFor();
-	return { context, page, errors };
-}
+const signIn = ( actor: Actor ) =>
+	signInToConsole( browser, served.url, actor );
 
-const AXE_SOURCE = fs.readFileSync( require.resolve( 'axe-core' ), 'utf8' );
-
-async function checkPage(
-	page: Page,
-	errors: ConsoleErrors,
-	name: string
-): Promise< void > {
-	// The console's CSP refuses inline scripts (the helper's script tag
-	// included): axe comes in through the DevTools protocol instead.
-	if ( ! ( await page.evaluate( () => 'axe' in window ) ) ) {
-		await page.evaluate( AXE_SOURCE );
-	}
-	expect( await seriousViolations( page, { include: [ 'body' ] } ) ).toEqual(
-		[]
-	);
-	await screenshotsAtBothWidths( page, `console-${ name }` );
-	expect( errors.errors ).toEqual( [] );
-}
+const checkPage = ( page: Page, errors: ConsoleErrors, name: string ) =>
+	checkConsolePage( page, errors, `console-${ name }` );
 
 describe.each( [ 'owner', 'admin', 'editor', 'viewer' ] as const )(
 	'the console as %s',
