@@ -49,9 +49,10 @@ add_action(
 );
 
 /**
- * Sends the IGNY8 outbox now (what WP-cron does every minute).
+ * Sends the IGNY8 outbox now (what WP-cron does every minute), and the
+ * site's health as a heartbeat when it has not been reported for an hour.
  *
- * @return array{sent: int, failed: int, rejected: int, locked: bool, error: string|null}
+ * @return array{sent: int, failed: int, rejected: int, locked: bool, heartbeat: bool, error: string|null}
  */
 function igny8_bridge_drain_outbox(): array {
 	return \IGNY8\Bridge\Plugin::instance()->drainer()->drain();

@@ -2,6 +2,8 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { aiRoutes } from './modules/ai';
+import { AuditLog } from './audit';
+import { auditRoutes } from './audit/routes';
 import type { AppContext } from './context';
 import { accessLog } from './http/access-log';
 import { consoleApp } from './http/console';
@@ -26,6 +28,7 @@ import { keywordImportRoutes, plannerRoutes } from './modules/planner';
 import { estimateRoutes, billingRoutes } from './modules/billing';
 import { publisherRoutes } from './modules/publisher';
 import { siteBuilderRoutes } from './modules/site-builder';
+import { SiteHealthService, siteHealthRoutes } from './modules/site-health';
 import {
 	HealthService,
 	systemConfigRoutes,
@@ -51,10 +54,15 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		// Before the planner's `:id` routes, like the import's.
 		...aiRoutes( services.ai, models ),
 		...plannerRoutes( { db: context.db, models, ...services } ),
-		...billingRoutes( { db: context.db, models } ),
+		...billingRoutes( {
+			db: context.db,
+			models,
+			siteCaps: services.siteCaps,
+		} ),
 		...estimateRoutes( services.ai, services.credits ),
 		...systemConfigRoutes( { models, ...services } ),
 		...integrationRoutes( { models, ...services } ),
+		...siteHealthRoutes( new SiteHealthService( services ) ),
 		...publisherRoutes( { models, ...services } ),
 		...linkerRoutes( {
 			linker: services.linker,
@@ -64,6 +72,7 @@ export function apiRoutes( context: AppContext ): AnyRoute[] {
 		...optimizerRoutes( services.optimizer ),
 		...siteBuilderRoutes( services.siteBuilder ),
 		...automationRoutes( services.automation ),
+		...auditRoutes( new AuditLog( context.db.sequelize ) ),
 	];
 }
 

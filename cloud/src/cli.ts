@@ -10,6 +10,7 @@ import {
 	urlSchema,
 	usernameSchema,
 } from '@igny8/shared-types';
+import { SYSTEM_ACTOR } from './audit';
 import { boot, shutdown } from './boot';
 import { loadConfig } from './config';
 import type { AppContext } from './context';
@@ -171,11 +172,15 @@ const COMMANDS: Record<
 	async 'create-site'( context, values ) {
 		const input = parseInput( siteInput, values, 'body' );
 		const account = await accountBySlug( context, input.account );
-		const site = await context.services.sites.create( account.id, {
-			name: input.name,
-			wordpress_url: input.url,
-			domain: input.url,
-		} );
+		const site = await context.services.sites.create(
+			account.id,
+			{
+				name: input.name,
+				wordpress_url: input.url,
+				domain: input.url,
+			},
+			SYSTEM_ACTOR
+		);
 		return {
 			human: `site ${ site.name } (id ${ site.id }) in ${ account.slug }`,
 			data: { site: serializeSite( site ) },
@@ -193,7 +198,8 @@ const COMMANDS: Record<
 		const key = await context.services.apiKeys.create(
 			site,
 			input.name,
-			null
+			null,
+			SYSTEM_ACTOR
 		);
 		return {
 			human: `${ key.key }\n(site ${ site.id }; key id ${ key.id }; shown once: store it now)`,

@@ -27,7 +27,12 @@ import {
 	Throttle,
 } from './modules/auth';
 import type { Secrets } from './modules/auth';
-import { CreditService, GrantService, PriceBook } from './modules/billing';
+import {
+	CreditService,
+	GrantService,
+	PriceBook,
+	SiteCapService,
+} from './modules/billing';
 import { DomainEvents } from './domain-events';
 import {
 	EventService,
@@ -88,6 +93,8 @@ export type Services = {
 	/** The writer's rows as conversion, AI runs, publishing and WordPress change them. */
 	writerPipeline: WriterPipeline;
 	credits: CreditService;
+	/** Per-site monthly credit caps (enforced by `credits.reserve`). */
+	siteCaps: SiteCapService;
 	prices: PriceBook;
 	grants: GrantService;
 	prompts: PromptService;
@@ -130,6 +137,7 @@ export function createServices( deps: {
 	const ideas = new IdeaService( db, models, writerPipeline );
 	const tracker = new RequestTracker( db.sequelize, logger );
 	const credits = new CreditService( db );
+	const siteCaps = new SiteCapService( db );
 	const prices = new PriceBook( db );
 	const prompts = new PromptService( db, models );
 	const outbound = new OutboundClient( { allow: config.outboundAllow } );
@@ -282,6 +290,7 @@ export function createServices( deps: {
 		queue,
 		logger,
 		principalFor: ( rule ) => automation!.principalFor( rule ),
+		siteRoom: ( accountId, siteId ) => siteCaps.room( accountId, siteId ),
 	} );
 	automation = new AutomationService( {
 		store: automationStore,
@@ -333,6 +342,7 @@ export function createServices( deps: {
 		ideas,
 		writerPipeline,
 		credits,
+		siteCaps,
 		prices,
 		grants: new GrantService( db, credits, queue, logger ),
 		prompts,

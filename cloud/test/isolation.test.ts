@@ -66,6 +66,12 @@ describe( 'tenant isolation', () => {
 				.send( { email: 'bravo-invite@example.test', role: 'viewer' } )
 				.expect( 201 )
 		).body.data.id;
+		// B's site has a monthly cap: a hijacked PUT would show in the snapshot.
+		await request( cloud.app )
+			.put( `/api/v1/billing/site-caps/${ b.siteId }/` )
+			.set( bearer( b.owner ) )
+			.send( { monthly_cap: 500 } )
+			.expect( 200 );
 		bIntegrationId = (
 			await cloud.context.models.SiteIntegration.create( {
 				account_id: b.accountId,
@@ -219,6 +225,7 @@ describe( 'tenant isolation', () => {
 			'/site-builder/pages/': bPageId,
 			'/automation/rules/': bRuleId,
 			'/automation/tasks/': bAutomationRunId,
+			'/billing/site-caps/': tenant.siteId,
 		};
 		const entry = Object.entries( byResource ).find( ( [ prefix ] ) =>
 			path.startsWith( prefix )
@@ -281,6 +288,7 @@ describe( 'tenant isolation', () => {
 			'post /automation/rules/:id/dry_run/': {},
 			'post /automation/tasks/:id/resume/': {},
 			'post /automation/tasks/:id/cancel/': {},
+			'put /billing/site-caps/:id/': { monthly_cap: 1 },
 		};
 		return bodies[ `${ spec.method } ${ spec.path }` ];
 	}
@@ -534,6 +542,15 @@ describe( 'tenant isolation', () => {
 			 UNION ALL SELECT 'run', id, rule_name, status, finished_at::text FROM automation_runs ORDER BY kind, id`,
 			{ type: QueryTypes.SELECT }
 		);
+		const siteCaps = await cloud.context.db.sequelize.query(
+			'SELECT * FROM site_credit_caps ORDER BY site_id',
+			{ type: QueryTypes.SELECT }
+		);
+		// A refused change leaves no audit entry either.
+		const audit = await cloud.context.db.sequelize.query(
+			'SELECT id, account_id, action FROM audit_log ORDER BY id',
+			{ type: QueryTypes.SELECT }
+		);
 		return {
 			sites,
 			sectors,
@@ -544,6 +561,8 @@ describe( 'tenant isolation', () => {
 			revisions,
 			automation,
 			blueprints,
+			siteCaps,
+			audit,
 		};
 	}
 } );

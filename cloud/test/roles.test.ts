@@ -54,6 +54,8 @@ const EXPECTED: Record< string, Role[] > = {
 	'POST /system/settings/ai/test/': MANAGERS,
 	// Changes nothing: anyone who can read the account may ask a price.
 	'POST /billing/estimate/': [ ...ROLES ],
+	// What a site may spend a month: the sites' managers.
+	'PUT /billing/site-caps/:id/': MANAGERS,
 	'POST /integration/integrations/': MANAGERS,
 	'PATCH /integration/integrations/:id/': MANAGERS,
 	'DELETE /integration/integrations/:id/': MANAGERS,
@@ -601,6 +603,10 @@ describe( 'the role matrix', () => {
 			},
 			'POST /system/settings/ai/test/': {
 				url: '/system/settings/ai/test/',
+			},
+			'PUT /billing/site-caps/:id/': {
+				url: `/billing/site-caps/${ site.id }/`,
+				body: { monthly_cap: 100 },
 			},
 			'POST /billing/estimate/': {
 				url: '/billing/estimate/',

@@ -280,6 +280,7 @@ describe( 'lists', () => {
 		for ( const path of [
 			'/billing/transactions/',
 			'/billing/usage/',
+			'/billing/site-caps/',
 			'/planner/keywords/',
 		] ) {
 			const response = await request( cloud.app )
@@ -306,6 +307,26 @@ describe( 'lists', () => {
 			.set( bearer( a.owner ) )
 			.expect( 200 );
 		expect( all.body.data.total_credits ).toBe( 8 );
+	} );
+
+	it( 'show a site session only its own site’s monthly cap; the account’s people see every site', async () => {
+		const own = await request( cloud.app )
+			.get( '/api/v1/billing/site-caps/' )
+			.set( as( sessionA ) )
+			.expect( 200 );
+		expect(
+			own.body.data.sites.map( ( s: { site_id: number } ) => s.site_id )
+		).toEqual( [ a.siteId ] );
+		expect( own.body.data.sites[ 0 ].used ).toBe( 3 );
+		const all = await request( cloud.app )
+			.get( '/api/v1/billing/site-caps/' )
+			.set( bearer( a.owner ) )
+			.expect( 200 );
+		expect(
+			all.body.data.sites
+				.map( ( s: { site_id: number } ) => s.site_id )
+				.sort()
+		).toEqual( [ a.siteId, b.siteId ].sort() );
 	} );
 
 	it( 'show a site the account-wide strategies and its own, never another site’s', async () => {

@@ -1,7 +1,7 @@
 /**
  * External dependencies
  */
-import type { Account, User } from '@igny8/shared-types';
+import type { Account, Role, User } from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
@@ -22,7 +22,7 @@ import { __ } from '@wordpress/i18n';
 import { ConsoleClient } from './api/client';
 import { Link } from './components/link';
 import { Empty, Loading } from './components/states';
-import { roleLabel } from './roles';
+import { mayReadAudit, roleLabel } from './roles';
 import { navigate, useRoute, type Route } from './router';
 import { SessionContext, type Session } from './session';
 import { SignIn } from './sign-in';
@@ -43,11 +43,26 @@ const CreditsPage = lazy(
 const AcceptPage = lazy(
 	() => import( /* webpackChunkName: "accept" */ './pages/accept' )
 );
+const AuditPage = lazy(
+	() => import( /* webpackChunkName: "audit" */ './pages/audit' )
+);
 
-const NAV: Array< { to: string; label: string; pages: Route[ 'page' ][] } > = [
+const NAV: Array< {
+	to: string;
+	label: string;
+	pages: Route[ 'page' ][];
+	/** Shown only to these roles (the page and the cloud refuse the others anyway). */
+	shownTo?: ( role: Role ) => boolean;
+} > = [
 	{ to: '/sites', label: __( 'Sites' ), pages: [ 'sites', 'site' ] },
 	{ to: '/users', label: __( 'Users' ), pages: [ 'users' ] },
 	{ to: '/credits', label: __( 'Credits & usage' ), pages: [ 'credits' ] },
+	{
+		to: '/audit',
+		label: __( 'Audit log' ),
+		pages: [ 'audit' ],
+		shownTo: mayReadAudit,
+	},
 ];
 
 function Page( { route }: { route: Route } ) {
@@ -60,6 +75,8 @@ function Page( { route }: { route: Route } ) {
 			return <UsersPage />;
 		case 'credits':
 			return <CreditsPage />;
+		case 'audit':
+			return <AuditPage />;
 		default:
 			return (
 				<Empty title={ __( 'There is no such page in the console.' ) }>
@@ -148,7 +165,9 @@ export function App() {
 					</span>
 				</div>
 				<nav className="igny8c-nav" aria-label={ __( 'Console' ) }>
-					{ NAV.map( ( item ) => (
+					{ NAV.filter(
+						( item ) => item.shownTo?.( who.user.role ) ?? true
+					).map( ( item ) => (
 						<Link
 							key={ item.to }
 							to={ item.to }

@@ -20,6 +20,13 @@ export const mayManageUsers = ( role: Role ): boolean =>
 export const mayManageSites = ( role: Role ): boolean =>
 	role === 'owner' || role === 'admin';
 
+/**
+ * Who changed what: for those who manage the people and sites (the cloud asks `manage_users`).
+ * @param role The person's role.
+ */
+export const mayReadAudit = ( role: Role ): boolean =>
+	role === 'owner' || role === 'admin';
+
 /** The roles a person hands out in the console (bots and support staff are not managed here). */
 export const ASSIGNABLE: readonly Role[] = [
 	'owner',

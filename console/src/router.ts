@@ -11,6 +11,7 @@ export type Route =
 	| { page: 'site'; id: number }
 	| { page: 'users' }
 	| { page: 'credits' }
+	| { page: 'audit' }
 	/** An invite link: its token rides in the fragment (`#token=…`), never sent to a server. */
 	| { page: 'accept' }
 	| { page: 'missing' };
@@ -38,7 +39,9 @@ export function parseRoute( pathname: string ): Route {
 	}
 	if (
 		parts.length === 1 &&
-		( parts[ 0 ] === 'users' || parts[ 0 ] === 'credits' )
+		( parts[ 0 ] === 'users' ||
+			parts[ 0 ] === 'credits' ||
+			parts[ 0 ] === 'audit' )
 	) {
 		return { page: parts[ 0 ] };
 	}

@@ -1,7 +1,11 @@
 /**
  * External dependencies
  */
-import type { Integration, Site } from '@igny8/shared-types';
+import type {
+	Integration,
+	SiteAttention,
+	SiteHealth,
+} from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
@@ -19,6 +23,22 @@ export const CONNECTION_LABELS: Record< Connection, string > = {
 	not_connected: __( 'Not connected' ),
 };
 
+/** Why a site needs attention, in the words the Sites page uses (the cloud's order). */
+export const ATTENTION_LABELS: Record< SiteAttention, string > = {
+	sync_failed: __( 'Sync failed' ),
+	dead_letters: __( 'Dead letters' ),
+	publish_failures: __( 'Publish failures' ),
+	publish_conflicts: __( 'Publish conflicts' ),
+	broken_links: __( 'Broken links' ),
+	old_plugin: __( 'Old plugin version' ),
+};
+
+/** What a site's connection is read from: its WordPress integration, or the Sites page's health row's `connection`. */
+type ConnectionFields = Pick<
+	Integration,
+	'key_id' | 'is_active' | 'sync_enabled' | 'sync_state'
+>;
+
 /**
  * A site's connection as a person reads it, from its WordPress integration:
  * none or never paired → not connected; switched off or sync off → paused;
@@ -26,7 +46,7 @@ export const CONNECTION_LABELS: Record< Connection, string > = {
  * @param integration The site's integration, if it has one.
  */
 export function connectionOf(
-	integration: Integration | undefined
+	integration: ConnectionFields | null | undefined
 ): Connection {
 	if ( ! integration || integration.key_id === null ) {
 		return 'not_connected';
@@ -48,84 +68,133 @@ export function connectionOf(
 
 export interface SiteRow {
 	id: number;
-	site: Site;
-	integration: Integration | undefined;
+	health: SiteHealth;
 	connection: Connection;
+	/** Dead and refused events the plugin holds; null: it never reported. */
+	deadLetters: number | null;
 }
 
 /**
- * Sites with their WordPress integration (a site has at most one WordPress integration).
- * @param sites        Sites of the account.
- * @param integrations Their integrations.
+ * The Sites page's rows, from the cloud's per-site health.
+ * @param sites `GET /integration/site-health/`'s sites.
  */
-export function joinSites(
-	sites: Site[],
-	integrations: Integration[]
-): SiteRow[] {
-	const bySite = new Map< number, Integration >();
-	for ( const integration of integrations ) {
-		if ( integration.platform === 'wordpress' ) {
-			bySite.set( integration.site_id, integration );
-		}
-	}
-	return sites.map( ( site ) => {
-		const integration = bySite.get( site.id );
-		return {
-			id: site.id,
-			site,
-			integration,
-			connection: connectionOf( integration ),
-		};
-	} );
+export function siteRows( sites: SiteHealth[] ): SiteRow[] {
+	return sites.map( ( health ) => ( {
+		id: health.site_id,
+		health,
+		connection: connectionOf( health.connection ),
+		deadLetters: health.outbox
+			? health.outbox.dead + health.outbox.rejected
+			: null,
+	} ) );
 }
 
-export type SiteSort = 'name' | '-last_sync' | 'last_sync' | '-created';
+export type SiteSort =
+	| 'name'
+	| '-last_sync'
+	| 'last_sync'
+	| '-created'
+	| '-attention'
+	| '-outbox'
+	| '-dead_letters'
+	| '-publish_failures'
+	| '-conflicts'
+	| '-broken_links'
+	| '-orphans'
+	| 'optimizer_score'
+	| '-optimizer_score';
+
+/** `''`: every site; `attention`: any reason; else that reason only. */
+export type HealthFilter = '' | 'attention' | SiteAttention;
+
+/**
+ * A number to sort by, larger first for the `-` sorts; a site that has no
+ * such figure (never reported, never indexed, nothing scored) sorts last
+ * either way.
+ * @param row  The row.
+ * @param sort The sort.
+ */
+function figureOf( row: SiteRow, sort: SiteSort ): number | null {
+	const { health } = row;
+	switch ( sort ) {
+		case '-attention':
+			return health.attention.length;
+		case '-outbox':
+			return health.outbox?.pending ?? null;
+		case '-dead_letters':
+			return row.deadLetters;
+		case '-publish_failures':
+			return health.publishing.failed;
+		case '-conflicts':
+			return health.publishing.conflicts;
+		case '-broken_links':
+			return health.links?.broken ?? null;
+		case '-orphans':
+			return health.links?.orphans ?? null;
+		case 'optimizer_score':
+		case '-optimizer_score':
+			return health.optimizer_score;
+		case '-last_sync':
+		case 'last_sync':
+			// Never synced counts as the oldest sync of all.
+			return health.connection?.last_sync_at
+				? Date.parse( health.connection.last_sync_at )
+				: 0;
+		case '-created':
+			return Date.parse( health.created_at );
+		default:
+			return null;
+	}
+}
 
 export function filterSites(
 	rows: SiteRow[],
 	{
 		search,
 		connection,
+		health,
 		sort,
-	}: { search: string; connection: Connection | ''; sort: SiteSort }
+	}: {
+		search: string;
+		connection: Connection | '';
+		health: HealthFilter;
+		sort: SiteSort;
+	}
 ): SiteRow[] {
 	const needle = search.trim().toLowerCase();
-	const syncTime = ( row: SiteRow ) =>
-		row.integration?.last_sync_at
-			? Date.parse( row.integration.last_sync_at )
-			: 0;
+	const byName = ( a: SiteRow, b: SiteRow ) =>
+		a.health.name.localeCompare( b.health.name ) || a.id - b.id;
+	const descending = sort.startsWith( '-' );
 	return rows
 		.filter(
 			( row ) =>
 				( ! connection || row.connection === connection ) &&
+				( ! health ||
+					( health === 'attention'
+						? row.health.attention.length > 0
+						: row.health.attention.includes( health ) ) ) &&
 				( ! needle ||
 					[
-						row.site.name,
-						row.site.wordpress_url ?? '',
-						row.site.domain ?? '',
+						row.health.name,
+						row.health.url ?? '',
+						row.health.domain ?? '',
 					].some( ( text ) =>
 						text.toLowerCase().includes( needle )
 					) )
 		)
 		.sort( ( a, b ) => {
-			switch ( sort ) {
-				case '-last_sync':
-					return (
-						syncTime( b ) - syncTime( a ) ||
-						a.site.name.localeCompare( b.site.name )
-					);
-				case 'last_sync':
-					return (
-						syncTime( a ) - syncTime( b ) ||
-						a.site.name.localeCompare( b.site.name )
-					);
-				case '-created':
-					return (
-						Date.parse( b.site.created_at ) -
-						Date.parse( a.site.created_at )
-					);
-				default:
-					return a.site.name.localeCompare( b.site.name );
+			if ( sort === 'name' ) {
+				return byName( a, b );
 			}
+			const x = figureOf( a, sort );
+			const y = figureOf( b, sort );
+			if ( x === null || y === null ) {
+				// Nothing to compare sorts last, whichever the direction.
+				return (
+					( x === null ? 1 : 0 ) - ( y === null ? 1 : 0 ) ||
+					byName( a, b )
+				);
+			}
+			return ( descending ? y - x : x - y ) || byName( a, b );
 		} );
 }

@@ -128,7 +128,7 @@ final class Plugin {
 		$this->admin_page            = new AdminPage( $this->assets, null, $this->options );
 		$this->connection_controller = new ConnectionController( $this->options, $this->cloud );
 		$this->outbox                = new Outbox();
-		$this->metadata              = new SiteMetadata( $this->options );
+		$this->metadata              = new SiteMetadata( $this->options, $this->outbox );
 		$this->events                = new EventRecorder( $this->options, $this->outbox, $this->metadata );
 		$this->drainer               = new OutboxDrainer( $this->options, $this->outbox, $this->cloud );
 		$this->publisher             = new PostPublisher(

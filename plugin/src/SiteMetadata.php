@@ -21,14 +21,47 @@ final class SiteMetadata {
 	private $options;
 
 	/**
-	 * @param Options $options The plugin's settings.
+	 * @var Sync\Outbox|null
 	 */
-	public function __construct( Options $options ) {
+	private $outbox;
+
+	/**
+	 * @param Options          $options The plugin's settings.
+	 * @param Sync\Outbox|null $outbox  The outbox, whose counts the metadata carries.
+	 */
+	public function __construct( Options $options, ?Sync\Outbox $outbox = null ) {
 		$this->options = $options;
+		$this->outbox  = $outbox;
 	}
 
 	/**
-	 * The whole object, with counts.
+	 * The versions the site reports with its health (shared-types
+	 * `bridgeHealthSchema`): only the characters a version is made of, at
+	 * most 64 of them, so a version a host decorated never gets the report
+	 * refused.
+	 *
+	 * @return array{wordpress_version: string, plugin_version: string, php_version: string}
+	 */
+	public static function versions(): array {
+		return array(
+			'wordpress_version' => self::version_text( (string) get_bloginfo( 'version' ) ),
+			'plugin_version'    => self::version_text( IGNY8_BRIDGE_VERSION ),
+			'php_version'       => self::version_text( PHP_VERSION ),
+		);
+	}
+
+	/**
+	 * A version as the health report carries it.
+	 *
+	 * @param string $version As WordPress, PHP or the plugin print it.
+	 */
+	private static function version_text( string $version ): string {
+		$clean = substr( (string) preg_replace( '/[^0-9A-Za-z._+~-]/', '', $version ), 0, 64 );
+		return '' === $clean ? 'unknown' : $clean;
+	}
+
+	/**
+	 * The whole object, with counts (and the outbox's, under `outbox`).
 	 *
 	 * @return array<string, mixed>
 	 */
@@ -68,7 +101,7 @@ final class SiteMetadata {
 			'synced_post_types'    => $this->options->synced_post_types(),
 			'post_types'           => $post_types,
 			'taxonomies'           => $taxonomies,
-		);
+		) + ( null === $this->outbox ? array() : array( 'outbox' => $this->outbox->stats() ) );
 	}
 
 	/**

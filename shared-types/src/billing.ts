@@ -86,3 +86,59 @@ export const estimateSchema = z.object( {
 } );
 
 export type Estimate = z.infer< typeof estimateSchema >;
+
+/**
+ * Per-site monthly credit caps. A month is the UTC calendar month; "used" is
+ * the net credits of the site's AI runs started this month: what they
+ * reserved, less what settling or refunding gave back (a run still going
+ * counts its whole reservation).
+ */
+export const MAX_SITE_CREDIT_CAP = 100_000_000;
+
+export const siteCreditCapSchema = z.object( {
+	site_id: idSchema,
+	site_name: z.string(),
+	/** Credits the site may spend per UTC calendar month; null: no cap (only the account's balance limits it). */
+	monthly_cap: z.number().int().positive().nullable(),
+	/** Net credits of the site's runs started this month (UTC). */
+	used: z.number().int(),
+	/** What is left under the cap this month (never below 0); null without a cap. */
+	remaining: z.number().int().nullable(),
+	/** Who set the cap (an account user), and when; null without a cap. */
+	set_by: idSchema.nullable(),
+	set_by_name: z.string().nullable(),
+	set_at: timestampSchema.nullable(),
+} );
+
+export const siteCreditCapsSchema = z.object( {
+	/** The month the figures are for, YYYY-MM (UTC). */
+	month: z.string(),
+	/** When this month started and the next one starts (00:00 UTC on the 1st). */
+	month_start: timestampSchema,
+	resets_at: timestampSchema,
+	sites: z.array( siteCreditCapSchema ),
+} );
+
+export const siteCreditCapsQuerySchema = z.object( {
+	/** One site only (a site page); another account's site lists nothing. */
+	site_id: idParam.optional(),
+} );
+
+export const siteCreditCapUpdateSchema = z.strictObject( {
+	/** Whole credits per UTC calendar month, at least 1; null removes the cap. */
+	monthly_cap: z
+		.number( {
+			error: 'must be a whole number of credits (at least 1), or null to remove the cap',
+		} )
+		.int( 'must be a whole number of credits' )
+		.min( 1, 'must be at least 1 credit (or null to remove the cap)' )
+		.max(
+			MAX_SITE_CREDIT_CAP,
+			`must be at most ${ MAX_SITE_CREDIT_CAP.toLocaleString( 'en' ) } credits`
+		)
+		.nullable(),
+} );
+
+export type SiteCreditCap = z.infer< typeof siteCreditCapSchema >;
+export type SiteCreditCaps = z.infer< typeof siteCreditCapsSchema >;
+export type SiteCreditCapUpdate = z.infer< typeof siteCreditCapUpdateSchema >;

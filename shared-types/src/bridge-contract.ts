@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BRIDGE_ROUTES } from './bridge';
+import { BRIDGE_ROUTES, bridgeHealthSchema } from './bridge';
 import { eventPostSchema } from './integration';
 
 /**
@@ -115,7 +115,10 @@ export function bridgeContract(): JsonSchema {
 			] )
 		),
 		// What the plugin sends the cloud, checked by the plugin's own tests.
-		outbound: { 'event.post': wordpressSchema( eventPostSchema ) },
+		outbound: {
+			'event.post': wordpressSchema( eventPostSchema ),
+			health: wordpressSchema( bridgeHealthSchema ),
+		},
 	};
 }
 

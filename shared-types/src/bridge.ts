@@ -361,6 +361,47 @@ export const bridgeExportPageSchema = z.object( {
 } );
 export type BridgeExportPage = z.infer< typeof bridgeExportPageSchema >;
 
+/** A count the plugin reports (outbox rows): whole, never negative, bounded. */
+const reportedCount = z.number().int().min( 0 ).max( 1_000_000_000 );
+
+/**
+ * The plugin's outbox as `Outbox::stats()` counts it: events waiting to be
+ * sent (`pending`; `failing` of them have failed at least once) and the dead
+ * letters — given up after every retry (`dead`) or refused by the cloud
+ * (`rejected`) — which wait for someone to press "Retry".
+ */
+export const bridgeOutboxStatsSchema = z.strictObject( {
+	pending: reportedCount,
+	failing: reportedCount,
+	dead: reportedCount,
+	rejected: reportedCount,
+} );
+export type BridgeOutboxStats = z.infer< typeof bridgeOutboxStatsSchema >;
+
+/** A version as WordPress, PHP and the plugin print it (`6.6-RC3`, `8.3.6-1+ubuntu22.04.1`). */
+const versionText = z
+	.string()
+	.min( 1 )
+	.max( 64 )
+	.regex( /^[0-9A-Za-z._+~-]+$/, 'must be a version such as 6.6.2' );
+
+/**
+ * "WordPress → cloud": the site's health, carried by every events batch the
+ * plugin's drainer sends (`POST /api/v1/integration/events/`, member
+ * `health`) and, when nothing was reported for an hour, by a heartbeat batch
+ * with no events. `outbox.pending` and `outbox.failing` leave out the
+ * batch's own events (they are being delivered). Plugins that predate it
+ * send none. Closed, like every body the cloud takes: a field it does not
+ * know refuses the batch. The cloud keeps the last one reported (with when).
+ */
+export const bridgeHealthSchema = z.strictObject( {
+	outbox: bridgeOutboxStatsSchema,
+	wordpress_version: versionText,
+	plugin_version: versionText,
+	php_version: versionText,
+} );
+export type BridgeHealth = z.infer< typeof bridgeHealthSchema >;
+
 /** `GET igny8/v1/site-metadata`: the fields every plugin sends; later versions add more. */
 export const bridgeSiteMetadataSchema = z.looseObject( {
 	site_name: z.string(),
@@ -383,6 +424,8 @@ export const bridgeSiteMetadataSchema = z.looseObject( {
 			count: z.number().int(),
 		} )
 	),
+	/** The outbox's counts when the metadata was collected (absent from plugins that predate it). */
+	outbox: bridgeOutboxStatsSchema.optional(),
 } );
 
 /**

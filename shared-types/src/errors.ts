@@ -33,6 +33,11 @@ export const ERROR_STATUS = {
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	insufficient_credits: 402,
+	/**
+	 * The site's monthly credit cap (UTC calendar month) cannot cover the
+	 * work: the account may have credits, this site may not spend them.
+	 */
+	site_credit_cap_reached: 402,
 	throttled: 429,
 	internal_error: 500,
 	service_unavailable: 503,

@@ -1,5 +1,6 @@
 export * from './auth';
 export * from './invites';
+export * from './audit';
 export * from './common';
 export * from './envelope';
 export * from './errors';
@@ -16,3 +17,4 @@ export * from './linker';
 export * from './optimizer';
 export * from './automation';
 export * from './site-builder';
+export * from './site-health';

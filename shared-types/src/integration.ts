@@ -6,6 +6,7 @@ import {
 	timestampSchema,
 	urlSchema,
 } from './common';
+import { bridgeHealthSchema } from './bridge';
 import { createdRange } from './planner';
 
 /**
@@ -212,16 +213,29 @@ export type SyncEvent = z.infer< typeof syncEventSchema >;
 
 export const MAX_EVENTS_PER_BATCH = 100;
 
-/** Each event is checked on its own: one bad event is rejected, the rest still apply. */
-export const eventBatchSchema = z.strictObject( {
-	events: z
-		.array( z.unknown() )
-		.min( 1, 'send at least one event' )
-		.max(
-			MAX_EVENTS_PER_BATCH,
-			`at most ${ MAX_EVENTS_PER_BATCH } events per batch`
-		),
-} );
+/**
+ * Each event is checked on its own: one bad event is rejected, the rest
+ * still apply. `health` (bridge.ts) is checked whole: a batch whose health
+ * does not check out is refused (400) and nothing of it is applied. A batch
+ * with no events is a heartbeat: it must carry the health.
+ */
+export const eventBatchSchema = z
+	.strictObject( {
+		events: z
+			.array( z.unknown() )
+			.max(
+				MAX_EVENTS_PER_BATCH,
+				`at most ${ MAX_EVENTS_PER_BATCH } events per batch`
+			),
+		health: bridgeHealthSchema.optional(),
+	} )
+	.refine(
+		( batch ) => batch.events.length > 0 || batch.health !== undefined,
+		{
+			message: 'send at least one event (or, as a heartbeat, the health)',
+			path: [ 'events' ],
+		}
+	);
 
 export const eventBatchResultSchema = z.object( {
 	accepted: z.array( z.string() ),

@@ -7,7 +7,7 @@ import {
 	type ModelStatic,
 	type Sequelize,
 } from 'sequelize';
-import type { BridgeProductFields } from '@igny8/shared-types';
+import type { BridgeHealth, BridgeProductFields } from '@igny8/shared-types';
 import { bigint, id, tableOptions, timestamps } from './attributes';
 
 /** The WordPress bridge's tables (migration 0009). */
@@ -46,6 +46,9 @@ export interface SiteIntegrationRow extends Model<
 	publish_lease_until: CreationOptional< Date | null >;
 	publish_lease_token: CreationOptional< string | null >;
 	publish_backoff_until: CreationOptional< Date | null >;
+	/** What the site's plugin last reported of itself (`BridgeHealth`), and when; null from older plugins. */
+	health: CreationOptional< BridgeHealth | null >;
+	health_reported_at: CreationOptional< Date | null >;
 	created_at: Ts;
 	updated_at: Ts;
 }
@@ -165,6 +168,8 @@ export function defineIntegrationModels(
 			publish_lease_until: date(),
 			publish_lease_token: str( 64, true ),
 			publish_backoff_until: date(),
+			health: { type: DataTypes.JSONB, allowNull: true },
+			health_reported_at: date(),
 			...timestamps(),
 		},
 		tableOptions( 'site_integrations' )

@@ -21,6 +21,7 @@ export type TableOwner =
 	| 'automation'
 	| 'ai'
 	| 'domain-events'
+	| 'audit'
 	| 'jobs'
 	| 'storage';
 
@@ -43,6 +44,7 @@ export const TABLE_OWNERS = {
 	plans: 'billing',
 	credit_transactions: 'billing',
 	ai_function_prices: 'billing',
+	site_credit_caps: 'billing',
 
 	keywords: 'planner',
 	keyword_imports: 'planner',
@@ -89,6 +91,8 @@ export const TABLE_OWNERS = {
 
 	domain_events: 'domain-events',
 	domain_event_cursors: 'domain-events',
+
+	audit_log: 'audit',
 
 	system_heartbeats: 'jobs',
 	scheduler_tasks: 'jobs',

@@ -212,6 +212,13 @@ export class ConsoleClient {
 		return json.data;
 	}
 
+	async put< T >( path: string, body: unknown ): Promise< T > {
+		const json = ( await this.send( 'PUT', path, { body } ) ) as {
+			data: T;
+		};
+		return json.data;
+	}
+
 	async patch< T >( path: string, body: unknown ): Promise< T > {
 		const json = ( await this.send( 'PATCH', path, { body } ) ) as {
 			data: T;

@@ -48,10 +48,17 @@ export function Link( {
 
 /**
  * Shows a site's URL as a link only when it is http(s); anything else stays text.
- * @param root0     The props.
- * @param root0.url The URL as stored.
+ * @param root0       The props.
+ * @param root0.url   The URL as stored.
+ * @param root0.label What the link reads (the URL itself by default).
  */
-export function SafeUrl( { url }: { url: string | null } ) {
+export function SafeUrl( {
+	url,
+	label,
+}: {
+	url: string | null;
+	label?: string;
+} ) {
 	if ( ! url ) {
 		return <span className="igny8c-muted">—</span>;
 	}
@@ -63,7 +70,7 @@ export function SafeUrl( { url }: { url: string | null } ) {
 	}
 	return safe ? (
 		<a href={ url } target="_blank" rel="noreferrer noopener">
-			{ url }
+			{ label ?? url }
 		</a>
 	) : (
 		<span>{ url }</span>

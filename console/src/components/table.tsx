@@ -8,26 +8,34 @@ export interface Column< T > {
  * A plain, accessible table that turns into one card per row on narrow
  * screens (each cell labelled by its column), so nothing scrolls sideways at
  * 375 px.
- * @param props          The caption, columns and rows.
- * @param props.caption  The table caption (for screen readers).
- * @param props.columns  The columns.
- * @param props.items    The rows.
- * @param props.rowLabel Names a row (data-row).
+ * @param props           The caption, columns and rows.
+ * @param props.caption   The table caption (for screen readers).
+ * @param props.columns   The columns.
+ * @param props.items     The rows.
+ * @param props.rowLabel  Names a row (data-row).
+ * @param props.className Another class for the table.
  */
 export function Table< T extends { id: number } >( {
 	caption,
 	columns,
 	items,
 	rowLabel,
+	className,
 }: {
 	caption: string;
 	columns: Column< T >[];
 	items: T[];
 	/** What a row is called, for its data attribute (tests, styling). */
 	rowLabel?: ( item: T ) => string;
+	/** Another class beside `igny8c-table`, for one table's styles. */
+	className?: string;
 } ) {
 	return (
-		<table className="igny8c-table">
+		<table
+			className={
+				className ? `igny8c-table ${ className }` : 'igny8c-table'
+			}
+		>
 			<caption className="screen-reader-text">{ caption }</caption>
 			<thead>
 				<tr>

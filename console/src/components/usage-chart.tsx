@@ -25,7 +25,7 @@ import { functionLabel } from '../labels';
 import type { DayUsage } from '../usage';
 
 /** Distinguishable on white and for common colour-vision deficiencies (Okabe–Ito). */
-const COLORS = [
+export const COLORS = [
 	'#0072B2',
 	'#E69F00',
 	'#009E73',

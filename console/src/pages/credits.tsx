@@ -24,12 +24,14 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorText, type Page } from '../api/client';
+import { SiteCaps } from '../components/site-caps';
+import { SiteUsageChart } from '../components/site-usage-chart';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
 import { Table, formatTime } from '../components/table';
 import { UsageChart } from '../components/usage-chart';
 import { download, toCsv } from '../csv';
 import { useSession } from '../session';
-import { dailyUsage, lastDays } from '../usage';
+import { dailyUsage, lastDays, siteUsage } from '../usage';
 
 const PAGE_SIZE = 25;
 const TYPES = [
@@ -104,6 +106,27 @@ export default function CreditsPage() {
 				? overview.value.sites.find( ( s ) => s.id === id )
 				: undefined;
 		return site?.name ?? `#${ id }`;
+	};
+
+	/**
+	 * A bar's name: the site's, or what stands for work of no site or of a deleted one.
+	 * @param id The site's id, or null.
+	 */
+	const chartSiteName = ( id: number | null ): string => {
+		if ( id === null ) {
+			return __( 'No site' );
+		}
+		if ( overview.state !== 'ready' ) {
+			return `#${ id }`;
+		}
+		return (
+			overview.value.sites.find( ( s ) => s.id === id )?.name ??
+			sprintf(
+				/* translators: %d: the id of a site that was deleted. */
+				__( 'Deleted site #%d' ),
+				id
+			)
+		);
 	};
 
 	const exportCsv = async () => {
@@ -245,6 +268,23 @@ export default function CreditsPage() {
 						data={ dailyUsage( usage.value ) }
 					/>
 				) ) }
+
+			<h2>{ __( 'Usage per site' ) }</h2>
+			{ usage.state === 'ready' &&
+				( usage.value.rows.length === 0 ? (
+					<Empty
+						title={ __( 'No site spent credits in this period.' ) }
+					/>
+				) : (
+					<SiteUsageChart
+						usage={ usage.value }
+						data={ siteUsage( usage.value ).sites }
+						functions={ dailyUsage( usage.value ).functions }
+						siteName={ chartSiteName }
+					/>
+				) ) }
+
+			<SiteCaps />
 
 			<h2>{ __( 'Ledger' ) }</h2>
 			<div className="igny8c-filters">

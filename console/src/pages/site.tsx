@@ -11,17 +11,19 @@ import type {
 /**
  * WordPress dependencies
  */
-import { Button, Notice } from '@wordpress/components';
-import { useState } from '@wordpress/element';
+import { Notice } from '@wordpress/components';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
  * Internal dependencies
  */
 import { functionLabel } from '../labels';
-import { errorText, type Page } from '../api/client';
+import type { Page } from '../api/client';
 import { ConnectionBadge } from '../components/connection';
 import { Link, SafeUrl } from '../components/link';
+import { SiteActions } from '../components/site-actions';
+import { SiteCapFact } from '../components/site-caps';
+import { SiteHealthPanel } from '../components/site-health';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
 import { Table, formatTime } from '../components/table';
 import { mayManageSites } from '../roles';
@@ -51,8 +53,6 @@ export default function SitePage( { id }: { id: number } ) {
 		] );
 		return { site, integration: integrations.results[ 0 ], runs, records };
 	}, [ client, id ] );
-	const [ busy, setBusy ] = useState( false );
-	const [ actionError, setActionError ] = useState< string | null >( null );
 
 	if ( loaded.state === 'loading' ) {
 		return <Loading label={ __( 'Loading the site…' ) } />;
@@ -105,6 +105,7 @@ export default function SitePage( { id }: { id: number } ) {
 						) }
 					</dd>
 				</div>
+				<SiteCapFact siteId={ site.id } />
 			</dl>
 			{ integration?.sync_error && (
 				<Notice status="warning" isDismissible={ false }>
@@ -125,44 +126,14 @@ export default function SitePage( { id }: { id: number } ) {
 				</Empty>
 			) }
 			{ integration && mayManageSites( user.role ) && (
-				<div className="igny8c-actions">
-					{ actionError && (
-						<Notice status="error" isDismissible={ false }>
-							{ actionError }
-						</Notice>
-					) }
-					<Button
-						__next40pxDefaultSize
-						variant="secondary"
-						isBusy={ busy }
-						disabled={ busy }
-						onClick={ async () => {
-							setBusy( true );
-							setActionError( null );
-							try {
-								await client.patch(
-									`/integration/integrations/${ integration.id }/`,
-									{
-										sync_enabled:
-											! integration.sync_enabled,
-									}
-								);
-								reload();
-							} catch ( error ) {
-								setActionError( errorText( error ) );
-							} finally {
-								setBusy( false );
-							}
-						} }
-					>
-						{ integration.sync_enabled
-							? __( 'Pause sync' )
-							: __( 'Resume sync' ) }
-					</Button>
-				</div>
+				<SiteActions integration={ integration } onChanged={ reload } />
 			) }
 
+			<SiteHealthPanel siteId={ site.id } />
+
 			<SiteApiKeys
+				// Anew when the key in use changes (a disconnect revokes it): the list reloads.
+				key={ integration?.key_id ?? 'none' }
 				siteId={ site.id }
 				keyInUse={ integration?.key_id ?? null }
 				onConnected={ reload }

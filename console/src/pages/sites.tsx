@@ -1,7 +1,7 @@
 /**
  * External dependencies
  */
-import type { Integration, Site } from '@igny8/shared-types';
+import type { SiteHealthList } from '@igny8/shared-types';
 
 /**
  * WordPress dependencies
@@ -15,38 +15,99 @@ import { __, _n, sprintf } from '@wordpress/i18n';
  */
 import { ConnectionBadge } from '../components/connection';
 import { Link, SafeUrl } from '../components/link';
+import {
+	AttentionBadges,
+	LinksCell,
+	OutboxCell,
+	PublishingCell,
+	ScoreCell,
+	VersionsCell,
+} from '../components/site-health';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
 import { Table, formatTime } from '../components/table';
 import { mayManageSites } from '../roles';
 import { useSession } from '../session';
 import {
+	ATTENTION_LABELS,
 	CONNECTION_LABELS,
 	filterSites,
-	joinSites,
+	siteRows,
 	type Connection,
+	type HealthFilter,
 	type SiteRow,
 	type SiteSort,
 } from '../sites-data';
+
+/** Rows drawn at first, and added by “Show more”: an agency's thousand sites paint at once. */
+const PAGE = 100;
+
+const SORTS: { value: SiteSort; label: string }[] = [
+	{ value: 'name', label: __( 'Name' ) },
+	{ value: '-attention', label: __( 'Most in need of attention' ) },
+	{ value: '-last_sync', label: __( 'Last sync, newest first' ) },
+	{ value: 'last_sync', label: __( 'Last sync, oldest first' ) },
+	{ value: '-outbox', label: __( 'Largest outbox backlog' ) },
+	{ value: '-dead_letters', label: __( 'Most dead letters' ) },
+	{ value: '-publish_failures', label: __( 'Most publish failures' ) },
+	{ value: '-conflicts', label: __( 'Most publish conflicts' ) },
+	{ value: '-broken_links', label: __( 'Most broken links' ) },
+	{ value: '-orphans', label: __( 'Most orphans' ) },
+	{ value: 'optimizer_score', label: __( 'Optimizer score, lowest first' ) },
+	{
+		value: '-optimizer_score',
+		label: __( 'Optimizer score, highest first' ),
+	},
+	{ value: '-created', label: __( 'Recently added' ) },
+];
 
 export default function SitesPage() {
 	const { client, user } = useSession();
 	const [ search, setSearch ] = useState( '' );
 	const [ connection, setConnection ] = useState< Connection | '' >( '' );
+	const [ health, setHealth ] = useState< HealthFilter >( '' );
 	const [ sort, setSort ] = useState< SiteSort >( 'name' );
-	const [ loaded, reload ] = useLoad( async () => {
-		const [ sites, integrations ] = await Promise.all( [
-			client.all< Site >( '/auth/sites/' ),
-			client.all< Integration >( '/integration/integrations/' ),
-		] );
-		return joinSites( sites, integrations );
-	}, [ client ] );
+	const [ shown, setShown ] = useState( PAGE );
+	const [ loaded, reload ] = useLoad(
+		async () =>
+			siteRows(
+				(
+					await client.get< SiteHealthList >(
+						'/integration/site-health/'
+					)
+				).sites
+			),
+		[ client ]
+	);
 	const rows = useMemo(
 		() =>
 			loaded.state === 'ready'
-				? filterSites( loaded.value, { search, connection, sort } )
+				? filterSites( loaded.value, {
+						search,
+						connection,
+						health,
+						sort,
+					} )
 				: [],
-		[ loaded, search, connection, sort ]
+		[ loaded, search, connection, health, sort ]
 	);
+	const attention = useMemo(
+		() =>
+			loaded.state === 'ready'
+				? loaded.value.filter( ( row ) => row.health.attention.length )
+						.length
+				: 0,
+		[ loaded ]
+	);
+	/**
+	 * A filter or sort changed: start again from the first rows.
+	 * @param set The state it changes.
+	 */
+	const changing =
+		< T, >( set: ( value: T ) => void ) =>
+		( value: T ) => {
+			set( value );
+			setShown( PAGE );
+		};
 
 	return (
 		<>
@@ -76,13 +137,40 @@ export default function SitesPage() {
 			) }
 			{ loaded.state === 'ready' && loaded.value.length > 0 && (
 				<>
+					<p
+						className="igny8c-summary"
+						data-attention-count={ attention }
+					>
+						{ attention === 0
+							? __( 'No site needs attention.' )
+							: sprintf(
+									/* translators: %d: sites that need attention. */
+									_n(
+										'%d site needs attention.',
+										'%d sites need attention.',
+										attention
+									),
+									attention
+								) }{ ' ' }
+						{ attention > 0 && health !== 'attention' && (
+							<Button
+								variant="link"
+								onClick={ () => {
+									changing( setHealth )( 'attention' );
+									setSort( '-attention' );
+								} }
+							>
+								{ __( 'Show them' ) }
+							</Button>
+						) }
+					</p>
 					<div className="igny8c-filters">
 						<SearchControl
 							__nextHasNoMarginBottom
 							label={ __( 'Search sites' ) }
 							placeholder={ __( 'Name or URL' ) }
 							value={ search }
-							onChange={ setSearch }
+							onChange={ changing( setSearch ) }
 						/>
 						<SelectControl
 							__next40pxDefaultSize
@@ -96,7 +184,28 @@ export default function SitesPage() {
 								),
 							] }
 							onChange={ ( value ) =>
-								setConnection( value as Connection | '' )
+								changing( setConnection )(
+									value as Connection | ''
+								)
+							}
+						/>
+						<SelectControl
+							__next40pxDefaultSize
+							__nextHasNoMarginBottom
+							label={ __( 'Health' ) }
+							value={ health }
+							options={ [
+								{ value: '', label: __( 'All' ) },
+								{
+									value: 'attention',
+									label: __( 'Needs attention' ),
+								},
+								...Object.entries( ATTENTION_LABELS ).map(
+									( [ value, label ] ) => ( { value, label } )
+								),
+							] }
+							onChange={ ( value ) =>
+								changing( setHealth )( value as HealthFilter )
 							}
 						/>
 						<SelectControl
@@ -104,23 +213,9 @@ export default function SitesPage() {
 							__nextHasNoMarginBottom
 							label={ __( 'Sort by' ) }
 							value={ sort }
-							options={ [
-								{ value: 'name', label: __( 'Name' ) },
-								{
-									value: '-last_sync',
-									label: __( 'Last sync, newest first' ),
-								},
-								{
-									value: 'last_sync',
-									label: __( 'Last sync, oldest first' ),
-								},
-								{
-									value: '-created',
-									label: __( 'Recently added' ),
-								},
-							] }
+							options={ SORTS }
 							onChange={ ( value ) =>
-								setSort( value as SiteSort )
+								changing( setSort )( value as SiteSort )
 							}
 						/>
 					</div>
@@ -143,59 +238,124 @@ export default function SitesPage() {
 								onClick={ () => {
 									setSearch( '' );
 									setConnection( '' );
+									setHealth( '' );
 								} }
 							>
 								{ __( 'Clear the filters' ) }
 							</Button>
 						</Empty>
 					) : (
-						<Table< SiteRow >
-							caption={ __( 'Sites of your account' ) }
-							items={ rows }
-							rowLabel={ ( row ) => row.site.name }
-							columns={ [
-								{
-									id: 'name',
-									label: __( 'Site' ),
-									render: ( row ) => (
-										<Link to={ `/sites/${ row.site.id }` }>
-											{ row.site.name }
-										</Link>
-									),
-								},
-								{
-									id: 'url',
-									label: __( 'URL' ),
-									render: ( row ) => (
-										<SafeUrl
-											url={ row.site.wordpress_url }
-										/>
-									),
-								},
-								{
-									id: 'connection',
-									label: __( 'Connection' ),
-									render: ( row ) => (
-										<ConnectionBadge
-											connection={ row.connection }
-										/>
-									),
-								},
-								{
-									id: 'last_sync',
-									label: __( 'Last sync' ),
-									render: ( row ) =>
-										row.integration?.last_sync_at
-											? formatTime(
-													row.integration.last_sync_at
-												)
-											: __( 'Never' ),
-								},
-							] }
-						/>
+						<>
+							<SitesTable rows={ rows.slice( 0, shown ) } />
+							{ rows.length > shown && (
+								<p className="igny8c-more">
+									<Button
+										variant="secondary"
+										onClick={ () =>
+											setShown( shown + PAGE )
+										}
+									>
+										{ sprintf(
+											/* translators: %d: sites not shown yet. */
+											__( 'Show more (%d left)' ),
+											rows.length - shown
+										) }
+									</Button>
+								</p>
+							) }
+						</>
 					) }
 				</>
 			) }
 		</>
+	);
+}
+
+/**
+ * A site's address as the table shows it: its host (and port), the whole URL when it is no URL.
+ * @param url The site's WordPress address.
+ */
+function hostOf( url: string | null ): string | undefined {
+	try {
+		return url ? new URL( url ).host : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function SitesTable( { rows }: { rows: SiteRow[] } ) {
+	return (
+		<Table< SiteRow >
+			caption={ __( 'Sites of your account, with their health' ) }
+			className="igny8c-sites"
+			items={ rows }
+			rowLabel={ ( row ) => row.health.name }
+			columns={ [
+				{
+					id: 'name',
+					label: __( 'Site' ),
+					render: ( row ) => (
+						<span className="igny8c-lines">
+							<Link to={ `/sites/${ row.id }` }>
+								{ row.health.name }
+							</Link>
+							<span className="igny8c-small">
+								<SafeUrl
+									url={ row.health.url }
+									label={ hostOf( row.health.url ) }
+								/>
+							</span>
+						</span>
+					),
+				},
+				{
+					id: 'connection',
+					label: __( 'Connection' ),
+					render: ( row ) => (
+						<ConnectionBadge connection={ row.connection } />
+					),
+				},
+				{
+					id: 'attention',
+					label: __( 'Attention' ),
+					render: ( row ) => (
+						<AttentionBadges health={ row.health } />
+					),
+				},
+				{
+					id: 'versions',
+					label: __( 'Versions' ),
+					render: ( row ) => <VersionsCell health={ row.health } />,
+				},
+				{
+					id: 'last_sync',
+					label: __( 'Last sync' ),
+					render: ( row ) =>
+						row.health.connection?.last_sync_at
+							? formatTime( row.health.connection.last_sync_at )
+							: __( 'Never' ),
+				},
+				{
+					id: 'outbox',
+					label: __( 'Outbox' ),
+					render: ( row ) => <OutboxCell health={ row.health } />,
+				},
+				{
+					id: 'publishing',
+					label: __( 'Publishing' ),
+					render: ( row ) => <PublishingCell health={ row.health } />,
+				},
+				{
+					id: 'links',
+					label: __( 'Links' ),
+					render: ( row ) => <LinksCell health={ row.health } />,
+				},
+				{
+					id: 'score',
+					label: __( 'Optimizer score' ),
+					render: ( row ) => <ScoreCell health={ row.health } />,
+				},
+			] }
+		/>
 	);
 }

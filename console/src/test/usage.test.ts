@@ -1,7 +1,7 @@
 /**
  * Internal dependencies
  */
-import { daysBetween, dailyUsage, lastDays } from '../usage';
+import { daysBetween, dailyUsage, lastDays, siteUsage } from '../usage';
 import { toCsv } from '../csv';
 
 describe( 'dailyUsage', () => {
@@ -77,6 +77,67 @@ describe( 'dailyUsage', () => {
 			from: '2025-03-04',
 			to: '2025-03-10',
 		} );
+	} );
+} );
+
+describe( 'siteUsage', () => {
+	const usage = {
+		from: '2025-03-01',
+		to: '2025-03-04',
+		total_credits: 20,
+		rows: [
+			{
+				day: '2025-03-01',
+				function_name: 'generate_content',
+				site_id: 1,
+				jobs: 2,
+				credits: 10,
+			},
+			{
+				day: '2025-03-02',
+				function_name: 'generate_images',
+				site_id: 2,
+				jobs: 1,
+				credits: 4,
+			},
+			{
+				day: '2025-03-03',
+				function_name: 'generate_content',
+				site_id: 2,
+				jobs: 1,
+				credits: 3,
+			},
+			{
+				day: '2025-03-03',
+				function_name: 'generate_ideas',
+				site_id: null,
+				jobs: 1,
+				credits: 3,
+			},
+		],
+	};
+
+	it( 'adds the range up per site, stacked by function, most spent first, to the total', () => {
+		const { sites, functions } = siteUsage( usage );
+		expect( functions ).toEqual( [
+			'generate_content',
+			'generate_ideas',
+			'generate_images',
+		] );
+		expect( sites.map( ( s ) => [ s.site_id, s.total, s.jobs ] ) ).toEqual(
+			[
+				[ 1, 10, 2 ],
+				[ 2, 7, 2 ],
+				[ null, 3, 1 ],
+			]
+		);
+		expect( sites[ 1 ] ).toMatchObject( {
+			'fn:generate_images': 4,
+			'fn:generate_content': 3,
+		} );
+		expect( sites.reduce( ( sum, s ) => sum + s.total, 0 ) ).toBe(
+			usage.total_credits
+		);
 	} );
 } );
 

@@ -10,6 +10,7 @@ import { __ } from '@wordpress/i18n';
  * - `unauthorized`: the session was refused even after a refresh;
  * - `forbidden`: the cloud role may not do this;
  * - `credits`: 402, not enough credits;
+ * - `site_cap`: 402, the site's monthly credit cap (set in the cloud console) is reached;
  * - `ai_not_configured`: the account has no AI provider key;
  * - `validation`, `not_found`, `conflict`, `server`: as their HTTP status says.
  */
@@ -19,6 +20,7 @@ export type ApiErrorKind =
 	| 'unauthorized'
 	| 'forbidden'
 	| 'credits'
+	| 'site_cap'
 	| 'ai_not_configured'
 	| 'validation'
 	| 'not_found'
@@ -84,6 +86,18 @@ export function errorFromResponse( status: number, body: unknown ): ApiError {
 				? envelope.request_id
 				: null,
 	};
+	if ( status === 402 && envelope.code === 'site_credit_cap_reached' ) {
+		// The cloud's words say the cap, what the site used and what to do.
+		return new ApiError(
+			'site_cap',
+			message ??
+				__(
+					'This site has reached its monthly credit cap. An owner or admin can raise it in the IGNY8 console, or wait until the 1st.',
+					'igny8-bridge'
+				),
+			options
+		);
+	}
 	if ( status === 402 ) {
 		return new ApiError(
 			'credits',

@@ -138,7 +138,9 @@ export function ErrorNotice( {
 	const tip = advice( kind );
 	return (
 		<Notice
-			status={ kind === 'credits' ? 'warning' : 'error' }
+			status={
+				kind === 'credits' || kind === 'site_cap' ? 'warning' : 'error'
+			}
 			isDismissible={ false }
 			className="igny8-error"
 		>

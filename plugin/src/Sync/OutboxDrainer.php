@@ -12,6 +12,7 @@ namespace IGNY8\Bridge\Sync;
 use IGNY8\Bridge\CloudClient;
 use IGNY8\Bridge\Lock;
 use IGNY8\Bridge\Options;
+use IGNY8\Bridge\SiteMetadata;
 use WP_Error;
 
 /**
@@ -21,6 +22,13 @@ use WP_Error;
  * the "Send now" button). A Lock makes concurrent drainers give way instead
  * of sending the same batch twice; it expires, so a drainer killed mid-run
  * never wedges the outbox: the next run after LOCK_TTL takes it over.
+ *
+ * Every batch also carries the site's health (the outbox's counts and the
+ * WordPress, plugin and PHP versions), so the agency console shows a
+ * backlog and dead letters as the site has them. When nothing was reported
+ * for HEARTBEAT_AFTER seconds, a run sends a heartbeat: a batch with no
+ * events, only the health, so dead letters are reported even while nothing
+ * is pending.
  */
 final class OutboxDrainer {
 
@@ -29,6 +37,12 @@ final class OutboxDrainer {
 	public const MAX_BATCHES   = 20;
 	public const TIME_BUDGET_S = 25;
 	public const LOCK_NAME     = 'outbox-drain';
+
+	/** Seconds without a report after which a run sends a heartbeat. */
+	public const HEARTBEAT_AFTER = 3600;
+
+	/** Seconds after a failed heartbeat before the next one is tried (the cloud may be down). */
+	public const HEARTBEAT_RETRY = 300;
 
 	/**
 	 * Seconds the drain lock outlives its last refresh: more than one batch's
@@ -116,17 +130,19 @@ final class OutboxDrainer {
 	 * fails, or the time budget is spent.
 	 *
 	 * `locked` is true when another drainer is running: nothing was sent, and
-	 * `error` says so in words (what "Send now" shows).
+	 * `error` says so in words (what "Send now" shows). `heartbeat` is true
+	 * when the run sent one and the cloud took it.
 	 *
-	 * @return array{sent: int, failed: int, rejected: int, locked: bool, error: string|null}
+	 * @return array{sent: int, failed: int, rejected: int, locked: bool, heartbeat: bool, error: string|null}
 	 */
 	public function drain(): array {
 		$result = array(
-			'sent'     => 0,
-			'failed'   => 0,
-			'rejected' => 0,
-			'locked'   => false,
-			'error'    => null,
+			'sent'      => 0,
+			'failed'    => 0,
+			'rejected'  => 0,
+			'locked'    => false,
+			'heartbeat' => false,
+			'error'     => null,
 		);
 		if ( ! $this->options->is_configured() ) {
 			$result['error'] = __( 'Not connected.', 'igny8-bridge' );
@@ -161,6 +177,10 @@ final class OutboxDrainer {
 			}
 			// Expired dead letters go while the lock is held, so one drainer does it.
 			$this->outbox->purge_dead_letters( $this->options->dead_letter_days() );
+			// A run whose batch failed says nothing more: the cloud just refused or was unreachable.
+			if ( 0 === $result['failed'] && $this->heartbeat_due() ) {
+				$this->heartbeat( $result );
+			}
 		} finally {
 			$lock->release();
 		}
@@ -175,7 +195,13 @@ final class OutboxDrainer {
 	 * @return bool Whether the batch went through (false: stop draining for now).
 	 */
 	private function send( array $events, array &$result ): bool {
-		$answer = $this->cloud->post( CloudClient::EVENTS_PATH, array( 'events' => array_column( $events, 'payload' ) ) );
+		$answer = $this->cloud->post(
+			CloudClient::EVENTS_PATH,
+			array(
+				'events' => array_column( $events, 'payload' ),
+				'health' => $this->health( $events ),
+			)
+		);
 		if ( $answer instanceof WP_Error ) {
 			$message = $answer->get_error_message();
 			$this->outbox->fail( $events, $message );
@@ -184,6 +210,7 @@ final class OutboxDrainer {
 			$this->remember( $message );
 			return false;
 		}
+		$this->remember_report( true );
 
 		$done = array();
 		foreach ( array( 'accepted', 'duplicates' ) as $list ) {
@@ -227,13 +254,92 @@ final class OutboxDrainer {
 	}
 
 	/**
+	 * What the site reports of itself (shared-types `bridgeHealthSchema`):
+	 * the outbox's counts and the versions. `pending` and `failing` leave out
+	 * the batch the report travels with: those events are being delivered.
+	 *
+	 * @param array<int, array{event_id: string, attempts: int, payload: array<string, mixed>}> $batch The events sent with it.
+	 * @return array{outbox: array{pending: int, failing: int, dead: int, rejected: int}, wordpress_version: string, plugin_version: string, php_version: string}
+	 */
+	public function health( array $batch = array() ): array {
+		$stats   = $this->outbox->stats();
+		$retried = count(
+			array_filter(
+				$batch,
+				static function ( array $event ): bool {
+					return $event['attempts'] > 0;
+				}
+			)
+		);
+		$stats['pending'] = max( 0, $stats['pending'] - count( $batch ) );
+		$stats['failing'] = max( 0, $stats['failing'] - $retried );
+		return array_merge( array( 'outbox' => $stats ), SiteMetadata::versions() );
+	}
+
+	/**
+	 * Whether this run should send a heartbeat: nothing reported for
+	 * HEARTBEAT_AFTER seconds (or ever), and no heartbeat tried in the last
+	 * HEARTBEAT_RETRY seconds.
+	 */
+	private function heartbeat_due(): bool {
+		$state    = $this->state();
+		$now      = time();
+		$reported = (int) ( $state['health_reported_at'] ?? 0 );
+		$tried    = (int) ( $state['heartbeat_tried_at'] ?? 0 );
+		return $now - $reported >= self::HEARTBEAT_AFTER && $now - $tried >= self::HEARTBEAT_RETRY;
+	}
+
+	/**
+	 * Sends a batch with no events, only the health. It reports; it sends
+	 * nothing of the outbox, so its outcome is not the outbox's: a refused
+	 * heartbeat (the cloud is down, or predates health reports) leaves the
+	 * last send's outcome and "Send now"'s answer as they were, and is only
+	 * tried again after HEARTBEAT_RETRY.
+	 *
+	 * @param array<string, mixed> $result Totals, updated (`heartbeat`).
+	 */
+	private function heartbeat( array &$result ): void {
+		$answer = $this->cloud->post(
+			CloudClient::EVENTS_PATH,
+			array(
+				'events' => array(),
+				'health' => $this->health(),
+			)
+		);
+		$result['heartbeat'] = ! $answer instanceof WP_Error;
+		$this->remember_report( $result['heartbeat'] );
+	}
+
+	/**
+	 * Notes that the health was reported (the cloud answered), or that a heartbeat was tried and failed.
+	 *
+	 * @param bool $reported Whether the cloud took it.
+	 */
+	private function remember_report( bool $reported ): void {
+		$state = $this->state();
+		$key   = $reported ? 'health_reported_at' : 'heartbeat_tried_at';
+
+		$state[ $key ] = time();
+		update_option( Options::OUTBOX_STATE, $state, false );
+	}
+
+	/**
+	 * The outcome of the last sends, as remember() keeps it.
+	 *
+	 * @return array<string, mixed>
+	 */
+	private function state(): array {
+		$state = get_option( Options::OUTBOX_STATE, array() );
+		return is_array( $state ) ? $state : array();
+	}
+
+	/**
 	 * Stores the outcome of the last send for the settings page and the notice.
 	 *
 	 * @param string|null $error The error, or null on success.
 	 */
 	private function remember( ?string $error ): void {
-		$state = get_option( Options::OUTBOX_STATE, array() );
-		$state = is_array( $state ) ? $state : array();
+		$state = $this->state();
 		$now   = gmdate( 'Y-m-d\TH:i:s\Z' );
 		if ( null === $error ) {
 			$state['last_success_at'] = $now;

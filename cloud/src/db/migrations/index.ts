@@ -29,6 +29,9 @@ import { migration as automation } from './0029-automation';
 import { migration as siteBuilder } from './0030-site-builder';
 import { migration as pageCopyPrice } from './0031-page-copy-price';
 import { migration as invites } from './0032-invites';
+import { migration as auditLog } from './0033-audit-log';
+import { migration as siteCreditCaps } from './0034-site-credit-caps';
+import { migration as siteHealth } from './0035-site-health';
 
 /** Every migration, in order. Listed explicitly so builds and sources agree. */
 export const MIGRATIONS: Migration[] = [
@@ -62,4 +65,7 @@ export const MIGRATIONS: Migration[] = [
 	siteBuilder,
 	pageCopyPrice,
 	invites,
+	auditLog,
+	siteCreditCaps,
+	siteHealth,
 ];

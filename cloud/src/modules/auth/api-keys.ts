@@ -1,6 +1,7 @@
 import type { Request } from 'express';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { CreatedSiteApiKey } from '@igny8/shared-types';
+import { recordAudit, type AuditActor } from '../../audit';
 import type { Models, SiteApiKeyRow, SiteRow } from '../../db/models';
 import { ApiError, NotAuthenticatedError } from '../../http/errors';
 import { serializeSiteApiKey } from '../tenancy';
@@ -78,18 +79,26 @@ export class SiteApiKeyService {
 	async create(
 		site: SiteRow,
 		name: string,
-		createdBy: number | null
+		createdBy: number | null,
+		who: AuditActor
 	): Promise< CreatedSiteApiKey > {
 		const key = `${ KEY_PREFIX }${ randomToken( 30 ) }`;
-		const row = await this.models.SiteApiKey.create( {
-			account_id: site.account_id,
-			site_id: site.id,
-			name,
-			prefix: key.slice( 0, VISIBLE_CHARS ),
-			key_hash: sha256( key ),
-			created_by: createdBy,
-			last_used_at: null,
-			revoked_at: null,
+		const row = await this.sequelize.transaction( async ( transaction ) => {
+			const created = await this.models.SiteApiKey.create(
+				{
+					account_id: site.account_id,
+					site_id: site.id,
+					name,
+					prefix: key.slice( 0, VISIBLE_CHARS ),
+					key_hash: sha256( key ),
+					created_by: createdBy,
+					last_used_at: null,
+					revoked_at: null,
+				},
+				{ transaction }
+			);
+			await this.audit( transaction, created, who, 'api_key.created' );
+			return created;
 		} );
 		return { ...serializeSiteApiKey( row ), key };
 	}
@@ -241,11 +250,20 @@ export class SiteApiKeyService {
 		return rows.length === 1;
 	}
 
-	/** Stops a key at once; revoking it again keeps the first time. */
-	async revoke( key: SiteApiKeyRow ): Promise< void > {
-		if ( ! key.revoked_at ) {
-			await key.update( { revoked_at: new Date() } );
+	/** Stops a key at once; revoking it again keeps the first time (and its one audit entry). */
+	async revoke( key: SiteApiKeyRow, who: AuditActor ): Promise< void > {
+		if ( key.revoked_at ) {
+			return;
 		}
+		await this.sequelize.transaction( async ( transaction ) => {
+			const [ revoked ] = await this.models.SiteApiKey.update(
+				{ revoked_at: new Date( this.now() ) },
+				{ where: { id: key.id, revoked_at: null }, transaction }
+			);
+			if ( revoked === 1 ) {
+				await this.audit( transaction, key, who, 'api_key.revoked' );
+			}
+		} );
 	}
 
 	/** The secret a key presented in plain derives, sealed for storage. */
@@ -266,29 +284,42 @@ export class SiteApiKeyService {
 	async markPaired(
 		key: SiteApiKeyRow,
 		sealed: string,
-		previousKeyId: number | null
+		previousKeyId: number | null,
+		who: AuditActor
 	): Promise< void > {
-		const [ paired ] = await this.models.SiteApiKey.update(
-			{ signing_secret: sealed, paired_at: new Date( this.now() ) },
-			{ where: { id: key.id, paired_at: null, revoked_at: null } }
-		);
-		if ( paired !== 1 ) {
-			throw new PlainKeyRefusedError(
-				'This site key has paired already: create a new key to pair again.'
+		await this.sequelize.transaction( async ( transaction ) => {
+			const [ paired ] = await this.models.SiteApiKey.update(
+				{ signing_secret: sealed, paired_at: new Date( this.now() ) },
+				{
+					where: { id: key.id, paired_at: null, revoked_at: null },
+					transaction,
+				}
 			);
-		}
-		await this.models.SiteApiKey.sequelize!.query(
-			`UPDATE site_api_keys SET retires_at = NOW()
-			 WHERE site_id = :siteId AND id <> :keyId AND id <> :previousKeyId
-			   AND paired_at IS NOT NULL AND (retires_at IS NULL OR retires_at > NOW())`,
-			{
-				replacements: {
-					siteId: key.site_id,
-					keyId: key.id,
-					previousKeyId: previousKeyId ?? 0,
-				},
+			if ( paired !== 1 ) {
+				throw new PlainKeyRefusedError(
+					'This site key has paired already: create a new key to pair again.'
+				);
 			}
-		);
+			await this.sequelize.query(
+				`UPDATE site_api_keys SET retires_at = NOW()
+				 WHERE site_id = :siteId AND id <> :keyId AND id <> :previousKeyId
+				   AND paired_at IS NOT NULL AND (retires_at IS NULL OR retires_at > NOW())`,
+				{
+					replacements: {
+						siteId: key.site_id,
+						keyId: key.id,
+						previousKeyId: previousKeyId ?? 0,
+					},
+					transaction,
+				}
+			);
+			if ( previousKeyId !== null ) {
+				// The site now signs with this key; the one it replaces retires.
+				await this.audit( transaction, key, who, 'api_key.rotated', {
+					replaced_key_id: previousKeyId,
+				} );
+			}
+		} );
 	}
 
 	/**
@@ -304,6 +335,29 @@ export class SiteApiKeyService {
 				replacements: { siteId, keyId, grace: SIGNATURE_TOLERANCE_S },
 			}
 		);
+	}
+
+	private get sequelize() {
+		return this.models.SiteApiKey.sequelize!;
+	}
+
+	private audit(
+		transaction: Transaction,
+		key: SiteApiKeyRow,
+		who: AuditActor,
+		action: 'api_key.created' | 'api_key.revoked' | 'api_key.rotated',
+		details: Record< string, unknown > = {}
+	): Promise< void > {
+		return recordAudit( this.sequelize, transaction, {
+			account_id: Number( key.account_id ),
+			actor: who,
+			action,
+			target_type: 'api_key',
+			target_id: Number( key.id ),
+			target_label: `${ key.name } (${ key.prefix }…)`,
+			site_id: Number( key.site_id ),
+			details,
+		} );
 	}
 
 	private async principalOf( found: {

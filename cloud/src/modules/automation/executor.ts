@@ -2,6 +2,7 @@ import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import type { AutomationAction } from '@igny8/shared-types';
 import type { DomainEvent, Subscriber } from '../../domain-events';
+import { ApiError } from '../../http/errors';
 import type { Logger } from '../../logger';
 import type { JobDefinition, JobQueue } from '../../queue';
 import type { Principal } from '../auth';
@@ -89,6 +90,11 @@ export class AutomationExecutor {
 			queue: JobQueue;
 			logger: Logger;
 			principalFor( rule: RuleRow ): Promise< Principal >;
+			/** A capped site's monthly cap and what it used this month (billing's SiteCapService); null: no cap. */
+			siteRoom?(
+				accountId: number,
+				siteId: number
+			): Promise< { cap: number; used: number } | null >;
 		}
 	) {}
 
@@ -336,20 +342,7 @@ export class AutomationExecutor {
 		}
 		const capped = await this.capProblem( rule, run, step, estimate );
 		if ( capped ) {
-			await store.setStep( run.id, step.position, {
-				status: 'capped',
-				credits_estimated: ( step.credits_estimated ?? 0 ) + estimate,
-				message: capped,
-				started_at: step.started_at ?? now,
-				finished_at: now,
-			} );
-			await store.setRun( run.id, {
-				status: 'capped',
-				error: capped,
-				finished_at: now,
-				lease_until: null,
-			} );
-			return 'stop';
+			return this.capStep( run, step, estimate, capped );
 		}
 		const attempt = step.attempts + 1;
 		const aiRunIds: number[] = [];
@@ -372,6 +365,22 @@ export class AutomationExecutor {
 				aiRunIds.push( Number( started.id ) );
 			}
 		} catch ( error ) {
+			// The site's monthly cap refused the reservation (another run took
+			// the room since the check above): no retry can pass before the
+			// cap is raised or the month turns, so the run stops as capped.
+			// The attempt is not counted: resuming starts the same AI runs
+			// (origin keys), so one that did start is not started twice.
+			if (
+				error instanceof ApiError &&
+				error.code === 'site_credit_cap_reached'
+			) {
+				return this.capStep(
+					run,
+					step,
+					estimate,
+					`Stopped at ${ stepName( step ) }: ${ error.message } Then resume the run.`
+				);
+			}
 			return this.failStep(
 				run,
 				step,
@@ -488,6 +497,30 @@ export class AutomationExecutor {
 		return 'done';
 	}
 
+	/** A cap stops the run before (or at) this step: nothing retries it; resume goes on from here. */
+	private async capStep(
+		run: RunRow,
+		step: StepRow,
+		estimate: number,
+		message: string
+	): Promise< Advance > {
+		const now = new Date();
+		await this.deps.store.setStep( run.id, step.position, {
+			status: 'capped',
+			credits_estimated: ( step.credits_estimated ?? 0 ) + estimate,
+			message,
+			started_at: step.started_at ?? now,
+			finished_at: now,
+		} );
+		await this.deps.store.setRun( run.id, {
+			status: 'capped',
+			error: message,
+			finished_at: now,
+			lease_until: null,
+		} );
+		return 'stop';
+	}
+
 	/** Retried with backoff until MAX_ATTEMPTS; then the run fails at this step (and may be resumed). */
 	private async failStep(
 		run: RunRow,
@@ -569,6 +602,16 @@ export class AutomationExecutor {
 			if ( used + estimate > cap ) {
 				return `Stopped before ${ stepName( step ) }: it may cost ${ estimate } credits and the rule's cap of ${ cap } credits ${ label } has ${ Math.max( 0, cap - used ) } left. Nothing was charged for this step; raise the cap or wait, then resume the run.`;
 			}
+		}
+		// The site's own monthly cap (set in the console), which every
+		// reservation of the site is held to as well: checked here too so the
+		// run stops before the step with words about it, not at its refusal.
+		const room =
+			estimate > 0 && this.deps.siteRoom
+				? await this.deps.siteRoom( rule.account_id, rule.site_id )
+				: null;
+		if ( room && room.used + estimate > room.cap ) {
+			return `Stopped before ${ stepName( step ) }: it may cost ${ estimate } credits and the site's monthly cap of ${ room.cap } credits has ${ Math.max( 0, room.cap - room.used ) } left this month (UTC calendar month; ${ room.used } used). Nothing was charged for this step; an owner or admin can raise the site's cap in the IGNY8 console (Credits & usage), or wait until the 1st, then resume the run.`;
 		}
 		return null;
 	}

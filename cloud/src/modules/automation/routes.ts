@@ -10,6 +10,7 @@ import {
 	automationSpendSchema,
 	idPathSchema,
 } from '@igny8/shared-types';
+import { auditActor } from '../../audit';
 import { route, type AnyRoute } from '../../http/route';
 import type { AutomationService } from './service';
 
@@ -123,8 +124,12 @@ export function automationRoutes( automation: AutomationService ): AnyRoute[] {
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
-				await automation.remove( principal, params.id );
+			handler: async ( { params, principal, req } ) => {
+				await automation.remove(
+					principal,
+					params.id,
+					auditActor( principal, req )
+				);
 				return { status: 204 };
 			},
 		} ),

@@ -9,6 +9,7 @@ import type {
 	AutomationSpend,
 	automationRuleUpdateSchema,
 } from '@igny8/shared-types';
+import { recordAudit, type AuditActor } from '../../audit';
 import type { Models } from '../../db/models';
 import {
 	ApiError,
@@ -260,9 +261,25 @@ export class AutomationService {
 		return this.update( principal, id, { enabled } );
 	}
 
-	async remove( principal: Principal, id: number ): Promise< void > {
+	async remove(
+		principal: Principal,
+		id: number,
+		who: AuditActor
+	): Promise< void > {
 		const rule = await this.ruleOf( principal, id );
-		await this.deps.store.deleteRule( rule.id );
+		const { sequelize } = this.deps.store;
+		await sequelize.transaction( async ( transaction ) => {
+			await this.deps.store.deleteRule( rule.id, transaction );
+			await recordAudit( sequelize, transaction, {
+				account_id: principal.account.id,
+				actor: who,
+				action: 'automation.rule_deleted',
+				target_type: 'automation_rule',
+				target_id: Number( rule.id ),
+				target_label: rule.name,
+				site_id: Number( rule.site_id ),
+			} );
+		} );
 	}
 
 	async get( principal: Principal, id: number ): Promise< AutomationRule > {
@@ -321,6 +338,8 @@ export class AutomationService {
 		let cap: string | null = null;
 		const rule = {
 			id: ruleId ?? 0,
+			account_id: principal.account.id,
+			site_id: body.site_id,
 			caps: body.caps,
 		} as RuleRow;
 		for ( const [ position, action ] of body.actions.entries() ) {

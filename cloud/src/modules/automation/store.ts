@@ -196,10 +196,10 @@ export class AutomationStore {
 		return saved!;
 	}
 
-	async deleteRule( id: number ): Promise< void > {
+	async deleteRule( id: number, transaction?: Transaction ): Promise< void > {
 		await this.sequelize.query(
 			'DELETE FROM automation_rules WHERE id = $1',
-			{ bind: [ id ] }
+			{ bind: [ id ], transaction }
 		);
 	}
 

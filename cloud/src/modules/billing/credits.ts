@@ -1,6 +1,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '../../db/connection';
 import { ApiError } from '../../http/errors';
+import { checkRoom } from './site-caps';
 
 export type CreditTransactionType =
 	'grant' | 'topup' | 'reserve' | 'settle' | 'refund' | 'adjustment';
@@ -67,6 +68,9 @@ export class CreditService {
 	 * Holds a job's estimate. A free job (lexical clustering) holds nothing
 	 * and writes no ledger row: without a reservation its settle and refund
 	 * are no-ops, so the ledger only ever records credits that moved.
+	 * Refused with 402 `insufficient_credits` when the balance cannot cover
+	 * it, and with 402 `site_credit_cap_reached` when its site's monthly cap
+	 * cannot; a refusal charges and writes nothing.
 	 */
 	async reserve(
 		reservation: Reservation,
@@ -75,6 +79,69 @@ export class CreditService {
 		if ( reservation.amount === 0 ) {
 			return null;
 		}
+		const siteId = reservation.siteId ?? null;
+		// Most sites have no cap: one statement debits unless the site has
+		// one, so an uncapped reservation costs what it did before caps.
+		const row = await this.debit( reservation, outer, siteId !== null );
+		if ( row ) {
+			return row;
+		}
+		if (
+			siteId !== null &&
+			( await this.isCapped( reservation, outer ) )
+		) {
+			// A capped site's row is locked and its month counted in the same
+			// transaction as the debit (site-caps.ts), so concurrent
+			// reservations of one capped site are serialized.
+			const capped = async ( transaction: Transaction ) => {
+				await checkRoom(
+					this.db,
+					{ ...reservation, siteId },
+					transaction
+				);
+				return this.debit( reservation, transaction, false );
+			};
+			const debited = outer
+				? await capped( outer )
+				: await this.db.sequelize.transaction( capped );
+			if ( debited ) {
+				return debited;
+			}
+		}
+		throw new InsufficientCreditsError(
+			reservation.amount,
+			await this.balanceIn( reservation.accountId, outer )
+		);
+	}
+
+	private async isCapped(
+		reservation: Reservation,
+		transaction?: Transaction
+	): Promise< boolean > {
+		const [ capped ] = await this.db.sequelize.query(
+			'SELECT 1 FROM site_credit_caps WHERE site_id = :siteId AND account_id = :accountId',
+			{
+				replacements: {
+					siteId: reservation.siteId,
+					accountId: reservation.accountId,
+				},
+				type: QueryTypes.SELECT,
+				transaction,
+			}
+		);
+		return capped !== undefined;
+	}
+
+	/**
+	 * Takes a job's reservation from the balance, or answers the one it made
+	 * already; nothing when the balance is short (or, `unlessCapped`, when
+	 * the site has a monthly cap: the caller checks its room first).
+	 */
+	private async debit(
+		reservation: Reservation,
+		outer: Transaction | undefined,
+		unlessCapped: boolean
+	): Promise< CreditTransaction | undefined > {
 		// One statement, so no transaction of its own: a job reserves once (a
 		// repeat answers the first reservation), and checking the balance and
 		// debiting it together means concurrent reservations never overdraw.
@@ -87,6 +154,11 @@ export class CreditService {
 			 ), debited AS (
 			   UPDATE accounts SET credits = credits - :amount, updated_at = NOW()
 			   WHERE id = :accountId AND credits >= :amount AND NOT EXISTS (SELECT 1 FROM existing)
+			     ${
+						unlessCapped
+							? 'AND NOT EXISTS (SELECT 1 FROM site_credit_caps WHERE site_id = :siteId::bigint)'
+							: ''
+					}
 			   RETURNING credits
 			 ), inserted AS (
 			   INSERT INTO credit_transactions (account_id, type, amount, balance_after, job_id, site_id, function_name, description)
@@ -107,12 +179,6 @@ export class CreditService {
 				transaction: outer,
 			}
 		);
-		if ( ! row ) {
-			throw new InsufficientCreditsError(
-				reservation.amount,
-				await this.balanceIn( reservation.accountId, outer )
-			);
-		}
 		return row;
 	}
 

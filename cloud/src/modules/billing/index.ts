@@ -8,3 +8,5 @@ export { GrantService } from './grants';
 export { PriceBook, creditsFor } from './prices';
 
 export { billingRoutes } from './routes';
+
+export { SiteCapService, SiteCreditCapError } from './site-caps';

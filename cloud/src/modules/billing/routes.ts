@@ -2,16 +2,23 @@ import { QueryTypes } from 'sequelize';
 import {
 	balanceSchema,
 	creditTransactionSchema,
+	idPathSchema,
+	siteCreditCapSchema,
+	siteCreditCapsQuerySchema,
+	siteCreditCapsSchema,
+	siteCreditCapUpdateSchema,
 	transactionListQuerySchema,
 	usageQuerySchema,
 	usageSchema,
 } from '@igny8/shared-types';
+import { auditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import type { CreditTransactionRow, Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import { narrowedSiteId } from '../auth';
+import type { SiteCapService } from './site-caps';
 
 const serializeTransaction = ( row: CreditTransactionRow ) => ( {
 	id: row.id,
@@ -30,14 +37,18 @@ const DAY_MS = 86_400_000;
 /**
  * The seed's Billing module: balance, the ledger, and usage over time.
  * Everyone in the account may read them; a WordPress site's session sees the
- * balance and only its own site's movements and usage.
+ * balance and only its own site's movements and usage. Per-site monthly
+ * caps: everyone reads them (a site session its own site's), the sites'
+ * managers (owner, admin) set them from the console.
  */
 export function billingRoutes( {
 	db,
 	models,
+	siteCaps,
 }: {
 	db: Database;
 	models: Models;
+	siteCaps: SiteCapService;
 } ): AnyRoute[] {
 	return [
 		route( {
@@ -158,6 +169,49 @@ export function billingRoutes( {
 						),
 						rows,
 					},
+				};
+			},
+		} ),
+		route( {
+			method: 'get',
+			path: '/billing/site-caps/',
+			summary:
+				'Every site of your account with its monthly credit cap (or none) and the credits it used this month (UTC calendar month)',
+			tag: 'billing',
+			auth: 'user',
+			query: siteCreditCapsQuerySchema,
+			response: { data: siteCreditCapsSchema },
+			handler: async ( { query, principal } ) => ( {
+				data: await siteCaps.list(
+					principal.account.id,
+					narrowedSiteId( principal, query.site_id )
+				),
+			} ),
+		} ),
+		route( {
+			method: 'put',
+			path: '/billing/site-caps/:id/',
+			summary:
+				"Set a site's monthly credit cap (whole credits per UTC calendar month), or remove it with null",
+			tag: 'billing',
+			auth: 'account_user',
+			permission: 'manage_sites',
+			params: idPathSchema,
+			body: siteCreditCapUpdateSchema,
+			response: { data: siteCreditCapSchema },
+			handler: async ( { params, body, principal, req } ) => {
+				const cap = await siteCaps.set(
+					principal.account.id,
+					params.id,
+					body.monthly_cap,
+					auditActor( principal, req )
+				);
+				return {
+					data: cap,
+					message:
+						cap.monthly_cap === null
+							? `${ cap.site_name } has no monthly cap now.`
+							: `${ cap.site_name } may spend ${ cap.monthly_cap } credits a month (UTC).`,
 				};
 			},
 		} ),

@@ -5,7 +5,11 @@ export { integrationRoutes } from './routes';
 
 export { PublishLease } from './publish-lease';
 
-export { IntegrationService, isPaired } from './service';
+export {
+	IntegrationService,
+	isPaired,
+	type IntegrationHealthRow,
+} from './service';
 
 export { mapWpStatus, wpState } from './status-mapping';
 

@@ -11,6 +11,7 @@ import {
 	testConnectionSchema,
 	updateStructureSchema,
 } from '@igny8/shared-types';
+import { auditActor } from '../../audit';
 import type { Models } from '../../db/models';
 import { PermissionDeniedError, ValidationError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
@@ -101,10 +102,14 @@ export function integrationRoutes( deps: {
 			permission: 'manage_sites',
 			body: integrationCreateSchema,
 			response: { status: 201, data: integrationSchema },
-			handler: async ( { body, principal } ) => ( {
+			handler: async ( { body, principal, req } ) => ( {
 				status: 201,
 				data: serializeIntegration(
-					await integrations.create( principal, body )
+					await integrations.create(
+						principal,
+						body,
+						auditActor( principal, req )
+					)
 				),
 			} ),
 		} ),
@@ -125,7 +130,8 @@ export function integrationRoutes( deps: {
 					site,
 					body,
 					// Present only when the site pairs a key (the gate refused it on a signed call).
-					req.get( 'x-igny8-api-key' )
+					req.get( 'x-igny8-api-key' ),
+					auditActor( site, req )
 				);
 				return {
 					data: serializeIntegration( row ),
@@ -157,11 +163,12 @@ export function integrationRoutes( deps: {
 			params: idPathSchema,
 			body: integrationUpdateSchema,
 			response: { data: integrationSchema },
-			handler: async ( { params, body, principal } ) => ( {
+			handler: async ( { params, body, principal, req } ) => ( {
 				data: serializeIntegration(
 					await integrations.update(
 						await integrations.find( principal, params.id ),
-						body
+						body,
+						auditActor( principal, req )
 					)
 				),
 			} ),
@@ -175,9 +182,10 @@ export function integrationRoutes( deps: {
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
+			handler: async ( { params, principal, req } ) => {
 				await integrations.remove(
-					await integrations.find( principal, params.id )
+					await integrations.find( principal, params.id ),
+					auditActor( principal, req )
 				);
 				return { status: 204 };
 			},
@@ -247,18 +255,20 @@ export function integrationRoutes( deps: {
 			method: 'post',
 			path: '/integration/events/',
 			summary:
-				'The plugin’s outbox: a batch of at most 100 events, each applied once ever (site key only)',
+				'The plugin’s outbox: a batch of at most 100 events, each applied once ever, with the site’s health; no events and only the health: a heartbeat (site key only)',
 			tag: TAG,
 			auth: 'user_or_site_key',
 			permission: 'site_sync',
 			body: eventBatchSchema,
 			response: { data: eventBatchResultSchema },
-			handler: async ( { body, principal } ) => ( {
-				data: await events.applyBatch(
-					siteOnly( principal ),
-					body.events
-				),
-			} ),
+			handler: async ( { body, principal } ) => {
+				const site = siteOnly( principal );
+				const result = await events.applyBatch( site, body.events );
+				if ( body.health ) {
+					await integrations.recordHealth( site, body.health );
+				}
+				return { data: result };
+			},
 		} ),
 	];
 }

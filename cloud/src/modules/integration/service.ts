@@ -1,16 +1,24 @@
-import { Op, QueryTypes, UniqueConstraintError } from 'sequelize';
+import {
+	Op,
+	QueryTypes,
+	UniqueConstraintError,
+	type Transaction,
+} from 'sequelize';
 import type { z } from 'zod';
-import type {
-	BridgeLinksApply,
-	BridgeStructureApply,
-	BridgeStructureReport,
-	BridgeLinksRemove,
-	Integration,
-	integrationCreateSchema,
-	integrationUpdateSchema,
-	syncSettingsSchema,
-	testConnectionSchema,
+import {
+	bridgeHealthSchema,
+	type BridgeHealth,
+	type BridgeLinksApply,
+	type BridgeStructureApply,
+	type BridgeStructureReport,
+	type BridgeLinksRemove,
+	type Integration,
+	type integrationCreateSchema,
+	type integrationUpdateSchema,
+	type syncSettingsSchema,
+	type testConnectionSchema,
 } from '@igny8/shared-types';
+import { recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import { recordEvent } from '../../domain-events';
 import type {
@@ -154,6 +162,41 @@ const DEFAULT_SYNC_SETTINGS: SyncSettings = {
 };
 
 /**
+ * The health a site's metadata carries (its outbox's counts and versions,
+ * from plugins that report them), or null when it carries none that checks
+ * out: metadata is read defensively, and a bad health in it is not an error.
+ */
+function healthOf(
+	metadata: Record< string, unknown > | undefined
+): BridgeHealth | null {
+	const parsed = bridgeHealthSchema.safeParse( {
+		outbox: metadata?.outbox,
+		wordpress_version: metadata?.wordpress_version,
+		plugin_version: metadata?.plugin_version,
+		php_version: metadata?.php_version,
+	} );
+	return parsed.success ? parsed.data : null;
+}
+
+/** A site's WordPress integration as the console's health page reads it (IntegrationService.healthOfSites). */
+export type IntegrationHealthRow = {
+	integration_id: number;
+	site_id: number;
+	key_id: number | null;
+	is_active: boolean;
+	sync_enabled: boolean;
+	sync_state: Integration[ 'sync_state' ];
+	sync_error: string | null;
+	last_sync_at: Date | null;
+	health: BridgeHealth | null;
+	health_reported_at: Date | null;
+	/** The versions in the metadata the site last connected with (older plugins report no health). */
+	structure_wordpress_version: string | null;
+	structure_plugin_version: string | null;
+	structure_php_version: string | null;
+};
+
+/**
  * The seed's Integration module: a site's connection to its WordPress (one
  * per site and platform), the structure it reported, and pulls of its posts
  * into `site_posts` for the linker and optimizer.
@@ -184,7 +227,8 @@ export class IntegrationService {
 
 	async create(
 		principal: Principal,
-		body: z.infer< typeof integrationCreateSchema >
+		body: z.infer< typeof integrationCreateSchema >,
+		who: AuditActor
 	): Promise< SiteIntegrationRow > {
 		const confined = confinedSiteId( principal );
 		const site =
@@ -206,15 +250,29 @@ export class IntegrationService {
 			body.config_json.rest_url
 		);
 		try {
-			return await this.deps.models.SiteIntegration.create( {
-				account_id: site.account_id,
-				site_id: site.id,
-				platform: body.platform,
-				platform_type: body.platform_type,
-				config_json: body.config_json,
-				is_active: body.is_active,
-				sync_enabled: body.sync_enabled,
-			} );
+			return await this.deps.db.sequelize.transaction(
+				async ( transaction ) => {
+					const row = await this.deps.models.SiteIntegration.create(
+						{
+							account_id: site.account_id,
+							site_id: site.id,
+							platform: body.platform,
+							platform_type: body.platform_type,
+							config_json: body.config_json,
+							is_active: body.is_active,
+							sync_enabled: body.sync_enabled,
+						},
+						{ transaction }
+					);
+					await this.audit(
+						transaction,
+						row,
+						who,
+						'integration.connected'
+					);
+					return row;
+				}
+			);
 		} catch ( error ) {
 			if ( error instanceof UniqueConstraintError ) {
 				throw new ApiError(
@@ -228,17 +286,34 @@ export class IntegrationService {
 
 	async update(
 		row: SiteIntegrationRow,
-		body: z.infer< typeof integrationUpdateSchema >
+		body: z.infer< typeof integrationUpdateSchema >,
+		who: AuditActor
 	): Promise< SiteIntegrationRow > {
 		await this.checkRestUrl(
 			'config_json.rest_url',
 			body.config_json?.rest_url
 		);
-		return row.update( {
+		row.set( {
 			...body,
 			...( body.config_json
 				? { config_json: { ...row.config_json, ...body.config_json } }
 				: {} ),
+		} );
+		const fields = row.changed() || [];
+		return this.deps.db.sequelize.transaction( async ( transaction ) => {
+			await row.save( { transaction } );
+			if ( fields.length ) {
+				await this.audit(
+					transaction,
+					row,
+					who,
+					'integration.updated',
+					{
+						fields,
+					}
+				);
+			}
+			return row;
 		} );
 	}
 
@@ -254,7 +329,8 @@ export class IntegrationService {
 	async testConnection(
 		principal: SiteKeyPrincipal,
 		body: z.infer< typeof testConnectionSchema >,
-		presentedKey: string | undefined
+		presentedKey: string | undefined,
+		who: AuditActor
 	): Promise< SiteIntegrationRow > {
 		const { models, apiKeys } = this.deps;
 		await this.checkRestUrl( 'rest_url', body.rest_url );
@@ -277,6 +353,7 @@ export class IntegrationService {
 						key_id: principal.key.id,
 						key_prefix: principal.key.prefix,
 					};
+		const health = healthOf( body.metadata );
 		const values = ( existing?: SiteIntegrationRow ) => ( {
 			config_json: {
 				...( existing?.config_json ?? {} ),
@@ -288,50 +365,83 @@ export class IntegrationService {
 				),
 			},
 			...( credentials ? { credentials_json: credentials } : {} ),
+			...( health ? { health, health_reported_at: new Date() } : {} ),
 			is_active: true,
 			last_structure_update_at: new Date(),
 		} );
-		const row = await this.upsertWordPress( principal, values );
+		const row = await this.upsertWordPress(
+			principal,
+			values,
+			credentials ? who : null
+		);
 		if ( credentials ) {
 			// After the write: a pairing that fails before it leaves the key unpaired, to pair again.
 			await apiKeys.markPaired(
 				principal.key,
 				credentials.signing_secret,
-				previousKeyId
+				previousKeyId,
+				who
 			);
 		}
 		return row;
 	}
 
-	/** The site's WordPress integration, created or updated with `values`. */
+	/**
+	 * The site's WordPress integration, created or updated with `values`.
+	 * `pairing`: who pairs a key with this write; a site that had no paired
+	 * connection before is recorded as connected by them.
+	 */
 	private async upsertWordPress(
 		principal: SiteKeyPrincipal,
 		values: ( existing?: SiteIntegrationRow ) => {
 			config_json: Record< string, unknown >;
 			credentials_json?: Record< string, unknown >;
+			health?: BridgeHealth;
+			health_reported_at?: Date;
 			is_active: boolean;
 			last_structure_update_at: Date;
-		}
+		},
+		pairing: AuditActor | null
 	): Promise< SiteIntegrationRow > {
-		const { models } = this.deps;
+		const { db, models } = this.deps;
 		for ( let attempt = 0; ; attempt++ ) {
 			const existing = await models.SiteIntegration.findOne( {
 				where: { site_id: principal.site.id, platform: 'wordpress' },
 			} );
-			if ( existing ) {
-				return existing.update( values( existing ) );
-			}
+			const connects =
+				pairing !== null && ! ( existing && isPaired( existing ) );
 			try {
-				return await models.SiteIntegration.create( {
-					account_id: principal.account.id,
-					site_id: principal.site.id,
-					platform: 'wordpress',
-					platform_type: 'cms',
-					...values(),
-				} );
+				return await db.sequelize.transaction(
+					async ( transaction ) => {
+						const row = existing
+							? await existing.update( values( existing ), {
+									transaction,
+								} )
+							: await models.SiteIntegration.create(
+									{
+										account_id: principal.account.id,
+										site_id: principal.site.id,
+										platform: 'wordpress',
+										platform_type: 'cms',
+										...values(),
+									},
+									{ transaction }
+								);
+						if ( connects ) {
+							await this.audit(
+								transaction,
+								row,
+								pairing,
+								'integration.connected'
+							);
+						}
+						return row;
+					}
+				);
 			} catch ( error ) {
 				// Two test-connections raced: the other made the row; update it.
 				if (
+					existing ||
 					! ( error instanceof UniqueConstraintError ) ||
 					attempt > 0
 				) {
@@ -341,21 +451,104 @@ export class IntegrationService {
 		}
 	}
 
+	private audit(
+		transaction: Transaction,
+		row: SiteIntegrationRow,
+		who: AuditActor,
+		action:
+			| 'integration.connected'
+			| 'integration.updated'
+			| 'integration.disconnected',
+		details: Record< string, unknown > = {}
+	): Promise< void > {
+		return recordAudit( this.deps.db.sequelize, transaction, {
+			account_id: Number( row.account_id ),
+			actor: who,
+			action,
+			target_type: 'integration',
+			target_id: Number( row.id ),
+			target_label: row.platform,
+			site_id: Number( row.site_id ),
+			details: { platform: row.platform, ...details },
+		} );
+	}
+
 	async updateStructure(
 		row: SiteIntegrationRow,
 		metadata?: Record< string, unknown >
 	): Promise< SiteIntegrationRow > {
-		const structure = structureOf(
-			metadata ?? ( await this.askSite( row ) )
-		);
+		const answered = metadata ? undefined : await this.askSite( row );
+		const structure = structureOf( metadata ?? answered );
+		// Only the site's own answer speaks for its health, never a body a person sent.
+		const health = answered ? healthOf( answered ) : null;
 		return row.update( {
 			config_json: {
 				...row.config_json,
 				structure,
 				content_types: postTypesOf( structure ).map( ( t ) => t.name ),
 			},
+			...( health ? { health, health_reported_at: new Date() } : {} ),
 			last_structure_update_at: new Date(),
 		} );
+	}
+
+	/**
+	 * Keeps what the site's plugin reported of itself with an events batch or
+	 * a heartbeat (already checked against `bridgeHealthSchema`). Only the
+	 * calling site's own WordPress integration is written; a site that has
+	 * none (it was removed) keeps nothing.
+	 */
+	async recordHealth(
+		principal: SiteKeyPrincipal,
+		health: BridgeHealth
+	): Promise< void > {
+		await this.deps.db.sequelize.query(
+			`UPDATE site_integrations SET health = $1::jsonb, health_reported_at = NOW()
+			 WHERE site_id = $2 AND account_id = $3 AND platform = 'wordpress'`,
+			{
+				bind: [
+					JSON.stringify( health ),
+					principal.site.id,
+					principal.account.id,
+				],
+			}
+		);
+	}
+
+	/**
+	 * The WordPress integration of every site of the account (or of one), in
+	 * one query: connection, last sync and what the plugin last reported.
+	 */
+	async healthOfSites(
+		accountId: number,
+		siteId?: number
+	): Promise< IntegrationHealthRow[] > {
+		const rows = await this.deps.db.sequelize.query<
+			Omit< IntegrationHealthRow, 'key_id' > & { key_id: string | null }
+		>(
+			`SELECT id::int AS integration_id, site_id::int AS site_id,
+			   CASE WHEN jsonb_typeof(credentials_json->'signing_secret') = 'string'
+			     AND jsonb_typeof(credentials_json->'key_id') = 'number'
+			     THEN credentials_json->>'key_id' END AS key_id,
+			   is_active, sync_enabled, sync_state, sync_error, last_sync_at,
+			   health, health_reported_at,
+			   config_json->'structure'->>'wordpress_version' AS structure_wordpress_version,
+			   config_json->'structure'->>'plugin_version' AS structure_plugin_version,
+			   config_json->'structure'->>'php_version' AS structure_php_version
+			 FROM site_integrations
+			 WHERE account_id = $1 AND platform = 'wordpress' ${ siteId !== undefined ? 'AND site_id = $2' : '' }`,
+			{
+				bind: [
+					accountId,
+					...( siteId !== undefined ? [ siteId ] : [] ),
+				],
+				type: QueryTypes.SELECT,
+			}
+		);
+		return rows.map( ( row ) => ( {
+			...row,
+			key_id: row.key_id === null ? null : Number( row.key_id ),
+		} ) );
 	}
 
 	/**
@@ -921,13 +1114,21 @@ export class IntegrationService {
 		} );
 	}
 
-	async remove( row: SiteIntegrationRow ): Promise< void > {
+	async remove( row: SiteIntegrationRow, who: AuditActor ): Promise< void > {
 		if ( row.sync_state === 'running' ) {
 			throw new ApiError(
 				'conflict',
 				'A sync is running; delete the integration once it has finished.'
 			);
 		}
-		await row.destroy();
+		await this.deps.db.sequelize.transaction( async ( transaction ) => {
+			await row.destroy( { transaction } );
+			await this.audit(
+				transaction,
+				row,
+				who,
+				'integration.disconnected'
+			);
+		} );
 	}
 }

@@ -297,6 +297,36 @@ export class OptimizerService {
 		return row!;
 	}
 
+	/**
+	 * Per site of the account (or of one): the average of its contents'
+	 * latest scores, rounded as summary() rounds it. One grouped query; sites
+	 * with nothing scored are absent.
+	 */
+	async averageBySite(
+		accountId: number,
+		siteId?: number
+	): Promise< Map< number, number > > {
+		const rows = await this.deps.sequelize.query< {
+			site_id: number;
+			average: number;
+		} >(
+			`SELECT c.site_id::int AS site_id, round(avg(a.score))::int AS average
+			 FROM content c
+			 JOIN LATERAL (SELECT score FROM optimizer_analyses
+			   WHERE content_id = c.id ORDER BY revision DESC LIMIT 1) a ON TRUE
+			 WHERE c.account_id = $1 ${ siteId !== undefined ? 'AND c.site_id = $2' : '' }
+			 GROUP BY c.site_id`,
+			{
+				bind: [
+					accountId,
+					...( siteId !== undefined ? [ siteId ] : [] ),
+				],
+				type: QueryTypes.SELECT,
+			}
+		);
+		return new Map( rows.map( ( row ) => [ row.site_id, row.average ] ) );
+	}
+
 	/** "Fix with AI" for one draft: a queued run that proposes a revision. */
 	async fix(
 		principal: Principal,

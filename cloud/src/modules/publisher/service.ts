@@ -494,6 +494,40 @@ export class PublisherService {
 		);
 	}
 
+	/**
+	 * Per site of the account (or of one): publications that failed after
+	 * every retry, and those refused as conflicts (the post was edited in
+	 * WordPress since the last push). One grouped query; sites with neither
+	 * are absent.
+	 */
+	async problemsBySite(
+		accountId: number,
+		siteId?: number
+	): Promise< Map< number, { failed: number; conflicts: number } > > {
+		const rows = await this.deps.db.sequelize.query< {
+			site_id: number;
+			failed: number;
+			conflicts: number;
+		} >(
+			`SELECT site_id::int AS site_id,
+			   count(*) FILTER (WHERE status = 'failed')::int AS failed,
+			   count(*) FILTER (WHERE status = 'conflict')::int AS conflicts
+			 FROM publishing_records
+			 WHERE account_id = $1 AND status IN ('failed', 'conflict') ${ siteId !== undefined ? 'AND site_id = $2' : '' }
+			 GROUP BY site_id`,
+			{
+				bind: [
+					accountId,
+					...( siteId !== undefined ? [ siteId ] : [] ),
+				],
+				type: QueryTypes.SELECT,
+			}
+		);
+		return new Map(
+			rows.map( ( { site_id: site, ...counts } ) => [ site, counts ] )
+		);
+	}
+
 	/** What WordPress now holds for a content's post, shown next to what was last pushed. */
 	async recordRemoteHash(
 		transaction: Transaction,

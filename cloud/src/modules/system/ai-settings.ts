@@ -20,6 +20,7 @@ import {
 	type RunSettings,
 	type StructuredOutputModes,
 } from '../ai';
+import { auditActor, recordAudit, type AuditActor } from '../../audit';
 import type { Config } from '../../config';
 import type { Models } from '../../db/models';
 import { ValidationError } from '../../http/errors';
@@ -167,7 +168,8 @@ export class AiSettingsService implements AiSettingsSource {
 	/** Applies the fields given; null puts a field back to the server default. */
 	async update(
 		principal: ConfigActor,
-		input: AiSettingsUpdate
+		input: AiSettingsUpdate,
+		who: AuditActor
 	): Promise< AiSettingsOut > {
 		const accountId = principal.account.id;
 		const current = await this.models.AiSettings.findByPk( accountId );
@@ -239,31 +241,55 @@ export class AiSettingsService implements AiSettingsSource {
 		if ( typeof changes.base_url === 'string' ) {
 			await this.checkBaseUrl( changes.base_url );
 		}
-		// findOrCreate: two first saves racing end in one row, not a key violation.
-		const [ row ] = await this.models.AiSettings.findOrCreate( {
-			where: { account_id: accountId },
-			defaults: {
-				account_id: accountId,
-				text_model: null,
-				image_model: null,
-				image_provider: null,
-				temperature: null,
-				max_tokens: null,
-				api_key_encrypted: null,
-				api_key_last4: null,
-				base_url: null,
-				structured_output: null,
-				updated_by: actingUserId( principal ),
-			},
-		} );
 		if ( input.structured_output !== undefined ) {
 			// Choosing again (even automatic) starts over: the next runs find out afresh.
 			// First: should the save fail after it, only a finding is lost, found again.
 			await this.structuredModes.forget( accountId );
 		}
-		await row.update( {
-			...changes,
-			updated_by: actingUserId( principal ),
+		const sequelize = this.models.AiSettings.sequelize!;
+		await sequelize.transaction( async ( transaction ) => {
+			// findOrCreate: two first saves racing end in one row, not a key violation.
+			const [ row ] = await this.models.AiSettings.findOrCreate( {
+				where: { account_id: accountId },
+				defaults: {
+					account_id: accountId,
+					text_model: null,
+					image_model: null,
+					image_provider: null,
+					temperature: null,
+					max_tokens: null,
+					api_key_encrypted: null,
+					api_key_last4: null,
+					base_url: null,
+					structured_output: null,
+					updated_by: actingUserId( principal ),
+				},
+				transaction,
+			} );
+			await row.update(
+				{ ...changes, updated_by: actingUserId( principal ) },
+				{ transaction }
+			);
+			const fields = Object.keys( input ).filter(
+				( field ) =>
+					input[ field as keyof AiSettingsUpdate ] !== undefined
+			);
+			if ( fields.length ) {
+				// Which settings changed, by name; an own key only as set or removed.
+				await recordAudit( sequelize, transaction, {
+					account_id: accountId,
+					actor: who,
+					action: 'settings.ai_updated',
+					target_type: 'ai_settings',
+					target_id: accountId,
+					details: {
+						fields,
+						...( input.api_key !== undefined
+							? { own_key: input.api_key ? 'set' : 'removed' }
+							: {} ),
+					},
+				} );
+			}
 		} );
 		this.invalidate( accountId );
 		return this.get( accountId, {
@@ -485,10 +511,14 @@ export function aiSettingsRoutes(
 			permission: 'manage_sites',
 			body: aiSettingsUpdateSchema,
 			response: { data: aiSettingsSchema },
-			handler: async ( { body, principal } ) => {
+			handler: async ( { body, principal, req } ) => {
 				await access.assert( principal );
 				return {
-					data: await settings.update( principal, body ),
+					data: await settings.update(
+						principal,
+						body,
+						auditActor( principal, req )
+					),
 					message: 'AI settings saved.',
 				};
 			},

@@ -19,6 +19,7 @@ import {
 	type AuthorProfileOut,
 	type StrategyOut,
 } from '@igny8/shared-types';
+import { auditActor, recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { ApiError, NotFoundError, ValidationError } from '../../http/errors';
@@ -246,9 +247,23 @@ export class ProfileService {
 		);
 	}
 
-	async deleteProfile( accountId: number, id: number ): Promise< void > {
+	async deleteProfile(
+		accountId: number,
+		id: number,
+		who: AuditActor
+	): Promise< void > {
 		const row = await this.findProfile( accountId, id );
-		await row.destroy();
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await row.destroy( { transaction } );
+			await recordAudit( this.db.sequelize, transaction, {
+				account_id: accountId,
+				actor: who,
+				action: 'author_profile.deleted',
+				target_type: 'author_profile',
+				target_id: Number( row.id ),
+				target_label: row.name,
+			} );
+		} );
 	}
 
 	/** `siteId`: the one site the caller is confined to (another site's strategy is "not found"), or null. */
@@ -296,10 +311,21 @@ export class ProfileService {
 	async deleteStrategy(
 		accountId: number,
 		id: number,
-		siteId: number | null = null
+		siteId: number | null,
+		who: AuditActor
 	): Promise< void > {
 		const row = await this.findStrategy( accountId, id, siteId );
-		await row.destroy();
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await row.destroy( { transaction } );
+			await recordAudit( this.db.sequelize, transaction, {
+				account_id: accountId,
+				actor: who,
+				action: 'strategy.deleted',
+				target_type: 'strategy',
+				target_id: Number( row.id ),
+				target_label: row.name,
+			} );
+		} );
 	}
 
 	private async clearDefault(
@@ -483,9 +509,13 @@ export function profileRoutes(
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
+			handler: async ( { params, principal, req } ) => {
 				await access.assert( principal );
-				await profiles.deleteProfile( principal.account.id, params.id );
+				await profiles.deleteProfile(
+					principal.account.id,
+					params.id,
+					auditActor( principal, req )
+				);
 				return { status: 204 };
 			},
 		} ),
@@ -602,7 +632,7 @@ export function profileRoutes(
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
+			handler: async ( { params, principal, req } ) => {
 				const siteId = confinedSiteId( principal );
 				await profiles.findStrategy(
 					principal.account.id,
@@ -613,7 +643,8 @@ export function profileRoutes(
 				await profiles.deleteStrategy(
 					principal.account.id,
 					params.id,
-					siteId
+					siteId,
+					auditActor( principal, req )
 				);
 				return { status: 204 };
 			},

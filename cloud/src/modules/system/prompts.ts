@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import {
 	promptKeyPathSchema,
 	promptOverrideCreateSchema,
@@ -15,6 +15,7 @@ import {
 	type PromptSource,
 	type PromptTemplate,
 } from '../ai';
+import { auditActor, recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import type { Models } from '../../db/models';
 import { NotFoundError, ValidationError } from '../../http/errors';
@@ -72,9 +73,38 @@ export class PromptService implements PromptSource {
 	async save(
 		principal: ConfigActor,
 		definition: PromptDefinition,
-		template: PromptTemplate
+		template: PromptTemplate,
+		who: AuditActor
 	): Promise< PromptOut > {
 		assertVariables( definition, template );
+		const row = await this.db.sequelize.transaction(
+			async ( transaction ) => {
+				const saved = await this.upsert(
+					principal,
+					definition,
+					template,
+					transaction
+				);
+				await recordAudit( this.db.sequelize, transaction, {
+					account_id: principal.account.id,
+					actor: who,
+					action: 'prompt.updated',
+					target_type: 'prompt',
+					target_id: definition.key,
+					target_label: definition.key,
+				} );
+				return saved;
+			}
+		);
+		return serialize( definition, row );
+	}
+
+	private async upsert(
+		principal: ConfigActor,
+		definition: PromptDefinition,
+		template: PromptTemplate,
+		transaction: Transaction
+	): Promise< AiPromptRow > {
 		// One statement: two saves racing for a new key both end in one row.
 		const [ row ] = await this.db.sequelize.query< AiPromptRow >(
 			`INSERT INTO ai_prompts (account_id, prompt_key, system_template, user_template, updated_by, created_at, updated_at)
@@ -92,16 +122,34 @@ export class PromptService implements PromptSource {
 					userId: actingUserId( principal ),
 				},
 				type: QueryTypes.SELECT,
+				transaction,
 			}
 		);
-		return serialize( definition, row );
+		return row!;
 	}
 
-	/** Back to the default: the override is deleted (a no-op when there is none). */
-	async reset( accountId: number, key: string ): Promise< PromptOut > {
+	/** Back to the default: the override is deleted (a no-op, unrecorded, when there is none). */
+	async reset(
+		accountId: number,
+		key: string,
+		who: AuditActor
+	): Promise< PromptOut > {
 		const definition = this.known( key );
-		await this.models.AiPrompt.destroy( {
-			where: { account_id: accountId, prompt_key: key },
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			const deleted = await this.models.AiPrompt.destroy( {
+				where: { account_id: accountId, prompt_key: key },
+				transaction,
+			} );
+			if ( deleted > 0 ) {
+				await recordAudit( this.db.sequelize, transaction, {
+					account_id: accountId,
+					actor: who,
+					action: 'prompt.reset',
+					target_type: 'prompt',
+					target_id: key,
+					target_label: key,
+				} );
+			}
 		} );
 		return serialize( definition, undefined );
 	}
@@ -206,7 +254,7 @@ export function promptRoutes(
 			permission: 'manage_sites',
 			body: promptOverrideCreateSchema,
 			response: { data: promptSchema },
-			handler: async ( { body, principal } ) => {
+			handler: async ( { body, principal, req } ) => {
 				await access.assert( principal );
 				const definition = prompts.definition( body.key );
 				if ( ! definition ) {
@@ -215,7 +263,12 @@ export function promptRoutes(
 					} );
 				}
 				return {
-					data: await prompts.save( principal, definition, body ),
+					data: await prompts.save(
+						principal,
+						definition,
+						body,
+						auditActor( principal, req )
+					),
 					message: 'Prompt saved.',
 				};
 			},
@@ -242,13 +295,14 @@ export function promptRoutes(
 			params: promptKeyPathSchema,
 			body: promptOverrideSchema,
 			response: { data: promptSchema },
-			handler: async ( { params, body, principal } ) => {
+			handler: async ( { params, body, principal, req } ) => {
 				await access.assert( principal );
 				return {
 					data: await prompts.save(
 						principal,
 						prompts.known( params.key ),
-						body
+						body,
+						auditActor( principal, req )
 					),
 					message: 'Prompt saved.',
 				};
@@ -263,12 +317,13 @@ export function promptRoutes(
 			permission: 'manage_sites',
 			params: promptKeyPathSchema,
 			response: { data: promptSchema },
-			handler: async ( { params, principal } ) => {
+			handler: async ( { params, principal, req } ) => {
 				await access.assert( principal );
 				return {
 					data: await prompts.reset(
 						principal.account.id,
-						params.key
+						params.key,
+						auditActor( principal, req )
 					),
 					message: 'Prompt reset to its default.',
 				};

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { recordAudit, type AuditActor } from '../../audit';
 import type {
 	AccountRow,
 	AccountStatus,
@@ -67,6 +68,36 @@ export class AccountService {
 			{ ...user, account_id: account.id },
 			{ transaction }
 		);
+	}
+
+	/** Renames the account; the audit log keeps the old and new name. */
+	async rename(
+		account: AccountRow,
+		name: string,
+		who: AuditActor
+	): Promise< AccountRow > {
+		const from = account.name;
+		await this.models.Account.sequelize!.transaction(
+			async ( transaction ) => {
+				await account.update( { name }, { transaction } );
+				if ( from !== name ) {
+					await recordAudit(
+						this.models.Account.sequelize!,
+						transaction,
+						{
+							account_id: account.id,
+							actor: who,
+							action: 'account.renamed',
+							target_type: 'account',
+							target_id: account.id,
+							target_label: name,
+							details: { from, to: name },
+						}
+					);
+				}
+			}
+		);
+		return account;
 	}
 
 	async recordLogin( user: UserRow ): Promise< void > {

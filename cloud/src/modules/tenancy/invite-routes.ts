@@ -9,6 +9,7 @@ import {
 	invitePreviewSchema,
 	inviteSchema,
 } from '@igny8/shared-types';
+import { auditActor } from '../../audit';
 import { route, type AnyRoute } from '../../http/route';
 import type { InviteService } from './invites';
 
@@ -37,9 +38,13 @@ export function inviteRoutes( invites: InviteService ): AnyRoute[] {
 			permission: 'manage_users',
 			body: inviteCreateSchema,
 			response: { status: 201, data: createdInviteSchema },
-			handler: async ( { body, principal } ) => ( {
+			handler: async ( { body, principal, req } ) => ( {
 				status: 201,
-				data: await invites.create( principal, body ),
+				data: await invites.create(
+					principal,
+					body,
+					auditActor( principal, req )
+				),
 				message:
 					'Invite created. Copy the link now: it is not shown again.',
 			} ),
@@ -53,8 +58,12 @@ export function inviteRoutes( invites: InviteService ): AnyRoute[] {
 			permission: 'manage_users',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
-				await invites.revoke( principal, params.id );
+			handler: async ( { params, principal, req } ) => {
+				await invites.revoke(
+					principal,
+					params.id,
+					auditActor( principal, req )
+				);
 				return { status: 204 };
 			},
 		} ),

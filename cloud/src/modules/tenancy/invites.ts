@@ -9,7 +9,9 @@ import type {
 	InviteRole,
 	TokenPair,
 } from '@igny8/shared-types';
+import { personActor, recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
+import { rowCountOf } from '../../db/row-count';
 import type { Models } from '../../db/models';
 import {
 	ApiError,
@@ -108,7 +110,8 @@ export class InviteService {
 
 	async create(
 		actor: UserPrincipal,
-		input: InviteCreate
+		input: InviteCreate,
+		who: AuditActor
 	): Promise< CreatedInvite > {
 		if ( ! canManageRole( actor.role, input.role ) ) {
 			throw new PermissionDeniedError(
@@ -162,6 +165,12 @@ export class InviteService {
 						transaction,
 					}
 				);
+				await this.audit(
+					transaction,
+					created!,
+					who,
+					'invite.created'
+				);
 				return created!;
 			}
 		);
@@ -184,7 +193,11 @@ export class InviteService {
 	}
 
 	/** Withdraws a pending invite of the actor's account; any other id is "not found". */
-	async revoke( actor: UserPrincipal, id: number ): Promise< void > {
+	async revoke(
+		actor: UserPrincipal,
+		id: number,
+		who: AuditActor
+	): Promise< void > {
 		const [ row ] = await this.db.sequelize.query< InviteRow >(
 			'SELECT * FROM invites WHERE id = :id AND account_id = :account',
 			{
@@ -200,10 +213,16 @@ export class InviteService {
 				`Your role (${ actor.role }) cannot withdraw an invite as ${ row.role }.`
 			);
 		}
-		await this.db.sequelize.query(
-			'UPDATE invites SET revoked_at = NOW() WHERE id = :id AND revoked_at IS NULL',
-			{ replacements: { id } }
-		);
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			const [ , meta ] = await this.db.sequelize.query(
+				'UPDATE invites SET revoked_at = NOW() WHERE id = :id AND revoked_at IS NULL',
+				{ replacements: { id }, transaction }
+			);
+			// A racing revoke got there first: theirs is the entry.
+			if ( rowCountOf( meta ) === 1 ) {
+				await this.audit( transaction, row, who, 'invite.revoked' );
+			}
+		} );
 	}
 
 	/** Who a token invites, for the accept page; refused like `accept`. */
@@ -265,6 +284,7 @@ export class InviteService {
 						claimed,
 						input,
 						passwordHash,
+						ip,
 						transaction
 					),
 				};
@@ -281,6 +301,7 @@ export class InviteService {
 		invite: InviteRow,
 		input: InviteAccept,
 		passwordHash: string,
+		ip: string,
 		transaction: Transaction
 	): Promise< TokenPair > {
 		await this.auth.assertIdentityFree(
@@ -303,7 +324,30 @@ export class InviteService {
 			'UPDATE invites SET accepted_user_id = :user WHERE id = :id',
 			{ replacements: { user: user.id, id: invite.id }, transaction }
 		);
+		await this.audit(
+			transaction,
+			invite,
+			personActor( user, ip === 'unknown' ? null : ip ),
+			'invite.accepted'
+		);
 		return this.auth.signInNewUser( user, transaction );
+	}
+
+	private audit(
+		transaction: Transaction,
+		invite: InviteRow,
+		who: AuditActor,
+		action: 'invite.created' | 'invite.revoked' | 'invite.accepted'
+	): Promise< void > {
+		return recordAudit( this.db.sequelize, transaction, {
+			account_id: Number( invite.account_id ),
+			actor: who,
+			action,
+			target_type: 'invite',
+			target_id: Number( invite.id ),
+			target_label: invite.email,
+			details: { role: invite.role },
+		} );
 	}
 
 	private async byHash(

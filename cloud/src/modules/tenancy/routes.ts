@@ -19,12 +19,14 @@ import {
 	userSchema,
 	userUpdateSchema,
 } from '@igny8/shared-types';
+import { auditActor } from '../../audit';
 import type { Models } from '../../db/models';
 import { NotFoundError } from '../../http/errors';
 import { paginate } from '../../http/pagination';
 import { route, type AnyRoute } from '../../http/route';
 import type { SiteApiKeyService } from '../auth';
 import { confinedSiteId, siteFilter, type Principal } from '../auth';
+import type { AccountService } from './accounts';
 import { accountListQuerySchema, findOwned, scopedAccountId } from './scope';
 import type { SectorService } from './sectors';
 import {
@@ -43,6 +45,7 @@ import type { UserService } from './users';
 
 type Services = {
 	models: Models;
+	accounts: AccountService;
 	invites: InviteService;
 	sites: SiteService;
 	sectors: SectorService;
@@ -62,6 +65,7 @@ function siteRestriction( principal: Principal ): { id?: number } {
 
 export function tenancyRoutes( {
 	models,
+	accounts,
 	sites,
 	sectors,
 	users,
@@ -136,12 +140,19 @@ export function tenancyRoutes( {
 			params: idPathSchema,
 			body: accountUpdateSchema,
 			response: { data: accountSchema },
-			handler: async ( { params, body, principal } ) => {
+			handler: async ( { params, body, principal, req } ) => {
 				if ( params.id !== principal.account.id ) {
 					throw new NotFoundError( 'Account not found.' );
 				}
-				await principal.account.update( { name: body.name } );
-				return { data: serializeAccount( principal.account ) };
+				return {
+					data: serializeAccount(
+						await accounts.rename(
+							principal.account,
+							body.name,
+							auditActor( principal, req )
+						)
+					),
+				};
 			},
 		} ),
 
@@ -196,9 +207,15 @@ export function tenancyRoutes( {
 			permission: 'manage_users',
 			body: userCreateSchema,
 			response: { status: 201, data: userSchema },
-			handler: async ( { body, principal } ) => ( {
+			handler: async ( { body, principal, req } ) => ( {
 				status: 201,
-				data: serializeUser( await users.create( principal, body ) ),
+				data: serializeUser(
+					await users.create(
+						principal,
+						body,
+						auditActor( principal, req )
+					)
+				),
 			} ),
 		} ),
 		route( {
@@ -229,9 +246,14 @@ export function tenancyRoutes( {
 			params: idPathSchema,
 			body: userUpdateSchema,
 			response: { data: userSchema },
-			handler: async ( { params, body, principal } ) => ( {
+			handler: async ( { params, body, principal, req } ) => ( {
 				data: serializeUser(
-					await users.update( principal, params.id, body )
+					await users.update(
+						principal,
+						params.id,
+						body,
+						auditActor( principal, req )
+					)
 				),
 			} ),
 		} ),
@@ -245,10 +267,13 @@ export function tenancyRoutes( {
 			permission: 'manage_users',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
-				await users.update( principal, params.id, {
-					is_active: false,
-				} );
+			handler: async ( { params, principal, req } ) => {
+				await users.update(
+					principal,
+					params.id,
+					{ is_active: false },
+					auditActor( principal, req )
+				);
 				return { status: 204 };
 			},
 		} ),
@@ -310,10 +335,14 @@ export function tenancyRoutes( {
 			permission: 'manage_sites',
 			body: siteCreateSchema,
 			response: { status: 201, data: siteSchema },
-			handler: async ( { body, principal } ) => ( {
+			handler: async ( { body, principal, req } ) => ( {
 				status: 201,
 				data: serializeSite(
-					await sites.create( principal.account.id, body )
+					await sites.create(
+						principal.account.id,
+						body,
+						auditActor( principal, req )
+					)
 				),
 			} ),
 		} ),
@@ -346,9 +375,14 @@ export function tenancyRoutes( {
 			params: idPathSchema,
 			body: siteCreateSchema,
 			response: { data: siteSchema },
-			handler: async ( { params, body, principal } ) => ( {
+			handler: async ( { params, body, principal, req } ) => ( {
 				data: serializeSite(
-					await sites.update( principal.account.id, params.id, body )
+					await sites.update(
+						principal.account.id,
+						params.id,
+						body,
+						auditActor( principal, req )
+					)
 				),
 			} ),
 		} ),
@@ -362,9 +396,14 @@ export function tenancyRoutes( {
 			params: idPathSchema,
 			body: siteUpdateSchema,
 			response: { data: siteSchema },
-			handler: async ( { params, body, principal } ) => ( {
+			handler: async ( { params, body, principal, req } ) => ( {
 				data: serializeSite(
-					await sites.update( principal.account.id, params.id, body )
+					await sites.update(
+						principal.account.id,
+						params.id,
+						body,
+						auditActor( principal, req )
+					)
 				),
 			} ),
 		} ),
@@ -377,8 +416,12 @@ export function tenancyRoutes( {
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
-				await sites.remove( principal.account.id, params.id );
+			handler: async ( { params, principal, req } ) => {
+				await sites.remove(
+					principal.account.id,
+					params.id,
+					auditActor( principal, req )
+				);
 				return { status: 204 };
 			},
 		} ),
@@ -432,7 +475,7 @@ export function tenancyRoutes( {
 			params: idPathSchema,
 			body: siteApiKeyCreateSchema,
 			response: { status: 201, data: createdSiteApiKeySchema },
-			handler: async ( { params, body, principal } ) => {
+			handler: async ( { params, body, principal, req } ) => {
 				const site = await findOwned(
 					models.Site,
 					params.id,
@@ -443,7 +486,8 @@ export function tenancyRoutes( {
 					data: await apiKeys.create(
 						site,
 						body.name,
-						principal.user.id
+						principal.user.id,
+						auditActor( principal, req )
 					),
 					message: 'Copy this key now: it will not be shown again.',
 				};
@@ -458,14 +502,14 @@ export function tenancyRoutes( {
 			permission: 'manage_sites',
 			params: apiKeyPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
+			handler: async ( { params, principal, req } ) => {
 				const key = await findOwned(
 					models.SiteApiKey,
 					params.keyId,
 					principal.account.id,
 					{ where: { site_id: params.id } }
 				);
-				await apiKeys.revoke( key );
+				await apiKeys.revoke( key, auditActor( principal, req ) );
 				return { status: 204 };
 			},
 		} ),
@@ -599,11 +643,12 @@ export function tenancyRoutes( {
 			permission: 'manage_sites',
 			params: idPathSchema,
 			response: { status: 204 },
-			handler: async ( { params, principal } ) => {
+			handler: async ( { params, principal, req } ) => {
 				await sectors.remove(
 					principal.account.id,
 					params.id,
-					confinedSiteId( principal )
+					confinedSiteId( principal ),
+					auditActor( principal, req )
 				);
 				return { status: 204 };
 			},

@@ -4,6 +4,7 @@ import type {
 	sectorCreateSchema,
 	sectorUpdateSchema,
 } from '@igny8/shared-types';
+import { recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import type { Models, SectorRow } from '../../db/models';
 import { ApiError, ValidationError } from '../../http/errors';
@@ -105,13 +106,24 @@ export class SectorService {
 	async remove(
 		accountId: number,
 		id: number,
-		confinedTo: number | null = null
+		confinedTo: number | null,
+		who: AuditActor
 	): Promise< void > {
-		await (
-			await findOwned( this.models.Sector, id, accountId, {
-				where: confinedTo === null ? {} : { site_id: confinedTo },
-			} )
-		).destroy();
+		const sector = await findOwned( this.models.Sector, id, accountId, {
+			where: confinedTo === null ? {} : { site_id: confinedTo },
+		} );
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await sector.destroy( { transaction } );
+			await recordAudit( this.db.sequelize, transaction, {
+				account_id: accountId,
+				actor: who,
+				action: 'sector.deleted',
+				target_type: 'sector',
+				target_id: sector.id,
+				target_label: sector.name,
+				site_id: sector.site_id,
+			} );
+		} );
 	}
 
 	private async assertIndustrySector(

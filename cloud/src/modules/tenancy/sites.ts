@@ -1,6 +1,7 @@
 import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type { siteCreateSchema, siteUpdateSchema } from '@igny8/shared-types';
+import { recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import type { Models, SiteRow } from '../../db/models';
 import { ApiError, ValidationError } from '../../http/errors';
@@ -20,7 +21,11 @@ export class SiteService {
 		private readonly secrets: Secrets
 	) {}
 
-	async create( accountId: number, input: SiteCreate ): Promise< SiteRow > {
+	async create(
+		accountId: number,
+		input: SiteCreate,
+		who: AuditActor
+	): Promise< SiteRow > {
 		await this.assertIndustry( input.industry_id );
 		return this.db.sequelize.transaction( async ( transaction ) => {
 			// The account row lock serializes concurrent creates against the plan limit.
@@ -62,7 +67,7 @@ export class SiteService {
 				undefined,
 				transaction
 			);
-			return this.models.Site.create(
+			const site = await this.models.Site.create(
 				{
 					account_id: accountId,
 					name: input.name,
@@ -78,13 +83,45 @@ export class SiteService {
 				},
 				{ transaction }
 			);
+			await this.audit( site, who, 'site.created', transaction, {
+				wordpress_url: site.wordpress_url,
+			} );
+			return site;
+		} );
+	}
+
+	/** Every site of the account (or the one named, when it is the account's), oldest first: what lists of all sites show. */
+	listOf(
+		accountId: number,
+		siteId?: number
+	): Promise<
+		Pick<
+			SiteRow,
+			'id' | 'name' | 'wordpress_url' | 'domain' | 'created_at'
+		>[]
+	> {
+		return this.models.Site.findAll( {
+			where: {
+				account_id: accountId,
+				...( siteId !== undefined ? { id: siteId } : {} ),
+			},
+			attributes: [
+				'id',
+				'name',
+				'wordpress_url',
+				'domain',
+				'created_at',
+			],
+			order: [ [ 'id', 'ASC' ] ],
+			raw: true,
 		} );
 	}
 
 	async update(
 		accountId: number,
 		id: number,
-		input: SiteUpdate
+		input: SiteUpdate,
+		who: AuditActor
 	): Promise< SiteRow > {
 		const site = await findOwned( this.models.Site, id, accountId );
 		await this.assertIndustry( input.industry_id );
@@ -92,18 +129,64 @@ export class SiteService {
 			await this.assertSlugFree( accountId, input.slug, site.id );
 		}
 		const { wordpress_password: password, ...fields } = input;
-		await site.update( {
+		const from = site.name;
+		site.set( {
 			...fields,
 			...( password !== undefined
 				? { wordpress_password_encrypted: this.seal( password ) }
 				: {} ),
 		} );
+		// Which settings changed, by name only: a password is never logged, not even sealed.
+		const changed = ( site.changed() || [] ).map( ( field ) =>
+			field === 'wordpress_password_encrypted'
+				? 'wordpress_password'
+				: field
+		);
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await site.save( { transaction } );
+			if ( changed.length ) {
+				await this.audit( site, who, 'site.updated', transaction, {
+					fields: changed,
+					...( site.name !== from
+						? { from_name: from, to_name: site.name }
+						: {} ),
+				} );
+			}
+		} );
 		return site;
 	}
 
-	async remove( accountId: number, id: number ): Promise< void > {
+	async remove(
+		accountId: number,
+		id: number,
+		who: AuditActor
+	): Promise< void > {
 		const site = await findOwned( this.models.Site, id, accountId );
-		await site.destroy();
+		await this.db.sequelize.transaction( async ( transaction ) => {
+			await site.destroy( { transaction } );
+			await this.audit( site, who, 'site.deleted', transaction, {
+				wordpress_url: site.wordpress_url,
+			} );
+		} );
+	}
+
+	private audit(
+		site: SiteRow,
+		who: AuditActor,
+		action: 'site.created' | 'site.updated' | 'site.deleted',
+		transaction: Transaction,
+		details: Record< string, unknown >
+	): Promise< void > {
+		return recordAudit( this.db.sequelize, transaction, {
+			account_id: site.account_id,
+			actor: who,
+			action,
+			target_type: 'site',
+			target_id: site.id,
+			target_label: site.name,
+			site_id: site.id,
+			details,
+		} );
 	}
 
 	private seal( password: string | null | undefined ): string | null {

@@ -1,9 +1,11 @@
+import type { Transaction } from 'sequelize';
 import type { z } from 'zod';
 import type {
 	Role,
 	userCreateSchema,
 	userUpdateSchema,
 } from '@igny8/shared-types';
+import { recordAudit, type AuditActor } from '../../audit';
 import type { Database } from '../../db/connection';
 import type { Models, UserRow } from '../../db/models';
 import { PermissionDeniedError, ValidationError } from '../../http/errors';
@@ -28,7 +30,8 @@ export class UserService {
 
 	async create(
 		actor: UserPrincipal,
-		input: UserCreate
+		input: UserCreate,
+		who: AuditActor
 	): Promise< UserRow > {
 		this.assertMayAssign( actor.role, input.role );
 		const passwordHash = await hashPassword( input.password );
@@ -38,7 +41,7 @@ export class UserService {
 				input.username,
 				transaction
 			);
-			return this.models.User.create(
+			const user = await this.models.User.create(
 				{
 					email: input.email,
 					username: input.username,
@@ -49,13 +52,24 @@ export class UserService {
 				},
 				{ transaction }
 			);
+			await recordAudit( this.db.sequelize, transaction, {
+				account_id: actor.account.id,
+				actor: who,
+				action: 'user.created',
+				target_type: 'user',
+				target_id: user.id,
+				target_label: user.email,
+				details: { role: user.role },
+			} );
+			return user;
 		} );
 	}
 
 	async update(
 		actor: UserPrincipal,
 		id: number,
-		input: UserUpdate
+		input: UserUpdate,
+		who: AuditActor
 	): Promise< UserRow > {
 		return this.db.sequelize.transaction( async ( transaction ) => {
 			// Lock the account row: two admins demoting the last two owners at once must not both succeed.
@@ -120,12 +134,45 @@ export class UserService {
 					} );
 				}
 			}
+			const before = { role: user.role, is_active: user.is_active };
 			await user.update( input, { transaction } );
 			if ( input.is_active === false ) {
 				await this.auth.revokeSessionsOf( user.id, transaction );
 			}
+			await this.audit( actor, who, user, before, transaction );
 			return user;
 		} );
+	}
+
+	/** What an update changed that the audit log keeps: a role, or someone removed or back. */
+	private async audit(
+		actor: UserPrincipal,
+		who: AuditActor,
+		user: UserRow,
+		before: { role: Role; is_active: boolean },
+		transaction: Transaction
+	): Promise< void > {
+		const entry = {
+			account_id: actor.account.id,
+			actor: who,
+			target_type: 'user',
+			target_id: user.id,
+			target_label: user.email,
+		};
+		if ( user.role !== before.role ) {
+			await recordAudit( this.db.sequelize, transaction, {
+				...entry,
+				action: 'user.role_changed',
+				details: { from: before.role, to: user.role },
+			} );
+		}
+		if ( user.is_active !== before.is_active ) {
+			await recordAudit( this.db.sequelize, transaction, {
+				...entry,
+				action: user.is_active ? 'user.restored' : 'user.removed',
+				details: { role: user.role },
+			} );
+		}
 	}
 
 	private assertMayAssign( actor: Role, target: Role ): void {

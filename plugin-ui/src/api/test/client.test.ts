@@ -127,6 +127,25 @@ describe( 'CloudClient', () => {
 		manager.stop();
 	} );
 
+	it( 'maps a site cap refusal (402) to its own kind, carrying the cloud message', async () => {
+		const message =
+			'“Blog” has reached its monthly credit cap: the cap is 10 credits, the site has used 9 this month (UTC calendar month, 1 left) and this needs 4. Nothing was charged.';
+		const { client, manager } = setup( [
+			json( 402, {
+				success: false,
+				error: message,
+				code: 'site_credit_cap_reached',
+			} ),
+		] );
+		const error = ( await client
+			.post( '/planner/clusters/generate_ideas/', {} )
+			.catch( ( e ) => e ) ) as ApiError;
+		expect( error.kind ).toBe( 'site_cap' );
+		expect( error.status ).toBe( 402 );
+		expect( error.message ).toBe( message );
+		manager.stop();
+	} );
+
 	it( 'maps a network failure to "cloud unreachable"', async () => {
 		const { client, manager } = setup( [
 			new TypeError( 'Failed to fetch' ),
