@@ -22,6 +22,7 @@ import type { Page } from '../api/client';
 import { Link } from '../components/link';
 import { functionLabel } from '../labels';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
+import { Pager } from '../components/pager';
 import { Table, formatTime } from '../components/table';
 import { mayReadAudit, roleLabel } from '../roles';
 import { useSession } from '../session';
@@ -538,35 +539,18 @@ function Entries( {
 				] }
 			/>
 			{ pages > 1 && (
-				<nav
-					className="igny8c-pager"
-					aria-label={ __( 'Audit log pages' ) }
-				>
-					<Button
-						__next40pxDefaultSize
-						variant="tertiary"
-						disabled={ page <= 1 }
-						onClick={ () => onPage( page - 1 ) }
-					>
-						{ __( 'Newer' ) }
-					</Button>
-					<span>
-						{ sprintf(
-							/* translators: 1: this page, 2: how many pages. */
-							__( 'Page %1$d of %2$d' ),
-							page,
-							pages
-						) }
-					</span>
-					<Button
-						__next40pxDefaultSize
-						variant="tertiary"
-						disabled={ page >= pages }
-						onClick={ () => onPage( page + 1 ) }
-					>
-						{ __( 'Older' ) }
-					</Button>
-				</nav>
+				<Pager
+					label={ __( 'Audit log pages' ) }
+					page={ page }
+					pages={ pages }
+					summary={ sprintf(
+						/* translators: 1: this page, 2: how many pages. */
+						__( 'Page %1$d of %2$d' ),
+						page,
+						pages
+					) }
+					onPage={ onPage }
+				/>
 			) }
 		</>
 	);

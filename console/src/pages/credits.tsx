@@ -27,6 +27,7 @@ import { errorText, type Page } from '../api/client';
 import { SiteCaps } from '../components/site-caps';
 import { SiteUsageChart } from '../components/site-usage-chart';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
+import { Pager } from '../components/pager';
 import { Table, formatTime } from '../components/table';
 import { UsageChart } from '../components/usage-chart';
 import { download, toCsv } from '../csv';
@@ -427,33 +428,19 @@ function Ledger( {
 					},
 				] }
 			/>
-			<nav className="igny8c-pager" aria-label={ __( 'Ledger pages' ) }>
-				<Button
-					__next40pxDefaultSize
-					variant="tertiary"
-					disabled={ page <= 1 }
-					onClick={ () => onPage( page - 1 ) }
-				>
-					{ __( 'Newer' ) }
-				</Button>
-				<span>
-					{ sprintf(
-						/* translators: 1: page, 2: pages, 3: movements. */
-						__( 'Page %1$d of %2$d (%3$d movements)' ),
-						page,
-						pages,
-						ledger.count
-					) }
-				</span>
-				<Button
-					__next40pxDefaultSize
-					variant="tertiary"
-					disabled={ page >= pages }
-					onClick={ () => onPage( page + 1 ) }
-				>
-					{ __( 'Older' ) }
-				</Button>
-			</nav>
+			<Pager
+				label={ __( 'Ledger pages' ) }
+				page={ page }
+				pages={ pages }
+				summary={ sprintf(
+					/* translators: 1: page, 2: pages, 3: movements. */
+					__( 'Page %1$d of %2$d (%3$d movements)' ),
+					page,
+					pages,
+					ledger.count
+				) }
+				onPage={ onPage }
+			/>
 		</>
 	);
 }
