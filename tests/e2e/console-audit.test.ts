@@ -9,10 +9,7 @@
  * console errors, no serious axe findings, usable at 375 px.
  */
 import type { Browser, Page } from 'playwright-core';
-import {
-	launchBrowser,
-	type ConsoleErrors,
-} from '@igny8/test-harness';
+import { launchBrowser, type ConsoleErrors } from '@igny8/test-harness';
 import {
 	addTenant,
 	addUser,
@@ -28,7 +25,6 @@ import {
 	signInToConsole,
 } from './support/console';
 
-
 let cloud: TestCloud;
 let served: ListeningCloud;
 let tenant: Tenant;
@@ -39,12 +35,8 @@ const actors: Record< 'owner' | 'admin' | 'editor' | 'viewer', Actor > =
 let promoted: Actor;
 let deletedSiteId: number;
 
-const api = (
-	actor: Actor,
-	method: string,
-	apiPath: string,
-	body?: unknown
-) => consoleApi( served.url, actor, method, apiPath, body );
+const api = ( actor: Actor, method: string, apiPath: string, body?: unknown ) =>
+	consoleApi( served.url, actor, method, apiPath, body );
 
 async function expectStatus(
 	call: Promise< { status: number; json: any } >,

@@ -32,7 +32,6 @@ import {
 	signInToConsole,
 } from './support/console';
 
-
 let cloud: TestCloud;
 let served: ListeningCloud;
 let openai: FakeOpenAI;
@@ -43,12 +42,8 @@ let content: ContentFixtures;
 const actors: Record< 'owner' | 'admin' | 'editor' | 'viewer', Actor > =
 	{} as never;
 
-const api = (
-	actor: Actor,
-	method: string,
-	apiPath: string,
-	body?: unknown
-) => consoleApi( served.url, actor, method, apiPath, body );
+const api = ( actor: Actor, method: string, apiPath: string, body?: unknown ) =>
+	consoleApi( served.url, actor, method, apiPath, body );
 
 /** One job on the ledger: reserved, then settled or refunded. */
 async function spend(
