@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../src/audit';
 import {
 	benchOwner,
 	report,
@@ -16,10 +17,14 @@ runBench( async () => {
 	try {
 		const owner = await benchOwner( cloud, 'Bench Agency' );
 		for ( let i = 1; i < 20; i++ ) {
-			await cloud.context.services.sites.create( owner.accountId, {
-				name: `Client site ${ i }`,
-				wordpress_url: `https://client${ i }.example`,
-			} );
+			await cloud.context.services.sites.create(
+				owner.accountId,
+				{
+					name: `Client site ${ i }`,
+					wordpress_url: `https://client${ i }.example`,
+				},
+				SYSTEM_ACTOR
+			);
 		}
 		const baseline = await requestsPerSecond(
 			`${ cloud.url }/api/v1/health/`

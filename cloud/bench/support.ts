@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { createTestDatabase, createTestRedis } from '@igny8/test-harness';
+import { SYSTEM_ACTOR } from '../src/audit';
 import { createApp } from '../src/app';
 import { boot, shutdown } from '../src/boot';
 import { loadConfig } from '../src/config';
@@ -134,10 +135,14 @@ export async function benchOwner(
 		role: 'owner',
 		last_login: null,
 	} );
-	const site = await services.sites.create( account.id, {
-		name: `${ name } site`,
-		wordpress_url: 'https://bench.example',
-	} );
+	const site = await services.sites.create(
+		account.id,
+		{
+			name: `${ name } site`,
+			wordpress_url: 'https://bench.example',
+		},
+		SYSTEM_ACTOR
+	);
 	const login = ( await fetch( `${ cloud.url }/api/v1/auth/login/`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },

@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../src/audit';
 import { startWordPress, type WordPressSite } from '@igny8/test-harness';
 import type { SiteIntegrationRow } from '../src/db/integration-models';
 import { benchOwner, type BenchCloud } from './support';
@@ -25,7 +26,8 @@ export async function startBenchBridge(
 	const { key } = await services.apiKeys.create(
 		siteRow!,
 		'WordPress',
-		null
+		null,
+		SYSTEM_ACTOR
 	);
 	const output = await site.php( `
 update_option( 'igny8_cloud_url', ${ JSON.stringify( cloud.url ) } );
