@@ -36,6 +36,7 @@ const PHP_HELPERS = path.join(
 );
 const INSTALL_SCRIPT = path.join( PHP_HELPERS, 'install.php' );
 const MU_PLUGIN = path.join( PHP_HELPERS, 'test-site-mu-plugin.php' );
+const STATIC_ROUTER = path.join( PHP_HELPERS, 'static-router.php' );
 
 /** Where one site lives on disk. */
 export interface SiteLayout {
@@ -394,7 +395,7 @@ export async function startWordPress(
 	const serverLog = fs.openSync( serverLogFile, 'a' );
 	const server = spawn(
 		phpBinary(),
-		[ '-S', `127.0.0.1:${ port }`, '-t', built.wpDir ],
+		[ '-S', `127.0.0.1:${ port }`, '-t', built.wpDir, STATIC_ROUTER ],
 		{
 			cwd: built.wpDir,
 			env: {
