@@ -83,7 +83,11 @@ function ensurePotCurrent(): void {
 }
 
 export function buildPluginZip(): string {
-	for ( const required of [ 'build/index.js', 'build/index.asset.php' ] ) {
+	for ( const required of [
+		'build/index.js',
+		'build/index.asset.php',
+		'build/early.js',
+	] ) {
 		if ( ! fs.existsSync( path.join( PLUGIN, required ) ) ) {
 			throw new Error(
 				`plugin/${ required } is missing: run \`npm run build -w plugin-ui\` first.`

@@ -38,6 +38,8 @@ export interface BootData {
 	siteUrl: string;
 	/** Whether the site has a cloud URL and key; false skips the session call. */
 	connected: boolean;
+	/** Who a cloud session kept between pages must belong to (see tabSessionStore()). */
+	sessionScope?: string;
 	outbox?: OutboxStats;
 	/** Automation only: the site's time zone (an IANA name, or an offset such as "+02:00"). */
 	timezone?: string;

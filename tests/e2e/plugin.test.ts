@@ -96,6 +96,8 @@ describe( 'IGNY8 admin page', () => {
 			pluginVersion: '0.1.0',
 			adminUrl: admin,
 			connected: false,
+			// Not connected: no cloud session to keep between pages.
+			sessionScope: '',
 			screen: 'dashboard',
 			pages,
 			settingsUrl: '',

@@ -6,6 +6,7 @@ import type { ListEnvelope, SuccessEnvelope } from '@igny8/shared-types';
 /**
  * Internal dependencies
  */
+import { noteFirstRequest, takeEarlyResponse } from './early';
 import { ApiError, errorFromResponse, unreachableError } from './errors';
 import type { CloudSession, SessionManager } from './session';
 
@@ -61,10 +62,18 @@ export function queryString( query: Query = {} ): string {
  * and retry; 402 → `credits`; no answer → `unreachable`).
  */
 export class CloudClient {
+	/**
+	 * @param session   The page's session.
+	 * @param fetchImpl How requests are sent.
+	 * @param scope     The page's session scope: its first GET requests are
+	 *                  noted so that the next load can start them early
+	 *                  (see ./early); empty notes nothing.
+	 */
 	constructor(
 		private readonly session: SessionManager,
 		private readonly fetchImpl: FetchLike = ( input, init ) =>
-			window.fetch( input, init )
+			window.fetch( input, init ),
+		private readonly scope: string = ''
 	) {}
 
 	/**
@@ -233,6 +242,17 @@ export class CloudClient {
 			path +
 			queryString( options.query );
 		try {
+			if (
+				method === 'GET' &&
+				options.accept === undefined &&
+				! options.signal
+			) {
+				noteFirstRequest( this.scope, url );
+				const early = takeEarlyResponse( url, session.token );
+				if ( early ) {
+					return await early;
+				}
+			}
 			return await this.fetchImpl( url, {
 				method,
 				headers,

@@ -1,8 +1,13 @@
 /**
  * Internal dependencies
  */
+import { getBootData } from '../boot';
 import { CloudClient } from './client';
-import { SessionManager } from './session';
+import {
+	SessionManager,
+	fetchSessionFromWordPress,
+	tabSessionStore,
+} from './session';
 
 let sessionManager: SessionManager | null = null;
 let client: CloudClient | null = null;
@@ -10,7 +15,11 @@ let client: CloudClient | null = null;
 /** The page's one session manager (created on first use). */
 export function getSession(): SessionManager {
 	if ( ! sessionManager ) {
-		sessionManager = new SessionManager();
+		sessionManager = new SessionManager(
+			fetchSessionFromWordPress,
+			undefined,
+			tabSessionStore( getBootData().sessionScope ?? '' )
+		);
 	}
 	return sessionManager;
 }
@@ -18,7 +27,11 @@ export function getSession(): SessionManager {
 /** The page's one cloud client (created on first use). */
 export function getClient(): CloudClient {
 	if ( ! client ) {
-		client = new CloudClient( getSession() );
+		client = new CloudClient(
+			getSession(),
+			undefined,
+			getBootData().sessionScope ?? ''
+		);
 	}
 	return client;
 }

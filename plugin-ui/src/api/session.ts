@@ -9,6 +9,7 @@ import { __ } from '@wordpress/i18n';
  */
 import { getBootData } from '../boot';
 import { ApiError } from './errors';
+import type { SessionStore } from './session-store';
 
 export type CloudRole = 'admin' | 'editor' | 'viewer';
 
@@ -27,6 +28,13 @@ export const REFRESH_AT = 0.8;
 export const MIN_REFRESH_DELAY = 5_000;
 
 export type SessionFetcher = () => Promise< CloudSession >;
+
+export {
+	MIN_REUSE_LIFE,
+	SESSION_STORAGE_KEY,
+	tabSessionStore,
+	type SessionStore,
+} from './session-store';
 
 interface WpRestError {
 	code?: string;
@@ -101,8 +109,15 @@ export class SessionManager {
 
 	constructor(
 		private readonly fetchSession: SessionFetcher = fetchSessionFromWordPress,
-		private readonly clock: Clock = realClock
-	) {}
+		private readonly clock: Clock = realClock,
+		private readonly store: SessionStore | null = null
+	) {
+		const kept = store?.load( clock.now() ) ?? null;
+		if ( kept ) {
+			this.session = kept;
+			this.schedule( kept );
+		}
+	}
 
 	/** The current session, fetching one if there is none yet. */
 	get(): Promise< CloudSession > {
@@ -125,6 +140,7 @@ export class SessionManager {
 			( session ) => {
 				this.pending = null;
 				this.session = session;
+				this.store?.save( session );
 				this.schedule( session );
 				this.listeners.forEach( ( listener ) => listener( session ) );
 				return session;

@@ -15,7 +15,11 @@ import { __, sprintf } from '@wordpress/i18n';
  */
 import { Snackbars } from './data-view/notices';
 import { getBootData, type ScreenId } from '../boot';
-import type { SessionError, SessionInfo } from '../store/settings/types';
+import {
+	rememberedSectorId,
+	type SessionError,
+	type SessionInfo,
+} from '../store/settings/types';
 import { ErrorNotice, Loading, EmptyState } from './states';
 import { SCREENS } from '../screens';
 import { FirstRun } from '../screens/dashboard';
@@ -77,25 +81,30 @@ export function Workspace() {
 		( select ) => {
 			const settings = select( SETTINGS ) as any;
 			const opened = settings.getSession() as SessionInfo | null;
+			const loaded = opened
+				? ( settings.getSectors() as Sector[] | null )
+				: null;
 			return {
 				session: opened,
 				sessionError: settings.getSessionError() as SessionError | null,
-				sectors: opened
-					? ( settings.getSectors() as Sector[] | null )
-					: null,
+				sectors: loaded,
 				sectorId: settings.getSelectedSectorId() as number | null,
-				balance: opened
+				// The header's credits wait for the sectors, so the first
+				// requests of a page are the ones its screen needs.
+				balance: loaded
 					? ( settings.getBalance() as Balance | null )
 					: null,
 			};
 		},
 		[]
 	);
-	// Re-attach to queued/running AI runs on every page load.
+	// Re-attach to queued/running AI runs on every page load (after the
+	// sectors, like the credits: the screen's own data goes first).
+	const started = session !== null && sectors !== null;
 	useSelect(
 		( select ) =>
-			session ? ( select( 'igny8/jobs' ) as any ).getActiveRuns() : null,
-		[ session ]
+			started ? ( select( 'igny8/jobs' ) as any ).getActiveRuns() : null,
+		[ started ]
 	);
 
 	const { selectSector, invalidateResolutionForStoreSelector } = useDispatch(
@@ -106,6 +115,10 @@ export function Workspace() {
 	const title = screenTitles()[ screen ];
 
 	let body: React.ReactNode;
+	// The screen of a sector, kept in one place in the tree so that showing
+	// the one loaded out of sight (below) does not render it anew.
+	let sectorScreen: { sectorId: number | null; hidden: boolean } | null =
+		null;
 	if (
 		sessionError?.kind === 'not_connected' &&
 		screen === 'dashboard' &&
@@ -143,9 +156,15 @@ export function Workspace() {
 			<Loading label={ __( 'Connecting to IGNY8…', 'igny8-bridge' ) } />
 		);
 	} else if ( sectors === null ) {
+		// The sector chosen last is almost always still there: the screen
+		// starts loading its data now, out of sight, instead of after the
+		// sectors arrive, and is shown once they confirm which sector it is.
+		const early = rememberedSectorId();
 		body = (
 			<Loading label={ __( 'Loading your sectors…', 'igny8-bridge' ) } />
 		);
+		sectorScreen =
+			early !== null ? { sectorId: early, hidden: true } : null;
 	} else if (
 		sectors.length === 0 &&
 		// The Dashboard's first-run guide creates the first sector.
@@ -168,7 +187,7 @@ export function Workspace() {
 			</EmptyState>
 		);
 	} else {
-		body = <Screen sectorId={ sectorId } />;
+		sectorScreen = { sectorId, hidden: false };
 	}
 
 	return (
@@ -208,7 +227,17 @@ export function Workspace() {
 				) }
 			</header>
 			<Nav current={ screen } />
-			<main className="igny8-app__main">{ body }</main>
+			<main className="igny8-app__main">
+				{ body }
+				{ sectorScreen && (
+					<div
+						className="igny8-app__screen"
+						hidden={ sectorScreen.hidden }
+					>
+						<Screen sectorId={ sectorScreen.sectorId } />
+					</div>
+				) }
+			</main>
 			<Snackbars />
 		</div>
 	);

@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace IGNY8\Bridge\Admin;
 
 use IGNY8\Bridge\Options;
+use IGNY8\Bridge\Rest\SessionController;
 use IGNY8\Bridge\Rest\SetupController;
 
 use IGNY8\Bridge\Sync\Outbox;
@@ -157,6 +158,7 @@ final class AdminPage {
 			'siteUrl'       => home_url( '/' ),
 			// Not connected: the screens say so at once instead of calling a route that must refuse.
 			'connected'     => $this->options->is_configured(),
+			'sessionScope'  => SessionController::scope( $this->options ),
 			// The status "Publish to this site" starts on (IGNY8 → Settings → Publishing).
 			'publishStatus' => $this->options->default_post_status(),
 		);

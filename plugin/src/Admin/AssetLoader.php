@@ -21,6 +21,8 @@ final class AssetLoader {
 	public const HANDLE        = 'igny8-bridge-admin';
 	public const EDITOR_HANDLE = 'igny8-bridge-editor';
 	public const EDITOR_ENTRY  = 'editor';
+	public const EARLY_HANDLE  = 'igny8-bridge-early';
+	public const EARLY_ENTRY   = 'early';
 
 	/**
 	 * Absolute path of the build folder, with a trailing slash.
@@ -89,6 +91,7 @@ final class AssetLoader {
 			'before'
 		);
 		wp_enqueue_script( self::HANDLE );
+		$this->enqueue_early( (string) ( $screen_data['sessionScope'] ?? '' ) );
 
 		if ( is_readable( $this->build_dir . 'index.css' ) ) {
 			wp_enqueue_style(
@@ -106,12 +109,43 @@ final class AssetLoader {
 	}
 
 	/**
+	 * Prints the early script in the page's head: with the session the tab
+	 * kept for this scope, it starts the page's first cloud requests while
+	 * WordPress's own scripts load (plugin-ui/src/api/early.ts). It needs
+	 * none of them.
+	 *
+	 * @param string $session_scope SessionController::scope(); empty: nothing to start with.
+	 */
+	private function enqueue_early( string $session_scope ): void {
+		if ( '' === $session_scope || ! is_readable( $this->build_dir . self::EARLY_ENTRY . '.js' ) ) {
+			return;
+		}
+		$asset = is_readable( $this->build_dir . self::EARLY_ENTRY . '.asset.php' )
+			? require $this->build_dir . self::EARLY_ENTRY . '.asset.php'
+			: array();
+		wp_register_script(
+			self::EARLY_HANDLE,
+			$this->build_url . self::EARLY_ENTRY . '.js',
+			array(),
+			is_array( $asset ) && isset( $asset['version'] ) && is_string( $asset['version'] ) ? $asset['version'] : $this->plugin_version,
+			array( 'in_footer' => false )
+		);
+		wp_add_inline_script(
+			self::EARLY_HANDLE,
+			'window.igny8Early = ' . wp_json_encode( array( 'sessionScope' => $session_scope ) ) . ';',
+			'before'
+		);
+		wp_enqueue_script( self::EARLY_HANDLE );
+	}
+
+	/**
 	 * Enqueues the block-editor sidebar: its own small bundle, so the post
 	 * editor never loads the workspace screens.
 	 *
+	 * @param array<string, mixed> $extra Added to the boot data.
 	 * @return bool False when the build is missing.
 	 */
-	public function enqueue_editor(): bool {
+	public function enqueue_editor( array $extra = array() ): bool {
 		if ( ! $this->is_built( self::EDITOR_ENTRY ) ) {
 			return false;
 		}
@@ -126,7 +160,7 @@ final class AssetLoader {
 		wp_set_script_translations( self::EDITOR_HANDLE, 'igny8-bridge', IGNY8_BRIDGE_DIR . 'languages' );
 		wp_add_inline_script(
 			self::EDITOR_HANDLE,
-			'window.igny8Bridge = ' . wp_json_encode( $this->boot_data() ) . ';',
+			'window.igny8Bridge = ' . wp_json_encode( array_merge( $this->boot_data(), $extra ) ) . ';',
 			'before'
 		);
 		wp_enqueue_script( self::EDITOR_HANDLE );

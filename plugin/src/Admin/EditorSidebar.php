@@ -11,6 +11,7 @@ namespace IGNY8\Bridge\Admin;
 
 use IGNY8\Bridge\Options;
 use IGNY8\Bridge\Rest\ConnectionController;
+use IGNY8\Bridge\Rest\SessionController;
 use IGNY8\Bridge\Sync\EventRecorder;
 use IGNY8\Bridge\Sync\OutboxDrainer;
 use IGNY8\Bridge\Sync\PostSnapshot;
@@ -117,7 +118,7 @@ final class EditorSidebar {
 	 */
 	public function enqueue(): void {
 		if ( current_user_can( AdminPage::CAPABILITY ) ) {
-			$this->assets->enqueue_editor();
+			$this->assets->enqueue_editor( array( 'sessionScope' => SessionController::scope( $this->options ) ) );
 		}
 	}
 

@@ -106,6 +106,36 @@ final class SessionController {
 	}
 
 	/**
+	 * What a token minted now would stand for: this user, their cloud role,
+	 * their WordPress login session and the site's connection. The screens
+	 * keep a token across page loads only under the scope it was minted for,
+	 * so signing out, a changed role or a new key makes them ask again.
+	 * An HMAC with the site's auth salt, so printing it reveals nothing.
+	 *
+	 * @param Options $options The plugin's settings.
+	 * @return string Empty when nobody is logged in or the site is not connected.
+	 */
+	public static function scope( Options $options ): string {
+		$user = wp_get_current_user();
+		if ( 0 === $user->ID || ! $options->is_configured() ) {
+			return '';
+		}
+		return wp_hash(
+			implode(
+				"\n",
+				array(
+					(string) $user->ID,
+					self::role_for( $user ),
+					wp_get_session_token(),
+					(string) $options->cloud_url(),
+					(string) $options->api_key(),
+				)
+			),
+			'auth'
+		);
+	}
+
+	/**
 	 * Asks the cloud for a token and relays it with what the screens need.
 	 *
 	 * @return WP_REST_Response|WP_Error

@@ -78,6 +78,41 @@ final class AssetLoaderTest extends TestCase {
 		$this->assertSame( 1, $script->extra['group'] ?? null, 'printed in the footer, after the root element' );
 	}
 
+	public function test_prints_the_early_script_in_the_head_with_the_session_scope_and_no_dependencies(): void {
+		$dir = $this->build_dir(
+			array(
+				'index.js'        => '/* built */',
+				'index.asset.php' => "<?php return array( 'dependencies' => array( 'wp-element' ), 'version' => 'abc123' );",
+				'early.js'        => '/* early */',
+				'early.asset.php' => "<?php return array( 'dependencies' => array(), 'version' => 'e4' );",
+			)
+		);
+		( new AssetLoader( $dir, self::URL, '0.1.0' ) )->enqueue( array( 'sessionScope' => 'f00d' ) );
+
+		$this->assertTrue( wp_script_is( AssetLoader::EARLY_HANDLE, 'enqueued' ) );
+		$early = wp_scripts()->registered[ AssetLoader::EARLY_HANDLE ];
+		$this->assertSame( self::URL . '/early.js', $early->src );
+		$this->assertSame( 'e4', $early->ver );
+		$this->assertSame( array(), $early->deps, 'it runs before WordPress\'s scripts load' );
+		$this->assertArrayNotHasKey( 'group', $early->extra, 'printed in the head' );
+		$this->assertSame(
+			'window.igny8Early = {"sessionScope":"f00d"};',
+			trim( implode( "\n", (array) wp_scripts()->get_data( AssetLoader::EARLY_HANDLE, 'before' ) ) )
+		);
+	}
+
+	public function test_prints_no_early_script_without_a_session_scope(): void {
+		$dir = $this->build_dir(
+			array(
+				'index.js'        => '/* built */',
+				'index.asset.php' => "<?php return array( 'dependencies' => array(), 'version' => 'abc123' );",
+				'early.js'        => '/* early */',
+			)
+		);
+		( new AssetLoader( $dir, self::URL, '0.1.0' ) )->enqueue( array( 'sessionScope' => '' ) );
+		$this->assertFalse( wp_script_is( AssetLoader::EARLY_HANDLE, 'registered' ) );
+	}
+
 	public function test_wordpress_supplies_every_dependency(): void {
 		( new AssetLoader( $this->built(), self::URL, '0.1.0' ) )->enqueue();
 		foreach ( wp_scripts()->registered[ AssetLoader::HANDLE ]->deps as $dependency ) {

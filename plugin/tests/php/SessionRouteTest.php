@@ -119,6 +119,50 @@ final class SessionRouteTest extends TestCase {
 		$this->assertStringNotContainsString( self::API_KEY, (string) wp_json_encode( $response->get_data() ) );
 	}
 
+	/**
+	 * The screens keep a session across page loads only under this scope, so
+	 * it must change with everything the token stands for, and reveal none of it.
+	 */
+	public function test_the_session_scope_changes_with_user_login_role_and_key(): void {
+		$options = new Options();
+		$this->assertSame( '', SessionController::scope( $options ), 'nobody is signed in' );
+
+		$user_id = $this->create_user( 'editor' );
+		wp_set_current_user( $user_id );
+		$sign_in = static function ( int $user_id ): void {
+			$token                       = \WP_Session_Tokens::get_instance( $user_id )->create( time() + HOUR_IN_SECONDS );
+			$_COOKIE[ LOGGED_IN_COOKIE ] = wp_generate_auth_cookie( $user_id, time() + HOUR_IN_SECONDS, 'logged_in', $token );
+		};
+		$sign_in( $user_id );
+		$scope = SessionController::scope( $options );
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{32}$/', $scope );
+		$this->assertSame( $scope, SessionController::scope( $options ), 'the same page load, the same scope' );
+		$this->assertStringNotContainsString( self::API_KEY, $scope );
+
+		$sign_in( $user_id );
+		$after_login = SessionController::scope( $options );
+		$this->assertNotSame( $scope, $after_login, 'signed in again' );
+
+		get_userdata( $user_id )->set_role( 'administrator' );
+		// The next page load reads the user afresh.
+		wp_set_current_user( 0 );
+		wp_set_current_user( $user_id );
+		$promoted = SessionController::scope( $options );
+		$this->assertNotSame( $after_login, $promoted, 'another cloud role' );
+
+		update_option( Options::API_KEY, self::API_KEY . 'x', false );
+		$this->assertNotSame( $promoted, SessionController::scope( $options ), 'another site key' );
+
+		$other = $this->create_user( 'administrator' );
+		wp_set_current_user( $other );
+		$sign_in( $other );
+		$this->assertNotSame( $promoted, SessionController::scope( $options ), 'another user' );
+
+		delete_option( Options::API_KEY );
+		$this->assertSame( '', SessionController::scope( $options ), 'not connected' );
+		unset( $_COOKIE[ LOGGED_IN_COOKIE ] );
+	}
+
 	public function test_the_role_the_cloud_granted_wins_over_the_requested_one(): void {
 		$this->intercept_http(
 			static function () {

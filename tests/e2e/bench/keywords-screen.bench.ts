@@ -22,8 +22,12 @@ import { startBenchBridge } from '../../../cloud/bench/wordpress';
  * The Keywords screen in Chromium against real WordPress and a real cloud
  * (PostgreSQL, Redis), with BENCH_KEYWORDS keywords in the sector (10,000 by
  * default; the issue's target is 100,000):
- * - time to interactive: from navigation to the first page of rows rendered
- *   with their checkboxes usable and no loading indicator left;
+ * - time to interactive: from navigation to the first frame in which the
+ *   first page of rows shows with its checkboxes usable and no loading
+ *   indicator left, read in the page (the Performance timeline), as the
+ *   filter change is; the same moment as the test driver sees it through
+ *   Playwright (which adds the protocol's round trips and waits for the
+ *   page's load event) is reported beside it;
  * - filter change to paint: from choosing an intent in the filter to the
  *   next frame after the filtered page and its count are in the table
  *   (target ≤ 300 ms);
@@ -50,10 +54,36 @@ const median = ( values: number[] ) =>
 	[ ...values ].sort( ( a, b ) => a - b )[ Math.floor( values.length / 2 ) ]!;
 
 /**
- * From navigation until the first page of rows is usable (`total`), and the
- * part of it after WordPress finished sending the page (`screen`): what the
- * IGNY8 screen itself costs — its scripts, the cloud session and the list
- * request — without WordPress's own time to build wp-admin.
+ * Watches every page from its first byte for the first frame in which the
+ * Keywords table shows `rows` rows whose last checkbox is visible and no
+ * loading indicator is left in the screen, and keeps that frame's time
+ * (performance.now(), from navigation) in `window.__igny8Interactive`.
+ * A string, not a function: tsx's helpers (__name) do not exist in the page.
+ */
+const WATCH_INTERACTIVE = `( () => {
+	const rows = () => Number( window.localStorage.getItem( 'igny8.bench.rows' ) || 0 );
+	const ready = () => {
+		const all = document.querySelectorAll( '.igny8-app__main table tbody tr' );
+		const last = all[ rows() - 1 ];
+		const box = last && last.querySelector( 'input[type="checkbox"]' );
+		return !! box && box.checkVisibility() &&
+			! document.querySelector( '.igny8-app__main .igny8-loading' );
+	};
+	const observer = new MutationObserver( () => {
+		if ( rows() > 0 && ready() ) {
+			observer.disconnect();
+			requestAnimationFrame( () => { window.__igny8Interactive = performance.now(); } );
+		}
+	} );
+	observer.observe( document, { subtree: true, childList: true, attributes: true, characterData: true } );
+} )();`;
+
+/**
+ * From navigation until the first page of rows is usable: read in the page
+ * (`total`, see WATCH_INTERACTIVE), the part of it after WordPress finished
+ * sending the page (`screen`: what the IGNY8 screen itself costs — its
+ * scripts, the cloud session and the list request — without WordPress's
+ * own time to build wp-admin), and as the test driver sees it (`driver`).
  * @param page     A signed-in page.
  * @param sectorId The sector to open.
  * @param total    How many keywords it holds.
@@ -62,15 +92,21 @@ async function timeToInteractive(
 	page: Page,
 	sectorId: number,
 	total: number
-): Promise< { total: number; screen: number } > {
+): Promise< { total: number; screen: number; driver: number } > {
 	const rows = Math.min( total, PAGE_SIZE );
 	// The workspace opens the sector the user last chose.
 	await page.evaluate(
-		( [ key, id ] ) => window.localStorage.setItem( key, id ),
-		[ SECTOR_STORAGE_KEY, String( sectorId ) ] as const
+		( [ key, id, count ] ) => {
+			window.localStorage.setItem( key, id );
+			window.localStorage.setItem( 'igny8.bench.rows', count );
+		},
+		[ SECTOR_STORAGE_KEY, String( sectorId ), String( rows ) ] as const
 	);
 	const started = Date.now();
-	await page.goto( '/wp-admin/admin.php?page=igny8-keywords' );
+	// Not waiting for the load event: the rows may be usable before it.
+	await page.goto( '/wp-admin/admin.php?page=igny8-keywords', {
+		waitUntil: 'commit',
+	} );
 	await page
 		.locator( 'table tbody tr' )
 		.nth( rows - 1 )
@@ -80,10 +116,10 @@ async function timeToInteractive(
 		.locator( '.igny8-app__main .igny8-loading' )
 		.first()
 		.waitFor( { state: 'detached', timeout: 30_000 } );
-	const elapsed = Date.now() - started;
+	const driver = Date.now() - started;
 	// A string, not a function: tsx's helpers (__name) do not exist in the page.
-	const screen = await page.evaluate< number >(
-		`performance.now() - performance.getEntriesByType( 'navigation' )[ 0 ].responseEnd`
+	const [ interactive, received ] = await page.evaluate< [ number, number ] >(
+		`new Promise( ( resolve ) => { const read = () => window.__igny8Interactive === undefined ? requestAnimationFrame( read ) : resolve( [ window.__igny8Interactive, performance.getEntriesByType( 'navigation' )[ 0 ].responseEnd ] ); read(); } )`
 	);
 	const table = await page.locator( '.igny8-table' ).textContent();
 	if ( ! table?.includes( countText( total ) ) ) {
@@ -91,7 +127,11 @@ async function timeToInteractive(
 			`the table does not show the sector's ${ total } keywords`
 		);
 	}
-	return { total: elapsed, screen };
+	return {
+		total: Math.round( interactive ),
+		screen: Math.round( interactive - received ),
+		driver,
+	};
 }
 
 /**
@@ -154,6 +194,7 @@ function productionBuild(): string {
 			'build',
 			'index=./src/index.tsx',
 			'editor=./src/editor/index.tsx',
+			'early=./src/early.ts',
 			`--output-path=${ out }`,
 		],
 		{ cwd: path.join( REPO_ROOT, 'plugin-ui' ), stdio: 'ignore' }
@@ -191,7 +232,10 @@ runBench( async () => {
 	// Every IGNY8 wp-admin screen loads the one workspace bundle; WordPress
 	// provides the rest (wp-components, wp-data, React …).
 	const build = productionBuild();
-	const workspace = scriptBytes( build, 'index' );
+	// The early script (printed in the head) is part of every screen too.
+	const early = scriptBytes( build, 'early' );
+	const main = scriptBytes( build, 'index' );
+	const workspace = { gzip: main.gzip + early.gzip, provided: main.provided };
 	report( {
 		name: 'plugin_ui.workspace_screen_js_gzip_bytes',
 		value: workspace.gzip,
@@ -269,12 +313,18 @@ runBench( async () => {
 		const bigCommercial = await commercial( big.id );
 		const smallCommercial = await commercial( small.id );
 
+		// WordPress tests once whether it may compress scripts, when an
+		// administrator opens wp-admin, and keeps the answer; for anyone else
+		// the test fails and reruns on every page (three PHP requests racing
+		// the screen's own). A real site has had its administrator visit.
+		await bridge.site.php( "update_option( 'can_compress_scripts', 0 );" );
 		const editor = await bridge.site.createUser( { role: 'editor' } );
 		const { page } = await loginToWpAdmin(
 			browser,
 			bridge.site.url,
 			editor
 		);
+		await page.addInitScript( WATCH_INTERACTIVE );
 		// One warm-up each: PHP's opcache, the browser's script cache, the session.
 		await timeToInteractive( page, big.id, BIG );
 		await timeToInteractive( page, small.id, SMALL );
@@ -282,6 +332,8 @@ runBench( async () => {
 		const smallTimes: number[] = [];
 		const bigScreen: number[] = [];
 		const smallScreen: number[] = [];
+		const bigDriver: number[] = [];
+		const smallDriver: number[] = [];
 		const bigFilter: number[] = [];
 		const smallFilter: number[] = [];
 		for ( let round = 0; round < ROUNDS; round++ ) {
@@ -289,12 +341,14 @@ runBench( async () => {
 			const bigRound = await timeToInteractive( page, big.id, BIG );
 			bigTimes.push( bigRound.total );
 			bigScreen.push( bigRound.screen );
+			bigDriver.push( bigRound.driver );
 			bigFilter.push(
 				await filterToPaint( page, 'commercial', bigCommercial )
 			);
 			const smallRound = await timeToInteractive( page, small.id, SMALL );
 			smallTimes.push( smallRound.total );
 			smallScreen.push( smallRound.screen );
+			smallDriver.push( smallRound.driver );
 			smallFilter.push(
 				await filterToPaint( page, 'commercial', smallCommercial )
 			);
@@ -311,15 +365,24 @@ runBench( async () => {
 			name: `plugin_ui.keywords_screen_${ scale( BIG ) }.time_to_interactive_ms`,
 			value: median( bigTimes ),
 			unit: 'ms',
-			baseline: 'the same screen on a sector of 10 keywords',
+			baseline:
+				'the same screen on a sector of 10 keywords (target ≤ 300 ms; read in the page)',
 			baseline_value: median( smallTimes ),
+		} );
+		report( {
+			name: `plugin_ui.keywords_screen_${ scale( BIG ) }.time_to_interactive_seen_by_driver_ms`,
+			value: median( bigDriver ),
+			unit: 'ms',
+			baseline:
+				'the same screen on a sector of 10 keywords, as Playwright sees it (page.goto to the rows found, through the protocol’s round trips)',
+			baseline_value: median( smallDriver ),
 		} );
 		report( {
 			name: `plugin_ui.keywords_screen_${ scale( BIG ) }.page_received_to_interactive_ms`,
 			value: median( bigScreen ),
 			unit: 'ms',
 			baseline:
-				'the same screen on a sector of 10 keywords (target ≤ 300 ms; WordPress building the page is left out)',
+				'the same screen on a sector of 10 keywords (WordPress building the page is left out)',
 			baseline_value: median( smallScreen ),
 		} );
 	} finally {

@@ -29,8 +29,17 @@ export function receiveSessionError( error: SessionError ) {
 	return { type: 'RECEIVE_SESSION_ERROR' as const, error };
 }
 
-export function receiveSectors( sectors: Sector[] ) {
-	return { type: 'RECEIVE_SECTORS' as const, sectors };
+/**
+ * The site's sectors, and the one to select if it is among them (else the
+ * current one stays if it still exists, else the first).
+ * @param sectors   The sectors.
+ * @param preferred The sector to select, e.g. the one remembered.
+ */
+export function receiveSectors(
+	sectors: Sector[],
+	preferred: number | null = null
+) {
+	return { type: 'RECEIVE_SECTORS' as const, sectors, sectorId: preferred };
 }
 
 export function receiveBalance( balance: Balance ) {

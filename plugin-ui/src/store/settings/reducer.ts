@@ -50,16 +50,15 @@ export default function reducer(
 			};
 		case 'RECEIVE_SECTORS': {
 			const sectors = action.sectors ?? [];
-			const keep = sectors.some(
-				( sector ) => sector.id === state.selectedSectorId
-			);
-			return {
-				...state,
-				sectors,
-				selectedSectorId: keep
-					? state.selectedSectorId
-					: ( sectors[ 0 ]?.id ?? null ),
-			};
+			const exists = ( id: number | null | undefined ) =>
+				sectors.some( ( sector ) => sector.id === id );
+			let selectedSectorId = sectors[ 0 ]?.id ?? null;
+			if ( exists( action.sectorId ) ) {
+				selectedSectorId = action.sectorId!;
+			} else if ( exists( state.selectedSectorId ) ) {
+				selectedSectorId = state.selectedSectorId;
+			}
+			return { ...state, sectors, selectedSectorId };
 		}
 		case 'SELECT_SECTOR':
 			return { ...state, selectedSectorId: action.sectorId ?? null };

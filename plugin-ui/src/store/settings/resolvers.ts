@@ -13,6 +13,7 @@ import { __ } from '@wordpress/i18n';
  */
 import { getClient, getSession as getSessionManager } from '../../api';
 import { getBootData } from '../../boot';
+import { endFirstRequests } from '../../api/early';
 import { isApiError, errorMessage } from '../../api/errors';
 import type { ThunkArgs } from '../thunk';
 import {
@@ -26,7 +27,7 @@ import {
 	receiveSiteSettingsError,
 } from './actions';
 import { fetchSiteSettings } from './site';
-import { SECTOR_STORAGE_KEY } from './types';
+import { rememberedSectorId } from './types';
 
 export const getSession =
 	() =>
@@ -70,21 +71,10 @@ export const getSectors =
 			site_id: session.site_id,
 			page_size: 100,
 		} );
-		let remembered: number | null = null;
-		try {
-			remembered = Number(
-				window.localStorage.getItem( SECTOR_STORAGE_KEY )
-			);
-		} catch {
-			remembered = null;
-		}
-		dispatch( receiveSectors( page.results ) );
-		if (
-			remembered &&
-			page.results.some( ( sector ) => sector.id === remembered )
-		) {
-			dispatch( { type: 'SELECT_SECTOR', sectorId: remembered } );
-		}
+		dispatch( receiveSectors( page.results, rememberedSectorId() ) );
+		// The screen asked for its data alongside the sectors; the rest of
+		// the page (credits, AI runs) starts now and is not started early.
+		endFirstRequests();
 	};
 
 export const getBalance =

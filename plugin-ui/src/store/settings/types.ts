@@ -36,3 +36,14 @@ export interface SettingsState {
 }
 
 export const SECTOR_STORAGE_KEY = 'igny8.sector';
+
+/** The sector this browser chose last (SECTOR_STORAGE_KEY), if any. */
+export function rememberedSectorId(): number | null {
+	try {
+		const id = Number( window.localStorage.getItem( SECTOR_STORAGE_KEY ) );
+		return Number.isInteger( id ) && id > 0 ? id : null;
+	} catch {
+		// Storage blocked: nothing remembered.
+		return null;
+	}
+}

@@ -29,6 +29,28 @@ describe( 'settings store', () => {
 		expect( getSelectedSectorId( state ) ).toBe( 6 );
 	} );
 
+	it( 'selects the remembered sector when it still exists, and only then', () => {
+		const state = reducer(
+			initialState,
+			receiveSectors( [ sector( 4 ), sector( 5 ) ], 5 )
+		);
+		expect( getSelectedSectorId( state ) ).toBe( 5 );
+		// A remembered sector that was deleted: the current one stays.
+		expect(
+			getSelectedSectorId(
+				reducer(
+					state,
+					receiveSectors( [ sector( 4 ), sector( 5 ) ], 9 )
+				)
+			)
+		).toBe( 5 );
+		expect(
+			getSelectedSectorId(
+				reducer( initialState, receiveSectors( [ sector( 4 ) ], 9 ) )
+			)
+		).toBe( 4 );
+	} );
+
 	it( 'lets admins and editors change things, viewers only read', () => {
 		const as = ( role: 'admin' | 'editor' | 'viewer' ) =>
 			canEdit(
