@@ -30,6 +30,7 @@ import {
 	checkConsolePage,
 	consoleApi,
 	signInToConsole,
+	spend,
 } from './support/console';
 
 let cloud: TestCloud;
@@ -45,29 +46,14 @@ const actors: Record< 'owner' | 'admin' | 'editor' | 'viewer', Actor > =
 const api = ( actor: Actor, method: string, apiPath: string, body?: unknown ) =>
 	consoleApi( served.url, actor, method, apiPath, body );
 
-/** One job on the ledger: reserved, then settled or refunded. */
-async function spend(
+/** What a job of this test spent (see `spend` in support/console). */
+const spent = (
 	job: string,
 	fn: string,
 	siteId: number,
 	reserve: number,
 	outcome: { settle: number } | 'refund'
-): Promise< void > {
-	const { credits } = cloud.context.services;
-	await credits.reserve( {
-		accountId: tenant.accountId,
-		jobId: job,
-		amount: reserve,
-		siteId,
-		functionName: fn,
-		description: `${ fn } for the caps test`,
-	} );
-	if ( outcome === 'refund' ) {
-		await credits.refund( job );
-	} else {
-		await credits.settle( job, outcome.settle );
-	}
-}
+) => spend( cloud, tenant.accountId, { job, fn, siteId, reserve, outcome } );
 
 beforeAll( async () => {
 	assertConsoleBuilt();
@@ -104,12 +90,12 @@ beforeAll( async () => {
 		'caps-grant'
 	);
 	// This month: Alpha 10 + 6 (a refund gives its 9 back), Beta 12.
-	await spend( 'caps-a1', 'generate_content', tenant.siteId, 12, {
+	await spent( 'caps-a1', 'generate_content', tenant.siteId, 12, {
 		settle: 10,
 	} );
-	await spend( 'caps-a2', 'generate_images', tenant.siteId, 9, 'refund' );
-	await spend( 'caps-a3', 'auto_cluster', tenant.siteId, 6, { settle: 6 } );
-	await spend( 'caps-b1', 'generate_content', bakeryId, 15, { settle: 12 } );
+	await spent( 'caps-a2', 'generate_images', tenant.siteId, 9, 'refund' );
+	await spent( 'caps-a3', 'auto_cluster', tenant.siteId, 6, { settle: 6 } );
+	await spent( 'caps-b1', 'generate_content', bakeryId, 15, { settle: 12 } );
 
 	browser = await launchBrowser();
 }, 180_000 );

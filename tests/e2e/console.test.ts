@@ -24,6 +24,7 @@ import {
 	checkConsolePage,
 	consoleApi,
 	signInToConsole,
+	spend as spendCredits,
 } from './support/console';
 
 let cloud: TestCloud;
@@ -53,20 +54,13 @@ async function spend(
 	outcome: { settle: number } | 'refund',
 	days: number
 ): Promise< void > {
-	const { credits } = cloud.context.services;
-	await credits.reserve( {
-		accountId: tenant.accountId,
-		jobId: job,
-		amount: reserve,
+	await spendCredits( cloud, tenant.accountId, {
+		job,
+		fn,
 		siteId,
-		functionName: fn,
-		description: `${ fn } for the console test`,
+		reserve,
+		outcome,
 	} );
-	if ( outcome === 'refund' ) {
-		await credits.refund( job );
-	} else {
-		await credits.settle( job, outcome.settle );
-	}
 	// The ledger is append-only (a trigger refuses updates); only this test's
 	// database lifts it, for a moment, to place the job days in the past.
 	await cloud.context.db.sequelize.transaction( async ( transaction ) => {

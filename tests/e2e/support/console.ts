@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectConsoleErrors, type ConsoleErrors } from '@igny8/test-harness';
 import { PASSWORD, type Actor } from '../../../cloud/test/fixtures';
+import type { TestCloud } from '../../../cloud/test/support';
 import { screenshotsAtBothWidths, seriousViolations } from './screens';
 
 const CONSOLE_BUILD = path.resolve(
@@ -108,4 +109,38 @@ export async function checkConsolePage(
 	expect(
 		errors.errors.filter( ( error ) => ! expected?.test( error ) )
 	).toEqual( [] );
+}
+
+/**
+ * Credits an AI job spent, through the one path every job takes: reserved,
+ * then settled (for what it used) or refunded.
+ * @param cloud     The test cloud.
+ * @param accountId The paying account.
+ * @param spent     The job: its id, AI function, site, reservation and outcome.
+ */
+export async function spend(
+	cloud: TestCloud,
+	accountId: number,
+	spent: {
+		job: string;
+		fn: string;
+		siteId: number;
+		reserve: number;
+		outcome: { settle: number } | 'refund';
+	}
+): Promise< void > {
+	const { credits } = cloud.context.services;
+	await credits.reserve( {
+		accountId,
+		jobId: spent.job,
+		amount: spent.reserve,
+		siteId: spent.siteId,
+		functionName: spent.fn,
+		description: `${ spent.fn } for a console test`,
+	} );
+	if ( spent.outcome === 'refund' ) {
+		await credits.refund( spent.job );
+	} else {
+		await credits.settle( spent.job, spent.outcome.settle );
+	}
 }
