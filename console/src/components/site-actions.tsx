@@ -6,7 +6,7 @@ import type { Integration } from '@igny8/shared-types';
 /**
  * WordPress dependencies
  */
-import { Button, Modal, Notice } from '@wordpress/components';
+import { Button, Notice } from '@wordpress/components';
 import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
@@ -14,6 +14,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorText } from '../api/client';
+import { ConfirmModal } from './confirm-modal';
 import { useSession } from '../session';
 
 type Action = 'check' | 'sync' | 'pause' | 'disconnect';
@@ -186,10 +187,11 @@ export function SiteActions( {
 				{ __( 'Disconnect' ) }
 			</Button>
 			{ confirming && (
-				<Modal
+				<ConfirmModal
 					title={ __( 'Disconnect this site?' ) }
-					size="small"
-					onRequestClose={ () => setConfirming( false ) }
+					confirmLabel={ __( 'Disconnect' ) }
+					onConfirm={ disconnect }
+					onCancel={ () => setConfirming( false ) }
 				>
 					<p>
 						{ __(
@@ -201,24 +203,7 @@ export function SiteActions( {
 							'Nothing is deleted: the WordPress posts, and the keywords, ideas and drafts in IGNY8, stay. To connect again, create a new key and paste it into IGNY8 → Settings in WordPress.'
 						) }
 					</p>
-					<div className="igny8c-modal-actions">
-						<Button
-							__next40pxDefaultSize
-							variant="tertiary"
-							onClick={ () => setConfirming( false ) }
-						>
-							{ __( 'Cancel' ) }
-						</Button>
-						<Button
-							__next40pxDefaultSize
-							variant="primary"
-							isDestructive
-							onClick={ disconnect }
-						>
-							{ __( 'Disconnect' ) }
-						</Button>
-					</div>
-				</Modal>
+				</ConfirmModal>
 			) }
 		</div>
 	);

@@ -6,7 +6,7 @@ import type { CreatedSiteApiKey, SiteApiKey } from '@igny8/shared-types';
 /**
  * WordPress dependencies
  */
-import { Button, Modal, Notice, TextControl } from '@wordpress/components';
+import { Button, Notice, TextControl } from '@wordpress/components';
 import { useRef, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
@@ -14,6 +14,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorText } from '../api/client';
+import { ConfirmModal } from '../components/confirm-modal';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
 import { Table, formatTime, type Column } from '../components/table';
 import { mayManageSites } from '../roles';
@@ -395,10 +396,13 @@ function RevokeDialog( {
 	onConfirm: () => void;
 } ) {
 	return (
-		<Modal
+		<ConfirmModal
 			title={ __( 'Revoke this key?' ) }
-			size="small"
-			onRequestClose={ onCancel }
+			confirmLabel={
+				inUse ? __( 'Revoke and disconnect' ) : __( 'Revoke key' )
+			}
+			onConfirm={ onConfirm }
+			onCancel={ onCancel }
 		>
 			{ inUse ? (
 				<>
@@ -428,25 +432,6 @@ function RevokeDialog( {
 					) }
 				</p>
 			) }
-			<div className="igny8c-modal-actions">
-				<Button
-					__next40pxDefaultSize
-					variant="tertiary"
-					onClick={ onCancel }
-				>
-					{ __( 'Cancel' ) }
-				</Button>
-				<Button
-					__next40pxDefaultSize
-					variant="primary"
-					isDestructive
-					onClick={ onConfirm }
-				>
-					{ inUse
-						? __( 'Revoke and disconnect' )
-						: __( 'Revoke key' ) }
-				</Button>
-			</div>
-		</Modal>
+		</ConfirmModal>
 	);
 }

@@ -8,7 +8,6 @@ import type { Role, User } from '@igny8/shared-types';
  */
 import {
 	Button,
-	Modal,
 	Notice,
 	SearchControl,
 	SelectControl,
@@ -20,6 +19,7 @@ import { __, sprintf } from '@wordpress/i18n';
  * Internal dependencies
  */
 import { errorText } from '../api/client';
+import { ConfirmModal } from '../components/confirm-modal';
 import { Invites } from '../components/invites';
 import { Empty, ErrorNotice, Loading, useLoad } from '../components/states';
 import { Table, formatTime, type Column } from '../components/table';
@@ -185,10 +185,24 @@ export default function UsersPage() {
 		<>
 			<h1>{ __( 'Users' ) }</h1>
 			{ removing && (
-				<Modal
+				<ConfirmModal
 					title={ __( 'Remove this person?' ) }
-					size="small"
-					onRequestClose={ () => setRemoving( null ) }
+					confirmLabel={ __( 'Remove' ) }
+					onConfirm={ () => {
+						const person = removing;
+						setRemoving( null );
+						act(
+							person,
+							() =>
+								client.delete( `/auth/users/${ person.id }/` ),
+							sprintf(
+								/* translators: %s: email. */
+								__( '%s was removed.' ),
+								person.email
+							)
+						);
+					} }
+					onCancel={ () => setRemoving( null ) }
 				>
 					<p>
 						{ sprintf(
@@ -199,39 +213,7 @@ export default function UsersPage() {
 							removing.email
 						) }
 					</p>
-					<div className="igny8c-modal-actions">
-						<Button
-							__next40pxDefaultSize
-							variant="tertiary"
-							onClick={ () => setRemoving( null ) }
-						>
-							{ __( 'Cancel' ) }
-						</Button>
-						<Button
-							__next40pxDefaultSize
-							variant="primary"
-							isDestructive
-							onClick={ () => {
-								const person = removing;
-								setRemoving( null );
-								act(
-									person,
-									() =>
-										client.delete(
-											`/auth/users/${ person.id }/`
-										),
-									sprintf(
-										/* translators: %s: email. */
-										__( '%s was removed.' ),
-										person.email
-									)
-								);
-							} }
-						>
-							{ __( 'Remove' ) }
-						</Button>
-					</div>
-				</Modal>
+				</ConfirmModal>
 			) }
 			{ ! manages && (
 				<p className="igny8c-muted">
