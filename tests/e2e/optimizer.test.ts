@@ -766,13 +766,17 @@ describe( 'the block editor’s Optimizer panel', () => {
 		 * The machine running the tests is shared: another process can take
 		 * the CPU for a frame now and then (the editor alone shows it, see
 		 * the figures without the panel). A panel that slows typing is slow
-		 * on every try; so the whole typing is measured up to three times,
-		 * and one try must have every keystroke under 50 ms.
+		 * on every try; so the whole typing is measured up to five times,
+		 * and one try must have every keystroke under 50 ms. (Three were
+		 * not always enough in CI: once the editor alone showed a 98 ms
+		 * frame, and each of three tries one or two frames over 50 ms.)
 		 */
 		const texts = [
 			TYPED,
 			' Water the beds early in the morning.',
 			' Mulch keeps the soil warm and moist.',
+			' Sow the beans once the soil is warm.',
+			' Thin the carrots after the first rain.',
 		];
 		const log = [
 			figures( 'Without the panel (sidebar closed)', baseline ),

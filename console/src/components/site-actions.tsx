@@ -45,16 +45,21 @@ function versionsOf( integration: Integration ): string {
  * A connected site's actions for owners and admins: ask the site (is it
  * reachable, which versions), pull every post again, pause or resume sync,
  * disconnect. Rotating the key lives with the keys below.
- * @param props             The site's integration and how to refresh the page.
- * @param props.integration The site's WordPress integration.
- * @param props.onChanged   Reloads the page's data after an action.
+ * @param props                The site's integration and how to refresh the page.
+ * @param props.integration    The site's WordPress integration.
+ * @param props.onChanged      Reloads the page's data after an action.
+ * @param props.onDisconnected Says what a disconnect did and reloads the page:
+ *                             these actions are gone with the integration, so
+ *                             the page must show the message.
  */
 export function SiteActions( {
 	integration,
 	onChanged,
+	onDisconnected,
 }: {
 	integration: Integration;
 	onChanged: () => void;
+	onDisconnected: ( message: string ) => void;
 } ) {
 	const { client } = useSession();
 	const [ busy, setBusy ] = useState< Action | null >( null );
@@ -74,13 +79,16 @@ export function SiteActions( {
 
 	const act = async (
 		action: Action,
-		call: () => Promise< string >
+		call: () => Promise< string >,
+		done: ( text: string ) => void = ( text ) => {
+			setMessage( { status: 'success', text } );
+			onChanged();
+		}
 	): Promise< void > => {
 		setBusy( action );
 		setMessage( null );
 		try {
-			setMessage( { status: 'success', text: await call() } );
-			onChanged();
+			done( await call() );
 		} catch ( error ) {
 			setMessage( { status: 'error', text: errorText( error ) } );
 		} finally {
@@ -120,19 +128,23 @@ export function SiteActions( {
 
 	const disconnect = () => {
 		setConfirming( false );
-		return act( 'disconnect', async () => {
-			// The key first: once it is revoked the site can no longer call
-			// the cloud, whatever happens to the second call.
-			if ( integration.key_id !== null ) {
-				await client.delete(
-					`/auth/sites/${ integration.site_id }/api-keys/${ integration.key_id }/`
+		return act(
+			'disconnect',
+			async () => {
+				// The key first: once it is revoked the site can no longer call
+				// the cloud, whatever happens to the second call.
+				if ( integration.key_id !== null ) {
+					await client.delete(
+						`/auth/sites/${ integration.site_id }/api-keys/${ integration.key_id }/`
+					);
+				}
+				await client.delete( base );
+				return __(
+					'The site is disconnected. Its posts and IGNY8’s content stay where they are; to connect it again, create a key below and paste it into IGNY8 → Settings in WordPress.'
 				);
-			}
-			await client.delete( base );
-			return __(
-				'The site is disconnected. Its posts and IGNY8’s content stay where they are; to connect it again, create a key below and paste it into IGNY8 → Settings in WordPress.'
-			);
-		} );
+			},
+			onDisconnected
+		);
 	};
 
 	return (

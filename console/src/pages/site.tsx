@@ -12,6 +12,7 @@ import type {
  * WordPress dependencies
  */
 import { Notice } from '@wordpress/components';
+import { useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 /**
@@ -35,6 +36,8 @@ const RECENT = 10;
 
 export default function SitePage( { id }: { id: number } ) {
 	const { client, user } = useSession();
+	// What a disconnect did: said here, as the site's actions go with it.
+	const [ disconnected, setDisconnected ] = useState< string | null >( null );
 	const [ loaded, reload ] = useLoad( async () => {
 		const [ site, integrations, runs, records ] = await Promise.all( [
 			client.get< Site >( `/auth/sites/${ id }/` ),
@@ -116,6 +119,14 @@ export default function SitePage( { id }: { id: number } ) {
 					) }
 				</Notice>
 			) }
+			{ ! integration && disconnected && (
+				<Notice
+					status="success"
+					onRemove={ () => setDisconnected( null ) }
+				>
+					{ disconnected }
+				</Notice>
+			) }
 			{ ! integration && (
 				<Empty title={ __( 'This site has not connected yet.' ) }>
 					<p>
@@ -126,7 +137,14 @@ export default function SitePage( { id }: { id: number } ) {
 				</Empty>
 			) }
 			{ integration && mayManageSites( user.role ) && (
-				<SiteActions integration={ integration } onChanged={ reload } />
+				<SiteActions
+					integration={ integration }
+					onChanged={ reload }
+					onDisconnected={ ( message ) => {
+						setDisconnected( message );
+						reload();
+					} }
+				/>
 			) }
 
 			<SiteHealthPanel siteId={ site.id } />
